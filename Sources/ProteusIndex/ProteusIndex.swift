@@ -1,0 +1,15 @@
+/// proteus-index: an out-of-core salience index for token files far larger than memory.
+///
+/// The pipeline, in the folders of this module:
+/// - `TokenSources/`: every token-file format behind one windowed reader (`TokenSource`, `ChunkReader`).
+/// - `Codecs/`: zstd and lz4 frames through the system libraries.
+/// - `Tokenizer/`: tiktoken-compatible byte-level BPE.
+/// - `Salience/`: the DNA scores (corpus surprisal, local burstiness, salience gates).
+/// - `Champions/`: per-chunk champion selection.
+/// - `HeroBuffer/`: the fixed-capacity buffer the champions compete for.
+/// - `IndexFile/`: the `.phb` on-disk index.
+/// - `Query/`: the final pass over the heroes and the LLM-ready export.
+public enum ProteusIndexVersion {
+    /// Semantic version of the library and the command-line tool.
+    public static let string = "0.1.0"
+}

@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A read-only memory map of a whole regular file.
+///
+/// Mapping is the fast path for reading token files; callers must be able to fall back to
+/// `SystemFile.read(into:at:)` when `map` throws (some filesystems refuse `mmap`).
+/// Pages that have been consumed are handed back with `release(_:)` so that resident memory
+/// stays bounded however large the file is.
+public final class MappedFile: @unchecked Sendable {
+    public let file: SystemFile
+    public let bytes: UnsafeRawBufferPointer
+
+    /// Maps all of `file`. Empty files cannot be mapped and are refused here.
+    public init(_ file: SystemFile) throws {
+        self.file = file
+        guard file.size > 0 else {
+            throw ProteusError(.dataError, path: file.path, "file is empty")
+        }
+        guard let base = mmap(nil, Int(file.size), PROT_READ, MAP_PRIVATE, file.descriptor, 0),
+              base != MAP_FAILED else {
+            throw ProteusError.system("cannot map", path: file.path, errno: errno)
+        }
+        self.bytes = UnsafeRawBufferPointer(start: base, count: Int(file.size))
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress!), bytes.count) }
+
+    public enum Advice {
+        case sequential, willNeed, dontNeed
+
+        var value: Int32 {
+            switch self {
+            case .sequential: return MADV_SEQUENTIAL
+            case .willNeed: return MADV_WILLNEED
+            case .dontNeed: return MADV_DONTNEED
+            }
+        }
+    }
+
+    /// Advises the kernel about a byte range. Failure is not an error: advice is a hint.
+    public func advise(_ advice: Advice, range: Range<Int>? = nil) {
+        let r = range ?? 0..<bytes.count
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        // madvise needs a page-aligned start; round inwards so we never touch pages we do not own.
+        let start = (r.lowerBound + page - 1) / page * page
+        let end = advice == .dontNeed ? r.upperBound / page * page : r.upperBound
+        guard end > start else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: bytes.baseAddress! + start), end - start, advice.value)
+    }
+
+    /// Drops the pages of `range` from this process's resident set; they stay in the page
+    /// cache and are read again (not re-fetched from disk) if touched later.
+    public func release(_ range: Range<Int>) { advise(.dontNeed, range: range) }
+}

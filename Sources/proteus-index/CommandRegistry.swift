@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// Every subcommand, in the order `--help` lists them. Each lives in `Subcommands/`.
+enum CommandRegistry {
+    static let subcommands: [ParsableCommand.Type] = [
+        Inspect.self,
+    ]
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import ProteusIndex
+
+@main
+struct ProteusIndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proteus-index",
+        abstract: "Out-of-core salience index for token files larger than memory.",
+        discussion: "Exit status: 0 success, 64 usage, 65 bad input data, 66 missing input, 73 cannot create output, 74 I/O error, 130 interrupted.",
+        version: ProteusIndexVersion.string,
+        subcommands: CommandRegistry.subcommands
+    )
+}

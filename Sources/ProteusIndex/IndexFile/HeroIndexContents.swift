@@ -1,0 +1,133 @@
+/// Everything a `.phb` index holds, as plain values: what `build` produces and what the
+/// index writer lays out on disk. The reader (`HeroIndex`) exposes the same data as views
+/// into the mapped file, without copying.
+
+/// One maximal run of consecutive hero tokens inside one document.
+public struct HeroSpan: Equatable, Sendable {
+    /// Absolute position of the span's first token in the concatenated input stream.
+    public var start: UInt64
+    /// Index of the span's first token in `HeroIndexContents.tokens` / `.scores`.
+    public var firstHero: UInt32
+    /// Number of tokens in the span.
+    public var length: UInt32
+    /// Document the span belongs to (spans are split at document boundaries).
+    public var document: UInt32
+    /// Highest token score in the span.
+    public var score: Float
+
+    public init(start: UInt64, firstHero: UInt32, length: UInt32, document: UInt32, score: Float) {
+        self.start = start
+        self.firstHero = firstHero
+        self.length = length
+        self.document = document
+        self.score = score
+    }
+}
+
+/// The options a build ran with. Recorded in the index; the thread count is deliberately
+/// absent because it never changes the result.
+public struct BuildParameters: Equatable, Sendable {
+    public var chunkLength: Int = 65_536
+    public var perChunk: Int = 4_096
+    public var topP: Double = 0.9
+    public var bufferTokens: Int = 32_768
+    public var span: Int = 8
+    /// Which DNA signals were on (for ablations): "surprisal", "burstiness", "gates", "spans".
+    public var signals: [String] = ["surprisal", "burstiness", "gates", "spans"]
+    public var gateCount: Int = 16
+    public var featureDimension: Int = 32
+    /// Tokens sampled (evenly spaced chunks) to learn corpus statistics and features.
+    public var statisticsSampleTokens: Int = 16_777_216
+    /// Text the user seeded the gates with (`--focus`), empty when none.
+    public var focus: String = ""
+    /// Where token features came from: "cooccurrence" or "embeddings:<file name>:<sha256>".
+    public var featureSource: String = "cooccurrence"
+
+    public init() {}
+}
+
+/// Counts from the build, deterministic for a given input and parameters (no timings).
+public struct BuildStatistics: Equatable, Sendable {
+    public var tokens: UInt64 = 0
+    public var chunks: Int = 0
+    /// Champions promoted by all chunks together (before competing for the buffer).
+    public var champions: UInt64 = 0
+    /// Champions that lost their seat (evicted, or never admitted) to stronger ones.
+    public var evicted: UInt64 = 0
+    public var heroTokens: Int = 0
+    public var spans: Int = 0
+    /// True when the input was no larger than the buffer and was kept whole.
+    public var keptWhole: Bool = false
+
+    public init() {}
+}
+
+/// Identifies the corpus an index was built from, so a query can tell whether a file on
+/// disk is still the one indexed (for `--context`).
+public struct SourceFingerprint: Equatable, Sendable {
+    public struct Input: Equatable, Sendable {
+        /// Path as given to `build` (absolute when it was a file, "-" for stdin).
+        public var path: String
+        public var size: UInt64
+        public var modificationSeconds: Int64
+        /// XXH64 of the file's seek table (`.tok`) or of sampled bytes (other formats).
+        public var contentHash: UInt64
+
+        public init(path: String, size: UInt64, modificationSeconds: Int64, contentHash: UInt64) {
+            self.path = path
+            self.size = size
+            self.modificationSeconds = modificationSeconds
+            self.contentHash = contentHash
+        }
+    }
+
+    public var inputs: [Input] = []
+    public init() {}
+}
+
+/// The DNA state the query pass needs to score questions the way the build scored tokens.
+public struct DNAState: Equatable, Sendable {
+    /// Vocabulary size: the length of every per-token table below.
+    public var vocabularySize: Int = 0
+    /// Surprisal of each token id under the corpus unigram distribution, in bits.
+    public var surprisal: [Float] = []
+    /// Dimension of token feature vectors.
+    public var featureDimension: Int = 0
+    /// Token feature vectors, `vocabularySize × featureDimension`, int8 with a scale per row
+    /// (value = features[i] * featureScales[row] / 127).
+    public var features: [Int8] = []
+    public var featureScales: [Float] = []
+    /// Salience gate prototypes, `gateCount × featureDimension`, unit length.
+    public var gates: [Float] = []
+    /// Confidence of each gate (how much it has been confirmed by champions).
+    public var gateConfidence: [Float] = []
+
+    public init() {}
+}
+
+/// The whole content of one `.phb` index.
+public struct HeroIndexContents: Equatable, Sendable {
+    public var parameters = BuildParameters()
+    public var statistics = BuildStatistics()
+    public var fingerprint = SourceFingerprint()
+    public var documents = DocumentTable()
+    /// The tokenizer the corpus was built with, when known.
+    public var tokenizer: TokenizerIdentity?
+    /// Split-pattern name of that tokenizer ("cl100k", "r50k").
+    public var splitPattern: String?
+    /// The tokenizer's ranks in `RankTable`'s serialized form, so questions can be tokenized
+    /// and heroes decoded with no other file; empty with `--no-embed-tokenizer`.
+    public var embeddedRanks: [UInt8] = []
+    /// Hero spans sorted by position.
+    public var spans: [HeroSpan] = []
+    /// Hero token ids, span after span.
+    public var tokens: [UInt32] = []
+    /// Per-token DNA scores, parallel to `tokens`.
+    public var scores: [Float] = []
+    /// Mean feature vector of each span (`spans.count × dna.featureDimension`), for a fast
+    /// similarity pass at query time.
+    public var spanFeatures: [Float] = []
+    public var dna = DNAState()
+
+    public init() {}
+}

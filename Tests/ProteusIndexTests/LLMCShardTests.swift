@@ -27,8 +27,10 @@ import Testing
         }
         if version == 7 {
             // Tokens start at byte 1024 of a page-aligned map: still handed out in place.
-            let w = try mapped.makeCursor().read(start: 10, count: 100)
+            let cursor = try mapped.makeCursor()
+            let w = try cursor.read(start: 10, count: 100)
             #expect(UnsafeRawPointer(w.baseAddress!) == mapped.layout.map!.bytes.baseAddress! + 1024 + 40)
+            withExtendedLifetime(cursor) {}
         }
     }
 

@@ -61,9 +61,11 @@ import Testing
         try dir.write("z.bin", FormatFixtures.bytes(ids))
         try dir.write("z.idx", Self.idx(dtype: 4, lengths: [60, 40], pointers: [0, 240], documents: [0, 2]))
         let source = try MegatronDataset(path: dir.path + "/z.bin")
-        let w = try source.makeCursor().read(start: 70, count: 20)
+        let cursor = try source.makeCursor()
+        let w = try cursor.read(start: 70, count: 20)
         #expect(UnsafeRawPointer(w.baseAddress!) == source.layout.map!.bytes.baseAddress! + 280)
         #expect(Array(w) == Array(ids[70..<90]))
+        withExtendedLifetime(cursor) {}
     }
 
     func refusal(_ idx: [UInt8], bin: Int = 64) throws -> (String, String) {

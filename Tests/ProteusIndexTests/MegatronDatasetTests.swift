@@ -68,6 +68,19 @@ import Testing
         withExtendedLifetime(cursor) {}
     }
 
+    @Test func int32AtAnOddPointerIsCopiedNotMisread() throws {
+        let dir = try FormatScratch("megatron")
+        let ids: [UInt32] = [100_000, 1, 0xFFFF_FFFF, 42, 7]
+        try dir.write("u.bin", [0xAB] + FormatFixtures.bytes(ids))
+        try dir.write("u.idx", Self.idx(dtype: 4, lengths: [5], pointers: [1], documents: [0, 1]))
+        for forcePread in [false, true] {
+            let source = try MegatronDataset(path: dir.path + "/u", forcePread: forcePread)
+            for window in [1, 2, 5] {
+                #expect(try FormatFixtures.readAll(source, window: window) == ids, "window \(window)")
+            }
+        }
+    }
+
     func refusal(_ idx: [UInt8], bin: Int = 64) throws -> (String, String) {
         let dir = try FormatScratch("megatron")
         try dir.write("d.bin", [UInt8](repeating: 1, count: bin))

@@ -107,6 +107,16 @@ import Testing
                 == "unknown format 'npy'; expected one of: tok, raw-u16, raw-u32, llmc, megatron")
     }
 
+    @Test func dtypeMakesAnyFileRawButNotATokFile() throws {
+        let dir = try FormatScratch("detect")
+        let path = try dir.write("tokens.dat", [0x00, 0x01, 0xFF, 0xFE])
+        #expect(try TokenFormatDetection.detect(path: path, override: nil, dtype: try TokenWidth(parsing: "uint32")) == .rawU32)
+        #expect(try TokenFormatDetection.detect(path: path, override: .rawU16, dtype: .u32) == .rawU16)
+        let tok = try dir.write("c.tok", FormatFixtures.bytes([UInt32(0x184D_2A50), 4]) + Array("PTOK".utf8))
+        #expect(try TokenFormatDetection.detect(path: tok, override: nil, dtype: .u16) == .tok)
+        #expect(FormatFixtures.errorText { _ = try TokenWidth(parsing: "f32") } == "unknown dtype 'f32'; expected u16 or u32")
+    }
+
     @Test func forcedFormatOpensAFileOfAnyName() throws {
         let dir = try FormatScratch("detect")
         let path = try dir.write("tokens.dat", FormatFixtures.bytes([UInt32(9), 70_000]))

@@ -12,6 +12,7 @@ public enum TokenFileFormat: Equatable, Sendable, CustomStringConvertible {
     /// Megatron `.bin` + `.idx` pair, named by its prefix (no extension).
     case megatron(prefix: String)
 
+    /// The `--format` spelling (with the llm.c version when known).
     public var description: String {
         switch self {
         case .tok: return "tok"
@@ -48,6 +49,17 @@ public enum TokenFormatName: String, CaseIterable, Sendable {
         case .rawU32: return .rawU32
         case .llmc: return .llmc(version: nil)
         case .megatron: return .megatron(prefix: MegatronDataset.prefix(of: path))
+        }
+    }
+}
+
+extension TokenWidth {
+    /// Parses a `--dtype` value ("u16", "uint16", "u32", "uint32"), or throws a usage error.
+    public init(parsing text: String) throws {
+        switch text.lowercased() {
+        case "u16", "uint16": self = .u16
+        case "u32", "uint32": self = .u32
+        default: throw ProteusError(.usage, "unknown dtype '\(text)'; expected u16 or u32")
         }
     }
 }

@@ -54,9 +54,15 @@ public enum TokenFormatDetection {
                            "cannot tell the token format (\(shown), no known magic bytes); pass --format (tok, raw-u16, raw-u32, llmc, megatron) or --dtype u16/u32")
     }
 
-    /// The format `override` forces, or the detected one when it is nil.
-    public static func detect(path: String, override: TokenFormatName?) throws -> TokenFileFormat {
+    /// The format `override` (`--format`) forces; else raw tokens of width `dtype` (`--dtype`)
+    /// when given; else the detected format. A `.tok` header still wins over `--dtype`,
+    /// since its width is recorded in the file.
+    public static func detect(path: String, override: TokenFormatName?, dtype: TokenWidth? = nil) throws -> TokenFileFormat {
         if let override { return override.format(for: path) }
+        if let dtype {
+            if (try? detect(path: path)) == .tok { return .tok }
+            return dtype == .u16 ? .rawU16 : .rawU32
+        }
         return try detect(path: path)
     }
 

@@ -12,9 +12,13 @@ public final class LLMCShard: TokenSource {
         public static let magicV7: Int32 = 20240801
         public static let byteCount = 1024
 
+        /// int32[0]: `magicV1` or `magicV7`.
         public var magic: Int32
+        /// int32[1]: 1 with `magicV1`, 7 with `magicV7`.
         public var version: Int32
+        /// int32[2]: tokens after the header.
         public var tokenCount: UInt64
+        /// Token width implied by the magic.
         public var width: TokenWidth
 
         /// The llm.c magic stored in the first four bytes, or nil when they hold another value.
@@ -56,7 +60,9 @@ public final class LLMCShard: TokenSource {
         }
     }
 
+    /// The path as the user gave it.
     public let name: String
+    /// The checked header.
     public let header: Header
     public let documents: DocumentTable
     public var storedWidth: TokenWidth { header.width }

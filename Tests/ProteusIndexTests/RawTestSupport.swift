@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import ProteusIndex
+
+/// A temporary folder removed when the value is released.
+final class FormatScratch {
+    let path: String
+
+    init(_ label: String) throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("proteus-\(label)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// Writes `bytes` to `name` inside the folder and returns the full path.
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let full = path + "/" + name
+        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try Data(bytes).write(to: URL(fileURLWithPath: full))
+        return full
+    }
+}
+
+enum FormatFixtures {
+    /// Deterministic pseudo-random ids below `bound` (xorshift; no shared generator state).
+    static func ids(_ count: Int, below bound: UInt32, seed: UInt64) -> [UInt32] {
+        var x = seed | 1
+        return (0..<count).map { _ in
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17
+            return UInt32(x % UInt64(bound))
+        }
+    }
+
+    static func bytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
+        values.flatMap { v -> [UInt8] in withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+    }
+
+    /// Every token of `source`, read in windows of `window` through a fresh cursor,
+    /// releasing behind the reader as the indexer does.
+    static func readAll(_ source: TokenSource, window: Int) throws -> [UInt32] {
+        let reader = try ChunkReader(source, chunkLength: window)
+        var out: [UInt32] = []
+        while let w = try reader.nextWindow() {
+            #expect(w.tokens.count == min(window, Int(source.tokenCount - w.start)))
+            out += Array(w.tokens)
+        }
+        return out
+    }
+
+    /// The description of the `ProteusError` thrown by `body`, or a marker when none is thrown.
+    static func errorText(_ body: () throws -> Void) -> String {
+        do {
+            try body()
+            return "<no error>"
+        } catch let e as ProteusError {
+            return e.description
+        } catch {
+            return "<other error: \(error)>"
+        }
+    }
+
+    /// Runs tools/make_test_shards.py; nil (with a printed reason) when python3 or numpy is missing.
+    static func python(_ arguments: [String]) throws -> [UInt32]? {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("tools/make_test_shards.py").path
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import numpy"]
+        probe.standardError = FileHandle.nullDevice
+        do { try probe.run(); probe.waitUntilExit() } catch {
+            print("skipping numpy cross-check: python3 not found")
+            return nil
+        }
+        guard probe.terminationStatus == 0 else {
+            print("skipping numpy cross-check: python3 has no numpy")
+            return nil
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", script] + arguments
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map { UInt32($0)! }
+    }
+}

@@ -19,30 +19,31 @@ public final class SystemFile: @unchecked Sendable {
     public let identity: FileIdentity
 
     /// Opens `path` for reading. Refuses directories and anything that is not a regular file
-    /// unless `allowNonRegular` (pipes, character devices such as /dev/stdin).
-    public init(openForReading path: String, allowNonRegular: Bool = false) throws {
-        self.path = path
+    /// unless `allowNonRegular` (pipes, character devices such as /dev/stdin). `displayName`
+    /// is what messages call the file when `path` is not what the user typed.
+    public init(openForReading path: String, displayName: String? = nil, allowNonRegular: Bool = false) throws {
+        self.path = displayName ?? path
         var fd: Int32
         repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
         if fd < 0 {
             let code = errno
-            throw ProteusError.system("cannot open", path: path, errno: code,
+            throw ProteusError.system("cannot open", path: displayName ?? path, errno: code,
                                       kind: code == ENOENT || code == EACCES || code == ENOTDIR ? .noInput : .ioError)
         }
         var st = stat()
         if fstat(fd, &st) != 0 {
             let code = errno
             close(fd)
-            throw ProteusError.system("cannot stat", path: path, errno: code)
+            throw ProteusError.system("cannot stat", path: displayName ?? path, errno: code)
         }
         let fileType = st.st_mode & S_IFMT
         if fileType == S_IFDIR {
             close(fd)
-            throw ProteusError(.noInput, path: path, "is a directory, expected a file")
+            throw ProteusError(.noInput, path: displayName ?? path, "is a directory, expected a file")
         }
         if fileType != S_IFREG && !allowNonRegular {
             close(fd)
-            throw ProteusError(.noInput, path: path, "is not a regular file")
+            throw ProteusError(.noInput, path: displayName ?? path, "is not a regular file")
         }
         self.descriptor = fd
         self.size = UInt64(st.st_size)

@@ -1,0 +1,184 @@
+import Synchronization
+
+/// A `.phb` index opened by memory map and used in place.
+///
+/// Opening validates only what is O(1) in the index size — header, versions, file size,
+/// section table bounds/alignment/overlap, element counts, the small `META` section — so it
+/// takes microseconds however many heroes the index holds. Section checksums are verified
+/// lazily: small sections (spans, documents, gates) on their first access, large arrays
+/// (tokens, scores, features, surprisal, ranks) never implicitly — they are handed out as
+/// views without touching every page. `verify()` checks everything (`inspect --verify`).
+///
+/// Views returned by this class point into the mapping and are valid while it is alive.
+public final class HeroIndex: @unchecked Sendable {
+    /// The path as given, for messages.
+    public let path: String
+    public let formatVersion: UInt32
+    public let oldestReaderVersion: UInt32
+    public let fileSize: UInt64
+    /// Every section of the table, in table order (including kinds this library does not know).
+    public let sections: [SectionEntry]
+    /// Parameters, statistics, fingerprint, tokenizer identity and DNA dimensions.
+    public let metadata: IndexMetadata
+    let map: MappedFile
+    private let byKind: [SectionKind: SectionEntry]
+    /// Bit i: section `SectionKind.allCases[i]` checksummed; bits 32+: deep checks done.
+    private let checked = Mutex<UInt64>(0)
+
+    /// Opens and validates `path`; throws a one-line `ProteusError` naming what is wrong.
+    public init(path: String) throws {
+        self.path = path
+        let file = try SystemFile(openForReading: path)
+        func fail(_ message: String) -> ProteusError { ProteusError(.dataError, path: path, message) }
+        let headSize = Int(min(file.size, 512))
+        let head = try file.readBytes(at: 0, count: headSize)
+        guard head.starts(with: IndexFormat.magic) else {
+            throw fail("not a proteus-index file (\(FileSniffer.explain(head, fileSize: file.size)))")
+        }
+        guard file.size >= UInt64(IndexFormat.headerSize) else {
+            throw fail("truncated: file has \(file.size) bytes, less than the \(IndexFormat.headerSize)-byte header")
+        }
+        func u32(_ at: Int) -> UInt32 { head[at..<at + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
+        func u64(_ at: Int) -> UInt64 { head[at..<at + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+        formatVersion = u32(8)
+        oldestReaderVersion = u32(12)
+        // Versions before the checksum: a future layout may checksum differently.
+        if oldestReaderVersion > IndexFormat.version {
+            throw fail("index format version \(formatVersion) is newer than this proteus-index (reads \(IndexFormat.version)); upgrade proteus-index")
+        }
+        if formatVersion < IndexFormat.oldestReadable {
+            throw fail("index format version \(formatVersion) is too old (oldest readable is \(IndexFormat.oldestReadable)); rebuild it")
+        }
+        fileSize = u64(24)
+        if fileSize > file.size {
+            throw fail("truncated: header says \(fileSize) bytes, file has \(file.size)")
+        }
+        if fileSize < file.size {
+            throw fail("size mismatch: header says \(fileSize) bytes, file has \(file.size) (data appended after the index?)")
+        }
+        let sectionCount = Int(u32(16))
+        let tableOffset = u64(32)
+        guard sectionCount <= IndexFormat.maximumSections, tableOffset >= UInt64(IndexFormat.headerSize),
+              tableOffset % 8 == 0,
+              tableOffset + UInt64(sectionCount * IndexFormat.tableEntrySize) <= fileSize else {
+            throw fail("header at byte 0: section table (\(sectionCount) entries at byte \(tableOffset)) does not fit in the file")
+        }
+        map = try MappedFile(file)
+        let bytes = map.bytes
+        let tableBytes = UnsafeRawBufferPointer(rebasing: bytes[Int(tableOffset)..<Int(tableOffset) + sectionCount * IndexFormat.tableEntrySize])
+        var hasher = XXH64()
+        hasher.update(UnsafeRawBufferPointer(rebasing: bytes[0..<IndexFormat.checksummedHeaderBytes]))
+        hasher.update(tableBytes)
+        guard hasher.digest() == u64(56) else {
+            throw fail("header at byte 0: checksum mismatch")
+        }
+        sections = (0..<sectionCount).map { i in
+            let e = tableBytes.baseAddress! + i * IndexFormat.tableEntrySize
+            let code = e.loadUnaligned(as: UInt32.self)
+            let name = SectionKind.name(of: code)
+            return SectionEntry(name: name, kind: SectionKind(rawValue: name),
+                                elementSize: e.loadUnaligned(fromByteOffset: 4, as: UInt32.self),
+                                offset: e.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                                length: e.loadUnaligned(fromByteOffset: 16, as: UInt64.self),
+                                count: e.loadUnaligned(fromByteOffset: 24, as: UInt64.self),
+                                checksum: e.loadUnaligned(fromByteOffset: 32, as: UInt64.self))
+        }
+        byKind = try HeroIndex.checkTable(sections, tableEnd: tableOffset + UInt64(tableBytes.count),
+                                          fileSize: fileSize, fail: fail)
+        let meta = byKind[.metadata]!
+        let metaBytes = UnsafeRawBufferPointer(rebasing: bytes[Int(meta.offset)..<Int(meta.offset + meta.length)])
+        guard XXH64.hash(metaBytes) == meta.checksum else {
+            throw fail("section 'META' at byte \(meta.offset): checksum mismatch")
+        }
+        metadata = try IndexMetadata.decode(metaBytes) { fail("section 'META' at byte \(meta.offset): \($0)") }
+        try HeroIndex.checkCounts(byKind, metadata, fail: fail)
+    }
+
+    /// Bounds, alignment, sizes, duplicates, overlaps and presence of the sections.
+    private static func checkTable(_ sections: [SectionEntry], tableEnd: UInt64, fileSize: UInt64,
+                                   fail: (String) -> ProteusError) throws -> [SectionKind: SectionEntry] {
+        var byKind: [SectionKind: SectionEntry] = [:]
+        for s in sections {
+            let at = "section '\(s.name)' at byte \(s.offset)"
+            guard s.offset % UInt64(IndexFormat.alignment) == 0 else {
+                throw fail("\(at): not aligned to \(IndexFormat.alignment) bytes")
+            }
+            guard s.offset >= tableEnd, s.length <= fileSize, s.offset <= fileSize - s.length else {
+                throw fail("\(at): \(s.length) bytes do not fit between the section table and the end of the file (\(fileSize) bytes)")
+            }
+            guard let kind = s.kind else { continue }
+            guard s.elementSize == UInt32(kind.elementSize),
+                  s.count.multipliedReportingOverflow(by: UInt64(kind.elementSize)) == (s.length, false) else {
+                throw fail("\(at): length \(s.length) does not match \(s.count) elements of \(kind.elementSize) bytes")
+            }
+            guard byKind[kind] == nil else { throw fail("\(at): second section of the same kind") }
+            byKind[kind] = s
+        }
+        let ordered = sections.filter { $0.length > 0 }.sorted { $0.offset < $1.offset }
+        for (a, b) in zip(ordered, ordered.dropFirst()) where a.offset + a.length > b.offset {
+            throw fail("section '\(b.name)' at byte \(b.offset): overlaps section '\(a.name)'")
+        }
+        for kind in SectionKind.allCases where byKind[kind] == nil {
+            throw fail("section '\(kind.rawValue)' is missing")
+        }
+        return byKind
+    }
+
+    /// Element counts that must agree between sections and with the metadata.
+    private static func checkCounts(_ s: [SectionKind: SectionEntry], _ m: IndexMetadata,
+                                    fail: (String) -> ProteusError) throws {
+        func count(_ k: SectionKind) -> UInt64 { s[k]!.count }
+        func expect(_ k: SectionKind, _ allowed: [UInt64], _ why: String) throws {
+            guard allowed.contains(count(k)) else {
+                throw fail("section '\(k.rawValue)' at byte \(s[k]!.offset): \(count(k)) elements, expected \(allowed.map(String.init).joined(separator: " or ")) (\(why))")
+            }
+        }
+        func product(_ a: Int, _ b: Int) throws -> UInt64 {
+            let (p, overflow) = UInt64(a).multipliedReportingOverflow(by: UInt64(b))
+            if overflow { throw fail("section 'META': DNA dimensions \(a) × \(b) overflow") }
+            return p
+        }
+        let vocab = UInt64(m.vocabularySize), dim = m.featureDimension, gates = m.gateCount
+        try expect(.heroScores, [count(.heroTokens)], "one score per hero token")
+        try expect(.spanFeatures, [0, try product(Int(count(.spans)), dim)], "spans × feature dimension")
+        try expect(.documentLengths, [count(.documentStarts)], "one per document")
+        try expect(.documentNameOffsets, [count(.documentStarts) + 1], "documents + 1")
+        try expect(.surprisal, [vocab], "vocabulary size")
+        try expect(.features, [try product(m.vocabularySize, dim)], "vocabulary × feature dimension")
+        try expect(.featureScales, [vocab], "vocabulary size")
+        try expect(.gates, [try product(gates, dim)], "gates × feature dimension")
+        try expect(.gateConfidence, [UInt64(gates)], "gate count")
+    }
+
+    /// The table entry of a section this library requires (all known kinds are).
+    public func entry(_ kind: SectionKind) -> SectionEntry { byKind[kind]! }
+
+    /// The bytes of a section, unverified.
+    public func rawBytes(_ kind: SectionKind) -> UnsafeRawBufferPointer {
+        let e = byKind[kind]!
+        return UnsafeRawBufferPointer(rebasing: map.bytes[Int(e.offset)..<Int(e.offset + e.length)])
+    }
+
+    /// Checks a section's checksum once; later calls return immediately.
+    func verifyOnce(_ kind: SectionKind) throws {
+        let bit = UInt64(1) << UInt64(SectionKind.allCases.firstIndex(of: kind)!)
+        if checked.withLock({ $0 & bit }) != 0 { return }
+        try verifyChecksum(byKind[kind]!)
+        checked.withLock { $0 |= bit }
+    }
+
+    /// Runs `check` once (bit `32 + id`), for structural checks that follow a checksum.
+    func checkOnce(_ id: Int, _ check: () throws -> Void) throws {
+        let bit = UInt64(1) << UInt64(32 + id)
+        if checked.withLock({ $0 & bit }) != 0 { return }
+        try check()
+        checked.withLock { $0 |= bit }
+    }
+
+    func verifyChecksum(_ e: SectionEntry) throws {
+        let raw = UnsafeRawBufferPointer(rebasing: map.bytes[Int(e.offset)..<Int(e.offset + e.length)])
+        guard XXH64.hash(raw) == e.checksum else {
+            throw ProteusError(.dataError, path: path, "section '\(e.name)' at byte \(e.offset): checksum mismatch")
+        }
+    }
+}

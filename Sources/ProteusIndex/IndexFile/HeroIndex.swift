@@ -114,7 +114,9 @@ public final class HeroIndex: @unchecked Sendable {
             guard byKind[kind] == nil else { throw fail("\(at): second section of the same kind") }
             byKind[kind] = s
         }
-        let ordered = sections.filter { $0.length > 0 }.sorted { $0.offset < $1.offset }
+        // Ties broken by table position so the message is the same on every run.
+        let ordered = sections.enumerated().filter { $0.element.length > 0 }
+            .sorted { ($0.element.offset, $0.offset) < ($1.element.offset, $1.offset) }.map(\.element)
         for (a, b) in zip(ordered, ordered.dropFirst()) where a.offset + a.length > b.offset {
             throw fail("section '\(b.name)' at byte \(b.offset): overlaps section '\(a.name)'")
         }

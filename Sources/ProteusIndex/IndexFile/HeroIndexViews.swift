@@ -25,7 +25,7 @@ extension HeroIndex {
     /// lies inside the hero tokens and the document table, so callers may index with them.
     public func spans() throws -> HeroSpans {
         try verifyOnce(.spans)
-        let spans = HeroSpans(raw: rawBytes(.spans))
+        let spans = HeroSpans(owner: self, raw: rawBytes(.spans))
         let tokenCount = UInt64(tokens.count), documentCount = entry(.documentStarts).count
         try checkOnce(0) {
             for (i, s) in spans.enumerated()
@@ -43,7 +43,7 @@ extension HeroIndex {
         for kind in [SectionKind.documentStarts, .documentLengths, .documentNameOffsets, .documentNames] {
             try verifyOnce(kind)
         }
-        let docs = IndexDocuments(starts: view(.documentStarts, as: UInt64.self),
+        let docs = IndexDocuments(owner: self, starts: view(.documentStarts, as: UInt64.self),
                                   lengths: view(.documentLengths, as: UInt64.self),
                                   nameOffsets: view(.documentNameOffsets, as: UInt64.self),
                                   namePool: rawBytes(.documentNames))
@@ -78,7 +78,7 @@ extension HeroIndex {
     public func dna() throws -> DNAView {
         try verifyOnce(.gates)
         try verifyOnce(.gateConfidence)
-        return DNAView(vocabularySize: metadata.vocabularySize, featureDimension: metadata.featureDimension,
+        return DNAView(owner: self, vocabularySize: metadata.vocabularySize, featureDimension: metadata.featureDimension,
                        surprisal: view(.surprisal, as: Float.self), features: view(.features, as: Int8.self),
                        featureScales: view(.featureScales, as: Float.self), gates: view(.gates, as: Float.self),
                        gateConfidence: view(.gateConfidence, as: Float.self))
@@ -121,6 +121,8 @@ extension HeroIndex {
 
 /// The span records of a mapped index, decoded on access (24 bytes each, see `IndexFormat`).
 public struct HeroSpans: RandomAccessCollection {
+    /// Keeps the mapping alive as long as the view.
+    let owner: HeroIndex
     let raw: UnsafeRawBufferPointer
     public var startIndex: Int { 0 }
     public var endIndex: Int { raw.count / IndexFormat.spanRecordSize }
@@ -137,6 +139,8 @@ public struct HeroSpans: RandomAccessCollection {
 
 /// The document table of a mapped index; names are decoded only when asked for.
 public struct IndexDocuments {
+    /// Keeps the mapping alive as long as the view.
+    let owner: HeroIndex
     public let starts: UnsafeBufferPointer<UInt64>
     public let lengths: UnsafeBufferPointer<UInt64>
     let nameOffsets: UnsafeBufferPointer<UInt64>
@@ -170,8 +174,11 @@ public struct IndexDocuments {
     }
 }
 
-/// The DNA state of a mapped index as views (valid while the index is open).
+/// The DNA state of a mapped index as views. The struct keeps the index open; its buffer
+/// pointers must not be used after the struct itself is gone.
 public struct DNAView {
+    /// Keeps the mapping alive as long as the view.
+    let owner: HeroIndex
     public let vocabularySize: Int
     public let featureDimension: Int
     public let surprisal: UnsafeBufferPointer<Float>

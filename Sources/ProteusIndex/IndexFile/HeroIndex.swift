@@ -21,7 +21,8 @@ public final class HeroIndex: @unchecked Sendable {
     /// Parameters, statistics, fingerprint, tokenizer identity and DNA dimensions.
     public let metadata: IndexMetadata
     let map: MappedFile
-    private let byKind: [SectionKind: SectionEntry]
+    /// Table entries indexed by `SectionKind.ordinal` (all present after validation).
+    private let byKind: [SectionEntry?]
     /// Bit i: section `SectionKind.allCases[i]` checksummed; bits 32+: deep checks done.
     private let checked = Mutex<UInt64>(0)
 
@@ -30,16 +31,17 @@ public final class HeroIndex: @unchecked Sendable {
         self.path = path
         let file = try SystemFile(openForReading: path)
         func fail(_ message: String) -> ProteusError { ProteusError(.dataError, path: path, message) }
-        let headSize = Int(min(file.size, 512))
-        let head = try file.readBytes(at: 0, count: headSize)
+        let head = try file.readBytes(at: 0, count: Int(min(file.size, UInt64(IndexFormat.headerSize))))
         guard head.starts(with: IndexFormat.magic) else {
-            throw fail("not a proteus-index file (\(FileSniffer.explain(head, fileSize: file.size)))")
+            // Only a refused file pays for the larger sample the sniffer looks at.
+            let sample = try file.readBytes(at: 0, count: Int(min(file.size, 512)))
+            throw fail("not a proteus-index file (\(FileSniffer.explain(sample, fileSize: file.size)))")
         }
         guard file.size >= UInt64(IndexFormat.headerSize) else {
             throw fail("truncated: file has \(file.size) bytes, less than the \(IndexFormat.headerSize)-byte header")
         }
-        func u32(_ at: Int) -> UInt32 { head[at..<at + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
-        func u64(_ at: Int) -> UInt64 { head[at..<at + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+        func u32(_ at: Int) -> UInt32 { head.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt32.self)) } }
+        func u64(_ at: Int) -> UInt64 { head.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt64.self)) } }
         formatVersion = u32(8)
         oldestReaderVersion = u32(12)
         // Versions before the checksum: a future layout may checksum differently.
@@ -76,7 +78,7 @@ public final class HeroIndex: @unchecked Sendable {
             let e = tableBytes.baseAddress! + i * IndexFormat.tableEntrySize
             let code = e.loadUnaligned(as: UInt32.self)
             let name = SectionKind.name(of: code)
-            return SectionEntry(name: name, kind: SectionKind(rawValue: name),
+            return SectionEntry(name: name, kind: SectionKind(code: code),
                                 elementSize: e.loadUnaligned(fromByteOffset: 4, as: UInt32.self),
                                 offset: e.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
                                 length: e.loadUnaligned(fromByteOffset: 16, as: UInt64.self),
@@ -85,7 +87,7 @@ public final class HeroIndex: @unchecked Sendable {
         }
         byKind = try HeroIndex.checkTable(sections, tableEnd: tableOffset + UInt64(tableBytes.count),
                                           fileSize: fileSize, fail: fail)
-        let meta = byKind[.metadata]!
+        let meta = byKind[SectionKind.metadata.ordinal]!
         let metaBytes = UnsafeRawBufferPointer(rebasing: bytes[Int(meta.offset)..<Int(meta.offset + meta.length)])
         guard XXH64.hash(metaBytes) == meta.checksum else {
             throw fail("section 'META' at byte \(meta.offset): checksum mismatch")
@@ -96,8 +98,8 @@ public final class HeroIndex: @unchecked Sendable {
 
     /// Bounds, alignment, sizes, duplicates, overlaps and presence of the sections.
     private static func checkTable(_ sections: [SectionEntry], tableEnd: UInt64, fileSize: UInt64,
-                                   fail: (String) -> ProteusError) throws -> [SectionKind: SectionEntry] {
-        var byKind: [SectionKind: SectionEntry] = [:]
+                                   fail: (String) -> ProteusError) throws -> [SectionEntry?] {
+        var byKind = [SectionEntry?](repeating: nil, count: SectionKind.allCases.count)
         for s in sections {
             let at = "section '\(s.name)' at byte \(s.offset)"
             guard s.offset % UInt64(IndexFormat.alignment) == 0 else {
@@ -111,8 +113,8 @@ public final class HeroIndex: @unchecked Sendable {
                   s.count.multipliedReportingOverflow(by: UInt64(kind.elementSize)) == (s.length, false) else {
                 throw fail("\(at): length \(s.length) does not match \(s.count) elements of \(kind.elementSize) bytes")
             }
-            guard byKind[kind] == nil else { throw fail("\(at): second section of the same kind") }
-            byKind[kind] = s
+            guard byKind[kind.ordinal] == nil else { throw fail("\(at): second section of the same kind") }
+            byKind[kind.ordinal] = s
         }
         // Ties broken by table position so the message is the same on every run.
         let ordered = sections.enumerated().filter { $0.element.length > 0 }
@@ -120,19 +122,19 @@ public final class HeroIndex: @unchecked Sendable {
         for (a, b) in zip(ordered, ordered.dropFirst()) where a.offset + a.length > b.offset {
             throw fail("section '\(b.name)' at byte \(b.offset): overlaps section '\(a.name)'")
         }
-        for kind in SectionKind.allCases where byKind[kind] == nil {
+        for kind in SectionKind.allCases where byKind[kind.ordinal] == nil {
             throw fail("section '\(kind.rawValue)' is missing")
         }
         return byKind
     }
 
     /// Element counts that must agree between sections and with the metadata.
-    private static func checkCounts(_ s: [SectionKind: SectionEntry], _ m: IndexMetadata,
+    private static func checkCounts(_ s: [SectionEntry?], _ m: IndexMetadata,
                                     fail: (String) -> ProteusError) throws {
-        func count(_ k: SectionKind) -> UInt64 { s[k]!.count }
+        func count(_ k: SectionKind) -> UInt64 { s[k.ordinal]!.count }
         func expect(_ k: SectionKind, _ allowed: [UInt64], _ why: String) throws {
             guard allowed.contains(count(k)) else {
-                throw fail("section '\(k.rawValue)' at byte \(s[k]!.offset): \(count(k)) elements, expected \(allowed.map(String.init).joined(separator: " or ")) (\(why))")
+                throw fail("section '\(k.rawValue)' at byte \(s[k.ordinal]!.offset): \(count(k)) elements, expected \(allowed.map(String.init).joined(separator: " or ")) (\(why))")
             }
         }
         func product(_ a: Int, _ b: Int) throws -> UInt64 {
@@ -153,19 +155,19 @@ public final class HeroIndex: @unchecked Sendable {
     }
 
     /// The table entry of a section this library requires (all known kinds are).
-    public func entry(_ kind: SectionKind) -> SectionEntry { byKind[kind]! }
+    public func entry(_ kind: SectionKind) -> SectionEntry { byKind[kind.ordinal]! }
 
     /// The bytes of a section, unverified.
     public func rawBytes(_ kind: SectionKind) -> UnsafeRawBufferPointer {
-        let e = byKind[kind]!
+        let e = byKind[kind.ordinal]!
         return UnsafeRawBufferPointer(rebasing: map.bytes[Int(e.offset)..<Int(e.offset + e.length)])
     }
 
     /// Checks a section's checksum once; later calls return immediately.
     func verifyOnce(_ kind: SectionKind) throws {
-        let bit = UInt64(1) << UInt64(SectionKind.allCases.firstIndex(of: kind)!)
+        let bit = UInt64(1) << UInt64(kind.ordinal)
         if checked.withLock({ $0 & bit }) != 0 { return }
-        try verifyChecksum(byKind[kind]!)
+        try verifyChecksum(byKind[kind.ordinal]!)
         checked.withLock { $0 |= bit }
     }
 

@@ -65,35 +65,39 @@ public final class HeroIndex: @unchecked Sendable {
               tableOffset + UInt64(sectionCount * IndexFormat.tableEntrySize) <= fileSize else {
             throw fail("header at byte 0: section table (\(sectionCount) entries at byte \(tableOffset)) does not fit in the file")
         }
-        map = try MappedFile(file)
-        let bytes = map.bytes
-        let tableBytes = UnsafeRawBufferPointer(rebasing: bytes[Int(tableOffset)..<Int(tableOffset) + sectionCount * IndexFormat.tableEntrySize])
+        // Header, table and META are read with pread rather than through the mapping: a copy
+        // of a few hundred bytes is cheaper than faulting pages in (and unmapping them later)
+        // when the caller then touches only part of the index.
+        let table = try file.readBytes(at: tableOffset, count: sectionCount * IndexFormat.tableEntrySize)
         var hasher = XXH64()
-        hasher.update(UnsafeRawBufferPointer(rebasing: bytes[0..<IndexFormat.checksummedHeaderBytes]))
-        hasher.update(tableBytes)
+        head.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<IndexFormat.checksummedHeaderBytes])) }
+        hasher.update(table)
         guard hasher.digest() == u64(56) else {
             throw fail("header at byte 0: checksum mismatch")
         }
-        sections = (0..<sectionCount).map { i in
+        sections = table.withUnsafeBytes { tableBytes in (0..<sectionCount).map { i in
             let e = tableBytes.baseAddress! + i * IndexFormat.tableEntrySize
             let code = e.loadUnaligned(as: UInt32.self)
-            let name = SectionKind.name(of: code)
-            return SectionEntry(name: name, kind: SectionKind(code: code),
+            let kind = SectionKind(code: code)
+            return SectionEntry(name: kind?.rawValue ?? SectionKind.name(of: code), kind: kind,
                                 elementSize: e.loadUnaligned(fromByteOffset: 4, as: UInt32.self),
                                 offset: e.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
                                 length: e.loadUnaligned(fromByteOffset: 16, as: UInt64.self),
                                 count: e.loadUnaligned(fromByteOffset: 24, as: UInt64.self),
                                 checksum: e.loadUnaligned(fromByteOffset: 32, as: UInt64.self))
-        }
-        byKind = try HeroIndex.checkTable(sections, tableEnd: tableOffset + UInt64(tableBytes.count),
+        } }
+        byKind = try HeroIndex.checkTable(sections, tableEnd: tableOffset + UInt64(table.count),
                                           fileSize: fileSize, fail: fail)
         let meta = byKind[SectionKind.metadata.ordinal]!
-        let metaBytes = UnsafeRawBufferPointer(rebasing: bytes[Int(meta.offset)..<Int(meta.offset + meta.length)])
+        let metaBytes = try file.readBytes(at: meta.offset, count: Int(meta.length))
         guard XXH64.hash(metaBytes) == meta.checksum else {
             throw fail("section 'META' at byte \(meta.offset): checksum mismatch")
         }
-        metadata = try IndexMetadata.decode(metaBytes) { fail("section 'META' at byte \(meta.offset): \($0)") }
+        metadata = try metaBytes.withUnsafeBytes { raw in
+            try IndexMetadata.decode(raw) { fail("section 'META' at byte \(meta.offset): \($0)") }
+        }
         try HeroIndex.checkCounts(byKind, metadata, fail: fail)
+        map = try MappedFile(file)
     }
 
     /// Bounds, alignment, sizes, duplicates, overlaps and presence of the sections.
@@ -101,7 +105,7 @@ public final class HeroIndex: @unchecked Sendable {
                                    fail: (String) -> ProteusError) throws -> [SectionEntry?] {
         var byKind = [SectionEntry?](repeating: nil, count: SectionKind.allCases.count)
         for s in sections {
-            let at = "section '\(s.name)' at byte \(s.offset)"
+            var at: String { "section '\(s.name)' at byte \(s.offset)" } // built only on failure
             guard s.offset % UInt64(IndexFormat.alignment) == 0 else {
                 throw fail("\(at): not aligned to \(IndexFormat.alignment) bytes")
             }

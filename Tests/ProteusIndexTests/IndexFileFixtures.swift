@@ -104,3 +104,21 @@ struct SplitMix {
 func failure(_ body: () throws -> Void) -> String? {
     do { try body(); return nil } catch { return "\(error)" }
 }
+
+extension IndexFileFixtures {
+    /// Lets `edit` change one section's bytes in place (same length), then re-seals the file:
+    /// recomputes that section's checksum and the header checksum, so only the structural
+    /// checks behind the checksums can notice.
+    static func editSection(_ path: String, _ kind: SectionKind, _ edit: (inout [UInt8]) -> Void) throws {
+        var b = try read(path)
+        let e = entryPosition(b, kind)
+        let offset = Int(u64(b, e + 8)), length = Int(u64(b, e + 16))
+        var section = Array(b[offset..<offset + length])
+        edit(&section)
+        precondition(section.count == length, "editSection keeps the length")
+        b.replaceSubrange(offset..<offset + length, with: section)
+        put(XXH64.hash(section), &b, e + 32)
+        try write(b, to: path)
+        try editTable(path) { _ in }
+    }
+}

@@ -74,8 +74,10 @@ enum IndexFileFixtures {
         edit(&b)
         let tableEnd = 64 + Int(u32(b, 16)) * IndexFormat.tableEntrySize
         var h = XXH64()
-        h.update(Array(b[0..<56]))
-        h.update(Array(b[64..<tableEnd]))
+        b.withUnsafeBytes { raw in
+            h.update(UnsafeRawBufferPointer(rebasing: raw[0..<56]))
+            h.update(UnsafeRawBufferPointer(rebasing: raw[64..<tableEnd]))
+        }
         put(h.digest(), &b, 56)
         try write(b, to: path)
     }

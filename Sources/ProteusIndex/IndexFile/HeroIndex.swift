@@ -71,7 +71,7 @@ public final class HeroIndex: @unchecked Sendable {
         let table = try file.readBytes(at: tableOffset, count: sectionCount * IndexFormat.tableEntrySize)
         var hasher = XXH64()
         head.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<IndexFormat.checksummedHeaderBytes])) }
-        hasher.update(table)
+        table.withUnsafeBytes { hasher.update($0) }
         guard hasher.digest() == u64(56) else {
             throw fail("header at byte 0: checksum mismatch")
         }

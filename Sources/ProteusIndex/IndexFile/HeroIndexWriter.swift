@@ -34,8 +34,8 @@ public enum HeroIndexWriter {
     /// XXH64 of the header's first 56 bytes followed by the table.
     static func headerChecksum(header: [UInt8], table: [UInt8]) -> UInt64 {
         var h = XXH64()
-        h.update(Array(header[0..<IndexFormat.checksummedHeaderBytes]))
-        h.update(table)
+        header.withUnsafeBytes { h.update(UnsafeRawBufferPointer(rebasing: $0[0..<IndexFormat.checksummedHeaderBytes])) }
+        table.withUnsafeBytes { h.update($0) }
         return h.digest()
     }
 

@@ -13,8 +13,11 @@ import Synchronization
 public final class HeroIndex: @unchecked Sendable {
     /// The path as given, for messages.
     public let path: String
+    /// Layout version the file was written with.
     public let formatVersion: UInt32
+    /// Oldest reader version the writer declared able to read the file.
     public let oldestReaderVersion: UInt32
+    /// Total size recorded in the header (equal to the file size once open).
     public let fileSize: UInt64
     /// Every section of the table, in table order (including kinds this library does not know).
     public let sections: [SectionEntry]

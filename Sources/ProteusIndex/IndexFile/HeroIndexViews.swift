@@ -15,10 +15,15 @@ extension HeroIndex {
     public var spanFeatures: UnsafeBufferPointer<Float> { view(.spanFeatures, as: Float.self) }
     /// The embedded tokenizer ranks, opaque bytes; empty when none were embedded (unverified view).
     public var embeddedRanks: UnsafeRawBufferPointer { rawBytes(.tokenizerRanks) }
+    /// The options the index was built with.
     public var parameters: BuildParameters { metadata.parameters }
+    /// The build's deterministic counts.
     public var statistics: BuildStatistics { metadata.statistics }
+    /// Identity of the indexed inputs.
     public var fingerprint: SourceFingerprint { metadata.fingerprint }
+    /// The corpus tokenizer, when known.
     public var tokenizer: TokenizerIdentity? { metadata.tokenizer }
+    /// Split-pattern name of that tokenizer.
     public var splitPattern: String? { metadata.splitPattern }
 
     /// The hero spans. First access verifies the section's checksum and that every span
@@ -124,8 +129,11 @@ public struct HeroSpans: RandomAccessCollection {
     /// Keeps the mapping alive as long as the view.
     let owner: HeroIndex
     let raw: UnsafeRawBufferPointer
+    /// Always 0.
     public var startIndex: Int { 0 }
+    /// Number of spans.
     public var endIndex: Int { raw.count / IndexFormat.spanRecordSize }
+    /// Span `i`, decoded from its record.
     public subscript(i: Int) -> HeroSpan {
         precondition(i >= 0 && i < endIndex, "span index out of range")
         let p = raw.baseAddress! + i * IndexFormat.spanRecordSize
@@ -141,11 +149,14 @@ public struct HeroSpans: RandomAccessCollection {
 public struct IndexDocuments {
     /// Keeps the mapping alive as long as the view.
     let owner: HeroIndex
+    /// Start position of each document (a view into the mapping).
     public let starts: UnsafeBufferPointer<UInt64>
+    /// Length in tokens of each document (a view into the mapping).
     public let lengths: UnsafeBufferPointer<UInt64>
     let nameOffsets: UnsafeBufferPointer<UInt64>
     let namePool: UnsafeRawBufferPointer
 
+    /// Number of documents.
     public var count: Int { starts.count }
 
     /// The name of document `i`.
@@ -179,12 +190,20 @@ public struct IndexDocuments {
 public struct DNAView {
     /// Keeps the mapping alive as long as the view.
     let owner: HeroIndex
+    /// Length of every per-token table.
     public let vocabularySize: Int
+    /// Dimension of feature vectors and gates.
     public let featureDimension: Int
+    /// Surprisal per token id, in bits.
     public let surprisal: UnsafeBufferPointer<Float>
+    /// Token feature vectors, `vocabularySize × featureDimension`, int8.
     public let features: UnsafeBufferPointer<Int8>
+    /// Scale of each feature row (value = feature × scale / 127).
     public let featureScales: UnsafeBufferPointer<Float>
+    /// Gate prototypes, `gateCount × featureDimension`.
     public let gates: UnsafeBufferPointer<Float>
+    /// Confidence of each gate.
     public let gateConfidence: UnsafeBufferPointer<Float>
+    /// Number of gates.
     public var gateCount: Int { gateConfidence.count }
 }

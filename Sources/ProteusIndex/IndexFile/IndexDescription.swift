@@ -1,8 +1,10 @@
 /// What `inspect index.phb [--json]` prints: everything recorded in an index, from the
 /// header and the `META` section only (no array is read, so describing a large index is instant).
 public struct IndexDescription {
+    /// The index described.
     public let index: HeroIndex
 
+    /// A description of an open index (nothing is read until `text` or `json` is asked for).
     public init(_ index: HeroIndex) { self.index = index }
 
     /// Multi-line human-readable description.

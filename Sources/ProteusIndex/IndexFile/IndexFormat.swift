@@ -30,9 +30,13 @@ public enum IndexFormat {
     /// The layouts this library can read: `oldestReadable ... version`, plus any newer file
     /// whose `oldestReader` is at most `version`.
     public static let oldestReadable: UInt32 = 1
+    /// The first 8 bytes of every index.
     public static let magic: [UInt8] = [0x89, 0x50, 0x48, 0x42, 0x0D, 0x0A, 0x1A, 0x0A]
+    /// Bytes of the fixed header.
     public static let headerSize = 64
+    /// Bytes of one section-table row.
     public static let tableEntrySize = 40
+    /// Every section starts at a multiple of this.
     public static let alignment = 64
     /// Bytes of the header covered by the header checksum (everything before it).
     static let checksummedHeaderBytes = 56
@@ -149,9 +153,14 @@ public struct SectionEntry: Equatable, Sendable {
     public var name: String
     /// The kind when this library knows it.
     public var kind: SectionKind?
+    /// Bytes per element, as stored.
     public var elementSize: UInt32
+    /// Byte offset of the section in the file.
     public var offset: UInt64
+    /// Bytes of the section.
     public var length: UInt64
+    /// Elements in the section.
     public var count: UInt64
+    /// XXH64 of the section's bytes.
     public var checksum: UInt64
 }

@@ -5,16 +5,24 @@
 /// access costs nothing, and a binary form round-trips `Double`s exactly where JSON might not.
 /// Fields are only ever appended; readers ignore bytes after the fields they know.
 public struct IndexMetadata: Equatable, Sendable {
+    /// The build options.
     public var parameters = BuildParameters()
+    /// The build counts.
     public var statistics = BuildStatistics()
+    /// The indexed inputs.
     public var fingerprint = SourceFingerprint()
+    /// The corpus tokenizer, when known.
     public var tokenizer: TokenizerIdentity?
+    /// Split-pattern name of that tokenizer.
     public var splitPattern: String?
     /// DNA dimensions: every DNA section's element count follows from these.
     public var vocabularySize: Int = 0
+    /// Dimension of feature vectors.
     public var featureDimension: Int = 0
+    /// Number of salience gates.
     public var gateCount: Int = 0
 
+    /// Empty metadata (the defaults of each part).
     public init() {}
 
     /// Serialized bytes.

@@ -13,6 +13,7 @@ public struct EmbeddingMatrix: Equatable, Sendable {
     /// The tensor's name (safetensors), nil for .npy.
     public var tensorName: String?
 
+    /// A matrix from its parts; `values.count` should be `rows × columns`.
     public init(rows: Int, columns: Int, values: [Float], storedDType: TensorDType, tensorName: String?) {
         self.rows = rows
         self.columns = columns

@@ -1,16 +1,21 @@
 /// A numpy `.npy` file (versions 1.0, 2.0 and 3.0) opened by memory map: dtype, shape and the
 /// data bytes, with the header dict parsed strictly (only the three keys numpy writes).
 public final class NPYFile {
+    /// The path as given, for messages.
     public let path: String
     /// numpy's dtype string, such as "<f4".
     public let descr: String
+    /// The element type, nil when numpy's `descr` is not one this library handles.
     public let dtype: TensorDType?
+    /// The array's shape (empty for a scalar).
     public let shape: [Int]
+    /// True for column-major data (refused by the embedding loader).
     public let fortranOrder: Bool
     /// Offset of the first data byte.
     public let dataOffset: Int
     let map: MappedFile
 
+    /// Opens and maps `path`, parsing and checking its header; throws a one-line `ProteusError`.
     public init(path: String) throws {
         self.path = path
         let file = try SystemFile(openForReading: path)

@@ -8,16 +8,21 @@ public final class SafetensorsFile {
 
     /// One tensor as described in the header.
     public struct Entry: Equatable, Sendable {
+        /// The tensor's key in the header.
         public var name: String
         /// The dtype as stored ("F32", "F8_E4M3"); `dtype` is nil for types this library does not convert.
         public var dtypeName: String
+        /// The stored type when this library converts it.
         public var dtype: TensorDType?
+        /// The tensor's shape.
         public var shape: [Int]
         /// Absolute byte range in the file.
         public var range: Range<Int>
     }
 
+    /// The path as given, for messages.
     public let path: String
+    /// Every tensor, in header order.
     public let entries: [Entry]
     /// The `__metadata__` map, empty when absent.
     public let metadata: [String: String]
@@ -26,6 +31,7 @@ public final class SafetensorsFile {
     /// Byte sizes of stored dtypes this library does not convert but must skip over correctly.
     static let otherDTypeSizes = ["F8_E5M2": 1, "F8_E4M3": 1, "F8_E8M0": 1, "C64": 8]
 
+    /// Opens and maps `path` and checks its header; throws a one-line `ProteusError`.
     public init(path: String) throws {
         self.path = path
         let file = try SystemFile(openForReading: path)

@@ -63,9 +63,13 @@ extension Float16: TensorElement { public static var tensorDType: TensorDType { 
 
 /// One named tensor to write: dtype, shape and its little-endian bytes in C (row-major) order.
 public struct Tensor: Equatable, Sendable {
+    /// Key in a safetensors header (not stored in .npy).
     public var name: String
+    /// Element type.
     public var dtype: TensorDType
+    /// Dimensions, outermost first.
     public var shape: [Int]
+    /// Little-endian element bytes in C order.
     public var bytes: [UInt8]
 
     /// A tensor from raw bytes; `bytes.count` must equal the shape's element count × dtype size.

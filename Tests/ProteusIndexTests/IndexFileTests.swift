@@ -35,6 +35,14 @@ import Foundation
         #expect(try index.contents() == HeroIndexContents())
     }
 
+    @Test func writingIsDeterministic() throws {
+        let (dir, path, c) = try written("deterministic")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try HeroIndexWriter.write(c, to: dir + "/again.phb", inputs: [])
+        #expect(try F.read(path) == F.read(dir + "/again.phb"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["again.phb", "index.phb"])
+    }
+
     @Test func sectionsAreAlignedAndDisjoint() throws {
         let (dir, path, _) = try written("aligned")
         defer { try? FileManager.default.removeItem(atPath: dir) }

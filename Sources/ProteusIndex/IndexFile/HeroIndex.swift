@@ -92,6 +92,9 @@ public final class HeroIndex: @unchecked Sendable {
         byKind = try HeroIndex.checkTable(sections, tableEnd: tableOffset + UInt64(table.count),
                                           fileSize: fileSize, fail: fail)
         let meta = byKind[SectionKind.metadata.ordinal]!
+        guard meta.length <= IndexFormat.maximumMetadataSize else {
+            throw fail("section 'META' at byte \(meta.offset): \(meta.length) bytes, more than the \(IndexFormat.maximumMetadataSize)-byte limit for metadata")
+        }
         let metaBytes = try file.readBytes(at: meta.offset, count: Int(meta.length))
         guard XXH64.hash(metaBytes) == meta.checksum else {
             throw fail("section 'META' at byte \(meta.offset): checksum mismatch")

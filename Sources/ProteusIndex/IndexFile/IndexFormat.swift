@@ -43,6 +43,9 @@ public enum IndexFormat {
     /// Section tables longer than this are refused before touching them (a corrupt count
     /// must not send the validator across the whole file).
     static let maximumSections = 256
+    /// META is read into memory on open; a corrupt length must not allocate gigabytes.
+    /// (16 MiB holds the fingerprints of ~200,000 inputs.)
+    static let maximumMetadataSize: UInt64 = 16 << 20
     /// Bytes of one span record: start u64, firstHero u32, length u32, document u32, score f32.
     public static let spanRecordSize = 24
 }

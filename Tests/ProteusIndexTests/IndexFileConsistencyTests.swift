@@ -76,3 +76,21 @@ import Foundation
                 == "\(path): section 'DSUR' at byte \(F.u64(b, e + 8)): 999 elements, expected 1000 (vocabulary size)")
     }
 }
+
+extension IndexFileConsistencyTests {
+    @Test func oversizedMetadataIsRefusedBeforeReading() throws {
+        let (dir, path) = try written("consistency-bigmeta")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var b = try F.read(path)
+        b += [UInt8](repeating: 0, count: (64 - b.count % 64) % 64)
+        let offset = UInt64(b.count), length = UInt64(IndexFormat.maximumMetadataSize + 64)
+        b += [UInt8](repeating: 0, count: Int(length))
+        let e = F.entryPosition(b, .metadata)
+        F.put(offset, &b, e + 8); F.put(length, &b, e + 16); F.put(length, &b, e + 24)
+        F.put(UInt64(b.count), &b, 24)
+        try F.write(b, to: path)
+        try F.editTable(path) { _ in }
+        #expect(failure { _ = try HeroIndex(path: path) }
+                == "\(path): section 'META' at byte \(offset): \(length) bytes, more than the 16777216-byte limit for metadata")
+    }
+}

@@ -94,3 +94,17 @@ extension IndexFileConsistencyTests {
                 == "\(path): section 'META' at byte \(offset): \(length) bytes, more than the 16777216-byte limit for metadata")
     }
 }
+
+extension IndexFileConsistencyTests {
+    @Test func heroTokenOutsideTheVocabularyFailsVerify() throws {
+        let dir = try F.temporaryFolder("consistency-vocab")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/i.phb"
+        try HeroIndexWriter.write(F.realisticContents(), to: path, inputs: [])
+        try HeroIndex(path: path).verify()
+        try F.editSection(path, .heroTokens) { F.put(UInt32(1_000), &$0, 5 * 4) }
+        let index = try HeroIndex(path: path)
+        #expect(failure { try index.verify() }
+                == "\(path): section 'HTOK' at byte \(index.entry(.heroTokens).offset): hero token 5 has id 1000, outside the vocabulary of 1000")
+    }
+}

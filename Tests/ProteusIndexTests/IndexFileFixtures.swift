@@ -40,7 +40,7 @@ enum IndexFileFixtures {
             c.spans.append(HeroSpan(start: position, firstHero: UInt32(c.tokens.count), length: length,
                                     document: document, score: Float(rng.next() % 1000) / 37))
             for _ in 0..<length {
-                c.tokens.append(UInt32(rng.next() % 100_277))
+                c.tokens.append(UInt32(rng.next() % UInt64(vocabulary)))
                 c.scores.append(Float(rng.next() % 10_000) / 999)
             }
             position += 50_000 + UInt64(i)

@@ -241,6 +241,10 @@ import Foundation
         c.dna.features.removeLast()
         #expect(failure { try HeroIndexWriter.write(c, to: path, inputs: []) }
                 == "\(path): cannot write index: 7999 feature values, expected vocabularySize × featureDimension = 1000 × 8")
+        c = F.realisticContents()
+        c.tokens[7] = 1_000
+        #expect(failure { try HeroIndexWriter.write(c, to: path, inputs: []) }
+                == "\(path): cannot write index: hero token 7 has id 1000, outside the vocabulary of 1000")
         #expect(!FileManager.default.fileExists(atPath: path))
         try F.write([1, 2, 3], to: path)
         let identity = try SystemFile(openForReading: path).identity

@@ -89,12 +89,19 @@ extension HeroIndex {
                        gateConfidence: view(.gateConfidence, as: Float.self))
     }
 
-    /// Verifies every section's checksum (in file order, including unknown kinds) and the
-    /// structural checks of spans and documents. Reads the whole file once.
+    /// Verifies every section's checksum (in file order, including unknown kinds), the
+    /// structural checks of spans and documents, and that every hero token id indexes the
+    /// DNA tables (query-time scoring reads `surprisal[id]`). Reads the whole file once.
     public func verify() throws {
         for e in sections.sorted(by: { $0.offset < $1.offset }) { try verifyChecksum(e) }
         _ = try documents()
         _ = try spans()
+        let vocabulary = metadata.vocabularySize
+        guard vocabulary > 0 else { return }
+        for (i, id) in tokens.enumerated() where Int(id) >= vocabulary {
+            throw ProteusError(.dataError, path: path,
+                               "section 'HTOK' at byte \(entry(.heroTokens).offset): hero token \(i) has id \(id), outside the vocabulary of \(vocabulary)")
+        }
     }
 
     /// A copy of everything, as the value the writer was given.

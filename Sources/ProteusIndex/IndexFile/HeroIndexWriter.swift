@@ -146,6 +146,9 @@ public enum HeroIndexWriter {
         guard dna.gates.count == dna.gateConfidence.count * dna.featureDimension else {
             throw refuse("\(dna.gates.count) gate values, expected gates × featureDimension = \(dna.gateConfidence.count) × \(dna.featureDimension)")
         }
+        if dna.vocabularySize > 0, let i = c.tokens.firstIndex(where: { Int($0) >= dna.vocabularySize }) {
+            throw refuse("hero token \(i) has id \(c.tokens[i]), outside the vocabulary of \(dna.vocabularySize)")
+        }
         for (i, s) in c.spans.enumerated() {
             guard UInt64(s.firstHero) + UInt64(s.length) <= UInt64(c.tokens.count), Int(s.document) < c.documents.count else {
                 throw refuse("span \(i) points outside the hero tokens or documents")

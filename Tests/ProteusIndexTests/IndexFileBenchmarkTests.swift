@@ -60,13 +60,14 @@ import ProteusIndex
             for _ in 0..<rounds { sink &+= try MappedFile(SystemFile(openForReading: path)).bytes.count > 0 ? 0 : 1 }
         }
         let index = try HeroIndex(path: path)
-        let verifyTime = try clock.measure { try index.verify() }
+        // Best of 5: the first pass also pays for page-cache faults.
+        let verifyTime = try (0..<5).map { _ in try clock.measure { try index.verify() } }.min()!
         let size = index.fileSize
         let budget = UInt64(8 << 20) + 16 * UInt64(c.tokens.count)
         var line = "phb bench: span length \(spanLength): \(c.tokens.count) hero tokens, \(c.spans.count) spans, vocabulary \(c.dna.vocabularySize)\n"
         line += "  size \(size) bytes (\(String(format: "%.2f", Double(size) / 1_048_576)) MiB), budget \(budget) bytes: \(size <= budget ? "within" : "OVER")\n"
         for e in index.sections.sorted(by: { $0.length > $1.length }) { line += "    \(e.name) \(e.length)\n" }
-        line += "  write \(String(format: "%.1f", seconds(writeTime) * 1e3)) ms, open+validate \(String(format: "%.1f", seconds(openTime) / Double(rounds) * 1e6)) µs (mean of \(rounds); open+mmap+munmap+close alone \(String(format: "%.1f", seconds(mapTime) / Double(rounds) * 1e6)) µs), verify() \(String(format: "%.2f", seconds(verifyTime) * 1e3)) ms"
+        line += "  write \(String(format: "%.1f", seconds(writeTime) * 1e3)) ms, open+validate \(String(format: "%.1f", seconds(openTime) / Double(rounds) * 1e6)) µs (mean of \(rounds); open+mmap+munmap+close alone \(String(format: "%.1f", seconds(mapTime) / Double(rounds) * 1e6)) µs), verify() \(String(format: "%.2f", seconds(verifyTime) * 1e3)) ms (best of 5, \(String(format: "%.1f", Double(size) / seconds(verifyTime) / 1e9)) GB/s)"
         print(line)
         #expect(sink == rounds * c.tokens.count)
     }

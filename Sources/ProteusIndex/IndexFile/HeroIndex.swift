@@ -34,11 +34,15 @@ public final class HeroIndex: @unchecked Sendable {
         self.path = path
         let file = try SystemFile(openForReading: path)
         func fail(_ message: String) -> ProteusError { ProteusError(.dataError, path: path, message) }
-        let head = try file.readBytes(at: 0, count: Int(min(file.size, UInt64(IndexFormat.headerSize))))
+        // One read of the first 4 KiB holds the header, the table and META of any index the
+        // writer produces; larger ones are read where they are.
+        let head = try file.readBytes(at: 0, count: Int(min(file.size, 4_096)))
+        func bytes(at offset: UInt64, count: Int) throws -> [UInt8] {
+            if offset + UInt64(count) <= UInt64(head.count) { return Array(head[Int(offset)..<Int(offset) + count]) }
+            return try file.readBytes(at: offset, count: count)
+        }
         guard head.starts(with: IndexFormat.magic) else {
-            // Only a refused file pays for the larger sample the sniffer looks at.
-            let sample = try file.readBytes(at: 0, count: Int(min(file.size, 512)))
-            throw fail("not a proteus-index file (\(FileSniffer.explain(sample, fileSize: file.size)))")
+            throw fail("not a proteus-index file (\(FileSniffer.explain(Array(head.prefix(512)), fileSize: file.size)))")
         }
         guard file.size >= UInt64(IndexFormat.headerSize) else {
             throw fail("truncated: file has \(file.size) bytes, less than the \(IndexFormat.headerSize)-byte header")
@@ -71,7 +75,7 @@ public final class HeroIndex: @unchecked Sendable {
         // Header, table and META are read with pread rather than through the mapping: a copy
         // of a few hundred bytes is cheaper than faulting pages in (and unmapping them later)
         // when the caller then touches only part of the index.
-        let table = try file.readBytes(at: tableOffset, count: sectionCount * IndexFormat.tableEntrySize)
+        let table = try bytes(at: tableOffset, count: sectionCount * IndexFormat.tableEntrySize)
         var hasher = XXH64()
         head.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<IndexFormat.checksummedHeaderBytes])) }
         table.withUnsafeBytes { hasher.update($0) }
@@ -82,7 +86,7 @@ public final class HeroIndex: @unchecked Sendable {
             let e = tableBytes.baseAddress! + i * IndexFormat.tableEntrySize
             let code = e.loadUnaligned(as: UInt32.self)
             let kind = SectionKind(code: code)
-            return SectionEntry(name: kind?.rawValue ?? SectionKind.name(of: code), kind: kind,
+            return SectionEntry(code: code, kind: kind,
                                 elementSize: e.loadUnaligned(fromByteOffset: 4, as: UInt32.self),
                                 offset: e.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
                                 length: e.loadUnaligned(fromByteOffset: 16, as: UInt64.self),
@@ -95,7 +99,7 @@ public final class HeroIndex: @unchecked Sendable {
         guard meta.length <= IndexFormat.maximumMetadataSize else {
             throw fail("section 'META' at byte \(meta.offset): \(meta.length) bytes, more than the \(IndexFormat.maximumMetadataSize)-byte limit for metadata")
         }
-        let metaBytes = try file.readBytes(at: meta.offset, count: Int(meta.length))
+        let metaBytes = try bytes(at: meta.offset, count: Int(meta.length))
         guard XXH64.hash(metaBytes) == meta.checksum else {
             throw fail("section 'META' at byte \(meta.offset): checksum mismatch")
         }

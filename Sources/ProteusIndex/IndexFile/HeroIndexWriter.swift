@@ -43,7 +43,7 @@ public enum HeroIndexWriter {
         var table = [UInt8](repeating: 0, count: entries.count * IndexFormat.tableEntrySize)
         for (i, e) in entries.enumerated() {
             let at = i * IndexFormat.tableEntrySize
-            put(e.kind!.code, into: &table, at: at)
+            put(e.code, into: &table, at: at)
             put(e.elementSize, into: &table, at: at + 4)
             put(e.offset, into: &table, at: at + 8)
             put(e.length, into: &table, at: at + 16)
@@ -74,7 +74,7 @@ public enum HeroIndexWriter {
             }
             let length = out.offset - offset
             precondition(length == UInt64(count * kind.elementSize), "section \(kind.rawValue) length")
-            entries.append(SectionEntry(name: kind.rawValue, kind: kind, elementSize: UInt32(kind.elementSize),
+            entries.append(SectionEntry(code: kind.code, kind: kind, elementSize: UInt32(kind.elementSize),
                                         offset: offset, length: length, count: UInt64(count),
                                         checksum: hasher.digest()))
         }

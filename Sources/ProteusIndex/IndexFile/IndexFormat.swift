@@ -150,10 +150,13 @@ public enum SectionKind: String, CaseIterable, Sendable {
     }
 }
 
-/// One row of the section table as stored.
+/// One row of the section table as stored. Plain data (no String inside), so the table of
+/// an index costs no reference counting to build or copy on open.
 public struct SectionEntry: Equatable, Sendable {
-    /// The stored four-byte kind, printable ("HTOK").
-    public var name: String
+    /// The stored four-byte kind code (first character in the low byte).
+    public var code: UInt32
+    /// The stored kind, printable ("HTOK").
+    public var name: String { kind?.rawValue ?? SectionKind.name(of: code) }
     /// The kind when this library knows it.
     public var kind: SectionKind?
     /// Bytes per element, as stored.

@@ -198,6 +198,9 @@ import Foundation
             F.put(htok.count - 1, &$0, e + 24); F.put((htok.count - 1) * 4, &$0, e + 16)
         }
         try expectFailure("header at byte 0: section table (300 entries at byte 64) does not fit in the file") { F.put(UInt32(300), &$0, 16) }
+        try expectFailure("header at byte 0: section table (15 entries at byte 18446744073709551608) does not fit in the file") {
+            F.put(UInt64.max - 7, &$0, 32)
+        }
     }
 
     @Test func unknownSectionsAreIgnored() throws {

@@ -34,8 +34,9 @@ public final class HeroIndex: @unchecked Sendable {
         self.path = path
         let file = try SystemFile(openForReading: path)
         func fail(_ message: String) -> ProteusError { ProteusError(.dataError, path: path, message) }
-        // One read of the first 4 KiB holds the header, the table and META of any index the
-        // writer produces; larger ones are read where they are.
+        // Header, table and META are read with pread rather than through the mapping: copying
+        // a few hundred bytes is cheaper than faulting pages in (and unmapping them later).
+        // One read of the first 4 KiB holds all three for any index the writer produces.
         let head = try file.readBytes(at: 0, count: Int(min(file.size, 4_096)))
         func bytes(at offset: UInt64, count: Int) throws -> [UInt8] {
             if offset + UInt64(count) <= UInt64(head.count) { return Array(head[Int(offset)..<Int(offset) + count]) }
@@ -68,13 +69,10 @@ public final class HeroIndex: @unchecked Sendable {
         let sectionCount = Int(u32(16))
         let tableOffset = u64(32)
         guard sectionCount <= IndexFormat.maximumSections, tableOffset >= UInt64(IndexFormat.headerSize),
-              tableOffset % 8 == 0,
-              tableOffset + UInt64(sectionCount * IndexFormat.tableEntrySize) <= fileSize else {
+              tableOffset % 8 == 0, tableOffset <= fileSize,
+              UInt64(sectionCount * IndexFormat.tableEntrySize) <= fileSize - tableOffset else {
             throw fail("header at byte 0: section table (\(sectionCount) entries at byte \(tableOffset)) does not fit in the file")
         }
-        // Header, table and META are read with pread rather than through the mapping: a copy
-        // of a few hundred bytes is cheaper than faulting pages in (and unmapping them later)
-        // when the caller then touches only part of the index.
         let table = try bytes(at: tableOffset, count: sectionCount * IndexFormat.tableEntrySize)
         var hasher = XXH64()
         head.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<IndexFormat.checksummedHeaderBytes])) }

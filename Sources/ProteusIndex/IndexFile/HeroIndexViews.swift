@@ -1,0 +1,216 @@
+/// Typed views of a `HeroIndex`'s sections, and the copying `contents()`.
+extension HeroIndex {
+    private func view<T>(_ kind: SectionKind, as type: T.Type) -> UnsafeBufferPointer<T> {
+        // Sections start 64-byte aligned in a page-aligned mapping, so binding is safe.
+        let raw = rawBytes(kind)
+        return UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: T.self),
+                                   count: raw.count / MemoryLayout<T>.stride)
+    }
+
+    /// Hero token ids, span after span (unverified view; see `verify()`).
+    public var tokens: UnsafeBufferPointer<UInt32> { view(.heroTokens, as: UInt32.self) }
+    /// Per-token DNA scores, parallel to `tokens` (unverified view).
+    public var scores: UnsafeBufferPointer<Float> { view(.heroScores, as: Float.self) }
+    /// Mean feature vector of each span, `spans × featureDimension`, or empty (unverified view).
+    public var spanFeatures: UnsafeBufferPointer<Float> { view(.spanFeatures, as: Float.self) }
+    /// The embedded tokenizer ranks, opaque bytes; empty when none were embedded (unverified view).
+    public var embeddedRanks: UnsafeRawBufferPointer { rawBytes(.tokenizerRanks) }
+    /// The options the index was built with.
+    public var parameters: BuildParameters { metadata.parameters }
+    /// The build's deterministic counts.
+    public var statistics: BuildStatistics { metadata.statistics }
+    /// Identity of the indexed inputs.
+    public var fingerprint: SourceFingerprint { metadata.fingerprint }
+    /// The corpus tokenizer, when known.
+    public var tokenizer: TokenizerIdentity? { metadata.tokenizer }
+    /// Split-pattern name of that tokenizer.
+    public var splitPattern: String? { metadata.splitPattern }
+
+    /// The hero spans. First access verifies the section's checksum and that every span
+    /// lies inside the hero tokens and the document table, so callers may index with them.
+    public func spans() throws -> HeroSpans {
+        try verifyOnce(.spans)
+        let spans = HeroSpans(owner: self, raw: rawBytes(.spans))
+        let tokenCount = UInt64(tokens.count), documentCount = entry(.documentStarts).count
+        try checkOnce(0) {
+            for (i, s) in spans.enumerated()
+            where UInt64(s.firstHero) + UInt64(s.length) > tokenCount || UInt64(s.document) >= documentCount {
+                throw ProteusError(.dataError, path: path,
+                                   "section 'SPAN' at byte \(entry(.spans).offset): span \(i) points outside the hero tokens or documents")
+            }
+        }
+        return spans
+    }
+
+    /// The document table. First access verifies its four sections and their consistency
+    /// (contiguous starts, name offsets inside the name pool); names are decoded on demand.
+    public func documents() throws -> IndexDocuments {
+        for kind in [SectionKind.documentStarts, .documentLengths, .documentNameOffsets, .documentNames] {
+            try verifyOnce(kind)
+        }
+        let docs = IndexDocuments(owner: self, starts: view(.documentStarts, as: UInt64.self),
+                                  lengths: view(.documentLengths, as: UInt64.self),
+                                  nameOffsets: view(.documentNameOffsets, as: UInt64.self),
+                                  namePool: rawBytes(.documentNames))
+        try checkOnce(1) {
+            var expectedStart: UInt64 = 0
+            for i in 0..<docs.count {
+                guard docs.starts[i] == expectedStart else {
+                    throw ProteusError(.dataError, path: path,
+                                       "section 'DSTA' at byte \(entry(.documentStarts).offset): document \(i) does not start where the previous one ends")
+                }
+                let (next, overflow) = expectedStart.addingReportingOverflow(docs.lengths[i])
+                guard !overflow else {
+                    throw ProteusError(.dataError, path: path, "section 'DLEN' at byte \(entry(.documentLengths).offset): document lengths overflow")
+                }
+                expectedStart = next
+            }
+            var previous: UInt64 = 0
+            for (i, o) in docs.nameOffsets.enumerated() {
+                guard o >= previous, i > 0 || o == 0 else {
+                    throw ProteusError(.dataError, path: path, "section 'DNMO' at byte \(entry(.documentNameOffsets).offset): name offsets are not increasing")
+                }
+                previous = o
+            }
+            guard docs.nameOffsets.last == UInt64(docs.namePool.count) else {
+                throw ProteusError(.dataError, path: path, "section 'DNMO' at byte \(entry(.documentNameOffsets).offset): name offsets do not end at the end of the name pool")
+            }
+        }
+        return docs
+    }
+
+    /// The DNA state's arrays as views; the small gate sections are verified on first access.
+    public func dna() throws -> DNAView {
+        try verifyOnce(.gates)
+        try verifyOnce(.gateConfidence)
+        return DNAView(owner: self, vocabularySize: metadata.vocabularySize, featureDimension: metadata.featureDimension,
+                       surprisal: view(.surprisal, as: Float.self), features: view(.features, as: Int8.self),
+                       featureScales: view(.featureScales, as: Float.self), gates: view(.gates, as: Float.self),
+                       gateConfidence: view(.gateConfidence, as: Float.self))
+    }
+
+    /// Verifies every section's checksum (in file order, including unknown kinds), the
+    /// structural checks of spans and documents, and that every hero token id indexes the
+    /// DNA tables (query-time scoring reads `surprisal[id]`). Reads the whole file once.
+    public func verify() throws {
+        for e in sections.sorted(by: { $0.offset < $1.offset }) { try verifyChecksum(e) }
+        _ = try documents()
+        _ = try spans()
+        let vocabulary = metadata.vocabularySize
+        guard vocabulary > 0 else { return }
+        for (i, id) in tokens.enumerated() where Int(id) >= vocabulary {
+            throw ProteusError(.dataError, path: path,
+                               "section 'HTOK' at byte \(entry(.heroTokens).offset): hero token \(i) has id \(id), outside the vocabulary of \(vocabulary)")
+        }
+    }
+
+    /// A copy of everything, as the value the writer was given.
+    public func contents() throws -> HeroIndexContents {
+        var c = HeroIndexContents()
+        let m = metadata
+        c.parameters = m.parameters
+        c.statistics = m.statistics
+        c.fingerprint = m.fingerprint
+        c.tokenizer = m.tokenizer
+        c.splitPattern = m.splitPattern
+        c.documents = try documents().table()
+        c.embeddedRanks = Array(embeddedRanks)
+        c.spans = Array(try spans())
+        c.tokens = Array(tokens)
+        c.scores = Array(scores)
+        c.spanFeatures = Array(spanFeatures)
+        let d = try dna()
+        c.dna.vocabularySize = d.vocabularySize
+        c.dna.featureDimension = d.featureDimension
+        c.dna.surprisal = Array(d.surprisal)
+        c.dna.features = Array(d.features)
+        c.dna.featureScales = Array(d.featureScales)
+        c.dna.gates = Array(d.gates)
+        c.dna.gateConfidence = Array(d.gateConfidence)
+        return c
+    }
+}
+
+/// The span records of a mapped index, decoded on access (24 bytes each, see `IndexFormat`).
+public struct HeroSpans: RandomAccessCollection {
+    /// Keeps the mapping alive as long as the view.
+    let owner: HeroIndex
+    let raw: UnsafeRawBufferPointer
+    /// Always 0.
+    public var startIndex: Int { 0 }
+    /// Number of spans.
+    public var endIndex: Int { raw.count / IndexFormat.spanRecordSize }
+    /// Span `i`, decoded from its record.
+    public subscript(i: Int) -> HeroSpan {
+        precondition(i >= 0 && i < endIndex, "span index out of range")
+        let p = raw.baseAddress! + i * IndexFormat.spanRecordSize
+        return HeroSpan(start: p.load(as: UInt64.self),
+                        firstHero: p.load(fromByteOffset: 8, as: UInt32.self),
+                        length: p.load(fromByteOffset: 12, as: UInt32.self),
+                        document: p.load(fromByteOffset: 16, as: UInt32.self),
+                        score: Float(bitPattern: p.load(fromByteOffset: 20, as: UInt32.self)))
+    }
+}
+
+/// The document table of a mapped index; names are decoded only when asked for.
+public struct IndexDocuments {
+    /// Keeps the mapping alive as long as the view.
+    let owner: HeroIndex
+    /// Start position of each document (a view into the mapping).
+    public let starts: UnsafeBufferPointer<UInt64>
+    /// Length in tokens of each document (a view into the mapping).
+    public let lengths: UnsafeBufferPointer<UInt64>
+    let nameOffsets: UnsafeBufferPointer<UInt64>
+    let namePool: UnsafeRawBufferPointer
+
+    /// Number of documents.
+    public var count: Int { starts.count }
+
+    /// The name of document `i`.
+    public func name(_ i: Int) -> String {
+        let from = Int(nameOffsets[i]), to = Int(nameOffsets[i + 1])
+        return String(decoding: UnsafeRawBufferPointer(rebasing: namePool[from..<to]), as: UTF8.self)
+    }
+
+    /// The document holding absolute position `position`, or nil past the end (same rule as
+    /// `DocumentTable.document(containing:)`: empty documents never contain a position).
+    public func document(containing position: UInt64) -> Int? {
+        guard let last = starts.last, position < last + lengths[lengths.count - 1] else { return nil }
+        var lo = 0, hi = starts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if starts[mid] <= position { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+
+    /// A copy as a `DocumentTable`.
+    public func table() -> DocumentTable {
+        var t = DocumentTable()
+        for i in 0..<count { t.append(name: name(i), length: lengths[i]) }
+        return t
+    }
+}
+
+/// The DNA state of a mapped index as views. The struct keeps the index open; its buffer
+/// pointers must not be used after the struct itself is gone.
+public struct DNAView {
+    /// Keeps the mapping alive as long as the view.
+    let owner: HeroIndex
+    /// Length of every per-token table.
+    public let vocabularySize: Int
+    /// Dimension of feature vectors and gates.
+    public let featureDimension: Int
+    /// Surprisal per token id, in bits.
+    public let surprisal: UnsafeBufferPointer<Float>
+    /// Token feature vectors, `vocabularySize × featureDimension`, int8.
+    public let features: UnsafeBufferPointer<Int8>
+    /// Scale of each feature row (value = feature × scale / 127).
+    public let featureScales: UnsafeBufferPointer<Float>
+    /// Gate prototypes, `gateCount × featureDimension`.
+    public let gates: UnsafeBufferPointer<Float>
+    /// Confidence of each gate.
+    public let gateConfidence: UnsafeBufferPointer<Float>
+    /// Number of gates.
+    public var gateCount: Int { gateConfidence.count }
+}

@@ -1,0 +1,172 @@
+/// Writes a `HeroIndexContents` as a `.phb` file (layout in `IndexFormat`).
+///
+/// The header and section table are written as placeholders first, then each section is
+/// streamed out on a 64-byte boundary while its XXH64 is computed from the same bytes (no
+/// second pass over the file), and finally the table and header are patched in. Everything
+/// goes through `AtomicOutputFile`: readers see the old index or the whole new one.
+public enum HeroIndexWriter {
+    /// Writes `contents` to `path`. Refuses when `path` is one of `inputs` (the corpus being
+    /// indexed), and when `contents` breaks an invariant the reader would reject.
+    public static func write(_ contents: HeroIndexContents, to path: String, inputs: [FileIdentity]) throws {
+        try checkConsistency(contents, path: path)
+        let out = try AtomicOutputFile(path: path, inputs: inputs)
+        do {
+            let entries = try writeBody(contents, to: out)
+            let fileSize = out.offset
+            let table = encodeTable(entries)
+            var header = [UInt8](repeating: 0, count: IndexFormat.headerSize)
+            header.replaceSubrange(0..<8, with: IndexFormat.magic)
+            put(IndexFormat.version, into: &header, at: 8)
+            put(IndexFormat.oldestReadable, into: &header, at: 12)
+            put(UInt32(entries.count), into: &header, at: 16)
+            put(UInt32(0), into: &header, at: 20)
+            put(fileSize, into: &header, at: 24)
+            put(UInt64(IndexFormat.headerSize), into: &header, at: 32)
+            put(headerChecksum(header: header, table: table), into: &header, at: 56)
+            try out.patch(header + table, at: 0)
+            try out.commit()
+        } catch {
+            out.discard()
+            throw error
+        }
+    }
+
+    /// XXH64 of the header's first 56 bytes followed by the table.
+    static func headerChecksum(header: [UInt8], table: [UInt8]) -> UInt64 {
+        var h = XXH64()
+        header.withUnsafeBytes { h.update(UnsafeRawBufferPointer(rebasing: $0[0..<IndexFormat.checksummedHeaderBytes])) }
+        table.withUnsafeBytes { h.update($0) }
+        return h.digest()
+    }
+
+    static func encodeTable(_ entries: [SectionEntry]) -> [UInt8] {
+        var table = [UInt8](repeating: 0, count: entries.count * IndexFormat.tableEntrySize)
+        for (i, e) in entries.enumerated() {
+            let at = i * IndexFormat.tableEntrySize
+            put(e.code, into: &table, at: at)
+            put(e.elementSize, into: &table, at: at + 4)
+            put(e.offset, into: &table, at: at + 8)
+            put(e.length, into: &table, at: at + 16)
+            put(e.count, into: &table, at: at + 24)
+            put(e.checksum, into: &table, at: at + 32)
+        }
+        return table
+    }
+
+    static func put<T: FixedWidthInteger>(_ value: T, into bytes: inout [UInt8], at offset: Int) {
+        withUnsafeBytes(of: value.littleEndian) { raw in
+            for i in 0..<raw.count { bytes[offset + i] = raw[i] }
+        }
+    }
+
+    private static func writeBody(_ c: HeroIndexContents, to out: AtomicOutputFile) throws -> [SectionEntry] {
+        let sectionCount = SectionKind.allCases.count
+        try out.write([UInt8](repeating: 0, count: IndexFormat.headerSize + sectionCount * IndexFormat.tableEntrySize))
+        var entries: [SectionEntry] = []
+        /// Streams one section: `body` calls `emit` with consecutive byte runs.
+        func section(_ kind: SectionKind, count: Int, _ body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+            try out.pad(toMultipleOf: IndexFormat.alignment)
+            let offset = out.offset
+            var hasher = XXH64()
+            try body { bytes in
+                hasher.update(bytes)
+                try out.write(bytes)
+            }
+            let length = out.offset - offset
+            precondition(length == UInt64(count * kind.elementSize), "section \(kind.rawValue) length")
+            entries.append(SectionEntry(code: kind.code, kind: kind, elementSize: UInt32(kind.elementSize),
+                                        offset: offset, length: length, count: UInt64(count),
+                                        checksum: hasher.digest()))
+        }
+        func array<T>(_ kind: SectionKind, _ values: [T]) throws {
+            try section(kind, count: values.count) { emit in try values.withUnsafeBytes { try emit($0) } }
+        }
+
+        let metadata = IndexMetadata(contents: c).encoded()
+        try array(.metadata, metadata)
+        try section(.spans, count: c.spans.count) { emit in
+            var record = [UInt8](repeating: 0, count: IndexFormat.spanRecordSize)
+            for s in c.spans {
+                put(s.start, into: &record, at: 0)
+                put(s.firstHero, into: &record, at: 8)
+                put(s.length, into: &record, at: 12)
+                put(s.document, into: &record, at: 16)
+                put(s.score.bitPattern, into: &record, at: 20)
+                try record.withUnsafeBytes { try emit($0) }
+            }
+        }
+        let docs = c.documents
+        try array(.documentStarts, docs.starts)
+        try array(.documentLengths, docs.lengths)
+        var nameOffsets: [UInt64] = [0]
+        nameOffsets.reserveCapacity(docs.count + 1)
+        for name in docs.names { nameOffsets.append(nameOffsets.last! + UInt64(name.utf8.count)) }
+        try array(.documentNameOffsets, nameOffsets)
+        try section(.documentNames, count: Int(nameOffsets.last!)) { emit in
+            for name in docs.names {
+                var name = name
+                try name.withUTF8 { try emit(UnsafeRawBufferPointer($0)) }
+            }
+        }
+        try array(.gates, c.dna.gates)
+        try array(.gateConfidence, c.dna.gateConfidence)
+        try array(.heroTokens, c.tokens)
+        try array(.heroScores, c.scores)
+        try array(.spanFeatures, c.spanFeatures)
+        try array(.surprisal, c.dna.surprisal)
+        try array(.featureScales, c.dna.featureScales)
+        try array(.features, c.dna.features)
+        try array(.tokenizerRanks, c.embeddedRanks)
+        precondition(entries.count == sectionCount)
+        return entries
+    }
+
+    /// The invariants `HeroIndex` checks on open, checked here first so a bad build fails
+    /// before writing rather than producing an index nothing can read.
+    static func checkConsistency(_ c: HeroIndexContents, path: String) throws {
+        func refuse(_ what: String) -> ProteusError {
+            ProteusError(.dataError, path: path, "cannot write index: \(what)")
+        }
+        let dna = c.dna
+        guard c.tokens.count == c.scores.count else {
+            throw refuse("\(c.tokens.count) hero tokens but \(c.scores.count) scores")
+        }
+        guard c.spanFeatures.isEmpty || c.spanFeatures.count == c.spans.count * dna.featureDimension else {
+            throw refuse("\(c.spanFeatures.count) span feature values, expected spans × featureDimension = \(c.spans.count) × \(dna.featureDimension)")
+        }
+        guard dna.surprisal.count == dna.vocabularySize else {
+            throw refuse("\(dna.surprisal.count) surprisal values for a vocabulary of \(dna.vocabularySize)")
+        }
+        guard dna.features.count == dna.vocabularySize * dna.featureDimension else {
+            throw refuse("\(dna.features.count) feature values, expected vocabularySize × featureDimension = \(dna.vocabularySize) × \(dna.featureDimension)")
+        }
+        guard dna.featureScales.count == dna.vocabularySize else {
+            throw refuse("\(dna.featureScales.count) feature scales for a vocabulary of \(dna.vocabularySize)")
+        }
+        guard dna.gates.count == dna.gateConfidence.count * dna.featureDimension else {
+            throw refuse("\(dna.gates.count) gate values, expected gates × featureDimension = \(dna.gateConfidence.count) × \(dna.featureDimension)")
+        }
+        if dna.vocabularySize > 0, let i = c.tokens.firstIndex(where: { Int($0) >= dna.vocabularySize }) {
+            throw refuse("hero token \(i) has id \(c.tokens[i]), outside the vocabulary of \(dna.vocabularySize)")
+        }
+        for (i, s) in c.spans.enumerated() {
+            guard UInt64(s.firstHero) + UInt64(s.length) <= UInt64(c.tokens.count), Int(s.document) < c.documents.count else {
+                throw refuse("span \(i) points outside the hero tokens or documents")
+            }
+        }
+    }
+}
+
+extension IndexMetadata {
+    init(contents c: HeroIndexContents) {
+        self.init()
+        parameters = c.parameters
+        statistics = c.statistics
+        fingerprint = c.fingerprint
+        tokenizer = c.tokenizer
+        splitPattern = c.splitPattern
+        vocabularySize = c.dna.vocabularySize
+        featureDimension = c.dna.featureDimension
+        gateCount = c.dna.gateConfidence.count
+    }
+}

@@ -1,0 +1,172 @@
+/// The `.phb` byte layout, shared by `HeroIndexWriter` and `HeroIndex`.
+///
+/// ```
+/// 0     header (64 bytes)
+///         0  magic            8   89 'P' 'H' 'B' 0D 0A 1A 0A (PNG-style: catches 7-bit and
+///                                 CR/LF-translating transfers, and never looks like text)
+///         8  formatVersion    u32 version of the writer's layout
+///        12  oldestReader     u32 oldest reader version that can read this file
+///        16  sectionCount     u32
+///        20  flags            u32 (0; reserved)
+///        24  fileSize         u64 total bytes: detects truncation in O(1)
+///        32  tableOffset      u64 (64)
+///        40  reserved         16 bytes of zeros
+///        56  headerChecksum   u64 XXH64 of bytes 0..<56 followed by the section table
+/// 64    section table: sectionCount × 40 bytes
+///         0  kind             4 ASCII bytes ("HTOK")
+///         4  elementSize      u32 bytes per element
+///         8  offset           u64 (a multiple of 64)
+///        16  length           u64 bytes (= count × elementSize)
+///        24  count            u64 elements
+///        32  checksum         u64 XXH64 of the section's bytes
+/// then the sections, each starting on a 64-byte boundary (so every array can be used in
+/// place from a mapping, and cache lines/SIMD loads never straddle two sections).
+/// ```
+/// Readers ignore section kinds they do not know: a newer writer can add sections without
+/// raising `oldestReader`.
+public enum IndexFormat {
+    /// The layout this library writes.
+    public static let version: UInt32 = 1
+    /// The layouts this library can read: `oldestReadable ... version`, plus any newer file
+    /// whose `oldestReader` is at most `version`.
+    public static let oldestReadable: UInt32 = 1
+    /// The first 8 bytes of every index.
+    public static let magic: [UInt8] = [0x89, 0x50, 0x48, 0x42, 0x0D, 0x0A, 0x1A, 0x0A]
+    /// Bytes of the fixed header.
+    public static let headerSize = 64
+    /// Bytes of one section-table row.
+    public static let tableEntrySize = 40
+    /// Every section starts at a multiple of this.
+    public static let alignment = 64
+    /// Bytes of the header covered by the header checksum (everything before it).
+    static let checksummedHeaderBytes = 56
+    /// Section tables longer than this are refused before touching them (a corrupt count
+    /// must not send the validator across the whole file).
+    static let maximumSections = 256
+    /// META is read into memory on open; a corrupt length must not allocate gigabytes.
+    /// (16 MiB holds the fingerprints of ~200,000 inputs.)
+    static let maximumMetadataSize: UInt64 = 16 << 20
+    /// Bytes of one span record: start u64, firstHero u32, length u32, document u32, score f32.
+    public static let spanRecordSize = 24
+}
+
+/// The sections of a `.phb` file. Each kind is four ASCII bytes on disk.
+public enum SectionKind: String, CaseIterable, Sendable {
+    /// Parameters, statistics, fingerprint, tokenizer identity, DNA dimensions (`IndexMetadata`).
+    case metadata = "META"
+    /// Hero spans: `IndexFormat.spanRecordSize`-byte records.
+    case spans = "SPAN"
+    /// Hero token ids, u32.
+    case heroTokens = "HTOK"
+    /// Hero token scores, f32, parallel to the tokens.
+    case heroScores = "HSCO"
+    /// Mean feature vector per span, f32 (`spans × featureDimension`, or empty).
+    case spanFeatures = "SFEA"
+    /// Document start positions, u64.
+    case documentStarts = "DSTA"
+    /// Document lengths in tokens, u64.
+    case documentLengths = "DLEN"
+    /// Offsets of each document name in the name pool, u64 (`documents + 1` entries).
+    case documentNameOffsets = "DNMO"
+    /// UTF-8 document names, concatenated.
+    case documentNames = "DNMS"
+    /// The embedded tokenizer ranks, opaque bytes (`RankTable`'s serialized form).
+    case tokenizerRanks = "TOKR"
+    /// Surprisal per token id, f32.
+    case surprisal = "DSUR"
+    /// Token feature vectors, int8 (`vocabulary × featureDimension`).
+    case features = "DFEA"
+    /// Scale of each feature row, f32.
+    case featureScales = "DFSC"
+    /// Gate prototypes, f32 (`gates × featureDimension`).
+    case gates = "DGAT"
+    /// Confidence of each gate, f32.
+    case gateConfidence = "DGCF"
+
+    /// Bytes per element; the table's length must equal count × this.
+    public var elementSize: Int {
+        switch self {
+        case .metadata, .documentNames, .tokenizerRanks, .features: return 1
+        case .spans: return IndexFormat.spanRecordSize
+        case .heroTokens, .heroScores, .spanFeatures, .surprisal, .featureScales, .gates, .gateConfidence: return 4
+        case .documentStarts, .documentLengths, .documentNameOffsets: return 8
+        }
+    }
+
+    /// Small sections are checksummed on first access; large arrays are handed out as views
+    /// without reading every byte (opening stays O(1)), and only `verify()` checks them.
+    public var verifiedOnAccess: Bool {
+        switch self {
+        case .metadata, .spans, .documentStarts, .documentLengths, .documentNameOffsets,
+             .documentNames, .gates, .gateConfidence:
+            return true
+        case .heroTokens, .heroScores, .spanFeatures, .tokenizerRanks, .surprisal, .features, .featureScales:
+            return false
+        }
+    }
+
+    /// Position in `allCases`, for fixed-size per-kind tables (hashing a String-backed enum
+    /// would hash its raw value: measurable when opening takes microseconds).
+    var ordinal: Int {
+        switch self {
+        case .metadata: return 0
+        case .spans: return 1
+        case .heroTokens: return 2
+        case .heroScores: return 3
+        case .spanFeatures: return 4
+        case .documentStarts: return 5
+        case .documentLengths: return 6
+        case .documentNameOffsets: return 7
+        case .documentNames: return 8
+        case .tokenizerRanks: return 9
+        case .surprisal: return 10
+        case .features: return 11
+        case .featureScales: return 12
+        case .gates: return 13
+        case .gateConfidence: return 14
+        }
+    }
+
+    private static let codes: [UInt32] = allCases.map(\.code)
+
+    /// The kind stored as `code`, nil for kinds this library does not know.
+    init?(code: UInt32) {
+        guard let i = SectionKind.codes.firstIndex(of: code) else { return nil }
+        self = SectionKind.allCases[i]
+    }
+
+    /// Kind as the four bytes stored in the table.
+    var code: UInt32 {
+        var value: UInt32 = 0
+        for (i, byte) in rawValue.utf8.enumerated() { value |= UInt32(byte) << (8 * UInt32(i)) }
+        return value
+    }
+
+    /// Printable form of any stored kind code, known or not.
+    static func name(of code: UInt32) -> String {
+        let bytes = (0..<4).map { UInt8(truncatingIfNeeded: code >> (8 * UInt32($0))) }
+        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return String(decoding: bytes, as: UTF8.self) }
+        return "0x" + bytes.reversed().map { String(format2: $0) }.joined()
+    }
+}
+
+/// One row of the section table as stored. Plain data (no String inside), so the table of
+/// an index costs no reference counting to build or copy on open.
+public struct SectionEntry: Equatable, Sendable {
+    /// The stored four-byte kind code (first character in the low byte).
+    public var code: UInt32
+    /// The stored kind, printable ("HTOK").
+    public var name: String { kind?.rawValue ?? SectionKind.name(of: code) }
+    /// The kind when this library knows it.
+    public var kind: SectionKind?
+    /// Bytes per element, as stored.
+    public var elementSize: UInt32
+    /// Byte offset of the section in the file.
+    public var offset: UInt64
+    /// Bytes of the section.
+    public var length: UInt64
+    /// Elements in the section.
+    public var count: UInt64
+    /// XXH64 of the section's bytes.
+    public var checksum: UInt64
+}

@@ -1,0 +1,135 @@
+/// A `[vocabulary, dimension]` embedding matrix read from a model's `.safetensors` or a
+/// numpy `.npy`, converted to Float (F32, F16, BF16 and F64 are accepted), row-major.
+/// Used to derive token features from real embeddings instead of corpus co-occurrence.
+public struct EmbeddingMatrix: Equatable, Sendable {
+    /// Number of rows (token ids).
+    public var rows: Int
+    /// Number of columns (embedding dimension).
+    public var columns: Int
+    /// `rows × columns` values, row after row.
+    public var values: [Float]
+    /// The dtype the values were stored with.
+    public var storedDType: TensorDType
+    /// The tensor's name (safetensors), nil for .npy.
+    public var tensorName: String?
+
+    /// A matrix from its parts; `values.count` should be `rows × columns`.
+    public init(rows: Int, columns: Int, values: [Float], storedDType: TensorDType, tensorName: String?) {
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+        self.storedDType = storedDType
+        self.tensorName = tensorName
+    }
+
+    /// Row `i` of the matrix.
+    public func row(_ i: Int) -> ArraySlice<Float> { values[i * columns..<(i + 1) * columns] }
+
+    /// Loads a matrix. The format is decided by the file's first bytes (`\x93NUMPY` → .npy;
+    /// otherwise safetensors). From safetensors, `tensorName` picks the tensor; without it the
+    /// file must hold exactly one 2-D tensor.
+    public static func load(path: String, tensorName: String? = nil) throws -> EmbeddingMatrix {
+        let file = try SystemFile(openForReading: path)
+        let head = try file.readBytes(at: 0, count: Int(min(file.size, 9)))
+        if head.count >= 6, head.starts(with: NPYWriter.magic) {
+            return try loadNPY(path: path)
+        }
+        guard head.count == 9, head[8] == UInt8(ascii: "{") else {
+            throw ProteusError(.dataError, path: path, "not a safetensors or .npy file (a safetensors file starts with a header length and '{', an .npy with \\x93NUMPY)")
+        }
+        return try loadSafetensors(path: path, tensorName: tensorName)
+    }
+
+    static func loadSafetensors(path: String, tensorName: String?) throws -> EmbeddingMatrix {
+        let file = try SafetensorsFile(path: path)
+        func fail(_ message: String) -> ProteusError { ProteusError(.dataError, path: path, message) }
+        func listed(_ entries: [SafetensorsFile.Entry]) -> String {
+            entries.map { "\($0.name) \($0.shape)" }.joined(separator: ", ")
+        }
+        let entry: SafetensorsFile.Entry
+        if let tensorName {
+            guard let named = file.entries.first(where: { $0.name == tensorName }) else {
+                throw fail("no tensor named '\(tensorName)' (tensors: \(listed(file.entries)))")
+            }
+            guard named.shape.count == 2 else {
+                throw fail("tensor '\(tensorName)' has shape \(named.shape), not a 2-D [vocabulary, dimension] matrix")
+            }
+            entry = named
+        } else {
+            let matrices = file.entries.filter { $0.shape.count == 2 }
+            guard matrices.count == 1 else {
+                throw fail(matrices.isEmpty
+                    ? "no 2-D tensor to use as an embedding matrix (tensors: \(listed(file.entries)))"
+                    : "several 2-D tensors (\(listed(matrices))); name the one to use")
+            }
+            entry = matrices[0]
+        }
+        guard let dtype = entry.dtype, dtype.isFloatingPoint else {
+            throw fail("tensor '\(entry.name)' has dtype \(entry.dtypeName); an embedding matrix must be F32, F16, BF16 or F64")
+        }
+        return EmbeddingMatrix(rows: entry.shape[0], columns: entry.shape[1],
+                               values: convert(file.bytes(of: entry), from: dtype),
+                               storedDType: dtype, tensorName: entry.name)
+    }
+
+    static func loadNPY(path: String) throws -> EmbeddingMatrix {
+        let file = try NPYFile(path: path)
+        func fail(_ message: String) -> ProteusError { ProteusError(.dataError, path: path, message) }
+        guard let dtype = file.dtype, dtype.isFloatingPoint else {
+            throw fail("array has dtype '\(file.descr)'; an embedding matrix must be float32, float16 or float64 ('<f4', '<f2', '<f8')")
+        }
+        guard !file.fortranOrder else {
+            throw fail("array is stored in Fortran (column-major) order; save it with numpy.ascontiguousarray")
+        }
+        guard file.shape.count == 2 else {
+            throw fail("array has shape \(NPYFile.tuple(file.shape)), not a 2-D [vocabulary, dimension] matrix")
+        }
+        return EmbeddingMatrix(rows: file.shape[0], columns: file.shape[1],
+                               values: convert(file.bytes, from: dtype), storedDType: dtype, tensorName: nil)
+    }
+
+    /// Little-endian stored values to Float. Loads are unaligned: safetensors only aligns its
+    /// buffer to 8 bytes and a tensor may follow one of odd length.
+    static func convert(_ raw: UnsafeRawBufferPointer, from dtype: TensorDType) -> [Float] {
+        let count = raw.count / dtype.byteSize
+        return [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            guard let base = raw.baseAddress else { initialized = 0; return }
+            switch dtype {
+            case .f32:
+                UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: base, byteCount: count * 4)
+            case .f64:
+                for i in 0..<count { out[i] = Float(base.loadUnaligned(fromByteOffset: i * 8, as: Double.self)) }
+            case .bf16:
+                for i in 0..<count {
+                    out[i] = Float(bitPattern: UInt32(base.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)) << 16)
+                }
+            case .f16:
+                for i in 0..<count { out[i] = Float(halfBits: base.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)) }
+            default:
+                preconditionFailure("not a floating-point dtype")
+            }
+            initialized = count
+        }
+    }
+}
+
+extension Float {
+    /// IEEE half-precision bits to Float, exact (done by hand: Float16 is not available on
+    /// every platform Swift targets).
+    init(halfBits h: UInt16) {
+        let sign = UInt32(h & 0x8000) << 16
+        let exponent = Int(h >> 10) & 0x1F
+        let mantissa = UInt32(h & 0x3FF)
+        switch exponent {
+        case 0 where mantissa == 0:
+            self = Float(bitPattern: sign)
+        case 0: // subnormal: mantissa × 2^-24
+            let magnitude = Float(mantissa) * Float(sign: .plus, exponent: -24, significand: 1)
+            self = sign != 0 ? -magnitude : magnitude
+        case 31:
+            self = Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13))
+        default:
+            self = Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | (mantissa << 13))
+        }
+    }
+}

@@ -101,7 +101,8 @@ public final class TokFile: TokenSource {
         }
         offsets.append(at)
         frameOffsets = offsets
-        let described = at + header.documentTableLength + seekSize
+        // A garbage document-table length must give the size message, not an overflow trap.
+        let described = header.documentTableLength <= size ? at + header.documentTableLength + seekSize : UInt64.max
         guard described == size else {
             throw fail("seek table describes \(described) bytes but the file has \(size)")
         }

@@ -77,6 +77,20 @@ import Foundation
         }
     }
 
+    @Test func cursorsReadConcurrently() throws {
+        try Self.withFolder { (dir: String) throws in
+            let path = try TokTestSupport.writeTok(dir + "/c.tok", codec: .zstd, documents: Self.docs)
+            let tok = try TokFile(path: path)
+            let expected = Self.all
+            let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 4)
+            defer { results.deallocate() }
+            DispatchQueue.concurrentPerform(iterations: 4) { i in
+                results[i] = (try? Self.readAll(tok, window: 500 + 250 * i)) == expected
+            }
+            #expect(Array(results) == [true, true, true, true])
+        }
+    }
+
     @Test func tokenizerIsRecorded() throws {
         try Self.withFolder { (dir: String) throws in
             let id = TokenizerIdentity(name: "cl100k_base", sha256: Array(0..<32), vocabularySize: 100_277)

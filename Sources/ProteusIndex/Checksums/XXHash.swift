@@ -49,6 +49,7 @@ public enum XXH32 {
         return h
     }
 
+    /// The XXH32 digest of an array (for headers and tests).
     public static func hash(_ bytes: [UInt8], seed: UInt32 = 0) -> UInt32 {
         bytes.withUnsafeBytes { hash($0, seed: seed) }
     }
@@ -183,6 +184,7 @@ public struct XXH64 {
         return finalize(h &+ UInt64(n), base + i, n - i)
     }
 
+    /// The XXH64 digest of an array (for headers and tables).
     public static func hash(_ bytes: [UInt8], seed: UInt64 = 0) -> UInt64 {
         bytes.withUnsafeBytes { hash($0, seed: seed) }
     }

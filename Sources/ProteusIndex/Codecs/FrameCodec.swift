@@ -1,16 +1,19 @@
 /// A codec failure, without file or frame context (the container adds those):
 /// "zstd: Corrupted block detected", "lz4: ERROR_contentChecksum_invalid".
 public struct CodecError: Error, Equatable, CustomStringConvertible {
+    /// The one-line message, starting with the codec name.
     public let message: String
     /// True when the codec's own content checksum disagreed with the decoded bytes, which the
     /// container reports as "checksum mismatch" like a seek-table checksum failure.
     public let isChecksumMismatch: Bool
 
+    /// A failure with `message`.
     public init(_ message: String, isChecksumMismatch: Bool = false) {
         self.message = message
         self.isChecksumMismatch = isChecksumMismatch
     }
 
+    /// Same as `message`.
     public var description: String { message }
 }
 
@@ -37,7 +40,9 @@ public protocol FrameDecompressor: AnyObject {
 /// decoder skips them, so they carry our metadata without disturbing `zstd -dc` / `lz4 -dc`.
 /// Written by hand because the libzstd helpers need ZSTD_STATIC_LINKING_ONLY.
 public enum SkippableFrame {
+    /// Magic u32 + payload size u32.
     public static let headerSize = 8
+    /// The sixteen magics zstd and lz4 treat as skippable.
     public static let magicRange: ClosedRange<UInt32> = 0x184D_2A50...0x184D_2A5F
 
     /// The 8-byte header of a skippable frame whose payload is `payloadSize` bytes.

@@ -19,10 +19,12 @@ public final class LZ4FrameCompressor: FrameCompressor {
 
     deinit { LZ4F_freeCompressionContext(context) }
 
+    /// Header plus `LZ4F_compressBound` for a frame of `sourceCount` bytes.
     public func bound(_ sourceCount: Int) -> Int {
         LZ4F_HEADER_SIZE_MAX_VALUE + LZ4F_compressBound(sourceCount, &preferences)
     }
 
+    /// One complete LZ4 frame (begin, update, end) with the content size recorded.
     public func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws -> Int {
         preferences.frameInfo.contentSize = UInt64(source.count)
         let out = destination.baseAddress!
@@ -46,6 +48,7 @@ let LZ4F_HEADER_SIZE_MAX_VALUE = 19
 public final class LZ4FrameDecompressor: FrameDecompressor {
     private var context: OpaquePointer?
 
+    /// Creates the decompression context; throws only when liblz4 cannot allocate it.
     public init() throws {
         let r = LZ4F_createDecompressionContext(&context, UInt32(LZ4F_VERSION))
         if LZ4F_isError(r) != 0 { throw CodecError("lz4: " + String(cString: LZ4F_getErrorName(r))) }
@@ -61,6 +64,7 @@ public final class LZ4FrameDecompressor: FrameDecompressor {
         return UInt64(littleEndian: frame.loadUnaligned(fromByteOffset: 6, as: UInt64.self))
     }
 
+    /// Loops `LZ4F_decompress` until the frame ends; the context is reset after an error.
     public func decompress(_ frame: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer, expectedSize: Int) throws {
         // LZ4F writes no content size for an empty frame (0 means "unknown" in its API).
         let emptyFrame = expectedSize == 0 && frame.count >= 7 && frame.loadUnaligned(as: UInt32.self) == 0x184D_2204

@@ -11,13 +11,16 @@ import CLZ4
 /// leading skippable frames (a piped `.tok` starts with one). Memory is bounded: one input
 /// buffer, plus the codec's own window.
 public final class DecompressingByteStream {
+    /// What the stream turned out to be.
     public enum Kind: Equatable, Sendable { case raw, zstd, lz4 }
 
+    /// What messages call the stream.
     public let name: String
     private let descriptor: Int32
     private let input: UnsafeMutableRawBufferPointer
     private var inputStart = 0, inputEnd = 0
     private var inputEOF = false
+    /// Known after the first `read`.
     public private(set) var kind: Kind = .raw
     private var detected = false
     private var zstd: OpaquePointer?

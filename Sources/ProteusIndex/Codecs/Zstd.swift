@@ -16,8 +16,10 @@ public final class ZstdFrameCompressor: FrameCompressor {
 
     deinit { ZSTD_freeCCtx(context) }
 
+    /// `ZSTD_compressBound`: the largest frame for `sourceCount` bytes.
     public func bound(_ sourceCount: Int) -> Int { ZSTD_compressBound(sourceCount) }
 
+    /// One frame via `ZSTD_compress2`, which records the content size.
     public func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws -> Int {
         let r = ZSTD_compress2(context, destination.baseAddress, destination.count, source.baseAddress, source.count)
         if ZSTD_isError(r) != 0 { throw CodecError("zstd: " + String(cString: ZSTD_getErrorName(r))) }
@@ -29,10 +31,12 @@ public final class ZstdFrameCompressor: FrameCompressor {
 public final class ZstdFrameDecompressor: FrameDecompressor {
     private let context: OpaquePointer
 
+    /// Creates the reusable decompression context.
     public init() { context = ZSTD_createDCtx() }
 
     deinit { ZSTD_freeDCtx(context) }
 
+    /// `ZSTD_getFrameContentSize`, nil when unknown or malformed.
     public func declaredContentSize(_ frame: UnsafeRawBufferPointer) -> UInt64? {
         guard frame.count >= 4 else { return nil }
         let size = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
@@ -40,6 +44,7 @@ public final class ZstdFrameDecompressor: FrameDecompressor {
         return size >= UInt64.max - 1 ? nil : size
     }
 
+    /// Checks the declared size, then `ZSTD_decompressDCtx` into `destination`.
     public func decompress(_ frame: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer, expectedSize: Int) throws {
         guard let declared = declaredContentSize(frame) else {
             throw CodecError("zstd: frame header is corrupt or does not declare its content size")
@@ -67,12 +72,15 @@ public final class ZstdRawFrameWriter: FrameCompressor {
     /// zstd's largest block (Block_Maximum_Size = min(window, 128 KiB)).
     static let maxBlock = 128 * 1024
 
+    /// A stateless writer.
     public init() {}
 
+    /// Header (9) + 3 bytes per 128 KiB block + content + checksum (4).
     public func bound(_ sourceCount: Int) -> Int {
         9 + 3 * max(1, (sourceCount + ZstdRawFrameWriter.maxBlock - 1) / ZstdRawFrameWriter.maxBlock) + sourceCount + 4
     }
 
+    /// Header, raw blocks, XXH64 content checksum.
     public func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws -> Int {
         precondition(destination.count >= bound(source.count) && source.count <= Int(UInt32.max))
         let out = destination.baseAddress!

@@ -12,7 +12,9 @@ public final class StdinTokenReader {
         case text
     }
 
+    /// What messages call the stream ("-").
     public let name: String
+    /// How ids are encoded in the stream.
     public let format: Format
     private let bytes: DecompressingByteStream
     /// Bytes of a token split across two reads (binary formats).

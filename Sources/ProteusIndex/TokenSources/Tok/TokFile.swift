@@ -3,8 +3,9 @@
 ///
 /// Reading maps the file (`mmap`), or uses `pread` when mapping fails or when asked to;
 /// both paths give identical windows. Cursors decode one frame at a time into their own
-/// reused buffers, so any number of cursors may read concurrently.
-public final class TokFile: TokenSource {
+/// reused buffers, so any number of cursors may read concurrently (the file object itself
+/// is immutable after `init`, hence `@unchecked Sendable`).
+public final class TokFile: TokenSource, @unchecked Sendable {
     /// How bytes are fetched from disk.
     public enum Access: Sendable {
         /// Map the file; fall back to `pread` when the mapping is refused.
@@ -15,6 +16,7 @@ public final class TokFile: TokenSource {
 
     /// Reading options; the defaults are what the tool uses.
     public struct Options: Sendable {
+        /// mmap with fallback, or pread only.
         public var access: Access
         /// Check every frame against its seek-table checksum as it is read. For zstd and none
         /// this is free (libzstd verifies the frame's own XXH64, which we compare to the table);
@@ -22,13 +24,16 @@ public final class TokFile: TokenSource {
         /// XXH32 content checksum in any case).
         public var verifyChecksums: Bool
 
+        /// Defaults: map when possible, verify checksums.
         public init(access: Access = .automatic, verifyChecksums: Bool = true) {
             self.access = access
             self.verifyChecksums = verifyChecksums
         }
     }
 
+    /// The path as given, or "-" for spooled stdin; every message starts with it.
     public let name: String
+    /// The options the file was opened with.
     public let options: Options
     let file: SystemFile
     /// The mapping, or nil when reading with pread.
@@ -37,14 +42,22 @@ public final class TokFile: TokenSource {
     let seekTable: SeekTable
     /// Byte offset of each data frame, plus one entry for the end of the last.
     let frameOffsets: [UInt64]
+    /// The documents recorded by the writer.
     public let documents: DocumentTable
 
+    /// Tokens in the file.
     public var tokenCount: UInt64 { header.totalTokens }
+    /// u16 or u32 on disk; cursors always return u32.
     public var storedWidth: TokenWidth { header.width }
+    /// The tokenizer recorded in the header, if any.
     public var tokenizer: TokenizerIdentity? { header.tokenizer }
+    /// Codec of the data frames.
     public var codec: TokCodec { header.codec }
+    /// "tok/zstd", "tok/lz4" or "tok/none".
     public var formatName: String { "tok/\(header.codec)" }
+    /// Tokens per frame (the last frame may hold fewer).
     public var frameTokens: Int { Int(header.frameTokens) }
+    /// Number of data frames.
     public var frameCount: Int { seekTable.count }
 
     /// Opens and validates `path`.
@@ -119,6 +132,7 @@ public final class TokFile: TokenSource {
         mapped = map
     }
 
+    /// A cursor with its own decompression context and buffers.
     public func makeCursor() throws -> TokenCursor { try TokCursor(self) }
 
     /// Compressed bytes of frame `i` (offset, length).
@@ -139,18 +153,27 @@ public final class TokFile: TokenSource {
 
 /// The facts `inspect` reports about a `.tok` file.
 public struct TokFileSummary: Equatable, Sendable {
+    /// Codec of the data frames.
     public let codec: TokCodec
+    /// Stored token width.
     public let width: TokenWidth
+    /// Number of tokens.
     public let tokens: UInt64
+    /// Number of documents.
     public let documents: Int
+    /// Number of data frames.
     public let frames: Int
+    /// Tokens per frame.
     public let frameTokens: Int
     /// Bytes of the data frames (header, document table and seek table excluded).
     public let compressedBytes: UInt64
     /// Bytes the tokens take decompressed (tokens × width).
     public let uncompressedBytes: UInt64
+    /// Size of the whole file.
     public let fileBytes: UInt64
+    /// Format version the writer used.
     public let formatVersion: UInt16
+    /// The recorded tokenizer, if any.
     public let tokenizer: TokenizerIdentity?
     /// Whether reads go through a memory map (false: pread).
     public let isMapped: Bool

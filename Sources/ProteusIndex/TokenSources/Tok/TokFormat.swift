@@ -6,6 +6,7 @@ public enum TokCodec: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case zstd = 1
     case lz4 = 2
 
+    /// The name users type and `inspect` prints.
     public var description: String {
         switch self {
         case .none: return "none"

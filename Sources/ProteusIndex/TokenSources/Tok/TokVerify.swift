@@ -1,11 +1,13 @@
 /// The outcome of `TokFile.verify()`: every frame decoded and checked against the seek table.
 public struct TokVerificationReport: Sendable {
+    /// Frames decoded.
     public let framesChecked: Int
     /// Decompressed bytes checked.
     public let bytesChecked: UInt64
     /// One error per bad frame ("frame 3 at byte 4096: checksum mismatch"), in frame order.
     public let failures: [ProteusError]
 
+    /// True when no frame failed.
     public var isValid: Bool { failures.isEmpty }
 }
 

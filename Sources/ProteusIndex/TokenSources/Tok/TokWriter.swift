@@ -14,10 +14,15 @@ extension AtomicOutputFile: TokOutput {}
 /// table, seek table; the header is patched with the totals at the end. Checksums are taken
 /// while writing. The file appears only when `finish()` succeeds.
 public final class TokWriter {
+    /// Destination path (or "-" for the stdin spool), used in messages.
     public let path: String
+    /// Codec of the data frames.
     public let codec: TokCodec
+    /// Stored token width.
     public let width: TokenWidth
+    /// Tokenizer recorded in the header.
     public let tokenizer: TokenizerIdentity?
+    /// Tokens per frame.
     public let frameTokens: Int
 
     private let output: TokOutput

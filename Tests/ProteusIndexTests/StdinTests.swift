@@ -73,6 +73,19 @@ import Foundation
         #expect(try Self.readAll(Data(contentsOf: URL(fileURLWithPath: path)), format: .u32) == Self.tokens)
     }
 
+    @Test func detectionCanBeTurnedOff() throws {
+        let ids: [UInt32] = [0xFD2F_B528, 1, 2]
+        let fd = Self.pipe(TokTestSupport.bytes(ids, width: .u32))
+        defer { close(fd) }
+        let reader = StdinTokenReader(descriptor: fd, format: .u32, detectCompression: false)
+        var buffer = [UInt32](repeating: 0, count: 8)
+        #expect(try buffer.withUnsafeMutableBufferPointer { try reader.read(into: $0) } == 3)
+        #expect(Array(buffer.prefix(3)) == ids && reader.compression == .raw)
+        // With detection on, the same bytes are taken for a (broken) zstd stream.
+        #expect(TokTestSupport.failure { _ = try Self.readAll(TokTestSupport.bytes(ids, width: .u32), format: .u32) }
+            == "-: zstd stream is truncated")
+    }
+
     @Test func partialTrailingToken() throws {
         var data = TokTestSupport.bytes([1, 2, 3], width: .u32)
         data.append(contentsOf: [9, 9, 9])

@@ -29,9 +29,13 @@ public final class DecompressingByteStream {
     private var frameOpen = false
 
     /// Reads `descriptor` (not closed here); `name` is used in messages ("-" for stdin).
-    public init(descriptor: Int32, name: String = "-", bufferSize: Int = 1 << 20) {
+    /// With `detectCompression` false the bytes are passed through as they are: for raw u32
+    /// streams whose first id could be 0xFD2FB528, 0x184D2204 or 0x184D2A5x (far above any
+    /// vocabulary, so detection is on by default).
+    public init(descriptor: Int32, name: String = "-", detectCompression: Bool = true, bufferSize: Int = 1 << 20) {
         self.descriptor = descriptor
         self.name = name
+        self.detected = !detectCompression
         self.input = .allocate(byteCount: bufferSize, alignment: 64)
     }
 

@@ -30,11 +30,12 @@ public final class StdinTokenReader {
     private var wordStart: UInt64 = 0
     private var badWord: [UInt8]? = nil
 
-    /// Reads `descriptor` (0 = stdin; not closed here).
-    public init(descriptor: Int32 = 0, format: Format = .u32, name: String = "-") {
+    /// Reads `descriptor` (0 = stdin; not closed here). zstd and lz4 streams are recognised by
+    /// their magic unless `detectCompression` is false (see `DecompressingByteStream`).
+    public init(descriptor: Int32 = 0, format: Format = .u32, name: String = "-", detectCompression: Bool = true) {
         self.name = name
         self.format = format
-        self.bytes = DecompressingByteStream(descriptor: descriptor, name: name)
+        self.bytes = DecompressingByteStream(descriptor: descriptor, name: name, detectCompression: detectCompression)
         self.staging = .allocate(byteCount: 1 << 18, alignment: 64)
     }
 

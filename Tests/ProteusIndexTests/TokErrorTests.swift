@@ -113,6 +113,13 @@ import Foundation
         #expect(m == "\(p): frame 3 at byte \(good.frameOffsets[3]): seek table declares 4294967280 decompressed bytes, more than a frame's 4000")
     }
 
+    @Test func seekTableClaimingAHugeCompressedFrameIsRefusedAtOpen() throws {
+        let (p, good, m) = try Self.failure(options: .init(access: .pread)) { path, tok in
+            try TokCorruption.patch(path, at: TokCorruption.seekEntryOffset(tok, frame: 3), TokCorruption.le32(0xF000_0000))
+        }
+        #expect(m == "\(p): frame 3 at byte \(good.frameOffsets[3]): compressed size 4026531840 is larger than any frame of 4000 bytes can be")
+    }
+
     @Test func frameHeaderClaimingAHugeSizeIsRefusedBeforeDecoding() throws {
         // Codec none frames carry their content size as u32 at frame byte 5.
         let (p, good, m) = try Self.failure(codec: .none) { path, tok in

@@ -1,0 +1,59 @@
+/// A codec failure, without file or frame context (the container adds those):
+/// "zstd: Corrupted block detected", "lz4: ERROR_contentChecksum_invalid".
+public struct CodecError: Error, Equatable, CustomStringConvertible {
+    /// The one-line message, starting with the codec name.
+    public let message: String
+    /// True when the codec's own content checksum disagreed with the decoded bytes, which the
+    /// container reports as "checksum mismatch" like a seek-table checksum failure.
+    public let isChecksumMismatch: Bool
+
+    /// A failure with `message`.
+    public init(_ message: String, isChecksumMismatch: Bool = false) {
+        self.message = message
+        self.isChecksumMismatch = isChecksumMismatch
+    }
+
+    /// Same as `message`.
+    public var description: String { message }
+}
+
+/// Compresses one buffer into one self-contained frame (zstd, lz4, or zstd raw blocks).
+public protocol FrameCompressor: AnyObject {
+    /// Largest frame `compress` can produce for `sourceCount` bytes: size the output buffer with it.
+    func bound(_ sourceCount: Int) -> Int
+    /// Writes one complete frame for `source` into `destination`; returns its size.
+    func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+/// Decompresses one complete frame into a caller buffer of exactly the expected size.
+public protocol FrameDecompressor: AnyObject {
+    /// The content size written in the frame's header, or nil when the frame does not say or
+    /// the header is malformed. Lets callers refuse a frame before allocating anything for it.
+    func declaredContentSize(_ frame: UnsafeRawBufferPointer) -> UInt64?
+    /// Decodes `frame` (exactly one frame, nothing after it) into `destination`, which must hold
+    /// exactly `expectedSize` bytes. Throws when the frame declares another size (before
+    /// decoding), is corrupt, or fails its content checksum.
+    func decompress(_ frame: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer, expectedSize: Int) throws
+}
+
+/// Skippable frames (magic 0x184D2A50...0x184D2A5F, u32 size, payload): every zstd and lz4
+/// decoder skips them, so they carry our metadata without disturbing `zstd -dc` / `lz4 -dc`.
+/// Written by hand because the libzstd helpers need ZSTD_STATIC_LINKING_ONLY.
+public enum SkippableFrame {
+    /// Magic u32 + payload size u32.
+    public static let headerSize = 8
+    /// The sixteen magics zstd and lz4 treat as skippable.
+    public static let magicRange: ClosedRange<UInt32> = 0x184D_2A50...0x184D_2A5F
+
+    /// The 8-byte header of a skippable frame whose payload is `payloadSize` bytes.
+    public static func header(magic: UInt32, payloadSize: Int) -> [UInt8] {
+        precondition(magicRange.contains(magic) && payloadSize <= Int(UInt32.max))
+        return littleEndianBytes(magic) + littleEndianBytes(UInt32(payloadSize))
+    }
+}
+
+/// The little-endian bytes of an integer.
+@inline(__always)
+func littleEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
+    withUnsafeBytes(of: value.littleEndian) { Array($0) }
+}

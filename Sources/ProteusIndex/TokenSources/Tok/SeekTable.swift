@@ -1,0 +1,106 @@
+/// The zstd seekable-format seek table (zstd contrib/seekable_format): a skippable frame with
+/// magic 0x184D2A5E holding, per data frame, compressed size u32, decompressed size u32 and
+/// checksum u32 (low 32 bits of XXH64 of the decompressed frame), then a 9-byte footer:
+/// frame count u32, descriptor u8 (bit 7 = checksums present), magic 0x8F92EAB1.
+struct SeekTable {
+    static let frameMagic: UInt32 = 0x184D_2A5E
+    static let footerMagic: UInt32 = 0x8F92_EAB1
+    static let footerSize = 9
+    static let entrySize = 12
+
+    var compressedSizes: [UInt32] = []
+    var decompressedSizes: [UInt32] = []
+    var checksums: [UInt32] = []
+
+    var count: Int { compressedSizes.count }
+
+    /// Size of the whole skippable frame for `frames` entries.
+    static func frameSize(frames: Int) -> Int { SkippableFrame.headerSize + frames * entrySize + footerSize }
+
+    mutating func append(compressed: Int, decompressed: Int, checksum: UInt32) {
+        compressedSizes.append(UInt32(compressed))
+        decompressedSizes.append(UInt32(decompressed))
+        checksums.append(checksum)
+    }
+
+    func encode() -> [UInt8] {
+        var out = SkippableFrame.header(magic: SeekTable.frameMagic, payloadSize: count * SeekTable.entrySize + SeekTable.footerSize)
+        out.reserveCapacity(SeekTable.frameSize(frames: count))
+        for i in 0..<count {
+            out += littleEndianBytes(compressedSizes[i]) + littleEndianBytes(decompressedSizes[i]) + littleEndianBytes(checksums[i])
+        }
+        out += littleEndianBytes(UInt32(count)) + [0x80] + littleEndianBytes(SeekTable.footerMagic)
+        return out
+    }
+
+    /// Reads the footer (the last 9 bytes of the file) and returns the frame count it declares.
+    static func frameCount(footer: [UInt8], path: String) throws -> Int {
+        guard footer.count == footerSize, footer.u32(at: 5) == footerMagic else {
+            throw ProteusError(.dataError, path: path, "no seek table at the end of the file (truncated, or not finished writing)")
+        }
+        guard footer[4] == 0x80 else {
+            throw ProteusError(.dataError, path: path, "seek table descriptor 0x\(String(footer[4], radix: 16)) is not supported (checksums required, reserved bits zero)")
+        }
+        return Int(footer.u32(at: 0))
+    }
+
+    /// Parses a whole seek-table frame of `frames` entries.
+    static func decode(_ bytes: [UInt8], frames: Int, at offset: UInt64, path: String) throws -> SeekTable {
+        guard bytes.u32(at: 0) == frameMagic, Int(bytes.u32(at: 4)) == frames * entrySize + footerSize else {
+            throw ProteusError.corrupt(path, at: offset, "seek table frame header does not match its footer (\(frames) frames)")
+        }
+        var t = SeekTable()
+        t.compressedSizes.reserveCapacity(frames)
+        t.decompressedSizes.reserveCapacity(frames)
+        t.checksums.reserveCapacity(frames)
+        for i in 0..<frames {
+            let at = 8 + i * entrySize
+            t.append(compressed: Int(bytes.u32(at: at)), decompressed: Int(bytes.u32(at: at + 4)), checksum: bytes.u32(at: at + 8))
+        }
+        return t
+    }
+}
+
+/// The document table frame (skippable, magic 0x184D2A51): "PDOC", count u64, then per
+/// document start u64, length u64, name length u32 and UTF-8 name; then the low 32 bits of
+/// XXH64 of everything before it in the payload.
+enum TokDocumentFrame {
+    static let frameMagic: UInt32 = 0x184D_2A51
+
+    static func encode(_ table: DocumentTable) -> [UInt8] {
+        var p = Array("PDOC".utf8) + littleEndianBytes(UInt64(table.count))
+        for i in 0..<table.count {
+            let name = Array(table.names[i].utf8)
+            p += littleEndianBytes(table.starts[i]) + littleEndianBytes(table.lengths[i])
+            p += littleEndianBytes(UInt32(name.count)) + name
+        }
+        p += littleEndianBytes(UInt32(truncatingIfNeeded: XXH64.hash(p)))
+        return SkippableFrame.header(magic: frameMagic, payloadSize: p.count) + p
+    }
+
+    static func decode(_ bytes: [UInt8], at offset: UInt64, totalTokens: UInt64, path: String) throws -> DocumentTable {
+        func fail(_ m: String) -> ProteusError { ProteusError.corrupt(path, at: offset, "document table: " + m) }
+        guard bytes.count >= 24, bytes.u32(at: 0) == frameMagic, Int(bytes.u32(at: 4)) == bytes.count - 8,
+              bytes[8..<12].elementsEqual("PDOC".utf8) else { throw fail("bad frame header") }
+        guard UInt32(truncatingIfNeeded: XXH64.hash(Array(bytes[8..<(bytes.count - 4)]))) == bytes.u32(at: bytes.count - 4) else {
+            throw fail("checksum mismatch")
+        }
+        let count = bytes.u64(at: 12)
+        var table = DocumentTable()
+        var at = 20
+        let end = bytes.count - 4
+        for i in 0..<count {
+            guard at + 20 <= end else { throw fail("entry \(i) runs past the table") }
+            let start = bytes.u64(at: at), length = bytes.u64(at: at + 8), nameLength = Int(bytes.u32(at: at + 16))
+            guard at + 20 + nameLength <= end else { throw fail("entry \(i) runs past the table") }
+            guard start == table.tokenCount else { throw fail("document \(i) starts at token \(start), expected \(table.tokenCount)") }
+            table.append(name: String(decoding: bytes[(at + 20)..<(at + 20 + nameLength)], as: UTF8.self), length: length)
+            at += 20 + nameLength
+        }
+        guard at == end else { throw fail("\(end - at) stray bytes after the last document") }
+        guard table.tokenCount == totalTokens else {
+            throw fail("documents cover \(table.tokenCount) tokens, the header says \(totalTokens)")
+        }
+        return table
+    }
+}

@@ -4,5 +4,7 @@ import ArgumentParser
 enum CommandRegistry {
     static let subcommands: [ParsableCommand.Type] = [
         Inspect.self,
+        Scan.self,
+        Convert.self,
     ]
 }

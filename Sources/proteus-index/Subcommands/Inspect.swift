@@ -3,18 +3,33 @@ import ProteusIndex
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Describe a token file or an index: format, codec, tokens, documents, frames.")
+        abstract: "Describe a token file or an index: format, codec, tokens, documents, frames, tokenizer.",
+        discussion: "For a .phb index: its header, sections, build parameters, statistics and source fingerprint.")
 
-    @Argument(help: "The file to describe.")
+    @Argument(help: "A token file (any readable format) or a .phb index.")
     var file: String
+
+    @OptionGroup var input: InputArguments
+
+    @Flag(help: "Decode every frame and check its checksum (.tok), or every section checksum (.phb).")
+    var verify = false
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
     func run() throws {
         try reportingFailures {
-            let f = try SystemFile(openForReading: file)
-            print("\(file): \(f.size) bytes")
+            if HeroIndex.looksLikeIndex(path: file) {
+                let index = try HeroIndex(path: file)
+                if verify { try index.verify() }
+                let description = IndexDescription(index)
+                print(json ? description.json : description.text, terminator: json ? "\n" : "")
+                return
+            }
+            let opened = try InputOpener.open([file], options: try input.options())
+            let description = try TokenFileDescription(opened.source, file: file, verify: verify)
+            print(json ? description.json.serialized(pretty: true) : description.text, terminator: "")
+            if let failure = description.firstFailure { throw failure }
         }
     }
 }

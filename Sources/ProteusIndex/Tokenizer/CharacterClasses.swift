@@ -1,0 +1,43 @@
+/// The character classes the split patterns test, as bit flags of one byte per scalar.
+///
+/// Definitions follow the Rust `regex` crate that tiktoken uses: `\p{L}` is general category
+/// L*, `\p{N}` is N*, `\s` is the Unicode `White_Space` property.
+enum CharacterClass {
+    /// `\p{L}`.
+    static let letter: UInt8 = 1
+    /// `\p{N}`.
+    static let number: UInt8 = 2
+    /// `\s`.
+    static let space: UInt8 = 4
+    /// `\r` or `\n` (also `space`).
+    static let newline: UInt8 = 8
+
+    /// Scalars below this have their class in `table`; the rest are looked up each time.
+    /// Covers the BMP and plane 1 (where emoji and most historic scripts live).
+    static let tableLimit: UInt32 = 0x2_0000
+
+    /// One class byte per scalar below `tableLimit`, built once on first use (a few ms) and
+    /// never freed: the scanners hold a raw pointer to it.
+    static let table: UnsafePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: Int(tableLimit))
+        for v in 0..<tableLimit {
+            t[Int(v)] = Unicode.Scalar(v).map(classify) ?? 0
+        }
+        return UnsafePointer(t)
+    }()
+
+    /// The class of any scalar, from its Unicode properties.
+    static func classify(_ scalar: Unicode.Scalar) -> UInt8 {
+        if scalar == "\r" || scalar == "\n" { return space | newline }
+        let properties = scalar.properties
+        if properties.isWhitespace { return space }
+        switch properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
+            return letter
+        case .decimalNumber, .letterNumber, .otherNumber:
+            return number
+        default:
+            return 0
+        }
+    }
+}

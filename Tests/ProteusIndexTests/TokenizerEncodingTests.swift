@@ -1,0 +1,139 @@
+import Testing
+import Foundation
+@testable import ProteusIndex
+
+@Suite struct TokenizerEncodingTests {
+    static func encode(_ tokenizer: Tokenizer, _ bytes: [UInt8]) throws -> [UInt32] {
+        var tokens: [UInt32] = []
+        try bytes.withUnsafeBytes { try tokenizer.encodeOrdinary($0, into: &tokens) }
+        return tokens
+    }
+
+    static func firstDifference(_ a: [UInt32], _ b: [UInt32]) -> String {
+        let i = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
+        return "counts \(a.count) vs \(b.count), first difference at \(i): \(a[i..<min(i + 5, a.count)]) vs \(b[i..<min(i + 5, b.count)])"
+    }
+
+    @Test(arguments: ["essays", "mixed"])
+    func cl100kMatchesTiktoken(_ name: String) throws {
+        let expected = TokenizerFixtures.u32("\(name).cl100k.u32")
+        #expect(expected.count == (name == "essays" ? 148_778 : 773))
+        let tokens = try Self.encode(TokenizerFixtures.cl100k, TokenizerFixtures.text(name))
+        #expect(tokens == expected, "\(Self.firstDifference(tokens, expected))")
+    }
+
+    @Test(arguments: ["essays", "mixed"])
+    func r50kSplitMatchesTiktoken(_ name: String) throws {
+        let expected = TokenizerFixtures.u32("\(name).r50ksplit.u32")
+        #expect(expected.count == (name == "essays" ? 152_245 : 817))
+        let tokens = try Self.encode(TokenizerFixtures.r50kSplit, TokenizerFixtures.text(name))
+        #expect(tokens == expected, "\(Self.firstDifference(tokens, expected))")
+    }
+
+    @Test(arguments: ["essays", "mixed"], [SplitPattern.cl100k, .r50k])
+    func piecesMatchPythonRegex(_ name: String, _ pattern: SplitPattern) {
+        let text = TokenizerFixtures.text(name)
+        let tokenizer = pattern == .cl100k ? TokenizerFixtures.cl100k : TokenizerFixtures.r50kSplit
+        let ends = text.withUnsafeBytes { tokenizer.pieceEnds($0) }
+        var lengths: [Int] = []
+        var previous = 0
+        for end in ends { lengths.append(end - previous); previous = end }
+        let expected = TokenizerFixtures.u16("\(name).\(pattern.rawValue).pieces.u16")
+        #expect(lengths == expected)
+        if name == "essays" && pattern == .cl100k { #expect(lengths.count == 142_416) }
+    }
+
+    @Test func stringConvenienceAgreesWithBytes() throws {
+        let text = String(decoding: TokenizerFixtures.mixed, as: UTF8.self)
+        #expect(TokenizerFixtures.cl100k.encodeOrdinary(text) == TokenizerFixtures.u32("mixed.cl100k.u32"))
+    }
+
+    @Test func specialTokenTextIsOrdinaryText() throws {
+        let tokens = TokenizerFixtures.cl100k.encodeOrdinary("<|endoftext|>")
+        #expect(!tokens.contains(100257))
+        let back = try tokens.withUnsafeBufferPointer { try TokenizerFixtures.cl100k.decode($0) }
+        #expect(back == Array("<|endoftext|>".utf8))
+    }
+
+    @Test func emptyTextHasNoTokens() {
+        #expect(TokenizerFixtures.cl100k.encodeOrdinary("") == [])
+    }
+
+    @Test func invalidUTF8IsRefusedWithItsOffset() throws {
+        let cases: [([UInt8], Int)] = [
+            (Array("abc".utf8) + [0xFF] + Array("def".utf8), 3),
+            (Array("héllo wörld, ".utf8) + [0xC3], 15),          // truncated at the end
+            (Array("ab".utf8) + [0xE0, 0x80, 0x80], 2),           // overlong
+            (Array("abcdefghij".utf8) + [0xED, 0xA0, 0x80], 10),  // surrogate
+            ([0xF4, 0x90, 0x80, 0x80], 0),                        // above U+10FFFF
+        ]
+        for (bytes, offset) in cases {
+            #expect {
+                _ = try Self.encode(TokenizerFixtures.cl100k, bytes)
+            } throws: { error in
+                let e = error as! ProteusError
+                return e.kind == .dataError && e.description == "at byte \(offset): invalid UTF-8"
+            }
+        }
+    }
+
+    @Test func decodeRoundTripsTheEssays() throws {
+        let tokens = TokenizerFixtures.u32("essays.cl100k.u32")
+        let bytes = try tokens.withUnsafeBufferPointer { try TokenizerFixtures.cl100k.decode($0) }
+        #expect(bytes == TokenizerFixtures.essays)
+    }
+
+    @Test func decodeGivesSpecialTokenText() throws {
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
+            TokenizerFixtures.root + "/fixtures/tiktoken/manifest.json"))) as! [String: Any]
+        let specials = manifest["specials"] as! [String: String]
+        #expect(specials.count == 5)
+        for (id, text) in specials {
+            let bytes = try [UInt32(id)!].withUnsafeBufferPointer { try TokenizerFixtures.cl100k.decode($0) }
+            #expect(bytes == Array(text.utf8))
+        }
+    }
+
+    @Test func decodeRefusesUnknownIds() {
+        for id: UInt32 in [100256, 100261, 100277, .max] {
+            #expect {
+                _ = try [15339, id].withUnsafeBufferPointer { try TokenizerFixtures.cl100k.decode($0) }
+            } throws: { error in
+                (error as! ProteusError).description == "token \(id) at position 1 is not in the vocabulary of cl100k_base"
+            }
+        }
+    }
+
+    @Test func identityNamesTheRankFile() {
+        let identity = TokenizerFixtures.cl100k.identity
+        #expect(identity.name == "cl100k_base")
+        #expect(identity.sha256Hex == "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7")
+        #expect(identity.vocabularySize == 100_277)
+        #expect(TokenizerFixtures.cl100k.pattern == .cl100k)
+    }
+
+    @Test func parallelEqualsSerialForAnyThreadsAndChunks() throws {
+        let text = TokenizerFixtures.essays + TokenizerFixtures.mixed + TokenizerFixtures.essays[0..<5000]
+        let serial = try Self.encode(TokenizerFixtures.cl100k, text)
+        let serialR50k = try Self.encode(TokenizerFixtures.r50kSplit, text)
+        for (threads, chunk) in [(1, 4096), (2, 4096), (3, 50_000), (8, 1000), (0, 1 << 20)] {
+            let tokens = try text.withUnsafeBytes { try TokenizerFixtures.cl100k.encodeOrdinaryParallel($0, threads: threads, chunkSize: chunk) }
+            #expect(tokens == serial, "threads \(threads) chunk \(chunk)")
+            let r50k = try text.withUnsafeBytes { try TokenizerFixtures.r50kSplit.encodeOrdinaryParallel($0, threads: threads, chunkSize: chunk) }
+            #expect(r50k == serialR50k, "r50k threads \(threads) chunk \(chunk)")
+        }
+        let starts = text.withUnsafeBytes { Tokenizer.chunkStarts($0, chunkSize: 4096) }
+        #expect(starts.count > 100)
+    }
+
+    @Test func parallelReportsTheFirstInvalidByte() {
+        var text = TokenizerFixtures.essays
+        text[300_000] = 0xFF
+        text[500_000] = 0xFE
+        #expect {
+            _ = try text.withUnsafeBytes { try TokenizerFixtures.cl100k.encodeOrdinaryParallel($0, threads: 2, chunkSize: 10_000) }
+        } throws: { error in
+            (error as! ProteusError).description == "at byte 300000: invalid UTF-8"
+        }
+    }
+}

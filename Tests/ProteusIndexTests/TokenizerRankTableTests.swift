@@ -113,7 +113,7 @@ import Foundation
             (Self.corrupted { $0[12] = 0 }, "rank table: inconsistent counts (count 0, tokens 3)"),
             (Self.corrupted { $0[20] = 17 }, "rank table: slot count 17 is not a power of two above the token count 3"),
             (Self.corrupted { $0[28] = 0 }, "rank table: probe bound 0 out of range"),
-            (Self.corrupted { $0 += [UInt8](repeating: 0, count: 8) }, "rank table: header describes 120 bytes but the table has 128"),
+            (Self.corrupted { $0 += [UInt8](repeating: 0, count: 8) }, "rank table: header describes 312 bytes but the table has 320"),
             (Self.corrupted { $0[32 + 12] = 9 }, "rank table: offsets run from 0 to 9, expected 0 to 4"),
         ]
         for (blob, message) in cases {

@@ -8,6 +8,8 @@ final class BytePairEncoder {
     let ranks: RankTable
     /// Rank of each single byte (`UInt32.max` when the rank file lacks it).
     private let byteRanks: UnsafeMutablePointer<UInt32>
+    /// Rank of each two-byte token, indexed by `first << 8 | second`; owned by the tokenizer.
+    private let pairRanks2: UnsafePointer<UInt32>
     private var capacity = 0
     /// Start offset of each part within the piece (one extra entry: the piece's end).
     private var starts: UnsafeMutablePointer<Int32>
@@ -16,8 +18,9 @@ final class BytePairEncoder {
     /// Token id of part i.
     private var parts: UnsafeMutablePointer<UInt32>
 
-    init(ranks: RankTable, byteRanks: [UInt32]) {
+    init(ranks: RankTable, byteRanks: [UInt32], pairTable: UnsafePointer<UInt32>) {
         self.ranks = ranks
+        self.pairRanks2 = pairTable
         self.byteRanks = .allocate(capacity: 256)
         self.byteRanks.initialize(from: byteRanks, count: 256)
         starts = .allocate(capacity: 1)
@@ -51,7 +54,8 @@ final class BytePairEncoder {
             out.append(r)
             return r != .max
         }
-        let whole = ranks.rank(piece, n)
+        let whole = n == 2 ? pairRanks2[Int(piece[0]) << 8 | Int(piece[1])] : ranks.rank(piece, n)
+        if n == 2 && whole == .max { return merge(piece, n, into: &out) }
         if whole != .max {
             out.append(whole)
             return true
@@ -66,7 +70,7 @@ final class BytePairEncoder {
         for i in 0..<n {
             starts[i] = Int32(i)
             parts[i] = byteRanks[Int(piece[i])]
-            let r = i + 1 < n ? ranks.rank(piece + i, 2) : .max
+            let r = i + 1 < n ? pairRanks2[Int(piece[i]) << 8 | Int(piece[i + 1])] : .max
             pairRanks[i] = r
             if r < minRank { minRank = r; minIndex = i }
         }
@@ -103,6 +107,7 @@ final class BytePairEncoder {
     private func rankOfSpan(_ piece: UnsafePointer<UInt8>, _ first: Int, _ limit: Int, _ count: Int) -> UInt32 {
         guard limit < count else { return .max }
         let s = Int(starts[first])
-        return ranks.rank(piece + s, Int(starts[limit]) - s)
+        let n = Int(starts[limit]) - s
+        return n == 2 ? pairRanks2[Int(piece[s]) << 8 | Int(piece[s + 1])] : ranks.rank(piece + s, n)
     }
 }

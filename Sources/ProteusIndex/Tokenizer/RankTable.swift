@@ -7,8 +7,8 @@ import Darwin
 /// The mergeable ranks of a byte-level BPE: token bytes → rank and rank → token bytes.
 ///
 /// Everything lives in one flat little-endian blob (see `RankTableLayout`): token bytes
-/// back to back, `count + 1` offsets into them, and an open-addressing hash table of u32
-/// slots holding ranks. The same blob is what `serialized()` returns and what
+/// back to back, `count + 1` offsets into them, and an open-addressing hash table whose
+/// slots hold each token's rank, length and first 8 bytes. The same blob is what `serialized()` returns and what
 /// `init(serialized:)` uses in place, so a table stored inside a memory-mapped index is
 /// ready after a header check: no parsing, no hashing, no allocation.
 ///
@@ -22,7 +22,7 @@ public final class RankTable: @unchecked Sendable {
     /// Number of ranks that have bytes.
     public let tokenCount: Int
     private let offsets: UnsafePointer<UInt32>
-    private let slots: UnsafePointer<UInt32>
+    private let slots: UnsafePointer<RankSlot>
     private let bytes: UnsafePointer<UInt8>
     private let byteCount: UInt32
     private let slotMask: Int
@@ -40,7 +40,7 @@ public final class RankTable: @unchecked Sendable {
         self.count = layout.count
         self.tokenCount = layout.tokenCount
         self.offsets = (base + layout.offsetsStart).assumingMemoryBound(to: UInt32.self)
-        self.slots = (base + layout.slotsStart).assumingMemoryBound(to: UInt32.self)
+        self.slots = (base + layout.slotsStart).assumingMemoryBound(to: RankSlot.self)
         self.bytes = (base + layout.bytesStart).assumingMemoryBound(to: UInt8.self)
         self.byteCount = UInt32(layout.byteCount)
         self.slotMask = layout.slotCount - 1
@@ -74,19 +74,23 @@ public final class RankTable: @unchecked Sendable {
         return UnsafeRawBufferPointer(start: bytes + Int(start), count: Int(end - start))
     }
 
-    /// The hot lookup: rank of `n` bytes at `p`, `UInt32.max` when absent.
+    /// The hot lookup: rank of `n` bytes at `p`, `UInt32.max` when absent. Tokens of up to
+    /// 8 bytes are decided from the slot alone; longer ones compare their tail with the
+    /// stored bytes.
     @inline(__always)
     func rank(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32 {
-        var i = Int(truncatingIfNeeded: RankTableLayout.hash(UnsafeRawPointer(p), n)) & slotMask
+        let (prefix, hash) = RankTableLayout.key(UnsafeRawPointer(p), n)
+        var i = Int(truncatingIfNeeded: hash) & slotMask
         var probes = 0
         while probes < maxProbes {
-            let r = slots[i]
-            if r == .max { return .max }
-            if Int(r) < count {
-                let start = offsets[Int(r)], end = offsets[Int(r) + 1]
+            let slot = slots[i]
+            if slot.rank == .max { return .max }
+            if slot.prefix == prefix && Int(slot.length) == n && Int(slot.rank) < count {
+                if n <= 8 { return slot.rank }
+                let start = offsets[Int(slot.rank)], end = offsets[Int(slot.rank) + 1]
                 if Int(end &- start) == n && start <= end && end <= byteCount
-                    && RankTable.equal(bytes + Int(start), p, n) {
-                    return r
+                    && RankTable.equal(bytes + Int(start) + 8, p + 8, n - 8) {
+                    return slot.rank
                 }
             }
             i = (i &+ 1) & slotMask

@@ -16,10 +16,11 @@ import Darwin
 /// | 24 | 4 | byteCount u32: token bytes in total |
 /// | 28 | 4 | maxProbes u32: longest probe sequence of any stored token |
 /// | 32 | 4 × (count + 1) | offsets u32: bytes of rank r are `bytes[offsets[r] ..< offsets[r+1]]` |
-/// | align 8 | 4 × slotCount | slots u32: a rank, or 0xFFFFFFFF for empty (linear probing) |
+/// | align 8 | 16 × slotCount | slots: prefix u64, rank u32 (0xFFFFFFFF = empty), length u32 (`RankSlot`) |
 /// | after slots | byteCount | token bytes, then zero padding to a multiple of 8 |
 ///
-/// The slot of a key is `hash(key) & (slotCount - 1)`; `hash` below is part of the format.
+/// The home slot of a key is `key(…).hash & (slotCount - 1)`, with linear probing; `key`
+/// below is part of the format.
 struct RankTableLayout {
     static let magic: [UInt8] = Array("PRXRANKS".utf8)
     static let version: UInt32 = 1
@@ -32,7 +33,7 @@ struct RankTableLayout {
     let maxProbes: Int
     var offsetsStart: Int { RankTableLayout.headerSize }
     var slotsStart: Int { (offsetsStart + 4 * (count + 1) + 7) & ~7 }
-    var bytesStart: Int { slotsStart + 4 * slotCount }
+    var bytesStart: Int { slotsStart + MemoryLayout<RankSlot>.stride * slotCount }
     var totalSize: Int { (bytesStart + byteCount + 7) & ~7 }
 
     init(count: Int, tokenCount: Int, slotCount: Int, byteCount: Int, maxProbes: Int) {
@@ -88,19 +89,20 @@ struct RankTableLayout {
         let blob = OwnedBlob(byteCount: layout.totalSize)
         let base = blob.memory.baseAddress!
         let offsets = (base + layout.offsetsStart).assumingMemoryBound(to: UInt32.self)
-        let slots = (base + layout.slotsStart).assumingMemoryBound(to: UInt32.self)
+        let slots = (base + layout.slotsStart).bindMemory(to: RankSlot.self, capacity: slotCount)
         let bytes = (base + layout.bytesStart).assumingMemoryBound(to: UInt8.self)
-        slots.initialize(repeating: .max, count: slotCount)
+        slots.initialize(repeating: RankSlot(prefix: 0, rank: .max, length: 0), count: slotCount)
         var at = 0
         var maxProbes = 1
         for (rank, token) in tokens.enumerated() {
             offsets[rank] = UInt32(at)
             guard !token.isEmpty else { continue }
             token.withUnsafeBufferPointer { (bytes + at).initialize(from: $0.baseAddress!, count: token.count) }
-            var i = Int(truncatingIfNeeded: hash(UnsafeRawPointer(bytes + at), token.count)) & (slotCount - 1)
+            let (prefix, hash) = key(UnsafeRawPointer(bytes + at), token.count)
+            var i = Int(truncatingIfNeeded: hash) & (slotCount - 1)
             var probes = 1
-            while slots[i] != .max {
-                let other = Int(slots[i])
+            while slots[i].rank != .max {
+                let other = Int(slots[i].rank)
                 let start = Int(offsets[other]), end = Int(offsets[other + 1])
                 if end - start == token.count && memcmp(bytes + start, bytes + at, token.count) == 0 {
                     throw RankTableBuildError.duplicateBytes(rank: UInt32(rank), original: UInt32(other))
@@ -108,7 +110,7 @@ struct RankTableLayout {
                 i = (i + 1) & (slotCount - 1)
                 probes += 1
             }
-            slots[i] = UInt32(rank)
+            slots[i] = RankSlot(prefix: prefix, rank: UInt32(rank), length: UInt32(token.count))
             maxProbes = max(maxProbes, probes)
             at += token.count
         }
@@ -123,34 +125,50 @@ struct RankTableLayout {
         return blob
     }
 
-    /// The slot hash of version 1 (wyhash-style: whole u64 words, overlapping loads for the
-    /// tail, a multiply-xorshift finish). Changing it requires a new format version.
+    /// The key of `n` bytes at `p` as version 1 defines it: `prefix` is the first min(n, 8)
+    /// bytes as a little-endian u64 (zero-padded), `hash` mixes the prefix, the length and
+    /// the remaining bytes in u64 words (an overlapping load for the tail). Never reads
+    /// outside the `n` bytes. Changing it requires a new format version.
     @inline(__always)
-    static func hash(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
+    static func key(_ p: UnsafeRawPointer, _ n: Int) -> (prefix: UInt64, hash: UInt64) {
         let k: UInt64 = 0xff51_afd7_ed55_8ccd
-        var h = UInt64(truncatingIfNeeded: n) &* 0x9e37_79b9_7f4a_7c15
-        var i = 0
-        while i + 8 <= n {
-            h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
-            h ^= h >> 32
-            i += 8
+        let prefix: UInt64
+        if n >= 8 {
+            prefix = p.loadUnaligned(as: UInt64.self)
+        } else if n >= 4 {
+            prefix = UInt64(p.loadUnaligned(as: UInt32.self))
+                | (UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) >> UInt64(8 * (8 - n))) << 32
+        } else {
+            let b = p.assumingMemoryBound(to: UInt8.self)
+            prefix = UInt64(b[0]) | (n > 1 ? UInt64(b[1]) << 8 : 0) | (n > 2 ? UInt64(b[2]) << 16 : 0)
         }
-        let rest = n - i
-        if rest > 0 {
-            let tail: UInt64
-            if n >= 8 {
-                tail = p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64(8 * (8 - rest))
-            } else if rest >= 4 {
-                tail = UInt64(p.loadUnaligned(as: UInt32.self))
-                    | UInt64(p.loadUnaligned(fromByteOffset: rest - 4, as: UInt32.self)) << 32
-            } else {
-                let b = p.assumingMemoryBound(to: UInt8.self)
-                tail = UInt64(b[0]) << 16 | UInt64(b[rest >> 1]) << 8 | UInt64(b[rest - 1])
+        var h = (prefix ^ (UInt64(truncatingIfNeeded: n) &* 0x9e37_79b9_7f4a_7c15)) &* k
+        if n > 8 {
+            var i = 8
+            while i + 8 <= n {
+                h ^= h >> 32
+                h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
+                i += 8
             }
-            h = (h ^ tail) &* k
+            let rest = n - i
+            if rest > 0 {
+                h ^= h >> 32
+                h = (h ^ (p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64(8 * (8 - rest)))) &* k
+            }
         }
         h ^= h >> 29
         h = h &* 0xc4ce_b9fe_1a85_ec53
-        return h ^ (h >> 32)
+        return (prefix, h ^ (h >> 32))
     }
+}
+
+/// One hash-table slot: a token's first bytes, length and rank side by side, so that a lookup
+/// of a token of up to 8 bytes touches one cache line and nothing else.
+struct RankSlot {
+    /// First min(length, 8) bytes, little-endian, zero-padded.
+    var prefix: UInt64
+    /// The rank, or `UInt32.max` for an empty slot.
+    var rank: UInt32
+    /// Length of the token in bytes.
+    var length: UInt32
 }

@@ -11,6 +11,9 @@ public final class Tokenizer: @unchecked Sendable {
     /// Name, rank-file checksum and vocabulary size, recorded in token files and indexes.
     public let identity: TokenizerIdentity
     private let byteRanks: [UInt32]
+    /// Ranks of all two-byte tokens (256 KB): the first merge step of every piece looks pairs
+    /// up here instead of in the hash table.
+    private let pairRanks: UnsafeMutablePointer<UInt32>
     private let specialTokens: [UInt32: [UInt8]]
 
     /// Loads a `.tiktoken` rank file. `name` defaults to the file name without its extension
@@ -42,6 +45,14 @@ public final class Tokenizer: @unchecked Sendable {
         self.pattern = pattern
         self.identity = identity
         byteRanks = (0..<256).map { byte in [UInt8(byte)].withUnsafeBytes { ranks.rank(of: $0) } ?? .max }
+        pairRanks = .allocate(capacity: 65536)
+        pairRanks.initialize(repeating: .max, count: 65536)
+        for first in 0..<256 {
+            for second in 0..<256 {
+                let pair = [UInt8(first), UInt8(second)]
+                if let r = pair.withUnsafeBytes({ ranks.rank(of: $0) }) { pairRanks[first << 8 | second] = r }
+            }
+        }
         var specials: [UInt32: [UInt8]] = [:]
         for (text, id) in pattern.specialTokens { specials[id] = Array(text.utf8) }
         specialTokens = specials
@@ -84,7 +95,11 @@ public final class Tokenizer: @unchecked Sendable {
         return out
     }
 
-    func makeEncoder() -> BytePairEncoder { BytePairEncoder(ranks: ranks, byteRanks: byteRanks) }
+    deinit { pairRanks.deallocate() }
+
+    func makeEncoder() -> BytePairEncoder {
+        BytePairEncoder(ranks: ranks, byteRanks: byteRanks, pairTable: UnsafePointer(pairRanks))
+    }
 
     /// Encodes one independent stretch of text; `offset` is its position in the whole text,
     /// for error messages.

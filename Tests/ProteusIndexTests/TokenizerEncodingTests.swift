@@ -137,3 +137,46 @@ import Foundation
         }
     }
 }
+
+@Suite struct TokenizerLongPieceTests {
+    /// Runs every piece of at least `threshold` bytes through the heap-based merge.
+    static func encode(_ bytes: [UInt8], threshold: Int, tokenizer: Tokenizer = TokenizerFixtures.cl100k) throws -> [UInt32] {
+        let encoder = tokenizer.makeEncoder()
+        encoder.longPieceThreshold = threshold
+        var tokens: [UInt32] = []
+        try bytes.withUnsafeBytes { try tokenizer.encodeChunk($0, offset: 0, encoder: encoder, into: &tokens) }
+        return tokens
+    }
+
+    @Test func heapMergeMatchesTiktokenOnEveryPiece() throws {
+        #expect(try Self.encode(TokenizerFixtures.mixed, threshold: 2) == TokenizerFixtures.u32("mixed.cl100k.u32"))
+        #expect(try Self.encode(TokenizerFixtures.essays, threshold: 2) == TokenizerFixtures.u32("essays.cl100k.u32"))
+        #expect(try Self.encode(TokenizerFixtures.mixed, threshold: 2, tokenizer: TokenizerFixtures.r50kSplit)
+                == TokenizerFixtures.u32("mixed.r50ksplit.u32"))
+    }
+
+    @Test func heapMergeMatchesQuadraticMergeOnLongPieces() throws {
+        var generator = SystemRandomNumberGenerator()
+        let alphabets: [[UInt8]] = [Array("=".utf8), Array(" ".utf8), Array("ab".utf8), Array("-=_*#".utf8),
+                                    Array("aaaaaaaab".utf8), Array("ééé€".utf8)]
+        for alphabet in alphabets {
+            for length in [130, 257, 1000] {
+                let scalars = String(decoding: alphabet, as: UTF8.self).unicodeScalars.map { $0 }
+                var text = ""
+                while text.utf8.count < length { text.unicodeScalars.append(scalars.randomElement(using: &generator)!) }
+                let bytes = Array(text.utf8)
+                let quadratic = try Self.encode(bytes, threshold: 1 << 30)
+                #expect(try Self.encode(bytes, threshold: 2) == quadratic, "\(text)")
+                #expect(try Self.encode(bytes, threshold: 2, tokenizer: TokenizerFixtures.r50kSplit)
+                        == Self.encode(bytes, threshold: 1 << 30, tokenizer: TokenizerFixtures.r50kSplit), "\(text)")
+            }
+        }
+    }
+
+    @Test func longRunsRoundTrip() throws {
+        let bytes = [UInt8](repeating: 0x3D, count: 1 << 16) + Array(" ".utf8) + [UInt8](repeating: 0x20, count: 1 << 16) + Array("x".utf8)
+        let tokens = try Self.encode(bytes, threshold: 128)
+        let back = try tokens.withUnsafeBufferPointer { try TokenizerFixtures.cl100k.decode($0) }
+        #expect(back == bytes)
+    }
+}

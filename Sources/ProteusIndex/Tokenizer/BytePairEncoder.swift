@@ -17,6 +17,10 @@ final class BytePairEncoder {
     private var pairRanks: UnsafeMutablePointer<UInt32>
     /// Token id of part i.
     private var parts: UnsafeMutablePointer<UInt32>
+    /// Pieces at least this long are merged by `LongPieceMerger` (same result, no quadratic
+    /// blow-up); tests lower it to run every piece through both algorithms.
+    var longPieceThreshold = 128
+    private lazy var longMerger = LongPieceMerger()
 
     init(ranks: RankTable, byteRanks: [UInt32], pairTable: UnsafePointer<UInt32>) {
         self.ranks = ranks
@@ -64,6 +68,12 @@ final class BytePairEncoder {
     }
 
     private func merge(_ piece: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32]) -> Bool {
+        if n >= longPieceThreshold {
+            let pairs = pairRanks2, bytes = byteRanks, ranks = self.ranks
+            return longMerger.merge(n, into: &out, byteRank: { bytes[Int(piece[$0])] }, rank: { start, end in
+                end - start == 2 ? pairs[Int(piece[start]) << 8 | Int(piece[start + 1])] : ranks.rank(piece + start, end - start)
+            })
+        }
         reserve(n + 1)
         var minRank = UInt32.max
         var minIndex = 0

@@ -5,7 +5,10 @@ Run from anywhere: python3 tools/tiktoken_reference.py
 Needs: tiktoken, regex (pip install tiktoken regex).
 
 Inputs:  fixtures/tokenizers/cl100k_base.tiktoken, fixtures/essays/*.txt (concatenated in
-         sorted file-name order, nothing between them), fixtures/text/mixed.txt.
+         sorted file-name order, nothing between them), fixtures/text/mixed.txt, and
+         fixtures/text/unicode.txt, which this tool writes (sampled code points of all planes
+         plus the blocks of Unicode 15-17; no piece check for it, as Python's `regex` has
+         newer Unicode tables than tiktoken's Rust `regex`).
 Outputs (fixtures/tiktoken/):
   <text>.cl100k.u32          tiktoken encode_ordinary ids, u32 little-endian
   <text>.r50ksplit.u32       ids with the same ranks but the r50k (GPT-2) split pattern:
@@ -17,6 +20,7 @@ Outputs (fixtures/tiktoken/):
 import hashlib
 import json
 import os
+import random
 import struct
 import sys
 
@@ -41,12 +45,36 @@ SPECIALS = {
 }
 
 
+# Blocks assigned in Unicode 15-17: tiktoken's Rust regex tables stop at Unicode 16, so
+# letters of 17 (CJK Extension J, ...) are "other" there, unlike in Python's `regex`.
+NEW_BLOCKS = [(0x31350, 0x323AF), (0x2EBF0, 0x2EE5F), (0x10D40, 0x10D8F), (0x105C0, 0x105FF),
+              (0x16D40, 0x16D7F), (0x11BC0, 0x11BFF), (0x323B0, 0x3347F), (0x10940, 0x1095F),
+              (0x11DB0, 0x11DEF), (0x16EA0, 0x16EDF)]
+
+
+def unicode_text():
+    """Every 61st code point plus the new blocks, each followed by a separator that exercises
+    a different alternative (seeded, so the text is reproducible)."""
+    rng = random.Random(20261129)
+    points = [c for c in range(0, 0x110000, 61) if not 0xD800 <= c < 0xE000]
+    points += [c for lo, hi in NEW_BLOCKS for c in range(lo, hi + 1, 3)]
+    separators = [" ", "", "", "'", "'s", "\n", "  ", "\t", "1", "a", " a", "\r\n", "\u00a0"]
+    out = []
+    for c in points:
+        out.append(chr(c))
+        out.append(rng.choice(separators))
+    return "".join(out)
+
+
 def texts():
     essays_dir = os.path.join(ROOT, "fixtures", "essays")
     names = sorted(n for n in os.listdir(essays_dir) if n.endswith(".txt"))
     essays = b"".join(open(os.path.join(essays_dir, n), "rb").read() for n in names)
     mixed = open(os.path.join(ROOT, "fixtures", "text", "mixed.txt"), "rb").read()
-    return {"essays": essays, "mixed": mixed}
+    unicode_path = os.path.join(ROOT, "fixtures", "text", "unicode.txt")
+    with open(unicode_path, "w", encoding="utf-8", newline="") as f:
+        f.write(unicode_text())
+    return {"essays": essays, "mixed": mixed, "unicode": open(unicode_path, "rb").read()}
 
 
 def write(name, fmt, values):
@@ -78,7 +106,7 @@ def main():
         ids = r50k_split.encode_ordinary(text)
         write(f"{name}.r50ksplit.u32", "I", ids)
         entry["r50ksplit_tokens"] = len(ids)
-        for pattern, source in PATTERNS.items():
+        for pattern, source in PATTERNS.items() if name != "unicode" else []:
             lengths = [len(m.group(0).encode("utf-8")) for m in regex.finditer(source, text)]
             assert sum(lengths) == len(data), "pieces must tile the text"
             assert max(lengths) < 65536

@@ -21,8 +21,25 @@ enum TokenizerFixtures {
         return names.flatMap { try! Array(Data(contentsOf: URL(fileURLWithPath: folder + "/" + $0))) }
     }()
     static let mixed: [UInt8] = try! Array(Data(contentsOf: URL(fileURLWithPath: root + "/fixtures/text/mixed.txt")))
+    /// Sampled code points of every plane plus the blocks of Unicode 15-17 (written by the tool).
+    static let unicode: [UInt8] = try! Array(Data(contentsOf: URL(fileURLWithPath: root + "/fixtures/text/unicode.txt")))
 
-    static func text(_ name: String) -> [UInt8] { name == "essays" ? essays : mixed }
+    static func text(_ name: String) -> [UInt8] {
+        switch name {
+        case "essays": return essays
+        case "unicode": return unicode
+        default: return mixed
+        }
+    }
+
+    /// fixtures/tiktoken/manifest.json: counts and checksums recorded by the reference tool.
+    static let manifest: [String: Any] = try! JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
+        root + "/fixtures/tiktoken/manifest.json"))) as! [String: Any]
+
+    /// A number the reference tool recorded for text `name` ("cl100k_tokens", "cl100k_pieces", ...).
+    static func recorded(_ name: String, _ field: String) -> Int {
+        ((manifest["texts"] as! [String: Any])[name] as! [String: Any])[field] as! Int
+    }
 
     static func u32(_ name: String) -> [UInt32] {
         let data = try! Data(contentsOf: URL(fileURLWithPath: root + "/fixtures/tiktoken/" + name))

@@ -26,10 +26,17 @@ enum CharacterClass {
         return UnsafePointer(t)
     }()
 
+    /// The Unicode version of the tables in tiktoken's regex engine (Rust `regex-syntax`
+    /// 0.8). Characters the Swift runtime knows but that were assigned later are unassigned
+    /// (so "other") there, and must be here too for identical pieces.
+    static let unicodeVersion = (major: 16, minor: 0)
+
     /// The class of any scalar, from its Unicode properties.
     static func classify(_ scalar: Unicode.Scalar) -> UInt8 {
         if scalar == "\r" || scalar == "\n" { return space | newline }
         let properties = scalar.properties
+        guard let age = properties.age,
+              (age.major, age.minor) <= (unicodeVersion.major, unicodeVersion.minor) else { return 0 }
         if properties.isWhitespace { return space }
         switch properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:

@@ -127,6 +127,32 @@ import Foundation
         #expect(starts.count > 100)
     }
 
+    /// The safe-boundary argument, checked directly: every chunk start is a piece boundary of
+    /// the serial scan, for both patterns, including texts built to stress `\s++$`.
+    @Test func chunkStartsArePieceBoundaries() {
+        let tricky = Array("x.\nAb\n\nc!\nd'\ns 1\nz \u{a0}\nq\t\nr\r\nw\n\n\nE.\nF".utf8)
+        for text in [TokenizerFixtures.essays + TokenizerFixtures.mixed, tricky] {
+            let starts = text.withUnsafeBytes { Tokenizer.chunkStarts($0, chunkSize: 1) }
+            #expect(starts.count > 3)
+            for tokenizer in [TokenizerFixtures.cl100k, TokenizerFixtures.r50kSplit] {
+                let serial = text.withUnsafeBytes { tokenizer.pieceEnds($0) }
+                let ends = Set(serial)
+                let bad = starts.dropFirst().filter { !ends.contains($0) }
+                #expect(bad.isEmpty, "\(tokenizer.pattern): chunk starts inside a piece at \(bad.prefix(5))")
+                // Each chunk scanned alone (its end taken as the end of text) cuts the same pieces.
+                var chunked: [Int] = []
+                for (i, start) in starts.enumerated() {
+                    let end = i + 1 < starts.count ? starts[i + 1] : text.count
+                    chunked += text[start..<end].withUnsafeBytes { tokenizer.pieceEnds($0) }.map { $0 + start }
+                }
+                let first = (0..<min(chunked.count, serial.count)).first { chunked[$0] != serial[$0] }
+                #expect(chunked.count == serial.count && first == nil,
+                        "\(tokenizer.pattern): chunked scan differs from piece \(first ?? min(chunked.count, serial.count))")
+            }
+        }
+        #expect(tricky.withUnsafeBytes { Tokenizer.chunkStarts($0, chunkSize: 1) } == [0, 3, 10, 13, 17, 35])
+    }
+
     @Test func parallelReportsTheFirstInvalidByte() {
         var text = TokenizerFixtures.essays
         text[300_000] = 0xFF

@@ -8,8 +8,10 @@ final class BytePairEncoder {
     let ranks: RankTable
     /// Rank of each single byte (`UInt32.max` when the rank file lacks it).
     private let byteRanks: UnsafeMutablePointer<UInt32>
-    /// Rank of each two-byte token, indexed by `first << 8 | second`; owned by the tokenizer.
-    private let pairRanks2: UnsafePointer<UInt32>
+    /// Rank of each two-byte token, indexed by `first << 8 | second`; owned by `owner`.
+    private let twoByteRanks: UnsafePointer<UInt32>
+    /// Keeps the memory of `twoByteRanks` alive (the tokenizer).
+    private let owner: AnyObject
     private var capacity = 0
     /// Start offset of each part within the piece (one extra entry: the piece's end).
     private var starts: UnsafeMutablePointer<Int32>
@@ -22,9 +24,10 @@ final class BytePairEncoder {
     var longPieceThreshold = 128
     private lazy var longMerger = LongPieceMerger()
 
-    init(ranks: RankTable, byteRanks: [UInt32], pairTable: UnsafePointer<UInt32>) {
+    init(ranks: RankTable, byteRanks: [UInt32], twoByteRanks: UnsafePointer<UInt32>, owner: AnyObject) {
         self.ranks = ranks
-        self.pairRanks2 = pairTable
+        self.twoByteRanks = twoByteRanks
+        self.owner = owner
         self.byteRanks = .allocate(capacity: 256)
         self.byteRanks.initialize(from: byteRanks, count: 256)
         starts = .allocate(capacity: 1)
@@ -58,8 +61,7 @@ final class BytePairEncoder {
             out.append(r)
             return r != .max
         }
-        let whole = n == 2 ? pairRanks2[Int(piece[0]) << 8 | Int(piece[1])] : ranks.rank(piece, n)
-        if n == 2 && whole == .max { return merge(piece, n, into: &out) }
+        let whole = n == 2 ? twoByteRanks[Int(piece[0]) << 8 | Int(piece[1])] : ranks.rank(piece, n)
         if whole != .max {
             out.append(whole)
             return true
@@ -69,7 +71,7 @@ final class BytePairEncoder {
 
     private func merge(_ piece: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32]) -> Bool {
         if n >= longPieceThreshold {
-            let pairs = pairRanks2, bytes = byteRanks, ranks = self.ranks
+            let pairs = twoByteRanks, bytes = byteRanks, ranks = self.ranks
             return longMerger.merge(n, into: &out, byteRank: { bytes[Int(piece[$0])] }, rank: { start, end in
                 end - start == 2 ? pairs[Int(piece[start]) << 8 | Int(piece[start + 1])] : ranks.rank(piece + start, end - start)
             })
@@ -80,7 +82,7 @@ final class BytePairEncoder {
         for i in 0..<n {
             starts[i] = Int32(i)
             parts[i] = byteRanks[Int(piece[i])]
-            let r = i + 1 < n ? pairRanks2[Int(piece[i]) << 8 | Int(piece[i + 1])] : .max
+            let r = i + 1 < n ? twoByteRanks[Int(piece[i]) << 8 | Int(piece[i + 1])] : .max
             pairRanks[i] = r
             if r < minRank { minRank = r; minIndex = i }
         }
@@ -118,6 +120,6 @@ final class BytePairEncoder {
         guard limit < count else { return .max }
         let s = Int(starts[first])
         let n = Int(starts[limit]) - s
-        return n == 2 ? pairRanks2[Int(piece[s]) << 8 | Int(piece[s + 1])] : ranks.rank(piece + s, n)
+        return n == 2 ? twoByteRanks[Int(piece[s]) << 8 | Int(piece[s + 1])] : ranks.rank(piece + s, n)
     }
 }

@@ -207,3 +207,33 @@ import Foundation
         #expect(back == bytes)
     }
 }
+
+@Suite struct TokenizerCharacterClassTests {
+    /// The scanner skips property lookups above plane 3; that is only right while those
+    /// planes hold nothing but "other" characters in the Unicode version we follow.
+    @Test func planesFourToSixteenAreOther() {
+        var wrong: [UInt32] = []
+        for v in stride(from: UInt32(0x4_0000), to: 0x11_0000, by: 7) {
+            if let scalar = Unicode.Scalar(v), CharacterClass.classify(scalar) != 0 { wrong.append(v) }
+        }
+        #expect(wrong.isEmpty)
+        for v: UInt32 in [0xE0001, 0xE0020, 0xE0100, 0xF0000, 0x10FFFD] {
+            #expect(CharacterClass.classify(Unicode.Scalar(v)!) == 0)
+        }
+    }
+
+    @Test func tablesAgreeWithProperties() {
+        for v in stride(from: UInt32(0), to: CharacterClass.highTableLimit, by: 13) {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            let stored = v < CharacterClass.tableLimit ? CharacterClass.table[Int(v)] : CharacterClass.classifyAboveTable(v)
+            #expect(stored == CharacterClass.classify(scalar), "U+\(String(v, radix: 16))")
+        }
+        #expect(CharacterClass.classify("a") == CharacterClass.letter)
+        #expect(CharacterClass.classify("\u{2F800}") == CharacterClass.letter)   // CJK compatibility, plane 2
+        #expect(CharacterClass.classify("\u{0663}") == CharacterClass.number)    // Arabic-Indic three
+        #expect(CharacterClass.classify("\u{3000}") == CharacterClass.space)
+        #expect(CharacterClass.classify("\r") == CharacterClass.space | CharacterClass.newline)
+        #expect(CharacterClass.classify("\u{1C}") == 0)                          // not White_Space
+        #expect(CharacterClass.classify("\u{323B0}") == 0)                       // CJK Ext J: Unicode 17
+    }
+}

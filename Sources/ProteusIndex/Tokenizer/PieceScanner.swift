@@ -40,7 +40,7 @@ struct PieceScanner {
             length = 4
         }
         if v < CharacterClass.tableLimit { return (table[Int(v)], length) }
-        return (Unicode.Scalar(v).map(CharacterClass.classify) ?? 0, length)
+        return (CharacterClass.classifyAboveTable(v), length)
     }
 
     /// End of the run of scalars starting at `start` whose class has any bit of `want`

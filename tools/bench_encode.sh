@@ -42,11 +42,12 @@ let text = try file.readBytes(at: 0, count: Int(file.size))
 let runs = Int(args[3])!
 func now() -> Double { var t = timespec(); clock_gettime(CLOCK_MONOTONIC, &t); return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9 }
 func cpu() -> Double { var t = timespec(); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9 }
+func pcpu() -> Double { var t = timespec(); clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9 }
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
-var serial: [Double] = [], parallel: [Double] = [], serialCPU: [Double] = []
+var serial: [Double] = [], parallel: [Double] = [], serialCPU: [Double] = [], parallelCPU: [Double] = []
 var tokens: [UInt32] = []
 for _ in 0..<runs {
-    tokens.removeAll(keepingCapacity: true)
+    tokens = []  // fresh output each run, as tiktoken returns a new list
     let t0 = now(), c0 = cpu()
     try text.withUnsafeBytes { try tokenizer.encodeOrdinary($0, into: &tokens) }
     serial.append(Double(text.count) / (now() - t0) / 1e6)
@@ -54,16 +55,21 @@ for _ in 0..<runs {
 }
 var parallelTokens: [UInt32] = []
 for _ in 0..<(args.count > 4 ? 0 : runs) {
-    let t0 = now()
+    let t0 = now(), p0 = pcpu()
     parallelTokens = try text.withUnsafeBytes { try tokenizer.encodeOrdinaryParallel($0) }
     parallel.append(Double(text.count) / (now() - t0) / 1e6)
+    parallelCPU.append(pcpu() - p0)
 }
 precondition(args.count > 4 || parallelTokens == tokens, "parallel output differs from serial")
 let digest = tokens.withUnsafeBytes { SHA256.hex(SHA256.hash($0)) }
 print("swift tokens \(tokens.count) sha256 \(digest)")
 print(String(format: "swift 1 thread   median %.1f MB/s  runs %@", median(serial), serial.map { String(format: "%.1f", $0) }.joined(separator: " ")))
 print(String(format: "swift 1 thread   median %.1f MB/s of thread CPU time  runs %@", median(serialCPU), serialCPU.map { String(format: "%.1f", $0) }.joined(separator: " ")))
-if !parallel.isEmpty { print(String(format: "swift all cores  median %.1f MB/s  runs %@", median(parallel), parallel.map { String(format: "%.1f", $0) }.joined(separator: " "))) }
+if !parallel.isEmpty {
+    print(String(format: "swift all cores  median %.1f MB/s  runs %@", median(parallel), parallel.map { String(format: "%.1f", $0) }.joined(separator: " ")))
+    // Process CPU seconds per wall second: how many cores the parallel runs actually got.
+    print(String(format: "swift all cores  process CPU / wall = %.2f", parallelCPU.reduce(0, +) / parallel.map { Double(text.count) / $0 / 1e6 }.reduce(0, +)))
+}
 SWIFT
 
 find Sources/ProteusIndex -name '*.swift' > "$WORK/sources.txt"

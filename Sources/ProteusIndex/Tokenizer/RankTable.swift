@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The mergeable ranks of a byte-level BPE: token bytes → rank and rank → token bytes.
+///
+/// Everything lives in one flat little-endian blob (see `RankTableLayout`): token bytes
+/// back to back, `count + 1` offsets into them, and an open-addressing hash table whose
+/// slots hold each token's rank, length and first 8 bytes. The same blob is what `serialized()` returns and what
+/// `init(serialized:)` uses in place, so a table stored inside a memory-mapped index is
+/// ready after a header check: no parsing, no hashing, no allocation.
+///
+/// Lookups never read outside the blob even when it is corrupt (offsets and slots are
+/// bounds-checked as they are used); a corrupt blob can only give wrong answers, which the
+/// enclosing file's checksum is there to catch.
+public final class RankTable: @unchecked Sendable {
+    /// Alignment a serialized table needs in memory (place it at a multiple of this in a file).
+    public static let requiredAlignment = 8
+
+    /// Number of rank positions: every rank is below it (highest rank + 1). Ranks without
+    /// bytes (gaps) are allowed and decode as absent.
+    public let count: Int
+    /// Number of ranks that have bytes.
+    public let tokenCount: Int
+    private let offsets: UnsafePointer<UInt32>
+    private let slots: UnsafePointer<RankSlot>
+    private let bytes: UnsafePointer<UInt8>
+    private let byteCount: UInt32
+    private let slotMask: Int
+    private let maxProbes: Int
+    private let blob: UnsafeRawBufferPointer
+    /// Keeps the memory of `blob` alive: an `OwnedBlob` or the caller's mapping.
+    private let owner: AnyObject?
+
+    /// Uses a serialized table in place. `owner` is retained for as long as the table lives
+    /// (pass the `MappedFile` the blob points into). `path` names the file in errors.
+    /// Validates the header, the section sizes and the first and last offsets only: O(1).
+    public init(serialized blob: UnsafeRawBufferPointer, owner: AnyObject?, path: String? = nil) throws {
+        let layout = try RankTableLayout(validating: blob, path: path)
+        let base = blob.baseAddress!
+        self.count = layout.count
+        self.tokenCount = layout.tokenCount
+        self.offsets = (base + layout.offsetsStart).assumingMemoryBound(to: UInt32.self)
+        self.slots = (base + layout.slotsStart).assumingMemoryBound(to: RankSlot.self)
+        self.bytes = (base + layout.bytesStart).assumingMemoryBound(to: UInt8.self)
+        self.byteCount = UInt32(layout.byteCount)
+        self.slotMask = layout.slotCount - 1
+        self.maxProbes = layout.maxProbes
+        self.blob = blob
+        self.owner = owner
+    }
+
+    /// Builds a table from token bytes indexed by rank; an empty entry is a gap. Throws
+    /// `RankTableBuildError` when two ranks have the same bytes or there are too many bytes.
+    public convenience init(tokensByRank tokens: [[UInt8]]) throws {
+        let blob = try RankTableLayout.build(tokens)
+        try self.init(serialized: blob.bytes, owner: blob)
+    }
+
+    /// The flat little-endian blob (`RankTableLayout`), suitable for `init(serialized:owner:)`.
+    public func serialized() -> [UInt8] { Array(blob) }
+
+    /// The rank of `key`, or nil when it is not a token.
+    public func rank(of key: UnsafeRawBufferPointer) -> UInt32? {
+        guard let p = key.baseAddress, key.count > 0 else { return nil }
+        let r = rank(p.assumingMemoryBound(to: UInt8.self), key.count)
+        return r == .max ? nil : r
+    }
+
+    /// The bytes of `rank`, or nil for a gap or a rank out of range. Valid while the table lives.
+    public func bytes(ofRank rank: UInt32) -> UnsafeRawBufferPointer? {
+        guard Int(rank) < count else { return nil }
+        let start = offsets[Int(rank)], end = offsets[Int(rank) + 1]
+        guard start < end, end <= byteCount else { return nil }
+        return UnsafeRawBufferPointer(start: bytes + Int(start), count: Int(end - start))
+    }
+
+    /// The hot lookup: rank of `n` bytes at `p`, `UInt32.max` when absent. Tokens of up to
+    /// 8 bytes are decided from the slot alone; longer ones compare their tail with the
+    /// stored bytes.
+    @inline(__always)
+    func rank(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32 {
+        let (prefix, hash) = RankTableLayout.key(UnsafeRawPointer(p), n)
+        var i = Int(truncatingIfNeeded: hash) & slotMask
+        var probes = 0
+        while probes < maxProbes {
+            let slot = slots[i]
+            if slot.rank == .max { return .max }
+            if slot.prefix == prefix && Int(slot.length) == n && Int(slot.rank) < count {
+                if n <= 8 { return slot.rank }
+                let start = offsets[Int(slot.rank)], end = offsets[Int(slot.rank) + 1]
+                if Int(end &- start) == n && start <= end && end <= byteCount
+                    && RankTable.equal(bytes + Int(start) + 8, p + 8, n - 8) {
+                    return slot.rank
+                }
+            }
+            i = (i &+ 1) & slotMask
+            probes &+= 1
+        }
+        return .max
+    }
+
+    @inline(__always)
+    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        while i + 8 <= n {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < n {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
+    }
+}
+
+/// Why a rank table could not be built; the loader turns it into a message with a line number.
+public enum RankTableBuildError: Error, Equatable {
+    /// `rank` has the same bytes as the earlier `original`.
+    case duplicateBytes(rank: UInt32, original: UInt32)
+    /// The token bytes together exceed what u32 offsets can address.
+    case tooLarge
+}
+
+/// Heap memory holding a built blob; freed with the last table that uses it.
+final class OwnedBlob {
+    let memory: UnsafeMutableRawBufferPointer
+    /// Exactly the blob's bytes (the allocation may be larger).
+    let bytes: UnsafeRawBufferPointer
+    init(byteCount: Int) {
+        memory = .allocate(byteCount: max(byteCount, 16), alignment: 16)
+        memory.initializeMemory(as: UInt8.self, repeating: 0)
+        bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(memory)[0..<byteCount])
+    }
+    deinit { memory.deallocate() }
+}

@@ -4,6 +4,8 @@ import ArgumentParser
 enum CommandRegistry {
     static let subcommands: [ParsableCommand.Type] = [
         Inspect.self,
+        Encode.self,
+        Decode.self,
         Scan.self,
         Convert.self,
     ]

@@ -32,16 +32,17 @@ enum CLI {
         try process.run()
         // Feed stdin and drain both pipes concurrently so large outputs cannot deadlock.
         let group = DispatchGroup()
-        var outData = Data(), errData = Data()
-        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        final class Captured: @unchecked Sendable { var out = Data(), err = Data() }  // written before group.wait()
+        let captured = Captured()
+        DispatchQueue.global().async(group: group) { captured.out = out.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { captured.err = err.fileHandleForReading.readDataToEndOfFile() }
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
         group.wait()
         return CLIResult(status: process.terminationStatus,
-                         stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+                         stdout: String(decoding: captured.out, as: UTF8.self),
+                         stderr: String(decoding: captured.err, as: UTF8.self))
     }
 }
 

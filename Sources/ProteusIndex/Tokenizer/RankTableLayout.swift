@@ -73,8 +73,11 @@ struct RankTableLayout {
         }
     }
 
-    /// Lays out `tokens` (bytes by rank, empty = gap) into a new blob.
-    static func build(_ tokens: [[UInt8]]) throws -> OwnedBlob {
+    /// Lays out `tokens` (bytes by rank, empty = gap) into a new blob. The hash table is
+    /// kept at most half full (fast lookups while encoding corpora), or, when `compact`, at
+    /// the smallest power of two above the token count (half the size, for embedding in an
+    /// index where only short questions are looked up).
+    static func build(_ tokens: [[UInt8]], compact: Bool = false) throws -> OwnedBlob {
         var byteCount = 0
         var tokenCount = 0
         for t in tokens where !t.isEmpty {
@@ -83,7 +86,7 @@ struct RankTableLayout {
         }
         guard byteCount < Int(UInt32.max), tokens.count < 1 << 28, !tokens.isEmpty else { throw RankTableBuildError.tooLarge }
         var slotCount = 16
-        while slotCount < 2 * tokenCount { slotCount <<= 1 }
+        while slotCount < (compact ? tokenCount + tokenCount / 8 : 2 * tokenCount) { slotCount <<= 1 }
         var layout = RankTableLayout(count: tokens.count, tokenCount: tokenCount, slotCount: slotCount,
                                      byteCount: byteCount, maxProbes: 1)
         let blob = OwnedBlob(byteCount: layout.totalSize)

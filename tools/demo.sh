@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The main job on bundled sample data, on a fresh machine: install what is missing, build,
+# then encode the Paul Graham essays (one hides a needle) → build an index → ask it questions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/install-deps.sh
+swift build -c release --product proteus-index 2>&1 | tail -n 1
+bin=.build/release/proteus-index
+tokenizer=fixtures/tokenizers/cl100k_base.tiktoken
+work=$(mktemp -d "${TMPDIR:-/tmp}/proteus-demo.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+mkdir "$work/essays"
+cp fixtures/essays/*.txt "$work/essays/"
+# The classic needle, hidden deep inside one essay.
+awk 'NR==60 { print "The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day." } 1' \
+  fixtures/essays/founders.txt > "$work/essays/founders.txt"
+
+echo "== encode: text → tokens (cl100k_base, identical to tiktoken)"
+"$bin" encode "$work/essays" -o "$work/essays.tok" --tokenizer "$tokenizer"
+"$bin" inspect "$work/essays.tok" | head -n 7
+
+echo; echo "== build: DNA scores → chunk champions → a 4,096-token hero buffer"
+"$bin" build "$work/essays.tok" -o "$work/essays.phb" --tokenizer "$tokenizer" --buffer 4096 --chunk-len 8192 --per-chunk 512
+"$bin" inspect "$work/essays.phb" | head -n 4
+
+echo; echo "== query: the question meets only the heroes, each with its exact position"
+"$bin" query "$work/essays.phb" "What is the best thing to do in San Francisco?" --top 3 --context 12

@@ -1,0 +1,64 @@
+/// Picks the `limit` best positions of a chunk by score (ties: lower position first) with a
+/// histogram select: one pass buckets the scores (done by the scorer, fused into its loop),
+/// the threshold bucket is found from the top, and only that bucket is sorted. Deterministic
+/// and linear apart from the threshold bucket.
+final class CandidateSelector {
+    /// Buckets of 1/16 bit over [-32, 96) bits; scores outside land in the end buckets.
+    static let bucketCount = 2_048
+
+    let histogram: UnsafeMutablePointer<UInt32>
+    private let ties: UnsafeMutableBufferPointer<Int32>
+
+    init(chunkLength: Int) {
+        histogram = .allocate(capacity: Self.bucketCount)
+        histogram.initialize(repeating: 0, count: Self.bucketCount)
+        ties = .allocate(capacity: chunkLength)
+    }
+
+    deinit {
+        histogram.deallocate()
+        ties.deallocate()
+    }
+
+    @inline(__always)
+    static func bucket(_ score: Float) -> Int {
+        let b = (score + 32) * 16
+        return b <= 0 ? 0 : (b >= Float(bucketCount - 1) ? bucketCount - 1 : Int(b))
+    }
+
+    /// Writes the chosen positions (indices into `scores`) to `out` and returns how many.
+    /// Expects `histogram` to hold the buckets of `scores`; leaves it zeroed for the next chunk.
+    func select(scores: UnsafePointer<Float>, count n: Int, limit: Int,
+                into out: UnsafeMutablePointer<Int32>) -> Int {
+        defer { histogram.update(repeating: 0, count: Self.bucketCount) }
+        if n <= limit {
+            for i in 0..<n { out[i] = Int32(i) }
+            return n
+        }
+        var above = 0
+        var threshold = Self.bucketCount - 1
+        while threshold > 0 && above + Int(histogram[threshold]) < limit {
+            above += Int(histogram[threshold])
+            threshold -= 1
+        }
+        var chosen = 0, tied = 0
+        for i in 0..<n {
+            let b = Self.bucket(scores[i])
+            if b > threshold {
+                out[chosen] = Int32(i); chosen += 1
+            } else if b == threshold {
+                ties[tied] = Int32(i); tied += 1
+            }
+        }
+        let need = limit - chosen
+        if tied > need {
+            var slice = UnsafeMutableBufferPointer(rebasing: ties[0..<tied])
+            slice.sort { a, b in
+                let sa = scores[Int(a)], sb = scores[Int(b)]
+                return sa > sb || (sa == sb && a < b)
+            }
+        }
+        for j in 0..<min(need, tied) { out[chosen] = ties[j]; chosen += 1 }
+        return chosen
+    }
+}

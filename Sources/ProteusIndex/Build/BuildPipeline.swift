@@ -57,7 +57,8 @@ public final class BuildPipeline {
         let stage = ChampionStage(parameters: p, chunkCount: chunkCount, keepWhole: keepWhole,
                                   features: features, gates: gates)
         let driver = ChunkDriver(source: source, chunkLength: p.chunkLength, chunkCount: chunkCount,
-                                 candidateLimit: min(2 * p.perChunk, p.chunkLength), tables: tables)
+                                 candidateLimit: min(2 * p.perChunk, p.chunkLength), championLimit: p.perChunk,
+                                 bonusMargin: gates?.maximumBonus ?? 0, tables: tables)
         try driver.run(threads: threads) { result in
             stage.consume(result)
             progress?(result.start + UInt64(result.count), total)

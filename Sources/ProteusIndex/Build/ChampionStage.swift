@@ -15,9 +15,13 @@ final class ChampionStage {
     private let features: UnsafeMutableBufferPointer<Float>
     /// Gate bonus per id, valid where `stamp[id] == chunk index + 1` (computed once per
     /// distinct candidate id per chunk).
-    private var stamp: [Int32]
-    private var bonusCache: [Float]
-    private var finals: [Float] = []
+    private let stamp: UnsafeMutablePointer<Int32>
+    private let bonusCache: UnsafeMutablePointer<Float>
+    /// Index in this chunk's learning list, valid where `learnStamp[id] == chunk index + 1`.
+    private let learnStamp: UnsafeMutablePointer<Int32>
+    private let learnIndex: UnsafeMutablePointer<Int32>
+    /// Packed (final score, position) of this chunk's candidates.
+    private let keys: UnsafeMutableBufferPointer<UInt64>
 
     /// Champions whose right neighbours lie in the next chunk, waiting for it.
     private let pending: HeroWindows
@@ -42,12 +46,24 @@ final class ChampionStage {
         pool = HeroPool(keep: keepWhole ? 1 : p.bufferTokens, span: span)
         features = .allocate(capacity: f.values.count)
         _ = features.initialize(from: f.values)
-        stamp = [Int32](repeating: 0, count: gates == nil ? 0 : f.rowCount)
-        bonusCache = [Float](repeating: 0, count: gates == nil ? 0 : f.rowCount)
+        keys = .allocate(capacity: min(2 * p.perChunk, p.chunkLength))
+        stamp = .allocate(capacity: f.rowCount)
+        stamp.initialize(repeating: 0, count: f.rowCount)
+        bonusCache = .allocate(capacity: f.rowCount)
+        learnStamp = .allocate(capacity: f.rowCount)
+        learnStamp.initialize(repeating: 0, count: f.rowCount)
+        learnIndex = .allocate(capacity: f.rowCount)
         pending = HeroWindows(capacity: span + 1, span: span)
     }
 
-    deinit { features.deallocate() }
+    deinit {
+        features.deallocate()
+        keys.deallocate()
+        stamp.deallocate()
+        bonusCache.deallocate()
+        learnStamp.deallocate()
+        learnIndex.deallocate()
+    }
 
     @inline(__always)
     private func row(_ token: UInt32) -> UnsafePointer<Float> {
@@ -57,40 +73,43 @@ final class ChampionStage {
     func consume(_ r: ChunkResult) {
         let n = r.count
         completePending(with: r)
-        let candidates = UnsafeBufferPointer(rebasing: r.candidates[0..<r.candidateCount])
-        finals.removeAll(keepingCapacity: true)
-        for c in candidates { finals.append(r.scores[Int(c)]) }
-        if let gates {
-            let mark = Int32(r.index + 1)
-            for (i, c) in candidates.enumerated() {
+        let candidateCount = r.candidateCount
+        let mark = Int32(r.index + 1)
+        for i in 0..<candidateCount {
+            let c = r.candidates[i]
+            var score = r.scores[Int(c)]
+            if let gates {
                 let t = r.tokens[Int(c)]
                 let id = Int(min(t, UInt32(vocabularySize)))
                 if stamp[id] != mark {
                     stamp[id] = mark
                     bonusCache[id] = gates.bonus(row(t))
                 }
-                finals[i] += bonusCache[id]
+                score += bonusCache[id]
             }
+            keys[i] = ChampionKey.make(score: score, position: c)
         }
-        let chosen = finals.withUnsafeBufferPointer { selector.select(candidates: candidates, scores: $0) }
-        champions += UInt64(chosen.count)
-        gates?.learn(champions: chosen.map { row(r.tokens[Int(candidates[Int($0)])]) })
+        let chosen = UnsafeMutableBufferPointer(rebasing: keys[0..<candidateCount])
+        let championCount = selector.select(chosen)
+        let champs = UnsafeBufferPointer(rebasing: chosen[0..<championCount])
+        champions += UInt64(championCount)
+        if let gates { teach(gates, champions: champs, tokens: r.tokens, chunk: r.index) }
 
         if keepWhole {
             let base = wholeScores.count
             wholeTokens.append(contentsOf: r.tokens[0..<n])
             wholeScores.append(contentsOf: r.scores[0..<n])
-            for k in chosen {
-                let i = base + Int(candidates[Int(k)])
-                wholeScores[i] = max(wholeScores[i], finals[Int(k)])
+            for k in champs {
+                let i = base + ChampionKey.position(k)
+                wholeScores[i] = max(wholeScores[i], ChampionKey.score(k))
             }
             return
         }
         let last = r.index == chunkCount - 1
-        for k in chosen {
-            let i = Int(candidates[Int(k)])
+        for k in champs {
+            let i = ChampionKey.position(k)
             let position = r.start + UInt64(i)
-            let score = finals[Int(k)]
+            let score = ChampionKey.score(k)
             guard pool.accepts(score: score, position: position) else {
                 _ = pool.reserve(score: score, position: position)  // counts the rejection
                 continue
@@ -129,6 +148,25 @@ final class ChampionStage {
         let keepTail = min(span, n)
         tailTokens = Array(r.tokens[(n - keepTail)..<n])
         tailScores = Array(r.scores[(n - keepTail)..<n])
+    }
+
+    /// Hands the gates the chunk's distinct champion ids, strongest first, with multiplicity.
+    private func teach(_ gates: SalienceGates, champions: UnsafeBufferPointer<UInt64>,
+                       tokens: UnsafeMutableBufferPointer<UInt32>, chunk: Int) {
+        let mark = Int32(chunk + 1)
+        var rows: [(row: UnsafePointer<Float>, weight: Int)] = []
+        for k in champions {
+            let t = tokens[ChampionKey.position(k)]
+            let id = Int(min(t, UInt32(vocabularySize)))
+            if learnStamp[id] == mark {
+                rows[Int(learnIndex[id])].weight += 1
+            } else if rows.count < SalienceGates.learnLimit {
+                learnStamp[id] = mark
+                learnIndex[id] = Int32(rows.count)
+                rows.append((row(t), 1))
+            }
+        }
+        gates.learn(champions: rows)
     }
 
     /// Fills the right neighbours of the previous chunk's last champions from this chunk's

@@ -45,12 +45,19 @@ struct ChunkDriver {
     let chunkLength: Int
     let chunkCount: Int
     let candidateLimit: Int
+    let championLimit: Int
+    let bonusMargin: Float
     let tables: ScoreTables
+
+    private func makeScorer() -> ChunkScorer {
+        ChunkScorer(tables: tables, candidateLimit: candidateLimit, championLimit: championLimit,
+                    bonusMargin: bonusMargin)
+    }
 
     func run(threads: Int, consume: (ChunkResult) -> Void) throws {
         if threads == 1 || chunkCount <= 1 {
             let cursor = try source.makeCursor()
-            let scorer = ChunkScorer(tables: tables, candidateLimit: candidateLimit)
+            let scorer = makeScorer()
             let result = ChunkResult(chunkLength: chunkLength, candidateLimit: candidateLimit)
             for k in 0..<chunkCount {
                 let start = UInt64(k) * UInt64(chunkLength)
@@ -105,7 +112,7 @@ struct ChunkDriver {
 
     private func work(results: [ChunkResult], monitor: Monitor, state: State) {
         let slots = results.count
-        let scorer = ChunkScorer(tables: tables, candidateLimit: candidateLimit)
+        let scorer = makeScorer()
         let cursor: TokenCursor
         do { cursor = try source.makeCursor() } catch {
             monitor.locked { if state.error == nil { state.error = error }; monitor.broadcast() }

@@ -9,8 +9,8 @@ extension DNAState {
         featureDimension = d
         self.features = Array(features.quantized[0..<(v * d)])
         featureScales = Array(features.scales[0..<v])
-        self.gates = gates?.prototypes ?? [Float](repeating: 0, count: gateCount * d)
-        gateConfidence = gates?.confidence ?? [Float](repeating: 0, count: gateCount)
+        self.gates = gates?.prototypeValues ?? [Float](repeating: 0, count: gateCount * d)
+        gateConfidence = gates?.confidences ?? [Float](repeating: 0, count: gateCount)
     }
 }
 

@@ -2,6 +2,10 @@
 /// histogram select: one pass buckets the scores (done by the scorer, fused into its loop),
 /// the threshold bucket is found from the top, and only that bucket is sorted. Deterministic
 /// and linear apart from the threshold bucket.
+///
+/// `keep` tokens become champions at most, and later bonuses add at most `margin` bits; a
+/// token more than `margin` below the `keep`-th best can never be a champion, so it is left
+/// out even when the `limit` would allow it (exact pruning, and less work downstream).
 final class CandidateSelector {
     /// Buckets of 1/16 bit over [-32, 96) bits; scores outside land in the end buckets.
     static let bucketCount = 2_048
@@ -28,23 +32,34 @@ final class CandidateSelector {
 
     /// Writes the chosen positions (indices into `scores`) to `out` and returns how many.
     /// Expects `histogram` to hold the buckets of `scores`; leaves it zeroed for the next chunk.
-    func select(scores: UnsafePointer<Float>, count n: Int, limit: Int,
+    func select(scores: UnsafePointer<Float>, count n: Int, limit: Int, keep: Int, margin: Float,
                 into out: UnsafeMutablePointer<Int32>) -> Int {
         defer { histogram.update(repeating: 0, count: Self.bucketCount) }
-        if n <= limit {
-            for i in 0..<n { out[i] = Int32(i) }
-            return n
+        // Bucket holding the keep-th best score; everything from `floor` up may matter.
+        var seen = 0
+        var keepBucket = Self.bucketCount - 1
+        while keepBucket > 0 && seen + Int(histogram[keepBucket]) < keep {
+            seen += Int(histogram[keepBucket])
+            keepBucket -= 1
         }
+        // Buckets are 1/16 bit: `floor` ends at least `margin` below keepBucket's lower edge.
+        let floor = keepBucket == 0 ? 0 : max(0, keepBucket - Int((margin * 16).rounded(.up)) - 1)
+        // Lowest bucket taken, and whether it must be cut to respect `limit`.
         var above = 0
         var threshold = Self.bucketCount - 1
-        while threshold > 0 && above + Int(histogram[threshold]) < limit {
+        while threshold > floor && above + Int(histogram[threshold]) < limit {
             above += Int(histogram[threshold])
             threshold -= 1
+        }
+        let cut = above + Int(histogram[threshold]) > limit
+        if threshold == 0 && !cut {
+            for i in 0..<n { out[i] = Int32(i) }
+            return n
         }
         var chosen = 0, tied = 0
         for i in 0..<n {
             let b = Self.bucket(scores[i])
-            if b > threshold {
+            if b > threshold || (b == threshold && !cut) {
                 out[chosen] = Int32(i); chosen += 1
             } else if b == threshold {
                 ties[tied] = Int32(i); tied += 1

@@ -4,6 +4,27 @@ import Glibc
 import Darwin
 #endif
 
+/// A champion candidate packed for sorting: ascending keys mean score descending, then
+/// position ascending, so a plain integer sort gives the deterministic champion order.
+struct ChampionKey {
+    @inline(__always)
+    static func make(score: Float, position: Int32) -> UInt64 {
+        let bits = score.bitPattern
+        // Order-preserving map of floats to unsigned integers, then inverted for descending.
+        let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+        return UInt64(~ordered) << 32 | UInt64(UInt32(bitPattern: position))
+    }
+
+    @inline(__always)
+    static func score(_ key: UInt64) -> Float {
+        let ordered = ~UInt32(truncatingIfNeeded: key >> 32)
+        return Float(bitPattern: ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered)
+    }
+
+    @inline(__always)
+    static func position(_ key: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: key)) }
+}
+
 /// Turns a chunk's candidates (with final scores) into its champions: the best `perChunk`
 /// by score (ties: lower position first), then a nucleus cut.
 ///
@@ -11,40 +32,26 @@ import Darwin
 /// smallest prefix whose weight reaches `topP` of the total. Scores are in bits, so with
 /// `temperature` = 2 a token 2 bits less salient counts half as much: a chunk dominated by a
 /// few outliers (a needle) promotes only those, a flat chunk promotes up to `perChunk`.
-final class ChampionSelector {
+struct ChampionSelector {
     static let temperature: Double = 2
 
     let perChunk: Int
     let topP: Double
-    private var order: [Int32] = []
 
-    init(perChunk: Int, topP: Double) {
-        self.perChunk = perChunk
-        self.topP = topP
-    }
-
-    /// `candidates[i]` is a position in the chunk with final score `scores[i]`. Returns the
-    /// champions as indices into `candidates`, strongest first.
-    func select(candidates: UnsafeBufferPointer<Int32>, scores: UnsafeBufferPointer<Float>) -> ArraySlice<Int32> {
-        let n = candidates.count
-        order.removeAll(keepingCapacity: true)
-        for i in 0..<n { order.append(Int32(i)) }
-        order.sort { a, b in
-            let sa = scores[Int(a)], sb = scores[Int(b)]
-            return sa > sb || (sa == sb && candidates[Int(a)] < candidates[Int(b)])
-        }
-        let m = min(perChunk, n)
-        guard m > 0 else { return order[0..<0] }
-        if topP >= 1 { return order[0..<m] }
-        let best = Double(scores[Int(order[0])])
+    /// Sorts `keys` (see `ChampionKey`) and returns how many of the first are champions.
+    func select(_ keys: UnsafeMutableBufferPointer<UInt64>) -> Int {
+        var keys = keys
+        keys.sort()
+        let m = min(perChunk, keys.count)
+        guard m > 0, topP < 1 else { return m }
+        let best = Double(ChampionKey.score(keys[0]))
         var total = 0.0
-        for i in 0..<m { total += exp2((Double(scores[Int(order[i])]) - best) / Self.temperature) }
+        for i in 0..<m { total += exp2((Double(ChampionKey.score(keys[i])) - best) / Self.temperature) }
         var cumulative = 0.0
-        var kept = m
         for i in 0..<m {
-            cumulative += exp2((Double(scores[Int(order[i])]) - best) / Self.temperature)
-            if cumulative >= topP * total { kept = i + 1; break }
+            cumulative += exp2((Double(ChampionKey.score(keys[i])) - best) / Self.temperature)
+            if cumulative >= topP * total { return i + 1 }
         }
-        return order[0..<kept]
+        return m
     }
 }

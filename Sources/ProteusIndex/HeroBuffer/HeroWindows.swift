@@ -9,23 +9,34 @@ final class HeroWindows {
     let width: Int
     let capacity: Int
     private(set) var count = 0
-    var positions: [UInt64]
-    var scores: [Float]
-    var left: [Int32]
-    var right: [Int32]
-    var windowTokens: [UInt32]
-    var windowScores: [Float]
+    // Raw storage: these are touched per champion in the sequential stage, where array
+    // properties of a class would pay exclusivity checks on every access.
+    let positions: UnsafeMutablePointer<UInt64>
+    let scores: UnsafeMutablePointer<Float>
+    let left: UnsafeMutablePointer<Int32>
+    let right: UnsafeMutablePointer<Int32>
+    let windowTokens: UnsafeMutablePointer<UInt32>
+    let windowScores: UnsafeMutablePointer<Float>
 
     init(capacity: Int, span: Int) {
         self.span = span
         self.width = 2 * span + 1
         self.capacity = capacity
-        positions = [UInt64](repeating: 0, count: capacity)
-        scores = [Float](repeating: 0, count: capacity)
-        left = [Int32](repeating: 0, count: capacity)
-        right = [Int32](repeating: 0, count: capacity)
-        windowTokens = [UInt32](repeating: 0, count: capacity * width)
-        windowScores = [Float](repeating: 0, count: capacity * width)
+        positions = .allocate(capacity: capacity)
+        scores = .allocate(capacity: capacity)
+        left = .allocate(capacity: capacity)
+        right = .allocate(capacity: capacity)
+        windowTokens = .allocate(capacity: capacity * width)
+        windowScores = .allocate(capacity: capacity * width)
+    }
+
+    deinit {
+        positions.deallocate()
+        scores.deallocate()
+        left.deallocate()
+        right.deallocate()
+        windowTokens.deallocate()
+        windowScores.deallocate()
     }
 
     var isFull: Bool { count == capacity }
@@ -58,10 +69,8 @@ final class HeroWindows {
         let d = append(position: other.positions[s], score: other.scores[s])
         left[d] = other.left[s]
         right[d] = other.right[s]
-        for k in 0..<width {
-            windowTokens[d * width + k] = other.windowTokens[s * width + k]
-            windowScores[d * width + k] = other.windowScores[s * width + k]
-        }
+        (windowTokens + d * width).update(from: other.windowTokens + s * width, count: width)
+        (windowScores + d * width).update(from: other.windowScores + s * width, count: width)
     }
 
     func removeAll() { count = 0 }

@@ -35,10 +35,16 @@ final class ChunkScorer {
     private let counts: UnsafeMutablePointer<UInt32>
     private let selector: CandidateSelector
     let candidateLimit: Int
+    let championLimit: Int
+    let bonusMargin: Float
 
-    init(tables: ScoreTables, candidateLimit: Int) {
+    /// `candidateLimit` positions at most per chunk; of them at most `championLimit` become
+    /// champions, after gate bonuses of at most `bonusMargin` bits.
+    init(tables: ScoreTables, candidateLimit: Int, championLimit: Int, bonusMargin: Float) {
         self.tables = tables
         self.candidateLimit = candidateLimit
+        self.championLimit = championLimit
+        self.bonusMargin = bonusMargin
         counts = .allocate(capacity: tables.vocabularySize + 1)
         counts.initialize(repeating: 0, count: tables.vocabularySize + 1)
         selector = CandidateSelector(chunkLength: tables.chunkLength)
@@ -79,7 +85,7 @@ final class ChunkScorer {
                 histogram[CandidateSelector.bucket(s)] &+= 1
             }
         }
-        r.candidateCount = selector.select(scores: out, count: n, limit: candidateLimit,
-                                           into: r.candidates.baseAddress!)
+        r.candidateCount = selector.select(scores: out, count: n, limit: candidateLimit, keep: championLimit,
+                                           margin: bonusMargin, into: r.candidates.baseAddress!)
     }
 }

@@ -48,6 +48,9 @@ struct CorpusStatistics {
     /// Smoothing pseudo-count: an id never seen in the sample gets the highest surprisal,
     /// `-log2(alpha / (sampled + alpha * vocabulary))`, instead of infinity.
     static let alpha = 0.5
+    /// Ids at or above this are all "unknown" (the overflow slot): per-id tables stay a few
+    /// tens of MB even when a raw file without tokenizer holds a stray huge id.
+    static let vocabularyLimit = 1 << 22
 
     /// Number of real token ids; tables have one more entry, the overflow slot that ids at or
     /// beyond the vocabulary map to (treated as never seen).
@@ -64,18 +67,19 @@ struct CorpusStatistics {
         let cursor = try source.makeCursor()
         // One pass; the table grows when an id beyond it shows up (rare: the tokenizer's
         // vocabulary is usually known up front).
+        let limit = UInt32(max(Self.vocabularyLimit, minimumVocabulary))
         var counts = [UInt32](repeating: 0, count: minimumVocabulary + 1)
         var seen = 0   // one past the largest id met
         var sampled = 0
         for block in sample.blocks {
             let tokens = try cursor.read(start: block.start, count: block.count)
-            for t in tokens where Int(t) >= counts.count - 1 {
+            for t in tokens where Int(t) >= counts.count - 1 && t < limit {
                 counts.append(contentsOf: repeatElement(0, count: Int(t) + 2 - counts.count))
             }
             counts.withUnsafeMutableBufferPointer { c in
-                for t in tokens { c[Int(t)] &+= 1 }
+                for t in tokens where t < limit { c[Int(t)] &+= 1 }
             }
-            for t in tokens where Int(t) >= seen { seen = Int(t) + 1 }
+            for t in tokens where Int(t) >= seen && t < limit { seen = Int(t) + 1 }
             sampled += tokens.count
         }
         let vocabulary = max(minimumVocabulary, seen)

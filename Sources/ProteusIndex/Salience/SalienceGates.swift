@@ -8,112 +8,144 @@ import Darwin
 /// champions look like and lend a bonus to candidates resembling them.
 ///
 /// A gate opens for a feature `f` with `confidence * sigmoid((cos(f, prototype) - threshold)
-/// / temperature)`; the bonus is `weight` bits times the most open gate. After each chunk the
-/// gates move toward the champions they attracted (exponential moving average, `decay`), and
-/// a champion no gate attracts seeds a free gate. Gates seeded from `--focus` stay fixed at
-/// full confidence: the user said what matters. The state used for chunk k depends only on
-/// chunks before k, which keeps the build sequentially defined.
+/// / temperature)`, the sigmoid being the algebraic `(1 + z / (1 + |z|)) / 2` (no `exp`: it
+/// runs for every distinct candidate of every chunk); the bonus is the gate's weight in bits times its opening, the largest over
+/// gates. After each chunk the gates move toward the champions they attracted (exponential
+/// moving average, `decay`), and a champion no gate attracts seeds a free gate. Gates seeded
+/// from `--focus` stay fixed at full confidence and weigh more: the user said what matters.
+/// The state used for chunk k depends only on chunks before k.
 final class SalienceGates {
     static let decay: Float = 0.97
     /// Cosine at which a gate is half open and at which a champion joins a gate.
     static let threshold: Float = 0.5
     static let temperature: Float = 0.1
-    /// Largest bonus, in bits: enough to reorder near-ties, not to outweigh a token that is
-    /// many bits more surprising (a needle should not lose to a look-alike of old champions).
-    static let weight: Float = 4
+    /// Largest bonus of a learned gate, in bits: it reorders near-ties but cannot lift a
+    /// look-alike of past champions over a token a few bits more surprising (a needle is by
+    /// definition unlike the haystack the gates learned from).
+    static let learnedWeight: Float = 1
+    /// Largest bonus of a `--focus` gate, in bits.
+    static let focusWeight: Float = 4
+    /// Champions (distinct ids, strongest first) a chunk teaches the gates with: the gates
+    /// follow what wins, and the tail of a flat chunk would only add noise and time.
+    static let learnLimit = 256
 
     let count: Int
     let dimension: Int
-    private(set) var prototypes: [Float]
-    private(set) var confidence: [Float]
-    private var active: [Bool]
+    private let prototypes: UnsafeMutablePointer<Float>
+    /// `dimension × count`: all gates' cosines for one feature in one vectorizable pass.
+    private let transposed: UnsafeMutablePointer<Float>
+    private let dots: UnsafeMutablePointer<Float>
+    private var confidence: [Float]
+    private var weight: [Float]
+    private var active: [Int] = []   // indices of gates in use, in order of creation
     private var fixed: [Bool]
 
     /// `focusRows` are the feature rows of distinct focus tokens (at most `count` are used).
     init(count: Int, dimension: Int, focusRows: [[Float]]) {
         self.count = count
         self.dimension = dimension
-        prototypes = [Float](repeating: 0, count: count * dimension)
+        prototypes = .allocate(capacity: max(1, count * dimension))
+        prototypes.initialize(repeating: 0, count: max(1, count * dimension))
+        transposed = .allocate(capacity: max(1, count * dimension))
+        transposed.initialize(repeating: 0, count: max(1, count * dimension))
+        dots = .allocate(capacity: max(1, count))
         confidence = [Float](repeating: 0, count: count)
-        active = [Bool](repeating: false, count: count)
+        weight = [Float](repeating: Self.learnedWeight, count: count)
         fixed = [Bool](repeating: false, count: count)
-        var g = 0
-        for row in focusRows where g < count && Self.norm(row) > 0 {
-            setPrototype(g, row)
+        for row in focusRows where active.count < count && Self.norm(row) > 0 {
+            let g = active.count
+            row.withUnsafeBufferPointer { setPrototype(g, $0.baseAddress!) }
             confidence[g] = 1
-            active[g] = true
+            weight[g] = Self.focusWeight
             fixed[g] = true
-            g += 1
+            active.append(g)
         }
     }
 
-    /// The best gate for a feature row and its cosine (`(-1, -inf)` when no gate is active).
+    deinit {
+        prototypes.deallocate()
+        transposed.deallocate()
+        dots.deallocate()
+    }
+
+    /// The largest bonus any gate can ever give, in bits.
+    var maximumBonus: Float { count == 0 ? 0 : (weight.max() ?? 0) }
+
+    /// Prototypes, `count × dimension` (zero rows for gates never used).
+    var prototypeValues: [Float] { Array(UnsafeBufferPointer(start: prototypes, count: count * dimension)) }
+    var confidences: [Float] { confidence }
+
     @inline(__always)
-    func nearest(_ f: UnsafePointer<Float>) -> (gate: Int, cosine: Float) {
-        var best = -1
-        var bestCos = -Float.infinity
-        prototypes.withUnsafeBufferPointer { p in
-            for g in 0..<count where active[g] {
-                var dot: Float = 0
-                let base = g * dimension
-                for j in 0..<dimension { dot += p[base + j] * f[j] }
-                if dot > bestCos { bestCos = dot; best = g }
-            }
-        }
-        return (best, bestCos)
+    private func cosine(_ g: Int, _ f: UnsafePointer<Float>) -> Float {
+        let p = prototypes + g * dimension
+        var dot: Float = 0
+        for j in 0..<dimension { dot += p[j] * f[j] }
+        return dot
     }
 
     /// Bonus in bits for a feature row (0 when no gate is active or the row is zero).
     func bonus(_ f: UnsafePointer<Float>) -> Float {
-        var open: Float = 0
-        prototypes.withUnsafeBufferPointer { p in
-            for g in 0..<count where active[g] {
-                var dot: Float = 0
-                let base = g * dimension
-                for j in 0..<dimension { dot += p[base + j] * f[j] }
-                let a = confidence[g] / (1 + expf(-(dot - Self.threshold) / Self.temperature))
-                open = max(open, a)
-            }
+        guard !active.isEmpty else { return 0 }
+        let g = count
+        for k in 0..<g { dots[k] = 0 }
+        for j in 0..<dimension {
+            let fj = f[j]
+            let column = transposed + j * g
+            for k in 0..<g { dots[k] += column[k] * fj }
         }
-        return Self.weight * open
+        var best: Float = 0
+        for k in active {
+            let z = (dots[k] - Self.threshold) / Self.temperature
+            let open = 0.5 + 0.5 * z / (1 + abs(z))
+            best = max(best, weight[k] * confidence[k] * open)
+        }
+        return best
     }
 
-    /// Moves the gates toward the chunk's champions (feature rows, strongest first).
-    func learn(champions rows: [UnsafePointer<Float>]) {
+    /// Moves the gates toward the chunk's champions: feature rows of distinct champion ids,
+    /// strongest first, with how many champions each stands for.
+    func learn(champions rows: [(row: UnsafePointer<Float>, weight: Int)]) {
         var sums = [Float](repeating: 0, count: count * dimension)
         var attracted = [Int](repeating: 0, count: count)
-        for f in rows {
+        for (f, n) in rows.prefix(Self.learnLimit) {
             var zero = true
             for j in 0..<dimension where f[j] != 0 { zero = false; break }
             if zero { continue }
-            let (g, cosine) = nearest(f)
-            if g >= 0 && cosine >= Self.threshold {
-                attracted[g] += 1
-                for j in 0..<dimension { sums[g * dimension + j] += f[j] }
-            } else if let free = active.firstIndex(of: false) {
-                // A new kind of champion: it becomes a gate, weak until confirmed.
-                setPrototype(free, (0..<dimension).map { f[$0] })
-                active[free] = true
-                attracted[free] = 1
-                for j in 0..<dimension { sums[free * dimension + j] += f[j] }
+            var g = -1, best = -Float.infinity
+            for a in active {
+                let c = cosine(a, f)
+                if c > best { best = c; g = a }
             }
+            if g < 0 || best < Self.threshold {
+                // A new kind of champion: it becomes a gate, weak until confirmed.
+                guard active.count < count else { continue }
+                g = active.count
+                setPrototype(g, f)
+                active.append(g)
+            }
+            attracted[g] += n
+            for j in 0..<dimension { sums[g * dimension + j] += Float(n) * f[j] }
         }
-        for g in 0..<count where active[g] && !fixed[g] {
+        for g in active where !fixed[g] {
             confidence[g] = Self.decay * confidence[g] + (1 - Self.decay) * (attracted[g] > 0 ? 1 : 0)
             guard attracted[g] > 0 else { continue }
-            let base = g * dimension
             let inv = 1 / Float(attracted[g])
             var row = [Float](repeating: 0, count: dimension)
             for j in 0..<dimension {
-                row[j] = Self.decay * prototypes[base + j] + (1 - Self.decay) * sums[base + j] * inv
+                row[j] = Self.decay * prototypes[g * dimension + j] + (1 - Self.decay) * sums[g * dimension + j] * inv
             }
-            setPrototype(g, row)
+            row.withUnsafeBufferPointer { setPrototype(g, $0.baseAddress!) }
         }
     }
 
-    private func setPrototype(_ g: Int, _ row: [Float]) {
-        let n = Self.norm(row)
-        for j in 0..<dimension { prototypes[g * dimension + j] = n > 0 ? row[j] / n : 0 }
+    private func setPrototype(_ g: Int, _ row: UnsafePointer<Float>) {
+        var n: Float = 0
+        for j in 0..<dimension { n += row[j] * row[j] }
+        n = n.squareRoot()
+        for j in 0..<dimension {
+            prototypes[g * dimension + j] = n > 0 ? row[j] / n : 0
+            transposed[j * count + g] = prototypes[g * dimension + j]
+        }
     }
 
     private static func norm(_ row: [Float]) -> Float {

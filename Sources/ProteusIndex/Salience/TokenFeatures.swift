@@ -64,21 +64,26 @@ struct TokenFeatures {
         var sums = [Float](repeating: 0, count: rowCount * d)
         var seen = [Bool](repeating: false, count: rowCount)
         let cursor = try source.makeCursor()
-        // Ring of the signs of the last five tokens' random vectors.
+        // Ring of the random vectors of the last five tokens.
         let ring = UnsafeMutablePointer<Float>.allocate(capacity: 5 * d)
         defer { ring.deallocate() }
-        try sums.withUnsafeMutableBufferPointer { acc in
-            for block in sample.blocks {
-                let tokens = try cursor.read(start: block.start, count: block.count)
-                guard tokens.count >= 5 else { continue }
-                for i in 0..<4 { randomSigns(id: tokens[i], into: ring + i * d, dimension: d) }
-                for i in 2..<(tokens.count - 2) {
-                    randomSigns(id: tokens[i + 2], into: ring + ((i + 2) % 5) * d, dimension: d)
-                    let row = Int(min(tokens[i], UInt32(vocabularySize))) * d
-                    let a = ring + ((i + 3) % 5) * d, b = ring + ((i + 4) % 5) * d
-                    let c = ring + ((i + 1) % 5) * d, e = ring + ((i + 2) % 5) * d
-                    for j in 0..<d { acc[row + j] += a[j] + b[j] + c[j] + e[j] }
-                    seen[row / d] = true
+        let top = UInt32(vocabularySize)
+        try sums.withUnsafeMutableBufferPointer { accBuffer in
+            try seen.withUnsafeMutableBufferPointer { seenBuffer in
+                let acc = accBuffer.baseAddress!, seen = seenBuffer.baseAddress!
+                for block in featureBlocks(of: sample) {
+                    let tokens = try cursor.read(start: block.start, count: block.count)
+                    guard tokens.count >= 5 else { continue }
+                    for i in 0..<4 { randomSigns(id: tokens[i], into: ring + i * d, dimension: d) }
+                    for i in 2..<(tokens.count - 2) {
+                        randomSigns(id: tokens[i + 2], into: ring + ((i + 2) % 5) * d, dimension: d)
+                        let id = Int(min(tokens[i], top))
+                        let row = acc + id * d
+                        let a = ring + ((i + 3) % 5) * d, b = ring + ((i + 4) % 5) * d
+                        let c = ring + ((i + 1) % 5) * d, e = ring + ((i + 2) % 5) * d
+                        for j in 0..<d { row[j] += (a[j] + b[j]) + (c[j] + e[j]) }
+                        seen[id] = true
+                    }
                 }
             }
         }
@@ -136,13 +141,41 @@ struct TokenFeatures {
     }
 
     /// The fixed ±1 vector of `id` (SplitMix64 of the id: no table, same on every machine).
+    /// Features need far fewer tokens than unigram counts: at most this many, taken as
+    /// evenly spaced blocks of the statistics sample.
+    static let sampleLimit = 4_194_304
+
+    static func featureBlocks(of sample: StatisticsSample) -> [(start: UInt64, count: Int)] {
+        let stride = max(1, (sample.tokenCount + sampleLimit - 1) / sampleLimit)
+        return sample.blocks.enumerated().filter { $0.offset % stride == 0 }.map(\.element)
+    }
+
+    /// ±1 patterns of every byte, eight lanes each: the sign vector of a 64-bit hash is eight
+    /// table copies instead of 64 bit extractions.
+    private static let byteSigns: [SIMD8<Float>] = (0..<256).map { byte in
+        var v = SIMD8<Float>()
+        for k in 0..<8 { v[k] = (byte >> k) & 1 == 1 ? 1 : -1 }
+        return v
+    }
+
     @inline(__always)
     static func randomSigns(id: UInt32, into out: UnsafeMutablePointer<Float>, dimension d: Int) {
         var state = UInt64(id) &* 0x9E37_79B9_7F4A_7C15
-        var bits: UInt64 = 0
-        for j in 0..<d {
-            if j & 63 == 0 { bits = splitMix(&state) }
-            out[j] = (bits >> UInt64(j & 63)) & 1 == 1 ? 1 : -1
+        byteSigns.withUnsafeBufferPointer { table in
+            var j = 0
+            while j < d {
+                var bits = splitMix(&state)
+                for _ in 0..<8 where j < d {
+                    let v = table[Int(bits & 255)]
+                    if d - j >= 8 {
+                        UnsafeMutableRawPointer(out + j).storeBytes(of: v, as: SIMD8<Float>.self)
+                    } else {
+                        for k in 0..<(d - j) { out[j + k] = v[k] }
+                    }
+                    bits >>= 8
+                    j += 8
+                }
+            }
         }
     }
 

@@ -13,8 +13,8 @@ final class ChampionStage {
     private let pool: HeroPool
     /// Feature rows (`(vocabularySize + 1) × dimension`), stable storage for the gates.
     private let features: UnsafeMutableBufferPointer<Float>
-    /// Gate bonus per id, valid where `stamp[id] == chunk index + 1` (computed once per
-    /// distinct candidate id per chunk).
+    /// Gate bonus per id, valid where `stamp[id]` is the current publication of the gates
+    /// (chunk index / publish interval + 1).
     private let stamp: UnsafeMutablePointer<Int32>
     private let bonusCache: UnsafeMutablePointer<Float>
     /// Index in this chunk's learning list, valid where `learnStamp[id] == chunk index + 1`.
@@ -74,7 +74,8 @@ final class ChampionStage {
         let n = r.count
         completePending(with: r)
         let candidateCount = r.candidateCount
-        let mark = Int32(r.index + 1)
+        // Bonuses are cached per id for as long as the gates' published state lasts.
+        let mark = Int32(r.index / SalienceGates.publishInterval + 1)
         for i in 0..<candidateCount {
             let c = r.candidates[i]
             var score = r.scores[Int(c)]
@@ -93,7 +94,10 @@ final class ChampionStage {
         let championCount = selector.select(chosen)
         let champs = UnsafeBufferPointer(rebasing: chosen[0..<championCount])
         champions += UInt64(championCount)
-        if let gates { teach(gates, champions: champs, tokens: r.tokens, chunk: r.index) }
+        if let gates {
+            teach(gates, champions: champs, tokens: r.tokens, chunk: r.index)
+            if (r.index + 1) % SalienceGates.publishInterval == 0 { gates.publish() }
+        }
 
         if keepWhole {
             let base = wholeScores.count

@@ -11,12 +11,15 @@ final class CandidateSelector {
     static let bucketCount = 2_048
 
     let histogram: UnsafeMutablePointer<UInt32>
-    private let ties: UnsafeMutableBufferPointer<Int32>
+    /// Tokens of the threshold bucket as `ChampionKey`s, and radix-sort scratch.
+    private let ties: UnsafeMutableBufferPointer<UInt64>
+    private let sorter: RadixSorter
 
     init(chunkLength: Int) {
         histogram = .allocate(capacity: Self.bucketCount)
         histogram.initialize(repeating: 0, count: Self.bucketCount)
         ties = .allocate(capacity: chunkLength)
+        sorter = RadixSorter(capacity: chunkLength)
     }
 
     deinit {
@@ -62,18 +65,12 @@ final class CandidateSelector {
             if b > threshold || (b == threshold && !cut) {
                 out[chosen] = Int32(i); chosen += 1
             } else if b == threshold {
-                ties[tied] = Int32(i); tied += 1
+                ties[tied] = ChampionKey.make(score: scores[i], position: Int32(i)); tied += 1
             }
         }
         let need = limit - chosen
-        if tied > need {
-            var slice = UnsafeMutableBufferPointer(rebasing: ties[0..<tied])
-            slice.sort { a, b in
-                let sa = scores[Int(a)], sb = scores[Int(b)]
-                return sa > sb || (sa == sb && a < b)
-            }
-        }
-        for j in 0..<min(need, tied) { out[chosen] = ties[j]; chosen += 1 }
+        if tied > need { sorter.sort(UnsafeMutableBufferPointer(rebasing: ties[0..<tied])) }
+        for j in 0..<min(need, tied) { out[chosen] = Int32(ChampionKey.position(ties[j])); chosen += 1 }
         return chosen
     }
 }

@@ -13,7 +13,10 @@ import Darwin
 /// gates. After each chunk the gates move toward the champions they attracted (exponential
 /// moving average, `decay`), and a champion no gate attracts seeds a free gate. Gates seeded
 /// from `--focus` stay fixed at full confidence and weigh more: the user said what matters.
-/// The state used for chunk k depends only on chunks before k.
+/// The state used for chunk k depends only on chunks before k: learning updates a working
+/// copy after every chunk, and `publish()` makes it the one that scores. The build publishes
+/// every `publishInterval` chunks, so a bonus computed for an id stays valid that long and
+/// recurring ids (most of them, Zipf) are not re-scored chunk after chunk.
 final class SalienceGates {
     static let decay: Float = 0.97
     /// Cosine at which a gate is half open and at which a champion joins a gate.
@@ -28,12 +31,17 @@ final class SalienceGates {
     /// Champions (distinct ids, strongest first) a chunk teaches the gates with: the gates
     /// follow what wins, and the tail of a flat chunk would only add noise and time.
     static let learnLimit = 256
+    /// Chunks between publications of the learned state.
+    static let publishInterval = 8
 
     let count: Int
     let dimension: Int
     private let prototypes: UnsafeMutablePointer<Float>
-    /// `dimension × count`: all gates' cosines for one feature in one vectorizable pass.
+    /// Published prototypes, `dimension × count`: all gates' cosines for one feature in one
+    /// vectorizable pass.
     private let transposed: UnsafeMutablePointer<Float>
+    private var servingConfidence: [Float]
+    private var serving: [Int] = []
     private let dots: UnsafeMutablePointer<Float>
     private var confidence: [Float]
     private var weight: [Float]
@@ -52,6 +60,7 @@ final class SalienceGates {
         confidence = [Float](repeating: 0, count: count)
         weight = [Float](repeating: Self.learnedWeight, count: count)
         fixed = [Bool](repeating: false, count: count)
+        servingConfidence = [Float](repeating: 0, count: count)
         for row in focusRows where active.count < count && Self.norm(row) > 0 {
             let g = active.count
             row.withUnsafeBufferPointer { setPrototype(g, $0.baseAddress!) }
@@ -60,6 +69,16 @@ final class SalienceGates {
             fixed[g] = true
             active.append(g)
         }
+        publish()
+    }
+
+    /// Makes the learned state the one `bonus` uses.
+    func publish() {
+        for g in active {
+            for j in 0..<dimension { transposed[j * count + g] = prototypes[g * dimension + j] }
+        }
+        servingConfidence = confidence
+        serving = active
     }
 
     deinit {
@@ -85,7 +104,7 @@ final class SalienceGates {
 
     /// Bonus in bits for a feature row (0 when no gate is active or the row is zero).
     func bonus(_ f: UnsafePointer<Float>) -> Float {
-        guard !active.isEmpty else { return 0 }
+        guard !serving.isEmpty else { return 0 }
         let g = count
         for k in 0..<g { dots[k] = 0 }
         for j in 0..<dimension {
@@ -94,10 +113,10 @@ final class SalienceGates {
             for k in 0..<g { dots[k] += column[k] * fj }
         }
         var best: Float = 0
-        for k in active {
+        for k in serving {
             let z = (dots[k] - Self.threshold) / Self.temperature
             let open = 0.5 + 0.5 * z / (1 + abs(z))
-            best = max(best, weight[k] * confidence[k] * open)
+            best = max(best, weight[k] * servingConfidence[k] * open)
         }
         return best
     }
@@ -142,10 +161,7 @@ final class SalienceGates {
         var n: Float = 0
         for j in 0..<dimension { n += row[j] * row[j] }
         n = n.squareRoot()
-        for j in 0..<dimension {
-            prototypes[g * dimension + j] = n > 0 ? row[j] / n : 0
-            transposed[j * count + g] = prototypes[g * dimension + j]
-        }
+        for j in 0..<dimension { prototypes[g * dimension + j] = n > 0 ? row[j] / n : 0 }
     }
 
     private static func norm(_ row: [Float]) -> Float {

@@ -25,7 +25,7 @@ public final class MemoryTokenSource: TokenSource {
         self.name = name
         self.documents = table
         self.tokenizer = tokenizer
-        storage = .allocate(capacity: tokens.count)
+        storage = .allocate(capacity: max(1, tokens.count))  // a zero-capacity allocation cannot be freed
         _ = storage.initialize(from: tokens)
     }
 

@@ -18,7 +18,7 @@ final class CandidateSelector {
     init(chunkLength: Int) {
         histogram = .allocate(capacity: Self.bucketCount)
         histogram.initialize(repeating: 0, count: Self.bucketCount)
-        ties = .allocate(capacity: chunkLength)
+        ties = .allocate(capacity: chunkLength + 1)
         sorter = RadixSorter(capacity: chunkLength)
     }
 
@@ -33,7 +33,8 @@ final class CandidateSelector {
         return b <= 0 ? 0 : (b >= Float(bucketCount - 1) ? bucketCount - 1 : Int(b))
     }
 
-    /// Writes the chosen positions (indices into `scores`) to `out` and returns how many.
+    /// Writes the chosen positions (indices into `scores`) to `out` (room for `limit + 1`)
+    /// and returns how many.
     /// Expects `histogram` to hold the buckets of `scores`; leaves it zeroed for the next chunk.
     func select(scores: UnsafePointer<Float>, count n: Int, limit: Int, keep: Int, margin: Float,
                 into out: UnsafeMutablePointer<Int32>) -> Int {
@@ -59,14 +60,22 @@ final class CandidateSelector {
             for i in 0..<n { out[i] = Int32(i) }
             return n
         }
+        // Bucket b >= t  <=>  (s + 32) * 16 >= t for t >= 1: the same expression as `bucket`,
+        // compared as floats, and written branch-free (`out` and `ties` have a spare slot).
+        // The end buckets also hold everything beyond them.
+        func lowerEdge(_ b: Int) -> Float {
+            b <= 0 ? -.infinity : (b >= Self.bucketCount ? .infinity : Float(b))
+        }
+        let takeFrom = lowerEdge(cut ? threshold + 1 : threshold)
+        let tieFrom = cut ? lowerEdge(threshold) : .infinity
         var chosen = 0, tied = 0
         for i in 0..<n {
-            let b = Self.bucket(scores[i])
-            if b > threshold || (b == threshold && !cut) {
-                out[chosen] = Int32(i); chosen += 1
-            } else if b == threshold {
-                ties[tied] = ChampionKey.make(score: scores[i], position: Int32(i)); tied += 1
-            }
+            let s = scores[i]
+            let x = (s + 32) * 16
+            out[chosen] = Int32(i)
+            chosen &+= x >= takeFrom ? 1 : 0
+            ties[tied] = ChampionKey.make(score: s, position: Int32(i))
+            tied &+= (x >= tieFrom && x < takeFrom) ? 1 : 0
         }
         let need = limit - chosen
         if tied > need { sorter.sort(UnsafeMutableBufferPointer(rebasing: ties[0..<tied])) }

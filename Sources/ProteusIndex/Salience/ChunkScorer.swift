@@ -17,7 +17,7 @@ final class ChunkResult {
     init(chunkLength: Int, candidateLimit: Int) {
         tokens = .allocate(capacity: chunkLength)
         scores = .allocate(capacity: chunkLength)
-        candidates = .allocate(capacity: max(candidateLimit, 1))
+        candidates = .allocate(capacity: candidateLimit + 1)  // +1: the selector writes branch-free
     }
 
     deinit {

@@ -37,12 +37,13 @@ final class SalienceGates {
     let count: Int
     let dimension: Int
     private let prototypes: UnsafeMutablePointer<Float>
-    /// Published prototypes, `dimension × count`: all gates' cosines for one feature in one
-    /// vectorizable pass.
+    /// Published prototypes, `dimension × lanes` (gates padded to a multiple of 8): all
+    /// gates' cosines for one feature in one SIMD pass.
     private let transposed: UnsafeMutablePointer<Float>
-    private var servingConfidence: [Float]
-    private var serving: [Int] = []
-    private let dots: UnsafeMutablePointer<Float>
+    private let lanes: Int
+    /// Published `weight * confidence` per gate (0 for unused gates and padding).
+    private let servingStrength: UnsafeMutablePointer<Float>
+    private var servingAny = false
     private var confidence: [Float]
     private var weight: [Float]
     private var active: [Int] = []   // indices of gates in use, in order of creation
@@ -54,13 +55,14 @@ final class SalienceGates {
         self.dimension = dimension
         prototypes = .allocate(capacity: max(1, count * dimension))
         prototypes.initialize(repeating: 0, count: max(1, count * dimension))
-        transposed = .allocate(capacity: max(1, count * dimension))
-        transposed.initialize(repeating: 0, count: max(1, count * dimension))
-        dots = .allocate(capacity: max(1, count))
+        lanes = max(8, (count + 7) / 8 * 8)
+        transposed = .allocate(capacity: lanes * dimension)
+        transposed.initialize(repeating: 0, count: lanes * dimension)
+        servingStrength = .allocate(capacity: lanes)
+        servingStrength.initialize(repeating: 0, count: lanes)
         confidence = [Float](repeating: 0, count: count)
         weight = [Float](repeating: Self.learnedWeight, count: count)
         fixed = [Bool](repeating: false, count: count)
-        servingConfidence = [Float](repeating: 0, count: count)
         for row in focusRows where active.count < count && Self.norm(row) > 0 {
             let g = active.count
             row.withUnsafeBufferPointer { setPrototype(g, $0.baseAddress!) }
@@ -75,16 +77,16 @@ final class SalienceGates {
     /// Makes the learned state the one `bonus` uses.
     func publish() {
         for g in active {
-            for j in 0..<dimension { transposed[j * count + g] = prototypes[g * dimension + j] }
+            for j in 0..<dimension { transposed[j * lanes + g] = prototypes[g * dimension + j] }
+            servingStrength[g] = weight[g] * confidence[g]
         }
-        servingConfidence = confidence
-        serving = active
+        servingAny = !active.isEmpty
     }
 
     deinit {
         prototypes.deallocate()
         transposed.deallocate()
-        dots.deallocate()
+        servingStrength.deallocate()
     }
 
     /// The largest bonus any gate can ever give, in bits.
@@ -104,19 +106,23 @@ final class SalienceGates {
 
     /// Bonus in bits for a feature row (0 when no gate is active or the row is zero).
     func bonus(_ f: UnsafePointer<Float>) -> Float {
-        guard !serving.isEmpty else { return 0 }
-        let g = count
-        for k in 0..<g { dots[k] = 0 }
-        for j in 0..<dimension {
-            let fj = f[j]
-            let column = transposed + j * g
-            for k in 0..<g { dots[k] += column[k] * fj }
-        }
+        guard servingAny else { return 0 }
+        let raw = UnsafeRawPointer(transposed)
+        let strength = UnsafeRawPointer(servingStrength)
         var best: Float = 0
-        for k in serving {
-            let z = (dots[k] - Self.threshold) / Self.temperature
-            let open = 0.5 + 0.5 * z / (1 + abs(z))
-            best = max(best, weight[k] * servingConfidence[k] * open)
+        var g = 0
+        while g < lanes {
+            var dot = SIMD8<Float>()
+            for j in 0..<dimension {
+                let column = raw.loadUnaligned(fromByteOffset: (j * lanes + g) * 4, as: SIMD8<Float>.self)
+                dot += column * SIMD8(repeating: f[j])  // not addingProduct: without -mfma it is a libm call per lane
+            }
+            let z = (dot - SIMD8(repeating: Self.threshold)) / SIMD8(repeating: Self.temperature)
+            let magnitude = z.replacing(with: -z, where: z .< 0)
+            let open = SIMD8<Float>(repeating: 0.5) + 0.5 * z / (SIMD8(repeating: 1) + magnitude)
+            let value = strength.loadUnaligned(fromByteOffset: g * 4, as: SIMD8<Float>.self) * open
+            best = max(best, value.max())
+            g += 8
         }
         return best
     }

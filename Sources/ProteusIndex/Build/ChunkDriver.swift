@@ -36,10 +36,12 @@ final class Monitor {
 
 /// Reads and scores every chunk, handing the results to `consume` in chunk order.
 ///
-/// With one thread everything runs on the caller. With more, `threads` workers each own a
-/// cursor and a scorer and take the next chunk index; at most `2 * threads` chunks are in
-/// flight (one result slot each), so memory stays bounded whatever the input size, and the
-/// caller consumes slot `k % slots` when chunk k is ready.
+/// With one thread everything runs on the caller. With more, `threads - 1` workers plus the
+/// caller each own a cursor and a scorer and take the next chunk index; at most
+/// `2 * threads` chunks are in flight (one result slot each), so memory stays bounded
+/// whatever the input size. The caller consumes slot `k % slots` when chunk k is ready, and
+/// scores the next unclaimed chunk itself instead of waiting, so the sequential stage does
+/// not need a core of its own.
 struct ChunkDriver {
     let source: TokenSource
     let chunkLength: Int
@@ -86,7 +88,7 @@ struct ChunkDriver {
         let monitor = Monitor()
         let state = State(slots: slots)
         let group = DispatchGroup()
-        for _ in 0..<threads {
+        for _ in 0..<(threads - 1) {
             DispatchQueue.global().async(group: group) { [self] in
                 self.work(results: results, monitor: monitor, state: state)
             }
@@ -95,12 +97,34 @@ struct ChunkDriver {
             monitor.locked { state.cancelled = true; monitor.broadcast() }
             group.wait()
         }
+        let scorer = makeScorer()
+        let cursor = try source.makeCursor()
         for k in 0..<chunkCount {
-            let failure: Error? = monitor.locked {
-                while !state.ready[k % slots] && state.error == nil { monitor.wait() }
-                return state.error
+            while true {
+                // Ready: consume it. Otherwise help: score the next unclaimed chunk. Else wait.
+                let claimed: Int? = try monitor.locked {
+                    while true {
+                        if let error = state.error { throw error }
+                        if state.ready[k % slots] { return nil }
+                        if state.nextChunk < chunkCount && state.nextChunk < state.consumed + slots {
+                            state.nextChunk += 1
+                            return state.nextChunk - 1
+                        }
+                        monitor.wait()
+                    }
+                }
+                guard let j = claimed else { break }
+                let start = UInt64(j) * UInt64(chunkLength)
+                cursor.release(before: start)
+                do {
+                    let window = try cursor.read(start: start, count: chunkLength)
+                    scorer.score(window, index: j, start: start, into: results[j % slots])
+                } catch {
+                    monitor.locked { if state.error == nil { state.error = error }; monitor.broadcast() }
+                    throw error
+                }
+                monitor.locked { state.ready[j % slots] = true; monitor.broadcast() }
             }
-            if let failure { throw failure }
             consume(results[k % slots])
             monitor.locked {
                 state.ready[k % slots] = false

@@ -4,10 +4,17 @@ enum Signal: String, CaseIterable {
 }
 
 extension BuildParameters {
+    /// Largest `chunkLength`: chunk positions must fit an Int32.
+    static let maximumChunkLength = 1 << 30
+
     /// Checks the options once, before any work; the messages name the command-line flags.
     func validate() throws {
         func usage(_ message: String) -> ProteusError { ProteusError(.usage, message) }
         if chunkLength <= 0 { throw usage("'--chunk-len' must be positive (got \(chunkLength))") }
+        // Positions inside a chunk are packed into 32 bits next to the score.
+        if chunkLength > Self.maximumChunkLength {
+            throw usage("'--chunk-len' (\(chunkLength)) must be at most \(Self.maximumChunkLength)")
+        }
         if perChunk <= 0 { throw usage("'--per-chunk' must be positive (got \(perChunk))") }
         if bufferTokens <= 0 { throw usage("'--buffer-tokens' must be positive (got \(bufferTokens))") }
         if span < 0 { throw usage("'--span' must not be negative (got \(span))") }

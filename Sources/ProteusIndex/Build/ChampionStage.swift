@@ -13,9 +13,10 @@ final class ChampionStage {
     private let pool: HeroPool
     /// Feature rows (`(vocabularySize + 1) × dimension`), stable storage for the gates.
     private let features: UnsafeMutableBufferPointer<Float>
-    /// Gate bonus per id, valid where `stamp[id]` is the current publication of the gates
-    /// (chunk index / publish interval + 1).
+    /// Gate bonus per id, valid where `stamp[id] == publication` (the gates' published state
+    /// it was computed with).
     private let stamp: UnsafeMutablePointer<Int32>
+    private var publication: Int32 = 1
     private let bonusCache: UnsafeMutablePointer<Float>
     /// Index in this chunk's learning list, valid where `learnStamp[id] == chunk index + 1`.
     private let learnStamp: UnsafeMutablePointer<Int32>
@@ -75,7 +76,7 @@ final class ChampionStage {
         completePending(with: r)
         let candidateCount = r.candidateCount
         // Bonuses are cached per id for as long as the gates' published state lasts.
-        let mark = Int32(r.index / SalienceGates.publishInterval + 1)
+        let mark = publication
         for i in 0..<candidateCount {
             let c = r.candidates[i]
             var score = r.scores[Int(c)]
@@ -96,7 +97,10 @@ final class ChampionStage {
         champions += UInt64(championCount)
         if let gates {
             teach(gates, champions: champs, tokens: r.tokens, chunk: r.index)
-            if (r.index + 1) % SalienceGates.publishInterval == 0 { gates.publish() }
+            if SalienceGates.publishes(after: r.index) {
+                gates.publish()
+                publication += 1
+            }
         }
 
         if keepWhole {

@@ -15,8 +15,9 @@ import Darwin
 /// from `--focus` stay fixed at full confidence and weigh more: the user said what matters.
 /// The state used for chunk k depends only on chunks before k: learning updates a working
 /// copy after every chunk, and `publish()` makes it the one that scores. The build publishes
-/// every `publishInterval` chunks, so a bonus computed for an id stays valid that long and
-/// recurring ids (most of them, Zipf) are not re-scored chunk after chunk.
+/// after chunks 1, 2, 4, ... up to `publishInterval`, then every `publishInterval` chunks, so
+/// gates act early on small inputs, and on large ones a bonus computed for an id stays valid
+/// for many chunks: recurring ids (most of them, Zipf) are not re-scored chunk after chunk.
 final class SalienceGates {
     static let decay: Float = 0.97
     /// Cosine at which a gate is half open and at which a champion joins a gate.
@@ -31,8 +32,14 @@ final class SalienceGates {
     /// Champions (distinct ids, strongest first) a chunk teaches the gates with: the gates
     /// follow what wins, and the tail of a flat chunk would only add noise and time.
     static let learnLimit = 256
-    /// Chunks between publications of the learned state.
-    static let publishInterval = 8
+    /// Chunks between publications of the learned state, once past the first few.
+    static let publishInterval = 32
+
+    /// Whether the build publishes after chunk `index` (0-based).
+    static func publishes(after index: Int) -> Bool {
+        let done = index + 1
+        return done % publishInterval == 0 || (done < publishInterval && done & (done - 1) == 0)
+    }
 
     let count: Int
     let dimension: Int
@@ -109,7 +116,7 @@ final class SalienceGates {
         guard servingAny else { return 0 }
         let raw = UnsafeRawPointer(transposed)
         let strength = UnsafeRawPointer(servingStrength)
-        var best: Float = 0
+        var best = SIMD8<Float>()
         var g = 0
         while g < lanes {
             var dot = SIMD8<Float>()
@@ -121,10 +128,10 @@ final class SalienceGates {
             let magnitude = z.replacing(with: -z, where: z .< 0)
             let open = SIMD8<Float>(repeating: 0.5) + 0.5 * z / (SIMD8(repeating: 1) + magnitude)
             let value = strength.loadUnaligned(fromByteOffset: g * 4, as: SIMD8<Float>.self) * open
-            best = max(best, value.max())
+            best = pointwiseMax(best, value)
             g += 8
         }
-        return best
+        return best.max()
     }
 
     /// Moves the gates toward the chunk's champions: feature rows of distinct champion ids,

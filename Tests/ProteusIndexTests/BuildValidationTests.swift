@@ -5,7 +5,7 @@ import Testing
     static let cases: [(String, (inout BuildParameters) -> Void)] = [
         ("'--chunk-len' must be positive (got 0)", { $0.chunkLength = 0 }),
         ("'--per-chunk' must be positive (got -3)", { $0.perChunk = -3 }),
-        ("'--chunk-len' (1073741825) must be at most 1073741824", { $0.chunkLength = (1 << 30) + 1 }),
+        ("'--chunk-len' (16777217) must be at most 16777216", { $0.chunkLength = (1 << 24) + 1 }),
         ("'--buffer-tokens' must be positive (got 0)", { $0.bufferTokens = 0 }),
         ("'--span' must not be negative (got -1)", { $0.span = -1 }),
         ("'--gates' must not be negative (got -2)", { $0.gateCount = -2 }),

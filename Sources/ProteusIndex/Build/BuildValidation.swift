@@ -4,14 +4,14 @@ enum Signal: String, CaseIterable {
 }
 
 extension BuildParameters {
-    /// Largest `chunkLength`: chunk positions must fit an Int32.
-    static let maximumChunkLength = 1 << 30
+    /// Largest `chunkLength`: per-count score tables and per-chunk buffers are sized by it
+    /// (and positions inside a chunk are packed into 32 bits).
+    static let maximumChunkLength = 1 << 24
 
     /// Checks the options once, before any work; the messages name the command-line flags.
     func validate() throws {
         func usage(_ message: String) -> ProteusError { ProteusError(.usage, message) }
         if chunkLength <= 0 { throw usage("'--chunk-len' must be positive (got \(chunkLength))") }
-        // Positions inside a chunk are packed into 32 bits next to the score.
         if chunkLength > Self.maximumChunkLength {
             throw usage("'--chunk-len' (\(chunkLength)) must be at most \(Self.maximumChunkLength)")
         }

@@ -31,7 +31,7 @@ final class SalienceGates {
     static let focusWeight: Float = 4
     /// Champions (distinct ids, strongest first) a chunk teaches the gates with: the gates
     /// follow what wins, and the tail of a flat chunk would only add noise and time.
-    static let learnLimit = 256
+    static let learnLimit = 64
     /// Chunks between publications of the learned state, once past the first few.
     static let publishInterval = 32
 

@@ -127,6 +127,14 @@ import Foundation
         #expect(contents.statistics.evicted == 0)
     }
 
+    @Test func emptyInputBuildsAnEmptyIndex() throws {
+        let source = try MemoryTokenSource(tokens: [])
+        #expect(source.tokenCount == 0)
+        let contents = try BuildPipeline(parameters: fastParameters()).run(source: source, threads: 2)
+        #expect(contents.tokens.isEmpty && contents.spans.isEmpty)
+        #expect(contents.statistics.keptWhole && contents.statistics.chunks == 0)
+    }
+
     @Test func progressReachesTheTotal() throws {
         var seen: [UInt64] = []
         let source = try MemoryTokenSource(tokens: Array(Self.haystack.prefix(200_000)))

@@ -7,11 +7,12 @@ public final class MemoryTokenSource: TokenSource {
     public let name: String
     public let documents: DocumentTable
     public let tokenizer: TokenizerIdentity?
-    public var tokenCount: UInt64 { UInt64(storage.count) }
+    public var tokenCount: UInt64 { UInt64(count) }
     public var storedWidth: TokenWidth { .u32 }
     public var formatName: String { "memory" }
 
     private let storage: UnsafeMutableBufferPointer<UInt32>
+    private let count: Int
 
     /// A source over `tokens`; `documents` defaults to one document named `name` covering all
     /// of them. Throws a usage error when the document table does not cover exactly the tokens.
@@ -25,6 +26,7 @@ public final class MemoryTokenSource: TokenSource {
         self.name = name
         self.documents = table
         self.tokenizer = tokenizer
+        count = tokens.count
         storage = .allocate(capacity: max(1, tokens.count))  // a zero-capacity allocation cannot be freed
         _ = storage.initialize(from: tokens)
     }
@@ -40,7 +42,7 @@ public final class MemoryTokenSource: TokenSource {
         init(_ source: MemoryTokenSource) { self.source = source }
 
         func read(start: UInt64, count: Int) throws -> UnsafeBufferPointer<UInt32> {
-            let total = source.storage.count
+            let total = source.count
             let lo = Int(min(start, UInt64(total)))
             let hi = lo + min(max(count, 0), total - lo)
             return UnsafeBufferPointer(rebasing: source.storage[lo..<hi])

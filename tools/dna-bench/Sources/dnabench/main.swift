@@ -2,6 +2,7 @@
 //   swift run -c release dnabench speed 268435456 1 1,2   # throughput vs a plain sum, RSS
 //   swift run -c release dnabench niah 16777216 1          # needle retention at 5 depths
 //   swift run -c release dnabench ablate 67108864 1        # time per signal set
+//   swift run -c release dnabench determinism 33554432     # threads 1/2/3 and document splits agree
 import Foundation
 import ProteusIndex
 
@@ -124,4 +125,22 @@ if mode == "ablate" {
     let t0 = now()
     _ = try BuildPipeline(parameters: p).run(source: source, threads: threads)
     print("sample 64k", String(format: "%.3f s", now() - t0))
+}
+if mode == "determinism" {
+    // Same contents for every thread count, and for one document vs many.
+    var tokens = haystack(total)
+    let needle = tokenize("The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.")
+    tokens.replaceSubrange(total / 3..<(total / 3 + needle.count), with: needle)
+    let one = try MemoryTokenSource(tokens: tokens)
+    var table = DocumentTable()
+    var left = UInt64(total), k = 0
+    while left > 0 { let n = min(left, UInt64(1_000_003 + 7 * k)); table.append(name: "d\(k)", length: n); left -= n; k += 1 }
+    let split = try MemoryTokenSource(tokens: tokens, documents: table)
+    let reference = try BuildPipeline(parameters: BuildParameters()).run(source: one, threads: 1)
+    for th in [2, 3] {
+        let c = try BuildPipeline(parameters: BuildParameters()).run(source: one, threads: th)
+        print("threads \(th) identical to 1:", c == reference)
+    }
+    let s = try BuildPipeline(parameters: BuildParameters()).run(source: split, threads: 2)
+    print("\(table.count) documents: same heroes:", s.tokens == reference.tokens && s.scores == reference.scores && s.dna == reference.dna, "spans \(reference.spans.count) -> \(s.spans.count)")
 }

@@ -1,0 +1,82 @@
+/// Builds the hero index contents of a token source: corpus statistics and token features
+/// from a sample, then one pass scoring every chunk (in parallel), champion selection and the
+/// hero buffer (in chunk order), then the spans.
+///
+/// The result depends only on the tokens, the documents and the parameters — not on the
+/// thread count, nor on how the tokens were split into files.
+public final class BuildPipeline {
+    /// The validated options.
+    public let parameters: BuildParameters
+
+    /// Checks `parameters`; throws a usage error naming the offending flag.
+    public init(parameters: BuildParameters) throws {
+        try parameters.validate()
+        self.parameters = parameters
+    }
+
+    /// Runs the build.
+    /// - Parameters:
+    ///   - source: the tokens (any format).
+    ///   - embeddings: external token features (`--embeddings`); nil learns them from
+    ///     co-occurrence in the statistics sample.
+    ///   - focusTokens: the `--focus` text, tokenized; seeds fixed salience gates.
+    ///   - threads: scoring workers; never changes the result.
+    ///   - progress: called after each chunk with (tokens done, total tokens), on the
+    ///     calling thread.
+    public func run(source: TokenSource, embeddings: TokenEmbeddings? = nil, focusTokens: [UInt32] = [],
+                    threads: Int = 1, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> HeroIndexContents {
+        let p = parameters
+        try p.validate(threads: threads, embeddings: embeddings, tokenizer: source.tokenizer)
+        let total = source.tokenCount
+        let sample = StatisticsSample(tokenCount: total, sampleTokens: p.statisticsSampleTokens)
+        let minimumVocabulary = max(Int(source.tokenizer?.vocabularySize ?? 0), embeddings?.rows ?? 0)
+        let statistics = try CorpusStatistics(source: source, sample: sample, minimumVocabulary: minimumVocabulary)
+        let vocabulary = statistics.vocabularySize
+        let features: TokenFeatures
+        if let embeddings {
+            features = TokenFeatures.from(embeddings, vocabularySize: vocabulary)
+        } else {
+            features = try TokenFeatures.learn(source: source, sample: sample, vocabularySize: vocabulary,
+                                               dimension: p.featureDimension)
+        }
+        var gates: SalienceGates?
+        if p.uses(.gates) && p.gateCount > 0 {
+            var seen = Set<UInt32>()
+            var rows: [[Float]] = []
+            for t in focusTokens where seen.insert(t).inserted {
+                let base = Int(min(t, UInt32(vocabulary))) * features.dimension
+                rows.append(Array(features.values[base..<(base + features.dimension)]))
+            }
+            gates = SalienceGates(count: p.gateCount, dimension: features.dimension, focusRows: rows)
+        }
+        let tables = ScoreTables(surprisal: statistics.surprisal, vocabularySize: vocabulary,
+                                 chunkLength: p.chunkLength, useSurprisal: p.uses(.surprisal),
+                                 burstiness: p.uses(.burstiness))
+        let chunkCount = Int((total + UInt64(p.chunkLength) - 1) / UInt64(p.chunkLength))
+        let keepWhole = total <= UInt64(p.bufferTokens)
+        let stage = ChampionStage(parameters: p, chunkCount: chunkCount, keepWhole: keepWhole,
+                                  features: features, gates: gates)
+        let driver = ChunkDriver(source: source, chunkLength: p.chunkLength, chunkCount: chunkCount,
+                                 candidateLimit: min(2 * p.perChunk, p.chunkLength), championLimit: p.perChunk,
+                                 bonusMargin: gates?.maximumBonus ?? 0, tables: tables)
+        try driver.run(threads: threads) { result in
+            stage.consume(result)
+            progress?(result.start + UInt64(result.count), total)
+        }
+        let (heroes, evicted) = stage.finish(budget: p.bufferTokens)
+
+        var contents = HeroIndexContents()
+        contents.parameters = p
+        contents.parameters.featureSource = embeddings?.label ?? "cooccurrence"
+        contents.documents = source.documents
+        contents.tokenizer = source.tokenizer
+        contents.statistics.tokens = total
+        contents.statistics.chunks = chunkCount
+        contents.statistics.champions = stage.champions
+        contents.statistics.evicted = evicted
+        contents.statistics.keptWhole = keepWhole
+        contents.dna = DNAState(statistics: statistics, features: features, gates: gates, gateCount: p.gateCount)
+        contents.assembleSpans(heroes)
+        return contents
+    }
+}

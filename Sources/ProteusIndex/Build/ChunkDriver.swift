@@ -1,0 +1,166 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
+/// A mutex and condition variable (pthreads), for the hand-off between scoring workers and
+/// the sequential stage.
+final class Monitor {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
+    }
+
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+
+    /// Waits (lock held) until woken.
+    func wait() { pthread_cond_wait(condition, mutex) }
+    func broadcast() { pthread_cond_broadcast(condition) }
+}
+
+/// Reads and scores every chunk, handing the results to `consume` in chunk order.
+///
+/// With one thread everything runs on the caller. With more, `threads - 1` workers plus the
+/// caller each own a cursor and a scorer and take the next chunk index; at most
+/// `2 * threads` chunks are in flight (one result slot each), so memory stays bounded
+/// whatever the input size. The caller consumes slot `k % slots` when chunk k is ready, and
+/// scores the next unclaimed chunk itself instead of waiting, so the sequential stage does
+/// not need a core of its own.
+struct ChunkDriver {
+    let source: TokenSource
+    let chunkLength: Int
+    let chunkCount: Int
+    let candidateLimit: Int
+    let championLimit: Int
+    let bonusMargin: Float
+    let tables: ScoreTables
+
+    private func makeScorer() -> ChunkScorer {
+        ChunkScorer(tables: tables, candidateLimit: candidateLimit, championLimit: championLimit,
+                    bonusMargin: bonusMargin)
+    }
+
+    func run(threads: Int, consume: (ChunkResult) -> Void) throws {
+        if threads == 1 || chunkCount <= 1 {
+            let cursor = try source.makeCursor()
+            let scorer = makeScorer()
+            let result = ChunkResult(chunkLength: chunkLength, candidateLimit: candidateLimit)
+            for k in 0..<chunkCount {
+                let start = UInt64(k) * UInt64(chunkLength)
+                if k > 0 { cursor.release(before: start) }
+                let window = try cursor.read(start: start, count: chunkLength)
+                scorer.score(window, index: k, start: start, into: result)
+                consume(result)
+            }
+            return
+        }
+        try runParallel(threads: threads, consume: consume)
+    }
+
+    private final class State {
+        var nextChunk = 0
+        var consumed = 0
+        var ready: [Bool]
+        var error: Error?
+        var cancelled = false
+        init(slots: Int) { ready = [Bool](repeating: false, count: slots) }
+    }
+
+    private func runParallel(threads: Int, consume: (ChunkResult) -> Void) throws {
+        let slots = 2 * threads
+        let results = (0..<slots).map { _ in ChunkResult(chunkLength: chunkLength, candidateLimit: candidateLimit) }
+        let monitor = Monitor()
+        let state = State(slots: slots)
+        let group = DispatchGroup()
+        for _ in 0..<(threads - 1) {
+            DispatchQueue.global().async(group: group) { [self] in
+                self.work(results: results, monitor: monitor, state: state)
+            }
+        }
+        defer {
+            monitor.locked { state.cancelled = true; monitor.broadcast() }
+            group.wait()
+        }
+        let scorer = makeScorer()
+        let cursor = try source.makeCursor()
+        for k in 0..<chunkCount {
+            while true {
+                // Ready: consume it. Otherwise help: score the next unclaimed chunk. Else wait.
+                let claimed: Int? = try monitor.locked {
+                    while true {
+                        if let error = state.error { throw error }
+                        if state.ready[k % slots] { return nil }
+                        if state.nextChunk < chunkCount && state.nextChunk < state.consumed + slots {
+                            state.nextChunk += 1
+                            return state.nextChunk - 1
+                        }
+                        monitor.wait()
+                    }
+                }
+                guard let j = claimed else { break }
+                let start = UInt64(j) * UInt64(chunkLength)
+                cursor.release(before: start)
+                do {
+                    let window = try cursor.read(start: start, count: chunkLength)
+                    scorer.score(window, index: j, start: start, into: results[j % slots])
+                } catch {
+                    monitor.locked { if state.error == nil { state.error = error }; monitor.broadcast() }
+                    throw error
+                }
+                monitor.locked { state.ready[j % slots] = true; monitor.broadcast() }
+            }
+            consume(results[k % slots])
+            monitor.locked {
+                state.ready[k % slots] = false
+                state.consumed = k + 1
+                monitor.broadcast()
+            }
+        }
+    }
+
+    private func work(results: [ChunkResult], monitor: Monitor, state: State) {
+        let slots = results.count
+        let scorer = makeScorer()
+        let cursor: TokenCursor
+        do { cursor = try source.makeCursor() } catch {
+            monitor.locked { if state.error == nil { state.error = error }; monitor.broadcast() }
+            return
+        }
+        while true {
+            let k: Int? = monitor.locked {
+                while !state.cancelled && state.nextChunk < chunkCount
+                        && state.nextChunk >= state.consumed + slots { monitor.wait() }
+                guard !state.cancelled && state.error == nil && state.nextChunk < chunkCount else { return nil }
+                state.nextChunk += 1
+                return state.nextChunk - 1
+            }
+            guard let k else { return }
+            let start = UInt64(k) * UInt64(chunkLength)
+            do {
+                cursor.release(before: start)
+                let window = try cursor.read(start: start, count: chunkLength)
+                scorer.score(window, index: k, start: start, into: results[k % slots])
+                monitor.locked { state.ready[k % slots] = true; monitor.broadcast() }
+            } catch {
+                monitor.locked { if state.error == nil { state.error = error }; monitor.broadcast() }
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// The hero tokens: positions with their ids and scores, sorted by position.
+struct AdmittedHeroes {
+    var positions: [UInt64] = []
+    var tokens: [UInt32] = []
+    var scores: [Float] = []
+    /// Champions whose own position made it into the heroes.
+    var admittedChampions: UInt64 = 0
+}
+
+/// Fills a `budget`-token buffer greedily from ranked champions: each brings its window,
+/// nearest neighbours first, and only tokens not already covered count against the budget.
+/// Overlapping windows merge; a position covered twice keeps its higher score.
+func admitHeroes(from windows: HeroWindows, ranked: [Int], budget: Int) -> AdmittedHeroes {
+    var index: [UInt64: Int] = [:]
+    index.reserveCapacity(budget)
+    var tokens: [UInt32] = [], scores: [Float] = [], positions: [UInt64] = []
+    var admitted: UInt64 = 0
+    for s in ranked {
+        let p = windows.positions[s]
+        if tokens.count == budget {
+            // Full: the champion is kept only if an earlier window already covered it.
+            if let k = index[p] {
+                scores[k] = max(scores[k], windows.scores[s])
+                admitted += 1
+            }
+            continue
+        }
+        let l = Int(windows.left[s]), r = Int(windows.right[s])
+        var centreKept = false
+        // Offsets 0, -1, +1, -2, +2, ...: a partly fitting window keeps its closest tokens.
+        for step in 0..<(2 * max(l, r) + 1) {
+            let j = step == 0 ? 0 : (step % 2 == 1 ? -(step + 1) / 2 : step / 2)
+            if j < -l || j > r { continue }
+            let q = UInt64(Int64(p) + Int64(j))
+            let score = windows.score(slot: s, offset: j)
+            if let k = index[q] {
+                scores[k] = max(scores[k], score)
+                if j == 0 { centreKept = true }
+            } else if tokens.count < budget {
+                index[q] = tokens.count
+                positions.append(q)
+                tokens.append(windows.token(slot: s, offset: j))
+                scores.append(score)
+                if j == 0 { centreKept = true }
+            }
+        }
+        if centreKept { admitted += 1 }
+    }
+    let order = positions.indices.sorted { positions[$0] < positions[$1] }
+    return AdmittedHeroes(positions: order.map { positions[$0] }, tokens: order.map { tokens[$0] },
+                          scores: order.map { scores[$0] }, admittedChampions: admitted)
+}

@@ -1,0 +1,91 @@
+/// One chunk's cheap scores and its candidate positions: the part of the build that runs in
+/// parallel, one scorer per worker thread.
+final class ChunkResult {
+    var index = 0
+    /// Absolute position of `tokens[0]`.
+    var start: UInt64 = 0
+    var count = 0
+    /// A copy of the chunk's tokens: the cursor's buffer is only valid until its next read,
+    /// and the sequential stage needs them for span neighbours.
+    let tokens: UnsafeMutableBufferPointer<UInt32>
+    /// Cheap score (surprisal + burstiness) of every token.
+    let scores: UnsafeMutableBufferPointer<Float>
+    /// Positions (in the chunk) of the best `candidateLimit` tokens by cheap score.
+    let candidates: UnsafeMutableBufferPointer<Int32>
+    var candidateCount = 0
+
+    init(chunkLength: Int, candidateLimit: Int) {
+        tokens = .allocate(capacity: chunkLength)
+        scores = .allocate(capacity: chunkLength)
+        candidates = .allocate(capacity: candidateLimit + 1)  // +1: the selector writes branch-free
+    }
+
+    deinit {
+        tokens.deallocate()
+        scores.deallocate()
+        candidates.deallocate()
+    }
+}
+
+/// Scores chunks with `ScoreTables`: count each id in the chunk, score each token with two
+/// lookups, then clear the counts by walking the chunk again (the chunk is its own touched
+/// list, so clearing costs the chunk, not the vocabulary).
+final class ChunkScorer {
+    let tables: ScoreTables
+    private let counts: UnsafeMutablePointer<UInt32>
+    private let selector: CandidateSelector
+    let candidateLimit: Int
+    let championLimit: Int
+    let bonusMargin: Float
+
+    /// `candidateLimit` positions at most per chunk; of them at most `championLimit` become
+    /// champions, after gate bonuses of at most `bonusMargin` bits.
+    init(tables: ScoreTables, candidateLimit: Int, championLimit: Int, bonusMargin: Float) {
+        self.tables = tables
+        self.candidateLimit = candidateLimit
+        self.championLimit = championLimit
+        self.bonusMargin = bonusMargin
+        counts = .allocate(capacity: tables.vocabularySize + 1)
+        counts.initialize(repeating: 0, count: tables.vocabularySize + 1)
+        selector = CandidateSelector(chunkLength: tables.chunkLength)
+    }
+
+    deinit { counts.deallocate() }
+
+    func score(_ window: UnsafeBufferPointer<UInt32>, index: Int, start: UInt64, into r: ChunkResult) {
+        let n = window.count
+        r.index = index
+        r.start = start
+        r.count = n
+        guard n > 0, let src = window.baseAddress else { r.candidateCount = 0; return }
+        let top = UInt32(tables.vocabularySize)
+        let perId = UnsafePointer(tables.perId.baseAddress!)
+        let perCount = UnsafePointer(tables.perCount.baseAddress!)
+        let dst = r.tokens.baseAddress!, out = r.scores.baseAddress!
+        let histogram = selector.histogram
+        let offset = tables.offset(chunkOfLength: n)
+        if tables.burstiness {
+            let counts = self.counts
+            for i in 0..<n { counts[Int(min(src[i], top))] &+= 1 }
+            for i in 0..<n {
+                let t = src[i]
+                let id = Int(min(t, top))
+                let s = perId[id] + perCount[Int(counts[id])] + offset
+                dst[i] = t
+                out[i] = s
+                histogram[CandidateSelector.bucket(s)] &+= 1
+            }
+            for i in 0..<n { counts[Int(min(src[i], top))] = 0 }
+        } else {
+            for i in 0..<n {
+                let t = src[i]
+                let s = perId[Int(min(t, top))] + offset
+                dst[i] = t
+                out[i] = s
+                histogram[CandidateSelector.bucket(s)] &+= 1
+            }
+        }
+        r.candidateCount = selector.select(scores: out, count: n, limit: candidateLimit, keep: championLimit,
+                                           margin: bonusMargin, into: r.candidates.baseAddress!)
+    }
+}

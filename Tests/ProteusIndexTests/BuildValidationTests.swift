@@ -1,0 +1,118 @@
+import Testing
+@testable import ProteusIndex
+
+@Suite struct BuildValidationTests {
+    static let cases: [(String, (inout BuildParameters) -> Void)] = [
+        ("'--chunk-len' must be positive (got 0)", { $0.chunkLength = 0 }),
+        ("'--per-chunk' must be positive (got -3)", { $0.perChunk = -3 }),
+        ("'--chunk-len' (16777217) must be at most 16777216", { $0.chunkLength = (1 << 24) + 1 }),
+        ("'--buffer-tokens' must be positive (got 0)", { $0.bufferTokens = 0 }),
+        ("'--span' must not be negative (got -1)", { $0.span = -1 }),
+        ("'--gates' must not be negative (got -2)", { $0.gateCount = -2 }),
+        ("'--feature-dim' must be positive (got 0)", { $0.featureDimension = 0 }),
+        ("'--sample-tokens' must be positive (got 0)", { $0.statisticsSampleTokens = 0 }),
+        ("'--span' (70000) must be smaller than '--chunk-len' (65536)", { $0.span = 70_000 }),
+        ("'--span' (1024) must be smaller than '--chunk-len' (1024)", { $0.chunkLength = 1_024; $0.span = 1_024; $0.perChunk = 10 }),
+        ("'--per-chunk' (70000) must not exceed '--chunk-len' (65536)", { $0.perChunk = 70_000 }),
+        ("'--top-p' (0.0) must be in (0, 1]", { $0.topP = 0 }),
+        ("'--top-p' (1.5) must be in (0, 1]", { $0.topP = 1.5 }),
+        ("'--top-p' (nan) must be in (0, 1]", { $0.topP = .nan }),
+        ("unknown signal 'color' in '--signals' (expected one of: surprisal, burstiness, gates, spans)", { $0.signals = ["gates", "color"] }),
+    ]
+
+    @Test(arguments: 0..<cases.count)
+    func badParametersAreUsageErrors(_ i: Int) {
+        var p = BuildParameters()
+        Self.cases[i].1(&p)
+        #expect(throws: ProteusError(.usage, Self.cases[i].0)) { try BuildPipeline(parameters: p) }
+    }
+
+    @Test func defaultsAreValid() throws {
+        _ = try BuildPipeline(parameters: BuildParameters())
+    }
+
+    func run(threads: Int = 1, embeddings: TokenEmbeddings?, tokenizer: TokenizerIdentity? = nil) throws {
+        let source = try MemoryTokenSource(tokens: [1, 2, 3], tokenizer: tokenizer)
+        _ = try BuildPipeline(parameters: BuildParameters()).run(source: source, embeddings: embeddings, threads: threads)
+    }
+
+    @Test func runOptionsAreChecked() throws {
+        #expect(throws: ProteusError(.usage, "'--threads' must be positive (got 0)")) {
+            try run(threads: 0, embeddings: nil)
+        }
+        #expect(throws: ProteusError(.usage, "'--embeddings' has dimension 8 but '--feature-dim' is 32")) {
+            try run(embeddings: TokenEmbeddings(rows: 4, dimension: 8, values: .init(repeating: 1, count: 32), label: "e"))
+        }
+        #expect(throws: ProteusError(.usage, "'--embeddings' holds 7 values, not 4 rows of 32")) {
+            try run(embeddings: TokenEmbeddings(rows: 4, dimension: 32, values: .init(repeating: 1, count: 7), label: "e"))
+        }
+        let tokenizer = TokenizerIdentity(name: "r50k_base", sha256: [UInt8](repeating: 0, count: 32), vocabularySize: 50_257)
+        #expect(throws: ProteusError(.usage, "'--embeddings' has 4 rows but tokenizer 'r50k_base' has 50257 token ids")) {
+            try run(embeddings: TokenEmbeddings(rows: 4, dimension: 32, values: .init(repeating: 1, count: 128), label: "e"),
+                    tokenizer: tokenizer)
+        }
+    }
+
+    @Test func embeddingsAreUsedAndRecorded() throws {
+        var values = [Float](repeating: 0, count: 4 * 32)
+        for r in 0..<4 { values[r * 32 + r] = 1 }
+        let source = try MemoryTokenSource(tokens: [1, 2, 3])
+        let contents = try BuildPipeline(parameters: BuildParameters())
+            .run(source: source, embeddings: TokenEmbeddings(rows: 4, dimension: 32, values: values, label: "embeddings:e.npy:ab"))
+        #expect(contents.parameters.featureSource == "embeddings:e.npy:ab")
+        #expect(contents.dna.vocabularySize == 4)
+        #expect(contents.dna.features[2 * 32 + 2] == 127)
+    }
+
+    @Test func memorySourceChecksItsDocumentTable() {
+        var table = DocumentTable()
+        table.append(name: "a", length: 2)
+        #expect(throws: ProteusError(.usage, path: "mem", "document table covers 2 tokens but there are 3")) {
+            try MemoryTokenSource(name: "mem", tokens: [1, 2, 3], documents: table)
+        }
+    }
+
+    @Test func readErrorsFromWorkersReachTheCaller() throws {
+        // Only chunk reads (50,000 tokens) fail: the statistics pass (65,536-token blocks) works.
+        let source = FailingSource(tokens: 300_000, failAt: 200_000, failingReadLength: 50_000)
+        var p = BuildParameters()
+        p.bufferTokens = 1_000
+        p.chunkLength = 50_000
+        for threads in [1, 2] {
+            #expect(throws: ProteusError.corrupt("broken.tok", at: 800_000, "checksum mismatch")) {
+                try BuildPipeline(parameters: p).run(source: source, threads: threads)
+            }
+        }
+    }
+}
+
+/// A source whose reads fail from a position on, like a corrupt frame in a file.
+final class FailingSource: TokenSource {
+    let name = "broken.tok"
+    let tokenCount: UInt64
+    let failAt: UInt64
+    var storedWidth: TokenWidth { .u32 }
+    var documents: DocumentTable { DocumentTable(single: name, tokenCount: tokenCount) }
+    var tokenizer: TokenizerIdentity? { nil }
+    var formatName: String { "test" }
+    let failingReadLength: Int
+    init(tokens: UInt64, failAt: UInt64, failingReadLength: Int) {
+        tokenCount = tokens
+        self.failAt = failAt
+        self.failingReadLength = failingReadLength
+    }
+    func makeCursor() throws -> TokenCursor { Cursor(self) }
+
+    final class Cursor: TokenCursor {
+        let source: FailingSource
+        let buffer = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 65_536)
+        init(_ s: FailingSource) { source = s }
+        deinit { buffer.deallocate() }
+        func read(start: UInt64, count: Int) throws -> UnsafeBufferPointer<UInt32> {
+            let n = Int(min(UInt64(count), source.tokenCount - start))
+            if start + UInt64(n) > source.failAt && count == source.failingReadLength { throw ProteusError.corrupt(source.name, at: source.failAt * 4, "checksum mismatch") }
+            for i in 0..<min(n, buffer.count) { buffer[i] = UInt32((start + UInt64(i)) % 977) }
+            return UnsafeBufferPointer(rebasing: buffer[0..<min(n, buffer.count)])
+        }
+    }
+}

@@ -10,18 +10,21 @@ tokenizer=fixtures/tokenizers/cl100k_base.tiktoken
 work=$(mktemp -d "${TMPDIR:-/tmp}/proteus-demo.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-mkdir "$work/essays"
-cp fixtures/essays/*.txt "$work/essays/"
-# The classic needle, hidden deep inside one essay.
+# A needle-in-a-haystack corpus as NIAH builds it: the essays repeated (four rounds, ~600k
+# tokens), with the classic needle hidden once, deep inside one essay of round three.
+for round in 1 2 3 4; do
+  mkdir -p "$work/essays/round$round"
+  cp fixtures/essays/*.txt "$work/essays/round$round/"
+done
 awk 'NR==60 { print "The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day." } 1' \
-  fixtures/essays/founders.txt > "$work/essays/founders.txt"
+  fixtures/essays/founders.txt > "$work/essays/round3/founders.txt"
 
 echo "== encode: text → tokens (cl100k_base, identical to tiktoken)"
 "$bin" encode "$work/essays" -o "$work/essays.tok" --tokenizer "$tokenizer"
 "$bin" inspect "$work/essays.tok" | head -n 7
 
-echo; echo "== build: DNA scores → chunk champions → a 4,096-token hero buffer"
-"$bin" build "$work/essays.tok" -o "$work/essays.phb" --tokenizer "$tokenizer" --buffer 4096 --chunk-len 8192 --per-chunk 512
+echo; echo "== build: DNA scores → chunk champions → a 4,096-token hero buffer (0.7% of the corpus)"
+"$bin" build "$work/essays.tok" -o "$work/essays.phb" --tokenizer "$tokenizer" --buffer 4096
 "$bin" inspect "$work/essays.phb" | head -n 4
 
 echo; echo "== query: the question meets only the heroes, each with its exact position"

@@ -6,6 +6,8 @@ enum CommandRegistry {
         Inspect.self,
         Encode.self,
         Decode.self,
+        Build.self,
+        Query.self,
         Scan.self,
         Convert.self,
     ]

@@ -7,6 +7,8 @@
 public final class BuildPipeline {
     /// The validated options.
     public let parameters: BuildParameters
+    /// Ids must be below this (the tokenizer's vocabulary size); nil checks nothing.
+    public var vocabularyLimit: UInt32?
 
     /// Checks `parameters`; throws a usage error naming the offending flag.
     public init(parameters: BuildParameters) throws {
@@ -28,17 +30,8 @@ public final class BuildPipeline {
         let p = parameters
         try p.validate(threads: threads, embeddings: embeddings, tokenizer: source.tokenizer)
         let total = source.tokenCount
-        let sample = StatisticsSample(tokenCount: total, sampleTokens: p.statisticsSampleTokens)
-        let minimumVocabulary = max(Int(source.tokenizer?.vocabularySize ?? 0), embeddings?.rows ?? 0)
-        let statistics = try CorpusStatistics(source: source, sample: sample, minimumVocabulary: minimumVocabulary)
+        let (statistics, features) = try learn(source: source, embeddings: embeddings)
         let vocabulary = statistics.vocabularySize
-        let features: TokenFeatures
-        if let embeddings {
-            features = TokenFeatures.from(embeddings, vocabularySize: vocabulary)
-        } else {
-            features = try TokenFeatures.learn(source: source, sample: sample, vocabularySize: vocabulary,
-                                               dimension: p.featureDimension)
-        }
         var gates: SalienceGates?
         if p.uses(.gates) && p.gateCount > 0 {
             var seen = Set<UInt32>()
@@ -56,9 +49,10 @@ public final class BuildPipeline {
         let keepWhole = total <= UInt64(p.bufferTokens)
         let stage = ChampionStage(parameters: p, chunkCount: chunkCount, keepWhole: keepWhole,
                                   features: features, gates: gates)
-        let driver = ChunkDriver(source: source, chunkLength: p.chunkLength, chunkCount: chunkCount,
+        var driver = ChunkDriver(source: source, chunkLength: p.chunkLength, chunkCount: chunkCount,
                                  candidateLimit: min(2 * p.perChunk, p.chunkLength), championLimit: p.perChunk,
                                  bonusMargin: gates?.maximumBonus ?? 0, tables: tables)
+        driver.vocabularyLimit = vocabularyLimit
         try driver.run(threads: threads) { result in
             stage.consume(result)
             progress?(result.start + UInt64(result.count), total)
@@ -78,5 +72,21 @@ public final class BuildPipeline {
         contents.dna = DNAState(statistics: statistics, features: features, gates: gates, gateCount: p.gateCount)
         contents.assembleSpans(heroes)
         return contents
+    }
+
+    /// Corpus statistics and token features from the deterministic sample (the DNA every
+    /// token is scored with, and that queries reuse).
+    func learn(source: TokenSource, embeddings: TokenEmbeddings?) throws -> (CorpusStatistics, TokenFeatures) {
+        let sample = StatisticsSample(tokenCount: source.tokenCount, sampleTokens: parameters.statisticsSampleTokens)
+        let minimumVocabulary = max(Int(source.tokenizer?.vocabularySize ?? 0), embeddings?.rows ?? 0)
+        let statistics = try CorpusStatistics(source: source, sample: sample, minimumVocabulary: minimumVocabulary)
+        let features: TokenFeatures
+        if let embeddings {
+            features = TokenFeatures.from(embeddings, vocabularySize: statistics.vocabularySize)
+        } else {
+            features = try TokenFeatures.learn(source: source, sample: sample, vocabularySize: statistics.vocabularySize,
+                                               dimension: parameters.featureDimension)
+        }
+        return (statistics, features)
     }
 }

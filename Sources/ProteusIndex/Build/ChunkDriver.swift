@@ -50,6 +50,17 @@ struct ChunkDriver {
     let championLimit: Int
     let bonusMargin: Float
     let tables: ScoreTables
+    /// When set, every window is checked to hold only ids below it (the tokenizer's
+    /// vocabulary): a vectorised max over data already in cache, so the check is nearly free.
+    var vocabularyLimit: UInt32? = nil
+
+    private func read(_ cursor: TokenCursor, _ start: UInt64) throws -> UnsafeBufferPointer<UInt32> {
+        let window = try cursor.read(start: start, count: chunkLength)
+        if let limit = vocabularyLimit {
+            try TokenValidation.check(window, start: start, vocabularySize: limit, source: source.name)
+        }
+        return window
+    }
 
     private func makeScorer() -> ChunkScorer {
         ChunkScorer(tables: tables, candidateLimit: candidateLimit, championLimit: championLimit,
@@ -64,7 +75,7 @@ struct ChunkDriver {
             for k in 0..<chunkCount {
                 let start = UInt64(k) * UInt64(chunkLength)
                 if k > 0 { cursor.release(before: start) }
-                let window = try cursor.read(start: start, count: chunkLength)
+                let window = try read(cursor, start)
                 scorer.score(window, index: k, start: start, into: result)
                 consume(result)
             }
@@ -117,7 +128,7 @@ struct ChunkDriver {
                 let start = UInt64(j) * UInt64(chunkLength)
                 cursor.release(before: start)
                 do {
-                    let window = try cursor.read(start: start, count: chunkLength)
+                    let window = try read(cursor, start)
                     scorer.score(window, index: j, start: start, into: results[j % slots])
                 } catch {
                     monitor.locked { if state.error == nil { state.error = error }; monitor.broadcast() }
@@ -154,7 +165,7 @@ struct ChunkDriver {
             let start = UInt64(k) * UInt64(chunkLength)
             do {
                 cursor.release(before: start)
-                let window = try cursor.read(start: start, count: chunkLength)
+                let window = try read(cursor, start)
                 scorer.score(window, index: k, start: start, into: results[k % slots])
                 monitor.locked { state.ready[k % slots] = true; monitor.broadcast() }
             } catch {

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `build` as a library call: opens the inputs, runs the Proteus pipeline, records the
+/// tokenizer, fingerprint and DNA state, and writes the `.phb` atomically.
+public struct IndexBuilder {
+    public struct Options {
+        public var parameters = BuildParameters()
+        public var threads = 1
+        public var input = InputOptions()
+        /// Tokenizer to record and embed (must match the one a `.tok` records).
+        public var tokenizer: Tokenizer?
+        /// Embed the tokenizer's ranks so the index is self-sufficient.
+        public var embedTokenizer = true
+        public var embeddings: TokenEmbeddings?
+        /// Build from exactly these sorted absolute positions instead of the DNA selection
+        /// (how the evaluation scores baselines with the same final pass and budget).
+        public var keepPositions: [UInt64]?
+        public init() {}
+    }
+
+    /// What a build reports (timings are not stored in the index, so it stays deterministic).
+    public struct Report {
+        public var output: String
+        public var statistics: BuildStatistics
+        public var seconds: Double
+        public var indexBytes: UInt64
+        public var peakResidentBytes: UInt64
+        /// Something the user should know that did not stop the build.
+        public var warnings: [String]
+    }
+
+    public let options: Options
+
+    public init(options: Options) { self.options = options }
+
+    /// Builds one index over all `inputs` (files, directories, "-").
+    public func build(inputs: [String], output: String, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Report {
+        let watch = Stopwatch()
+        var input = options.input
+        input.tokenizer = options.tokenizer?.identity
+        let opened = try InputOpener.open(inputs, options: input)
+        // Refuse an output onto an input before spending time on the build.
+        if let existing = FileIdentity.of(path: output), opened.identities.contains(existing) {
+            throw ProteusError(.cannotCreate, path: output, "output path is also an input; choose another output")
+        }
+        try IndexBuilder.checkWritableFolder(of: output)
+        let source = opened.source
+        var warnings: [String] = []
+        if let t = options.tokenizer { try TokenizerChoice.check(t.identity, against: source.tokenizer, recordedIn: source.name) }
+        if options.tokenizer == nil, let recorded = source.tokenizer {
+            warnings.append("\(source.name) was made with \(recorded.name) but no --tokenizer was given: the index records its identity but cannot tokenize questions or print text by itself")
+        }
+        let pipeline = try BuildPipeline(parameters: options.parameters)
+        pipeline.vocabularyLimit = (options.tokenizer?.identity ?? source.tokenizer)?.vocabularySize
+        let focus = options.parameters.focus.isEmpty ? [] : (options.tokenizer?.encodeOrdinary(options.parameters.focus) ?? [])
+        var contents: HeroIndexContents
+        if let positions = options.keepPositions {
+            contents = try pipeline.run(source: source, keeping: positions, embeddings: options.embeddings)
+        } else {
+            contents = try pipeline.run(source: source, embeddings: options.embeddings, focusTokens: focus,
+                                        threads: options.threads, progress: progress)
+        }
+        contents.fingerprint = opened.fingerprint
+        if let t = options.tokenizer {
+            contents.tokenizer = t.identity
+            contents.splitPattern = t.pattern.rawValue
+            if options.embedTokenizer { contents.embeddedRanks = try t.ranks.compactSerialized() }
+        }
+        try HeroIndexWriter.write(contents, to: output, inputs: opened.identities)
+        let size = (try? SystemFile(openForReading: output).size) ?? 0
+        return Report(output: output, statistics: contents.statistics, seconds: watch.elapsed, indexBytes: size,
+                      peakResidentBytes: ResourceUsage.current().peakResidentBytes, warnings: warnings)
+    }
+
+    /// Fails early, with the folder named, when the output's folder cannot take a new file.
+    static func checkWritableFolder(of output: String) throws {
+        let folder = AtomicOutputFile.split(output).folder
+        var st = stat()
+        guard stat(folder, &st) == 0 else {
+            throw ProteusError(.cannotCreate, path: output, "folder '\(folder)' does not exist")
+        }
+        guard access(folder, W_OK) == 0 else {
+            throw ProteusError(.cannotCreate, path: output, "folder '\(folder)' is not writable")
+        }
+    }
+
+    /// The default output of `build INPUT`: the input's name with `.phb` (a directory's
+    /// name gets `.phb` appended).
+    public static func defaultOutput(for input: String) -> String {
+        var path = input
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        let slash = path.lastIndex(of: "/")
+        let nameStart = slash.map { path.index(after: $0) } ?? path.startIndex
+        if let dot = path[nameStart...].lastIndex(of: "."), dot != nameStart {
+            return String(path[..<dot]) + ".phb"
+        }
+        return path + ".phb"
+    }
+}

@@ -1,0 +1,44 @@
+extension BuildPipeline {
+    /// Builds index contents from exactly `positions` (sorted, distinct, absolute) instead of
+    /// the DNA selection, with the same DNA state a normal build records. The evaluation uses
+    /// it to give baselines (random, stride, StreamingLLM, …) the same final pass and budget
+    /// as the Proteus selection. Hero scores are the tokens' corpus surprisal.
+    public func run(source: TokenSource, keeping positions: [UInt64], embeddings: TokenEmbeddings? = nil) throws -> HeroIndexContents {
+        let total = source.tokenCount
+        if let last = positions.last, last >= total {
+            throw ProteusError(.usage, "kept position \(last) is past the end of \(source.name) (\(total) tokens)")
+        }
+        let (statistics, features) = try learn(source: source, embeddings: embeddings)
+        var heroes = AdmittedHeroes()
+        heroes.positions = positions
+        heroes.tokens.reserveCapacity(positions.count)
+        let cursor = try source.makeCursor()
+        let window = 1 << 16
+        var i = 0
+        while i < positions.count {
+            // Read the window holding positions[i] and take every kept position inside it.
+            let start = positions[i]
+            let tokens = try cursor.read(start: start, count: window)
+            while i < positions.count && positions[i] < start + UInt64(tokens.count) {
+                heroes.tokens.append(tokens[Int(positions[i] - start)])
+                i += 1
+            }
+        }
+        heroes.scores = heroes.tokens.map { Int($0) < statistics.vocabularySize ? statistics.surprisal[Int($0)] : 0 }
+        heroes.admittedChampions = UInt64(positions.count)
+
+        var contents = HeroIndexContents()
+        contents.parameters = parameters
+        contents.parameters.signals = ["kept-positions"]
+        contents.parameters.featureSource = embeddings?.label ?? "cooccurrence"
+        contents.documents = source.documents
+        contents.tokenizer = source.tokenizer
+        contents.statistics.tokens = total
+        contents.statistics.chunks = Int((total + UInt64(parameters.chunkLength) - 1) / UInt64(parameters.chunkLength))
+        contents.statistics.champions = UInt64(positions.count)
+        contents.statistics.keptWhole = positions.count == Int(total)
+        contents.dna = DNAState(statistics: statistics, features: features, gates: nil, gateCount: parameters.gateCount)
+        contents.assembleSpans(heroes)
+        return contents
+    }
+}

@@ -1,0 +1,157 @@
+import ArgumentParser
+import ProteusIndex
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score every token, promote chunk champions and keep the heroes in a .phb index.",
+        discussion: """
+            INPUT is any token source: a file of any readable format, a directory (walked in sorted order) or '-'.
+            One index covers all inputs (documents keep their names and ranges); --each writes one index per input file.
+            """)
+
+    @Argument(help: "Token files, directories, or '-' for standard input.")
+    var inputs: [String]
+
+    @Option(name: .shortAndLong, help: "Output index (default: the input's name with .phb).")
+    var output: String?
+
+    @Option(help: ArgumentHelp("Write one index per input file into this folder, files in parallel.", valueName: "outdir"))
+    var each: String?
+
+    @Option(help: "Chunk length in tokens.")
+    var chunkLen: Int = 65_536
+
+    @Option(help: "Champion budget per chunk, in tokens.")
+    var perChunk: Int = 4_096
+
+    @Option(help: "Nucleus cut of a chunk's champions (0 < p ≤ 1).")
+    var topP: Double = 0.9
+
+    @Option(help: "Hero buffer capacity, in tokens.")
+    var buffer: Int = 32_768
+
+    @Option(help: "Neighbours kept on each side of a champion (0 = none).")
+    var span: Int = 8
+
+    @Option(help: "DNA signals to use, comma-separated: surprisal, burstiness, gates, spans.")
+    var signals: String = "surprisal,burstiness,gates,spans"
+
+    @Option(help: "Scoring threads (default: one per core). The index is the same for any count.")
+    var threads: Int?
+
+    @OptionGroup var tokenizer: TokenizerArgument
+
+    @Flag(help: "Do not embed the tokenizer's ranks in the index.")
+    var noEmbedTokenizer = false
+
+    @Option(help: ArgumentHelp("Token features from a [vocab, dim] matrix (.safetensors or .npy).", valueName: "file"))
+    var embeddings: String?
+
+    @Option(help: ArgumentHelp("Tensor to use in a safetensors file with several 2-D tensors.", valueName: "name"))
+    var embeddingTensor: String?
+
+    @Option(help: "Text whose concepts seed the salience gates.")
+    var focus: String?
+
+    @Option(help: ArgumentHelp("A file whose text seeds the salience gates.", valueName: "file"))
+    var focusFile: String?
+
+    @Option(help: .hidden)
+    var keepPositions: String?
+
+    @OptionGroup var input: InputArguments
+
+    @Flag(help: "No progress bar.")
+    var quiet = false
+
+    @Flag(help: "Print final statistics as JSON.")
+    var json = false
+
+    func validate() throws {
+        if output != nil && each != nil { throw ValidationError("'--output' and '--each' are mutually exclusive") }
+        if focus != nil && focusFile != nil { throw ValidationError("'--focus' and '--focus-file' are mutually exclusive") }
+        if let threads, threads <= 0 { throw ValidationError("'--threads' must be at least 1") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            var options = IndexBuilder.Options()
+            options.parameters = try parameters()
+            options.threads = threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            options.input = try input.options()
+            options.tokenizer = try tokenizer.load()
+            options.embedTokenizer = !noEmbedTokenizer
+            if let embeddings {
+                options.embeddings = try TokenEmbeddings.load(path: embeddings, tensorName: embeddingTensor)
+            }
+            if let keepPositions { options.keepPositions = try PositionList.read(path: keepPositions) }
+            if (focus != nil || focusFile != nil) && options.tokenizer == nil {
+                throw ProteusError(.usage, "'--focus' needs a tokenizer: pass --tokenizer FILE.tiktoken")
+            }
+            if let each {
+                let reports = try IndexBuilder(options: options).buildEach(inputs: inputs, into: each)
+                for r in reports { report(r) }
+                return
+            }
+            guard let destination = output ?? inputs.first.flatMap({ $0 == "-" || inputs.count > 1 ? nil : IndexBuilder.defaultOutput(for: $0) }) else {
+                throw ProteusError(.usage, "'-o/--output' is needed when reading standard input or several inputs")
+            }
+            let progress = ProgressBar(label: "build", unit: " tokens", enabled: !quiet && !json)
+            let r = try IndexBuilder(options: options).build(inputs: inputs, output: destination) {
+                progress.update(done: $0, total: $1)
+            }
+            progress.finish()
+            report(r)
+        }
+    }
+
+    private func parameters() throws -> BuildParameters {
+        var p = BuildParameters()
+        p.chunkLength = chunkLen
+        p.perChunk = perChunk
+        p.topP = topP
+        p.bufferTokens = buffer
+        p.span = span
+        p.signals = signals.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }
+        if let focus { p.focus = focus }
+        if let focusFile { p.focus = try String(decodingFile: focusFile) }
+        return p
+    }
+
+    private func report(_ r: IndexBuilder.Report) {
+        for w in r.warnings { printError("proteus-index: warning: \(w)") }
+        let s = r.statistics
+        let rate = Double(s.tokens) / max(r.seconds, 1e-9)
+        if json {
+            print(JSONValue.object([
+                ("output", .string(r.output)), ("tokens", .unsigned(s.tokens)), ("chunks", .integer(Int64(s.chunks))),
+                ("champions", .unsigned(s.champions)), ("evicted", .unsigned(s.evicted)),
+                ("heroes", .integer(Int64(s.heroTokens))), ("spans", .integer(Int64(s.spans))),
+                ("kept_whole", .bool(s.keptWhole)), ("seconds", .number(r.seconds)),
+                ("tokens_per_second", .number(rate)), ("peak_rss_bytes", .unsigned(r.peakResidentBytes)),
+                ("index_bytes", .unsigned(r.indexBytes)),
+            ]).serialized())
+        } else if !quiet {
+            let whole = s.keptWhole ? " (input no larger than the buffer: kept whole)" : ""
+            printError("\(r.output): \(s.tokens) tokens in \(s.chunks) chunks → \(s.champions) champions → \(s.heroTokens) hero tokens in \(s.spans) spans\(whole); \(Format.seconds(r.seconds)), \(Format.rate(rate, unit: " tokens")), index \(r.indexBytes) bytes")
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return String(s)
+    }
+
+    /// The UTF-8 text of a small file (focus texts).
+    init(decodingFile path: String) throws {
+        let file = try SystemFile(openForReading: path)
+        self = String(decoding: try file.readBytes(at: 0, count: Int(file.size)), as: UTF8.self)
+    }
+}

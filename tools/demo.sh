@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install-deps.sh
 swift build -c release --product proteus-index 2>&1 | tail -n 1
-bin=.build/release/proteus-index
-tokenizer=fixtures/tokenizers/cl100k_base.tiktoken
+bin=$PWD/.build/release/proteus-index
+tokenizer=$PWD/fixtures/tokenizers/cl100k_base.tiktoken
+repo=$PWD
 work=$(mktemp -d "${TMPDIR:-/tmp}/proteus-demo.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -14,18 +15,19 @@ trap 'rm -rf "$work"' EXIT
 # tokens), with the classic needle hidden once, deep inside one essay of round three.
 for round in 1 2 3 4; do
   mkdir -p "$work/essays/round$round"
-  cp fixtures/essays/*.txt "$work/essays/round$round/"
+  cp "$repo"/fixtures/essays/*.txt "$work/essays/round$round/"
 done
-awk 'NR==60 { print "The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day." } 1' \
-  fixtures/essays/founders.txt > "$work/essays/round3/founders.txt"
+awk 'NR >= 60 && !done && $0 == "" { print; print "The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day."; done = 1 } 1' \
+  "$repo"/fixtures/essays/founders.txt > "$work/essays/round3/founders.txt"
+cd "$work"   # documents are named by their paths: keep them short
 
 echo "== encode: text → tokens (cl100k_base, identical to tiktoken)"
-"$bin" encode "$work/essays" -o "$work/essays.tok" --tokenizer "$tokenizer"
-"$bin" inspect "$work/essays.tok" | head -n 7
+"$bin" encode essays -o essays.tok --tokenizer "$tokenizer"
+"$bin" inspect essays.tok | head -n 7
 
 echo; echo "== build: DNA scores → chunk champions → a 4,096-token hero buffer (0.7% of the corpus)"
-"$bin" build "$work/essays.tok" -o "$work/essays.phb" --tokenizer "$tokenizer" --buffer 4096
-"$bin" inspect "$work/essays.phb" | head -n 4
+"$bin" build essays.tok -o essays.phb --tokenizer "$tokenizer" --buffer 4096
+"$bin" inspect essays.phb | head -n 4
 
 echo; echo "== query: the question meets only the heroes, each with its exact position"
-"$bin" query "$work/essays.phb" "What is the best thing to do in San Francisco?" --top 3 --context 12
+"$bin" query essays.phb "What is the best thing to do in San Francisco?" --top 3 --context 12

@@ -20,7 +20,8 @@ public final class BuildPipeline {
     ///   - embeddings: external token features (`--embeddings`); nil learns them from
     ///     co-occurrence in the statistics sample.
     ///   - focusTokens: the `--focus` text, tokenized; seeds fixed salience gates.
-    ///   - threads: scoring workers; never changes the result.
+    ///   - threads: threads for the sample statistics and the chunk scoring; never changes
+    ///     the result.
     ///   - progress: called after each chunk with (tokens done, total tokens), on the
     ///     calling thread.
     public func run(source: TokenSource, embeddings: TokenEmbeddings? = nil, focusTokens: [UInt32] = [],
@@ -30,14 +31,15 @@ public final class BuildPipeline {
         let total = source.tokenCount
         let sample = StatisticsSample(tokenCount: total, sampleTokens: p.statisticsSampleTokens)
         let minimumVocabulary = max(Int(source.tokenizer?.vocabularySize ?? 0), embeddings?.rows ?? 0)
-        let statistics = try CorpusStatistics(source: source, sample: sample, minimumVocabulary: minimumVocabulary)
+        let statistics = try CorpusStatistics(source: source, sample: sample, minimumVocabulary: minimumVocabulary,
+                                              threads: threads)
         let vocabulary = statistics.vocabularySize
         let features: TokenFeatures
         if let embeddings {
             features = TokenFeatures.from(embeddings, vocabularySize: vocabulary)
         } else {
             features = try TokenFeatures.learn(source: source, sample: sample, vocabularySize: vocabulary,
-                                               dimension: p.featureDimension)
+                                               dimension: p.featureDimension, threads: threads)
         }
         var gates: SalienceGates?
         if p.uses(.gates) && p.gateCount > 0 {

@@ -102,12 +102,15 @@ func fastParameters() -> BuildParameters {
 
 extension BuildTestCorpus {
     /// Offsets of `needle` that the design promises to keep: each word the haystack never
-    /// uses is a champion of its chunk, and keeps `span` neighbours on each side.
+    /// uses is a champion of its chunk and keeps `span` neighbours on each side, `2 * span`
+    /// when another such word lies within `span` (a cluster).
     static func promisedOffsets(of needle: [UInt32], in haystack: [UInt32], span: Int) -> [Int] {
         let known = Set(haystack)
+        let rare = needle.indices.filter { !known.contains(needle[$0]) }
         var offsets = Set<Int>()
-        for (i, t) in needle.enumerated() where !known.contains(t) {
-            for j in max(0, i - span)...min(needle.count - 1, i + span) { offsets.insert(j) }
+        for i in rare {
+            let reach = rare.contains { $0 != i && abs($0 - i) <= span } ? 2 * span : span
+            for j in max(0, i - reach)...min(needle.count - 1, i + reach) { offsets.insert(j) }
         }
         return offsets.sorted()
     }

@@ -33,22 +33,31 @@ import Testing
 
     @Test func overlappingWindowsMergeAndCountOnce() {
         let w = windows([(10, 9), (12, 8), (0, 7)], span: 2, total: 100)
-        let heroes = admitHeroes(from: w, ranked: w.ranked(), budget: 100)
+        let heroes = admitHeroes(from: w, ranked: w.ranked(), budget: 100, span: 2)
         #expect(heroes.positions == [0, 1, 2, 8, 9, 10, 11, 12, 13, 14])
         #expect(heroes.tokens == heroes.positions.map { UInt32($0) + 1_000 })
         #expect(heroes.scores == [7, 1, 1, 1, 1, 9, 1, 8, 1, 1])
         #expect(heroes.admittedChampions == 3)
     }
 
+    @Test func clusteredChampionsKeepTheWholeCapture() {
+        // Captured ±4, span 2: 40 and 43 are 3 apart (no cluster: ±2 each); 70 and 71 are a
+        // cluster (±4 each).
+        let w = windows([(40, 9), (43, 8), (70, 7), (71, 6)], span: 4, total: 100)
+        let heroes = admitHeroes(from: w, ranked: w.ranked(), budget: 100, span: 2)
+        #expect(heroes.positions == Array(38...45) + Array(66...75))
+        #expect(heroes.admittedChampions == 4)
+    }
+
     @Test func aFullBufferTakesTheClosestNeighboursFirst() {
         let w = windows([(50, 9), (20, 8), (52, 7)], span: 3, total: 100)
-        let heroes = admitHeroes(from: w, ranked: w.ranked(), budget: 10)
+        let heroes = admitHeroes(from: w, ranked: w.ranked(), budget: 10, span: 3)
         // 7 tokens around 50, then 20 with its three nearest: 20, 19, 21.
         #expect(heroes.positions == [19, 20, 21, 47, 48, 49, 50, 51, 52, 53])
         // 52 was already covered by 50's window: it counts as kept, with its own score.
         #expect(heroes.admittedChampions == 3)
         #expect(heroes.scores[8] == 7)
-        let tight = admitHeroes(from: w, ranked: w.ranked(), budget: 7)
+        let tight = admitHeroes(from: w, ranked: w.ranked(), budget: 7, span: 3)
         #expect(tight.positions == Array(47...53))
         #expect(tight.admittedChampions == 2)
     }

@@ -22,7 +22,8 @@ public final class BuildPipeline {
     ///   - embeddings: external token features (`--embeddings`); nil learns them from
     ///     co-occurrence in the statistics sample.
     ///   - focusTokens: the `--focus` text, tokenized; seeds fixed salience gates.
-    ///   - threads: scoring workers; never changes the result.
+    ///   - threads: threads for the sample statistics and the chunk scoring; never changes
+    ///     the result.
     ///   - progress: called after each chunk with (tokens done, total tokens), on the
     ///     calling thread.
     public func run(source: TokenSource, embeddings: TokenEmbeddings? = nil, focusTokens: [UInt32] = [],
@@ -30,7 +31,7 @@ public final class BuildPipeline {
         let p = parameters
         try p.validate(threads: threads, embeddings: embeddings, tokenizer: source.tokenizer)
         let total = source.tokenCount
-        let (statistics, features) = try learn(source: source, embeddings: embeddings)
+        let (statistics, features) = try learn(source: source, embeddings: embeddings, threads: threads)
         let vocabulary = statistics.vocabularySize
         var gates: SalienceGates?
         if p.uses(.gates) && p.gateCount > 0 {
@@ -76,16 +77,17 @@ public final class BuildPipeline {
 
     /// Corpus statistics and token features from the deterministic sample (the DNA every
     /// token is scored with, and that queries reuse).
-    func learn(source: TokenSource, embeddings: TokenEmbeddings?) throws -> (CorpusStatistics, TokenFeatures) {
+    func learn(source: TokenSource, embeddings: TokenEmbeddings?, threads: Int = 1) throws -> (CorpusStatistics, TokenFeatures) {
         let sample = StatisticsSample(tokenCount: source.tokenCount, sampleTokens: parameters.statisticsSampleTokens)
         let minimumVocabulary = max(Int(source.tokenizer?.vocabularySize ?? 0), embeddings?.rows ?? 0)
-        let statistics = try CorpusStatistics(source: source, sample: sample, minimumVocabulary: minimumVocabulary)
+        let statistics = try CorpusStatistics(source: source, sample: sample, minimumVocabulary: minimumVocabulary,
+                                              threads: threads)
         let features: TokenFeatures
         if let embeddings {
             features = TokenFeatures.from(embeddings, vocabularySize: statistics.vocabularySize)
         } else {
             features = try TokenFeatures.learn(source: source, sample: sample, vocabularySize: statistics.vocabularySize,
-                                               dimension: parameters.featureDimension)
+                                               dimension: parameters.featureDimension, threads: threads)
         }
         return (statistics, features)
     }

@@ -3,7 +3,10 @@
 /// order of chunks, never on which thread scored them, so any thread count gives the same
 /// heroes.
 final class ChampionStage {
+    /// Neighbours captured on each side of a champion: twice the span, so that a champion in a
+    /// cluster can keep a wider window at admission (see `admitHeroes`).
     private let span: Int
+    private let baseSpan: Int
     private let chunkCount: Int
     private let keepWhole: Bool
     private let vocabularySize: Int
@@ -26,7 +29,7 @@ final class ChampionStage {
 
     /// Champions whose right neighbours lie in the next chunk, waiting for it.
     private let pending: HeroWindows
-    /// Last `span` tokens and scores of the previous chunk, for left neighbours.
+    /// Last `span` (capture reach) tokens and scores of the previous chunk, for left neighbours.
     private var tailTokens: [UInt32] = []
     private var tailScores: [Float] = []
 
@@ -37,7 +40,8 @@ final class ChampionStage {
 
     init(parameters p: BuildParameters, chunkCount: Int, keepWhole: Bool,
          features f: TokenFeatures, gates: SalienceGates?) {
-        span = p.uses(.spans) ? p.span : 0
+        baseSpan = p.uses(.spans) ? p.span : 0
+        span = min(2 * baseSpan, p.chunkLength - 1)
         self.chunkCount = chunkCount
         self.keepWhole = keepWhole
         vocabularySize = f.rowCount - 1
@@ -216,7 +220,7 @@ final class ChampionStage {
             return (heroes, 0)
         }
         let ranked = pool.finish()
-        let heroes = admitHeroes(from: pool.windows, ranked: ranked, budget: budget)
+        let heroes = admitHeroes(from: pool.windows, ranked: ranked, budget: budget, span: baseSpan)
         return (heroes, champions - heroes.admittedChampions)
     }
 }

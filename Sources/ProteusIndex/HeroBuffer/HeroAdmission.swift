@@ -10,7 +10,29 @@ struct AdmittedHeroes {
 /// Fills a `budget`-token buffer greedily from ranked champions: each brings its window,
 /// nearest neighbours first, and only tokens not already covered count against the budget.
 /// Overlapping windows merge; a position covered twice keeps its higher score.
-func admitHeroes(from windows: HeroWindows, ranked: [Int], budget: Int) -> AdmittedHeroes {
+///
+/// A champion keeps `span` neighbours on each side, or all it captured (up to `2 * span`)
+/// when another surviving champion lies within `span` of it: a cluster of champions marks a
+/// passage (a needle sentence has several rare tokens close together, a haystack's rare words
+/// are mostly alone), and a passage deserves its whole sentence rather than a fragment.
+func admitHeroes(from windows: HeroWindows, ranked: [Int], budget: Int, span: Int) -> AdmittedHeroes {
+    let sortedPositions = ranked.map { windows.positions[$0] }.sorted()
+    func clustered(_ p: UInt64) -> Bool {
+        // First index with position >= p - span; a cluster needs a second one within p + span.
+        var lo = 0, hi = sortedPositions.count
+        let from = p >= UInt64(span) ? p - UInt64(span) : 0
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sortedPositions[mid] < from { lo = mid + 1 } else { hi = mid }
+        }
+        var n = 0
+        while lo < sortedPositions.count && sortedPositions[lo] <= p + UInt64(span) {
+            n += 1
+            if n == 2 { return true }
+            lo += 1
+        }
+        return false
+    }
     var index: [UInt64: Int] = [:]
     index.reserveCapacity(budget)
     var tokens: [UInt32] = [], scores: [Float] = [], positions: [UInt64] = []
@@ -25,7 +47,8 @@ func admitHeroes(from windows: HeroWindows, ranked: [Int], budget: Int) -> Admit
             }
             continue
         }
-        let l = Int(windows.left[s]), r = Int(windows.right[s])
+        let reach = clustered(p) ? windows.span : span
+        let l = min(Int(windows.left[s]), reach), r = min(Int(windows.right[s]), reach)
         var centreKept = false
         // Offsets 0, -1, +1, -2, +2, ...: a partly fitting window keeps its closest tokens.
         for step in 0..<(2 * max(l, r) + 1) {

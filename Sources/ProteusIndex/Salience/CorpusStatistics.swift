@@ -61,30 +61,38 @@ struct CorpusStatistics {
     /// `-log2 P(id)` with add-alpha smoothing (`vocabularySize + 1` entries).
     let surprisal: [Float]
 
-    /// Counts the sampled tokens. `minimumVocabulary` comes from the tokenizer or embeddings;
-    /// ids seen in the sample widen it.
-    init(source: TokenSource, sample: StatisticsSample, minimumVocabulary: Int) throws {
-        let cursor = try source.makeCursor()
-        // One pass; the table grows when an id beyond it shows up (rare: the tokenizer's
-        // vocabulary is usually known up front).
-        let limit = UInt32(max(Self.vocabularyLimit, minimumVocabulary))
-        var counts = [UInt32](repeating: 0, count: minimumVocabulary + 1)
+    /// Counts of one thread's share of the sample.
+    private final class Tally {
+        var counts: [UInt32]
         var seen = 0   // one past the largest id met
         var sampled = 0
-        for block in sample.blocks {
-            let tokens = try cursor.read(start: block.start, count: block.count)
-            for t in tokens where Int(t) >= counts.count - 1 && t < limit {
-                counts.append(contentsOf: repeatElement(0, count: Int(t) + 2 - counts.count))
+        init(size: Int) { counts = [UInt32](repeating: 0, count: size) }
+    }
+
+    /// Counts the sampled tokens (on up to `threads` threads; the result does not depend on
+    /// it). `minimumVocabulary` comes from the tokenizer or embeddings; ids seen in the sample
+    /// widen it, up to `vocabularyLimit`.
+    init(source: TokenSource, sample: StatisticsSample, minimumVocabulary: Int, threads: Int = 1) throws {
+        let limit = UInt32(max(Self.vocabularyLimit, minimumVocabulary))
+        let tallies = try scanSample(sample.blocks, source: source, threads: threads,
+                                     makeState: { Tally(size: minimumVocabulary + 1) }) { tally, tokens in
+            // The table grows when an id beyond it shows up (rare: the tokenizer's vocabulary
+            // is usually known up front).
+            for t in tokens where Int(t) >= tally.counts.count - 1 && t < limit {
+                tally.counts.append(contentsOf: repeatElement(0, count: Int(t) + 2 - tally.counts.count))
             }
-            counts.withUnsafeMutableBufferPointer { c in
+            tally.counts.withUnsafeMutableBufferPointer { c in
                 for t in tokens where t < limit { c[Int(t)] &+= 1 }
             }
-            for t in tokens where Int(t) >= seen && t < limit { seen = Int(t) + 1 }
-            sampled += tokens.count
+            for t in tokens where Int(t) >= tally.seen && t < limit { tally.seen = Int(t) + 1 }
+            tally.sampled += tokens.count
         }
-        let vocabulary = max(minimumVocabulary, seen)
-        counts.removeLast(counts.count - vocabulary - 1)
-        self.init(vocabularySize: vocabulary, counts: counts, sampledTokens: sampled)
+        let vocabulary = max(minimumVocabulary, tallies.map(\.seen).max() ?? 0)
+        var counts = [UInt32](repeating: 0, count: vocabulary + 1)
+        for tally in tallies {
+            for (id, c) in tally.counts.enumerated() where id < vocabulary { counts[id] &+= c }
+        }
+        self.init(vocabularySize: vocabulary, counts: counts, sampledTokens: tallies.reduce(0) { $0 + $1.sampled })
     }
 
     init(vocabularySize: Int, counts: [UInt32], sampledTokens: Int) {

@@ -58,34 +58,54 @@ struct TokenFeatures {
     /// the common "every token looks like this" direction does not make all tokens similar).
     /// Memory is `vocabulary × dimension` floats whatever the sample size. Ids never seen get
     /// their own random vector: distinct, nearly orthogonal to everything else.
+    ///
+    /// Runs on up to `threads` threads with one accumulator each: the sums are of ±1, exact
+    /// in Float up to 2^24 (4 neighbours × `sampleLimit` tokens at most), so the merged result
+    /// is the same for any thread count.
     static func learn(source: TokenSource, sample: StatisticsSample, vocabularySize: Int,
-                      dimension d: Int) throws -> TokenFeatures {
+                      dimension d: Int, threads: Int = 1) throws -> TokenFeatures {
         let rowCount = vocabularySize + 1
+        final class Accumulator {
+            let sums: UnsafeMutablePointer<Float>
+            let seen: UnsafeMutablePointer<Bool>
+            let ring: UnsafeMutablePointer<Float>   // random vectors of the last five tokens
+            let size: Int, rows: Int
+            init(rows: Int, dimension d: Int) {
+                self.rows = rows
+                size = rows * d
+                sums = .allocate(capacity: size)
+                sums.initialize(repeating: 0, count: size)
+                seen = .allocate(capacity: rows)
+                seen.initialize(repeating: false, count: rows)
+                ring = .allocate(capacity: 5 * d)
+            }
+            deinit {
+                sums.deallocate()
+                seen.deallocate()
+                ring.deallocate()
+            }
+        }
+        let top = UInt32(vocabularySize)
+        let parts = try scanSample(featureBlocks(of: sample), source: source, threads: threads,
+                                   makeState: { Accumulator(rows: rowCount, dimension: d) }) { part, tokens in
+            guard tokens.count >= 5 else { return }
+            let acc = part.sums, seen = part.seen, ring = part.ring
+            for i in 0..<4 { randomSigns(id: tokens[i], into: ring + i * d, dimension: d) }
+            for i in 2..<(tokens.count - 2) {
+                randomSigns(id: tokens[i + 2], into: ring + ((i + 2) % 5) * d, dimension: d)
+                let id = Int(min(tokens[i], top))
+                let row = acc + id * d
+                let a = ring + ((i + 3) % 5) * d, b = ring + ((i + 4) % 5) * d
+                let c = ring + ((i + 1) % 5) * d, e = ring + ((i + 2) % 5) * d
+                for j in 0..<d { row[j] += (a[j] + b[j]) + (c[j] + e[j]) }
+                seen[id] = true
+            }
+        }
         var sums = [Float](repeating: 0, count: rowCount * d)
         var seen = [Bool](repeating: false, count: rowCount)
-        let cursor = try source.makeCursor()
-        // Ring of the random vectors of the last five tokens.
-        let ring = UnsafeMutablePointer<Float>.allocate(capacity: 5 * d)
-        defer { ring.deallocate() }
-        let top = UInt32(vocabularySize)
-        try sums.withUnsafeMutableBufferPointer { accBuffer in
-            try seen.withUnsafeMutableBufferPointer { seenBuffer in
-                let acc = accBuffer.baseAddress!, seen = seenBuffer.baseAddress!
-                for block in featureBlocks(of: sample) {
-                    let tokens = try cursor.read(start: block.start, count: block.count)
-                    guard tokens.count >= 5 else { continue }
-                    for i in 0..<4 { randomSigns(id: tokens[i], into: ring + i * d, dimension: d) }
-                    for i in 2..<(tokens.count - 2) {
-                        randomSigns(id: tokens[i + 2], into: ring + ((i + 2) % 5) * d, dimension: d)
-                        let id = Int(min(tokens[i], top))
-                        let row = acc + id * d
-                        let a = ring + ((i + 3) % 5) * d, b = ring + ((i + 4) % 5) * d
-                        let c = ring + ((i + 1) % 5) * d, e = ring + ((i + 2) % 5) * d
-                        for j in 0..<d { row[j] += (a[j] + b[j]) + (c[j] + e[j]) }
-                        seen[id] = true
-                    }
-                }
-            }
+        for part in parts {
+            for k in 0..<part.size { sums[k] += part.sums[k] }
+            for r in 0..<rowCount where part.seen[r] { seen[r] = true }
         }
         seen[vocabularySize] = false
         var rows = sums

@@ -23,7 +23,7 @@ import Foundation
                     lines.insert(needle, at: 59)
                     text = lines.joined(separator: "\n")
                 }
-                try! text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
+                try! text.write(toFile: folder + "/" + name, atomically: false, encoding: .utf8)
             }
         }
         let tok = dir.path("corpus.tok")

@@ -97,7 +97,7 @@ import Foundation
         // The same ranks less the last line: another file, another SHA-256.
         let ranks = try Data(contentsOf: URL(fileURLWithPath: Self.tokenizer))
         let lines = String(decoding: ranks, as: UTF8.self).split(separator: "\n").dropLast()
-        try (lines.joined(separator: "\n") + "\n").write(toFile: dir.path("other.tiktoken"), atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir.path("other.tiktoken"), atomically: false, encoding: .utf8)
         let r = try CLI.run(["decode", dir.path("m.tok"), "--tokenizer", dir.path("other.tiktoken")])
         #expect(r.status == 65)
         #expect(r.stderr.hasPrefix("proteus-index: \(dir.path("m.tok")): was made with tokenizer cl100k_base (sha256 223921b76ee9…), but the given tokenizer other has sha256 "))
@@ -106,7 +106,7 @@ import Foundation
 
     @Test func malformedTokenizerLineIsNamed() throws {
         let dir = try TemporaryDirectory()
-        try "IQ== 0\nnot-base64! 1\n".write(toFile: dir.path("bad.tiktoken"), atomically: true, encoding: .utf8)
+        try "IQ== 0\nnot-base64! 1\n".write(toFile: dir.path("bad.tiktoken"), atomically: false, encoding: .utf8)
         let r = try CLI.run(["encode", Self.mixed, "-o", dir.path("x.tok"), "--tokenizer", dir.path("bad.tiktoken")])
         #expect(r.status == 65)
         #expect(r.stderr.hasPrefix("proteus-index: \(dir.path("bad.tiktoken")): line 2: "))

@@ -51,9 +51,17 @@ enum TokenizerFixtures {
         return data.withUnsafeBytes { raw in (0..<data.count / 2).map { Int(raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) } }
     }
 
+    /// One folder for this test process's files, removed when the process exits.
+    static let scratch: URL = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proteus-tok-\(getpid())")
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: TokenizerFixtures.scratch) }
+        return dir
+    }()
+
     /// Writes `contents` to a new temporary file and returns its path.
     static func temporaryFile(_ contents: String, name: String = "test.tiktoken") -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proteus-tok-\(UUID().uuidString)")
+        let dir = scratch.appendingPathComponent(UUID().uuidString)
         try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent(name).path
         try! Data(contents.utf8).write(to: URL(fileURLWithPath: path))

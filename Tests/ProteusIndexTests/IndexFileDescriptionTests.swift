@@ -27,7 +27,7 @@ import Foundation
         #expect(inputs.map { $0["content_hash"] as? String } == ["deadbeef01234567", "0000000000000001"])
         let sections = try #require(object["sections"] as? [[String: Any]])
         #expect(sections.map { $0["kind"] as? String ?? "" } == index.sections.map(\.name))
-        #expect(JSON.quote("a\"b\\\n\u{1}é") == "\"a\\\"b\\\\\\n\\u0001é\"")
+        #expect(JSONValue.quoted("a\"b\\\n\u{1}é") == "\"a\\\"b\\\\\\n\\u0001é\"")
     }
 
     @Test func textNamesEverySectionAndTheCorpus() throws {

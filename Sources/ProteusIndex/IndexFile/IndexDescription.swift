@@ -38,87 +38,51 @@ public struct IndexDescription {
     /// One JSON object with the same facts (keys in a fixed order).
     public var json: String {
         let i = index, m = index.metadata, s = m.statistics, p = m.parameters
-        var tokenizer = JSON.null
+        var tokenizer = JSONValue.null
         if let t = m.tokenizer {
-            tokenizer = .object([("name", .string(t.name)), ("vocabulary_size", .int(Int64(t.vocabularySize))),
-                                 ("sha256", .string(t.sha256Hex)), ("split_pattern", m.splitPattern.map(JSON.string) ?? .null)])
+            tokenizer = .object([("name", .string(t.name)), ("vocabulary_size", .integer(Int64(t.vocabularySize))),
+                                 ("sha256", .string(t.sha256Hex)), ("split_pattern", m.splitPattern.map(JSONValue.string) ?? .null)])
         }
-        let object = JSON.object([
+        let object = JSONValue.object([
             ("path", .string(i.path)),
             ("kind", .string("proteus-index")),
-            ("format_version", .int(Int64(i.formatVersion))),
-            ("oldest_reader_version", .int(Int64(i.oldestReaderVersion))),
-            ("file_size", .uint(i.fileSize)),
+            ("format_version", .integer(Int64(i.formatVersion))),
+            ("oldest_reader_version", .integer(Int64(i.oldestReaderVersion))),
+            ("file_size", .unsigned(i.fileSize)),
             ("statistics", .object([
-                ("tokens", .uint(s.tokens)), ("chunks", .int(Int64(s.chunks))), ("champions", .uint(s.champions)),
-                ("evicted", .uint(s.evicted)), ("hero_tokens", .int(Int64(s.heroTokens))), ("spans", .int(Int64(s.spans))),
+                ("tokens", .unsigned(s.tokens)), ("chunks", .integer(Int64(s.chunks))), ("champions", .unsigned(s.champions)),
+                ("evicted", .unsigned(s.evicted)), ("hero_tokens", .integer(Int64(s.heroTokens))), ("spans", .integer(Int64(s.spans))),
                 ("kept_whole", .bool(s.keptWhole)),
             ])),
             ("parameters", .object([
-                ("chunk_length", .int(Int64(p.chunkLength))), ("per_chunk", .int(Int64(p.perChunk))), ("top_p", .double(p.topP)),
-                ("buffer_tokens", .int(Int64(p.bufferTokens))), ("span", .int(Int64(p.span))),
-                ("signals", .array(p.signals.map(JSON.string))), ("gate_count", .int(Int64(p.gateCount))),
-                ("feature_dimension", .int(Int64(p.featureDimension))),
-                ("statistics_sample_tokens", .int(Int64(p.statisticsSampleTokens))), ("focus", .string(p.focus)),
+                ("chunk_length", .integer(Int64(p.chunkLength))), ("per_chunk", .integer(Int64(p.perChunk))), ("top_p", .number(p.topP)),
+                ("buffer_tokens", .integer(Int64(p.bufferTokens))), ("span", .integer(Int64(p.span))),
+                ("signals", .array(p.signals.map(JSONValue.string))), ("gate_count", .integer(Int64(p.gateCount))),
+                ("feature_dimension", .integer(Int64(p.featureDimension))),
+                ("statistics_sample_tokens", .integer(Int64(p.statisticsSampleTokens))), ("focus", .string(p.focus)),
                 ("feature_source", .string(p.featureSource)),
             ])),
-            ("documents", .uint(i.entry(.documentStarts).count)),
-            ("hero_tokens", .uint(i.entry(.heroTokens).count)),
-            ("spans", .uint(i.entry(.spans).count)),
+            ("documents", .unsigned(i.entry(.documentStarts).count)),
+            ("hero_tokens", .unsigned(i.entry(.heroTokens).count)),
+            ("spans", .unsigned(i.entry(.spans).count)),
             ("tokenizer", tokenizer),
-            ("embedded_ranks_bytes", .uint(i.entry(.tokenizerRanks).length)),
-            ("dna", .object([("vocabulary_size", .int(Int64(m.vocabularySize))),
-                             ("feature_dimension", .int(Int64(m.featureDimension))), ("gates", .int(Int64(m.gateCount)))])),
+            ("embedded_ranks_bytes", .unsigned(i.entry(.tokenizerRanks).length)),
+            ("dna", .object([("vocabulary_size", .integer(Int64(m.vocabularySize))),
+                             ("feature_dimension", .integer(Int64(m.featureDimension))), ("gates", .integer(Int64(m.gateCount)))])),
             ("inputs", .array(m.fingerprint.inputs.map { .object([
-                ("path", .string($0.path)), ("size", .uint($0.size)),
-                ("modification_seconds", .int($0.modificationSeconds)), ("content_hash", .string(hex($0.contentHash))),
+                ("path", .string($0.path)), ("size", .unsigned($0.size)),
+                ("modification_seconds", .integer($0.modificationSeconds)), ("content_hash", .string(hex($0.contentHash))),
             ]) })),
             ("sections", .array(i.sections.map { .object([
-                ("kind", .string($0.name)), ("offset", .uint($0.offset)), ("length", .uint($0.length)),
-                ("count", .uint($0.count)), ("xxh64", .string(hex($0.checksum))),
+                ("kind", .string($0.name)), ("offset", .unsigned($0.offset)), ("length", .unsigned($0.length)),
+                ("count", .unsigned($0.count)), ("xxh64", .string(hex($0.checksum))),
             ]) })),
         ])
-        return object.rendered
+        return object.serialized()
     }
 }
 
 /// Sixteen lowercase hex digits.
 func hex(_ v: UInt64) -> String {
     (0..<8).reversed().map { String(format2: UInt8(truncatingIfNeeded: v >> (8 * UInt64($0)))) }.joined()
-}
-
-/// A minimal JSON writer with ordered keys (Foundation-free, used only for descriptions).
-enum JSON {
-    case null, bool(Bool), int(Int64), uint(UInt64), double(Double), string(String)
-    case array([JSON]), object([(String, JSON)])
-
-    var rendered: String {
-        switch self {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .int(let v): return String(v)
-        case .uint(let v): return String(v)
-        case .double(let v): return v.isFinite ? "\(v)" : "null"
-        case .string(let s): return JSON.quote(s)
-        case .array(let items): return "[" + items.map(\.rendered).joined(separator: ",") + "]"
-        case .object(let pairs): return "{" + pairs.map { JSON.quote($0.0) + ":" + $0.1.rendered }.joined(separator: ",") + "}"
-        }
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += "\\u00" + String(format2: UInt8(scalar.value))
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }

@@ -11,9 +11,9 @@ enum HeaderJSON: Equatable {
         case .null: return "null"
         case .bool(let b): return "\(b)"
         case .number(let d, let i): return i.map(String.init) ?? "\(d)"
-        case .string(let s): return JSON.quote(s)
+        case .string(let s): return JSONValue.quoted(s)
         case .array(let a): return "[" + a.map(\.description).joined(separator: ", ") + "]"
-        case .object(let o): return "{" + o.map { JSON.quote($0.0) + ": " + $0.1.description }.joined(separator: ", ") + "}"
+        case .object(let o): return "{" + o.map { JSONValue.quoted($0.0) + ": " + $0.1.description }.joined(separator: ", ") + "}"
         }
     }
 

@@ -15,13 +15,13 @@ public enum SafetensorsWriter {
         var header = "{"
         var fields: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.keys.sorted().map { JSON.quote($0) + ":" + JSON.quote(metadata[$0]!) }
+            let pairs = metadata.keys.sorted().map { JSONValue.quoted($0) + ":" + JSONValue.quoted(metadata[$0]!) }
             fields.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
         }
         var offset = 0
         for t in tensors {
             let end = offset + t.bytes.count
-            fields.append(JSON.quote(t.name) + ":{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":["
+            fields.append(JSONValue.quoted(t.name) + ":{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":["
                           + t.shape.map(String.init).joined(separator: ",") + "],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }

@@ -64,6 +64,13 @@ public indirect enum JSONValue: Equatable, ExpressibleByStringLiteral, Expressib
         }
     }
 
+    /// `s` as a JSON string literal.
+    static func quoted(_ s: String) -> String {
+        var out = ""
+        quote(s, into: &out)
+        return out
+    }
+
     static func quote(_ s: String, into out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {

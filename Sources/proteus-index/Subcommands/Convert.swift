@@ -14,11 +14,7 @@ struct Convert: ParsableCommand {
 
     @OptionGroup var input: InputArguments
 
-    @Option(help: "Frame codec for a .tok output: zstd, lz4 or none.")
-    var codec: String = "zstd"
-
-    @Option(help: "Compression level (zstd 1-19, lz4 0-12).")
-    var level: Int32?
+    @OptionGroup var compression: CompressionArguments
 
     @Option(help: "Tokens per frame in a .tok output.")
     var frameTokens: Int = 65_536
@@ -31,14 +27,12 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            guard let codec = TokCodec(name: codec) else {
-                throw ProteusError(.usage, "'--codec' must be zstd, lz4 or none, not '\(codec)'")
-            }
+            let (codec, level) = try compression.resolved()
             guard frameTokens > 0 else { throw ProteusError(.usage, "'--frame-tokens' must be positive") }
             let opened = try InputOpener.open(inputs, options: try input.options())
             var options = FormatConverter.Options()
             options.codec = codec
-            options.level = level ?? (codec == .lz4 ? 0 : 3)
+            options.level = level
             options.frameTokens = frameTokens
             if let width { options.width = try TokenWidth(parsing: width) }
             let progress = ProgressBar(label: "convert", unit: " tokens", enabled: !quiet)

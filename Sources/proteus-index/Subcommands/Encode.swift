@@ -14,11 +14,7 @@ struct Encode: ParsableCommand {
 
     @OptionGroup var tokenizer: TokenizerArgument
 
-    @Option(help: "Frame codec: zstd, lz4 or none.")
-    var codec: String = "zstd"
-
-    @Option(help: "Compression level (zstd 1-19, lz4 0-12).")
-    var level: Int32?
+    @OptionGroup var compression: CompressionArguments
 
     @Option(help: "Encoding threads (0 = one per core).")
     var threads: Int = 0
@@ -31,13 +27,11 @@ struct Encode: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            guard let codec = TokCodec(name: codec) else {
-                throw ProteusError(.usage, "'--codec' must be zstd, lz4 or none, not '\(codec)'")
-            }
+            let (codec, level) = try compression.resolved()
             let tokenizer = try tokenizer.require(for: "encode")
             var options = TextCorpusEncoder.Options()
             options.codec = codec
-            options.level = level ?? (codec == .lz4 ? 0 : 3)
+            options.level = level
             options.threads = threads
             let progress = ProgressBar(label: "encode", unit: "B", enabled: !quiet && !json)
             let watch = Stopwatch()

@@ -44,6 +44,20 @@ import Foundation
         #expect(try Self.python([root + "/tools/validate_json.py", root + "/fixtures/schema/query-answer.schema.json"], stdin: broken).0 == 1)
     }
 
+    @Test func packLoadsWithSafetensorsAndNumpy() throws {
+        var paths: [String] = []
+        for ext in ["json", "safetensors", "npy"] {
+            let path = Self.corpus.dir.path("pack.\(ext)")
+            let q = try CLI.run(["query", Self.index, IndexCommandTests.question, "--emit", path, "--max-tokens", "256",
+                                 "--positions", "scaled:4096"])
+            #expect(q.status == 0, "\(q.stderr)")
+            paths.append(path)
+        }
+        let (status, message) = try Self.python([TokenFileCommandTests.root + "/tools/check_pack.py"] + paths, stdin: "")
+        if status == 3 { print("skipped pack check: \(message)"); return }
+        #expect(status == 0, "\(message)")
+    }
+
     @Test func questionsOnStandardInputAreAnsweredInOrder() throws {
         let q = try CLI.run(["query", Self.index, "--json"], stdin: Data("first question\n\nsecond one\n".utf8))
         #expect(q.status == 0, "\(q.stderr)")

@@ -5,11 +5,9 @@ import ProteusIndex
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Answer questions from an index: ranked hero spans with exact positions and text.",
-        discussion: """
-            Questions come from the argument, from --questions FILE, or one per line on standard input.
-            --emit writes the context a model should see (heroes in position order, then the question) as
-            .safetensors, .npy or .json, with position ids under --positions.
-            """)
+        discussion: "Questions come from the argument, from --questions FILE, or one per line on standard input. "
+            + "--emit writes the context a model should see (heroes in position order, then the question) as "
+            + ".safetensors, .npy or .json, with position ids under --positions.")
 
     @Argument(help: "The .phb index.")
     var index: String
@@ -57,6 +55,9 @@ struct Query: ParsableCommand {
         if maxTokens <= 0 { throw ValidationError("'--max-tokens' must be at least 1") }
         if question != nil && questions != nil { throw ValidationError("give the question as an argument or with '--questions', not both") }
         if queryIds != nil && (questions != nil) { throw ValidationError("'--query-ids' takes one question; it cannot be combined with '--questions'") }
+        if emit != nil && question == nil && queryIds == nil {
+            throw ValidationError("'--emit' writes the pack of one question: give the question as an argument")
+        }
     }
 
     func run() throws {

@@ -131,6 +131,27 @@ import Foundation
         #expect(leftovers.isEmpty)
     }
 
+    @Test func embeddingsFromNumpyAreUsedAndTooFewRowsAreRefused() throws {
+        let dir = try TemporaryDirectory()
+        let script = "import numpy as np; np.random.seed(0); "
+            + "np.save('\(dir.path("emb.npy"))', np.random.randn(100277, 16).astype(np.float32)); "
+            + "np.save('\(dir.path("few.npy"))', np.random.randn(1000, 16).astype(np.float32))"
+        let (status, message) = try Self.python(["-c", script], stdin: "")
+        if status != 0 { print("skipped embeddings test: numpy unavailable (\(message))"); return }
+        let out = dir.path("emb.phb")
+        let r = try CLI.run(["build", Self.corpus.tok, "-o", out, "--tokenizer", Self.tokenizer, "--buffer", "4096",
+                             "--embeddings", dir.path("emb.npy"), "--focus", "San Francisco", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let info = try CLI.run(["inspect", out])
+        #expect(info.stdout.contains("features from embeddings:emb.npy:"))
+        #expect(info.stdout.contains("feature dimension 16"))
+        #expect(info.stdout.contains("focus: San Francisco"))
+        let few = try CLI.run(["build", Self.corpus.tok, "-o", dir.path("few.phb"), "--tokenizer", Self.tokenizer,
+                               "--embeddings", dir.path("few.npy")])
+        #expect(few.status == 64)
+        #expect(few.stderr == "proteus-index: '--embeddings' has 1000 rows but tokenizer 'cl100k_base' has 100277 token ids\n")
+    }
+
     @Test func anOutputFolderThatDoesNotExistIsNamed() throws {
         let r = try CLI.run(["build", Self.corpus.tok, "-o", "/nonexistent/folder/x.phb", "--tokenizer", Self.tokenizer])
         #expect(r.status == 73)

@@ -83,7 +83,9 @@ struct Build: ParsableCommand {
             options.tokenizer = try tokenizer.load()
             options.embedTokenizer = !noEmbedTokenizer
             if let embeddings {
-                options.embeddings = try TokenEmbeddings.load(path: embeddings, tensorName: embeddingTensor)
+                let matrix = try TokenEmbeddings.load(path: embeddings, tensorName: embeddingTensor)
+                options.embeddings = matrix
+                options.parameters.featureDimension = matrix.dimension
             }
             if let keepPositions { options.keepPositions = try PositionList.read(path: keepPositions) }
             if (focus != nil || focusFile != nil) && options.tokenizer == nil {

@@ -1,0 +1,119 @@
+"""Same-budget baselines: each returns sorted absolute token positions that
+`proteus-index build --keep-positions` turns into an index, so every method is ranked by the
+same query pass with the same number of kept tokens. All of them are model-free (no neural
+network): random, stride and StreamingLLM look only at positions; the CPU fallback looks at
+token co-occurrence statistics of the haystack itself."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+MODEL_FREE = {"random": True, "stride": True, "streamingllm": True, "cpu-fallback": True, "bm25": True}
+
+
+def _check(n: int, budget: int) -> int:
+    if n <= 0:
+        raise ValueError("empty haystack")
+    return int(min(max(budget, 0), n))
+
+
+def random_positions(n: int, budget: int, seed: int) -> np.ndarray:
+    """`budget` distinct positions drawn uniformly without replacement."""
+    budget = _check(n, budget)
+    rng = np.random.default_rng(seed)
+    if budget * 4 < n:  # rejection sampling keeps memory at O(budget) for 1B-token haystacks
+        got = np.unique(rng.integers(0, n, size=budget + budget // 8 + 16, dtype=np.int64))
+        while len(got) < budget:
+            got = np.unique(np.concatenate([got, rng.integers(0, n, size=budget, dtype=np.int64)]))
+        got = rng.permutation(got)[:budget]
+        return np.sort(got).astype(np.uint64)
+    return np.sort(rng.choice(n, size=budget, replace=False)).astype(np.uint64)
+
+
+def stride_positions(n: int, budget: int) -> np.ndarray:
+    """Every (n / budget)-th token, evenly spread over the whole haystack."""
+    budget = _check(n, budget)
+    if budget == 0:
+        return np.zeros(0, dtype=np.uint64)
+    return (np.arange(budget, dtype=np.int64) * n // budget).astype(np.uint64)
+
+
+def streamingllm_positions(n: int, budget: int, sinks: int = 4) -> np.ndarray:
+    """StreamingLLM's cache: the first `sinks` attention-sink tokens plus the most recent window."""
+    budget = _check(n, budget)
+    head = min(sinks, budget)
+    tail = budget - head
+    return np.unique(np.concatenate([np.arange(head), np.arange(n - tail, n)])).astype(np.uint64)
+
+
+def random_index_vectors(vocab: int, dim: int = 32, nonzeros: int = 4, seed: int = 0) -> np.ndarray:
+    """Sparse ternary random-index vectors (`nonzeros` entries of ±1 per token id)."""
+    rng = np.random.default_rng(seed)
+    r = np.zeros((vocab, dim), dtype=np.float32)
+    rows = np.repeat(np.arange(vocab), nonzeros)
+    cols = rng.integers(0, dim, size=vocab * nonzeros)
+    signs = rng.choice(np.array([-1.0, 1.0], dtype=np.float32), size=vocab * nonzeros)
+    np.add.at(r, (rows, cols), signs)
+    return r
+
+
+def cooccurrence_features(sample: np.ndarray, vocab: int, dim: int = 32, window: int = 2, seed: int = 0) -> np.ndarray:
+    """Random-indexing context vectors: for each token id, the mean of the index vectors of its
+    neighbours within ±`window` over `sample` (ids never seen get a zero vector)."""
+    ri = random_index_vectors(vocab, dim, seed=seed)
+    sample = np.asarray(sample, dtype=np.int64)
+    ctx = np.zeros((vocab, dim), dtype=np.float64)
+    counts = np.bincount(sample, minlength=vocab).astype(np.float64)[:vocab]
+    for off in range(1, window + 1):
+        left, right = sample[:-off], sample[off:]
+        for d in range(dim):  # one weighted bincount per dimension: fast and exact
+            ctx[:, d] += np.bincount(left, weights=ri[right, d], minlength=vocab)[:vocab]
+            ctx[:, d] += np.bincount(right, weights=ri[left, d], minlength=vocab)[:vocab]
+    seen = counts > 0
+    ctx[seen] /= counts[seen, None]
+    return ctx.astype(np.float32)
+
+
+def cpu_fallback_positions(tokens: np.ndarray, budget: int, chunk_len: int, features: np.ndarray,
+                           block_chunks: int = 256) -> np.ndarray:
+    """Per-chunk top tokens by feature-vector norm: the budget is split evenly over the
+    chunks, each chunk keeps its highest-norm positions (ties → earlier position). This is a
+    re-implementation of the upstream CPU fallback's selection rule, not its code."""
+    n = len(tokens)
+    budget = _check(n, budget)
+    norms = np.linalg.norm(features, axis=1).astype(np.float32)
+    chunks = (n + chunk_len - 1) // chunk_len
+    quota = np.full(chunks, budget // chunks, dtype=np.int64)
+    quota[: budget % chunks] += 1
+    out = []
+    for c0 in range(0, chunks, block_chunks):
+        for c in range(c0, min(chunks, c0 + block_chunks)):
+            q = int(quota[c])
+            if q == 0:
+                continue
+            lo = c * chunk_len
+            ids = np.asarray(tokens[lo:min(n, lo + chunk_len)], dtype=np.int64)
+            q = min(q, len(ids))
+            score = norms[np.minimum(ids, len(norms) - 1)]
+            order = np.lexsort((np.arange(len(ids)), -score))[:q]
+            out.append(np.sort(order) + lo)
+    return np.concatenate(out).astype(np.uint64) if out else np.zeros(0, dtype=np.uint64)
+
+
+def sample_tokens(tokens: np.ndarray, max_tokens: int = 1 << 21, pieces: int = 64) -> np.ndarray:
+    """A bounded sample of the haystack: `pieces` evenly spaced contiguous slices."""
+    n = len(tokens)
+    if n <= max_tokens:
+        return np.asarray(tokens)
+    step = n // pieces
+    width = max_tokens // pieces
+    return np.concatenate([np.asarray(tokens[i * step:i * step + width]) for i in range(pieces)])
+
+
+def write_positions(path: os.PathLike | str, positions: np.ndarray) -> None:
+    """Sorted little-endian u64 absolute positions, the format of `--keep-positions`."""
+    p = np.asarray(positions, dtype=np.uint64)
+    if len(p) > 1 and np.any(p[1:] <= p[:-1]):
+        raise ValueError("positions must be strictly increasing")
+    p.astype("<u8").tofile(str(path))

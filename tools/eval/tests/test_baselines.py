@@ -1,0 +1,63 @@
+import numpy as np
+import pytest
+
+import baselines
+
+
+def check(p, n, budget):
+    assert p.dtype == np.uint64 and len(p) == budget
+    assert np.all(np.diff(p.astype(np.int64)) > 0) and (len(p) == 0 or int(p[-1]) < n)
+
+
+@pytest.mark.parametrize("n,budget", [(1000, 10), (1000, 999), (10**9, 32768), (50, 500)])
+def test_same_budget_sorted_unique_in_range(n, budget):
+    b = min(n, budget)
+    check(baselines.random_positions(n, budget, seed=1), n, b)
+    check(baselines.stride_positions(n, budget), n, b)
+    check(baselines.streamingllm_positions(n, budget), n, b)
+
+
+def test_random_is_seeded():
+    a = baselines.random_positions(10**6, 1000, seed=1)
+    assert np.array_equal(a, baselines.random_positions(10**6, 1000, seed=1))
+    assert not np.array_equal(a, baselines.random_positions(10**6, 1000, seed=2))
+
+
+def test_stride_is_even_and_streamingllm_keeps_sinks_and_recent_window():
+    assert baselines.stride_positions(100, 4).tolist() == [0, 25, 50, 75]
+    assert baselines.streamingllm_positions(100, 7).tolist() == [0, 1, 2, 3, 97, 98, 99]
+
+
+def test_cooccurrence_features_match_a_direct_count():
+    sample = np.array([1, 2, 3, 1, 2], dtype=np.uint32)
+    f = baselines.cooccurrence_features(sample, vocab=5, dim=32, window=2, seed=3)
+    ri = baselines.random_index_vectors(5, 32, seed=3)
+    want = np.zeros((5, 32))
+    for i, t in enumerate(sample):
+        for j in range(max(0, i - 2), min(len(sample), i + 3)):
+            if j != i:
+                want[t] += ri[sample[j]]
+    counts = np.bincount(sample, minlength=5)
+    want[counts > 0] /= counts[counts > 0, None]
+    assert np.allclose(f, want, atol=1e-6)
+    assert not f[0].any() and not f[4].any()
+
+
+def test_cpu_fallback_splits_the_budget_per_chunk_and_keeps_high_norms():
+    feats = np.zeros((4, 2), dtype=np.float32)
+    feats[3] = [3, 4]  # norm 5
+    feats[2] = [1, 0]  # norm 1
+    tokens = np.array([0, 3, 0, 2, 0, 0, 2, 3, 3, 0], dtype=np.uint32)
+    p = baselines.cpu_fallback_positions(tokens, budget=4, chunk_len=5, features=feats)
+    # chunk 0 = [0,3,0,2,0] keeps 1 (norm 5) and 3 (norm 1); chunk 1 = [0,2,3,3,0] keeps 7, 8
+    assert p.tolist() == [1, 3, 7, 8]
+    odd = baselines.cpu_fallback_positions(tokens, budget=3, chunk_len=5, features=feats)
+    assert odd.tolist() == [1, 3, 7]  # the first chunk gets the remainder; ties go to the earlier token
+
+
+def test_write_positions_is_little_endian_u64(tmp_path):
+    path = tmp_path / "p.u64"
+    baselines.write_positions(path, np.array([1, 5, 2**40], dtype=np.uint64))
+    assert path.read_bytes() == (1).to_bytes(8, "little") + (5).to_bytes(8, "little") + (2**40).to_bytes(8, "little")
+    with pytest.raises(ValueError, match="positions must be strictly increasing"):
+        baselines.write_positions(path, np.array([3, 3]))

@@ -39,7 +39,8 @@ class BM25Index:
         key = np.concatenate(keys)
         tf = np.concatenate(tfs)
         del keys, tfs
-        order = np.argsort(key >> np.uint64(32), kind="stable")  # blocks are in passage order
+        # stable sort on 32-bit term ids (numpy radix-sorts them); blocks are already in passage order
+        order = np.argsort((key >> np.uint64(32)).astype(np.uint32), kind="stable")
         key, tf = key[order], tf[order]
         terms = (key >> np.uint64(32)).astype(np.int64)
         self.passages = (key & np.uint64(0xFFFFFFFF)).astype(np.uint32)

@@ -26,12 +26,12 @@ def machine_limits(path: str, tokens: int, binary: str | None, has_scan: bool, s
             out["scan"] = cli.scan(binary, path)
         except RuntimeError as e:
             out["scan_error"] = str(e).splitlines()[0]
-    for tool, comp, ext in (("zstd", "zstd -q -f -T0 -3", "zst"), ("lz4", "lz4 -q -f", "lz4")):
+    for tool, comp, ext in (("zstd", "zstd -q -f -T0 -3 '{src}' -o '{dst}'", "zst"), ("lz4", "lz4 -q -f '{src}' '{dst}'", "lz4")):
         if shutil.which(tool) is None:
             out[f"{tool}_error"] = f"{tool} not installed"
             continue
         packed = os.path.join(scratch, os.path.basename(path) + "." + ext)
-        subprocess.run(["bash", "-c", f"{comp} '{path}' -o '{packed}'"], check=True)
+        subprocess.run(["bash", "-c", comp.format(src=path, dst=packed)], check=True)
         out[f"{tool}_bytes"] = os.path.getsize(packed)
         out[f"{tool}_dc_seconds"] = _timed_shell(f"{tool} -dc '{packed}' > /dev/null")
         os.remove(packed)

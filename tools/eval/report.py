@@ -160,6 +160,10 @@ def heatmap(path, rows, baseline: str) -> str:
                 if cell:
                     grid[i, j] = sum(cell) / len(cell)
         im = ax.imshow(grid, vmin=0, vmax=1, cmap="RdYlGn", aspect="auto")
+        for i in range(len(depths)):
+            for j in range(len(lengths)):
+                v = grid[i, j]
+                ax.text(j, i, "not run" if np.isnan(v) else f"{100 * v:.0f}%", ha="center", va="center", fontsize=8)
         ax.set_xticks(range(len(lengths)), [generate.format_length(n) for n in lengths])
         ax.set_yticks(range(len(depths)), [f"{100 * d:.0f}%" for d in depths])
         ax.set_xlabel("context length (tokens)")
@@ -194,7 +198,8 @@ def write(out_path, heatmap_path, meta, rows, perf) -> None:
              "Throughput = tokens / wall seconds of one run; cat/zstd/lz4 read the same u32 tokens from the page cache.",
              "", *perf_table(perf, rows), "",
              f"## Heatmap ({hm_task}: proteus vs {meta.get('heatmap_baseline')})", "", f"![heatmap]({rel})", "",
-             "## Methods", "", *[f"- **{m}**: {DESCRIPTIONS.get(m, '')}. Model-free: "
+             "## Methods", "",
+             *[f"- **{m}**: NOT RUN: {why}." for m, why in meta.get("skipped_methods", {}).items()], *[f"- **{m}**: {DESCRIPTIONS.get(m, '')}. Model-free: "
                                  f"{'yes' if baselines.MODEL_FREE.get(m, m in DESCRIPTIONS) else 'no'}." for m in methods], ""]
     tmp = Path(str(out_path) + ".partial")
     tmp.write_text("\n".join(lines))

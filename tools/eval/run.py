@@ -82,8 +82,10 @@ def parse_args(argv=None):
     for m in a.method_list:
         if m not in ALL_METHODS:
             p.error(f"unknown method {m!r}")
-    if "proteus" not in a.method_list:
-        a.method_list.insert(0, "proteus")  # the baselines' budget is our hero count
+    if any(m in KEEP for m in a.method_list) and "proteus" in a.method_list:
+        # the baselines' budget is our hero count: run ours first
+        a.method_list.remove("proteus")
+        a.method_list.insert(0, "proteus")
     a.heatmap = a.heatmap or str(Path(a.out).with_name("heatmap.png"))
     return a
 
@@ -91,6 +93,21 @@ def parse_args(argv=None):
 def _depths(text: str) -> list[float]:
     vals = [float(x) for x in text.split(",") if x]
     return [v / 100 if max(vals) > 1 else v for v in vals]
+
+
+def drop_unsupported(a, caps: cli.Capabilities, binary: str | None) -> dict[str, str]:
+    """Methods this binary cannot run are left out (and listed in the report), not failed."""
+    skipped = {}
+    for m in list(a.method_list):
+        if m in KEEP and not caps.keep_positions:
+            skipped[m] = f"{binary} lacks `build --keep-positions`"
+        elif m in OURS and OURS[m][0] is not None and not caps.signals:
+            skipped[m] = f"{binary} lacks `build --signals`"
+        else:
+            continue
+        a.method_list.remove(m)
+        print(f"run.py: not running {m}: {skipped[m]}", file=sys.stderr)
+    return skipped
 
 
 def git_commit() -> str:
@@ -121,7 +138,10 @@ class Evaluator:
         full, _ = cli.query(self.binary, index, [case.spec.question], qpath, self.a.retention_top,
                             self.caps.questions_file)
         spans = np.array([[r["start"], r["end"]] for r in full[0]["results"]], dtype=np.int64).reshape(-1, 2)
-        return self.score(top5[0]["results"], spans, case) | {"query_seconds": qsec, "listed_spans": len(spans)}
+        row = self.score(top5[0]["results"], spans, case) | {"query_seconds": qsec, "listed_spans": len(spans)}
+        if len(spans) >= self.a.retention_top:  # more spans than listed: retention could be undercounted
+            row["retention_truncated"] = True
+        return row
 
     def score(self, results, spans, case) -> dict:
         tokens = np.memmap(self.case_path, dtype="<u4", mode="r")
@@ -212,14 +232,16 @@ class Evaluator:
 
 def main(argv=None) -> int:
     a = parse_args(argv)
-    try:
-        binary = cli.locate(a.binary, build_if_missing=not a.no_build and not a.binary)
-        caps = cli.capabilities(binary)
-        cli.require(caps, binary, need_keep_positions=any(m in KEEP for m in a.method_list),
-                    need_signals=any(OURS.get(m, (None,))[0] for m in a.method_list if m in OURS))
-    except cli.MissingFeature as e:
-        print(f"run.py: cannot evaluate end to end: {e}", file=sys.stderr)
-        return 3
+    binary, caps = None, cli.Capabilities()
+    if any(m != "bm25" for m in a.method_list):  # BM25 alone needs no binary
+        try:
+            binary = cli.locate(a.binary, build_if_missing=not a.no_build and not a.binary)
+            caps = cli.capabilities(binary)
+            cli.require(caps, binary, need_keep_positions=False, need_signals=False)
+        except cli.MissingFeature as e:
+            print(f"run.py: cannot evaluate end to end: {e}", file=sys.stderr)
+            return 3
+    skipped = drop_unsupported(a, caps, binary)
     work = Path(tempfile.mkdtemp(prefix="proteus-eval-", dir=a.scratch))
     command = "python3 tools/eval/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
     ev = Evaluator(a, binary, caps, work)
@@ -234,7 +256,8 @@ def main(argv=None) -> int:
         meta = {"command": command, "commit": git_commit(), "binary": binary, "haystack": a.haystack,
                 "seed": a.seed, "buffer": a.buffer, "chunk_len": a.chunk_len, "per_chunk": a.per_chunk,
                 "span": a.span, "threads": a.threads, "elapsed_seconds": time.time() - started,
-                "capabilities": vars(caps), "heatmap_baseline": a.heatmap_baseline}
+                "capabilities": vars(caps), "heatmap_baseline": a.heatmap_baseline,
+                "skipped_methods": skipped}
         raw.write_text(json.dumps({"meta": meta, "rows": ev.rows, "perf": ev.perf}, indent=1))
         if ev.rows:
             report.write(a.out, a.heatmap, meta, ev.rows, ev.perf)

@@ -121,7 +121,7 @@ def build(binary: str, source: str, out: str, *, tokenizer: str, buffer: int, ch
         cmd += ["--signals", signals]
     if keep_positions is not None:
         cmd += ["--keep-positions", keep_positions]
-    r = run(cmd)
+    r = run(cmd, timeout=4 * 3600)
     objs = json_lines(r.stdout)
     if not objs:
         raise RuntimeError(f"{' '.join(cmd)} printed no JSON object:\n{r.stdout[-1000:]}")
@@ -139,12 +139,12 @@ def query(binary: str, index: str, questions: list[str], questions_path: str, to
     """One JSON answer per question, in order, and the wall seconds of the whole call."""
     if use_file:
         Path(questions_path).write_text("".join(q + "\n" for q in questions))
-        r = run([binary, "query", index, "--questions", questions_path, "--top", str(top), "--json"])
+        r = run([binary, "query", index, "--questions", questions_path, "--top", str(top), "--json"], timeout=1800)
         answers, seconds = json_lines(r.stdout), r.seconds
     else:
         answers, seconds = [], 0.0
         for q in questions:
-            r = run([binary, "query", index, q, "--top", str(top), "--json"])
+            r = run([binary, "query", index, q, "--top", str(top), "--json"], timeout=1800)
             answers += json_lines(r.stdout)
             seconds += r.seconds
     if len(answers) != len(questions):

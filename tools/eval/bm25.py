@@ -9,6 +9,16 @@ import time
 import numpy as np
 
 
+def _stable_order(term: np.ndarray) -> np.ndarray:
+    """Stable argsort of 32-bit ids as two 16-bit LSD radix passes (numpy radix-sorts 16-bit
+    keys with kind="stable"; 32-bit keys fall back to a slower merge sort)."""
+    order = np.argsort((term & 0xFFFF).astype(np.uint16), kind="stable")
+    high = (term[order] >> 16).astype(np.uint16)
+    if high.any():
+        order = order[np.argsort(high, kind="stable")]
+    return order
+
+
 class BM25Index:
     """Postings stored as CSR arrays: `offsets` (u64, vocab + 1), `passages` (u32), `tfs` (u16),
     plus per-passage lengths (u16). `nbytes` is the size of exactly those arrays."""
@@ -25,26 +35,28 @@ class BM25Index:
         self.lengths = (np.minimum(starts + passage_len, self.n) - starts).astype(np.uint16)
         self.avgdl = float(self.lengths.mean())
         t0 = time.perf_counter()
-        keys, tfs = [], []
+        # (term, passage) pairs in passage order; a stable radix sort on the 32-bit term ids then
+        # leaves them sorted by (term, passage), so equal pairs are adjacent and run-length give tf.
+        terms_parts, pas_parts = [], []
         for p0 in range(0, self.count, block_passages):
             p1 = min(self.count, p0 + block_passages)
             pos = (np.arange(p0, p1, dtype=np.int64) * stride)[:, None] + np.arange(passage_len)[None, :]
             valid = pos < self.n
-            term = np.asarray(tokens[np.minimum(pos, self.n - 1).reshape(-1)], dtype=np.uint64).reshape(pos.shape)
-            pas = np.broadcast_to(np.arange(p0, p1, dtype=np.uint64)[:, None], pos.shape)
-            k = (term[valid] << np.uint64(32)) | pas[valid]
-            u, c = np.unique(k, return_counts=True)
-            keys.append(u)
-            tfs.append(c.astype(np.uint16))
-        key = np.concatenate(keys)
-        tf = np.concatenate(tfs)
-        del keys, tfs
-        # stable sort on 32-bit term ids (numpy radix-sorts them); blocks are already in passage order
-        order = np.argsort((key >> np.uint64(32)).astype(np.uint32), kind="stable")
-        key, tf = key[order], tf[order]
-        terms = (key >> np.uint64(32)).astype(np.int64)
-        self.passages = (key & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-        self.tfs = tf
+            terms_parts.append(np.asarray(tokens[pos[valid]], dtype=np.uint32))
+            pas_parts.append(np.broadcast_to(np.arange(p0, p1, dtype=np.uint32)[:, None], pos.shape)[valid])
+        term = np.concatenate(terms_parts)
+        pas = np.concatenate(pas_parts)
+        del terms_parts, pas_parts
+        order = _stable_order(term)
+        term, pas = term[order], pas[order]
+        del order
+        new_pair = np.ones(len(term), dtype=bool)
+        new_pair[1:] = (term[1:] != term[:-1]) | (pas[1:] != pas[:-1])
+        firsts = np.flatnonzero(new_pair)
+        self.tfs = np.diff(np.append(firsts, len(term))).astype(np.uint16)
+        self.passages = pas[firsts]
+        terms = term[firsts]
+        del term, pas, new_pair
         self.offsets = np.zeros(vocab + 1, dtype=np.uint64)
         np.cumsum(np.bincount(terms, minlength=vocab)[:vocab], out=self.offsets[1:])
         self.build_seconds = time.perf_counter() - t0

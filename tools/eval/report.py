@@ -175,6 +175,20 @@ def heatmap(path, rows, baseline: str) -> str:
     return task
 
 
+def _warnings(rows) -> list[str]:
+    out = []
+    mismatch = sum(1 for r in rows if r.get("question_tokens_match") is False)
+    if mismatch:
+        out.append(f"**Warning:** in {mismatch} queries the binary tokenized the question differently from tiktoken cl100k_base.")
+    truncated = sum(1 for r in rows if r.get("retention_truncated"))
+    if truncated:
+        out.append(f"**Warning:** in {truncated} cases the index had at least `--retention-top` spans, so retention may be undercounted.")
+    failed = sum(1 for r in rows if "error" in r and not str(r["error"]).startswith("skipped"))
+    if failed:
+        out.append(f"**Warning:** {failed} method runs failed; the per-task cells leave them out and say so; the goal verdicts count them as misses.")
+    return [*out, ""] if out else []
+
+
 def write(out_path, heatmap_path, meta, rows, perf) -> None:
     methods = list(dict.fromkeys(r["method"] for r in rows))
     lengths = sorted({r["length"] for r in rows})
@@ -182,7 +196,7 @@ def write(out_path, heatmap_path, meta, rows, perf) -> None:
     rel = os.path.relpath(heatmap_path, Path(out_path).parent)
     lines = ["# proteus-index evaluation results", "",
              f"Command: `{meta['command']}`  ", f"Commit: `{meta['commit']}`  ",
-             f"Binary: `{meta['binary']}`  ",
+             f"Binary: `{meta['binary']}` (repository commit `{meta.get('binary_commit')}`)  ",
              f"Haystack: {meta['haystack']} (Paul Graham essays shuffled by essay, seed {meta['seed']})" if meta['haystack'] == 'essay'
              else f"Haystack: RULER noise, seed {meta['seed']}",
              f"Build options: --buffer {meta['buffer']} --chunk-len {meta['chunk_len']} --per-chunk {meta['per_chunk']} "
@@ -191,6 +205,7 @@ def write(out_path, heatmap_path, meta, rows, perf) -> None:
              "(adjacent results are joined). Retention: every token carrying an expected value lies inside a span "
              "the index lists (`query --top` very large), independent of ranking. Baselines keep exactly as many "
              "tokens as our index keeps (its `heroes` count) and are ranked by the same `query`.", "",
+             *_warnings(rows),
              "## Goals", "", *goal_lines(rows, lengths), "",
              "## Results per task", "", *task_tables(rows, methods, lengths),
              "## Cost", "", *cost_table(rows, methods, lengths), "",

@@ -67,7 +67,7 @@ def parse_args(argv=None):
     p.add_argument("--span", type=int, default=8)
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--retention-top", type=int, default=100000, help="--top used to list every span")
-    p.add_argument("--bm25-max-tokens", default="100M", help="skip BM25 above this length (memory)")
+    p.add_argument("--bm25-max-tokens", default="10M", help="skip BM25 above this length (~1 s per million tokens per case)")
     a = p.parse_args(argv)
     if a.quick:
         a.lengths, a.depths = "1M", "0,0.5,1"
@@ -110,10 +110,14 @@ def drop_unsupported(a, caps: cli.Capabilities, binary: str | None) -> dict[str,
     return skipped
 
 
-def git_commit() -> str:
+def git_commit(where: Path = HERE) -> str:
+    """HEAD of the repository holding `where`, with "+dirty" when it has uncommitted changes."""
     try:
-        return subprocess.run(["git", "-C", str(HERE), "rev-parse", "HEAD"], capture_output=True, text=True,
+        head = subprocess.run(["git", "-C", str(where), "rev-parse", "HEAD"], capture_output=True, text=True,
                               check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(where), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return head + ("+dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -139,6 +143,8 @@ class Evaluator:
                             self.caps.questions_file)
         spans = np.array([[r["start"], r["end"]] for r in full[0]["results"]], dtype=np.int64).reshape(-1, 2)
         row = self.score(top5[0]["results"], spans, case) | {"query_seconds": qsec, "listed_spans": len(spans)}
+        if "question_tokens" in top5[0]:  # the product's tokenizer must agree with tiktoken
+            row["question_tokens_match"] = top5[0]["question_tokens"] == self.enc.encode_ordinary(case.spec.question)
         if len(spans) >= self.a.retention_top:  # more spans than listed: retention could be undercounted
             row["retention_truncated"] = True
         return row
@@ -160,6 +166,8 @@ class Evaluator:
         budget = None
         for m in a.method_list:
             row = dict(common, method=m)
+            if os.path.exists(index):
+                os.remove(index)  # a failed build must never leave the previous method's index behind
             try:
                 if m in OURS:
                     signals, span = OURS[m]
@@ -179,8 +187,9 @@ class Evaluator:
                 row |= {k: info.get(k) for k in ("tokens", "heroes", "spans", "index_bytes", "peak_rss_bytes")}
                 row["build_seconds"] = info.get("seconds", info["wall_seconds"])
                 row |= self.evaluate_index(index, case)
-            except RuntimeError as e:
-                row["error"] = str(e).strip().splitlines()[0][:300]
+            except (RuntimeError, ValueError, KeyError, subprocess.TimeoutExpired) as e:
+                lines = [x for x in str(e).strip().splitlines() if x.strip()] or [type(e).__name__]
+                row["error"] = (lines[0][:160] + (" … " + lines[-1][:200] if len(lines) > 1 else ""))
                 print(f"  {m}: ERROR {row['error']}", file=sys.stderr)
             self.rows.append(row)
         print(f"{generate.format_length(length)} {task} depth={depth:.2f}: " + ", ".join(
@@ -202,7 +211,7 @@ class Evaluator:
 
     def run_bm25(self, case: needles.Case, length: int) -> dict:
         if length > generate.parse_length(self.a.bm25_max_tokens):
-            return {"error": f"skipped: BM25 postings above {self.a.bm25_max_tokens} tokens do not fit the memory plan"}
+            return {"error": f"skipped above --bm25-max-tokens {self.a.bm25_max_tokens} (python BM25 indexing costs ~1 s per million tokens per case)"}
         tokens = np.memmap(self.case_path, dtype="<u4", mode="r")
         span = max(self.a.span, 1)
         ix = bm25.BM25Index(tokens, 2 * span + 1, span + 1, self.enc.n_vocab)
@@ -254,7 +263,7 @@ def main(argv=None) -> int:
     finally:
         raw = Path(a.out).with_name(Path(a.out).stem + ".json")
         meta = {"command": command, "commit": git_commit(), "binary": binary, "haystack": a.haystack,
-                "seed": a.seed, "buffer": a.buffer, "chunk_len": a.chunk_len, "per_chunk": a.per_chunk,
+                "binary_commit": git_commit(Path(binary).parent) if binary else None, "seed": a.seed, "buffer": a.buffer, "chunk_len": a.chunk_len, "per_chunk": a.per_chunk,
                 "span": a.span, "threads": a.threads, "elapsed_seconds": time.time() - started,
                 "capabilities": vars(caps), "heatmap_baseline": a.heatmap_baseline,
                 "skipped_methods": skipped}

@@ -87,18 +87,23 @@ def cpu_fallback_positions(tokens: np.ndarray, budget: int, chunk_len: int, feat
     quota = np.full(chunks, budget // chunks, dtype=np.int64)
     quota[: budget % chunks] += 1
     out = []
-    for c0 in range(0, chunks, block_chunks):
-        for c in range(c0, min(chunks, c0 + block_chunks)):
-            q = int(quota[c])
-            if q == 0:
-                continue
-            lo = c * chunk_len
-            ids = np.asarray(tokens[lo:min(n, lo + chunk_len)], dtype=np.int64)
-            q = min(q, len(ids))
-            score = norms[np.minimum(ids, len(norms) - 1)]
-            order = np.lexsort((np.arange(len(ids)), -score))[:q]
-            out.append(np.sort(order) + lo)
-    return np.concatenate(out).astype(np.uint64) if out else np.zeros(0, dtype=np.uint64)
+    full = n // chunk_len
+    for c0 in range(0, full, block_chunks):  # whole chunks: one 2-D stable argsort per block
+        c1 = min(full, c0 + block_chunks)
+        ids = np.asarray(tokens[c0 * chunk_len:c1 * chunk_len], dtype=np.int64).reshape(c1 - c0, chunk_len)
+        qmax = int(quota[c0:c1].max())
+        if qmax == 0:
+            continue
+        order = np.argsort(-norms[np.minimum(ids, len(norms) - 1)], axis=1, kind="stable")[:, :qmax]
+        keep = np.arange(qmax)[None, :] < quota[c0:c1, None]
+        pos = order + (np.arange(c0, c1, dtype=np.int64) * chunk_len)[:, None]
+        out.append(np.sort(pos[keep]))
+    if full < chunks and quota[full] > 0:  # the last, shorter chunk
+        lo = full * chunk_len
+        ids = np.asarray(tokens[lo:n], dtype=np.int64)
+        order = np.argsort(-norms[np.minimum(ids, len(norms) - 1)], kind="stable")[:min(int(quota[full]), len(ids))]
+        out.append(np.sort(order) + lo)
+    return np.sort(np.concatenate(out)).astype(np.uint64) if out else np.zeros(0, dtype=np.uint64)
 
 
 def sample_tokens(tokens: np.ndarray, max_tokens: int = 1 << 21, pieces: int = 64) -> np.ndarray:

@@ -53,6 +53,17 @@ def test_cpu_fallback_splits_the_budget_per_chunk_and_keeps_high_norms():
     assert p.tolist() == [1, 3, 7, 8]
     odd = baselines.cpu_fallback_positions(tokens, budget=3, chunk_len=5, features=feats)
     assert odd.tolist() == [1, 3, 7]  # the first chunk gets the remainder; ties go to the earlier token
+    tail = baselines.cpu_fallback_positions(tokens[:8], budget=4, chunk_len=5, features=feats)
+    assert tail.tolist() == [1, 3, 6, 7]  # the short last chunk [0, 2, 3] keeps 7 (norm 5), then 6 (norm 1)
+
+
+def test_cpu_fallback_blocks_agree_with_one_chunk_at_a_time():
+    rng = np.random.default_rng(5)
+    feats = rng.normal(size=(50, 4)).astype(np.float32)
+    tokens = rng.integers(0, 50, size=1000).astype(np.uint32)
+    a = baselines.cpu_fallback_positions(tokens, 97, 64, feats, block_chunks=1)
+    b = baselines.cpu_fallback_positions(tokens, 97, 64, feats, block_chunks=7)
+    assert np.array_equal(a, b) and len(a) == 97
 
 
 def test_write_positions_is_little_endian_u64(tmp_path):

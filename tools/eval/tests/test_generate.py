@@ -4,6 +4,12 @@ import pytest
 import generate
 
 
+def test_bundled_rank_file_is_the_published_cl100k():
+    import hashlib
+    digest = hashlib.sha256(generate.DEFAULT_RANKS.read_bytes()).hexdigest()
+    assert digest.startswith("223921b7") and digest.endswith("65b2a7")  # formats.md
+
+
 def test_bundled_rank_file_builds_cl100k(enc):
     assert enc.n_vocab == 100277  # 100256 ranks + specials up to <|endofprompt|> 100276
     text = "The best thing to do in San Francisco is eat a sandwich."

@@ -234,9 +234,10 @@ class Evaluator:
         for task in self.a.task_list:
             for depth in depths:
                 self.run_case(length, task, depth, base, cache)
-        for f in (base, self.work / "case.u32", self.work / "case.phb"):
-            if os.path.exists(f):
-                os.remove(f)
+        if not self.a.keep:  # a 1B haystack and its case file are 4 GB each
+            for f in (base, self.work / "case.u32", self.work / "case.phb"):
+                if os.path.exists(f):
+                    os.remove(f)
 
 
 def main(argv=None) -> int:
@@ -263,8 +264,8 @@ def main(argv=None) -> int:
     finally:
         raw = Path(a.out).with_name(Path(a.out).stem + ".json")
         meta = {"command": command, "commit": git_commit(), "binary": binary, "haystack": a.haystack,
-                "binary_commit": git_commit(Path(binary).parent) if binary else None, "seed": a.seed, "buffer": a.buffer, "chunk_len": a.chunk_len, "per_chunk": a.per_chunk,
-                "span": a.span, "threads": a.threads, "elapsed_seconds": time.time() - started,
+                "binary_commit": git_commit(Path(binary).parent) if binary else None, "seed": a.seed,
+                "buffer": a.buffer, "chunk_len": a.chunk_len, "per_chunk": a.per_chunk, "span": a.span, "threads": a.threads, "elapsed_seconds": time.time() - started,
                 "capabilities": vars(caps), "heatmap_baseline": a.heatmap_baseline,
                 "skipped_methods": skipped}
         raw.write_text(json.dumps({"meta": meta, "rows": ev.rows, "perf": ev.perf}, indent=1))

@@ -152,8 +152,9 @@ def query(binary: str, index: str, questions: list[str], questions_path: str, to
     return answers, seconds
 
 
-def scan(binary: str, source: str) -> dict:
-    r = run([binary, "scan", source, "--json"])
+def scan(binary: str, source: str, *extra: str) -> dict:
+    """`proteus-index scan SOURCE --json` (its own seconds, tokens and sum) plus wall time."""
+    r = run([binary, "scan", source, *extra, "--json"], timeout=3600)
     objs = json_lines(r.stdout)
     info = dict(objs[-1]) if objs else {}
     info["wall_seconds"] = r.seconds

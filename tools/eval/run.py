@@ -229,7 +229,7 @@ class Evaluator:
         generate.write_haystack(base, pieces, length, self.a.seed)
         print(f"haystack {generate.format_length(length)} ({self.a.haystack}) written in {time.perf_counter() - t0:.1f}s",
               flush=True)
-        self.perf.append(perf.machine_limits(base, length, self.binary, self.caps.scan, str(self.work)))
+        self.perf.append(perf.machine_limits(base, length, self.binary, self.caps.scan, str(self.work), self.a.threads))
         cache: dict = {}
         for task in self.a.task_list:
             for depth in depths:

@@ -32,22 +32,38 @@ class Capabilities:
     notes: list[str] = field(default_factory=list)
 
 
-def _help(binary: str, *sub: str) -> str | None:
+def _help(binary: str, sub: str) -> str | None:
+    """The subcommand's help (hidden options included when the parser supports --help-hidden), or
+    None when the binary has no such subcommand: argument-parser prints the root help, exit 0, for
+    an unknown one, so the usage line must name the subcommand."""
+    for flag in ("--help-hidden", "--help"):
+        try:
+            p = subprocess.run([binary, sub, flag], capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        text = p.stdout + p.stderr
+        if p.returncode == 0 and re.search(rf"usage: \S*proteus-index {sub}\b", text, re.IGNORECASE):
+            return text
+    return None
+
+
+def _accepts(binary: str, sub: str, option: str, value: str) -> bool:
+    """Whether `sub` parses `option` (hidden options do not show in --help): a run on a missing
+    input must fail, but not with argument-parser's "Unknown option"."""
     try:
-        p = subprocess.run([binary, *sub, "--help"], capture_output=True, text=True, timeout=60)
+        p = subprocess.run([binary, sub, "/nonexistent/proteus-eval-probe.u32", "-o", "/nonexistent/probe.phb",
+                            option, value], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
-        return None
-    text = p.stdout + p.stderr
-    # argument-parser prints "USAGE:"; anything else (e.g. a program ignoring its arguments) is no subcommand
-    return text if p.returncode == 0 and "usage" in text.lower() else None
+        return False
+    return f"Unknown option '{option}'" not in p.stderr
 
 
 def capabilities(binary: str) -> Capabilities:
     c = Capabilities()
     b, q = _help(binary, "build"), _help(binary, "query")
     c.build, c.query = b is not None, q is not None
-    c.keep_positions = bool(b and "--keep-positions" in b)
-    c.signals = bool(b and "--signals" in b)
+    c.keep_positions = bool(b) and ("--keep-positions" in b or _accepts(binary, "build", "--keep-positions", "/nonexistent.u64"))
+    c.signals = bool(b) and ("--signals" in b or _accepts(binary, "build", "--signals", "surprisal"))
     c.questions_file = bool(q and "--questions" in q)
     c.scan = _help(binary, "scan") is not None
     c.heroes = _help(binary, "heroes") is not None

@@ -30,12 +30,16 @@ def test_missing_binary_exits_3(tmp_path, capsys):
     assert not (tmp_path / "R.md").exists()
 
 
-def fake_cli(tmp_path, commands):
-    """A stand-in executable that only prints argument-parser style help for `commands`:
-    it exercises capability detection, never produces results."""
+def fake_cli(tmp_path, commands, hidden=""):
+    """A stand-in executable that only prints argument-parser style help for `commands` (and the
+    root help, exit 0, for anything else, as argument-parser does): it exercises capability
+    detection, never produces results."""
     path = tmp_path / "old-proteus-index"
-    cases = "\n".join(f'  {c}) echo "USAGE: proteus-index {c} {flags}"; exit 0;;' for c, flags in commands.items())
-    path.write_text(f'#!/bin/sh\ncase "$1" in\n{cases}\n  *) echo "Error: unknown command" >&2; exit 64;;\nesac\n')
+    cases = "\n".join(f'  {c}) case "$2" in --help*) echo "USAGE: proteus-index {c} {flags}"; exit 0;; esac;'
+                      f' for a in "$@"; do case "$a" in --*) case " {flags} {hidden} " in *" $a "*) ;; *) [ "$a" = --help ] || '
+                      f'{{ echo "Error: Unknown option \'$a\'" >&2; exit 64; }};; esac;; esac; done; exit 66;;'
+                      for c, flags in commands.items())
+    path.write_text(f'#!/bin/sh\ncase "$1" in\n{cases}\n  *) echo "USAGE: proteus-index <subcommand>"; exit 0;;\nesac\n')
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
     return str(path)
 
@@ -44,7 +48,7 @@ def test_binary_without_build_or_keep_positions_exits_3(tmp_path, capsys):
     old = fake_cli(tmp_path, {"inspect": "<file>"})
     assert run.main(["--quick", "--binary", old, "--out", str(tmp_path / "R.md")]) == 3
     assert "lacks `build` subcommand, `query` subcommand" in capsys.readouterr().err
-    newer = fake_cli(tmp_path, {"build": "<input> -o <o> --signals <s>", "query": "<index> --questions <f>"})
+    newer = fake_cli(tmp_path, {"build": "<input> -o --signals", "query": "<index> --questions"})
     caps = cli.capabilities(newer)
     assert caps.build and caps.query and caps.signals and caps.questions_file
     assert not caps.keep_positions and not caps.scan
@@ -53,6 +57,14 @@ def test_binary_without_build_or_keep_positions_exits_3(tmp_path, capsys):
     assert a.method_list == [m for m in run.ALL_METHODS if m not in run.KEEP]
     assert skipped == {m: f"{newer} lacks `build --keep-positions`" for m in run.KEEP}
     assert "run.py: not running random: " in capsys.readouterr().err
+
+
+def test_hidden_option_is_found_by_probing(tmp_path):
+    binary = fake_cli(tmp_path, {"build": "<input> -o"}, hidden="--signals --keep-positions")
+    assert "--keep-positions" not in cli._help(binary, "build")
+    caps = cli.capabilities(binary)
+    assert caps.build and caps.keep_positions and caps.signals and not caps.query
+    assert not cli._accepts(binary, "build", "--bogus", "1")
 
 
 def rows():

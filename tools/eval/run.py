@@ -153,7 +153,8 @@ class Evaluator:
         tokens = np.memmap(self.case_path, dtype="<u4", mode="r")
         expected = [(v, [int(tokens[p]) for p in pos]) for v, pos in zip(case.spec.expected, case.expected_positions)]
         s = score.score_case(results, spans, expected, case.expected_positions, self.enc)
-        return {"retention": s.retention, "top1": s.top1, "top5": s.top5}
+        return {"retention": s.retention, "top1": s.top1, "top5": s.top5, "top5_chance": s.top5_chance,
+                "recall5": s.recall5}
 
     def run_case(self, length: int, task: str, depth: float, base: str, features_cache: dict) -> None:
         a = self.a

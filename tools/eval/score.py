@@ -56,10 +56,19 @@ def value_found(results: list[dict], value: str, value_tokens: list[int], enc=No
     return False
 
 
-def success_at(results: list[dict], k: int, expected: list[tuple[str, list[int]]], enc=None) -> bool:
-    """All expected (value, value token ids) pairs must be readable from the top-k results."""
+def success_at(results: list[dict], k: int, expected: list[tuple[str, list[int]]], enc=None,
+               positions: list[list[int]] | None = None) -> bool:
+    """All expected (value, value token ids) pairs must be readable from the top-k results. With
+    `positions` (each value's absolute token positions) the value must also be read at the
+    needle itself, not matched by chance elsewhere (a 2-digit number or a common word occurs
+    all over a long haystack, and a huge span would "contain" it)."""
     top = [r for i, r in enumerate(results) if int(r.get("rank", i + 1)) <= k]
-    return all(value_found(top, v, t, enc) for v, t in expected)
+    if not all(value_found(top, v, t, enc) for v, t in expected):
+        return False
+    if positions is None:
+        return True
+    spans = np.array([[int(r["start"]), int(r["end"])] for r in top], dtype=np.int64).reshape(-1, 2)
+    return all(covered(p, spans) for p in positions)
 
 
 def covered(positions: list[int], spans: np.ndarray) -> bool:
@@ -85,9 +94,14 @@ class CaseScore:
     retention: bool
     top1: bool
     top5: bool
+    top5_chance: bool = False  # the values' text is in the top 5, but not read at the needle
+    recall5: float = 0.0       # share of the expected values recovered at the needle in the top 5
 
 
 def score_case(results: list[dict], all_spans: np.ndarray, expected: list[tuple[str, list[int]]],
                expected_positions: list[list[int]], enc=None) -> CaseScore:
-    return CaseScore(retained(expected_positions, all_spans), success_at(results, 1, expected, enc),
-                     success_at(results, 5, expected, enc))
+    top5 = success_at(results, 5, expected, enc, expected_positions)
+    chance = not top5 and success_at(results, 5, expected, enc)
+    found = [success_at(results, 5, [e], enc, [p]) for e, p in zip(expected, expected_positions)]
+    return CaseScore(retained(expected_positions, all_spans), success_at(results, 1, expected, enc, expected_positions),
+                     top5, chance, sum(found) / len(found) if found else 0.0)

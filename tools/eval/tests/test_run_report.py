@@ -77,6 +77,8 @@ def rows():
     out.append({"method": "proteus", "length": 1_000_000, "task": "jigsaw", "depth": 0.5, "retention": True,
                 "top1": False, "top5": True, "heroes": 32768, "build_seconds": 0.5, "query_seconds": 0.01})
     out.append({"method": "random", "length": 1_000_000, "task": "jigsaw", "depth": 0.5, "error": "query exited with 1"})
+    out.append({"method": "stride", "length": 1_000_000, "task": "jigsaw", "depth": 0.5, "retention": False,
+                "top1": False, "top5": False, "top5_chance": True, "recall5": 0.5})
     return out
 
 
@@ -95,6 +97,8 @@ def test_report_states_goals_honestly_and_draws_the_heatmap(tmp_path):
     assert "| proteus | 67% / 67% / 67% (3) |" in text
     assert "| random | 0% / 0% / 0% (3) |" in text
     assert "[1 failed: query exited with 1]" in text
+    assert "| stride | 0% / 0% / 0% / 50% (1) |" in text  # jigsaw shows value recall@5
+    assert "1 cases where the values' text appeared in the top 5 only away from the needle (chance matches; stride: 1)" in text
     assert "| proteus | 1M | yes | 3.28e-02 |" in text
     assert "Commit: `abc`" in text and "RE-IMPLEMENTATION" not in text  # cpu-fallback was not run
     assert (tmp_path / "heatmap.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

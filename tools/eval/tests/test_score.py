@@ -62,4 +62,23 @@ def test_retention_checks_every_position_against_the_spans():
 def test_score_case_keeps_retention_apart_from_ranking(enc):
     rs = [result(enc, 1, 0, " unrelated words")]
     s = score.score_case(rs, np.array([[0, 3], [100, 110]]), expected(enc, "4821937"), [[104, 105]], enc)
-    assert s == score.CaseScore(retention=True, top1=False, top5=False)
+    assert s == score.CaseScore(retention=True, top1=False, top5=False, top5_chance=False, recall5=0.0)
+
+
+def test_a_value_matched_away_from_the_needle_is_chance_not_success(enc):
+    rs = [result(enc, 1, 5000, " simmered for 45 minutes at home")]  # the needle's " 45" is at 120
+    exp = expected(enc, "45")
+    assert score.success_at(rs, 5, exp, enc)  # content alone would count it
+    assert not score.success_at(rs, 5, exp, enc, [[120]])
+    s = score.score_case(rs, np.array([[0, 10000]]), exp, [[120]], enc)
+    assert (s.top5, s.top5_chance, s.retention) == (False, True, True)
+    at_needle = [result(enc, 2, 118, " for 45 minutes")]
+    s = score.score_case(at_needle, np.array([[118, 122]]), exp, [[119]], enc)
+    assert (s.top1, s.top5, s.top5_chance, s.recall5) == (False, True, False, 1.0)
+
+
+def test_recall_counts_each_value(enc):
+    rs = [result(enc, 1, 0, " is: 1111111."), result(enc, 2, 500, " is: 7777777.")]
+    exp = expected(enc, "1111111") + expected(enc, "2222222")
+    s = score.score_case(rs, np.array([[0, 600]]), exp, [[2], [502]], enc)
+    assert (s.top5, s.recall5) == (False, 0.5)

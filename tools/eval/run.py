@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -241,8 +242,13 @@ class Evaluator:
                     os.remove(f)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv=None) -> int:
     a = parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)  # a stopped run still writes the report of the cases it finished
     binary, caps = None, cli.Capabilities()
     if any(m != "bm25" for m in a.method_list):  # BM25 alone needs no binary
         try:

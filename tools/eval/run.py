@@ -242,6 +242,13 @@ class Evaluator:
                     os.remove(f)
 
 
+def haystack_unit_tokens(a) -> int:
+    """Tokens of one pass over the haystack's source text (the essays, or one noise block)."""
+    enc = generate.load_encoding(a.tokenizer)
+    pieces = generate.tokenize_essays(enc) if a.haystack == "essay" else generate.noise_pieces(enc)
+    return int(sum(len(p) for p in pieces))
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -274,7 +281,7 @@ def main(argv=None) -> int:
                 "binary_commit": git_commit(Path(binary).parent) if binary else None, "seed": a.seed,
                 "buffer": a.buffer, "chunk_len": a.chunk_len, "per_chunk": a.per_chunk, "span": a.span, "threads": a.threads, "elapsed_seconds": time.time() - started,
                 "capabilities": vars(caps), "heatmap_baseline": a.heatmap_baseline,
-                "skipped_methods": skipped}
+                "skipped_methods": skipped, "haystack_unit_tokens": haystack_unit_tokens(a)}
         raw.write_text(json.dumps({"meta": meta, "rows": ev.rows, "perf": ev.perf}, indent=1))
         if ev.rows:
             report.write(a.out, a.heatmap, meta, ev.rows, ev.perf)

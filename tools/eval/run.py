@@ -68,6 +68,7 @@ def parse_args(argv=None):
     p.add_argument("--span", type=int, default=8)
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--retention-top", type=int, default=100000, help="--top used to list every span")
+    p.add_argument("--no-perf", action="store_true", help="skip the machine-limit measurements (scan/cat/zstd/lz4)")
     p.add_argument("--bm25-max-tokens", default="10M", help="skip BM25 above this length (~1 s per million tokens per case)")
     a = p.parse_args(argv)
     if a.quick:
@@ -231,7 +232,9 @@ class Evaluator:
         generate.write_haystack(base, pieces, length, self.a.seed)
         print(f"haystack {generate.format_length(length)} ({self.a.haystack}) written in {time.perf_counter() - t0:.1f}s",
               flush=True)
-        self.perf.append(perf.machine_limits(base, length, self.binary, self.caps.scan, str(self.work), self.a.threads))
+        if not self.a.no_perf:
+            self.perf.append(perf.machine_limits(base, length, self.binary, self.caps.scan, str(self.work),
+                                                 self.a.threads))
         cache: dict = {}
         for task in self.a.task_list:
             for depth in depths:

@@ -9,7 +9,8 @@ import os
 
 import numpy as np
 
-MODEL_FREE = {"random": True, "stride": True, "streamingllm": True, "cpu-fallback": True, "bm25": True}
+MODEL_FREE = {"random": True, "stride": True, "streamingllm": True, "cpu-fallback": True, "bm25": True,
+              "random-windows": True, "stride-windows": True, "cpu-fallback-windows": True}
 
 
 def _check(n: int, budget: int) -> int:
@@ -104,6 +105,66 @@ def cpu_fallback_positions(tokens: np.ndarray, budget: int, chunk_len: int, feat
         order = np.argsort(-norms[np.minimum(ids, len(norms) - 1)], kind="stable")[:min(int(quota[full]), len(ids))]
         out.append(np.sort(order) + lo)
     return np.sort(np.concatenate(out)).astype(np.uint64) if out else np.zeros(0, dtype=np.uint64)
+
+
+# Windowed variants: our index spends its budget on contiguous spans (a champion and its ±span
+# neighbours), and a multi-token answer can only be read from contiguous tokens. These keep the
+# same budget as whole windows of 2·span+1 tokens (aligned blocks, so windows never overlap and
+# the budget is met exactly), which is the fair comparison for span-shaped answers.
+
+
+def _blocks_to_positions(blocks: np.ndarray, width: int, n: int, budget: int) -> np.ndarray:
+    pos = (np.sort(blocks).astype(np.int64)[:, None] * width + np.arange(width)[None, :]).reshape(-1)
+    pos = pos[pos < n]
+    return pos[:budget].astype(np.uint64)
+
+
+def _window_count(n: int, budget: int, span: int) -> tuple[int, int, int]:
+    width = 2 * span + 1
+    blocks = n // width
+    return width, blocks, min(blocks, -(-budget // width))
+
+
+def random_windows(n: int, budget: int, span: int, seed: int) -> np.ndarray:
+    """`budget` tokens as randomly placed, non-overlapping windows of 2·span+1 tokens."""
+    budget = _check(n, budget)
+    width, blocks, k = _window_count(n, budget, span)
+    rng = np.random.default_rng(seed)
+    return _blocks_to_positions(rng.choice(blocks, size=k, replace=False), width, n, budget)
+
+
+def stride_windows(n: int, budget: int, span: int) -> np.ndarray:
+    """`budget` tokens as evenly spaced windows of 2·span+1 tokens."""
+    budget = _check(n, budget)
+    width, blocks, k = _window_count(n, budget, span)
+    return _blocks_to_positions(np.arange(k, dtype=np.int64) * blocks // max(k, 1), width, n, budget)
+
+
+def cpu_fallback_windows(tokens: np.ndarray, budget: int, chunk_len: int, features: np.ndarray, span: int,
+                         piece: int = 1 << 24) -> np.ndarray:
+    """The CPU fallback's rule applied to windows: each window of 2·span+1 tokens scores the
+    largest feature norm inside it; the window budget is split evenly over the chunks and each
+    chunk keeps its best windows (ties → earlier window)."""
+    n = len(tokens)
+    budget = _check(n, budget)
+    width, blocks, k = _window_count(n, budget, span)
+    norms = np.linalg.norm(features, axis=1).astype(np.float32)
+    score = np.empty(blocks, dtype=np.float32)
+    step = (piece // width) * width
+    for s in range(0, blocks * width, step):
+        e = min(blocks * width, s + step)
+        ids = np.asarray(tokens[s:e], dtype=np.int64)
+        score[s // width:e // width] = norms[np.minimum(ids, len(norms) - 1)].reshape(-1, width).max(axis=1)
+    chunk = (np.arange(blocks, dtype=np.int64) * width) // chunk_len
+    chunks = int(chunk[-1]) + 1 if blocks else 0
+    quota = np.full(chunks, k // max(chunks, 1), dtype=np.int64)
+    quota[: k % max(chunks, 1)] += 1
+    order = np.lexsort((np.arange(blocks), -score, chunk))  # by chunk, best first, earlier first
+    sorted_chunk = chunk[order]
+    first = np.searchsorted(sorted_chunk, np.arange(chunks))
+    rank = np.arange(blocks) - first[sorted_chunk]
+    chosen = order[rank < quota[sorted_chunk]]
+    return _blocks_to_positions(chosen, width, n, budget)
 
 
 def sample_tokens(tokens: np.ndarray, max_tokens: int = 1 << 21, pieces: int = 64) -> np.ndarray:

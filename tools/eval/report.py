@@ -29,6 +29,10 @@ DESCRIPTIONS = {
     "streamingllm": "StreamingLLM: 4 sink tokens + most recent window, same budget",
     "cpu-fallback": "RE-IMPLEMENTATION of the upstream CPU fallback: per-chunk top tokens by norm of "
                     "random-indexing co-occurrence features (dim 32, ±2 window, haystack sample), same budget",
+    "random-windows": "random non-overlapping windows of 2·span+1 tokens, same budget (the span-shaped version of random)",
+    "stride-windows": "evenly spaced windows of 2·span+1 tokens, same budget",
+    "cpu-fallback-windows": "RE-IMPLEMENTED CPU fallback rule on windows: per chunk, the windows of 2·span+1 tokens "
+                            "holding the largest feature norms, same budget",
     "bm25": "BM25 over the FULL uncompressed text, passages of 2·span+1 tokens, stride span+1 (python/numpy)",
 }
 
@@ -75,13 +79,16 @@ def task_tables(rows, methods, lengths) -> list[str]:
             cells = []
             for n in lengths:
                 rs = [r for r in by.get((task, m, n), []) if "error" not in r]
-                errs = [r for r in by.get((task, m, n), []) if "error" in r]
+                errs = [r for r in by.get((task, m, n), []) if "error" in r and not str(r["error"]).startswith("skipped")]
+                skipped = [r for r in by.get((task, m, n), []) if str(r.get("error", "")).startswith("skipped")]
                 recall = f" / {100 * _mean([r.get('recall5') for r in rs]):.0f}%" if multi and rs and \
                     _mean([r.get('recall5') for r in rs]) is not None else ""
                 cell = (f"{_pct(r['retention'] for r in rs)} / {_pct(r['top1'] for r in rs)} / "
                         f"{_pct(r['top5'] for r in rs)}{recall} ({len(rs)})") if rs else "–"
                 if errs:
                     cell += f" [{len(errs)} failed: {errs[0]['error'][:80]}]"
+                if skipped and not rs:
+                    cell = "not run (" + skipped[0]["error"].split(" (")[0] + ")"
                 cells.append(cell)
             out.append(f"| {m} | " + " | ".join(cells) + " |")
         out.append("")

@@ -40,7 +40,7 @@ OURS = {
     "ablation: no gates": ("surprisal,burstiness,spans", None),
     "ablation: span 0": (None, 0),
 }
-KEEP = ("random", "stride", "streamingllm", "cpu-fallback")
+KEEP = ("random", "stride", "streamingllm", "cpu-fallback", "random-windows", "stride-windows", "cpu-fallback-windows")
 ALL_METHODS = (*OURS, *KEEP, "bm25")
 
 
@@ -207,9 +207,16 @@ class Evaluator:
             return baselines.stride_positions(n, budget)
         if method == "streamingllm":
             return baselines.streamingllm_positions(n, budget)
+        span = max(self.a.span, 0)
+        if method == "random-windows":
+            return baselines.random_windows(n, budget, span, seed)
+        if method == "stride-windows":
+            return baselines.stride_windows(n, budget, span)
         tokens = np.memmap(self.case_path, dtype="<u4", mode="r")
         if "features" not in cache:  # features of the haystack, computed once per length
             cache["features"] = baselines.cooccurrence_features(baselines.sample_tokens(tokens), self.enc.n_vocab)
+        if method == "cpu-fallback-windows":
+            return baselines.cpu_fallback_windows(tokens, budget, self.a.chunk_len, cache["features"], span)
         return baselines.cpu_fallback_positions(tokens, budget, self.a.chunk_len, cache["features"])
 
     def run_bm25(self, case: needles.Case, length: int) -> dict:

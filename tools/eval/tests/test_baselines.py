@@ -72,3 +72,33 @@ def test_write_positions_is_little_endian_u64(tmp_path):
     assert path.read_bytes() == (1).to_bytes(8, "little") + (5).to_bytes(8, "little") + (2**40).to_bytes(8, "little")
     with pytest.raises(ValueError, match="positions must be strictly increasing"):
         baselines.write_positions(path, np.array([3, 3]))
+
+
+def windows_of(p, width):
+    p = p.astype(np.int64)
+    starts = p[np.r_[True, np.diff(p) != 1]]
+    return starts, np.diff(np.r_[np.flatnonzero(np.r_[True, np.diff(p) != 1]), len(p)])
+
+
+@pytest.mark.parametrize("n,budget,span", [(100_000, 32768, 8), (1000, 170, 8), (10**6, 100, 0), (500, 1000, 2)])
+def test_windowed_baselines_spend_the_budget_in_whole_windows(n, budget, span):
+    width = 2 * span + 1
+    feats = np.random.default_rng(1).normal(size=(64, 4)).astype(np.float32)
+    tokens = np.random.default_rng(2).integers(0, 64, size=n).astype(np.uint32)
+    want = min(budget, (n // width) * width)
+    for p in (baselines.random_windows(n, budget, span, seed=3), baselines.stride_windows(n, budget, span),
+              baselines.cpu_fallback_windows(tokens, budget, 4096, feats, span)):
+        check(p, n, want)
+        starts, lengths = windows_of(p, width)
+        assert np.all(starts % width == 0)  # aligned blocks: windows never overlap
+        assert np.all(lengths % width == 0) or want % width  # only the last window may be cut
+
+
+def test_cpu_fallback_windows_pick_the_best_window_per_chunk():
+    feats = np.zeros((4, 2), dtype=np.float32)
+    feats[3] = [3, 4]
+    tokens = np.zeros(40, dtype=np.uint32)
+    tokens[7] = 3   # window [6, 9) in chunk 0 (chunk_len 20)
+    tokens[31] = 3  # window [30, 33) in chunk 1
+    p = baselines.cpu_fallback_windows(tokens, budget=6, chunk_len=20, features=feats, span=1)
+    assert p.tolist() == [6, 7, 8, 30, 31, 32]

@@ -165,7 +165,8 @@ def heatmap(path, rows, baseline: str) -> str:
     rs = [r for r in rows if task == "all tasks" or r["task"] == task]
     lengths = sorted({r["length"] for r in rs})
     depths = sorted({r["depth"] for r in rs})
-    fig, axes = plt.subplots(1, 2, figsize=(4 + 1.2 * len(lengths) * 2, 1.5 + 0.45 * len(depths)), squeeze=False)
+    fig, axes = plt.subplots(1, 2, figsize=(4 + 1.2 * len(lengths) * 2, 1.5 + 0.45 * len(depths)), squeeze=False,
+                             gridspec_kw={"wspace": 0.25})
     for ax, m in zip(axes[0], ("proteus", baseline)):
         grid = np.full((len(depths), len(lengths)), np.nan)
         for i, d in enumerate(depths):
@@ -182,7 +183,8 @@ def heatmap(path, rows, baseline: str) -> str:
         ax.set_xticks(range(len(lengths)), [generate.format_length(n) for n in lengths])
         ax.set_yticks(range(len(depths)), [f"{100 * d:.0f}%" for d in depths])
         ax.set_xlabel("context length (tokens)")
-        ax.set_ylabel("needle depth")
+        if m == "proteus":
+            ax.set_ylabel("needle depth")
         ax.set_title(f"{m}: top-5 success ({task})", fontsize=9)
     fig.colorbar(im, ax=axes[0].tolist(), shrink=0.8)
     fig.savefig(path, dpi=110, bbox_inches="tight")

@@ -192,6 +192,34 @@ def heatmap(path, rows, baseline: str) -> str:
     return task
 
 
+def _other_runs(out_path) -> list[str]:
+    """A summary of the other runs whose RESULTS-*.json sit beside this report (each has its own
+    RESULTS-*.md with every table): proteus retention / top-5 per task and length."""
+    import json
+
+    here = Path(out_path).resolve()
+    others = sorted(p for p in here.parent.glob("RESULTS*.json") if p.with_suffix(".md") != here)
+    if not others:
+        return []
+    out = ["## Other runs in this folder", "",
+           "proteus retention / top-5 per task, from each run's own RESULTS-*.md (same harness, other settings).", ""]
+    for p in others:
+        data = json.loads(p.read_text())
+        rows = [r for r in data["rows"] if r["method"] == "proteus" and "error" not in r]
+        if not rows:
+            continue
+        lengths = sorted({r["length"] for r in rows})
+        out += [f"**{p.with_suffix('.md').name}** — `{data['meta']['command']}`", "",
+                "| task | " + " | ".join(generate.format_length(n) for n in lengths) + " |", "|---|" + "---|" * len(lengths)]
+        by = group(rows, "task", "length")
+        for task in dict.fromkeys(r["task"] for r in rows):
+            cells = [f"{_pct(r['retention'] for r in by.get((task, n), []))} / {_pct(r['top5'] for r in by.get((task, n), []))}"
+                     if by.get((task, n)) else "–" for n in lengths]
+            out.append(f"| {task} | " + " | ".join(cells) + " |")
+        out.append("")
+    return out
+
+
 def _haystack_caveat(meta, lengths) -> list[str]:
     size = meta.get("haystack_unit_tokens")
     if not size:
@@ -254,6 +282,7 @@ def write(out_path, heatmap_path, meta, rows, perf) -> None:
              "tokenizer load included).",
              "", *perf_table(perf, rows), "",
              f"## Heatmap ({hm_task}: proteus vs {meta.get('heatmap_baseline')})", "", f"![heatmap]({rel})", "",
+             *_other_runs(out_path),
              "## Methods", "",
              *[f"- **{m}**: NOT RUN: {why}." for m, why in meta.get("skipped_methods", {}).items()], *[f"- **{m}**: {DESCRIPTIONS.get(m, '')}. Model-free: "
                                  f"{'yes' if baselines.MODEL_FREE.get(m, m in DESCRIPTIONS) else 'no'}." for m in methods], ""]

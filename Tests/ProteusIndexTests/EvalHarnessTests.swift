@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// Keeps the Python evaluation suite (tools/eval) from rotting: its unit tests run on every
+/// `swift test`, and a small end-to-end run drives the release binary when one exists.
+/// Missing prerequisites (python3, pytest, tiktoken, numpy, a release binary, a binary that
+/// predates the evaluation contract) skip with a printed reason instead of failing.
+@Suite struct EvalHarnessTests {
+    /// Repository root: this file is Tests/ProteusIndexTests/EvalHarnessTests.swift.
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Outcome {
+        var status: Int32
+        var output: String
+    }
+
+    /// Runs `arguments` through /usr/bin/env in the repository root, stdout and stderr merged.
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.currentDirectoryURL = repo
+        var env = ProcessInfo.processInfo.environment
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        for (k, v) in extra { env[k] = v }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        // Drain before waiting so a chatty child cannot fill the pipe and block.
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Why the Python side cannot run here, or nil when python3, pytest, tiktoken, numpy and
+    /// matplotlib are all importable.
+    static func pythonMissing() -> String? {
+        guard let probe = try? run(["python3", "-c", "import pytest, tiktoken, numpy, matplotlib"]) else {
+            return "python3 is not installed"
+        }
+        if probe.status == 127 { return "python3 is not installed" }
+        if probe.status != 0 {
+            let last = probe.output.split(separator: "\n").last.map(String.init) ?? "import failed"
+            return "python prerequisites missing (\(last))"
+        }
+        return nil
+    }
+
+    static func skip(_ reason: String) {
+        print("EvalHarnessTests: SKIPPED: \(reason)")
+    }
+
+    @Test func pythonUnitTestsPass() throws {
+        if let reason = Self.pythonMissing() { return Self.skip(reason) }
+        let r = try Self.run(["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", "tools/eval/tests"])
+        if r.status != 0 { print(r.output) }
+        #expect(r.status == 0)
+        #expect(r.output.contains(" passed"))
+    }
+
+    /// One multikey case through every kind of method (ours, a `--keep-positions` baseline, BM25) with
+    /// the release binary; the full `--quick` run when PROTEUS_EVAL_QUICK=1. Exit status 3 means
+    /// the binary lacks part of the contract: reported, not a failure.
+    @Test func endToEndRunWithTheReleaseBinary() throws {
+        if let reason = Self.pythonMissing() { return Self.skip(reason) }
+        let env = ProcessInfo.processInfo.environment
+        let binary = env["PROTEUS_EVAL_BINARY"] ?? Self.repo.appendingPathComponent(".build/release/proteus-index").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            return Self.skip("\(binary) not built (run `swift build -c release` or set PROTEUS_EVAL_BINARY)")
+        }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("proteus-eval-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: out) }
+        var arguments = ["python3", "tools/eval/run.py", "--quick", "--no-build", "--binary", binary,
+                         "--scratch", out.path, "--out", out.appendingPathComponent("RESULTS.md").path]
+        if env["PROTEUS_EVAL_QUICK"] != "1" {
+            arguments += ["--depths", "0.5", "--tasks", "multikey", "--methods", "proteus,stride,bm25", "--no-perf"]
+        }
+        let r = try Self.run(arguments)
+        if r.status == 3 { return Self.skip(r.output.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        if r.status != 0 { print(r.output) }
+        #expect(r.status == 0)
+        let results = try String(contentsOf: out.appendingPathComponent("RESULTS.md"), encoding: .utf8)
+        #expect(results.contains("## Goals"))
+        #expect(results.contains("| proteus | "))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("heatmap.png").path))
+    }
+}

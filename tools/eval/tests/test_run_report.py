@@ -1,0 +1,105 @@
+import os
+import stat
+
+import pytest
+
+import binary as cli
+import report
+import run
+
+
+def test_quick_defaults():
+    a = run.parse_args(["--quick"])
+    assert a.length_list == [1_000_000] and a.depth_list == [0.0, 0.5, 1.0]
+    assert a.task_list == list(run.needles.TASKS)
+    assert a.method_list[0] == "proteus" and set(a.method_list) == set(run.ALL_METHODS)
+    assert run.parse_args(["--depths", "0,50,100"]).depth_list == [0.0, 0.5, 1.0]
+
+
+def test_unknown_task_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as e:
+        run.parse_args(["--tasks", "niah,bogus"])
+    assert e.value.code == 2
+    assert "unknown task 'bogus'" in capsys.readouterr().err
+
+
+def test_missing_binary_exits_3(tmp_path, capsys):
+    assert run.main(["--quick", "--binary", str(tmp_path / "nope"), "--out", str(tmp_path / "R.md")]) == 3
+    err = capsys.readouterr().err
+    assert err.strip() == f"run.py: cannot evaluate end to end: {tmp_path / 'nope'}: no such executable"
+    assert not (tmp_path / "R.md").exists()
+
+
+def fake_cli(tmp_path, commands, hidden=""):
+    """A stand-in executable that only prints argument-parser style help for `commands` (and the
+    root help, exit 0, for anything else, as argument-parser does): it exercises capability
+    detection, never produces results."""
+    path = tmp_path / "old-proteus-index"
+    cases = "\n".join(f'  {c}) case "$2" in --help*) echo "USAGE: proteus-index {c} {flags}"; exit 0;; esac;'
+                      f' for a in "$@"; do case "$a" in --*) case " {flags} {hidden} " in *" $a "*) ;; *) [ "$a" = --help ] || '
+                      f'{{ echo "Error: Unknown option \'$a\'" >&2; exit 64; }};; esac;; esac; done; exit 66;;'
+                      for c, flags in commands.items())
+    path.write_text(f'#!/bin/sh\ncase "$1" in\n{cases}\n  *) echo "USAGE: proteus-index <subcommand>"; exit 0;;\nesac\n')
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return str(path)
+
+
+def test_binary_without_build_or_keep_positions_exits_3(tmp_path, capsys):
+    old = fake_cli(tmp_path, {"inspect": "<file>"})
+    assert run.main(["--quick", "--binary", old, "--out", str(tmp_path / "R.md")]) == 3
+    assert "lacks `build` subcommand, `query` subcommand" in capsys.readouterr().err
+    newer = fake_cli(tmp_path, {"build": "<input> -o --signals", "query": "<index> --questions"})
+    caps = cli.capabilities(newer)
+    assert caps.build and caps.query and caps.signals and caps.questions_file
+    assert not caps.keep_positions and not caps.scan
+    a = run.parse_args(["--quick"])
+    skipped = run.drop_unsupported(a, caps, newer)
+    assert a.method_list == [m for m in run.ALL_METHODS if m not in run.KEEP]
+    assert skipped == {m: f"{newer} lacks `build --keep-positions`" for m in run.KEEP}
+    assert "run.py: not running random: " in capsys.readouterr().err
+
+
+def test_hidden_option_is_found_by_probing(tmp_path):
+    binary = fake_cli(tmp_path, {"build": "<input> -o"}, hidden="--signals --keep-positions")
+    assert "--keep-positions" not in cli._help(binary, "build")
+    caps = cli.capabilities(binary)
+    assert caps.build and caps.keep_positions and caps.signals and not caps.query
+    assert not cli._accepts(binary, "build", "--bogus", "1")
+
+
+def rows():
+    out = []
+    for depth in (0.0, 0.5, 1.0):
+        for m, ok in (("proteus", depth != 1.0), ("random", False)):
+            out.append({"method": m, "length": 1_000_000, "task": "niah", "depth": depth, "retention": ok,
+                        "top1": ok, "top5": ok, "heroes": 32768, "index_bytes": 10_000, "build_seconds": 0.5,
+                        "query_seconds": 0.01, "peak_rss_bytes": 50 << 20})
+    out.append({"method": "proteus", "length": 1_000_000, "task": "jigsaw", "depth": 0.5, "retention": True,
+                "top1": False, "top5": True, "heroes": 32768, "build_seconds": 0.5, "query_seconds": 0.01})
+    out.append({"method": "random", "length": 1_000_000, "task": "jigsaw", "depth": 0.5, "error": "query exited with 1"})
+    out.append({"method": "stride", "length": 1_000_000, "task": "jigsaw", "depth": 0.5, "retention": False,
+                "top1": False, "top5": False, "top5_chance": True, "recall5": 0.5})
+    return out
+
+
+def test_report_states_goals_honestly_and_draws_the_heatmap(tmp_path):
+    meta = {"command": "python3 tools/eval/run.py --quick", "commit": "abc", "binary": "/b", "haystack": "essay",
+            "seed": 1, "buffer": 32768, "chunk_len": 65536, "per_chunk": 4096, "span": 8, "threads": 2,
+            "elapsed_seconds": 3.0, "heatmap_baseline": "random"}
+    perf = [{"tokens": 1_000_000, "bytes": 4_000_000, "cat_seconds": 0.01, "zstd_dc_seconds": 0.02,
+             "zstd_bytes": 1000, "lz4_dc_seconds": 0.02, "lz4_bytes": 2000}]
+    out = tmp_path / "RESULTS.md"
+    report.write(out, tmp_path / "heatmap.png", meta, rows(), perf)
+    text = out.read_text()
+    assert "| niah/single top-5 = 100% up to 100M | 1M | 66.7% of 3 | MISSED |" in text
+    assert "| jigsaw top-5 >= 95% | 1M | 100.0% of 1 | met |" in text
+    assert "| multikey/multivalue top-5 >= 95% | 1M | – | not run |" in text
+    assert "| proteus | 67% / 67% / 67% (3) |" in text
+    assert "| random | 0% / 0% / 0% (3) |" in text
+    assert "[1 failed: query exited with 1]" in text
+    assert "| stride | 0% / 0% / 0% / 50% (1) |" in text  # jigsaw shows value recall@5
+    assert "1 cases where the values' text appeared in the top 5 only away from the needle (chance matches; stride: 1)" in text
+    assert "| proteus | 1M | yes | 3.28e-02 |" in text
+    assert "Commit: `abc`" in text and "RE-IMPLEMENTATION" not in text  # cpu-fallback was not run
+    assert (tmp_path / "heatmap.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert os.path.getsize(tmp_path / "heatmap.png") > 5000

@@ -13,6 +13,6 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 # Reference implementations for the cross-checks (tests skip them, loudly, when absent).
-python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check tiktoken numpy safetensors jsonschema pytest 2>&1 | grep -v -i "warning" || true
-import tiktoken, numpy, safetensors, jsonschema, pytest
+python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check tiktoken numpy safetensors jsonschema pytest matplotlib 2>&1 | grep -v -i "warning" || true
+import tiktoken, numpy, safetensors, jsonschema, pytest, matplotlib
 PY

@@ -62,11 +62,11 @@ enum FormatFixtures {
         }
     }
 
-    /// Runs tools/make_test_shards.py; nil (with a printed reason) when python3 or numpy is missing.
+    /// Runs tools/reference/make_test_shards.py; nil (with a printed reason) when python3 or numpy is missing.
     static func python(_ arguments: [String]) throws -> [UInt32]? {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("tools/make_test_shards.py").path
+            .appendingPathComponent("tools/reference/make_test_shards.py").path
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         probe.arguments = ["python3", "-c", "import numpy"]

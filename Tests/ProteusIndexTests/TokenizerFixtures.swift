@@ -2,7 +2,7 @@ import Foundation
 @testable import ProteusIndex
 
 /// Paths and shared objects for the tokenizer suites. The expected ids and piece lengths in
-/// fixtures/tiktoken were written by tools/tiktoken_reference.py from the real tiktoken and
+/// fixtures/tiktoken were written by tools/reference/tiktoken_reference.py from the real tiktoken and
 /// the Python `regex` module.
 enum TokenizerFixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

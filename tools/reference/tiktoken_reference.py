@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the tokenizer reference fixtures from the real tiktoken and the Python `regex` module.
 
-Run from anywhere: python3 tools/tiktoken_reference.py
+Run from anywhere: python3 tools/reference/tiktoken_reference.py
 Needs: tiktoken, regex (pip install tiktoken regex).
 
 Inputs:  fixtures/tokenizers/cl100k_base.tiktoken, fixtures/essays/*.txt (concatenated in
@@ -28,7 +28,7 @@ import regex
 import tiktoken
 import tiktoken.load
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RANKS = os.path.join(ROOT, "fixtures", "tokenizers", "cl100k_base.tiktoken")
 OUT = os.path.join(ROOT, "fixtures", "tiktoken")
 

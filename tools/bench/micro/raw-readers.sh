@@ -4,7 +4,7 @@
 # writes 2^28 random u32 ids (and the same count of u16 ids) with numpy, compares window-by-
 # window reading against a plain sum over the mapping, and deletes everything afterwards.
 set -euo pipefail
-repo="$(cd "$(dirname "$0")/.." && pwd)"
+repo="$(cd "$(dirname "$0")/../../.." && pwd)"
 work="$(mktemp -d /tmp/formats-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/Sources/formats-bench"

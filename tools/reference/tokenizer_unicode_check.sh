@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Exhaustive cross-check of our tokenizer against tiktoken over all of Unicode.
 #
-#   tools/tokenizer_unicode_check.sh
+#   tools/reference/tokenizer_unicode_check.sh
 #
 # Writes a text holding every code point except surrogates (U+0000..U+10FFFF, ~1.1M), each
 # followed by a random separator (space, apostrophe, newline, digit, letter, ...), shuffled,
@@ -10,7 +10,7 @@
 # Unicode version of tiktoken's Rust regex tables; rerun it after a Swift or tiktoken
 # upgrade. Too large for the unit tests (5 MB of ids); takes about a minute.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 WORK=${TMPDIR:-/tmp}/proteus-tokenizer-unicode-check
 mkdir -p "$WORK"

@@ -2,7 +2,7 @@
 # Encode throughput: our tokenizer (one thread and all cores) against tiktoken's
 # encode_ordinary (one thread), on the same ~50 MB text made by repeating the essays.
 #
-#   tools/bench_encode.sh [runs=5] [megabytes=50]
+#   tools/bench/micro/encoder.sh [runs=5] [megabytes=50]
 #
 # Prints MB/s (1 MB = 10^6 bytes) as the median of the runs, by wall clock and by the
 # encoding thread's CPU time (the fair figure on a shared, loaded machine), and checks that
@@ -10,7 +10,7 @@
 # a scratch folder outside the repository from the library's sources compiled as one
 # optimized module (the CLI gets an `encode` subcommand later).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../../.."
 ROOT=$(pwd)
 RUNS=${1:-5}
 MB=${2:-50}

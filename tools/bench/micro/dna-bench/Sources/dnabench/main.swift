@@ -25,7 +25,7 @@ func tokenize(_ text: String) -> [UInt32] {
     flush()
     return ids
 }
-// Run from tools/dna-bench (or pass ESSAYS=/path/to/fixtures/essays).
+// Run from tools/bench/micro/dna-bench (or pass ESSAYS=/path/to/fixtures/essays).
 let folder = ProcessInfo.processInfo.environment["ESSAYS"] ?? "../../fixtures/essays"
 var essays: [UInt32] = []
 for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() where name.hasSuffix(".txt") {

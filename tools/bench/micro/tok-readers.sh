@@ -3,9 +3,9 @@
 #   TokFile + ChunkReader (65,536-token windows)  vs  `zstd -dc FILE > /dev/null` / `lz4 -dc FILE > /dev/null`.
 # Builds a throwaway release driver in a temporary folder (outside the repo) that depends on this
 # checkout, writes ~1 GiB of u32 tokens per codec, runs hyperfine, and deletes everything.
-# Usage: tools/tok-benchmark.sh [token count, default 268435456 = 1 GiB of u32]
+# Usage: tools/bench/micro/tok-readers.sh [token count, default 268435456 = 1 GiB of u32]
 set -euo pipefail
-repo="$(cd "$(dirname "$0")/.." && pwd)"
+repo="$(cd "$(dirname "$0")/../../.." && pwd)"
 tokens="${1:-268435456}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/tok-benchmark.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

@@ -7,12 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 large=${1:-8}
-swift build -c release --product proteus-index 2>&1 | tail -n 1
-bin=$PWD/.build/release/proteus-index
-tok=$PWD/fixtures/tokenizers/cl100k_base.tiktoken
-work=$(mktemp -d "${BENCH_DIR:-/tmp}/proteus-build.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-source tools/bench/corpus.sh
+source tools/bench/common.sh build
 make_corpus "$work" 1
 "$bin" convert "$work/corpus.u32" -o "$work/corpus.zstd.tok" --codec zstd --quiet
 cat "$work"/corpus.* > /dev/null

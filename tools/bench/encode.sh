@@ -5,11 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 megabytes=${1:-50}
-swift build -c release --product proteus-index 2>&1 | tail -n 1
-bin=$PWD/.build/release/proteus-index
-tok=fixtures/tokenizers/cl100k_base.tiktoken
-work=$(mktemp -d "${BENCH_DIR:-/tmp}/proteus-encode.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+source tools/bench/common.sh encode
 while [ "$(stat -c %s "$work/text.txt" 2>/dev/null || echo 0)" -lt $((megabytes * 1000000)) ]; do
   cat fixtures/essays/*.txt >> "$work/text.txt"
 done

@@ -6,12 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 large=${1:-8}
-swift build -c release --product proteus-index 2>&1 | tail -n 1
-bin=$PWD/.build/release/proteus-index
-tok=$PWD/fixtures/tokenizers/cl100k_base.tiktoken
-work=$(mktemp -d "${BENCH_DIR:-/tmp}/proteus-query.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-source tools/bench/corpus.sh
+source tools/bench/common.sh query
 make_corpus "$work" 1
 "$bin" build "$work/corpus.u32" -o "$work/small.phb" --tokenizer "$tok" --quiet
 for _ in $(seq 1 "$large"); do cat "$work/corpus.u32"; done > "$work/big.u32"

@@ -6,12 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 large=${1:-8}
-command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null; }
-swift build -c release --product proteus-index 2>&1 | tail -n 1
-bin=$PWD/.build/release/proteus-index
-work=$(mktemp -d "${BENCH_DIR:-/tmp}/proteus-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-source tools/bench/corpus.sh
+source tools/bench/common.sh reader
 make_corpus "$work" 1   # → $work/corpus.u32 (≥ 1 GiB of essay tokens)
 "$bin" convert "$work/corpus.u32" -o "$work/corpus.zstd.tok" --codec zstd --quiet
 "$bin" convert "$work/corpus.u32" -o "$work/corpus.lz4.tok" --codec lz4 --quiet

@@ -137,4 +137,12 @@ import Foundation
         #expect(m == "-: at byte 0: '" + String(repeating: "7", count: 64) + "' is not a token id")
         #expect(sent.bytes < 64 << 20, "read \(sent.bytes) bytes of a word already known to be bad")
     }
+
+    @Test func tiktokenRankFarBeyondTheFileSize() throws {
+        // Found by tools/fuzz.sh (tiktoken): 26 bytes whose rank 114040114 made the parser
+        // fill the gap below it with 114 million empty entries (1 GiB).
+        let text = Array("IQ== 0114040114\n In114\n In".utf8)
+        let m = TokTestSupport.failure { _ = try text.withUnsafeBytes { try TiktokenFile.parse($0, path: "bomb.tiktoken") } }
+        #expect(m == "bomb.tiktoken: line 1: rank 114040114 is larger than a rank file of 26 bytes can hold")
+    }
 }

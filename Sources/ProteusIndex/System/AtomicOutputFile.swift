@@ -34,14 +34,18 @@ public final class AtomicOutputFile {
         let (folder, name) = AtomicOutputFile.split(path)
         TemporaryFiles.removeStale(in: folder, for: name)
         self.temporaryPath = folder + "/." + name + ".proteus-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        // Registered before it exists, so a Ctrl-C between open() and registration cannot
+        // leave it behind (unlinking a name not yet created is harmless).
+        TemporaryFiles.register(temporaryPath)
         var fd: Int32
         repeat { fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) } while fd < 0 && errno == EINTR
         if fd < 0 {
-            throw ProteusError.system("cannot create output in '\(folder)'", path: path, errno: errno, kind: .cannotCreate)
+            let code = errno
+            TemporaryFiles.unregister(temporaryPath)
+            throw ProteusError.system("cannot create output in '\(folder)'", path: path, errno: code, kind: .cannotCreate)
         }
         self.descriptor = fd
         self.buffer = .allocate(byteCount: bufferSize, alignment: 64)
-        TemporaryFiles.register(temporaryPath)
     }
 
     deinit {

@@ -56,6 +56,19 @@ public final class MappedFile: @unchecked Sendable {
         _ = madvise(UnsafeMutableRawPointer(mutating: bytes.baseAddress! + start), end - start, advice.value)
     }
 
+    /// Throws when the file is now shorter than the mapping. Touching a mapped page past the
+    /// new end of file raises SIGBUS, which Swift cannot turn into an error (no siglongjmp
+    /// out of a handler through Swift frames), so readers call this before every window and
+    /// a corpus truncated between windows becomes a clear error. Residual race, accepted: a
+    /// truncation after this check and before the window's pages are touched still kills the
+    /// process; one fstat per window keeps that gap to the time of one window.
+    public func checkNotTruncated() throws {
+        var st = stat()
+        guard fstat(file.descriptor, &st) == 0, UInt64(st.st_size) < UInt64(bytes.count) else { return }
+        throw ProteusError(.dataError, path: file.path,
+                           "file shrank from \(bytes.count) to \(st.st_size) bytes while being read")
+    }
+
     /// Drops the pages of `range` from this process's resident set; they stay in the page
     /// cache and are read again (not re-fetched from disk) if touched later.
     public func release(_ range: Range<Int>) { advise(.dontNeed, range: range) }

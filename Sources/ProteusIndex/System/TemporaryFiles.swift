@@ -49,6 +49,10 @@ public enum TemporaryFiles {
     /// the same signal (so the exit status still says "interrupted").
     public static func installSignalCleanup() {
         _ = lockInitialised
+        // Initialise the lazy table now: a handler that runs its initialiser (first signal
+        // before any output, or a signal during the first `register`) would re-enter
+        // swift_once and spin forever (found by tools/kill_test.sh).
+        _ = table
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig) { received in
                 for slot in 0..<TemporaryFiles.capacity {
@@ -59,6 +63,12 @@ public enum TemporaryFiles {
                 raise(received)
             }
         }
+        // A parent that spawns from a thread with signals blocked (Foundation's Process from
+        // a dispatch worker does) would make Ctrl-C a no-op: make the handled ones deliverable.
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&handled, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
     }
 
     /// Removes `.NAME.proteus-tmp-PID-*` files in `folder` whose PID is no longer running:

@@ -47,6 +47,12 @@ public enum TiktokenFile {
                 rank = rank * 10 + Int(digit - 0x30)
                 if rank >= 1 << 28 { throw fail("rank \(String(decoding: rankText, as: UTF8.self)) is too large") }
             }
+            // Every rank below the largest costs an entry, used or skipped: bound the largest by
+            // the file size (a real file has one line of 5+ bytes per rank, skipping a handful)
+            // so a short file cannot demand gigabytes.
+            if rank >= max(1 << 16, bytes.count) {
+                throw fail("rank \(rank) is larger than a rank file of \(bytes.count) bytes can hold")
+            }
             if let previous {
                 if rank == previous { throw fail("duplicate rank \(rank)") }
                 if rank < previous { throw fail("rank \(rank) is out of order (follows rank \(previous))") }

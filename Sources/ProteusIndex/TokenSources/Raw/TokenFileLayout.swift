@@ -100,6 +100,7 @@ final class TokenFileCursor: TokenCursor {
         let total = layout.tokenCount
         guard start < total, count > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
         let n = Int(min(UInt64(count), total - start))
+        try layout.map?.checkNotTruncated()  // SIGBUS otherwise
         var s = layout.segment(containing: start, hint: segmentHint)
         segmentHint = s
         let inSegment = start - layout.starts[s]

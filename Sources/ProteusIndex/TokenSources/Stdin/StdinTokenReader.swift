@@ -118,6 +118,9 @@ public final class StdinTokenReader {
                         badWord = (from > 0 || wordStart == streamOffset + UInt64(from) ? [] : Array("…".utf8))
                             + Array(UnsafeBufferPointer(start: p + from, count: min(stagingStart + 1 - from, 64)))
                     }
+                    // The message shows at most 64 bytes of the word: once they are known, fail
+                    // now rather than read the rest of a word that may be gigabytes long.
+                    if let bad = badWord, bad.count >= 64 { try endWord(into: buffer, &produced) }
                 }
                 stagingStart += 1
             }

@@ -86,6 +86,7 @@ final class TokCursor: TokenCursor {
         let expected = Int(file.seekTable.decompressedSizes[f])
         let source: UnsafeRawBufferPointer
         if let map = file.mapped {
+            try map.checkNotTruncated()  // SIGBUS otherwise
             source = UnsafeRawBufferPointer(rebasing: map.bytes[Int(offset)..<(Int(offset) + size)])
         } else {
             if compressedCapacity < size {

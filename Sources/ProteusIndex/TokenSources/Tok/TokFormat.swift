@@ -101,6 +101,10 @@ struct TokHeader: Equatable {
         guard bytes.count >= needed else {
             throw fail("truncated header (file has \(fileSize) bytes, the header needs \(needed))")
         }
+        // Too short to hold even the versions: the same verdict the size check below gives.
+        guard payloadSize >= 8 else {
+            throw fail("corrupt header (payload of \(payloadSize) bytes for a 0-byte tokenizer name)")
+        }
         let p = Array(bytes[8..<(8 + payloadSize)])
         let version = p.u16(at: 4), oldest = p.u16(at: 6)
         guard oldest <= formatVersion else {

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harness (tools/fuzz/Harness.swift + every library source, one module,
+# -sanitize=fuzzer,address) and fuzzes each parser for SECONDS (default 60) from its seed
+# corpus in fixtures/fuzz/<target>/. New inputs go to .build-fuzz/corpus/<target>/ (the seeds
+# stay small and committed); crashes to .build-fuzz/crashes/<target>/.
+#   tools/fuzz.sh [SECONDS] [TARGET...]     targets: tok headers phb tiktoken tensors stdin
+# Reproduce a crash: PROTEUS_FUZZ_TARGET=tok .build-fuzz/proteus-fuzz CRASH_FILE
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_TARGET=${1:-60}; shift || true
+TARGETS=("$@"); [[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(tok headers phb tiktoken tensors stdin)
+OUT=.build-fuzz; BIN=$OUT/proteus-fuzz
+mkdir -p "$OUT"
+SOURCES=$(find Sources/ProteusIndex -name '*.swift' | sort)
+if [[ ! -x $BIN || -n $(find tools/fuzz/Harness.swift $SOURCES -newer "$BIN" | head -1) ]]; then
+    echo "building $BIN" >&2
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -module-name ProteusIndex \
+        -swift-version 5 -I Sources/CZstd -I Sources/CLZ4 -lzstd -llz4 \
+        tools/fuzz/Harness.swift $SOURCES -o "$BIN"
+fi
+status=0
+for t in "${TARGETS[@]}"; do
+    mkdir -p "$OUT/corpus/$t" "$OUT/crashes/$t"
+    echo "== $t (${SECONDS_PER_TARGET}s)" >&2
+    if ! PROTEUS_FUZZ_TARGET=$t "$BIN" "$OUT/corpus/$t" "fixtures/fuzz/$t" \
+            -max_total_time="$SECONDS_PER_TARGET" -max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+            -timeout=10 -print_final_stats=1 -artifact_prefix="$OUT/crashes/$t/" 2> "$OUT/$t.log"; then
+        echo "!! $t found a crash: see $OUT/$t.log and $OUT/crashes/$t/" >&2; status=1
+    fi
+    grep -E "^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)|cov: " "$OUT/$t.log" | tail -4 >&2
+done
+exit $status

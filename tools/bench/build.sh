@@ -40,7 +40,7 @@ for name, t, ref, goal in [("build 1 thread ≤ 2× plain scan", m["build raw u3
                            ("build 2 threads ≤ 1.2× plain scan", m["build raw u32, 2 threads"], scan, 1.2),
                            ("build zstd .tok ≤ 1.5× zstd -dc", m["build zstd .tok, 2 threads"], m["zstd -dc"], 1.5)]:
     r = t / ref
-    print(f"| {name} | {r:.1f}× | {'met' if r <= goal else 'MISSED'} |")
+    print(f"| {name} | {r:.2f}× | {'met' if r <= goal else 'MISSED'} |")
 budget = 8 * 2**20 + 16 * heroes
 print(f"| peak RSS equal ±10% at 1 and {large} GiB | {int(rss1) / 1024:.0f} MiB / {int(rssN) / 1024:.0f} MiB | {'met' if abs(int(rssN) - int(rss1)) <= 0.1 * int(rss1) else 'MISSED'} |")
 print(f"| peak RSS ≤ 256 MiB | {max(int(rss1), int(rssN)) / 1024:.0f} MiB | {'met' if max(int(rss1), int(rssN)) <= 256 * 1024 else 'MISSED'} |")

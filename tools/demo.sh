@@ -17,8 +17,10 @@ for round in 1 2 3 4; do
   mkdir -p "$work/essays/round$round"
   cp "$repo"/fixtures/essays/*.txt "$work/essays/round$round/"
 done
-awk 'NR >= 60 && !done && $0 == "" { print; print "The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day."; done = 1 } 1' \
+# (after the first sentence that ends a line, from line 60 on)
+awk 'NR >= 60 && !done && /\.[ ]*$/ { print; print "The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day."; done = 1; next } 1' \
   "$repo"/fixtures/essays/founders.txt > "$work/essays/round3/founders.txt"
+grep -q "Dolores Park" "$work/essays/round3/founders.txt"   # the needle is really there
 cd "$work"   # documents are named by their paths: keep them short
 
 echo "== encode: text → tokens (cl100k_base, identical to tiktoken)"

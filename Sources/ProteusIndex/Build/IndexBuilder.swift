@@ -44,9 +44,7 @@ public struct IndexBuilder {
         input.tokenizer = options.tokenizer?.identity
         let opened = try InputOpener.open(inputs, options: input)
         // Refuse an output onto an input before spending time on the build.
-        if let existing = FileIdentity.of(path: output), opened.identities.contains(existing) {
-            throw ProteusError(.cannotCreate, path: output, "output path is also an input; choose another output")
-        }
+        try AtomicOutputFile.refuseInput(output, inputs: opened.identities)
         try IndexBuilder.checkWritableFolder(of: output)
         let source = opened.source
         var warnings: [String] = []

@@ -39,8 +39,9 @@ public struct FinalPass {
         }
         let total = max(question.totalWeight, 1e-6)
         let maxPrior = heroes.spanCount > 0 ? maxSpanScore(heroes) : 1
+        let rankingAll = top >= heroes.spanCount
         var best: [RankedSpan] = []
-        best.reserveCapacity(top + 1)
+        best.reserveCapacity(min(top, heroes.spanCount) + 1)
         var matchedInSpan = [Bool](repeating: false, count: question.ids.count)
 
         bits.withUnsafeBufferPointer { bitset in
@@ -74,10 +75,12 @@ public struct FinalPass {
                 var score = matched / total + proximityWeight * proximity / total
                 score += similarityWeight * similarity(question, heroes, span: s)
                 score += priorWeight * (maxPrior > 0 ? span.score / maxPrior : 0)
-                insert(RankedSpan(spanIndex: s, span: span, score: score, matchedTokens: matchedCount),
-                       into: &best, top: top)
+                let candidate = RankedSpan(spanIndex: s, span: span, score: score, matchedTokens: matchedCount)
+                if rankingAll { best.append(candidate) } else { insert(candidate, into: &best, top: top) }
             }
         }
+        // Every span wanted (the LLM pack): one sort beats inserting thousands into a sorted prefix.
+        if rankingAll { best.sort(by: FinalPass.before) }
         return best
     }
 
@@ -100,11 +103,14 @@ public struct FinalPass {
         return m
     }
 
-    /// Keeps `best` sorted by score descending, then position ascending, at most `top` long.
+    /// Answer order: score descending, then position ascending.
+    static func before(_ a: RankedSpan, _ b: RankedSpan) -> Bool {
+        a.score != b.score ? a.score > b.score : a.span.start < b.span.start
+    }
+
+    /// Keeps `best` sorted in answer order, at most `top` long.
     private func insert(_ candidate: RankedSpan, into best: inout [RankedSpan], top: Int) {
-        func before(_ a: RankedSpan, _ b: RankedSpan) -> Bool {
-            a.score != b.score ? a.score > b.score : a.span.start < b.span.start
-        }
+        let before = FinalPass.before
         if best.count == top, let last = best.last, !before(candidate, last) { return }
         var i = best.count
         while i > 0 && before(candidate, best[i - 1]) { i -= 1 }

@@ -24,9 +24,7 @@ public final class AtomicOutputFile {
     /// (same device and inode), so an output can never overwrite what is being read.
     public init(path: String, inputs: [FileIdentity] = [], bufferSize: Int = 1 << 20) throws {
         self.path = path
-        if let existing = FileIdentity.of(path: path), inputs.contains(existing) {
-            throw ProteusError(.cannotCreate, path: path, "output path is also an input; choose another output")
-        }
+        try AtomicOutputFile.refuseInput(path, inputs: inputs)
         var st = stat()
         if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
             throw ProteusError(.cannotCreate, path: path, "is a directory, expected an output file path")
@@ -147,6 +145,14 @@ public final class AtomicOutputFile {
                                           path: path, errno: code)
             }
             done += n
+        }
+    }
+
+    /// Refuses `path` when it is (or links to) one of `inputs`, so an output can never
+    /// overwrite what is being read. Commands call it before long work, to fail early.
+    public static func refuseInput(_ path: String, inputs: [FileIdentity]) throws {
+        if let existing = FileIdentity.of(path: path), inputs.contains(existing) {
+            throw ProteusError(.cannotCreate, path: path, "output path is also an input; choose another output")
         }
     }
 

@@ -33,11 +33,7 @@ public struct DocumentTable: Equatable, Sendable {
     /// Empty documents never contain a position.
     public func document(containing position: UInt64) -> Int? {
         guard position < tokenCount else { return nil }
-        var lo = 0, hi = starts.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if starts[mid] <= position { lo = mid } else { hi = mid - 1 }
-        }
+        let lo = lastStart(atOrBefore: position, in: starts, count: starts.count)
         // The last document starting at or before `position` is never empty here: an
         // empty one shares its start with the next, which the search prefers.
         return lo

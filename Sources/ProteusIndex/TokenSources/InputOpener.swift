@@ -78,13 +78,6 @@ public enum InputOpener {
         return OpenedInput(source: source, files: files, identities: identities, fingerprint: fingerprint)
     }
 
-    /// Checks that `path` still holds what `recorded` describes (size, mtime, content hash).
-    public static func matches(_ path: String, _ recorded: SourceFingerprint.Input) -> Bool {
-        guard let opened = try? open([path]), opened.fingerprint.inputs.count == 1 else { return false }
-        let now = opened.fingerprint.inputs[0]
-        return now.size == recorded.size && now.contentHash == recorded.contentHash
-    }
-
     /// The file holding the tokens: a Megatron prefix is read through its `.bin`.
     static func dataPath(of path: String, format: TokenFileFormat) -> String {
         if case .megatron(let prefix) = format { return prefix + ".bin" }

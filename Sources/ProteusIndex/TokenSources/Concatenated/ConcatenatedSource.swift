@@ -42,12 +42,7 @@ public final class ConcatenatedSource: TokenSource {
 
     /// Index of the source holding position `position` (< tokenCount); empty sources are skipped.
     func source(containing position: UInt64) -> Int {
-        var lo = 0, hi = sources.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if starts[mid] <= position { lo = mid } else { hi = mid - 1 }
-        }
-        return lo
+        lastStart(atOrBefore: position, in: starts, count: sources.count)
     }
 }
 

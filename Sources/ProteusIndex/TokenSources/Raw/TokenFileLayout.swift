@@ -62,12 +62,7 @@ final class TokenFileLayout: @unchecked Sendable {
     /// Index of the segment holding stream position `position` (< tokenCount).
     func segment(containing position: UInt64, hint: Int) -> Int {
         if hint < segments.count, starts[hint] <= position, position < starts[hint + 1] { return hint }
-        var lo = 0, hi = segments.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if starts[mid] <= position { lo = mid } else { hi = mid - 1 }
-        }
-        return lo
+        return lastStart(atOrBefore: position, in: starts, count: segments.count)
     }
 }
 

@@ -7,7 +7,7 @@ import Glibc
 /// Runs a subcommand's body and turns a `ProteusError` into its one-line message and exit
 /// status, the way every subcommand reports failure.
 func reportingFailures(_ body: () throws -> Void) throws {
-    TemporaryFiles.installSignalCleanup()
+    ProcessSignals.install(programName: "proteus-index")
     do {
         try body()
     } catch let error as ProteusError {

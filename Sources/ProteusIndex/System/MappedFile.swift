@@ -25,9 +25,17 @@ public final class MappedFile: @unchecked Sendable {
             throw ProteusError.system("cannot map", path: file.path, errno: errno)
         }
         self.bytes = UnsafeRawBufferPointer(start: base, count: Int(file.size))
+        MappedFile.live.insert(file.path, base: UInt(bitPattern: base), length: UInt(bytes.count), tag: Int(file.descriptor))
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress!), bytes.count) }
+    deinit {
+        MappedFile.live.remove(file.path, base: UInt(bitPattern: bytes.baseAddress!))
+        munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress!), bytes.count)
+    }
+
+    /// Every mapping alive in this process, with its path and descriptor, so that the SIGBUS
+    /// handler (`ProcessSignals`) can name the file that shrank under a mapped read.
+    static let live = SignalSafeTable()
 
     public enum Advice {
         case sequential, willNeed, dontNeed
@@ -59,9 +67,11 @@ public final class MappedFile: @unchecked Sendable {
     /// Throws when the file is now shorter than the mapping. Touching a mapped page past the
     /// new end of file raises SIGBUS, which Swift cannot turn into an error (no siglongjmp
     /// out of a handler through Swift frames), so readers call this before every window and
-    /// a corpus truncated between windows becomes a clear error. Residual race, accepted: a
-    /// truncation after this check and before the window's pages are touched still kills the
-    /// process; one fstat per window keeps that gap to the time of one window.
+    /// a corpus truncated between windows becomes an ordinary error. A truncation after this
+    /// check, while the window's pages are being read, raises SIGBUS: the command-line tool
+    /// installs `ProcessSignals`, whose handler prints the same one-line message for the
+    /// mapped file that contains the faulting address, removes temporary outputs and exits
+    /// with the data-error status, so either way the user sees the same clear error.
     public func checkNotTruncated() throws {
         var st = stat()
         guard fstat(file.descriptor, &st) == 0, UInt64(st.st_size) < UInt64(bytes.count) else { return }

@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The signal handlers of the command-line tool: what must still happen when the process is
+/// interrupted, or when a mapped input shrinks under it.
+///
+/// - SIGINT, SIGTERM, SIGHUP: temporary outputs are unlinked, then the process dies of the
+///   same signal (so the exit status still says "interrupted").
+/// - SIGBUS inside a mapped input (`MappedFile`): the file was truncated between the reader's
+///   size check and the page access. The handler writes the same one-line message the check
+///   would have thrown ("PATH: file shrank from N to M bytes while being read"), unlinks the
+///   temporary outputs and exits with the data-error status (65). A SIGBUS anywhere else is
+///   a bug, and is re-raised to crash as usual.
+///
+/// Handlers only use async-signal-safe calls (write, fstat, unlink, _exit) and memory that
+/// was allocated before they were installed.
+public enum ProcessSignals {
+    /// Message buffer and the "PROGRAM: " prefix, prepared at install time: a handler must
+    /// not allocate.
+    nonisolated(unsafe) private static var message = UnsafeMutablePointer<UInt8>.allocate(capacity: 8192)
+    nonisolated(unsafe) private static var prefixBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    nonisolated(unsafe) private static var prefixLength = 0
+
+    /// Installs the handlers. `programName` starts the SIGBUS message, as in other errors.
+    public static func install(programName: String) {
+        // Create the tables now: a handler that ran their initialisers would re-enter
+        // swift_once and spin forever (found by tools/kill_test.sh).
+        _ = TemporaryFiles.table
+        _ = MappedFile.live
+        _ = message
+        let name = Array((programName + ": ").utf8.prefix(255))
+        prefixBuffer.update(from: name, count: name.count)
+        prefixLength = name.count
+
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig) { received in
+                TemporaryFiles.unlinkAll()
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+        }
+        var action = sigaction()
+        action.__sigaction_handler.sa_sigaction = { _, info, _ in
+            ProcessSignals.busError(at: UInt(bitPattern: info?.pointee._sifields._sigfault.si_addr))
+        }
+        action.sa_flags = SA_SIGINFO
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGBUS, &action, nil)
+
+        // A parent that spawns from a thread with signals blocked (Foundation's Process from
+        // a dispatch worker does) would make Ctrl-C a no-op: make the handled ones deliverable.
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGBUS] { sigaddset(&handled, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
+    }
+
+    /// The SIGBUS handler's body: report the shrunken mapped file, or crash as a bug would.
+    private static func busError(at address: UInt) {
+        var found = false
+        MappedFile.live.forEach { base, length, descriptor, path in
+            guard !found, address >= base, address - base < length else { return }
+            found = true
+            var used = 0
+            func append(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
+                let n = min(count, 8192 - used)
+                (message + used).update(from: bytes, count: n)
+                used += n
+            }
+            func append(_ text: StaticString) { append(text.utf8Start, text.utf8CodeUnitCount) }
+            func append(_ value: UInt64) {
+                var rest = value
+                var scratch = (UInt64(0), UInt64(0), UInt64(0)) // 24 bytes: a u64 has at most 20 digits
+                withUnsafeMutableBytes(of: &scratch) { raw in
+                    var at = raw.count
+                    repeat {
+                        at -= 1
+                        raw[at] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
+                        rest /= 10
+                    } while rest > 0
+                    append(raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + at, raw.count - at)
+                }
+            }
+            append(prefixBuffer, prefixLength)
+            append(UnsafeRawPointer(path).assumingMemoryBound(to: UInt8.self), strlen(path))
+            var st = stat()
+            if fstat(Int32(descriptor), &st) == 0 {
+                append(": file shrank from ")
+                append(UInt64(length))
+                append(" to ")
+                append(UInt64(st.st_size))
+                append(" bytes while being read\n")
+            } else {
+                append(": file shrank while being read (byte ")
+                append(UInt64(address - base))
+                append(" of its mapping is gone)\n")
+            }
+            var written = 0
+            while written < used {
+                let n = write(2, message + written, used - written)
+                if n <= 0 { break }
+                written += n
+            }
+        }
+        guard found else {
+            signal(SIGBUS, SIG_DFL)
+            raise(SIGBUS)
+            return
+        }
+        TemporaryFiles.unlinkAll()
+        _exit(ProteusError.Kind.dataError.rawValue)
+    }
+}

@@ -163,6 +163,27 @@ import Foundation
             (error as! ProteusError).description == "at byte 300000: invalid UTF-8"
         }
     }
+
+    /// A file is encoded in blocks: the offset in the message counts from the file's start,
+    /// not the block's, and no output appears.
+    @Test func encodingAFileReportsTheInvalidByteOfTheWholeFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proteus-utf8-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var text = Array(TokenizerFixtures.essays[0..<200_000])
+        text[150_000] = 0xFF
+        let input = dir + "/essays.txt", output = dir + "/essays.tok"
+        try Data(text).write(to: URL(fileURLWithPath: input))
+        var options = TextCorpusEncoder.Options()
+        options.blockBytes = 16_384
+        options.threads = 2
+        #expect {
+            _ = try TextCorpusEncoder(tokenizer: TokenizerFixtures.cl100k, options: options).encode(inputs: [input], output: output)
+        } throws: { error in
+            (error as! ProteusError).description == "\(input): at byte 150000: invalid UTF-8"
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
 }
 
 @Suite struct TokenizerLongPieceTests {

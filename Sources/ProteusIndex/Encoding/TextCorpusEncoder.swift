@@ -73,9 +73,10 @@ public struct TextCorpusEncoder {
                 let block = UnsafeRawBufferPointer(rebasing: map.bytes[start..<end])
                 let tokens: [UInt32]
                 do {
-                    tokens = try tokenizer.encodeOrdinaryParallel(block, threads: options.threads)
-                } catch let e as ProteusError {
-                    throw TextCorpusEncoder.relocate(e, path: name, by: start)
+                    tokens = try tokenizer.encodeOrdinaryParallel(block, threads: options.threads, offset: start)
+                } catch var e as ProteusError {
+                    e.path = name // the tokenizer's errors name no file
+                    throw e
                 }
                 try tokens.withUnsafeBufferPointer { try writer.append($0) }
                 summary.tokens += UInt64(tokens.count)
@@ -91,17 +92,6 @@ public struct TextCorpusEncoder {
     /// A document's name: the path as given, without a leading "./".
     static func documentName(_ path: String) -> String {
         path.hasPrefix("./") ? String(path.dropFirst(2)) : path
-    }
-
-    /// Errors from a block speak of offsets inside the block; shift them to file offsets.
-    static func relocate(_ error: ProteusError, path: String, by offset: Int) -> ProteusError {
-        var e = error
-        e.path = path
-        if e.message.hasPrefix("at byte "), let end = e.message.firstIndex(of: ":"),
-           let n = Int(e.message.dropFirst(8).prefix(upTo: end)) {
-            e.message = "at byte \(n + offset)" + e.message[end...]
-        }
-        return e
     }
 
     /// Copies standard input into an unlinked temporary file so it can be mapped like any text.

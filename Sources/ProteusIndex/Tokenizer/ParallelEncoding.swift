@@ -25,14 +25,15 @@ import Darwin
 /// whole UTF-8 and report the same first invalid byte as a serial pass.
 extension Tokenizer {
     /// The ids of `bytes`, encoded on `threads` threads (0 = one per core), identical to
-    /// `encodeOrdinary(_:into:)`. `chunkSize` is the target bytes per task.
+    /// `encodeOrdinary(_:into:)`. `chunkSize` is the target bytes per task; `offset` is the
+    /// position of `bytes` in a larger text, so that "at byte N" in errors counts from there.
     public func encodeOrdinaryParallel(_ bytes: UnsafeRawBufferPointer, threads: Int = 0,
-                                       chunkSize: Int = 1 << 20) throws -> [UInt32] {
+                                       chunkSize: Int = 1 << 20, offset: Int = 0) throws -> [UInt32] {
         let starts = Tokenizer.chunkStarts(bytes, chunkSize: chunkSize)
         let workers = max(1, min(threads > 0 ? threads : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), starts.count))
         if workers == 1 {
             var tokens: [UInt32] = []
-            try encodeOrdinary(bytes, into: &tokens)
+            try encodeOrdinary(bytes, into: &tokens, offset: offset)
             return tokens
         }
         let chunkCount = starts.count
@@ -52,7 +53,7 @@ extension Tokenizer {
                 let start = starts[index]
                 let end = index + 1 < chunkCount ? starts[index + 1] : bytes.count
                 do {
-                    try encodeChunk(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), offset: start,
+                    try encodeChunk(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), offset: offset + start,
                                     encoder: encoder, into: &results[index])
                 } catch {
                     errors[index] = error

@@ -61,10 +61,11 @@ public final class Tokenizer: @unchecked Sendable {
 
     /// Appends the ids of `bytes` (UTF-8) to `tokens`, treating special-token text as text.
     /// Throws a `.dataError` "at byte N: invalid UTF-8" (N = start of the first ill-formed
-    /// sequence; the error has no path, callers add theirs).
-    public func encodeOrdinary(_ bytes: UnsafeRawBufferPointer, into tokens: inout [UInt32]) throws {
+    /// sequence, counted from `offset`, the position of `bytes` in a larger text; the error
+    /// has no path, callers add theirs).
+    public func encodeOrdinary(_ bytes: UnsafeRawBufferPointer, into tokens: inout [UInt32], offset: Int = 0) throws {
         let encoder = makeEncoder()
-        try encodeChunk(bytes, offset: 0, encoder: encoder, into: &tokens)
+        try encodeChunk(bytes, offset: offset, encoder: encoder, into: &tokens)
     }
 
     /// The ids of `text`. Traps only when the rank file lacks a single-byte token, which

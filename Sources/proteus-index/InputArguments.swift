@@ -11,8 +11,8 @@ struct InputArguments: ParsableArguments {
     @Option(help: "Read inputs as raw tokens of this width: u16 or u32 (a .tok header still wins).")
     var dtype: String?
 
-    /// How standard input is encoded when an input is '-'.
-    @Option(help: "Encoding of '-' (standard input): u32 (little-endian, default), u16 or text (whitespace-separated ids). zstd and lz4 streams are detected.")
+    /// How standard input ('-') and pipes given as inputs are encoded.
+    @Option(help: "Encoding of '-' (standard input) and of pipes such as <(command): u32 (little-endian, default), u16 or text (whitespace-separated ids). zstd and lz4 streams are detected.")
     var stdinFormat: String = "u32"
 
     /// Read with pread instead of mapping.

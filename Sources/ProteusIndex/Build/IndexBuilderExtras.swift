@@ -38,6 +38,7 @@ extension IndexBuilder {
         var files: [String] = []
         for p in inputs {
             guard p != "-" else { throw ProteusError(.usage, "'--each' needs files, not standard input") }
+            guard !SystemFile.isPipe(p) else { throw ProteusError(.usage, path: p, "'--each' needs files, not a pipe") }
             files += try TokenFormatDetection.inputFiles([p])
         }
         guard !files.isEmpty else { throw ProteusError(.noInput, path: inputs.first, "holds no token files") }

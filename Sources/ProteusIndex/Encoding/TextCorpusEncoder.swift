@@ -50,7 +50,14 @@ public struct TextCorpusEncoder {
         // Open everything first: a missing file fails before any output is created.
         var texts: [(name: String, file: SystemFile)] = []
         for path in files {
-            texts.append((path, path == "-" ? try TextCorpusEncoder.spoolStandardInput() : try SystemFile(openForReading: path)))
+            if path == "-" {
+                texts.append((path, try TextCorpusEncoder.spool(descriptor: 0, name: path)))
+            } else if SystemFile.isPipe(path) {
+                let pipe = try SystemFile(openForReading: path, allowNonRegular: true)
+                texts.append((path, try TextCorpusEncoder.spool(descriptor: pipe.descriptor, name: path)))
+            } else {
+                texts.append((path, try SystemFile(openForReading: path)))
+            }
         }
         let width: TokenWidth = tokenizer.identity.vocabularySize <= 65_536 ? .u16 : .u32
         let writer = try TokWriter(path: output, codec: options.codec, width: width, tokenizer: tokenizer.identity,
@@ -94,27 +101,28 @@ public struct TextCorpusEncoder {
         path.hasPrefix("./") ? String(path.dropFirst(2)) : path
     }
 
-    /// Copies standard input into an unlinked temporary file so it can be mapped like any text.
-    static func spoolStandardInput() throws -> SystemFile {
+    /// Copies a stream (standard input, a pipe) into an unlinked temporary file so it can be
+    /// mapped like any text. `name` is what messages call it.
+    static func spool(descriptor input: Int32, name: String) throws -> SystemFile {
         let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((folder + "/proteus-stdin-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw ProteusError.system("cannot spool standard input in '\(folder)'", path: "-", errno: errno) }
+        guard fd >= 0 else { throw ProteusError.system("cannot spool the stream in '\(folder)'", path: name, errno: errno) }
         let tempPath = String(cString: template)
         unlink(tempPath)
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = read(0, &buffer, buffer.count)
-            if n < 0 { if errno == EINTR { continue }; throw ProteusError.system("cannot read", path: "-", errno: errno) }
+            let n = read(input, &buffer, buffer.count)
+            if n < 0 { if errno == EINTR { continue }; throw ProteusError.system("cannot read", path: name, errno: errno) }
             if n == 0 { break }
             var done = 0
             while done < n {
                 let w = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + done, n - done) }
-                if w < 0 { if errno == EINTR { continue }; throw ProteusError.system("cannot spool standard input", path: "-", errno: errno) }
+                if w < 0 { if errno == EINTR { continue }; throw ProteusError.system("cannot spool the stream", path: name, errno: errno) }
                 done += w
             }
         }
-        return try SystemFile(openForReading: "/proc/self/fd/\(fd)", displayName: "-")
+        return try SystemFile(openForReading: "/proc/self/fd/\(fd)", displayName: name)
     }
 }

@@ -57,6 +57,14 @@ public final class SystemFile: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
+    /// True when `path` names a pipe or FIFO (`<(command)` in a shell gives /dev/fd/N, a pipe):
+    /// such inputs are read once as a stream, like standard input, since they cannot be
+    /// mapped or read twice.
+    public static func isPipe(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO
+    }
+
     /// Reads exactly `buffer.count` bytes at `offset`, or throws naming the offset when the
     /// file ends first (a file truncated underneath us reads as a clear error, never garbage).
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {

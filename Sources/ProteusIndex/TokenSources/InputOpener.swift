@@ -10,7 +10,7 @@ public struct InputOptions: Sendable {
     public var format: TokenFormatName?
     /// `--dtype`: reads files as raw tokens of this width (a `.tok` header still wins).
     public var dtype: TokenWidth?
-    /// `--stdin-format`: how standard input is encoded when `-` is an input.
+    /// `--stdin-format`: how standard input (`-`) and pipes given as inputs are encoded.
     public var stdinFormat: StdinTokenReader.Format = .u32
     /// Read with `pread` instead of mapping (tests and unusual filesystems).
     public var forcePread = false
@@ -34,7 +34,7 @@ public struct OpenedInput {
 
 /// Turns the INPUT arguments of `build`, `convert`, `inspect`, `scan` and `decode` into one
 /// token source: directories are walked in sorted order, each file's format is detected (or
-/// forced), `-` is standard input spooled to an unlinked temporary `.tok`.
+/// forced), `-` (standard input) and pipes are spooled to an unlinked temporary `.tok`.
 public enum InputOpener {
     public static func open(_ paths: [String], options: InputOptions = InputOptions()) throws -> OpenedInput {
         guard !paths.isEmpty else { throw ProteusError(.usage, "no input given") }
@@ -52,11 +52,13 @@ public enum InputOpener {
         var identities: [FileIdentity] = []
         var fingerprint = SourceFingerprint()
         for path in files {
-            if path == "-" {
-                let reader = StdinTokenReader(descriptor: 0, format: options.stdinFormat, name: "-")
+            if path == "-" || SystemFile.isPipe(path) {
+                // A stream (stdin, a pipe, a FIFO) can be read only once: spool it.
+                let pipe = path == "-" ? nil : try SystemFile(openForReading: path, allowNonRegular: true)
+                let reader = StdinTokenReader(descriptor: pipe?.descriptor ?? 0, format: options.stdinFormat, name: path)
                 let spooled = try reader.spool(tokenizer: options.tokenizer)
                 sources.append(spooled)
-                fingerprint.inputs.append(.init(path: "-", size: spooled.tokenCount * UInt64(spooled.storedWidth.byteCount),
+                fingerprint.inputs.append(.init(path: path, size: spooled.tokenCount * UInt64(spooled.storedWidth.byteCount),
                                                 modificationSeconds: 0, contentHash: spooled.contentHash()))
                 continue
             }

@@ -96,8 +96,9 @@ struct Build: ParsableCommand {
                 for r in reports { report(r) }
                 return
             }
-            guard let destination = output ?? inputs.first.flatMap({ $0 == "-" || inputs.count > 1 ? nil : IndexBuilder.defaultOutput(for: $0) }) else {
-                throw ProteusError(.usage, "'-o/--output' is needed when reading standard input or several inputs")
+            let isStream = { (p: String) in p == "-" || SystemFile.isPipe(p) }
+            guard let destination = output ?? inputs.first.flatMap({ isStream($0) || inputs.count > 1 ? nil : IndexBuilder.defaultOutput(for: $0) }) else {
+                throw ProteusError(.usage, "'-o/--output' is needed when reading standard input, a pipe or several inputs")
             }
             let progress = ProgressBar(label: "build", unit: " tokens", enabled: !quiet && !json)
             let r = try IndexBuilder(options: options).build(inputs: inputs, output: destination) {

@@ -26,6 +26,10 @@ if [[ ! -x $BIN || -n $(find tools/fuzz/Harness.swift $SOURCES -newer "$BIN" | h
         -swift-version 5 -I Sources/CZstd -I Sources/CLZ4 -lzstd -llz4 \
         tools/fuzz/Harness.swift $SOURCES -o "$BIN"
 fi
+# Input files for the readers that take paths: in memory (tmpfs) when /dev/shm exists.
+FOLDER=$(mktemp -d "$([[ -w /dev/shm ]] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/proteus-fuzz-XXXXXX")
+trap 'rm -rf "$FOLDER"' EXIT
+export PROTEUS_FUZZ_FOLDER=$FOLDER
 status=0
 for t in "${TARGETS[@]}"; do
     mkdir -p "$OUT/corpus/$t" "$OUT/crashes/$t"

@@ -20,23 +20,15 @@ import Glibc
 private enum Fuzz {
     static let target: String = getenv("PROTEUS_FUZZ_TARGET").map { String(cString: $0) } ?? "tok"
     /// Inputs go to files in a private folder: most readers take paths (they map or pread).
-    /// The folder is in /dev/shm (tmpfs) when there is one: rewriting a truncated file on a
-    /// disk file system (ext4's replace-via-truncate flush on close) made the file targets
-    /// wait on the disk, several times slower than their CPU time.
+    /// tools/fuzz.sh passes one in /dev/shm (tmpfs) and removes it afterwards (libFuzzer ends
+    /// with `_Exit`, so the harness cannot clean up): rewriting a truncated file on a disk
+    /// file system (ext4 flushes a file rewritten after truncation when it is closed) made
+    /// the file targets wait on the disk, several times longer than their CPU time.
     static let folder: String = {
-        let parent = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
-        var template = Array((parent + "/proteus-fuzz-XXXXXX").utf8CString)
-        let path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-        atexit { Fuzz.removeFolder() }
-        return path
+        if let given = getenv("PROTEUS_FUZZ_FOLDER") { return String(cString: given) }
+        var template = Array("/tmp/proteus-fuzz-XXXXXX".utf8CString)
+        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
     }()
-    static let fileNames = ["f.tok", "s.bin", "m.bin", "m.idx", "f.phb", "stdin"]
-
-    /// Removes the input files and the folder when libFuzzer exits normally (tmpfs is memory).
-    static func removeFolder() {
-        for name in fileNames { unlink(folder + "/" + name) }
-        rmdir(folder)
-    }
     static let window = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 1 << 16)
 
     static func write(_ data: UnsafeRawBufferPointer, _ name: String) -> String {

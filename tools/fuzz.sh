@@ -5,11 +5,19 @@
 # stay small and committed); crashes to .build-fuzz/crashes/<target>/.
 #   tools/fuzz.sh [SECONDS] [TARGET...]     targets: tok headers phb tiktoken tensors stdin
 # Reproduce a crash: PROTEUS_FUZZ_TARGET=tok .build-fuzz/proteus-fuzz CRASH_FILE
+# phb inputs are one mode byte + the file. Mode bit 0 set = fix-up mode: the harness recomputes
+# every section checksum and the header checksum before opening (bit 1: also the header's file
+# size), so mutations get past the XXH64 checks into the section parsers; bit 0 clear = the
+# file as it is (checksum refusals stay covered). The seeds carry both modes. A phb crash file
+# keeps its mode byte: reproduce it the same way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:-60}; shift || true
 TARGETS=("$@"); [[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(tok headers phb tiktoken tensors stdin)
 OUT=.build-fuzz; BIN=$OUT/proteus-fuzz
+# A Swift trap is reported by libFuzzer's own handler; Swift's backtracer, reading the stack
+# from a helper thread, trips ASan and then hung for minutes.
+export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 mkdir -p "$OUT"
 SOURCES=$(find Sources/ProteusIndex -name '*.swift' | sort)
 if [[ ! -x $BIN || -n $(find tools/fuzz/Harness.swift $SOURCES -newer "$BIN" | head -1) ]]; then
@@ -18,6 +26,10 @@ if [[ ! -x $BIN || -n $(find tools/fuzz/Harness.swift $SOURCES -newer "$BIN" | h
         -swift-version 5 -I Sources/CZstd -I Sources/CLZ4 -lzstd -llz4 \
         tools/fuzz/Harness.swift $SOURCES -o "$BIN"
 fi
+# Input files for the readers that take paths: in memory (tmpfs) when /dev/shm exists.
+FOLDER=$(mktemp -d "$([[ -w /dev/shm ]] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/proteus-fuzz-XXXXXX")
+trap 'rm -rf "$FOLDER"' EXIT
+export PROTEUS_FUZZ_FOLDER=$FOLDER
 status=0
 for t in "${TARGETS[@]}"; do
     mkdir -p "$OUT/corpus/$t" "$OUT/crashes/$t"

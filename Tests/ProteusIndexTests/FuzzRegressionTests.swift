@@ -2,18 +2,32 @@ import Testing
 import Foundation
 @testable import ProteusIndex
 
-/// Inputs found by tools/fuzz.sh, reduced, each asserting the clear error that replaced the
-/// crash (the original crashing files are in fixtures/fuzz/<target>/, so fuzzing resumes there).
+/// Defects found by `tools/fuzz.sh` (phb fix-up mode), each reproduced with a small input.
 @Suite struct FuzzRegressionTests {
-    @Test func tokHeaderWithA4BytePayload() throws {
-        // Found by the tok target: a PTOK skippable frame whose payload is only "PTOK" made
-        // the header reader load its version fields past the payload (ASan heap overflow).
-        let dir = try TokTestSupport.temporaryFolder("fuzzreg")
+    typealias F = IndexFileFixtures
+
+    /// fixtures/fuzz/phb/crash-089a9ebf…: an index whose checksums are right but whose
+    /// embedded rank table has no token for a single byte. Opening it for queries built a
+    /// tokenizer anyway and the first question trapped in `encodeOrdinary` ("'try!'
+    /// expression unexpectedly raised an error: tiny has no token for the byte 0x01").
+    @Test func embeddedRanksWithoutASingleByteTokenAreRefused() throws {
+        let dir = try F.temporaryFolder("fuzz-tokr")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/short.tok"
-        let bytes: [UInt8] = [0x50, 0x2A, 0x4D, 0x18, 4, 0, 0, 0] + Array("PTOK".utf8) + [UInt8](repeating: 0, count: 100)
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let m = TokTestSupport.failure { _ = try TokFile(path: path) }
-        #expect(m == "\(path): corrupt header (payload of 4 bytes for a 0-byte tokenizer name)")
+        let path = dir + "/i.phb"
+        var tokens = (0..<256).map { [UInt8($0)] }
+        tokens[1] = [] // a gap: byte 0x01 has no token
+        tokens += [Array("th".utf8), Array("the".utf8)]
+        var c = F.realisticContents()
+        c.embeddedRanks = try RankTable(tokensByRank: tokens).serialized()
+        try HeroIndexWriter.write(c, to: path, inputs: [])
+        try HeroIndex(path: path).verify() // every checksum and structural check passes
+        let offset = try HeroIndex(path: path).entry(.tokenizerRanks).offset
+        #expect(failure { _ = try QueryEngine(path: path) }
+                == "\(path): section 'TOKR' at byte \(offset): the embedded tokenizer has no token for the single byte 0x01")
+        // The same table with every byte is accepted and encodes.
+        tokens[1] = [1]
+        c.embeddedRanks = try RankTable(tokensByRank: tokens).serialized()
+        try HeroIndexWriter.write(c, to: path, inputs: [])
+        #expect(try QueryEngine(path: path).tokenize("the\u{1}") == [257, 1])
     }
 }

@@ -3,6 +3,16 @@
 // target; PROTEUS_FUZZ_TARGET picks it: tok, headers, phb, tiktoken, tensors, stdin.
 // A thrown ProteusError is the expected outcome for bad input; a crash, an ASan report, a
 // leak, a hang or an out-of-memory is a bug.
+//
+// phb: the first byte of an input is a mode, the rest is the file. Mode bit 0 clear: the
+// file is opened as it is (a mutation almost always stops at a checksum, which keeps the
+// checksum refusals covered). Bit 0 set: "fix-up" mode, every section checksum and then the
+// header checksum are recomputed and patched in before opening (bit 1 also sets the header's
+// file size to the real size), so mutations reach the section parsers behind the checksums:
+// META, spans, documents, DNA, the embedded tokenizer's rank table, and a query when
+// `verify()` accepts the file.
+// tensors: parsed from memory (EmbeddingMatrix.decode), no file. stdin: the stream goes
+// through a pipe (what stdin is in practice), at most 1M tokens are drained.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +20,12 @@ import Glibc
 private enum Fuzz {
     static let target: String = getenv("PROTEUS_FUZZ_TARGET").map { String(cString: $0) } ?? "tok"
     /// Inputs go to files in a private folder: most readers take paths (they map or pread).
+    /// tools/fuzz.sh passes one in /dev/shm (tmpfs) and removes it afterwards (libFuzzer ends
+    /// with `_Exit`, so the harness cannot clean up): rewriting a truncated file on a disk
+    /// file system (ext4 flushes a file rewritten after truncation when it is closed) made
+    /// the file targets wait on the disk, several times longer than their CPU time.
     static let folder: String = {
+        if let given = getenv("PROTEUS_FUZZ_FOLDER") { return String(cString: given) }
         var template = Array("/tmp/proteus-fuzz-XXXXXX".utf8CString)
         return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
     }()
@@ -44,6 +59,74 @@ private enum Fuzz {
         }
     }
 
+    /// The read end of a pipe already holding `data` and closed for writing (so the reader
+    /// sees the end of the stream), or nil when the pipe cannot take it all at once.
+    static func pipeHolding(_ data: UnsafeRawBufferPointer) -> Int32? {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return nil }
+        // Non-blocking writes: an input larger than the pipe's buffer falls back to a file.
+        _ = fcntl(ends[1], F_SETFL, O_NONBLOCK)
+        var done = 0
+        while done < data.count {
+            let n = Glibc.write(ends[1], data.baseAddress! + done, data.count - done)
+            if n <= 0 { break }
+            done += n
+        }
+        close(ends[1])
+        if done < data.count { close(ends[0]); return nil }
+        return ends[0]
+    }
+
+    /// Recomputes every section checksum of a `.phb` image in the section table, then the
+    /// header checksum over the header and table, as the writer does. The table is read
+    /// defensively (counts and ranges clamped to the buffer): this runs on garbage.
+    static func fixChecksums(_ b: UnsafeMutableRawBufferPointer, fixSize: Bool) {
+        let n = b.count
+        guard n >= IndexFormat.headerSize else { return }
+        if fixSize { b.storeBytes(of: UInt64(n).littleEndian, toByteOffset: 24, as: UInt64.self) }
+        let declared = Int(UInt32(littleEndian: b.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
+        let tableOffset = UInt64(littleEndian: b.loadUnaligned(fromByteOffset: 32, as: UInt64.self))
+        guard tableOffset <= UInt64(n) else { return }
+        let table = Int(tableOffset)
+        let rows = min(declared, IndexFormat.maximumSections, (n - table) / IndexFormat.tableEntrySize)
+        for i in 0..<rows {
+            let row = table + i * IndexFormat.tableEntrySize
+            let offset = UInt64(littleEndian: b.loadUnaligned(fromByteOffset: row + 8, as: UInt64.self))
+            let length = UInt64(littleEndian: b.loadUnaligned(fromByteOffset: row + 16, as: UInt64.self))
+            guard offset <= UInt64(n), length <= UInt64(n) - offset else { continue }
+            let section = UnsafeRawBufferPointer(rebasing: b[Int(offset)..<Int(offset + length)])
+            b.storeBytes(of: XXH64.hash(section).littleEndian, toByteOffset: row + 32, as: UInt64.self)
+        }
+        var hasher = XXH64()
+        hasher.update(UnsafeRawBufferPointer(rebasing: b[0..<IndexFormat.checksummedHeaderBytes]))
+        hasher.update(UnsafeRawBufferPointer(rebasing: b[table..<table + rows * IndexFormat.tableEntrySize]))
+        b.storeBytes(of: hasher.digest().littleEndian, toByteOffset: IndexFormat.checksummedHeaderBytes, as: UInt64.self)
+    }
+
+    /// Everything a reader of an index does with it: describe, verify, copy, the views, the
+    /// embedded tokenizer, and a query once `verify()` has accepted the file.
+    static func openIndex(_ path: String) throws {
+        let index = try HeroIndex(path: path)
+        _ = IndexDescription(index).text
+        let verified = (try? index.verify()) != nil
+        _ = try? index.contents()
+        if let docs = try? index.documents(), docs.count > 0 {
+            _ = docs.name(docs.count - 1)
+            _ = docs.document(containing: docs.starts[docs.count / 2])
+        }
+        _ = try? index.spans()
+        _ = try? index.dna()
+        if !index.embeddedRanks.isEmpty, let ranks = try? RankTable(serialized: index.embeddedRanks, owner: index, path: path) {
+            // Lookups stay inside the blob even when it is corrupt (a wrong answer is fine).
+            for rank in 0..<UInt32(min(ranks.count, 1024)) {
+                if let token = ranks.bytes(ofRank: rank) { _ = ranks.rank(of: token) }
+            }
+        }
+        guard verified, let engine = try? QueryEngine(path: path) else { return }
+        let tokens = (try? engine.tokenize("the quick brown fox 42")) ?? Array(index.tokens.prefix(8))
+        _ = try? engine.answer(question: "q", tokens: tokens, top: 3)
+    }
+
     @inline(never) static func blackHole(_ v: UInt32) { if v == 0xDEAD_BEEF { print("") } }
 
     static func run(_ data: UnsafeRawBufferPointer) {
@@ -60,28 +143,35 @@ private enum Fuzz {
                 _ = try? drain(MegatronDataset(path: folder + "/m"))
                 try drain(RawTokenFile(path: bin, width: data.first.map { $0 & 1 == 0 ? .u16 : .u32 }))
             case "phb":
-                let index = try HeroIndex(path: write(data, "f.phb"))
-                _ = IndexDescription(index).text
-                _ = try? index.verify()
-                _ = try? index.contents()
-                _ = try? index.documents()
-                _ = try? index.spans()
-                _ = try? index.dna()
+                guard let mode = data.first else { return }
+                let file = UnsafeRawBufferPointer(rebasing: data[1...])
+                let path: String
+                if mode & 1 == 1 {
+                    var bytes = Array(file)
+                    bytes.withUnsafeMutableBytes { fixChecksums($0, fixSize: mode & 2 == 2) }
+                    path = bytes.withUnsafeBytes { write($0, "f.phb") }
+                } else {
+                    path = write(file, "f.phb")
+                }
+                try openIndex(path)
             case "tiktoken":
                 _ = try TiktokenFile.parse(data, path: "fuzz.tiktoken")
             case "tensors":
-                _ = try? EmbeddingMatrix.load(path: write(data, "f.npy"))
-                _ = try EmbeddingMatrix.load(path: write(data, "f.safetensors"))
+                // Format is sniffed from the bytes; the second call covers picking a tensor by name.
+                _ = try? EmbeddingMatrix.decode(data, path: "f", tensorName: nil)
+                _ = try EmbeddingMatrix.decode(data, path: "f", tensorName: "emb")
             case "stdin":
                 // First byte picks the format; the rest is the stream (detection on).
                 guard let first = data.first else { return }
                 let rest = UnsafeRawBufferPointer(rebasing: data[1...])
-                let fd = open(write(rest, "stdin"), O_RDONLY)
+                let fd = pipeHolding(rest) ?? open(write(rest, "stdin"), O_RDONLY)
                 defer { close(fd) }
                 let format: StdinTokenReader.Format = first % 3 == 0 ? .u32 : first % 3 == 1 ? .u16 : .text
                 let reader = StdinTokenReader(descriptor: fd, format: format, name: "-", detectCompression: first & 4 == 0)
+                // 1M tokens (4 MB decoded): a bomb is still decoded well past any buffer size,
+                // without one input costing tens of milliseconds.
                 var total = 0
-                while total < 1 << 24 {
+                while total < 1 << 20 {
                     let n = try reader.read(into: window)
                     if n == 0 { break }
                     total += n

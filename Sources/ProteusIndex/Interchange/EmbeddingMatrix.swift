@@ -29,19 +29,24 @@ public struct EmbeddingMatrix: Equatable, Sendable {
     /// otherwise safetensors). From safetensors, `tensorName` picks the tensor; without it the
     /// file must hold exactly one 2-D tensor.
     public static func load(path: String, tensorName: String? = nil) throws -> EmbeddingMatrix {
-        let file = try SystemFile(openForReading: path)
-        let head = try file.readBytes(at: 0, count: Int(min(file.size, 9)))
-        if head.count >= 6, head.starts(with: NPYWriter.magic) {
-            return try loadNPY(path: path)
-        }
-        guard head.count == 9, head[8] == UInt8(ascii: "{") else {
-            throw ProteusError(.dataError, path: path, "not a safetensors or .npy file (a safetensors file starts with a header length and '{', an .npy with \\x93NUMPY)")
-        }
-        return try loadSafetensors(path: path, tensorName: tensorName)
+        let file = try WholeFile(path: path)
+        return try withExtendedLifetime(file) { try decode(file.bytes, path: path, tensorName: tensorName) }
     }
 
-    static func loadSafetensors(path: String, tensorName: String?) throws -> EmbeddingMatrix {
-        let file = try SafetensorsFile(path: path)
+    /// `load(path:tensorName:)` on a whole file already in memory (`path` is for messages):
+    /// the same checks and messages, no file system (the fuzzer calls this directly).
+    static func decode(_ bytes: UnsafeRawBufferPointer, path: String, tensorName: String?) throws -> EmbeddingMatrix {
+        if bytes.count >= 6, bytes.starts(with: NPYWriter.magic) {
+            return try fromNPY(NPYFile(bytes: bytes, path: path))
+        }
+        guard bytes.count >= 9, bytes[8] == UInt8(ascii: "{") else {
+            throw ProteusError(.dataError, path: path, "not a safetensors or .npy file (a safetensors file starts with a header length and '{', an .npy with \\x93NUMPY)")
+        }
+        return try fromSafetensors(SafetensorsFile(bytes: bytes, path: path), tensorName: tensorName)
+    }
+
+    static func fromSafetensors(_ file: SafetensorsFile, tensorName: String?) throws -> EmbeddingMatrix {
+        let path = file.path
         func fail(_ message: String) -> ProteusError { ProteusError(.dataError, path: path, message) }
         func listed(_ entries: [SafetensorsFile.Entry]) -> String {
             entries.map { "\($0.name) \($0.shape)" }.joined(separator: ", ")
@@ -72,8 +77,8 @@ public struct EmbeddingMatrix: Equatable, Sendable {
                                storedDType: dtype, tensorName: entry.name)
     }
 
-    static func loadNPY(path: String) throws -> EmbeddingMatrix {
-        let file = try NPYFile(path: path)
+    static func fromNPY(_ file: NPYFile) throws -> EmbeddingMatrix {
+        let path = file.path
         func fail(_ message: String) -> ProteusError { ProteusError(.dataError, path: path, message) }
         guard let dtype = file.dtype, dtype.isFloatingPoint else {
             throw fail("array has dtype '\(file.descr)'; an embedding matrix must be float32, float16 or float64 ('<f4', '<f2', '<f8')")
@@ -132,4 +137,20 @@ extension Float {
             self = Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | (mantissa << 13))
         }
     }
+}
+
+/// A whole file mapped for the interchange readers, which parse from memory. An empty file
+/// (which `mmap` refuses) reads as an empty buffer so each parser gives its own "too short".
+struct WholeFile {
+    /// The mapping; nil for an empty file.
+    let map: MappedFile?
+
+    /// Opens and maps `path`; throws a one-line `ProteusError`.
+    init(path: String) throws {
+        let file = try SystemFile(openForReading: path)
+        map = file.size == 0 ? nil : try MappedFile(file)
+    }
+
+    /// The file's bytes, valid while this value is alive.
+    var bytes: UnsafeRawBufferPointer { map?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0) }
 }

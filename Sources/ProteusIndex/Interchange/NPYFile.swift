@@ -1,5 +1,6 @@
-/// A numpy `.npy` file (versions 1.0, 2.0 and 3.0) opened by memory map: dtype, shape and the
-/// data bytes, with the header dict parsed strictly (only the three keys numpy writes).
+/// A numpy `.npy` file (versions 1.0, 2.0 and 3.0) opened by memory map (or already in memory):
+/// dtype, shape and the data bytes, with the header dict parsed strictly (only the three keys
+/// numpy writes).
 public final class NPYFile {
     /// The path as given, for messages.
     public let path: String
@@ -13,14 +14,29 @@ public final class NPYFile {
     public let fortranOrder: Bool
     /// Offset of the first data byte.
     public let dataOffset: Int
-    let map: MappedFile
+    /// The whole file: the mapping, or the caller's buffer for `init(bytes:path:)`.
+    let fileBytes: UnsafeRawBufferPointer
+    /// Keeps the mapping alive (nil when parsing the caller's memory).
+    private let mapping: WholeFile?
 
     /// Opens and maps `path`, parsing and checking its header; throws a one-line `ProteusError`.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        let file = try WholeFile(path: path)
+        try self.init(bytes: file.bytes, path: path, mapping: file)
+    }
+
+    /// Parses and checks a whole `.npy` file held in memory (`path` is for messages). `bytes`
+    /// is where the data view points, so it must outlive this object.
+    convenience init(bytes: UnsafeRawBufferPointer, path: String) throws {
+        try self.init(bytes: bytes, path: path, mapping: nil)
+    }
+
+    private init(bytes: UnsafeRawBufferPointer, path: String, mapping: WholeFile?) throws {
         self.path = path
-        let file = try SystemFile(openForReading: path)
+        self.fileBytes = bytes
+        self.mapping = mapping
         func fail(_ message: String) -> ProteusError { ProteusError(.dataError, path: path, message) }
-        let head = try file.readBytes(at: 0, count: Int(min(file.size, 12)))
+        let head = Array(bytes.prefix(12))
         guard head.count >= 10, head.starts(with: NPYWriter.magic) else {
             throw fail("not a .npy file: it does not start with \\x93NUMPY")
         }
@@ -31,11 +47,10 @@ public final class NPYFile {
         let lengthBytes = major == 1 ? head[8..<10] : head[8..<12]
         let headerLength = lengthBytes.reversed().reduce(0) { $0 << 8 | Int($1) }
         let headerStart = major == 1 ? 10 : 12
-        guard UInt64(headerStart + headerLength) <= file.size else {
-            throw fail(".npy header length \(headerLength) goes beyond the end of the file (\(file.size) bytes)")
+        guard headerStart + headerLength <= bytes.count else {
+            throw fail(".npy header length \(headerLength) goes beyond the end of the file (\(bytes.count) bytes)")
         }
-        map = try MappedFile(file)
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: map.bytes[headerStart..<headerStart + headerLength]), as: UTF8.self)
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[headerStart..<headerStart + headerLength]), as: UTF8.self)
         let dict = try NPYHeader.parse(text) { fail(".npy header \($0): \(text.trimmingSpaces)") }
         descr = dict.descr
         dtype = TensorDType(npyDescr: dict.descr)
@@ -45,13 +60,13 @@ public final class NPYFile {
         var needed = dtype?.byteSize ?? 0, overflow = false
         for d in shape where !overflow { (needed, overflow) = needed.multipliedReportingOverflow(by: d) }
         guard !overflow else { throw fail("shape \(NPYFile.tuple(shape)) has too many elements (overflow)") }
-        if let dtype, map.bytes.count - dataOffset != needed {
-            throw fail("data is \(map.bytes.count - dataOffset) bytes but shape \(NPYFile.tuple(shape)) of '\(dict.descr)' needs \(needed) (\(dtype.byteSize) bytes each)")
+        if let dtype, bytes.count - dataOffset != needed {
+            throw fail("data is \(bytes.count - dataOffset) bytes but shape \(NPYFile.tuple(shape)) of '\(dict.descr)' needs \(needed) (\(dtype.byteSize) bytes each)")
         }
     }
 
     /// The data bytes (a view into the mapping, valid while this file is open).
-    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: map.bytes[dataOffset...]) }
+    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: fileBytes[dataOffset...]) }
 
     /// A shape as Python prints it: `(5,)`, `(2, 3)`.
     static func tuple(_ shape: [Int]) -> String {

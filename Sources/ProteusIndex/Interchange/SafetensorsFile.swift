@@ -1,6 +1,7 @@
-/// A `.safetensors` file opened by memory map, its header parsed and checked the way the
-/// reference Rust implementation checks it: known dtypes, data offsets matching dtype × shape,
-/// and tensors covering the data buffer exactly (no gaps, no overlaps, nothing after).
+/// A `.safetensors` file opened by memory map (or already in memory), its header parsed and
+/// checked the way the reference Rust implementation checks it: known dtypes, data offsets
+/// matching dtype × shape, and tensors covering the data buffer exactly (no gaps, no
+/// overlaps, nothing after).
 public final class SafetensorsFile {
     /// Headers larger than this are refused before anything is allocated for them (the
     /// reference implementation uses the same 100 MB limit).
@@ -26,31 +27,45 @@ public final class SafetensorsFile {
     public let entries: [Entry]
     /// The `__metadata__` map, empty when absent.
     public let metadata: [String: String]
-    let map: MappedFile
+    /// The whole file: the mapping, or the caller's buffer for `init(bytes:path:)`.
+    let fileBytes: UnsafeRawBufferPointer
+    /// Keeps the mapping alive (nil when parsing the caller's memory).
+    private let mapping: WholeFile?
 
     /// Byte sizes of stored dtypes this library does not convert but must skip over correctly.
     static let otherDTypeSizes = ["F8_E5M2": 1, "F8_E4M3": 1, "F8_E8M0": 1, "C64": 8]
 
     /// Opens and maps `path` and checks its header; throws a one-line `ProteusError`.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        let file = try WholeFile(path: path)
+        try self.init(bytes: file.bytes, path: path, mapping: file)
+    }
+
+    /// Checks the header of a whole safetensors file held in memory (`path` is for messages).
+    /// The entries' byte views point into `bytes`, which must outlive this object.
+    convenience init(bytes: UnsafeRawBufferPointer, path: String) throws {
+        try self.init(bytes: bytes, path: path, mapping: nil)
+    }
+
+    private init(bytes: UnsafeRawBufferPointer, path: String, mapping: WholeFile?) throws {
         self.path = path
-        let file = try SystemFile(openForReading: path)
+        self.fileBytes = bytes
+        self.mapping = mapping
         func fail(_ message: String) -> ProteusError { ProteusError(.dataError, path: path, message) }
-        guard file.size >= 8 else {
-            throw fail("not a safetensors file: \(file.size) bytes, too short for the 8-byte header length")
+        guard bytes.count >= 8 else {
+            throw fail("not a safetensors file: \(bytes.count) bytes, too short for the 8-byte header length")
         }
-        let headerLength = try file.readBytes(at: 0, count: 8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let headerLength = UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self))
         guard headerLength <= SafetensorsFile.maximumHeaderSize else {
             throw fail("safetensors header of \(headerLength) bytes is larger than the 100 MB limit")
         }
-        guard 8 + headerLength <= file.size else {
-            throw fail("safetensors header length \(headerLength) goes beyond the end of the file (\(file.size) bytes)")
+        guard 8 + headerLength <= UInt64(bytes.count) else {
+            throw fail("safetensors header length \(headerLength) goes beyond the end of the file (\(bytes.count) bytes)")
         }
-        map = try MappedFile(file)
         let dataStart = 8 + Int(headerLength)
         let header: HeaderJSON
         do {
-            header = try HeaderJSON.parse(UnsafeRawBufferPointer(rebasing: map.bytes[8..<dataStart]))
+            header = try HeaderJSON.parse(UnsafeRawBufferPointer(rebasing: bytes[8..<dataStart]))
         } catch let e as HeaderJSON.SyntaxError {
             throw fail("safetensors header is not valid JSON: \(e.reason) at header byte \(e.offset)")
         }
@@ -68,7 +83,7 @@ public final class SafetensorsFile {
             }
             entries.append(try SafetensorsFile.entry(name, value, dataStart: dataStart, fail: fail))
         }
-        try SafetensorsFile.checkCoverage(entries, dataStart: dataStart, fileSize: map.bytes.count, fail: fail)
+        try SafetensorsFile.checkCoverage(entries, dataStart: dataStart, fileSize: bytes.count, fail: fail)
         self.entries = entries
         self.metadata = metadata
     }
@@ -121,6 +136,6 @@ public final class SafetensorsFile {
 
     /// The stored bytes of a tensor (a view into the mapping, valid while this file is open).
     public func bytes(of entry: Entry) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: map.bytes[entry.range])
+        UnsafeRawBufferPointer(rebasing: fileBytes[entry.range])
     }
 }

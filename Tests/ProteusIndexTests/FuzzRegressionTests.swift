@@ -30,4 +30,25 @@ import Foundation
         try HeroIndexWriter.write(c, to: path, inputs: [])
         #expect(try QueryEngine(path: path).tokenize("the\u{1}") == [257, 1])
     }
+
+    /// fixtures/fuzz/phb/crash-a94d0dec…: checksums right, every span inside the hero
+    /// tokens and naming an existing document, but a span's positions lie before its
+    /// document's start. The first question trapped on an arithmetic overflow computing the
+    /// answer's offset in its document (`span.start - documentStart`).
+    @Test func aSpanOutsideItsDocumentIsRefused() throws {
+        let dir = try F.temporaryFolder("fuzz-span")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/i.phb"
+        var c = F.realisticContents()
+        c.embeddedRanks = [] // (the fixture's are random bytes, refused first by a query)
+        let span = c.spans[0]
+        #expect(span.start == 10 && span.document == 0)
+        c.spans[0].document = 2 // document 2 covers 600000..<1234567
+        let message = "span 0 (positions 10 + \(span.length)) lies outside its document 2 (600000..<1234567)"
+        #expect(failure { try HeroIndexWriter.write(c, to: path, inputs: []) } == "\(path): cannot write index: \(message)")
+        try HeroIndexWriter.write(c, to: path, inputs: [], checkingConsistency: false)
+        let offset = try HeroIndex(path: path).entry(.spans).offset
+        #expect(failure { try HeroIndex(path: path).verify() } == "\(path): section 'SPAN' at byte \(offset): \(message)")
+        #expect(failure { _ = try QueryEngine(path: path) } == "\(path): section 'SPAN' at byte \(offset): \(message)")
+    }
 }

@@ -26,17 +26,26 @@ extension HeroIndex {
     /// Split-pattern name of that tokenizer.
     public var splitPattern: String? { metadata.splitPattern }
 
-    /// The hero spans. First access verifies the section's checksum and that every span
-    /// lies inside the hero tokens and the document table, so callers may index with them.
+    /// The hero spans. First access verifies the section's checksum, that every span lies
+    /// inside the hero tokens and the document table, and that its corpus positions lie
+    /// inside its document (answers subtract the document's start), so callers may index
+    /// and compute with them.
     public func spans() throws -> HeroSpans {
         try verifyOnce(.spans)
         let spans = HeroSpans(owner: self, raw: rawBytes(.spans))
-        let tokenCount = UInt64(tokens.count), documentCount = entry(.documentStarts).count
+        let tokenCount = UInt64(tokens.count)
+        let docs = try documents()
         try checkOnce(0) {
-            for (i, s) in spans.enumerated()
-            where UInt64(s.firstHero) + UInt64(s.length) > tokenCount || UInt64(s.document) >= documentCount {
-                throw ProteusError(.dataError, path: path,
-                                   "section 'SPAN' at byte \(entry(.spans).offset): span \(i) points outside the hero tokens or documents")
+            for (i, s) in spans.enumerated() {
+                guard UInt64(s.firstHero) + UInt64(s.length) <= tokenCount, Int(s.document) < docs.count else {
+                    throw ProteusError(.dataError, path: path,
+                                       "section 'SPAN' at byte \(entry(.spans).offset): span \(i) points outside the hero tokens or documents")
+                }
+                let start = docs.starts[Int(s.document)], length = docs.lengths[Int(s.document)]
+                guard s.start >= start, s.start - start <= length, UInt64(s.length) <= length - (s.start - start) else {
+                    throw ProteusError(.dataError, path: path,
+                                       "section 'SPAN' at byte \(entry(.spans).offset): span \(i) (positions \(s.start) + \(s.length)) lies outside its document \(s.document) (\(start)..<\(start &+ length))")
+                }
             }
         }
         return spans

@@ -8,7 +8,14 @@ public enum HeroIndexWriter {
     /// Writes `contents` to `path`. Refuses when `path` is one of `inputs` (the corpus being
     /// indexed), and when `contents` breaks an invariant the reader would reject.
     public static func write(_ contents: HeroIndexContents, to path: String, inputs: [FileIdentity]) throws {
-        try checkConsistency(contents, path: path)
+        try write(contents, to: path, inputs: inputs, checkingConsistency: true)
+    }
+
+    /// `checkingConsistency: false` lets tests write the file a damaged or hostile writer
+    /// would, to show that the reader refuses it.
+    static func write(_ contents: HeroIndexContents, to path: String, inputs: [FileIdentity],
+                      checkingConsistency: Bool) throws {
+        if checkingConsistency { try checkConsistency(contents, path: path) }
         let out = try AtomicOutputFile(path: path, inputs: inputs)
         do {
             let entries = try writeBody(contents, to: out)
@@ -152,6 +159,10 @@ public enum HeroIndexWriter {
         for (i, s) in c.spans.enumerated() {
             guard UInt64(s.firstHero) + UInt64(s.length) <= UInt64(c.tokens.count), Int(s.document) < c.documents.count else {
                 throw refuse("span \(i) points outside the hero tokens or documents")
+            }
+            let start = c.documents.starts[Int(s.document)], length = c.documents.lengths[Int(s.document)]
+            guard s.start >= start, s.start - start <= length, UInt64(s.length) <= length - (s.start - start) else {
+                throw refuse("span \(i) (positions \(s.start) + \(s.length)) lies outside its document \(s.document) (\(start)..<\(start &+ length))")
             }
         }
     }

@@ -20,7 +20,10 @@ import Darwin
 public enum ProcessSignals {
     /// Message buffer and the "PROGRAM: " prefix, prepared at install time: a handler must
     /// not allocate.
-    nonisolated(unsafe) private static var message = UnsafeMutablePointer<UInt8>.allocate(capacity: 8192)
+    private static let messageCapacity = 8192
+    nonisolated(unsafe) private static var message = UnsafeMutablePointer<UInt8>.allocate(capacity: messageCapacity)
+    nonisolated(unsafe) private static var messageLength = 0
+    nonisolated(unsafe) private static var digits = UnsafeMutablePointer<UInt8>.allocate(capacity: 24)
     nonisolated(unsafe) private static var prefixBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
     nonisolated(unsafe) private static var prefixLength = 0
 
@@ -31,6 +34,7 @@ public enum ProcessSignals {
         _ = TemporaryFiles.table
         _ = MappedFile.live
         _ = message
+        _ = digits
         let name = Array((programName + ": ").utf8.prefix(255))
         prefixBuffer.update(from: name, count: name.count)
         prefixLength = name.count
@@ -59,58 +63,58 @@ public enum ProcessSignals {
     }
 
     /// The SIGBUS handler's body: report the shrunken mapped file, or crash as a bug would.
+    /// Straight-line code over preallocated buffers: no closures with captured variables
+    /// (boxes are allocated), no generic calls on tuples (their type metadata is built under
+    /// a runtime lock; a debug build deadlocked here in a forked child).
     private static func busError(at address: UInt) {
-        var found = false
-        MappedFile.live.forEach { base, length, descriptor, path in
-            guard !found, address >= base, address - base < length else { return }
-            found = true
-            var used = 0
-            func append(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
-                let n = min(count, 8192 - used)
-                (message + used).update(from: bytes, count: n)
-                used += n
-            }
-            func append(_ text: StaticString) { append(text.utf8Start, text.utf8CodeUnitCount) }
-            func append(_ value: UInt64) {
-                var rest = value
-                var scratch = (UInt64(0), UInt64(0), UInt64(0)) // 24 bytes: a u64 has at most 20 digits
-                withUnsafeMutableBytes(of: &scratch) { raw in
-                    var at = raw.count
-                    repeat {
-                        at -= 1
-                        raw[at] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
-                        rest /= 10
-                    } while rest > 0
-                    append(raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + at, raw.count - at)
-                }
-            }
-            append(prefixBuffer, prefixLength)
-            append(UnsafeRawPointer(path).assumingMemoryBound(to: UInt8.self), strlen(path))
-            var st = stat()
-            if fstat(Int32(descriptor), &st) == 0 {
-                append(": file shrank from ")
-                append(UInt64(length))
-                append(" to ")
-                append(UInt64(st.st_size))
-                append(" bytes while being read\n")
-            } else {
-                append(": file shrank while being read (byte ")
-                append(UInt64(address - base))
-                append(" of its mapping is gone)\n")
-            }
-            var written = 0
-            while written < used {
-                let n = write(2, message + written, used - written)
-                if n <= 0 { break }
-                written += n
-            }
-        }
-        guard found else {
+        guard let slot = MappedFile.live.slot(containing: address) else {
             signal(SIGBUS, SIG_DFL)
             raise(SIGBUS)
             return
         }
+        let base = SignalSafeTable.base(of: slot), length = SignalSafeTable.length(of: slot)
+        let path = SignalSafeTable.path(of: slot)
+        messageLength = 0
+        append(prefixBuffer, prefixLength)
+        append(UnsafeRawPointer(path).assumingMemoryBound(to: UInt8.self), strlen(path))
+        var st = stat()
+        if fstat(Int32(SignalSafeTable.tag(of: slot)), &st) == 0 {
+            append(": file shrank from ")
+            appendDecimal(UInt64(length))
+            append(" to ")
+            appendDecimal(UInt64(st.st_size))
+            append(" bytes while being read\n")
+        } else {
+            append(": file shrank while being read (byte ")
+            appendDecimal(UInt64(address - base))
+            append(" of its mapping is gone)\n")
+        }
+        var written = 0
+        while written < messageLength {
+            let n = write(2, message + written, messageLength - written)
+            if n <= 0 { break }
+            written += n
+        }
         TemporaryFiles.unlinkAll()
         _exit(ProteusError.Kind.dataError.rawValue)
+    }
+
+    private static func append(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
+        let n = count < messageCapacity - messageLength ? count : messageCapacity - messageLength
+        (message + messageLength).update(from: bytes, count: n)
+        messageLength += n
+    }
+
+    private static func append(_ text: StaticString) { append(text.utf8Start, text.utf8CodeUnitCount) }
+
+    /// Decimal digits, written backwards into the preallocated `digits` (a u64 has at most 20).
+    private static func appendDecimal(_ value: UInt64) {
+        var rest = value, at = 24
+        repeat {
+            at -= 1
+            digits[at] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
+            rest /= 10
+        } while rest > 0
+        append(digits + at, 24 - at)
     }
 }

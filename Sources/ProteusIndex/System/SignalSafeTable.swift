@@ -90,6 +90,30 @@ final class SignalSafeTable: @unchecked Sendable {
         }
     }
 
+    /// The slot of the entry whose address range holds `address`, nil when none does.
+    /// Async-signal-safe: no closure, no allocation; read it with `base(of:)` and friends.
+    func slot(containing address: UInt) -> UnsafeMutableRawPointer? {
+        var block = first
+        while let b = block {
+            for i in 0..<SignalSafeTable.slotsPerBlock {
+                let s = SignalSafeTable.slot(b, i)
+                if s.load(fromByteOffset: SignalSafeTable.pathOffset, as: UInt8.self) != 0 {
+                    let base = s.load(as: UInt.self), length = s.load(fromByteOffset: 8, as: UInt.self)
+                    if address >= base && address - base < length { return s }
+                }
+            }
+            block = SignalSafeTable.next(b)
+        }
+        return nil
+    }
+
+    static func base(of slot: UnsafeMutableRawPointer) -> UInt { slot.load(as: UInt.self) }
+    static func length(of slot: UnsafeMutableRawPointer) -> UInt { slot.load(fromByteOffset: 8, as: UInt.self) }
+    static func tag(of slot: UnsafeMutableRawPointer) -> Int { slot.load(fromByteOffset: 16, as: Int.self) }
+    static func path(of slot: UnsafeMutableRawPointer) -> UnsafePointer<CChar> {
+        UnsafePointer((slot + pathOffset).assumingMemoryBound(to: CChar.self))
+    }
+
     /// Calls `body` with each entry's base, length, tag and C-string path. Async-signal-safe
     /// as long as `body` is: it only reads memory that never moves.
     func forEach(_ body: (_ base: UInt, _ length: UInt, _ tag: Int, _ path: UnsafePointer<CChar>) -> Void) {

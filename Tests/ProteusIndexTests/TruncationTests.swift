@@ -55,22 +55,24 @@ import Foundation
         let page = map.bytes.baseAddress! + (1 << 19)
         let child = fork()
         if child == 0 {
+            TemporaryFiles.forgetInForkedChild() // the parent's tests are writing theirs
             dup2(ends[1], 2)
             _ = truncate(cPath, 4096)
             let value = page.load(as: UInt8.self) // SIGBUS: the page is past the new end
             _exit(Int32(value))
         }
         close(ends[1])
+        // The message is far smaller than a pipe's buffer: read it once the child is gone.
+        let status = try #require(Self.exitStatus(of: child), "the child hung in the SIGBUS handler")
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
+        _ = fcntl(ends[0], F_SETFL, O_NONBLOCK)
         while true {
             let n = read(ends[0], &chunk, chunk.count)
             if n <= 0 { break }
             output += chunk[0..<n]
         }
         close(ends[0])
-        var status: Int32 = 0
-        _ = waitpid(child, &status, 0)
         #expect(status & 0x7F == 0, "the child died of signal \(status & 0x7F)")
         #expect((status >> 8) & 0xFF == 65)
         #expect(String(decoding: output, as: UTF8.self)
@@ -82,12 +84,25 @@ import Foundation
         ProcessSignals.install(programName: "proteus-index")
         let child = fork()
         if child == 0 {
+            TemporaryFiles.forgetInForkedChild()
             close(2)
             raise(SIGBUS)
             _exit(0)
         }
-        var status: Int32 = 0
-        _ = waitpid(child, &status, 0)
+        let status = try #require(Self.exitStatus(of: child), "the child hung in the SIGBUS handler")
         #expect(status & 0x7F == SIGBUS)
+    }
+
+    /// The child's wait status, or nil (and the child killed) when it has not ended within a
+    /// minute: a handler that deadlocks must fail the test, not hang the suite.
+    static func exitStatus(of child: pid_t) -> Int32? {
+        var status: Int32 = 0
+        for _ in 0..<6_000 {
+            if waitpid(child, &status, WNOHANG) == child { return status }
+            usleep(10_000)
+        }
+        kill(child, SIGKILL)
+        _ = waitpid(child, &status, 0)
+        return nil
     }
 }

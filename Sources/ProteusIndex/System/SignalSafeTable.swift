@@ -90,6 +90,18 @@ final class SignalSafeTable: @unchecked Sendable {
         }
     }
 
+    /// Frees every slot without taking the lock: only for a forked child, which has one
+    /// thread and may have inherited the lock held.
+    func clearInForkedChild() {
+        var block = first
+        while let b = block {
+            for i in 0..<SignalSafeTable.slotsPerBlock {
+                SignalSafeTable.slot(b, i).storeBytes(of: 0, toByteOffset: SignalSafeTable.pathOffset, as: UInt8.self)
+            }
+            block = SignalSafeTable.next(b)
+        }
+    }
+
     /// The slot of the entry whose address range holds `address`, nil when none does.
     /// Async-signal-safe: no closure, no allocation; read it with `base(of:)` and friends.
     func slot(containing address: UInt) -> UnsafeMutableRawPointer? {

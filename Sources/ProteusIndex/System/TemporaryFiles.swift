@@ -17,6 +17,10 @@ public enum TemporaryFiles {
 
     static func unregister(_ path: String) { table.remove(path) }
 
+    /// Forgets the parent's files in a forked child (tests fork to trigger the SIGBUS
+    /// handler), so that the child's handler cannot remove files the parent is writing.
+    static func forgetInForkedChild() { table.clearInForkedChild() }
+
     /// Unlinks every registered file. Async-signal-safe: called from signal handlers.
     static func unlinkAll() {
         table.forEach { _, _, _, path in _ = unlink(path) }

@@ -68,10 +68,10 @@ public final class QueryEngine {
             tokenizer = explicit
         } else if !index.embeddedRanks.isEmpty, let identity = index.tokenizer {
             let ranks = try RankTable(serialized: index.embeddedRanks, owner: index, path: path)
-            // Encoding traps when a single byte has no token (as tiktoken panics); `Tokenizer.load`
-            // refuses such a rank file, and a corrupt or crafted index must be refused too.
-            for byte in 0..<256 where [UInt8(byte)].withUnsafeBytes({ ranks.rank(of: $0) }) == nil {
-                throw ProteusError(.dataError, path: path, "section 'TOKR' at byte \(index.entry(.tokenizerRanks).offset): the embedded tokenizer has no token for the single byte 0x\(String(format2: UInt8(byte)))")
+            // Encoding traps without every single-byte token; a corrupt or crafted index must
+            // be refused here as `Tokenizer.load` refuses such a rank file.
+            if let byte = ranks.firstByteWithoutToken() {
+                throw ProteusError(.dataError, path: path, "section 'TOKR' at byte \(index.entry(.tokenizerRanks).offset): the embedded tokenizer has no token for the single byte 0x\(String(format2: byte))")
             }
             let pattern = index.splitPattern.flatMap { SplitPattern(rawValue: $0) }
                 ?? SplitPattern.inferred(rankCount: ranks.count) ?? .cl100k

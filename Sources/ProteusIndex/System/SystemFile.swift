@@ -65,6 +65,9 @@ public final class SystemFile: @unchecked Sendable {
         return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO
     }
 
+    /// True for `-` (standard input) and pipes: inputs read once, as a stream.
+    public static func isStream(_ path: String) -> Bool { path == "-" || isPipe(path) }
+
     /// Reads exactly `buffer.count` bytes at `offset`, or throws naming the offset when the
     /// file ends first (a file truncated underneath us reads as a clear error, never garbage).
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {

@@ -52,7 +52,7 @@ public enum InputOpener {
         var identities: [FileIdentity] = []
         var fingerprint = SourceFingerprint()
         for path in files {
-            if path == "-" || SystemFile.isPipe(path) {
+            if SystemFile.isStream(path) {
                 // A stream (stdin, a pipe, a FIFO) can be read only once: spool it.
                 let pipe = path == "-" ? nil : try SystemFile(openForReading: path, allowNonRegular: true)
                 let reader = StdinTokenReader(descriptor: pipe?.descriptor ?? 0, format: options.stdinFormat, name: path)

@@ -70,6 +70,14 @@ public final class RankTable: @unchecked Sendable {
     /// The flat little-endian blob (`RankTableLayout`), suitable for `init(serialized:owner:)`.
     public func serialized() -> [UInt8] { Array(blob) }
 
+    /// The first byte value that has no single-byte token, nil when every byte has one.
+    /// Encoding needs all 256 (tiktoken panics otherwise), so rank tables from a file and
+    /// from an index are both refused when this is not nil.
+    func firstByteWithoutToken() -> UInt8? {
+        for byte in 0..<256 where [UInt8(byte)].withUnsafeBytes({ rank(of: $0) }) == nil { return UInt8(byte) }
+        return nil
+    }
+
     /// The rank of `key`, or nil when it is not a token.
     public func rank(of key: UnsafeRawBufferPointer) -> UInt32? {
         guard let p = key.baseAddress, key.count > 0 else { return nil }

@@ -25,11 +25,8 @@ public final class Tokenizer: @unchecked Sendable {
             throw ProteusError(.usage, path: path,
                                "cannot infer the split pattern of a rank file with \(ranks.count) ranks; name one (cl100k, r50k)")
         }
-        for byte in 0..<256 {
-            let b = [UInt8(byte)]
-            if b.withUnsafeBytes({ ranks.rank(of: $0) }) == nil {
-                throw ProteusError(.dataError, path: path, "no token for the single byte 0x\(String(format2: UInt8(byte)))")
-            }
+        if let byte = ranks.firstByteWithoutToken() {
+            throw ProteusError(.dataError, path: path, "no token for the single byte 0x\(String(format2: byte))")
         }
         var fileName = Substring(path.split(separator: "/").last ?? Substring(path))
         if fileName.hasSuffix(".tiktoken") { fileName = fileName.dropLast(".tiktoken".count) }

@@ -96,8 +96,7 @@ struct Build: ParsableCommand {
                 for r in reports { report(r) }
                 return
             }
-            let isStream = { (p: String) in p == "-" || SystemFile.isPipe(p) }
-            guard let destination = output ?? inputs.first.flatMap({ isStream($0) || inputs.count > 1 ? nil : IndexBuilder.defaultOutput(for: $0) }) else {
+            guard let destination = output ?? inputs.first.flatMap({ SystemFile.isStream($0) || inputs.count > 1 ? nil : IndexBuilder.defaultOutput(for: $0) }) else {
                 throw ProteusError(.usage, "'-o/--output' is needed when reading standard input, a pipe or several inputs")
             }
             let progress = ProgressBar(label: "build", unit: " tokens", enabled: !quiet && !json)

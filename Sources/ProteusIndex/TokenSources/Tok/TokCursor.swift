@@ -1,14 +1,18 @@
-/// Reads windows of a `TokFile`, decoding one frame at a time into a reused buffer.
+/// Reads windows of a `TokFile`, decoding one frame at a time into reused buffers.
 ///
 /// A window inside one u32 frame is returned straight from the frame buffer (no copy); a
 /// window spanning frames is assembled in a window buffer, frames it covers whole being
-/// decoded directly into it. u16 files are widened while assembling.
+/// decoded directly into it. u16 files are widened while assembling. The last two frames
+/// decoded are kept, so reads that straddle a frame boundary (a query's passage near a
+/// window's edge) do not decode the frame they came from again.
 final class TokCursor: TokenCursor {
     let file: TokFile
     private let decompressor: FrameDecompressor
     private let frameBytes: Int
-    private let frameBuffer: UnsafeMutableRawPointer
-    private var decodedFrame = -1
+    private let frameBuffers: [UnsafeMutableRawPointer]
+    /// The frame held by each buffer (-1: none), and which buffer was used last.
+    private var decodedFrames = [-1, -1]
+    private var lastUsed = 0
     private var window: UnsafeMutablePointer<UInt32>?
     private var windowCapacity = 0
     /// pread mode: compressed bytes of the current frame.
@@ -21,11 +25,12 @@ final class TokCursor: TokenCursor {
         self.file = file
         self.decompressor = try file.codec.makeDecompressor()
         self.frameBytes = file.frameTokens * file.storedWidth.byteCount
-        self.frameBuffer = .allocate(byteCount: max(frameBytes, 64), alignment: 64)
+        let bytes = max(frameBytes, 64)
+        self.frameBuffers = (0..<2).map { _ in .allocate(byteCount: bytes, alignment: 64) }
     }
 
     deinit {
-        frameBuffer.deallocate()
+        for b in frameBuffers { b.deallocate() }
         window?.deallocate()
         compressed?.deallocate()
     }
@@ -39,8 +44,7 @@ final class TokCursor: TokenCursor {
         let first = Int(start / ft), last = Int((end - 1) / ft)
         let wide = file.storedWidth == .u32
         if wide && first == last {
-            try decodeCached(first)
-            let p = frameBuffer.assumingMemoryBound(to: UInt32.self) + Int(start - UInt64(first) * ft)
+            let p = try decodeCached(first).assumingMemoryBound(to: UInt32.self) + Int(start - UInt64(first) * ft)
             return UnsafeBufferPointer(start: p, count: n)
         }
         if windowCapacity < n {
@@ -54,15 +58,15 @@ final class TokCursor: TokenCursor {
             let lo = max(start, frameStart), hi = min(end, frameStart + ft)
             let dst = out + Int(lo - start)
             let pieceCount = Int(hi - lo), skip = Int(lo - frameStart)
-            if wide && f != decodedFrame && skip == 0 && pieceCount == frameTokenCount(f) {
+            if wide && !decodedFrames.contains(f) && skip == 0 && pieceCount == frameTokenCount(f) {
                 try decode(f, into: UnsafeMutableRawPointer(dst))
                 continue
             }
-            try decodeCached(f)
+            let frame = try decodeCached(f)
             if wide {
-                dst.update(from: frameBuffer.assumingMemoryBound(to: UInt32.self) + skip, count: pieceCount)
+                dst.update(from: frame.assumingMemoryBound(to: UInt32.self) + skip, count: pieceCount)
             } else {
-                let src = frameBuffer.assumingMemoryBound(to: UInt16.self) + skip
+                let src = frame.assumingMemoryBound(to: UInt16.self) + skip
                 for i in 0..<pieceCount { dst[i] = UInt32(src[i]) }
             }
         }
@@ -73,11 +77,18 @@ final class TokCursor: TokenCursor {
         Int(file.seekTable.decompressedSizes[f]) / file.storedWidth.byteCount
     }
 
-    private func decodeCached(_ f: Int) throws {
-        guard f != decodedFrame else { return }
-        decodedFrame = -1
-        try decode(f, into: frameBuffer)
-        decodedFrame = f
+    /// The buffer holding frame `f`, decoding it into the less recently used one if needed.
+    private func decodeCached(_ f: Int) throws -> UnsafeMutableRawPointer {
+        if let slot = decodedFrames.firstIndex(of: f) {
+            lastUsed = slot
+            return frameBuffers[slot]
+        }
+        let slot = 1 - lastUsed
+        decodedFrames[slot] = -1
+        try decode(f, into: frameBuffers[slot])
+        decodedFrames[slot] = f
+        lastUsed = slot
+        return frameBuffers[slot]
     }
 
     /// Decodes frame `f` into `destination` (which holds its decompressed size) and checks it.

@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An anonymous temporary file: created in a folder and unlinked at once, so it vanishes
+/// when the process ends however it ends (even SIGKILL), while the descriptor keeps it alive.
+/// Holds what grows with the input but must not live in memory (the stdin spool, the
+/// routing tier's spilled window lists).
+final class UnlinkedTemporaryFile: TokOutput {
+    /// $TMPDIR, else /tmp.
+    static var defaultFolder: String {
+        getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
+    let descriptor: Int32
+    private var buffer: UnsafeMutableRawBufferPointer
+    private var buffered = 0
+    private(set) var offset: UInt64 = 0
+    private let name: String
+    /// What the file holds, for messages ("the stream", "the routing tier's window lists").
+    private let contents: String
+
+    init(folder: String, name: String, holding contents: String) throws {
+        self.name = name
+        self.contents = contents
+        var template = Array((folder + "/.proteus-spool-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if fd < 0 {
+            throw ProteusError.system("cannot create a temporary file in '\(folder)' to hold \(contents)", path: name,
+                                      errno: errno, kind: .cannotCreate)
+        }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        descriptor = fd
+        buffer = .allocate(byteCount: 1 << 20, alignment: 64)
+    }
+
+    deinit {
+        buffer.deallocate()
+        close(descriptor)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if buffered + bytes.count > buffer.count { try flush() }
+        if bytes.count >= buffer.count {
+            try writeFully(bytes.baseAddress!, bytes.count, at: offset)
+        } else {
+            (buffer.baseAddress! + buffered).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+            buffered += bytes.count
+        }
+        offset += UInt64(bytes.count)
+    }
+
+    func patch(_ bytes: [UInt8], at position: UInt64) throws {
+        try flush()
+        try bytes.withUnsafeBytes { try writeFully($0.baseAddress!, $0.count, at: position) }
+    }
+
+    /// Nothing to rename or sync: the file is read back by this process and then forgotten.
+    func commit() throws { try flush() }
+
+    /// Flushes and reopens the file for reading (through /proc/self/fd: it has no name).
+    func reopenForReading() throws -> SystemFile {
+        try flush()
+        return try SystemFile(openForReading: "/proc/self/fd/\(descriptor)", displayName: name)
+    }
+
+    private func flush() throws {
+        guard buffered > 0 else { return }
+        try writeFully(buffer.baseAddress!, buffered, at: offset - UInt64(buffered))
+        buffered = 0
+    }
+
+    private func writeFully(_ p: UnsafeRawPointer, _ count: Int, at position: UInt64) throws {
+        var done = 0
+        while done < count {
+            let n = pwrite(descriptor, p + done, count - done, off_t(position) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                throw ProteusError.system(code == ENOSPC ? "disk full while writing \(contents) to a temporary file"
+                                                         : "cannot write \(contents) to a temporary file", path: name, errno: code)
+            }
+            done += n
+        }
+    }
+}

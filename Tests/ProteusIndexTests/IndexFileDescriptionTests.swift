@@ -14,7 +14,7 @@ import Foundation
         let index = try HeroIndex(path: path)
         let json = IndexDescription(index).json
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        #expect(object["format_version"] as? Int == 1)
+        #expect(object["format_version"] as? Int == Int(IndexFormat.version))
         #expect(object["file_size"] as? Int == Int(index.fileSize))
         #expect(object["hero_tokens"] as? Int == c.tokens.count)
         #expect(object["documents"] as? Int == 3)
@@ -38,7 +38,7 @@ import Foundation
         try HeroIndexWriter.write(c, to: path, inputs: [])
         let index = try HeroIndex(path: path)
         let lines = IndexDescription(index).text.split(separator: "\n").map(String.init)
-        #expect(lines[0] == "\(path): proteus-index hero index, format version 1 (readable by version 1 and later), \(index.fileSize) bytes")
+        #expect(lines[0] == "\(path): proteus-index hero index, format version \(IndexFormat.version) (readable by version 1 and later), \(index.fileSize) bytes")
         #expect(lines[1] == "  corpus: 1234567 tokens in 3 documents, 19 chunks")
         #expect(lines[2] == "  heroes: \(c.tokens.count) tokens in 24 spans (77824 champions, 45000 evicted)")
         #expect(lines.contains("  dna: vocabulary 1000, feature dimension 8, 4 gates"))

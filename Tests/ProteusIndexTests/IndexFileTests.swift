@@ -47,7 +47,7 @@ import Foundation
         let (dir, path, _) = try written("aligned")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let index = try HeroIndex(path: path)
-        #expect(index.sections.count == SectionKind.allCases.count)
+        #expect(index.sections.count == SectionKind.allCases.filter { !$0.isOptional }.count + (index.metadata.routing == nil ? 0 : 4))
         #expect(index.sections.allSatisfy { $0.offset % 64 == 0 })
         #expect(index.fileSize == UInt64(try F.read(path).count))
         let sorted = index.sections.sorted { $0.offset < $1.offset }
@@ -125,7 +125,7 @@ import Foundation
         F.put(UInt32(7), &b, 8); F.put(UInt32(7), &b, 12)
         try F.write(b, to: path)
         #expect(failure { _ = try HeroIndex(path: path) }
-                == "\(path): index format version 7 is newer than this proteus-index (reads 1); upgrade proteus-index")
+                == "\(path): index format version 7 is newer than this proteus-index (reads 2); upgrade proteus-index")
         b = pristine
         F.put(UInt32(0), &b, 8)
         try F.write(b, to: path)

@@ -54,8 +54,15 @@ public final class BuildPipeline {
                                  candidateLimit: min(2 * p.perChunk, p.chunkLength), championLimit: p.perChunk,
                                  bonusMargin: gates?.maximumBonus ?? 0, tables: tables)
         driver.vocabularyLimit = vocabularyLimit
+        driver.routeWindow = p.routeWindow > 0 ? p.effectiveRouteWindow : 0
+        let postings = p.routeWindow > 0
+            ? try WindowPostingsBuilder(vocabularySize: vocabulary, windowTokens: p.effectiveRouteWindow,
+                                        listShare: p.routeListShare, name: source.name) : nil
+        var identity = CorpusIdentityHasher(tokenCount: total)
         try driver.run(threads: threads) { result in
             stage.consume(result)
+            identity.update(UnsafeBufferPointer(rebasing: result.tokens[0..<result.count]))
+            try postings?.add(result)
             progress?(result.start + UInt64(result.count), total)
         }
         let (heroes, evicted) = stage.finish(budget: p.bufferTokens)
@@ -72,6 +79,8 @@ public final class BuildPipeline {
         contents.statistics.keptWhole = keepWhole
         contents.dna = DNAState(statistics: statistics, features: features, gates: gates, gateCount: p.gateCount)
         contents.assembleSpans(heroes)
+        contents.fingerprint.corpus = identity.finish()
+        contents.routing = try postings?.finish()
         return contents
     }
 

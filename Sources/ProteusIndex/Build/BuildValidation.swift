@@ -32,10 +32,24 @@ extension BuildParameters {
             throw usage("'--per-chunk' (\(perChunk)) must not exceed '--chunk-len' (\(chunkLength))")
         }
         if !(topP > 0 && topP <= 1) { throw usage("'--top-p' (\(topP)) must be in (0, 1]") }
+        if routeWindow < 0 { throw usage("'--route-window' must not be negative (got \(routeWindow))") }
+        if !(routeListShare > 0 && routeListShare <= 1) {
+            throw usage("'--route-list-share' (\(routeListShare)) must be in (0, 1]")
+        }
         for name in signals where Signal(rawValue: name) == nil {
             let known = Signal.allCases.map(\.rawValue).joined(separator: ", ")
             throw usage("unknown signal '\(name)' in '--signals' (expected one of: \(known))")
         }
+    }
+
+    /// Tokens per routing window: the largest divisor of the chunk length that is at most
+    /// `routeWindow` among chunk / 1, chunk / 2, …, so windows tile every chunk exactly
+    /// (0: no routing tier).
+    var effectiveRouteWindow: Int {
+        guard routeWindow > 0 else { return 0 }
+        var parts = max(1, (chunkLength + routeWindow - 1) / routeWindow)
+        while chunkLength % parts != 0 { parts += 1 }
+        return chunkLength / parts
     }
 
     /// Whether `signal` is on.

@@ -50,6 +50,8 @@ struct ChunkDriver {
     let championLimit: Int
     let bonusMargin: Float
     let tables: ScoreTables
+    /// Tokens per routing window (0: no routing tier).
+    var routeWindow = 0
     /// When set, every window is checked to hold only ids below it (the tokenizer's
     /// vocabulary): a vectorised max over data already in cache, so the check is nearly free.
     var vocabularyLimit: UInt32? = nil
@@ -64,10 +66,10 @@ struct ChunkDriver {
 
     private func makeScorer() -> ChunkScorer {
         ChunkScorer(tables: tables, candidateLimit: candidateLimit, championLimit: championLimit,
-                    bonusMargin: bonusMargin)
+                    bonusMargin: bonusMargin, routeWindow: routeWindow)
     }
 
-    func run(threads: Int, consume: (ChunkResult) -> Void) throws {
+    func run(threads: Int, consume: (ChunkResult) throws -> Void) throws {
         if threads == 1 || chunkCount <= 1 {
             let cursor = try source.makeCursor()
             let scorer = makeScorer()
@@ -77,7 +79,7 @@ struct ChunkDriver {
                 if k > 0 { cursor.release(before: start) }
                 let window = try read(cursor, start)
                 scorer.score(window, index: k, start: start, into: result)
-                consume(result)
+                try consume(result)
             }
             return
         }
@@ -93,7 +95,7 @@ struct ChunkDriver {
         init(slots: Int) { ready = [Bool](repeating: false, count: slots) }
     }
 
-    private func runParallel(threads: Int, consume: (ChunkResult) -> Void) throws {
+    private func runParallel(threads: Int, consume: (ChunkResult) throws -> Void) throws {
         let slots = 2 * threads
         let results = (0..<slots).map { _ in ChunkResult(chunkLength: chunkLength, candidateLimit: candidateLimit) }
         let monitor = Monitor()
@@ -136,7 +138,7 @@ struct ChunkDriver {
                 }
                 monitor.locked { state.ready[j % slots] = true; monitor.broadcast() }
             }
-            consume(results[k % slots])
+            try consume(results[k % slots])
             monitor.locked {
                 state.ready[k % slots] = false
                 state.consumed = k + 1

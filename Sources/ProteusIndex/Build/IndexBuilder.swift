@@ -65,7 +65,7 @@ public struct IndexBuilder {
             contents = try pipeline.run(source: source, embeddings: options.embeddings, focusTokens: focus,
                                         threads: options.threads, progress: progress)
         }
-        contents.fingerprint = opened.fingerprint
+        contents.fingerprint.inputs = opened.fingerprint.inputs
         if let t = options.tokenizer {
             contents.tokenizer = t.identity
             contents.splitPattern = t.pattern.rawValue

@@ -134,7 +134,7 @@ public final class HeroIndex: @unchecked Sendable {
         for (a, b) in zip(ordered, ordered.dropFirst()) where a.offset + a.length > b.offset {
             throw fail("section '\(b.name)' at byte \(b.offset): overlaps section '\(a.name)'")
         }
-        for kind in SectionKind.allCases where byKind[kind.ordinal] == nil {
+        for kind in SectionKind.allCases where byKind[kind.ordinal] == nil && !kind.isOptional {
             throw fail("section '\(kind.rawValue)' is missing")
         }
         return byKind
@@ -164,6 +164,22 @@ public final class HeroIndex: @unchecked Sendable {
         try expect(.featureScales, [vocab], "vocabulary size")
         try expect(.gates, [try product(gates, dim)], "gates × feature dimension")
         try expect(.gateConfidence, [UInt64(gates)], "gate count")
+        let tierKinds: [SectionKind] = [.routeIDs, .routeWindowCounts, .routeSkips, .routePostings]
+        guard m.routing != nil else {
+            if let k = tierKinds.first(where: { s[$0.ordinal] != nil }) {
+                throw fail("section '\(k.rawValue)' at byte \(s[k.ordinal]!.offset): a routing tier section, but the metadata describes no routing tier")
+            }
+            return
+        }
+        if let k = tierKinds.first(where: { s[$0.ordinal] == nil }) {
+            throw fail("section '\(k.rawValue)' is missing (the metadata describes a routing tier)")
+        }
+        let ids = count(.routeIDs), interval = UInt64(RoutingTierContents.skipInterval)
+        try expect(.routeWindowCounts, [ids], "one per routed id")
+        try expect(.routeSkips, [(ids + interval - 1) / interval], "one per \(interval) routed ids")
+        guard ids <= vocab else {
+            throw fail("section 'RIDS' at byte \(s[SectionKind.routeIDs.ordinal]!.offset): \(ids) ids, more than the vocabulary of \(vocab)")
+        }
     }
 
     /// The table entry of a section this library requires (all known kinds are).

@@ -42,6 +42,10 @@ public struct BuildParameters: Equatable, Sendable {
     public var focus: String = ""
     /// Where token features came from: "cooccurrence" or "embeddings:<file name>:<sha256>".
     public var featureSource: String = "cooccurrence"
+    /// Tokens per routing window (`RoutingTierContents`); 0 builds no routing tier.
+    public var routeWindow: Int = 16_384
+    /// Ids in more than this share of the routing windows get no window list.
+    public var routeListShare: Double = 0.5
 
     public init() {}
 }
@@ -82,7 +86,27 @@ public struct SourceFingerprint: Equatable, Sendable {
     }
 
     public var inputs: [Input] = []
+    /// The token stream itself, however it arrived (files, standard input, a pipe).
+    public var corpus: CorpusIdentity?
     public init() {}
+}
+
+/// What identifies a corpus by content: the same tokens give the same identity whether they
+/// came from a `.tok`, a raw file, standard input or several files, so a query can recognise
+/// its corpus in any of those forms.
+public struct CorpusIdentity: Equatable, Sendable {
+    /// Number of tokens.
+    public var tokenCount: UInt64
+    /// XXH64 of every token as a little-endian u32, in stream order (`inspect --verify`).
+    public var contentHash: UInt64
+    /// XXH64 of a few sampled blocks (`CorpusSample`): the cheap check a query makes.
+    public var sampleHash: UInt64
+
+    public init(tokenCount: UInt64, contentHash: UInt64, sampleHash: UInt64) {
+        self.tokenCount = tokenCount
+        self.contentHash = contentHash
+        self.sampleHash = sampleHash
+    }
 }
 
 /// The DNA state the query pass needs to score questions the way the build scored tokens.
@@ -128,6 +152,8 @@ public struct HeroIndexContents: Equatable, Sendable {
     /// similarity pass at query time.
     public var spanFeatures: [Float] = []
     public var dna = DNAState()
+    /// Which corpus windows hold each token id; nil when built without one.
+    public var routing: RoutingTierContents?
 
     public init() {}
 }

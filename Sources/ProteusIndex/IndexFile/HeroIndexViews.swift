@@ -1,6 +1,6 @@
 /// Typed views of a `HeroIndex`'s sections, and the copying `contents()`.
 extension HeroIndex {
-    private func view<T>(_ kind: SectionKind, as type: T.Type) -> UnsafeBufferPointer<T> {
+    func view<T>(_ kind: SectionKind, as type: T.Type) -> UnsafeBufferPointer<T> {
         // Sections start 64-byte aligned in a page-aligned mapping, so binding is safe.
         let raw = rawBytes(kind)
         return UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: T.self),
@@ -136,6 +136,17 @@ extension HeroIndex {
         c.dna.featureScales = Array(d.featureScales)
         c.dna.gates = Array(d.gates)
         c.dna.gateConfidence = Array(d.gateConfidence)
+        if let tier = try routing() {
+            var r = RoutingTierContents()
+            r.windowTokens = tier.shape.windowTokens
+            r.windowCount = tier.shape.windowCount
+            r.listLimit = tier.shape.listLimit
+            r.ids = Array(tier.ids)
+            r.windowCounts = Array(tier.windowCounts)
+            r.skipOffsets = Array(tier.skips)
+            r.postings = SectionBlob(Array(tier.postings))
+            c.routing = r
+        }
         return c
     }
 }

@@ -67,7 +67,7 @@ public enum HeroIndexWriter {
     }
 
     private static func writeBody(_ c: HeroIndexContents, to out: AtomicOutputFile) throws -> [SectionEntry] {
-        let sectionCount = SectionKind.allCases.count
+        let sectionCount = SectionKind.allCases.filter { !$0.isOptional }.count + (c.routing == nil ? 0 : 4)
         try out.write([UInt8](repeating: 0, count: IndexFormat.headerSize + sectionCount * IndexFormat.tableEntrySize))
         var entries: [SectionEntry] = []
         /// Streams one section: `body` calls `emit` with consecutive byte runs.
@@ -124,6 +124,12 @@ public enum HeroIndexWriter {
         try array(.featureScales, c.dna.featureScales)
         try array(.features, c.dna.features)
         try array(.tokenizerRanks, c.embeddedRanks)
+        if let tier = c.routing {
+            try array(.routeIDs, tier.ids)
+            try array(.routeWindowCounts, tier.windowCounts)
+            try array(.routeSkips, tier.skipOffsets)
+            try section(.routePostings, count: tier.postings.count) { emit in try tier.postings.forEachRun(emit) }
+        }
         precondition(entries.count == sectionCount)
         return entries
     }
@@ -156,6 +162,12 @@ public enum HeroIndexWriter {
         if dna.vocabularySize > 0, let i = c.tokens.firstIndex(where: { Int($0) >= dna.vocabularySize }) {
             throw refuse("hero token \(i) has id \(c.tokens[i]), outside the vocabulary of \(dna.vocabularySize)")
         }
+        if let tier = c.routing {
+            guard tier.ids.count == tier.windowCounts.count,
+                  tier.skipOffsets.count == (tier.ids.count + RoutingTierContents.skipInterval - 1) / RoutingTierContents.skipInterval else {
+                throw refuse("routing tier directory of \(tier.ids.count) ids has \(tier.windowCounts.count) counts and \(tier.skipOffsets.count) skip offsets")
+            }
+        }
         for (i, s) in c.spans.enumerated() {
             guard UInt64(s.firstHero) + UInt64(s.length) <= UInt64(c.tokens.count), Int(s.document) < c.documents.count else {
                 throw refuse("span \(i) points outside the hero tokens or documents")
@@ -179,5 +191,6 @@ extension IndexMetadata {
         vocabularySize = c.dna.vocabularySize
         featureDimension = c.dna.featureDimension
         gateCount = c.dna.gateConfidence.count
+        routing = c.routing?.shape
     }
 }

@@ -25,8 +25,10 @@
 /// Readers ignore section kinds they do not know: a newer writer can add sections without
 /// raising `oldestReader`.
 public enum IndexFormat {
-    /// The layout this library writes.
-    public static let version: UInt32 = 1
+    /// The layout this library writes. Version 2 adds the optional routing tier sections and
+    /// appends fields to `META`; version 1 readers can still read it (they skip unknown
+    /// sections and ignore trailing metadata), so `oldestReader` stays 1.
+    public static let version: UInt32 = 2
     /// The layouts this library can read: `oldestReadable ... version`, plus any newer file
     /// whose `oldestReader` is at most `version`.
     public static let oldestReadable: UInt32 = 1
@@ -82,14 +84,32 @@ public enum SectionKind: String, CaseIterable, Sendable {
     case gates = "DGAT"
     /// Confidence of each gate, f32.
     case gateConfidence = "DGCF"
+    /// Routing tier: every id that occurs in the corpus, increasing, u32.
+    case routeIDs = "RIDS"
+    /// Routing tier: the number of windows holding each id of `RIDS`, u32.
+    case routeWindowCounts = "RWCN"
+    /// Routing tier: byte offset in `RPST` of every 64th id's window list, u64.
+    case routeSkips = "RSKP"
+    /// Routing tier: the window lists (`PostingList`), in `RIDS` order.
+    case routePostings = "RPST"
 
     /// Bytes per element; the table's length must equal count × this.
     public var elementSize: Int {
         switch self {
-        case .metadata, .documentNames, .tokenizerRanks, .features: return 1
+        case .metadata, .documentNames, .tokenizerRanks, .features, .routePostings: return 1
         case .spans: return IndexFormat.spanRecordSize
-        case .heroTokens, .heroScores, .spanFeatures, .surprisal, .featureScales, .gates, .gateConfidence: return 4
-        case .documentStarts, .documentLengths, .documentNameOffsets: return 8
+        case .heroTokens, .heroScores, .spanFeatures, .surprisal, .featureScales, .gates, .gateConfidence,
+             .routeIDs, .routeWindowCounts: return 4
+        case .documentStarts, .documentLengths, .documentNameOffsets, .routeSkips: return 8
+        }
+    }
+
+    /// Sections an index may lack: the routing tier is absent from indexes of format
+    /// version 1 and from builds without one.
+    public var isOptional: Bool {
+        switch self {
+        case .routeIDs, .routeWindowCounts, .routeSkips, .routePostings: return true
+        default: return false
         }
     }
 
@@ -98,9 +118,10 @@ public enum SectionKind: String, CaseIterable, Sendable {
     public var verifiedOnAccess: Bool {
         switch self {
         case .metadata, .spans, .documentStarts, .documentLengths, .documentNameOffsets,
-             .documentNames, .gates, .gateConfidence:
+             .documentNames, .gates, .gateConfidence, .routeIDs, .routeWindowCounts, .routeSkips:
             return true
-        case .heroTokens, .heroScores, .spanFeatures, .tokenizerRanks, .surprisal, .features, .featureScales:
+        case .heroTokens, .heroScores, .spanFeatures, .tokenizerRanks, .surprisal, .features, .featureScales,
+             .routePostings:
             return false
         }
     }
@@ -124,6 +145,10 @@ public enum SectionKind: String, CaseIterable, Sendable {
         case .featureScales: return 12
         case .gates: return 13
         case .gateConfidence: return 14
+        case .routeIDs: return 15
+        case .routeWindowCounts: return 16
+        case .routeSkips: return 17
+        case .routePostings: return 18
         }
     }
 

@@ -21,6 +21,8 @@ public struct IndexMetadata: Equatable, Sendable {
     public var featureDimension: Int = 0
     /// Number of salience gates.
     public var gateCount: Int = 0
+    /// Window size, count and list limit of the routing tier; nil when the index has none.
+    public var routing: RoutingTierShape?
 
     /// Empty metadata (the defaults of each part).
     public init() {}
@@ -51,6 +53,18 @@ public struct IndexMetadata: Equatable, Sendable {
         }
         if let sp = splitPattern { w.u8(1); w.string(sp) } else { w.u8(0) }
         w.int(vocabularySize); w.int(featureDimension); w.int(gateCount)
+        // Format version 2 appends the fields below; a version 1 file ends here.
+        w.int(p.routeWindow); w.double(p.routeListShare)
+        if let c = fingerprint.corpus {
+            w.u8(1); w.u64(c.tokenCount); w.u64(c.contentHash); w.u64(c.sampleHash)
+        } else {
+            w.u8(0)
+        }
+        if let t = routing {
+            w.u8(1); w.int(t.windowTokens); w.int(t.windowCount); w.int(t.listLimit)
+        } else {
+            w.u8(0)
+        }
         return w.bytes
     }
 
@@ -86,6 +100,21 @@ public struct IndexMetadata: Equatable, Sendable {
         guard m.vocabularySize >= 0, m.featureDimension >= 0, m.gateCount >= 0 else {
             throw fail("negative DNA dimension")
         }
+        guard !r.atEnd else {
+            m.parameters.routeWindow = 0  // version 1: built before routing existed
+            return m
+        }
+        m.parameters.routeWindow = try r.int(); m.parameters.routeListShare = try r.double()
+        if try r.u8() != 0 {
+            m.fingerprint.corpus = CorpusIdentity(tokenCount: try r.u64(), contentHash: try r.u64(), sampleHash: try r.u64())
+        }
+        if try r.u8() != 0 {
+            let shape = RoutingTierShape(windowTokens: try r.int(), windowCount: try r.int(), listLimit: try r.int())
+            guard shape.windowTokens > 0, shape.windowCount >= 0, shape.listLimit >= 0 else {
+                throw fail("routing tier of \(shape.windowCount) windows of \(shape.windowTokens) tokens is impossible")
+            }
+            m.routing = shape
+        }
         return m
     }
 }
@@ -113,6 +142,7 @@ private struct MetadataReader {
         defer { position += n }
         return UnsafeRawBufferPointer(rebasing: raw[position..<position + n])
     }
+    var atEnd: Bool { position == raw.count }
     mutating func u8() throws -> UInt8 { try take(1)[0] }
     mutating func u32() throws -> UInt32 { UInt32(littleEndian: try take(4).loadUnaligned(as: UInt32.self)) }
     mutating func u64() throws -> UInt64 { UInt64(littleEndian: try take(8).loadUnaligned(as: UInt64.self)) }

@@ -13,6 +13,10 @@ final class ChunkResult {
     /// Positions (in the chunk) of the best `candidateLimit` tokens by cheap score.
     let candidates: UnsafeMutableBufferPointer<Int32>
     var candidateCount = 0
+    /// Sorted distinct ids of each routing window of the chunk, back to back (empty without
+    /// a routing tier), and how many belong to each window.
+    var windowIDs: [UInt32] = []
+    var windowIDCounts: [Int] = []
 
     init(chunkLength: Int, candidateLimit: Int) {
         tokens = .allocate(capacity: chunkLength)
@@ -37,14 +41,19 @@ final class ChunkScorer {
     let candidateLimit: Int
     let championLimit: Int
     let bonusMargin: Float
+    /// Tokens per routing window and the collector of their ids (nil: no routing tier).
+    let routeWindow: Int
+    private let distinct: DistinctIDs?
 
     /// `candidateLimit` positions at most per chunk; of them at most `championLimit` become
     /// champions, after gate bonuses of at most `bonusMargin` bits.
-    init(tables: ScoreTables, candidateLimit: Int, championLimit: Int, bonusMargin: Float) {
+    init(tables: ScoreTables, candidateLimit: Int, championLimit: Int, bonusMargin: Float, routeWindow: Int = 0) {
         self.tables = tables
         self.candidateLimit = candidateLimit
         self.championLimit = championLimit
         self.bonusMargin = bonusMargin
+        self.routeWindow = routeWindow
+        distinct = routeWindow > 0 ? DistinctIDs(vocabularySize: tables.vocabularySize) : nil
         counts = .allocate(capacity: tables.vocabularySize + 1)
         counts.initialize(repeating: 0, count: tables.vocabularySize + 1)
         selector = CandidateSelector(chunkLength: tables.chunkLength)
@@ -57,7 +66,12 @@ final class ChunkScorer {
         r.index = index
         r.start = start
         r.count = n
-        guard n > 0, let src = window.baseAddress else { r.candidateCount = 0; return }
+        guard n > 0, let src = window.baseAddress else {
+            r.candidateCount = 0
+            r.windowIDs.removeAll(keepingCapacity: true)
+            r.windowIDCounts.removeAll(keepingCapacity: true)
+            return
+        }
         let top = UInt32(tables.vocabularySize)
         let perId = UnsafePointer(tables.perId.baseAddress!)
         let perCount = UnsafePointer(tables.perCount.baseAddress!)
@@ -87,5 +101,23 @@ final class ChunkScorer {
         }
         r.candidateCount = selector.select(scores: out, count: n, limit: candidateLimit, keep: championLimit,
                                            margin: bonusMargin, into: r.candidates.baseAddress!)
+        collectWindowIDs(window, into: r)
+    }
+
+    /// The routing tier's part: the distinct ids of each window (windows divide the chunk)
+    /// and of its reach on both sides, within this chunk (the builder adds what the reach
+    /// finds in the neighbouring chunks).
+    private func collectWindowIDs(_ window: UnsafeBufferPointer<UInt32>, into r: ChunkResult) {
+        r.windowIDs.removeAll(keepingCapacity: true)
+        r.windowIDCounts.removeAll(keepingCapacity: true)
+        guard let distinct else { return }
+        let reach = RoutingTierContents.windowReach
+        var start = 0
+        while start < window.count {
+            let end = min(start + routeWindow, window.count)
+            let run = UnsafeBufferPointer(rebasing: window[max(0, start - reach)..<min(window.count, end + reach)])
+            r.windowIDCounts.append(distinct.collect(run, into: &r.windowIDs))
+            start = end
+        }
     }
 }

@@ -1,0 +1,59 @@
+/// The bytes of a large index section, in memory or in an unlinked temporary file: a
+/// section that grows with the corpus (the routing tier's postings) is built on disk and
+/// streamed into the index, so it never has to fit in memory.
+public final class SectionBlob: Equatable, @unchecked Sendable {
+    private enum Storage {
+        case memory([UInt8])
+        case file(UnlinkedTemporaryFile, SystemFile)
+    }
+
+    private let storage: Storage
+    /// Length in bytes.
+    public let count: Int
+
+    public init(_ bytes: [UInt8] = []) {
+        storage = .memory(bytes)
+        count = bytes.count
+    }
+
+    /// Takes over a finished temporary file.
+    init(file: UnlinkedTemporaryFile) throws {
+        let reader = try file.reopenForReading()
+        storage = .file(file, reader)
+        count = Int(reader.size)
+    }
+
+    /// Calls `body` with consecutive runs of the bytes (at most 1 MiB each from a file).
+    public func forEachRun(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        switch storage {
+        case .memory(let bytes):
+            try bytes.withUnsafeBytes { try body($0) }
+        case .file(_, let reader):
+            let run = 1 << 20
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: run, alignment: 64)
+            defer { buffer.deallocate() }
+            var offset = 0
+            while offset < count {
+                let n = min(run, count - offset)
+                let part = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n])
+                try reader.read(into: part, at: UInt64(offset))
+                try body(UnsafeRawBufferPointer(part))
+                offset += n
+            }
+        }
+    }
+
+    /// All the bytes in memory (tests, and copying an index's contents).
+    public func bytes() throws -> [UInt8] {
+        if case .memory(let bytes) = storage { return bytes }
+        var all: [UInt8] = []
+        all.reserveCapacity(count)
+        try forEachRun { all.append(contentsOf: $0) }
+        return all
+    }
+
+    public static func == (a: SectionBlob, b: SectionBlob) -> Bool {
+        guard a.count == b.count else { return false }
+        return (try? a.bytes() == b.bytes()) ?? false
+    }
+}

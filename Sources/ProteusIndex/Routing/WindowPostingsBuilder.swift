@@ -1,0 +1,231 @@
+/// Builds the routing tier during the build's single pass over the corpus, in bounded memory.
+///
+/// Windows arrive in order, each as its sorted distinct ids. They are counted (windows per
+/// id) and spilled to an unlinked temporary file as delta varints, about 1.5 bytes per
+/// (window, id) pair. Only at the end is it known which ids deserve a list, so `finish`
+/// inverts the spill in passes: each pass takes the next ids whose lists fit a fixed budget
+/// of `passBudget` window numbers, reads the whole spill once, and encodes those lists into
+/// a second temporary file. Memory stays the budget plus two vocabulary-sized tables
+/// however large the corpus; the corpus itself is never read twice.
+final class WindowPostingsBuilder {
+    /// Window numbers held in memory during one inversion pass (32 MiB) by default.
+    static let defaultPassBudget = 8 << 20
+    /// Window numbers held in memory during one inversion pass.
+    let passBudget: Int
+
+    let windowTokens: Int
+    private let listShare: Double
+    private var windowsPerID: [UInt32]
+    private var windowCount = 0
+    private let spill: UnlinkedTemporaryFile
+    private var pending: [UInt8] = []
+    private let name: String
+    /// The ids of the previous chunk's last `windowReach` tokens, and its last window's
+    /// list, waiting for this chunk's head.
+    private var tail: [UInt32] = []
+    private var waiting: [UInt32]?
+    private let edges: DistinctIDs
+
+    /// `listShare`: ids in more than this share of the windows get no list.
+    init(vocabularySize: Int, windowTokens: Int, listShare: Double, name: String,
+         folder: String = UnlinkedTemporaryFile.defaultFolder, passBudget: Int = defaultPassBudget) throws {
+        self.windowTokens = windowTokens
+        self.passBudget = passBudget
+        self.listShare = listShare
+        self.name = name
+        windowsPerID = [UInt32](repeating: 0, count: vocabularySize)
+        edges = DistinctIDs(vocabularySize: vocabularySize)
+        spill = try UnlinkedTemporaryFile(folder: folder, name: name, holding: "the routing tier's window lists")
+        pending.reserveCapacity(1 << 20)
+    }
+
+    /// Records the windows of the next chunk. Each window's list also holds the ids within
+    /// `windowReach` past its edges: the scorer collected those inside the chunk; the reach
+    /// into the previous chunk (its tail) is added to the first window here, and the last
+    /// window waits for the next chunk's head.
+    func add(_ chunk: ChunkResult) throws {
+        let reach = RoutingTierContents.windowReach
+        let tokens = UnsafeBufferPointer(rebasing: chunk.tokens[0..<chunk.count])
+        var head: [UInt32] = []
+        _ = edges.collect(UnsafeBufferPointer(rebasing: tokens[0..<min(reach, tokens.count)]), into: &head)
+        if let last = waiting {
+            try add(window: ArraySlice(Self.union(last, head)))
+            waiting = nil
+        }
+        var from = 0
+        for (k, n) in chunk.windowIDCounts.enumerated() {
+            var ids = Array(chunk.windowIDs[from..<(from + n)])
+            from += n
+            if k == 0 { ids = Self.union(ids, tail) }
+            if k == chunk.windowIDCounts.count - 1 { waiting = ids } else { try add(window: ArraySlice(ids)) }
+        }
+        tail.removeAll(keepingCapacity: true)
+        _ = edges.collect(UnsafeBufferPointer(rebasing: tokens[max(0, tokens.count - reach)...]), into: &tail)
+    }
+
+    /// Two sorted lists of distinct ids merged.
+    private static func union(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+        var out: [UInt32] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i] < b[j]) { out.append(a[i]); i += 1 }
+            else if i == a.count || b[j] < a[i] { out.append(b[j]); j += 1 }
+            else { out.append(a[i]); i += 1; j += 1 }
+        }
+        return out
+    }
+
+    /// Records the next window's distinct ids (sorted, each below the vocabulary size).
+    private func add(window ids: ArraySlice<UInt32>) throws {
+        Varint.append(UInt32(ids.count), to: &pending)
+        var previous: UInt32 = 0
+        windowsPerID.withUnsafeMutableBufferPointer { counts in
+            for id in ids {
+                counts[Int(id)] &+= 1
+                Varint.append(id - previous, to: &pending)
+                previous = id
+            }
+        }
+        windowCount += 1
+        if pending.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws {
+        try pending.withUnsafeBytes { try spill.write($0) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// The tier: directory, skip offsets and the window lists.
+    func finish() throws -> RoutingTierContents {
+        if let last = waiting { try add(window: ArraySlice(last)) }
+        waiting = nil
+        try flush()
+        var tier = RoutingTierContents()
+        tier.windowTokens = windowTokens
+        tier.windowCount = windowCount
+        tier.listLimit = Int((Double(windowCount) * listShare).rounded(.down))
+        for (id, n) in windowsPerID.enumerated() where n > 0 {
+            tier.ids.append(UInt32(id))
+            tier.windowCounts.append(n)
+        }
+        var offset: UInt64 = 0
+        for k in tier.ids.indices {
+            if k % RoutingTierContents.skipInterval == 0 { tier.skipOffsets.append(offset) }
+            offset += UInt64(tier.listBytes(k))
+        }
+        tier.postings = try invert(tier)
+        precondition(tier.postings.count == Int(offset), "routing postings length")
+        return tier
+    }
+
+    /// Writes every list, in directory order, reading the spill once per pass.
+    private func invert(_ tier: RoutingTierContents) throws -> SectionBlob {
+        let out = try UnlinkedTemporaryFile(folder: UnlinkedTemporaryFile.defaultFolder, name: name,
+                                            holding: "the routing tier's postings")
+        let spillFile = try spill.reopenForReading()
+        // Where the next window of each id in the current pass goes; -1 for ids outside it.
+        var cursor = [Int32](repeating: -1, count: windowsPerID.count)
+        var scratch = [UInt32]()
+        var encoded: [UInt8] = []
+        var first = 0
+        while first < tier.ids.count {
+            var last = first, total = 0
+            while last < tier.ids.count {
+                let n = tier.hasList(last) ? Int(tier.windowCounts[last]) : 0
+                if total + n > passBudget && last > first { break }
+                total += n
+                last += 1
+            }
+            var starts: [Int] = []
+            var at = 0
+            for k in first..<last {
+                starts.append(at)
+                if tier.hasList(k) {
+                    cursor[Int(tier.ids[k])] = Int32(at)
+                    at += Int(tier.windowCounts[k])
+                }
+            }
+            if at > 0 {
+                scratch = [UInt32](repeating: 0, count: at)
+                try readSpill(spillFile) { window, id in
+                    let c = cursor[Int(id)]
+                    guard c >= 0 else { return }
+                    scratch[Int(c)] = UInt32(window)
+                    cursor[Int(id)] = c + 1
+                }
+                encoded.removeAll(keepingCapacity: true)
+                scratch.withUnsafeBufferPointer { all in
+                    for k in first..<last where tier.hasList(k) {
+                        let list = UnsafeBufferPointer(rebasing: all[starts[k - first]..<(starts[k - first] + Int(tier.windowCounts[k]))])
+                        PostingList.encode(list, windows: tier.windowCount, into: &encoded)
+                    }
+                }
+                try encoded.withUnsafeBytes { try out.write($0) }
+                for k in first..<last { cursor[Int(tier.ids[k])] = -1 }
+            }
+            first = last
+        }
+        return try SectionBlob(file: out)
+    }
+
+    /// Calls `body(window, id)` for every pair of the spill, in window order.
+    private func readSpill(_ file: SystemFile, _ body: (Int, UInt32) -> Void) throws {
+        var reader = SpillReader(file: file)
+        for window in 0..<windowCount {
+            let n = try reader.next()
+            var id: UInt32 = 0
+            for _ in 0..<n {
+                id &+= try reader.next()
+                body(window, id)
+            }
+        }
+    }
+}
+
+/// LEB128 unsigned varints: 7 bits a byte, low bits first.
+enum Varint {
+    static func append(_ value: UInt32, to out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+}
+
+/// Reads the spill's varints back through a 1 MiB buffer.
+private struct SpillReader {
+    let file: SystemFile
+    private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    private var position = 0
+    private var available = 0
+    private var fileOffset: UInt64 = 0
+
+    init(file: SystemFile) { self.file = file }
+
+    mutating func next() throws -> UInt32 {
+        var value: UInt32 = 0
+        var shift: UInt32 = 0
+        while true {
+            if position == available { try refill() }
+            let b = buffer[position]
+            position += 1
+            value |= UInt32(b & 0x7F) << shift
+            if b < 0x80 { return value }
+            shift += 7
+        }
+    }
+
+    private mutating func refill() throws {
+        let n = Int(min(UInt64(buffer.count), file.size - fileOffset))
+        guard n > 0 else {
+            throw ProteusError(.ioError, path: file.path, "the routing tier's temporary window lists end early")
+        }
+        try buffer.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<n]), at: fileOffset) }
+        fileOffset += UInt64(n)
+        position = 0
+        available = n
+    }
+}

@@ -1,0 +1,159 @@
+import Testing
+import Foundation
+@testable import ProteusIndex
+
+/// The routing tier: window lists, their encodings, the build's bounded inversion, the
+/// section layout and the reader's refusals.
+@Suite struct RoutingTierTests {
+    typealias F = IndexFileFixtures
+
+    @Test(arguments: [1, 2, 7, 100, 333, 1_000])
+    func postingListsRoundTripInEitherEncoding(_ n: Int) {
+        var rng = SplitMix(seed: UInt64(n))
+        for windows in [n, n + 1, 4 * n, 1_000 * n] {
+            let list = Array(Set((0..<n).map { _ in UInt32(rng.next() % UInt64(windows)) })).sorted()
+            var bytes: [UInt8] = []
+            list.withUnsafeBufferPointer { PostingList.encode($0, windows: windows, into: &bytes) }
+            #expect(bytes.count == PostingList.byteCount(count: list.count, windows: windows))
+            var back: [UInt32] = []
+            let ok = bytes.withUnsafeBytes { PostingList.forEach($0, count: list.count, windows: windows) { back.append(UInt32($0)) } }
+            #expect(ok && back == list)
+        }
+        // A list in most windows is a bitmap; a rare one is Elias–Fano, a few bits a window.
+        #expect(PostingList.encoding(count: 900, windows: 1_000) == .bitmap)
+        #expect(PostingList.byteCount(count: 10, windows: 100_000) <= 10 * (2 + 14) / 8 + 2)
+    }
+
+    @Test func corruptListsAreDetectedNotFollowed() {
+        var rng = SplitMix(seed: 9)
+        for _ in 0..<2_000 {
+            let windows = Int(rng.next() % 500) + 1, n = Int(rng.next() % UInt64(windows)) + 1
+            let size = PostingList.byteCount(count: n, windows: windows)
+            let garbage = (0..<size).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            var seen: [Int] = []
+            let ok = garbage.withUnsafeBytes { PostingList.forEach($0, count: n, windows: windows) { seen.append($0) } }
+            #expect(seen.allSatisfy { $0 < windows })
+            #expect(zip(seen, seen.dropFirst()).allSatisfy { $0 < $1 })
+            if ok { #expect(seen.count == n) }
+        }
+    }
+
+    /// A stream of 50,000 words (ids 0..<5,000), a few rare ids planted.
+    static let tokens: [UInt32] = {
+        var rng = SplitMix(seed: 3)
+        var out: [UInt32] = []
+        for i in 0..<50_000 {
+            let planted = i % 997 == 0
+            out.append(planted ? UInt32(4_990 + i % 7) : UInt32(truncatingIfNeeded: rng.next() % 4_000))
+        }
+        return out
+    }()
+
+    static func parameters(window: Int) -> BuildParameters {
+        var p = BuildParameters()
+        p.chunkLength = 8_192
+        p.perChunk = 256
+        p.bufferTokens = 512
+        p.statisticsSampleTokens = 16_384
+        p.routeWindow = window
+        return p
+    }
+
+    @Test(arguments: [512, 1_000, 8_192])
+    func listsHoldEveryWindowOfEachIdAndItsReach(_ window: Int) throws {
+        let source = try MemoryTokenSource(tokens: Self.tokens)
+        let contents = try BuildPipeline(parameters: Self.parameters(window: window)).run(source: source)
+        let tier = try #require(contents.routing)
+        let w = tier.windowTokens, reach = RoutingTierContents.windowReach
+        #expect(8_192 % w == 0 && w <= window)
+        #expect(tier.windowCount == (Self.tokens.count + w - 1) / w)
+        // Brute force: the windows within reach of each occurrence.
+        var expected: [UInt32: Set<Int>] = [:]
+        for (i, id) in Self.tokens.enumerated() {
+            for k in max(0, (i - reach) / w)...min(tier.windowCount - 1, (i + reach) / w) where i + reach >= k * w && i - reach < (k + 1) * w {
+                expected[id, default: []].insert(k)
+            }
+        }
+        #expect(tier.ids == expected.keys.sorted())
+        #expect(tier.windowCounts == tier.ids.map { UInt32(expected[$0]!.count) })
+        let bytes = try tier.postings.bytes()
+        var offset = 0
+        for (k, id) in tier.ids.enumerated() where tier.hasList(k) {
+            let size = tier.listBytes(k)
+            var back: [Int] = []
+            bytes[offset..<(offset + size)].withUnsafeBytes { _ = PostingList.forEach($0, count: Int(tier.windowCounts[k]), windows: tier.windowCount) { back.append($0) } }
+            #expect(back == expected[id]!.sorted())
+            offset += size
+        }
+        #expect(offset == bytes.count)
+    }
+
+    @Test func theTierIsTheSameForAnyThreadCountAndPassBudget() throws {
+        let p = Self.parameters(window: 1_024)
+        let source = try MemoryTokenSource(tokens: Self.tokens)
+        let one = try BuildPipeline(parameters: p).run(source: source, threads: 1)
+        let two = try BuildPipeline(parameters: p).run(source: source, threads: 2)
+        #expect(one == two)
+        // The inversion in passes of at most 100 window numbers gives the same bytes.
+        let builder = try WindowPostingsBuilder(vocabularySize: 5_000, windowTokens: 1_024, listShare: 0.5, name: "t", passBudget: 100)
+        let scorer = ChunkScorer(tables: ScoreTables(surprisal: [Float](repeating: 10, count: 5_001), vocabularySize: 5_000,
+                                                     chunkLength: 8_192, useSurprisal: true, burstiness: false),
+                                 candidateLimit: 16, championLimit: 8, bonusMargin: 0, routeWindow: 1_024)
+        let result = ChunkResult(chunkLength: 8_192, candidateLimit: 16)
+        for k in stride(from: 0, to: Self.tokens.count, by: 8_192) {
+            let chunk = Array(Self.tokens[k..<min(k + 8_192, Self.tokens.count)])
+            chunk.withUnsafeBufferPointer { scorer.score($0, index: k / 8_192, start: UInt64(k), into: result) }
+            try builder.add(result)
+        }
+        #expect(try builder.finish() == one.routing)
+    }
+
+    @Test func theIndexStoresAndReadsTheTier() throws {
+        let dir = try F.temporaryFolder("routing")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let source = try MemoryTokenSource(tokens: Self.tokens)
+        let contents = try BuildPipeline(parameters: Self.parameters(window: 1_024)).run(source: source)
+        let path = dir + "/r.phb"
+        try HeroIndexWriter.write(contents, to: path, inputs: [])
+        let index = try HeroIndex(path: path)
+        try index.verify()
+        #expect(try index.contents().routing == contents.routing)
+        let tier = try #require(try index.routing())
+        let rare = try #require(tier.entry(of: 4_990))
+        var windows: [Int] = []
+        try tier.forEachWindow(ofEntry: rare) { windows.append($0) }
+        #expect(windows.count == tier.windowCount(ofEntry: rare) && !windows.isEmpty)
+        #expect(tier.entry(of: 4_500) == nil)  // never in the corpus
+    }
+
+    @Test func aCorruptTierIsRefusedNamingItsSectionAndByte() throws {
+        let dir = try F.temporaryFolder("routing-corrupt")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let source = try MemoryTokenSource(tokens: Self.tokens)
+        let contents = try BuildPipeline(parameters: Self.parameters(window: 1_024)).run(source: source)
+        let path = dir + "/r.phb"
+        try HeroIndexWriter.write(contents, to: path, inputs: [])
+        let pristine = try F.read(path)
+        let index = try HeroIndex(path: path)
+        let postings = index.entry(.routePostings), ids = index.entry(.routeIDs)
+        // Checksums catch it on verify.
+        var b = pristine
+        b[Int(postings.offset)] ^= 0xFF
+        try F.write(b, to: path)
+        #expect(failure { try HeroIndex(path: path).verify() } == "\(path): section 'RPST' at byte \(postings.offset): checksum mismatch")
+        // With the checksums fixed up (a crafted file), decoding itself refuses the list.
+        try F.write(pristine, to: path)
+        let tier = try #require(try index.routing())
+        let k = try #require((0..<tier.idCount).first { tier.hasList($0) })
+        let size = PostingList.byteCount(count: tier.windowCount(ofEntry: k), windows: tier.shape.windowCount)
+        try F.editSection(path, .routePostings) { for i in 0..<size { $0[i] = 0xFF } }
+        let damaged = try #require(try HeroIndex(path: path).routing())
+        #expect(failure { try damaged.forEachWindow(ofEntry: k) { _ in } }
+                == "\(path): section 'RPST' at byte \(postings.offset): the window list of token id \(tier.ids[k]) is corrupt")
+        // Ids that do not increase are refused on first use of the tier.
+        try F.write(pristine, to: path)
+        try F.editSection(path, .routeIDs) { F.put(UInt32(0xFFFF_FFFF), &$0, 0) }
+        #expect(failure { _ = try HeroIndex(path: path).routing() }
+                == "\(path): section 'RIDS' at byte \(ids.offset): entry 0 (id 4294967295) is not above the previous id or is outside the vocabulary")
+    }
+}

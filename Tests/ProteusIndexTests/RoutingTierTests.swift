@@ -119,11 +119,17 @@ import Foundation
         try index.verify()
         #expect(try index.contents().routing == contents.routing)
         let tier = try #require(try index.routing())
+        #expect(tier.idCount == contents.routing!.ids.count)
         let rare = try #require(tier.entry(of: 4_990))
         var windows: [Int] = []
-        try tier.forEachWindow(ofEntry: rare) { windows.append($0) }
-        #expect(windows.count == tier.windowCount(ofEntry: rare) && !windows.isEmpty)
+        try tier.forEachWindow(of: rare) { windows.append($0) }
+        #expect(windows.count == rare.windowCount && !windows.isEmpty)
         #expect(tier.entry(of: 4_500) == nil)  // never in the corpus
+        // Every entry found by lookup is the one the directory walk gives.
+        try tier.forEachEntry { e in #expect(tier.entry(of: e.id) == e) }
+        // The directory costs about a byte and a half an id, the id bitset aside.
+        let s = tier.summary
+        #expect(s.directoryBytes - (5_000 + 63) / 64 * 8 <= 2 * s.ids)
     }
 
     @Test func aCorruptTierIsRefusedNamingItsSectionAndByte() throws {
@@ -135,7 +141,7 @@ import Foundation
         try HeroIndexWriter.write(contents, to: path, inputs: [])
         let pristine = try F.read(path)
         let index = try HeroIndex(path: path)
-        let postings = index.entry(.routePostings), ids = index.entry(.routeIDs)
+        let postings = index.entry(.routePostings), counts = index.entry(.routeWindowCounts)
         // Checksums catch it on verify.
         var b = pristine
         b[Int(postings.offset)] ^= 0xFF
@@ -144,16 +150,19 @@ import Foundation
         // With the checksums fixed up (a crafted file), decoding itself refuses the list.
         try F.write(pristine, to: path)
         let tier = try #require(try index.routing())
-        let k = try #require((0..<tier.idCount).first { tier.hasList($0) })
-        let size = PostingList.byteCount(count: tier.windowCount(ofEntry: k), windows: tier.shape.windowCount)
+        var first: RoutingTier.Entry?
+        try tier.forEachEntry { e in if first == nil && tier.hasList(e) { first = e } }
+        let e = try #require(first)
+        #expect(e.listOffset == 0)
+        let size = PostingList.byteCount(count: e.windowCount, windows: tier.shape.windowCount)
         try F.editSection(path, .routePostings) { for i in 0..<size { $0[i] = 0xFF } }
         let damaged = try #require(try HeroIndex(path: path).routing())
-        #expect(failure { try damaged.forEachWindow(ofEntry: k) { _ in } }
-                == "\(path): section 'RPST' at byte \(postings.offset): the window list of token id \(tier.ids[k]) is corrupt")
-        // Ids that do not increase are refused on first use of the tier.
+        #expect(failure { try damaged.forEachWindow(of: e) { _ in } }
+                == "\(path): section 'RPST' at byte \(postings.offset): the window list of token id \(e.id) is corrupt")
+        // A count that does not add up is refused on first use of the tier, with its byte.
         try F.write(pristine, to: path)
-        try F.editSection(path, .routeIDs) { F.put(UInt32(0xFFFF_FFFF), &$0, 0) }
+        try F.editSection(path, .routeWindowCounts) { $0[0] = 0 }
         #expect(failure { _ = try HeroIndex(path: path).routing() }
-                == "\(path): section 'RIDS' at byte \(ids.offset): entry 0 (id 4294967295) is not above the previous id or is outside the vocabulary")
+                == "\(path): section 'RWCN' at byte \(counts.offset): the window count of token id 0 is missing or outside 1...\(tier.shape.windowCount)")
     }
 }

@@ -164,7 +164,7 @@ public final class HeroIndex: @unchecked Sendable {
         try expect(.featureScales, [vocab], "vocabulary size")
         try expect(.gates, [try product(gates, dim)], "gates × feature dimension")
         try expect(.gateConfidence, [UInt64(gates)], "gate count")
-        let tierKinds: [SectionKind] = [.routeIDs, .routeWindowCounts, .routeSkips, .routePostings]
+        let tierKinds = RoutingTierContents.sectionKinds
         guard m.routing != nil else {
             if let k = tierKinds.first(where: { s[$0.ordinal] != nil }) {
                 throw fail("section '\(k.rawValue)' at byte \(s[k.ordinal]!.offset): a routing tier section, but the metadata describes no routing tier")
@@ -174,11 +174,11 @@ public final class HeroIndex: @unchecked Sendable {
         if let k = tierKinds.first(where: { s[$0.ordinal] == nil }) {
             throw fail("section '\(k.rawValue)' is missing (the metadata describes a routing tier)")
         }
-        let ids = count(.routeIDs), interval = UInt64(RoutingTierContents.skipInterval)
-        try expect(.routeWindowCounts, [ids], "one per routed id")
-        try expect(.routeSkips, [(ids + interval - 1) / interval], "one per \(interval) routed ids")
-        guard ids <= vocab else {
-            throw fail("section 'RIDS' at byte \(s[SectionKind.routeIDs.ordinal]!.offset): \(ids) ids, more than the vocabulary of \(vocab)")
+        let words = (vocab + 63) / 64, perRank = UInt64(RoutingDirectory.wordsPerRank)
+        try expect(.routeIDs, [words], "one bit per vocabulary id")
+        try expect(.routeRanks, [(words + perRank - 1) / perRank], "one per \(perRank) words of RIDS")
+        guard count(.routeSkips) % 2 == 0 else {
+            throw fail("section 'RSKP' at byte \(s[SectionKind.routeSkips.ordinal]!.offset): \(count(.routeSkips)) elements, expected pairs")
         }
     }
 

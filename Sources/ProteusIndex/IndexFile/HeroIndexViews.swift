@@ -105,6 +105,7 @@ extension HeroIndex {
         for e in sections.sorted(by: { $0.offset < $1.offset }) { try verifyChecksum(e) }
         _ = try documents()
         _ = try spans()
+        try routing()?.verifyLists()
         let vocabulary = metadata.vocabularySize
         guard vocabulary > 0 else { return }
         for (i, id) in tokens.enumerated() where Int(id) >= vocabulary {
@@ -141,9 +142,10 @@ extension HeroIndex {
             r.windowTokens = tier.shape.windowTokens
             r.windowCount = tier.shape.windowCount
             r.listLimit = tier.shape.listLimit
-            r.ids = Array(tier.ids)
-            r.windowCounts = Array(tier.windowCounts)
-            r.skipOffsets = Array(tier.skips)
+            try tier.forEachEntry { e in
+                r.ids.append(e.id)
+                r.windowCounts.append(UInt32(e.windowCount))
+            }
             r.postings = SectionBlob(Array(tier.postings))
             c.routing = r
         }

@@ -67,7 +67,7 @@ public enum HeroIndexWriter {
     }
 
     private static func writeBody(_ c: HeroIndexContents, to out: AtomicOutputFile) throws -> [SectionEntry] {
-        let sectionCount = SectionKind.allCases.filter { !$0.isOptional }.count + (c.routing == nil ? 0 : 4)
+        let sectionCount = SectionKind.allCases.filter { !$0.isOptional }.count + (c.routing == nil ? 0 : RoutingTierContents.sectionKinds.count)
         try out.write([UInt8](repeating: 0, count: IndexFormat.headerSize + sectionCount * IndexFormat.tableEntrySize))
         var entries: [SectionEntry] = []
         /// Streams one section: `body` calls `emit` with consecutive byte runs.
@@ -125,9 +125,12 @@ public enum HeroIndexWriter {
         try array(.features, c.dna.features)
         try array(.tokenizerRanks, c.embeddedRanks)
         if let tier = c.routing {
-            try array(.routeIDs, tier.ids)
-            try array(.routeWindowCounts, tier.windowCounts)
-            try array(.routeSkips, tier.skipOffsets)
+            let d = RoutingDirectory.encode(ids: tier.ids, counts: tier.windowCounts, vocabularySize: c.dna.vocabularySize,
+                                            listLimit: tier.listLimit, windows: tier.windowCount)
+            try array(.routeIDs, d.presence)
+            try array(.routeRanks, d.ranks)
+            try array(.routeWindowCounts, d.counts)
+            try array(.routeSkips, d.skips)
             try section(.routePostings, count: tier.postings.count) { emit in try tier.postings.forEachRun(emit) }
         }
         precondition(entries.count == sectionCount)
@@ -163,9 +166,9 @@ public enum HeroIndexWriter {
             throw refuse("hero token \(i) has id \(c.tokens[i]), outside the vocabulary of \(dna.vocabularySize)")
         }
         if let tier = c.routing {
-            guard tier.ids.count == tier.windowCounts.count,
-                  tier.skipOffsets.count == (tier.ids.count + RoutingTierContents.skipInterval - 1) / RoutingTierContents.skipInterval else {
-                throw refuse("routing tier directory of \(tier.ids.count) ids has \(tier.windowCounts.count) counts and \(tier.skipOffsets.count) skip offsets")
+            guard tier.ids.count == tier.windowCounts.count, tier.ids.allSatisfy({ Int($0) < dna.vocabularySize }),
+                  zip(tier.ids, tier.ids.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                throw refuse("routing tier directory of \(tier.ids.count) ids and \(tier.windowCounts.count) counts is not increasing or inside the vocabulary")
             }
         }
         for (i, s) in c.spans.enumerated() {

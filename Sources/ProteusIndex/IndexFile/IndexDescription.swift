@@ -28,11 +28,39 @@ public struct IndexDescription {
         for input in m.fingerprint.inputs {
             lines.append("  input: \(input.path) (\(input.size) bytes, modified \(input.modificationSeconds), hash \(hex(input.contentHash)))")
         }
+        if let c = m.fingerprint.corpus {
+            lines.append("  corpus identity: \(c.tokenCount) tokens, content hash \(hex(c.contentHash)), sample hash \(hex(c.sampleHash))")
+        }
+        if let r = try? i.routing()?.summary {
+            let total = r.directoryBytes + r.postingBytes
+            let perToken = s.tokens > 0 ? decimal(Double(total) / Double(s.tokens), places: 3) : "-"
+            lines.append("  routing tier: \(r.windows) windows of \(r.windowTokens) tokens, \(total) bytes (\(perToken) bytes per corpus token): directory \(r.directoryBytes), lists \(r.postingBytes)")
+            lines.append("    \(r.ids) ids: \(r.eliasFanoLists) Elias-Fano lists, \(r.bitmapLists) bitmaps, \(r.idsWithoutList) in more than \(r.listLimit) windows without a list")
+        } else {
+            lines.append("  routing tier: none (questions are answered from the heroes, or with --rescan)")
+        }
         lines.append("  sections:")
         for e in i.sections {
             lines.append("    \(e.name) at byte \(e.offset): \(e.length) bytes, \(e.count) elements, xxh64 \(hex(e.checksum))")
         }
         return lines.joined(separator: "\n")
+    }
+
+    private var corpusJSON: JSONValue {
+        guard let c = index.metadata.fingerprint.corpus else { return .null }
+        return .object([("tokens", .unsigned(c.tokenCount)), ("content_hash", .string(hex(c.contentHash))),
+                        ("sample_hash", .string(hex(c.sampleHash)))])
+    }
+
+    private var routingJSON: JSONValue {
+        guard let tier = try? index.routing() else { return .null }
+        let r = tier.summary
+        let fields: [(String, Int)] = [
+            ("window_tokens", r.windowTokens), ("windows", r.windows), ("list_limit", r.listLimit), ("ids", r.ids),
+            ("elias_fano_lists", r.eliasFanoLists), ("bitmap_lists", r.bitmapLists), ("ids_without_list", r.idsWithoutList),
+            ("directory_bytes", r.directoryBytes), ("list_bytes", r.postingBytes),
+        ]
+        return .object(fields.map { ($0.0, .integer(Int64($0.1))) })
     }
 
     /// One JSON object with the same facts (keys in a fixed order).
@@ -69,6 +97,8 @@ public struct IndexDescription {
             ("embedded_ranks_bytes", .unsigned(i.entry(.tokenizerRanks).length)),
             ("dna", .object([("vocabulary_size", .integer(Int64(m.vocabularySize))),
                              ("feature_dimension", .integer(Int64(m.featureDimension))), ("gates", .integer(Int64(m.gateCount)))])),
+            ("corpus", corpusJSON),
+            ("routing", routingJSON),
             ("inputs", .array(m.fingerprint.inputs.map { .object([
                 ("path", .string($0.path)), ("size", .unsigned($0.size)),
                 ("modification_seconds", .integer($0.modificationSeconds)), ("content_hash", .string(hex($0.contentHash))),
@@ -80,6 +110,15 @@ public struct IndexDescription {
         ])
         return object.serialized()
     }
+}
+
+/// `x` with `places` decimals, rounded (Foundation-free).
+func decimal(_ x: Double, places: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<places { scale *= 10 }
+    let n = Int((x * scale).rounded())
+    let whole = String(n / Int(scale)), fraction = String(n % Int(scale))
+    return places == 0 ? whole : whole + "." + String(repeating: "0", count: places - fraction.count) + fraction
 }
 
 /// Sixteen lowercase hex digits.

@@ -84,23 +84,26 @@ public enum SectionKind: String, CaseIterable, Sendable {
     case gates = "DGAT"
     /// Confidence of each gate, f32.
     case gateConfidence = "DGCF"
-    /// Routing tier: every id that occurs in the corpus, increasing, u32.
+    /// Routing tier: one bit per vocabulary id, set for the ids the corpus holds, u64 words
+    /// (`RoutingDirectory`).
     case routeIDs = "RIDS"
-    /// Routing tier: the number of windows holding each id of `RIDS`, u32.
+    /// Routing tier: set bits before every 8 words of `RIDS`, u32.
+    case routeRanks = "RRNK"
+    /// Routing tier: the number of windows holding each id, LEB128 varints in id order.
     case routeWindowCounts = "RWCN"
-    /// Routing tier: byte offset in `RPST` of every 64th id's window list, u64.
+    /// Routing tier: offsets into `RWCN` and `RPST` of every 64th id, u64 pairs.
     case routeSkips = "RSKP"
-    /// Routing tier: the window lists (`PostingList`), in `RIDS` order.
+    /// Routing tier: the window lists (`PostingList`), in id order.
     case routePostings = "RPST"
 
     /// Bytes per element; the table's length must equal count × this.
     public var elementSize: Int {
         switch self {
-        case .metadata, .documentNames, .tokenizerRanks, .features, .routePostings: return 1
+        case .metadata, .documentNames, .tokenizerRanks, .features, .routePostings, .routeWindowCounts: return 1
         case .spans: return IndexFormat.spanRecordSize
         case .heroTokens, .heroScores, .spanFeatures, .surprisal, .featureScales, .gates, .gateConfidence,
-             .routeIDs, .routeWindowCounts: return 4
-        case .documentStarts, .documentLengths, .documentNameOffsets, .routeSkips: return 8
+             .routeRanks: return 4
+        case .documentStarts, .documentLengths, .documentNameOffsets, .routeIDs, .routeSkips: return 8
         }
     }
 
@@ -108,7 +111,7 @@ public enum SectionKind: String, CaseIterable, Sendable {
     /// version 1 and from builds without one.
     public var isOptional: Bool {
         switch self {
-        case .routeIDs, .routeWindowCounts, .routeSkips, .routePostings: return true
+        case .routeIDs, .routeRanks, .routeWindowCounts, .routeSkips, .routePostings: return true
         default: return false
         }
     }
@@ -118,7 +121,7 @@ public enum SectionKind: String, CaseIterable, Sendable {
     public var verifiedOnAccess: Bool {
         switch self {
         case .metadata, .spans, .documentStarts, .documentLengths, .documentNameOffsets,
-             .documentNames, .gates, .gateConfidence, .routeIDs, .routeWindowCounts, .routeSkips:
+             .documentNames, .gates, .gateConfidence, .routeIDs, .routeRanks, .routeWindowCounts, .routeSkips:
             return true
         case .heroTokens, .heroScores, .spanFeatures, .tokenizerRanks, .surprisal, .features, .featureScales,
              .routePostings:
@@ -146,9 +149,10 @@ public enum SectionKind: String, CaseIterable, Sendable {
         case .gates: return 13
         case .gateConfidence: return 14
         case .routeIDs: return 15
-        case .routeWindowCounts: return 16
-        case .routeSkips: return 17
-        case .routePostings: return 18
+        case .routeRanks: return 16
+        case .routeWindowCounts: return 17
+        case .routeSkips: return 18
+        case .routePostings: return 19
         }
     }
 

@@ -2,13 +2,14 @@
 /// so that a question can be taken to the few windows that hold its rare tokens.
 ///
 /// The corpus is cut into windows of `windowTokens` tokens. Every id that occurs in the
-/// corpus has a directory entry (its id and the number of windows holding it, sorted by id);
-/// ids in at most `listLimit` windows also have an exact window list in `postings`
-/// (`PostingList`: Elias–Fano or a bitmap, whichever is smaller). Ids in more windows have
-/// no list: they are in most windows, so a list would cost bytes and route nowhere.
+/// corpus has a directory entry (its id and the number of windows holding it, sorted by id;
+/// stored compactly by `RoutingDirectory`); ids in at most `listLimit` windows also have an
+/// exact window list in `postings` (`PostingList`: Elias–Fano or a bitmap, whichever is
+/// smaller). Ids in more windows have no list: they are in most windows, so a list would
+/// cost bytes and route nowhere.
 public struct RoutingTierContents: Equatable, Sendable {
-    /// Directory entries per skip offset.
-    public static let skipInterval = 64
+    /// The sections of a tier, all present or all absent.
+    static let sectionKinds: [SectionKind] = [.routeIDs, .routeRanks, .routeWindowCounts, .routeSkips, .routePostings]
     /// A window's list records the ids this many tokens past each of its edges too: a
     /// passage anchored in the window reaches no further (`PassageScorer`'s reaches are at
     /// most this), so the lists give an exact bound on what such a passage can hold.
@@ -24,15 +25,12 @@ public struct RoutingTierContents: Equatable, Sendable {
     public var ids: [UInt32] = []
     /// The number of windows holding each id of `ids`.
     public var windowCounts: [UInt32] = []
-    /// Byte offset in `postings` of the list of directory entry `k × skipInterval`: a list's
-    /// offset is found by adding the sizes of at most 63 lists before it.
-    public var skipOffsets: [UInt64] = []
     /// The window lists, in directory order.
     public var postings = SectionBlob()
 
     public init() {}
 
-    /// Whether directory entry `k` has a list.
+    /// Whether entry `k` has a list.
     func hasList(_ k: Int) -> Bool { Int(windowCounts[k]) <= listLimit }
 
     /// Bytes of the list of directory entry `k` (0 when it has none).

@@ -1,92 +1,112 @@
 /// The routing tier of a mapped index, used in place (`RoutingTierContents` is the
-/// writer's form). Looking an id up is a binary search over the directory; its window list
-/// is decoded straight from the mapping, with every step bounds-checked, so a corrupt list
-/// is an error naming the section and byte, never a wrong read.
+/// writer's form). Looking an id up costs a rank in the presence bits and at most 63
+/// varints (`RoutingDirectory`); its window list is decoded straight from the mapping with
+/// every step bounds-checked, so a corrupt list is an error naming the section and byte,
+/// never a wrong read.
 public struct RoutingTier {
     /// Keeps the mapping alive as long as the view.
     let owner: HeroIndex
     public let shape: RoutingTierShape
-    let ids: UnsafeBufferPointer<UInt32>
-    let windowCounts: UnsafeBufferPointer<UInt32>
-    let skips: UnsafeBufferPointer<UInt64>
+    let directory: RoutingDirectory
     let postings: UnsafeRawBufferPointer
-
     /// Number of ids that occur in the corpus.
-    public var idCount: Int { ids.count }
-    /// Bytes of all four sections.
-    public var byteCount: Int { ids.count * 8 + skips.count * 8 + postings.count }
+    public let idCount: Int
 
-    /// The directory entry of `id`, nil when the id never occurs in the corpus.
-    func entry(of id: UInt32) -> Int? {
-        var lo = 0, hi = ids.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ids[mid] < id { lo = mid + 1 } else { hi = mid }
+    typealias Entry = RoutingDirectory.Entry
+
+    /// The entry of `id`, nil when the id never occurs in the corpus.
+    func entry(of id: UInt32) -> Entry? { directory.entry(of: id) }
+
+    /// Whether the entry has a window list (ids in more windows have none).
+    func hasList(_ e: Entry) -> Bool { e.windowCount <= shape.listLimit }
+
+    /// Calls `body` with every window of the entry's list, increasing.
+    func forEachWindow(of e: Entry, _ body: (Int) -> Void) throws {
+        guard hasList(e) else { return }
+        let windows = shape.windowCount
+        let size = PostingList.byteCount(count: e.windowCount, windows: windows)
+        guard e.listOffset <= postings.count, size <= postings.count - e.listOffset,
+              PostingList.forEach(UnsafeRawBufferPointer(rebasing: postings[e.listOffset..<(e.listOffset + size)]),
+                                  count: e.windowCount, windows: windows, body) else {
+            throw ProteusError(.dataError, path: owner.path,
+                               "section 'RPST' at byte \(owner.entry(.routePostings).offset + UInt64(e.listOffset)): the window list of token id \(e.id) is corrupt")
         }
-        return lo < ids.count && ids[lo] == id ? lo : nil
     }
 
-    /// Windows holding the id of entry `k`.
-    func windowCount(ofEntry k: Int) -> Int { Int(windowCounts[k]) }
+    /// Every entry, in id order.
+    func forEachEntry(_ body: (Entry) throws -> Void) throws {
+        try directory.forEachEntry(fail: owner.routingFailure, body)
+    }
+}
 
-    /// Whether entry `k` has a window list (ids in more windows have none).
-    func hasList(_ k: Int) -> Bool { Int(windowCounts[k]) <= shape.listLimit }
+extension RoutingTier {
+    /// What `inspect` shows of the tier.
+    public struct Summary: Equatable {
+        public var windowTokens: Int
+        public var windows: Int
+        /// Ids in more windows than this have no list.
+        public var listLimit: Int
+        public var ids: Int
+        public var eliasFanoLists: Int
+        public var bitmapLists: Int
+        public var idsWithoutList: Int
+        /// Directory bytes (ids, counts, skip offsets) and list bytes.
+        public var directoryBytes: Int
+        public var postingBytes: Int
+    }
 
-    /// Calls `body` with every window of entry `k`'s list, increasing.
-    func forEachWindow(ofEntry k: Int, _ body: (Int) -> Void) throws {
-        guard hasList(k) else { return }
-        let n = Int(windowCounts[k]), windows = shape.windowCount
-        var offset = Int(skips[k / RoutingTierContents.skipInterval])
-        for j in (k - k % RoutingTierContents.skipInterval)..<k where hasList(j) {
-            offset += PostingList.byteCount(count: Int(windowCounts[j]), windows: windows)
+    public var summary: Summary {
+        var s = Summary(windowTokens: shape.windowTokens, windows: shape.windowCount, listLimit: shape.listLimit,
+                        ids: idCount, eliasFanoLists: 0, bitmapLists: 0, idsWithoutList: 0,
+                        directoryBytes: directory.presence.count * 8 + directory.ranks.count * 4
+                            + directory.counts.count + directory.skips.count * 8,
+                        postingBytes: postings.count)
+        try? forEachEntry { e in
+            if !hasList(e) { s.idsWithoutList += 1 }
+            else if PostingList.encoding(count: e.windowCount, windows: shape.windowCount) == .bitmap { s.bitmapLists += 1 }
+            else { s.eliasFanoLists += 1 }
         }
-        let size = PostingList.byteCount(count: n, windows: windows)
-        guard offset <= postings.count, size <= postings.count - offset,
-              PostingList.forEach(UnsafeRawBufferPointer(rebasing: postings[offset..<(offset + size)]),
-                                  count: n, windows: windows, body) else {
-            throw ProteusError(.dataError, path: owner.path,
-                               "section 'RPST' at byte \(owner.entry(.routePostings).offset + UInt64(offset)): the window list of token id \(ids[k]) is corrupt")
-        }
+        return s
+    }
+
+    /// Decodes every list (`inspect --verify`).
+    func verifyLists() throws {
+        try forEachEntry { try forEachWindow(of: $0) { _ in } }
     }
 }
 
 extension HeroIndex {
     /// The routing tier, nil when the index has none (format version 1, or built without).
-    /// First access verifies the directory sections' checksums and their consistency: ids
-    /// increasing and inside the vocabulary, counts inside the window count, and skip
-    /// offsets that add up to the postings section exactly.
+    /// First access verifies the directory sections' checksums and walks the directory once:
+    /// ranks, counts and skips consistent, and list sizes that add up to the postings
+    /// section exactly, so lookups can trust it.
     public func routing() throws -> RoutingTier? {
         guard let shape = metadata.routing else { return nil }
-        for kind in [SectionKind.routeIDs, .routeWindowCounts, .routeSkips] { try verifyOnce(kind) }
-        let tier = RoutingTier(owner: self, shape: shape, ids: view(.routeIDs, as: UInt32.self),
-                               windowCounts: view(.routeWindowCounts, as: UInt32.self),
-                               skips: view(.routeSkips, as: UInt64.self), postings: rawBytes(.routePostings))
+        for kind in [SectionKind.routeIDs, .routeRanks, .routeWindowCounts, .routeSkips] { try verifyOnce(kind) }
+        let directory = RoutingDirectory(presence: view(.routeIDs, as: UInt64.self), ranks: view(.routeRanks, as: UInt32.self),
+                                         counts: rawBytes(.routeWindowCounts), skips: view(.routeSkips, as: UInt64.self),
+                                         listLimit: shape.listLimit, windows: shape.windowCount)
+        let postings = rawBytes(.routePostings)
         try checkOnce(2) {
-            func fail(_ kind: SectionKind, _ what: String) -> ProteusError {
-                ProteusError(.dataError, path: path, "section '\(kind.rawValue)' at byte \(entry(kind).offset): \(what)")
+            var ids = 0
+            try directory.forEachEntry(fail: routingFailure) { e in
+                guard Int(e.id) < metadata.vocabularySize else {
+                    throw routingFailure(.routeIDs, Int(e.id / 64) * 8, "token id \(e.id) is outside the vocabulary of \(metadata.vocabularySize)")
+                }
+                ids += 1
             }
-            var previous: Int64 = -1
-            var offset: UInt64 = 0
-            for k in 0..<tier.ids.count {
-                let id = Int64(tier.ids[k]), n = Int(tier.windowCounts[k])
-                guard id > previous, id < Int64(metadata.vocabularySize) else {
-                    throw fail(.routeIDs, "entry \(k) (id \(id)) is not above the previous id or is outside the vocabulary")
-                }
-                guard n >= 1, n <= shape.windowCount else {
-                    throw fail(.routeWindowCounts, "entry \(k) says id \(id) is in \(n) of \(shape.windowCount) windows")
-                }
-                if k % RoutingTierContents.skipInterval == 0 {
-                    guard tier.skips[k / RoutingTierContents.skipInterval] == offset else {
-                        throw fail(.routeSkips, "skip offset \(k / RoutingTierContents.skipInterval) does not match the list sizes")
-                    }
-                }
-                if tier.hasList(k) { offset += UInt64(PostingList.byteCount(count: n, windows: shape.windowCount)) }
-                previous = id
-            }
-            guard offset == UInt64(tier.postings.count) else {
-                throw fail(.routePostings, "\(tier.postings.count) bytes, but the directory's lists need \(offset)")
+            let needed = directory.listBytes()
+            guard needed == postings.count else {
+                throw routingFailure(.routePostings, 0, "\(postings.count) bytes, but the directory's lists need \(needed)")
             }
         }
-        return tier
+        var count = 0
+        for word in directory.presence { count += word.nonzeroBitCount }
+        return RoutingTier(owner: self, shape: shape, directory: directory, postings: postings, idCount: count)
+    }
+
+    /// The error for an inconsistency at `byte` of a routing section.
+    func routingFailure(_ kind: SectionKind, _ byte: Int, _ what: String) -> ProteusError {
+        ProteusError(.dataError, path: path, "section '\(kind.rawValue)' at byte \(entry(kind).offset + UInt64(byte)): \(what)")
     }
 }

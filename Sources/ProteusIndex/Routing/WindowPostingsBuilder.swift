@@ -109,13 +109,8 @@ final class WindowPostingsBuilder {
             tier.ids.append(UInt32(id))
             tier.windowCounts.append(n)
         }
-        var offset: UInt64 = 0
-        for k in tier.ids.indices {
-            if k % RoutingTierContents.skipInterval == 0 { tier.skipOffsets.append(offset) }
-            offset += UInt64(tier.listBytes(k))
-        }
         tier.postings = try invert(tier)
-        precondition(tier.postings.count == Int(offset), "routing postings length")
+        precondition(tier.postings.count == tier.ids.indices.reduce(0) { $0 + tier.listBytes($1) }, "routing postings length")
         return tier
     }
 

@@ -1,0 +1,121 @@
+/// The routing tier's directory: which ids occur in the corpus, in how many windows each,
+/// and where each id's list starts, in about 1.3 bytes an id (a sorted array of ids and
+/// counts would take 8).
+///
+/// - `presence` (RIDS): one bit per vocabulary id, set for ids that occur; an id's entry
+///   number is its rank among the set bits.
+/// - `ranks` (RRNK): the number of set bits before each run of `wordsPerRank` words, so a
+///   rank costs at most that many popcounts.
+/// - `counts` (RWCN): each entry's window count as a LEB128 varint, in entry order.
+/// - `skips` (RSKP): for every `skipInterval` entries, the byte offset of the first one's
+///   count in `counts` and of its list in the postings; the lists between follow from the
+///   counts (`PostingList.byteCount`).
+struct RoutingDirectory {
+    static let wordsPerRank = 8
+    static let skipInterval = 64
+
+    /// The four sections of a directory of `ids` (increasing) with their window counts.
+    static func encode(ids: [UInt32], counts: [UInt32], vocabularySize: Int, listLimit: Int, windows: Int)
+        -> (presence: [UInt64], ranks: [UInt32], counts: [UInt8], skips: [UInt64]) {
+        var presence = [UInt64](repeating: 0, count: (vocabularySize + 63) / 64)
+        for id in ids { presence[Int(id) >> 6] |= 1 << UInt64(id & 63) }
+        var ranks: [UInt32] = []
+        var total: UInt32 = 0
+        for (w, word) in presence.enumerated() {
+            if w % wordsPerRank == 0 { ranks.append(total) }
+            total += UInt32(word.nonzeroBitCount)
+        }
+        var stream: [UInt8] = [], skips: [UInt64] = []
+        var listOffset: UInt64 = 0
+        for (k, n) in counts.enumerated() {
+            if k % skipInterval == 0 { skips += [UInt64(stream.count), listOffset] }
+            Varint.append(n, to: &stream)
+            if Int(n) <= listLimit { listOffset += UInt64(PostingList.byteCount(count: Int(n), windows: windows)) }
+        }
+        return (presence, ranks, stream, skips)
+    }
+
+    /// One id's entry: how many windows hold it and where its list starts.
+    struct Entry: Equatable {
+        var id: UInt32
+        var windowCount: Int
+        var listOffset: Int
+    }
+
+    let presence: UnsafeBufferPointer<UInt64>
+    let ranks: UnsafeBufferPointer<UInt32>
+    let counts: UnsafeRawBufferPointer
+    let skips: UnsafeBufferPointer<UInt64>
+    let listLimit: Int
+    let windows: Int
+
+    /// The entry of `id`, nil when the corpus never holds it. Assumes a checked directory.
+    func entry(of id: UInt32) -> Entry? {
+        let w = Int(id >> 6)
+        guard w < presence.count, presence[w] & (1 << UInt64(id & 63)) != 0 else { return nil }
+        var k = Int(ranks[w / Self.wordsPerRank])
+        for v in (w - w % Self.wordsPerRank)..<w { k += presence[v].nonzeroBitCount }
+        k += (presence[w] & ((1 << UInt64(id & 63)) - 1)).nonzeroBitCount
+        var at = Int(skips[2 * (k / Self.skipInterval)])
+        var offset = Int(skips[2 * (k / Self.skipInterval) + 1])
+        for _ in 0..<(k % Self.skipInterval) {
+            let n = Int(readCount(&at) ?? 0)
+            if n <= listLimit { offset += PostingList.byteCount(count: n, windows: windows) }
+        }
+        return Entry(id: id, windowCount: Int(readCount(&at) ?? 0), listOffset: offset)
+    }
+
+    /// Every entry in id order; throws `fail(section, byte, what)` at the first inconsistency
+    /// (the reader calls this once, on first use, so lookups can trust the directory).
+    func forEachEntry(fail: (SectionKind, Int, String) -> ProteusError, _ body: (Entry) throws -> Void) throws {
+        var k = 0, at = 0, offset = 0
+        for (w, word) in presence.enumerated() {
+            if w % Self.wordsPerRank == 0 && Int(ranks[w / Self.wordsPerRank]) != k {
+                throw fail(.routeRanks, 4 * (w / Self.wordsPerRank), "rank \(w / Self.wordsPerRank) does not count the ids before it")
+            }
+            var bits = word
+            while bits != 0 {
+                let id = UInt32(w * 64 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+                if k % Self.skipInterval == 0 {
+                    let s = 2 * (k / Self.skipInterval)
+                    guard s + 1 < skips.count, Int(skips[s]) == at, Int(skips[s + 1]) == offset else {
+                        throw fail(.routeSkips, 8 * s, "skip \(k / Self.skipInterval) does not match the counts before it")
+                    }
+                }
+                let start = at
+                guard let n = readCount(&at), n >= 1, Int(n) <= windows else {
+                    throw fail(.routeWindowCounts, start, "the window count of token id \(id) is missing or outside 1...\(windows)")
+                }
+                try body(Entry(id: id, windowCount: Int(n), listOffset: offset))
+                if Int(n) <= listLimit { offset += PostingList.byteCount(count: Int(n), windows: windows) }
+                k += 1
+            }
+        }
+        guard at == counts.count, skips.count == 2 * ((k + Self.skipInterval - 1) / Self.skipInterval) else {
+            throw fail(.routeWindowCounts, at, "\(counts.count - at) bytes left after the counts of \(k) ids")
+        }
+    }
+
+    /// Total list bytes the counts call for (checked against the postings section).
+    func listBytes() -> Int {
+        var at = 0, total = 0
+        while at < counts.count, let n = readCount(&at) {
+            if Int(n) <= listLimit { total += PostingList.byteCount(count: Int(n), windows: windows) }
+        }
+        return total
+    }
+
+    /// The varint at `at`, advancing it; nil when it runs past the end or past 32 bits.
+    private func readCount(_ at: inout Int) -> UInt32? {
+        var value: UInt32 = 0, shift: UInt32 = 0
+        while at < counts.count && shift < 35 {
+            let b = counts[at]
+            at += 1
+            value |= UInt32(truncatingIfNeeded: Int(b & 0x7F) << Int(shift))
+            if b < 0x80 { return value }
+            shift += 7
+        }
+        return nil
+    }
+}

@@ -4,17 +4,20 @@ import ProteusIndex
 /// Prints answers as text for people or as one JSON object per question for programs.
 struct AnswerPrinter {
     let json: Bool
+    /// Mark the tokens that match the question (standard output is a terminal).
+    let color: Bool
 
-    func print(_ answer: QueryAnswer, contexts: [SpanContext?]) {
+    func print(_ answer: QueryAnswer, contexts: [SpanContext?], warnings: [String]) {
         if json {
-            Swift.print(jsonObject(answer, contexts: contexts).serialized())
+            Swift.print(jsonObject(answer, contexts: contexts, warnings: warnings).serialized())
             return
         }
         var out = "? \(answer.question)\n"
-        if answer.results.isEmpty { out += "  (no span matched)\n" }
+        if answer.results.isEmpty { out += "  (no passage holds the question's tokens)\n" }
         for (i, r) in answer.results.enumerated() {
-            out += "#\(r.rank)  score \(String(format: "%.3f", r.score))  \(r.documentName)  tokens \(r.start)..<\(r.end) (offset \(r.documentOffset) in document)\n"
-            if let text = r.text { out += indent(text) }
+            let from = r.source == .corpus ? "corpus" : "hero span"
+            out += "#\(r.rank)  \(String(format: "%.3f", r.score))  \(r.documentName)  tokens \(r.start)..<\(r.end) (\(from))\n"
+            if r.text != nil { out += indent(marked(r)) }
             if i < contexts.count, let c = contexts[i], let text = c.text {
                 out += "   context \(c.start)..<\(c.end):\n" + indent(text)
             }
@@ -22,16 +25,33 @@ struct AnswerPrinter {
         Swift.print(out, terminator: "")
     }
 
+    /// The answer's text, with the question's tokens in bold on a terminal.
+    private func marked(_ r: SpanAnswer) -> String {
+        guard let text = r.text else { return "" }
+        let bytes = Array(text.utf8)
+        // Marks go in only when the text is the tokens' exact bytes (valid UTF-8).
+        guard color, !r.matchedByteRanges.isEmpty, r.matchedByteRanges.last!.upperBound <= bytes.count else { return text }
+        var out: [UInt8] = []
+        var at = 0
+        for range in r.matchedByteRanges {
+            out += bytes[at..<range.lowerBound] + Array("\u{1B}[1m".utf8) + bytes[range] + Array("\u{1B}[0m".utf8)
+            at = range.upperBound
+        }
+        out += bytes[at...]
+        return String(decoding: out, as: UTF8.self)
+    }
+
     private func indent(_ text: String) -> String {
         let flat = text.replacingOccurrences(of: "\r\n", with: "\n")
         return flat.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
     }
 
-    func jsonObject(_ answer: QueryAnswer, contexts: [SpanContext?]) -> JSONValue {
+    func jsonObject(_ answer: QueryAnswer, contexts: [SpanContext?], warnings: [String]) -> JSONValue {
         var results: [JSONValue] = []
         for (i, r) in answer.results.enumerated() {
             var fields: [(String, JSONValue)] = [
                 ("rank", .integer(Int64(r.rank))), ("score", .number(Double(r.score))),
+                ("source", .string(r.source.rawValue)),
                 ("document", .string(r.documentName)), ("document_id", .integer(Int64(r.document))),
                 ("start", .unsigned(r.start)), ("end", .unsigned(r.end)),
                 ("document_offset", .unsigned(r.documentOffset)),
@@ -48,9 +68,15 @@ struct AnswerPrinter {
             }
             results.append(.object(fields))
         }
+        let notes = warnings + (answer.note.map { [$0] } ?? [])
         return .object([
             ("question", .string(answer.question)),
             ("question_tokens", .array(answer.questionTokens.map { .unsigned(UInt64($0)) })),
+            ("mode", .string(answer.mode.rawValue)),
+            ("windows_read", .integer(Int64(answer.windowsRead))),
+            ("candidate_windows", .integer(Int64(answer.candidateWindows))),
+            ("stopped_at_window_limit", .bool(answer.stoppedAtLimit)),
+            ("warnings", .array(notes.map { .string($0) })),
             ("results", .array(results)),
         ])
     }

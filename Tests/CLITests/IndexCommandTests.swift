@@ -72,11 +72,21 @@ import Foundation
         let r = try CLI.run(["build", "-", "-o", piped, "--tokenizer", Self.tokenizer, "--buffer", "4096", "--quiet"],
                             stdin: try Data(contentsOf: URL(fileURLWithPath: raw)))
         #expect(r.status == 0, "\(r.stderr)")
-        let qa = try CLI.run(["query", one, Self.question, "--json"]), qb = try CLI.run(["query", piped, Self.question, "--json"])
-        let ra = (try JSONSerialization.jsonObject(with: Data(qa.stdout.utf8)) as! [String: Any])["results"] as! [[String: Any]]
-        let rb = (try JSONSerialization.jsonObject(with: Data(qb.stdout.utf8)) as! [String: Any])["results"] as! [[String: Any]]
-        #expect(ra.map { $0["start"] as! Int } == rb.map { $0["start"] as! Int })
-        #expect(ra.map { $0["token_ids"] as! [Int] } == rb.map { $0["token_ids"] as! [Int] })
+        func answers(_ arguments: [String]) throws -> (mode: String, results: [[String: Any]]) {
+            let q = try CLI.run(["query"] + arguments + [Self.question, "--json"])
+            #expect(q.status == 0, "\(q.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(q.stdout.utf8)) as! [String: Any]
+            return (object["mode"] as! String, object["results"] as! [[String: Any]])
+        }
+        // Heroes alone, and routed: the stdin-built index finds its corpus by content, given
+        // as the raw file or as the .tok, while the file-built one finds it at its recorded path.
+        for (a, b) in [([one, "--index-only"], [piped, "--index-only"]), ([one], [piped, "--corpus", raw]),
+                       ([one], [piped, "--corpus", Self.corpus.tok])] {
+            let ra = try answers(a), rb = try answers(b)
+            #expect(ra.mode == rb.mode && ra.mode == (a.count == 1 ? "teleport" : "heroes"))
+            #expect(ra.results.map { $0["start"] as! Int } == rb.results.map { $0["start"] as! Int })
+            #expect(ra.results.map { $0["token_ids"] as! [Int] } == rb.results.map { $0["token_ids"] as! [Int] })
+        }
     }
 
     @Test func packPositionsFollowTheChosenMode() throws {
@@ -137,14 +147,33 @@ import Foundation
         #expect(!FileManager.default.fileExists(atPath: Self.corpus.dir.path("x.phb")))
     }
 
-    @Test func changedCorpusGivesAWarningNotWrongContext() throws {
+    @Test func aCorpusGivenThatIsNotTheIndexedOneIsRefused() throws {
         let out = Self.corpus.dir.path("changed.phb")
         #expect(try Self.build([], output: out).status == 0)
         let other = Self.corpus.dir.path("other.tok")
         #expect(try CLI.run(["encode", Self.root + "/fixtures/text/mixed.txt", "-o", other, "--tokenizer", Self.tokenizer, "--quiet"]).status == 0)
         let q = try CLI.run(["query", out, Self.question, "--context", "4", "--corpus", other, "--json"])
+        #expect(q.status == 65)
+        #expect(q.stderr == "proteus-index: \(other): does not match the corpus this index was built from (773 tokens, the index was built from 446336)\n")
+        #expect(q.stdout.isEmpty)
+    }
+
+    @Test func aChangedCorpusAtTheRecordedPathGivesTheHeroesAndAWarning() throws {
+        let moving = Self.corpus.dir.path("moving.tok"), out = Self.corpus.dir.path("moving.phb")
+        try FileManager.default.copyItem(atPath: Self.corpus.tok, toPath: moving)
+        #expect(try CLI.run(["build", moving, "-o", out, "--tokenizer", Self.tokenizer, "--buffer", "4096", "--quiet"]).status == 0)
+        #expect(try CLI.run(["encode", Self.root + "/fixtures/text/mixed.txt", "-o", moving, "--tokenizer", Self.tokenizer, "--quiet"]).status == 0)
+        let q = try CLI.run(["query", out, Self.question, "--context", "4", "--json"])
         #expect(q.status == 0)
-        #expect(q.stderr == "proteus-index: warning: \(other): does not match the corpus this index was built from (size or content changed); --context ignored\n")
+        let warning = "answering from the heroes alone: \(moving): does not match the corpus this index was built from (773 tokens, the index was built from 446336); --context ignored"
+        #expect(q.stderr == "proteus-index: warning: \(warning)\n")
+        let object = try JSONSerialization.jsonObject(with: Data(q.stdout.utf8)) as! [String: Any]
+        #expect(object["mode"] as? String == "heroes")
+        #expect(object["warnings"] as? [String] == [warning])
         #expect(!q.stdout.contains("\"context\""))
+        try FileManager.default.removeItem(atPath: moving)
+        let gone = try CLI.run(["query", out, Self.question])
+        #expect(gone.status == 0)
+        #expect(gone.stderr == "proteus-index: warning: answering from the heroes alone: \(moving): cannot open: No such file or directory (errno 2)\n")
     }
 }

@@ -70,7 +70,7 @@ import Foundation
     @Test func queryIdsNeedKnownTokens() throws {
         let q = try CLI.run(["query", Self.index, "--query-ids", "4000000,4000001"])
         #expect(q.status == 65)
-        #expect(q.stderr == "proteus-index: \(Self.index): none of the question's tokens is known to this index's vocabulary\n")
+        #expect(q.stderr == "proteus-index: \(Self.index): none of the question's tokens occurs in the indexed corpus\n")
         let bad = try CLI.run(["query", Self.index, "--query-ids", "12,abc"])
         #expect(bad.status == 64)
         #expect(bad.stderr == "proteus-index: '--query-ids' must be comma-separated token ids, not 'abc'\n")

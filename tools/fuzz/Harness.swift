@@ -122,9 +122,15 @@ private enum Fuzz {
                 if let token = ranks.bytes(ofRank: rank) { _ = ranks.rank(of: token) }
             }
         }
-        guard verified, let engine = try? QueryEngine(path: path) else { return }
+        if let tier = try? index.routing() {
+            // Window lists decode inside their section even when it is corrupt.
+            try? tier.forEachEntry { e in try tier.forEachWindow(of: e) { blackHole(UInt32(truncatingIfNeeded: $0)) } }
+            _ = tier.entry(of: 42)
+        }
+        guard verified, let engine = try? QueryEngine(path: path),
+              let teleporter = try? Teleporter(engine: engine, corpus: nil) else { return }
         let tokens = (try? engine.tokenize("the quick brown fox 42")) ?? Array(index.tokens.prefix(8))
-        _ = try? engine.answer(question: "q", tokens: tokens, top: 3)
+        _ = try? teleporter.answer(tokens: tokens, top: 3, maxWindows: 8)
     }
 
     /// Keeps the optimiser from dropping the reads (the sum goes to memory nobody reads; it

@@ -46,26 +46,27 @@ public struct ContextPack: Equatable {
 
     public init() {}
 
-    /// Builds a pack from spans ranked best-first, keeping the best spans that fit in
-    /// `maxTokens` hero tokens and laying them out in position order.
+    /// Builds a pack from pieces ranked best-first (answers, then hero spans), keeping the
+    /// best pieces that fit in `maxTokens` tokens and do not overlap a better one, laid out in
+    /// position order.
     /// - Parameter corpusTokens: tokens in the indexed corpus; the question starts there.
-    public init(ranked: [RankedSpan], heroes: HeroView, question: [UInt32], corpusTokens: UInt64,
+    public init(ranked: [PackPiece], question: [UInt32], corpusTokens: UInt64,
                 maxTokens: Int, positions: PositionMode) throws {
-        var chosen: [HeroSpan] = []
+        var chosen: [PackPiece] = []
         var used = 0
-        for r in ranked where used + Int(r.span.length) <= maxTokens {
-            chosen.append(r.span)
-            used += Int(r.span.length)
+        for piece in ranked where used + piece.tokens.count <= maxTokens
+            && !chosen.contains(where: { $0.start < piece.end && piece.start < $0.end }) {
+            chosen.append(piece)
+            used += piece.tokens.count
         }
         chosen.sort { $0.start < $1.start }
         var original: [UInt64] = []
-        for span in chosen {
-            for k in 0..<Int(span.length) {
-                let i = Int(span.firstHero) + k
-                inputIDs.append(heroes.tokens[i])
-                scores.append(heroes.scores[i])
-                documentIDs.append(Int64(span.document))
-                original.append(span.start + UInt64(k))
+        for piece in chosen {
+            for (k, id) in piece.tokens.enumerated() {
+                inputIDs.append(id)
+                scores.append(piece.scores[k])
+                documentIDs.append(Int64(piece.document))
+                original.append(piece.start + UInt64(k))
             }
         }
         heroTokenCount = inputIDs.count
@@ -98,4 +99,22 @@ public struct ContextPack: Equatable {
             }
         }
     }
+}
+
+/// A run of tokens at its original positions, for the pack: an answer's passage or a hero span.
+public struct PackPiece: Equatable {
+    public var start: UInt64
+    public var tokens: [UInt32]
+    /// Per-token DNA score (hero spans) or 0 (passages read from the corpus).
+    public var scores: [Float]
+    public var document: Int
+
+    public init(start: UInt64, tokens: [UInt32], scores: [Float], document: Int) {
+        self.start = start
+        self.tokens = tokens
+        self.scores = scores
+        self.document = document
+    }
+
+    public var end: UInt64 { start + UInt64(tokens.count) }
 }

@@ -1,4 +1,4 @@
-/// One answer: a ranked hero span with everything a user or a program needs about it.
+/// One answer: a passage with everything a user or a program needs about it.
 public struct SpanAnswer {
     public var rank: Int
     public var score: Float
@@ -10,53 +10,40 @@ public struct SpanAnswer {
     /// Offset of `start` inside its document.
     public var documentOffset: UInt64
     public var tokenIDs: [UInt32]
-    /// Distinct question tokens found in the span.
+    /// Distinct question tokens found in the passage.
     public var matchedTokens: Int
+    /// Offsets into `tokenIDs` of the tokens that match the question (to mark them).
+    public var matchedOffsets: [Int]
+    /// Where the text comes from: the corpus, or a hero span of the index.
+    public var source: Passage.Source
     /// Decoded text, when a tokenizer is available.
     public var text: String?
+    /// Byte ranges of `text` (its UTF-8) that hold the matched tokens, merged where adjacent.
+    public var matchedByteRanges: [Range<Int>] = []
 }
 
-/// The answers to one question.
+/// The answers to one question, and how they were found.
 public struct QueryAnswer {
     public var question: String
     public var questionTokens: [UInt32]
     public var results: [SpanAnswer]
-    /// Ranked spans in FinalPass form, for the context pack.
-    public var ranked: [RankedSpan]
-}
-
-extension QueryAnswer {
-    /// Turns ranked spans into answers: ids, positions, document names and decoded text.
-    init(question: String, tokens: [UInt32], ranked: [RankedSpan], heroes: HeroView,
-         documentName: (Int) -> String, documentStart: (Int) -> UInt64, tokenizer: Tokenizer?) throws {
-        var results: [SpanAnswer] = []
-        for (i, r) in ranked.enumerated() {
-            let span = r.span
-            let first = Int(span.firstHero)
-            let ids = Array(heroes.tokens[first..<first + Int(span.length)])
-            let doc = Int(span.document)
-            var text: String?
-            if let tokenizer {
-                text = String(decoding: try ids.withUnsafeBufferPointer { try tokenizer.decode($0) }, as: UTF8.self)
-            }
-            results.append(SpanAnswer(rank: i + 1, score: r.score, document: doc, documentName: documentName(doc),
-                                      start: span.start, end: span.start + UInt64(span.length),
-                                      documentOffset: span.start - documentStart(doc), tokenIDs: ids,
-                                      matchedTokens: r.matchedTokens, text: text))
-        }
-        self.init(question: question, questionTokens: tokens, results: results, ranked: ranked)
-    }
+    public var mode: AnswerMode
+    public var windowsRead: Int
+    public var candidateWindows: Int
+    /// The window limit stopped the reading (a better passage may lie in an unread window).
+    public var stoppedAtLimit: Bool
+    /// Why this question was answered from the heroes alone, when it was the question's doing.
+    public var note: String?
 }
 
 /// An open index ready to answer questions: the mapped `.phb`, its tokenizer (embedded, or
-/// given and checked against the recorded hash) and the final pass. Opening does O(1) work
-/// in the number of heroes; each question costs one pass over the hero tokens.
+/// given and checked against the recorded hash) and its heroes. Opening does O(1) work in
+/// the number of heroes.
 public final class QueryEngine {
     public let index: HeroIndex
     public let tokenizer: Tokenizer?
     public let heroes: HeroView
     public let documents: IndexDocuments
-    public var finalPass = FinalPass()
     private let spans: HeroSpans
 
     /// Opens `path`. `tokenizer` overrides the embedded one and must have the same SHA-256
@@ -102,25 +89,38 @@ public final class QueryEngine {
         return tokenizer.encodeOrdinary(question)
     }
 
-    /// Answers a question given as token ids, best `top` spans first.
-    public func answer(question: String, tokens: [UInt32], top: Int) throws -> QueryAnswer {
-        guard top > 0 else { throw ProteusError(.usage, "'--top' must be at least 1") }
-        let weights = QuestionWeights(questionTokens: tokens, heroes: heroes)
-        if weights.isEmpty {
-            throw ProteusError(.dataError, path: index.path,
-                               "none of the question's tokens is known to this index's vocabulary")
-        }
-        let ranked = finalPass.rank(weights, over: heroes, top: top)
-        let docs = documents
-        return try QueryAnswer(question: question, tokens: tokens, ranked: ranked, heroes: heroes,
-                               documentName: { docs.name($0) }, documentStart: { docs.starts[$0] }, tokenizer: tokenizer)
-    }
-
-    /// Every span ranked for the question: what the context pack chooses from.
-    public func rankAll(tokens: [UInt32]) -> [RankedSpan] {
-        finalPass.rank(QuestionWeights(questionTokens: tokens, heroes: heroes), over: heroes, top: heroes.spanCount)
-    }
-
     /// Total tokens of the indexed corpus (where a question is "teleported" to).
     public var corpusTokens: UInt64 { index.statistics.tokens }
+
+    /// The answers of `result` with document names, offsets and decoded text.
+    public func describe(_ result: TeleportResult, question: String, tokens: [UInt32]) throws -> QueryAnswer {
+        var results: [SpanAnswer] = []
+        for (i, p) in result.passages.enumerated() {
+            let doc = documents.document(containing: p.start) ?? 0
+            var text: String?
+            var marks: [Range<Int>] = []
+            if let tokenizer {
+                var bytes: [UInt8] = []
+                var matched = Set(p.matchedOffsets)
+                for (k, id) in p.tokens.enumerated() {
+                    let from = bytes.count
+                    bytes += try [id].withUnsafeBufferPointer { try tokenizer.decode($0) }
+                    guard matched.remove(k) != nil else { continue }
+                    if let last = marks.last, last.upperBound == from { marks[marks.count - 1] = last.lowerBound..<bytes.count }
+                    else { marks.append(from..<bytes.count) }
+                }
+                text = String(decoding: bytes, as: UTF8.self)
+            }
+            let docStart = doc < documents.count ? documents.starts[doc] : 0
+            results.append(SpanAnswer(rank: i + 1, score: p.score, document: doc,
+                                      documentName: doc < documents.count ? documents.name(doc) : "",
+                                      start: p.start, end: p.end, documentOffset: p.start - min(docStart, p.start),
+                                      tokenIDs: p.tokens, matchedTokens: p.matchedTokens,
+                                      matchedOffsets: p.matchedOffsets, source: p.source, text: text,
+                                      matchedByteRanges: marks))
+        }
+        return QueryAnswer(question: question, questionTokens: tokens, results: results, mode: result.mode,
+                           windowsRead: result.windowsRead, candidateWindows: result.candidateWindows,
+                           stoppedAtLimit: result.stoppedAtLimit, note: result.note)
+    }
 }

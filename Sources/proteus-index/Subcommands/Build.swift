@@ -34,6 +34,12 @@ struct Build: ParsableCommand {
     @Option(help: "Neighbours kept on each side of a champion (0 = none).")
     var span: Int = 8
 
+    @Option(help: "Tokens per routing window (the largest divisor of the chunk up to this); 0 builds no routing tier.")
+    var routeWindow: Int = BuildParameters().routeWindow
+
+    @Option(help: "Ids in more than this share of the routing windows get no window list (0 < share ≤ 1).")
+    var routeListShare: Double = BuildParameters().routeListShare
+
     @Option(help: "DNA signals to use, comma-separated: surprisal, burstiness, gates, spans.")
     var signals: String = "surprisal,burstiness,gates,spans"
 
@@ -115,6 +121,8 @@ struct Build: ParsableCommand {
         p.topP = topP
         p.bufferTokens = buffer
         p.span = span
+        p.routeWindow = routeWindow
+        p.routeListShare = routeListShare
         p.signals = signals.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }
         if let focus { p.focus = focus }
         if let focusFile { p.focus = try String(decodingFile: focusFile) }

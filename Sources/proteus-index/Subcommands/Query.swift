@@ -4,10 +4,13 @@ import ProteusIndex
 
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Answer questions from an index: ranked hero spans with exact positions and text.",
-        discussion: "Questions come from the argument, from --questions FILE, or one per line on standard input. "
-            + "--emit writes the context a model should see (heroes in position order, then the question) as "
-            + ".safetensors, .npy or .json, with position ids under --positions.")
+        abstract: "Answer questions: the passages that hold them, with exact positions and text.",
+        discussion: "When the corpus is at hand (given with --corpus, or unchanged at the path the index records), "
+            + "each question is routed to the corpus windows that hold its rare tokens and answered from the exact "
+            + "text, merged with the heroes; otherwise it is answered from the heroes alone, and a warning says why. "
+            + "Questions come from the argument, from --questions FILE, or one per line on standard input. "
+            + "--emit writes the context a model should see (answers and heroes in position order, then the "
+            + "question) as .safetensors, .npy or .json, with position ids under --positions.")
 
     @Argument(help: "The .phb index.")
     var index: String
@@ -15,13 +18,13 @@ struct Query: ParsableCommand {
     @Argument(help: "The question (omit to read questions from --questions or standard input).")
     var question: String?
 
-    @Option(help: "Number of spans to return per question.")
+    @Option(help: "Number of answers per question.")
     var top: Int = 5
 
     @Flag(help: "One JSON object per question, one per line.")
     var json = false
 
-    @Option(help: "Widen each span by N tokens on both sides, read from the corpus.")
+    @Option(help: "Widen each answer by N tokens on both sides, read from the corpus.")
     var context: Int = 0
 
     @Option(help: "The corpus the index was built from (default: the recorded path, if unchanged). Repeat for several inputs.")
@@ -35,13 +38,25 @@ struct Query: ParsableCommand {
 
     @OptionGroup var tokenizer: TokenizerArgument
 
-    @Option(help: ArgumentHelp("Stream this corpus again with gates seeded by the question and answer from a fresh buffer.", valueName: "corpus"))
+    @Option(help: ArgumentHelp("Read every window of this corpus instead of routing (exhaustive, at close to scan speed).", valueName: "corpus"))
     var rescan: String?
+
+    @Flag(help: "Answer from the heroes only, without reading the corpus.")
+    var indexOnly = false
+
+    @Option(help: "Corpus windows read per question at most when routing.")
+    var maxWindows: Int = 64
+
+    @Flag(help: "Explain each answer on standard error: the question's terms, their weights and windows, and what routing read.")
+    var explain = false
+
+    @Option(help: ArgumentHelp("Threads for --rescan (default: all cores).", valueName: "n"))
+    var threads: Int?
 
     @Option(help: ArgumentHelp("Write an LLM-ready pack (.safetensors, .npy or .json).", valueName: "path"))
     var emit: String?
 
-    @Option(help: "Hero tokens in the pack at most (best spans kept when cutting).")
+    @Option(help: "Tokens in the pack at most (best answers and spans kept when cutting).")
     var maxTokens: Int = 4_096
 
     @Option(help: "Position ids in the pack: original, contiguous or scaled:MAX.")
@@ -53,40 +68,47 @@ struct Query: ParsableCommand {
         if top <= 0 { throw ValidationError("'--top' must be at least 1") }
         if context < 0 { throw ValidationError("'--context' must not be negative") }
         if maxTokens <= 0 { throw ValidationError("'--max-tokens' must be at least 1") }
+        if maxWindows <= 0 { throw ValidationError("'--max-windows' must be at least 1") }
+        if let threads, threads <= 0 { throw ValidationError("'--threads' must be at least 1") }
         if question != nil && questions != nil { throw ValidationError("give the question as an argument or with '--questions', not both") }
         if queryIds != nil && (questions != nil) { throw ValidationError("'--query-ids' takes one question; it cannot be combined with '--questions'") }
-        if emit != nil && question == nil && queryIds == nil {
-            throw ValidationError("'--emit' writes the pack of one question: give the question as an argument")
+        if indexOnly && (rescan != nil || !corpus.isEmpty) {
+            throw ValidationError("'--index-only' answers without the corpus; it cannot be combined with '--rescan' or '--corpus'")
+        }
+        if rescan != nil && !corpus.isEmpty { throw ValidationError("'--rescan' names the corpus; it cannot be combined with '--corpus'") }
+        if let emit {
+            if question == nil && queryIds == nil {
+                throw ValidationError("'--emit' writes the pack of one question: give the question as an argument")
+            }
+            guard PackWriter.format(of: emit) != nil else {
+                throw ValidationError("'--emit' needs a .safetensors, .npy or .json path, not '\(emit)'")
+            }
         }
     }
 
     func run() throws {
         try reportingFailures {
             let positionMode = try PositionMode(parsing: positions)
-            let engine = try QueryEngine(path: index, tokenizer: try tokenizer.load())
+            var options = QuerySession.Options()
+            options.top = top
+            options.maxWindows = maxWindows
+            options.context = context
+            options.corpus = corpus
+            options.rescan = rescan
+            options.indexOnly = indexOnly
+            options.threads = threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            options.input = try input.options()
+            let session = try QuerySession(index: index, tokenizer: try tokenizer.load(), options: options)
             let asked = try collectQuestions()
-            let widener = context > 0
-                ? ContextWidener(engine: engine, context: context, explicitCorpus: corpus, options: try input.options()) : nil
-            if let warning = widener?.warning { printError("proteus-index: warning: \(warning)") }
-            let printer = AnswerPrinter(json: json)
-            let session = try rescan.map { try RescanSession(corpus: [$0], engine: engine, input: try input.options(), threads: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+            for warning in session.warnings { printError("proteus-index: warning: \(warning)") }
+            let printer = AnswerPrinter(json: json, color: isatty(1) != 0)
             for (text, ids) in asked {
-                let tokens = try ids ?? engine.tokenize(text)
-                let answer: QueryAnswer
-                let heroesForPack: HeroView
-                if let session {
-                    answer = try session.answer(question: text, tokens: tokens, top: top)
-                    heroesForPack = session.heroes
-                } else {
-                    answer = try engine.answer(question: text, tokens: tokens, top: top)
-                    heroesForPack = engine.heroes
-                }
-                let contexts = try widener?.widen(answer.results) ?? []
-                printer.print(answer, contexts: contexts)
+                let (answer, contexts, result) = try session.ask(text, tokens: ids)
+                if let note = answer.note, !json { printError("proteus-index: note: \(note)") }
+                if explain { printError(Explanation.text(result, tokenizer: session.engine.tokenizer)) }
+                printer.print(answer, contexts: contexts, warnings: session.warnings)
                 if let emit {
-                    let ranked = session?.rankAll(tokens: tokens) ?? engine.rankAll(tokens: tokens)
-                    let pack = try ContextPack(ranked: ranked, heroes: heroesForPack, question: tokens,
-                                               corpusTokens: engine.corpusTokens, maxTokens: maxTokens, positions: positionMode)
+                    let pack = try session.pack(result, tokens: answer.questionTokens, maxTokens: maxTokens, positions: positionMode)
                     try PackWriter.write(pack, to: emit)
                 }
             }

@@ -1,0 +1,82 @@
+/// One answer of the exact pass: a passage of the corpus (or of a hero span) with its
+/// exact positions and how well it answers the question.
+public struct Passage: Equatable {
+    /// Where the passage's text comes from.
+    public enum Source: String, Equatable {
+        /// Read from the corpus (a routed window or a rescan).
+        case corpus
+        /// A hero span of the index, answered with no corpus.
+        case heroes
+    }
+
+    /// Absolute position of the first token.
+    public var start: UInt64
+    public var tokens: [UInt32]
+    public var score: Float
+    /// Distinct question tokens in the passage.
+    public var matchedTokens: Int
+    /// Offsets into `tokens` of the tokens that match the question.
+    public var matchedOffsets: [Int]
+    public var source: Source
+
+    /// One past the last position.
+    public var end: UInt64 { start + UInt64(tokens.count) }
+
+    func overlaps(_ other: Passage) -> Bool { start < other.end && other.start < end }
+
+    /// Answer order: score descending, then position, then the corpus before the heroes.
+    static func before(_ a: Passage, _ b: Passage) -> Bool {
+        if a.score != b.score { return a.score > b.score }
+        if a.start != b.start { return a.start < b.start }
+        if a.end != b.end { return a.end < b.end }
+        return a.source == .corpus && b.source == .heroes
+    }
+}
+
+/// The best passages seen so far, in a bounded list ordered by `Passage.before`.
+///
+/// Passages around different anchors of one long sentence can overlap; the answers are the
+/// best passages that do not overlap a better one, chosen in answer order, so the result
+/// does not depend on the order in which windows were read.
+struct AnswerCollector {
+    let top: Int
+    /// Passages kept (room for overlaps).
+    let capacity: Int
+    private(set) var kept: [Passage] = []
+
+    init(top: Int) {
+        self.top = top
+        capacity = 4 * top + 32
+    }
+
+    mutating func offer(_ p: Passage) {
+        guard p.matchedTokens > 0 else { return }
+        if kept.count == capacity, let last = kept.last, !Passage.before(p, last) { return }
+        var i = kept.count
+        while i > 0 && Passage.before(p, kept[i - 1]) { i -= 1 }
+        if i > 0 && kept[i - 1].start == p.start && kept[i - 1].end == p.end { return }  // already held, better or equal
+        if i < kept.count && kept[i].start == p.start && kept[i].end == p.end { kept.remove(at: i) }
+        kept.insert(p, at: i)
+        if kept.count > capacity { kept.removeLast() }
+    }
+
+    /// The answers: the best `top` passages that overlap no better one.
+    var answers: [Passage] {
+        var chosen: [Passage] = []
+        for p in kept where !chosen.contains(where: { $0.overlaps(p) }) {
+            chosen.append(p)
+            if chosen.count == top { break }
+        }
+        return chosen
+    }
+
+    /// The best score so far.
+    var best: Float? { kept.first?.score }
+
+    /// The score a new passage must beat to change the answers: the `top`-th answer's, or
+    /// nil while there are fewer answers than `top`.
+    var threshold: Float? {
+        let a = answers
+        return a.count == top ? a[top - 1].score : nil
+    }
+}

@@ -1,0 +1,161 @@
+/// The exact pass, the same for every mode (heroes, routed windows, a full rescan): finds
+/// the question's rare tokens in a run of tokens and scores the sentence or line around
+/// each one.
+///
+/// A passage's score is the weight of the distinct question tokens it holds plus, for every
+/// pair of the question's adjacent tokens that stands adjacent in the passage too, half the
+/// lighter token's weight, all divided by the question's total weight. The pairs are what
+/// tell a key from a lookalike that shares some of its pieces: "sable-lagoon-prime" beats
+/// "sable-lagoon-dusk" and "amber-lagoon-prime" by the pairs it alone completes.
+///
+/// A passage is the sentence or line holding the anchor, reaching at most `reachBack` tokens
+/// before it and `reachForward` after; where a cap cuts, the cut moves to a word boundary,
+/// so a number, a UUID or a hyphenated key next to the anchor comes back whole.
+struct PassageScorer {
+    /// How far a passage reaches from its anchor: at most the reach the routing tier's
+    /// window lists cover, so a window's bound covers every passage anchored in it.
+    static let reachBack = 48
+    static let reachForward = RoutingTierContents.windowReach
+    /// Weight of an adjacent pair, as a share of its lighter token's weight.
+    static let pairBonus: Float = 0.5
+
+    let question: QuestionTerms
+    let shapes: TokenShapes
+    private let memberBits: [UInt64]
+    private let anchorBits: [UInt64]
+    private let pairIndex: [Int: Int]
+
+    init(question: QuestionTerms, shapes: TokenShapes, vocabularySize: Int) {
+        self.question = question
+        self.shapes = shapes
+        var member = [UInt64](repeating: 0, count: vocabularySize / 64 + 1)
+        var anchor = member
+        for (id, slot) in question.matchedIDs where Int(id) < vocabularySize {
+            member[Int(id) >> 6] |= 1 << (UInt64(id) & 63)
+            if question.anchors[slot] { anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63) }
+        }
+        memberBits = member
+        anchorBits = anchor
+        var pairs: [Int: Int] = [:]
+        for (k, (a, b)) in question.pairs.enumerated() { pairs[a << 20 | b] = k }
+        pairIndex = pairs
+    }
+
+    /// Positions of `buffer` in `range` holding an anchor token.
+    func anchorPositions(_ buffer: UnsafeBufferPointer<UInt32>, in range: Range<Int>) -> [Int] {
+        var found: [Int] = []
+        let limit = UInt32(anchorBits.count * 64)
+        anchorBits.withUnsafeBufferPointer { bits in
+            for i in range {
+                let id = buffer[i]
+                if id < limit && bits[Int(id >> 6)] & (1 << UInt64(id & 63)) != 0 { found.append(i) }
+            }
+        }
+        return found
+    }
+
+    /// The passage around the anchor at `a`; `hardStart`/`hardEnd` say whether the buffer's
+    /// edges are the text's edges (a hero span, the corpus ends) rather than a read margin.
+    func extent(around a: Int, in buffer: UnsafeBufferPointer<UInt32>) -> Range<Int> {
+        let n = buffer.count
+        var start = max(0, a - Self.reachBack)
+        var cutStart = a - Self.reachBack > 0
+        var i = a - 1
+        while i >= max(0, a - Self.reachBack) {
+            if shapes.endsPassage(buffer[i], next: buffer[i + 1]) { start = i + 1; cutStart = false; break }
+            i -= 1
+        }
+        if cutStart {
+            // Begin at the first word start, so the passage never opens inside a word.
+            var s = start
+            while s < a && !shapes.startsWord(buffer[s]) { s += 1 }
+            start = s
+        }
+        var end = min(n, a + Self.reachForward + 1)
+        var cutEnd = a + Self.reachForward + 1 < n
+        i = a
+        while i < min(n, a + Self.reachForward + 1) {
+            if shapes.endsPassage(buffer[i], next: i + 1 < n ? buffer[i + 1] : nil) { end = i + 1; cutEnd = false; break }
+            i += 1
+        }
+        if cutEnd {
+            // End before the last word start, so the last word is complete.
+            var e = end
+            while e > a + 1 && !shapes.startsWord(buffer[e]) { e -= 1 }
+            if e > a + 1 { end = e }
+        }
+        return start..<end
+    }
+
+    /// Score of the passage `range` of `buffer`, and the offsets (from `range.lowerBound`)
+    /// of the tokens that match the question.
+    func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>) -> (score: Float, matched: Int, offsets: [Int]) {
+        var seenSlots = [Bool](repeating: false, count: question.count)
+        var seenPairs = [Bool](repeating: false, count: question.pairs.count)
+        var total: Float = 0, matched = 0
+        var offsets: [Int] = []
+        var previousSlot = -1
+        let limit = UInt32(memberBits.count * 64)
+        for i in range {
+            let id = buffer[i]
+            guard id < limit, memberBits[Int(id >> 6)] & (1 << UInt64(id & 63)) != 0, let slot = question.slot(of: id) else {
+                previousSlot = -1
+                continue
+            }
+            offsets.append(i - range.lowerBound)
+            if !seenSlots[slot] {
+                seenSlots[slot] = true
+                total += question.weights[slot]
+                matched += 1
+            }
+            if previousSlot >= 0, let p = pairIndex[previousSlot << 20 | slot], !seenPairs[p] {
+                seenPairs[p] = true
+                total += Self.pairBonus * question.pairWeight(previousSlot, slot)
+            }
+            previousSlot = slot
+        }
+        return (question.totalWeight > 0 ? total / question.totalWeight : 0, matched, offsets)
+    }
+
+    /// The most a passage can score holding only the slots `present` says may be there.
+    func bound(present: (Int) -> Bool) -> Float {
+        var total: Float = 0
+        for slot in 0..<question.count where present(slot) { total += question.weights[slot] }
+        for (a, b) in question.pairs where present(a) && present(b) {
+            total += Self.pairBonus * question.pairWeight(a, b)
+        }
+        return question.totalWeight > 0 ? total / question.totalWeight : 0
+    }
+
+    /// Scores the passage around every anchor in `anchorRange` of `buffer`, whose first
+    /// token sits at absolute position `base`, into `answers`. `document` gives the absolute
+    /// range of the document holding a position: passages never cross documents.
+    func scan(_ buffer: UnsafeBufferPointer<UInt32>, base: UInt64, anchorsIn anchorRange: Range<Int>,
+              source: Passage.Source, document: (UInt64) -> Range<UInt64>, into answers: inout AnswerCollector) {
+        scan(buffer, base: base, anchors: anchorPositions(buffer, in: anchorRange), source: source,
+             document: document, into: &answers)
+    }
+
+    /// The same for anchors already found (`anchors`: increasing positions in `buffer`).
+    func scan(_ buffer: UnsafeBufferPointer<UInt32>, base: UInt64, anchors: [Int],
+              source: Passage.Source, document: (UInt64) -> Range<UInt64>, into answers: inout AnswerCollector) {
+        var last: Range<Int>?
+        var documentRange: Range<Int> = 0..<0
+        for a in anchors {
+            if !documentRange.contains(a) {
+                let d = document(base + UInt64(a))
+                let lo = d.lowerBound > base ? Int(d.lowerBound - base) : 0
+                let hi = d.upperBound > base ? min(buffer.count, Int(d.upperBound - base)) : 0
+                documentRange = lo..<max(lo, hi)
+            }
+            let inDocument = UnsafeBufferPointer(rebasing: buffer[documentRange])
+            let local = extent(around: a - documentRange.lowerBound, in: inDocument)
+            let range = (local.lowerBound + documentRange.lowerBound)..<(local.upperBound + documentRange.lowerBound)
+            if range == last { continue }
+            last = range
+            let (score, matched, offsets) = self.score(buffer, range)
+            answers.offer(Passage(start: base + UInt64(range.lowerBound), tokens: Array(buffer[range]), score: score,
+                                  matchedTokens: matched, matchedOffsets: offsets, source: source))
+        }
+    }
+}

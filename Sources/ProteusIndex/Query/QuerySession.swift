@@ -1,0 +1,70 @@
+/// `query` as a library call: opens the index, finds and verifies the corpus once, then
+/// answers questions one after the other (routed when the corpus and a routing tier are
+/// there, from the heroes otherwise), with context and the LLM pack on request.
+public final class QuerySession {
+    public struct Options {
+        /// Answers per question.
+        public var top = 5
+        /// Corpus windows read per question at most when routing.
+        public var maxWindows = 64
+        /// Tokens of context on each side of an answer (0: none).
+        public var context = 0
+        /// The corpus, when given (`--corpus`); otherwise the paths the index records.
+        public var corpus: [String] = []
+        /// Read every window of this corpus (`--rescan`).
+        public var rescan: String?
+        /// Answer from the heroes only (`--index-only`).
+        public var indexOnly = false
+        /// Threads for `--rescan`.
+        public var threads = 1
+        public var input = InputOptions()
+        public init() {}
+    }
+
+    public let engine: QueryEngine
+    public let options: Options
+    /// Why answers cannot come from the corpus (said once, before the first answer).
+    public private(set) var warnings: [String] = []
+    private let teleporter: Teleporter
+    private let widener: ContextWidener?
+
+    public init(index path: String, tokenizer: Tokenizer?, options: Options) throws {
+        self.options = options
+        engine = try QueryEngine(path: path, tokenizer: tokenizer)
+        var corpus: TokenSource?
+        if let rescan = options.rescan {
+            corpus = try CorpusLocator.explicit([rescan], for: engine.index, options: options.input)
+        } else if !options.corpus.isEmpty {
+            corpus = try CorpusLocator.explicit(options.corpus, for: engine.index, options: options.input)
+        } else if !options.indexOnly || options.context > 0 {
+            switch CorpusLocator.recorded(for: engine.index, options: options.input) {
+            case .found(let source): corpus = source
+            case .unavailable(let why): warnings.append("answering from the heroes alone: \(why)")
+            }
+        }
+        if corpus != nil, options.rescan == nil, !options.indexOnly, try engine.index.routing() == nil {
+            warnings.append("answering from the heroes alone: this index has no routing tier (built by an older proteus-index or with --route-window 0); rebuild it, or use --rescan")
+        }
+        teleporter = try Teleporter(engine: engine, corpus: options.indexOnly ? nil : corpus)
+        let tokenizer = engine.tokenizer
+        widener = try options.context > 0 ? corpus.map { try ContextWidener(corpus: $0, tokenizer: tokenizer, context: options.context) } : nil
+        if options.context > 0 && corpus == nil && !warnings.isEmpty {
+            warnings[warnings.count - 1] += "; --context ignored"
+        }
+    }
+
+    /// Answers one question (given as text, or as token ids when `tokens` is set).
+    public func ask(_ question: String, tokens given: [UInt32]? = nil) throws -> (answer: QueryAnswer, contexts: [SpanContext?], result: TeleportResult) {
+        let tokens = try given ?? engine.tokenize(question)
+        let result = try teleporter.answer(tokens: tokens, top: options.top, maxWindows: options.maxWindows,
+                                           exhaustive: options.rescan != nil, threads: options.threads)
+        let answer = try engine.describe(result, question: question, tokens: tokens)
+        return (answer, try widener?.widen(answer.results) ?? [], result)
+    }
+
+    /// The LLM pack of an answered question.
+    public func pack(_ result: TeleportResult, tokens: [UInt32], maxTokens: Int, positions: PositionMode) throws -> ContextPack {
+        try ContextPack(ranked: teleporter.packPieces(result, tokens: tokens), question: tokens,
+                        corpusTokens: engine.corpusTokens, maxTokens: maxTokens, positions: positions)
+    }
+}

@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A question as the exact pass matches it: its distinct terms weighted by rarity, the
+/// rare ones that anchor a candidate answer, and its adjacent pairs, so that a key split
+/// into several tokens ("sable-lagoon-prime") scores more when its pieces stand in order.
+///
+/// A term is a question token together with its other spellings in the text: with or
+/// without a leading space, first letter in either case ("What" at the start of a question
+/// is " what" in a sentence, "magic" is "Magic" at the start of one). Its weight is the
+/// surprisal of all its spellings together above a floor, so a common word weighs little
+/// however the question spells it; punctuation ("?") weighs the minimum and anchors nothing.
+public struct QuestionTerms {
+    /// Surprisal (bits) a token carries for free: about the log of a passage's length, so the
+    /// weight is close to a passage-level inverse document frequency.
+    public static let surprisalFloor: Float = 6
+    /// Smallest weight, so a very common token still counts a little.
+    public static let minimumWeight: Float = 0.25
+    /// Terms weighing at least this anchor an answer (rarer than about 1 in 128 tokens)...
+    public static let anchorWeight: Float = 1
+    /// ...and at least this share of the question's heaviest term: a passage holding only a
+    /// much lighter term could not compete, and looking at each of its many places costs.
+    public static let anchorShare: Float = 0.25
+
+    /// How the question's tokens relate to the corpus.
+    public struct Lexicon {
+        /// Surprisal of an id in the corpus (bits).
+        public var surprisal: (UInt32) -> Float
+        /// Whether the corpus holds the id at all.
+        public var occurs: (UInt32) -> Bool
+        /// The id and its other spellings (the id first).
+        public var spellings: (UInt32) -> [UInt32]
+        /// Whether the id holds a letter or a digit (punctuation does not).
+        public var isContent: (UInt32) -> Bool
+
+        public init(surprisal: @escaping (UInt32) -> Float, occurs: @escaping (UInt32) -> Bool,
+                    spellings: @escaping (UInt32) -> [UInt32] = { [$0] }, isContent: @escaping (UInt32) -> Bool = { _ in true }) {
+            self.surprisal = surprisal
+            self.occurs = occurs
+            self.spellings = spellings
+            self.isContent = isContent
+        }
+    }
+
+    /// The question's tokens, in order.
+    public let tokens: [UInt32]
+    /// The ids each slot (distinct term, in first-seen order) matches.
+    public private(set) var spellings: [[UInt32]] = []
+    /// Weight of each slot.
+    public private(set) var weights: [Float] = []
+    /// Whether each slot anchors answers.
+    public private(set) var anchors: [Bool] = []
+    /// Adjacent question pairs of distinct slots, as (first slot, second slot), deduplicated.
+    public private(set) var pairs: [(Int, Int)] = []
+    /// Sum of the slot weights: a passage holding every slot (and no pair) scores 1.
+    public private(set) var totalWeight: Float = 0
+    private var slotOf: [UInt32: Int] = [:]
+
+    public init(tokens: [UInt32], lexicon: Lexicon) {
+        self.tokens = tokens
+        var questionSlot: [UInt32: Int] = [:]
+        for id in tokens where questionSlot[id] == nil {
+            let forms = lexicon.spellings(id).filter { slotOf[$0] == nil && lexicon.occurs($0) }
+            guard !forms.isEmpty else { continue }
+            let slot = spellings.count
+            questionSlot[id] = slot
+            for f in forms { slotOf[f] = slot }
+            spellings.append(forms)
+            // Surprisal of the spellings together: -log2 of the sum of their probabilities.
+            let p = forms.reduce(0.0) { $0 + exp2(-Double(lexicon.surprisal($1))) }
+            let content = lexicon.isContent(id)
+            let w = content ? max(Float(-log2(p)) - Self.surprisalFloor, Self.minimumWeight) : Self.minimumWeight
+            weights.append(w)
+            anchors.append(content && w >= Self.anchorWeight)
+            totalWeight += w
+        }
+        let heaviest = zip(weights, anchors).filter(\.1).map(\.0).max() ?? 0
+        for i in anchors.indices where weights[i] < Self.anchorShare * heaviest { anchors[i] = false }
+        var seen = Set<Int>()
+        for (a, b) in zip(tokens, tokens.dropFirst()) {
+            guard let sa = questionSlot[a], let sb = questionSlot[b], sa != sb, seen.insert(sa << 20 | sb).inserted else { continue }
+            pairs.append((sa, sb))
+        }
+    }
+
+    /// The same question with every term an anchor (a question of stop words only, asked
+    /// of the heroes, still finds the spans that hold them).
+    public init(allAnchors q: QuestionTerms) {
+        self = q
+        for i in anchors.indices { anchors[i] = true }
+    }
+
+    /// Every id the question matches, with its slot.
+    public var matchedIDs: [(id: UInt32, slot: Int)] {
+        spellings.enumerated().flatMap { slot, ids in ids.map { ($0, slot) } }
+    }
+
+    /// The slot of `id`, nil when it is not a question id.
+    @inline(__always)
+    public func slot(of id: UInt32) -> Int? { slotOf[id] }
+
+    /// Whether any slot anchors answers (false for a question of stop words only).
+    public var hasAnchors: Bool { anchors.contains(true) }
+
+    public var isEmpty: Bool { spellings.isEmpty }
+
+    /// Number of slots.
+    public var count: Int { spellings.count }
+
+    /// Weight of the pair `(a, b)`: the lighter of its two terms.
+    func pairWeight(_ a: Int, _ b: Int) -> Float { min(weights[a], weights[b]) }
+}

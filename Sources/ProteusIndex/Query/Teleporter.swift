@@ -1,0 +1,192 @@
+/// How a question was answered.
+public enum AnswerMode: String, Sendable {
+    /// Routed to the corpus windows that hold its rare tokens, merged with the heroes.
+    case teleport
+    /// From the heroes alone (no corpus, `--index-only`, or nothing to route by).
+    case heroes
+    /// Every window of the corpus read (`--rescan`), merged with the heroes.
+    case rescan
+}
+
+/// What answering one question found, and what it cost.
+public struct TeleportResult {
+    public var passages: [Passage]
+    public var mode: AnswerMode
+    /// Corpus windows read, and windows the routing tier proposed.
+    public var windowsRead = 0
+    public var candidateWindows = 0
+    /// True when `maxWindows` stopped the reading before the bounds did (answers may then
+    /// miss a better passage in an unread window).
+    public var stoppedAtLimit = false
+    /// Why the answer came from the heroes alone, when it did for a reason of the question's.
+    public var note: String?
+    /// The question's terms as the exact pass weighed them (for `--explain`).
+    public var terms: [TermReport] = []
+    /// Bounds of the windows read, in reading order, and the score the answers had to beat
+    /// when reading stopped (nil while fewer than `top` answers were found).
+    public var boundsRead: [Float] = []
+    public var finalThreshold: Float?
+}
+
+/// One question term, for `--explain`.
+public struct TermReport {
+    public var ids: [UInt32]
+    public var weight: Float
+    public var anchor: Bool
+    /// Windows that hold one of its spellings (nil: no list, in most windows).
+    public var windows: Int?
+}
+
+/// Answers a question from the heroes and, when the corpus is at hand, from the corpus
+/// windows that hold its rare tokens ("teleportation": the question meets the exact text
+/// at its original positions). See `WindowRouter` for the order and the stopping rule.
+public final class Teleporter {
+    public let engine: QueryEngine
+    /// The verified corpus, nil to answer from the heroes alone.
+    public let corpus: TokenSource?
+    let tier: RoutingTier?
+    private let shapes: TokenShapes
+    private var cursor: TokenCursor?
+
+    public init(engine: QueryEngine, corpus: TokenSource?) throws {
+        self.engine = engine
+        self.corpus = corpus
+        tier = try engine.index.routing()
+        shapes = TokenShapes(tokenizer: engine.tokenizer, vocabularySize: engine.heroes.vocabularySize)
+        cursor = try corpus?.makeCursor()
+    }
+
+    /// The question as the exact pass sees it (ids the corpus never holds are left out).
+    public func terms(_ tokens: [UInt32]) -> QuestionTerms {
+        let tier = self.tier, shapes = self.shapes, surprisal = engine.heroes.surprisal
+        let lexicon = QuestionTerms.Lexicon(
+            surprisal: { Int($0) < surprisal.count ? surprisal[Int($0)] : 0 },
+            occurs: { Int($0) < surprisal.count && (tier == nil || tier!.entry(of: $0) != nil) },
+            spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) })
+        return QuestionTerms(tokens: tokens, lexicon: lexicon)
+    }
+
+    /// Answers scoring less than this share of the best one are not worth reading more
+    /// windows for: routing stops once no unread window can hold a passage above it.
+    public static let defaultAnswerFloor: Float = 0.4
+
+    /// Answers `tokens`: the best `top` passages. `maxWindows` caps the windows read when
+    /// routing; `exhaustive` reads every window instead (`--rescan`). Routing reads windows
+    /// in bound order until no unread window can beat the `top`-th answer, or hold a passage
+    /// scoring `floor` × the best answer: every answer above that share is exact, weaker ones
+    /// come from the windows read (`floor` 0: exact `top` answers, block-max WAND).
+    public func answer(tokens: [UInt32], top: Int, maxWindows: Int, exhaustive: Bool = false,
+                       floor: Float = defaultAnswerFloor, threads: Int = 1) throws -> TeleportResult {
+        guard top > 0 else { throw ProteusError(.usage, "'--top' must be at least 1") }
+        var question = terms(tokens)
+        var note: String?
+        if question.isEmpty {
+            throw ProteusError(.dataError, path: engine.index.path, "none of the question's tokens occurs in the indexed corpus")
+        }
+        if !question.hasAnchors {
+            note = "the question has no rare token to look for; answered from the heroes"
+            question = QuestionTerms(allAnchors: question)
+        }
+        let scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: engine.heroes.vocabularySize)
+        var answers = AnswerCollector(top: top)
+        scanHeroes(scorer, into: &answers)
+        var result = TeleportResult(passages: [], mode: .heroes, note: note)
+        result.terms = report(question)
+        if note == nil, let corpus, let cursor {
+            let windowTokens = tier?.shape.windowTokens ?? engine.index.parameters.chunkLength
+            if exhaustive {
+                result.mode = .rescan
+                let reader = WindowScan(source: corpus, scorer: scorer, windowTokens: windowTokens, documents: engine.documents)
+                result.windowsRead = try reader.scanAll(threads: threads, top: top, into: &answers)
+            } else if let tier {
+                result.mode = .teleport
+                let reader = WindowScan(source: corpus, scorer: scorer, windowTokens: windowTokens, documents: engine.documents)
+                let candidates = try WindowRouter.candidates(for: scorer, tier: tier)
+                result.candidateWindows = candidates.count
+                // Windows sharing a 64K-token frame of a compressed corpus are read together
+                // while their bounds still beat the answers: the frame is decoded once.
+                let group = max(1, (1 << 16) / windowTokens)
+                var byGroup: [Int: [Int]] = [:]
+                for (i, c) in candidates.enumerated() { byGroup[c.window / group, default: []].append(i) }
+                var read = [Bool](repeating: false, count: candidates.count)
+                func worthReading(_ bound: Float) -> Bool {
+                    if let t = answers.threshold, bound < t { return false }
+                    if let best = answers.best, bound < floor * best { return false }
+                    return true
+                }
+                reading: for (i, c) in candidates.enumerated() where !read[i] {
+                    if !worthReading(c.bound) { break }
+                    for j in byGroup[c.window / group]! where !read[j] {
+                        if !worthReading(candidates[j].bound) { continue }
+                        if result.windowsRead == maxWindows { result.stoppedAtLimit = true; break reading }
+                        try reader.scan(window: candidates[j].window, cursor: cursor, into: &answers)
+                        read[j] = true
+                        result.windowsRead += 1
+                        result.boundsRead.append(candidates[j].bound)
+                    }
+                }
+                result.finalThreshold = answers.threshold
+            }
+        }
+        result.passages = answers.answers
+        return result
+    }
+
+    private func report(_ q: QuestionTerms) -> [TermReport] {
+        (0..<q.count).map { slot in
+            var windows: Int? = nil
+            if let tier {
+                var n = 0
+                for id in q.spellings[slot] {
+                    guard let e = tier.entry(of: id) else { continue }
+                    if !tier.hasList(e) { n = -1; break }
+                    n += e.windowCount
+                }
+                windows = n < 0 ? nil : n
+            }
+            return TermReport(ids: q.spellings[slot], weight: q.weights[slot], anchor: q.anchors[slot], windows: windows)
+        }
+    }
+
+    /// What the pack holds, best first: the answers, then every hero span, spans holding
+    /// more of the question first, then by their DNA score.
+    public func packPieces(_ result: TeleportResult, tokens: [UInt32]) -> [PackPiece] {
+        let heroes = engine.heroes
+        var pieces = result.passages.map { p in
+            PackPiece(start: p.start, tokens: p.tokens, scores: [Float](repeating: 0, count: p.tokens.count),
+                      document: engine.documents.document(containing: p.start) ?? 0)
+        }
+        let scorer = PassageScorer(question: terms(tokens), shapes: shapes, vocabularySize: heroes.vocabularySize)
+        var ranked: [(score: Float, span: HeroSpan)] = []
+        for s in 0..<heroes.spanCount {
+            let span = heroes.span(s)
+            let first = Int(span.firstHero)
+            let run = UnsafeBufferPointer(rebasing: heroes.tokens[first..<(first + Int(span.length))])
+            ranked.append((scorer.score(run, 0..<run.count).score, span))
+        }
+        ranked.sort { a, b in
+            if a.score != b.score { return a.score > b.score }
+            if a.span.score != b.span.score { return a.span.score > b.span.score }
+            return a.span.start < b.span.start
+        }
+        for (_, span) in ranked {
+            let first = Int(span.firstHero), n = Int(span.length)
+            pieces.append(PackPiece(start: span.start, tokens: Array(heroes.tokens[first..<(first + n)]),
+                                    scores: Array(heroes.scores[first..<(first + n)]), document: Int(span.document)))
+        }
+        return pieces
+    }
+
+    /// The passages of the hero spans (a span's edges are the edges of its text).
+    private func scanHeroes(_ scorer: PassageScorer, into answers: inout AnswerCollector) {
+        let heroes = engine.heroes
+        for s in 0..<heroes.spanCount {
+            let span = heroes.span(s)
+            let first = Int(span.firstHero)
+            let tokens = UnsafeBufferPointer(rebasing: heroes.tokens[first..<(first + Int(span.length))])
+            let range = span.start..<(span.start + UInt64(span.length))
+            scorer.scan(tokens, base: span.start, anchorsIn: 0..<tokens.count, source: .heroes,
+                        document: { _ in range }, into: &answers)
+        }
+    }
+}

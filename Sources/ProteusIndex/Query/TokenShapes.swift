@@ -1,0 +1,111 @@
+/// What an answer's extent needs to know of a token's bytes: does it start a word, hold a
+/// line break, end a sentence. Read from the tokenizer's ranks the first time an id is
+/// met (a query meets a few hundred ids, so no vocabulary-wide table is built).
+final class TokenShapes {
+    private struct Shape: OptionSet {
+        let rawValue: UInt8
+        static let known = Shape(rawValue: 1)
+        static let wordStart = Shape(rawValue: 2)
+        /// Holds a line break.
+        static let newline = Shape(rawValue: 4)
+        /// Ends with . ! or ? (before trailing whitespace, quotes and brackets).
+        static let sentenceEnd = Shape(rawValue: 8)
+        /// Holds two line breaks: a blank line, the end of a paragraph.
+        static let paragraph = Shape(rawValue: 16)
+        /// Starts with a line break.
+        static let lineStart = Shape(rawValue: 32)
+        /// Its first letter (after leading whitespace) is a lowercase ASCII letter.
+        static let lowercaseStart = Shape(rawValue: 64)
+    }
+
+    private let tokenizer: Tokenizer?
+    /// One shape per id, computed on first use (raw memory: this is read for every token of
+    /// every passage, where an array's exclusivity checks cost more than the lookup).
+    private let shapes: UnsafeMutablePointer<Shape>
+    private let count: Int
+
+    /// Without a tokenizer every token is a word of its own and nothing ends a sentence, so
+    /// extents fall back to their caps.
+    init(tokenizer: Tokenizer?, vocabularySize: Int) {
+        self.tokenizer = tokenizer
+        count = vocabularySize + 1
+        shapes = .allocate(capacity: count)
+        shapes.initialize(repeating: [], count: count)
+    }
+
+    deinit { shapes.deallocate() }
+
+    @inline(__always)
+    private func shape(_ id: UInt32) -> Shape {
+        let i = Int(min(id, UInt32(count - 1)))
+        let cached = shapes[i]
+        if cached.contains(.known) { return cached }
+        return learn(id, at: i)
+    }
+
+    private func learn(_ id: UInt32, at i: Int) -> Shape {
+        var s: Shape = .known
+        if let bytes = tokenizer?.ranks.bytes(ofRank: id), let first = bytes.first {
+            if first == 0x20 || first == 0x0A || first == 0x09 || first == 0x0D { s.insert(.wordStart) }
+            if first == 0x0A || (first == 0x0D && bytes.count > 1 && bytes[1] == 0x0A) { s.insert(.lineStart) }
+            if let letter = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }),
+               letter >= 0x61 && letter <= 0x7A { s.insert(.lowercaseStart) }
+            let newlines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            if newlines > 0 { s.insert(.newline) }
+            if newlines > 1 { s.insert(.paragraph) }
+            // Sentence-final punctuation, possibly followed by whitespace, closing quotes or brackets.
+            var j = bytes.count - 1
+            while j > 0 && [0x20, 0x0A, 0x0D, 0x09, 0x22, 0x27, 0x29, 0x5D].contains(bytes[j]) { j -= 1 }
+            if bytes[j] == 0x2E || bytes[j] == 0x21 || bytes[j] == 0x3F { s.insert(.sentenceEnd) }
+        } else if tokenizer == nil {
+            s.insert(.wordStart)
+        }
+        shapes[i] = s
+        return s
+    }
+
+    /// Whether the token holds a letter or a digit (any byte of a multi-byte character
+    /// counts as a letter): punctuation and whitespace do not.
+    func isContent(_ id: UInt32) -> Bool {
+        guard let bytes = tokenizer?.ranks.bytes(ofRank: id) else { return true }
+        return bytes.contains { $0 >= 0x80 || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }
+    }
+
+    /// The token and its other single-token spellings: with and without a leading space,
+    /// first letter in either case.
+    func spellings(of id: UInt32) -> [UInt32] {
+        guard let tokenizer, let bytes = tokenizer.ranks.bytes(ofRank: id), !bytes.isEmpty else { return [id] }
+        var core = Array(bytes)
+        if core.first == 0x20 { core.removeFirst() }
+        guard let first = core.first, first | 0x20 >= 0x61 && first | 0x20 <= 0x7A else { return [id] }
+        var forms = [id]
+        for spaced in [true, false] {
+            for flip in [false, true] {
+                var b = core
+                if flip { b[0] ^= 0x20 }
+                if spaced { b.insert(0x20, at: 0) }
+                if let r = b.withUnsafeBytes({ tokenizer.ranks.rank(of: $0) }), !forms.contains(r) { forms.append(r) }
+            }
+        }
+        return forms
+    }
+
+    /// Whether a word begins at this token (it starts with whitespace).
+    func startsWord(_ id: UInt32) -> Bool { shape(id).contains(.wordStart) }
+
+    /// Whether a passage ends after `id` when `next` follows it (nil: unknown): at the end
+    /// of a sentence or of a paragraph (a blank line). A sentence ends at . ! or ? followed
+    /// by a line break, or by a word that does not start in lowercase: "3.14", "example.com",
+    /// "i.e. the" and "Corp. grew" end nothing. A single line break inside wrapped prose
+    /// ends nothing either.
+    func endsPassage(_ id: UInt32, next: UInt32?) -> Bool {
+        let s = shape(id)
+        if s.contains(.paragraph) { return true }
+        let n = next.map(shape)
+        if s.contains(.newline) && n?.contains(.lineStart) ?? true { return true }
+        guard s.contains(.sentenceEnd) else { return false }
+        if s.contains(.newline) { return true }
+        guard let n else { return true }
+        return n.contains(.wordStart) && !n.contains(.lowercaseStart)
+    }
+}

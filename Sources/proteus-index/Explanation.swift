@@ -1,0 +1,24 @@
+import Foundation
+import ProteusIndex
+
+/// `query --explain`: how a question was weighed and routed, for a person on stderr.
+enum Explanation {
+    static func text(_ r: TeleportResult, tokenizer: Tokenizer?) -> String {
+        var lines = ["explain: mode \(r.mode.rawValue), \(r.windowsRead) of \(r.candidateWindows) candidate windows read"
+                     + (r.stoppedAtLimit ? " (stopped at --max-windows)" : "")]
+        for t in r.terms {
+            let spelled = t.ids.map { id -> String in
+                guard let bytes = try? [id].withUnsafeBufferPointer({ try tokenizer?.decode($0) }) ?? nil else { return "#\(id)" }
+                return "'" + String(decoding: bytes, as: UTF8.self) + "'"
+            }.joined(separator: "|")
+            let windows = t.windows.map { "\($0) windows" } ?? "most windows"
+            lines.append("  \(spelled)  weight \(String(format: "%.2f", t.weight))\(t.anchor ? " anchor" : ""), \(windows)")
+        }
+        if !r.boundsRead.isEmpty {
+            let shown = r.boundsRead.prefix(8).map { String(format: "%.3f", $0) }.joined(separator: " ")
+            lines.append("  bounds read: \(shown)\(r.boundsRead.count > 8 ? " … \(String(format: "%.3f", r.boundsRead.last!))" : "")"
+                         + (r.finalThreshold.map { "; answers to beat: \(String(format: "%.3f", $0))" } ?? ""))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,126 @@
+import Testing
+import Foundation
+import ProteusIndex
+
+/// query's modes as a user meets them: routed to the corpus, heroes alone, rescan, and the
+/// refusals around them.
+@Suite(.serialized) struct TeleportCommandTests {
+    static var corpus: (dir: TemporaryDirectory, tok: String) { IndexCommandTests.corpus }
+    static let question = IndexCommandTests.question
+    static let index: String = {
+        let out = corpus.dir.path("teleport.phb")
+        let r = try! IndexCommandTests.build(["--route-window", "4096"], output: out)
+        precondition(r.status == 0, r.stderr)
+        return out
+    }()
+
+    static func json(_ r: CLIResult) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    }
+
+    @Test func theCorpusAtItsRecordedPathIsRoutedToAndTheExactTextComesBack() throws {
+        let q = try CLI.run(["query", Self.index, Self.question, "--json", "--top", "1"])
+        #expect(q.status == 0 && q.stderr.isEmpty, "\(q.stderr)")
+        let answer = try Self.json(q)
+        #expect(answer["mode"] as? String == "teleport")
+        #expect((answer["windows_read"] as! Int) >= 1 && (answer["windows_read"] as! Int) <= (answer["candidate_windows"] as! Int))
+        let first = (answer["results"] as! [[String: Any]])[0]
+        #expect(first["source"] as? String == "corpus")
+        #expect((first["text"] as! String).contains(IndexCommandTests.needle))
+        // The text is the corpus's own at the answer's positions.
+        let decoded = try CLI.run(["decode", Self.corpus.tok, "--tokenizer", IndexCommandTests.tokenizer,
+                                   "--range", "\(first["start"] as! Int):\(first["end"] as! Int)"])
+        #expect(decoded.stdout == first["text"] as? String)
+    }
+
+    @Test func indexOnlyAndRescanAreTheOtherModes() throws {
+        let heroes = try Self.json(CLI.run(["query", Self.index, Self.question, "--json", "--index-only"]))
+        #expect(heroes["mode"] as? String == "heroes" && heroes["windows_read"] as? Int == 0)
+        #expect((heroes["results"] as! [[String: Any]]).allSatisfy { $0["source"] as? String == "heroes" })
+        let rescan = try Self.json(CLI.run(["query", Self.index, Self.question, "--json", "--rescan", Self.corpus.tok]))
+        #expect(rescan["mode"] as? String == "rescan")
+        let routed = try Self.json(CLI.run(["query", Self.index, Self.question, "--json", "--max-windows", "1000"]))
+        #expect((rescan["results"] as! [[String: Any]]).first?["start"] as? Int
+                == (routed["results"] as! [[String: Any]]).first?["start"] as? Int)
+    }
+
+    @Test func explainSaysHowTheQuestionWasWeighedAndRouted() throws {
+        let q = try CLI.run(["query", Self.index, Self.question, "--explain"])
+        #expect(q.status == 0)
+        #expect(q.stderr.hasPrefix("explain: mode teleport, "))
+        #expect(q.stderr.contains("' Francisco'"))
+        #expect(q.stderr.contains(" anchor, "))
+    }
+
+    @Test func conflictingModesAreUsageErrors() throws {
+        let a = try CLI.run(["query", Self.index, Self.question, "--index-only", "--corpus", Self.corpus.tok])
+        #expect(a.status == 64)
+        #expect(a.stderr.hasPrefix("Error: '--index-only' answers without the corpus; it cannot be combined with '--rescan' or '--corpus'"))
+        let b = try CLI.run(["query", Self.index, Self.question, "--max-windows", "0"])
+        #expect(b.status == 64 && b.stderr.hasPrefix("Error: '--max-windows' must be at least 1"))
+        let c = try CLI.run(["query", Self.index, Self.question, "--emit", Self.corpus.dir.path("pack.txt")])
+        #expect(c.status == 64 && c.stdout.isEmpty)
+        #expect(c.stderr.hasPrefix("Error: '--emit' needs a .safetensors, .npy or .json path, not '\(Self.corpus.dir.path("pack.txt"))'"))
+    }
+
+    @Test func aStdinIndexWithoutCorpusAnswersFromTheHeroesAndSaysWhy() throws {
+        let raw = Self.corpus.dir.path("teleport.u32"), piped = Self.corpus.dir.path("teleport-piped.phb")
+        #expect(try CLI.run(["convert", Self.corpus.tok, "-o", raw, "--quiet"]).status == 0)
+        let b = try CLI.run(["build", "-", "-o", piped, "--tokenizer", IndexCommandTests.tokenizer, "--buffer", "4096", "--quiet"],
+                            stdin: try Data(contentsOf: URL(fileURLWithPath: raw)))
+        #expect(b.status == 0, "\(b.stderr)")
+        let q = try CLI.run(["query", piped, Self.question, "--json"])
+        #expect(q.status == 0)
+        let why = "answering from the heroes alone: the index was built from standard input or a pipe; pass --corpus FILE to read its corpus"
+        #expect(q.stderr == "proteus-index: warning: \(why)\n")
+        let answer = try Self.json(q)
+        #expect(answer["mode"] as? String == "heroes" && answer["warnings"] as? [String] == [why])
+    }
+
+    @Test func aQuestionOfStopWordsIsAnsweredFromTheHeroesWithANote() throws {
+        let q = try CLI.run(["query", Self.index, "Is it that of the?"])
+        #expect(q.status == 0)
+        #expect(q.stderr == "proteus-index: note: the question has no rare token to look for; answered from the heroes\n")
+        #expect(q.stdout.hasPrefix("? Is it that of the?\n"))
+    }
+
+    @Test func aCorruptWindowListIsADataErrorNamingTheSectionAndByte() throws {
+        let broken = Self.corpus.dir.path("teleport-broken.phb")
+        try FileManager.default.copyItem(atPath: Self.index, toPath: broken)
+        // Find the list of " Francisco" through inspect, then damage the whole postings section
+        // and re-seal the checksums, as a crafted file would.
+        let info = try Self.json(CLI.run(["inspect", broken, "--json"]))
+        let sections = info["sections"] as! [[String: Any]]
+        let postings = sections.first { $0["kind"] as? String == "RPST" }!
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: broken)))
+        let offset = postings["offset"] as! Int, length = postings["length"] as! Int
+        for i in offset..<(offset + length) { bytes[i] = 0xFF }
+        try Data(bytes).write(to: URL(fileURLWithPath: broken))
+        try PHBFixup.reseal(broken)
+        let q = try CLI.run(["query", broken, Self.question])
+        #expect(q.status == 65)
+        #expect(q.stderr.hasPrefix("proteus-index: \(broken): section 'RPST' at byte "))
+        #expect(q.stderr.hasSuffix(" is corrupt\n") && q.stdout.isEmpty)
+        let v = try CLI.run(["inspect", broken, "--verify"])
+        #expect(v.status == 65 && v.stderr.contains("section 'RPST' at byte "))
+    }
+}
+
+/// Recomputes every section checksum and the header checksum of an index: what a crafted
+/// or carefully damaged file looks like.
+enum PHBFixup {
+    static func reseal(_ path: String) throws {
+        var b = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        func u32(_ at: Int) -> Int { Int(b[at]) | Int(b[at + 1]) << 8 | Int(b[at + 2]) << 16 | Int(b[at + 3]) << 24 }
+        func u64(_ at: Int) -> Int { (0..<8).reduce(0) { $0 | Int(b[at + $1]) << (8 * $1) } }
+        func put(_ v: UInt64, _ at: Int) { for i in 0..<8 { b[at + i] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(i))) } }
+        let count = u32(16)
+        for i in 0..<count {
+            let e = 64 + 40 * i
+            let offset = u64(e + 8), length = u64(e + 16)
+            put(XXH64.hash(Array(b[offset..<(offset + length)])), e + 32)
+        }
+        put(XXH64.hash(Array(b[0..<56]) + Array(b[64..<(64 + 40 * count)])), 56)
+        try Data(b).write(to: URL(fileURLWithPath: path))
+    }
+}

@@ -1,0 +1,114 @@
+import Testing
+@testable import ProteusIndex
+
+/// The exact pass on real cl100k text: question terms, passage extents, scores.
+@Suite struct PassageScorerTests {
+    static let tokenizer = TokenizerFixtures.cl100k
+    /// Surprisal by id: common words low, the rest high (a stand-in for corpus statistics).
+    static let common: Set<String> = [" the", " is", " of", " for", " a", " in", " and", " to", "?", ".", " One", " What",
+                                      " what", "What", " special", " magic", " numbers", " number", ":"]
+
+    static func surprisal(_ id: UInt32) -> Float {
+        let text = String(decoding: (try? tokenizer.decode([id].withUnsafeBufferPointer { $0 })) ?? [], as: UTF8.self)
+        return common.contains(text) ? 5 : 16
+    }
+
+    static func scorer(_ question: String) -> PassageScorer {
+        let shapes = TokenShapes(tokenizer: tokenizer, vocabularySize: Int(tokenizer.identity.vocabularySize))
+        let lexicon = QuestionTerms.Lexicon(surprisal: surprisal, occurs: { _ in true },
+                                            spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) })
+        let terms = QuestionTerms(tokens: tokenizer.encodeOrdinary(question), lexicon: lexicon)
+        return PassageScorer(question: terms, shapes: shapes, vocabularySize: Int(tokenizer.identity.vocabularySize))
+    }
+
+    /// Answers of `question` over `text` (one document), best first, as text.
+    static func answers(_ question: String, in text: String, top: Int = 5) -> [(text: String, score: Float)] {
+        let tokens = tokenizer.encodeOrdinary(text)
+        var collector = AnswerCollector(top: top)
+        tokens.withUnsafeBufferPointer { buffer in
+            scorer(question).scan(buffer, base: 0, anchorsIn: 0..<buffer.count, source: .corpus,
+                                  document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
+        }
+        return collector.answers.map { p in
+            (String(decoding: (try? p.tokens.withUnsafeBufferPointer { try tokenizer.decode($0) }) ?? [], as: UTF8.self), p.score)
+        }
+    }
+
+    @Test func keyInOrderBeatsLookalikesThatShareItsPieces() {
+        let text = """
+        One of the special magic numbers for sable-lagoon-dusk is: 1111111.
+        One of the special magic numbers for amber-lagoon-prime is: 2222222.
+        One of the special magic numbers for sable-lagoon-prime is: 3333333.
+        One of the special magic numbers for prime-sable-lagoon is: 4444444.
+        """
+        let a = Self.answers("What is the special magic number for sable-lagoon-prime?", in: text)
+        #expect(a.first?.text.contains("3333333") == true, "\(a)")
+        #expect(a.count >= 2 && a[0].score > a[1].score)
+    }
+
+    @Test func answerIsTheSentenceAroundTheMatchAndKeepsAUUIDWhole() {
+        let uuid = "2f1b7c9e-4d3a-4c61-9b8e-0a5d6e7f8a9b"
+        let text = "Nothing to see here. The special magic uuid for quiet-harbor is: \(uuid). Then other words follow on."
+        let a = Self.answers("What is the special magic uuid for quiet-harbor?", in: text)
+        #expect(a.first?.text == " The special magic uuid for quiet-harbor is: \(uuid).")
+    }
+
+    @Test func wrappedProseIsOneSentenceButABlankLineEndsAPassage() {
+        let text = "The ext4 superblock is laid out as follows in\nlittle endian format.\n\nIt holds the magic signature."
+        let a = Self.answers("How is the ext4 superblock laid out?", in: text)
+        #expect(a.first?.text == "The ext4 superblock is laid out as follows in\nlittle endian format.\n\n")
+    }
+
+    @Test func abbreviationsAndDecimalsDoNotEndASentence() {
+        let text = "Costs rose by 3.5 percent, i.e. the budget of Quixotic Corp. grew. Unrelated sentence here."
+        let a = Self.answers("How much did the budget of Quixotic Corp grow?", in: text)
+        #expect(a.first?.text.hasPrefix("Costs rose by 3.5 percent, i.e. the budget") == true, "\(a)")
+    }
+
+    @Test func aLongLineIsCutAtWordBoundariesAroundTheMatch() {
+        let words = (0..<200).map { "word\($0)" }
+        let text = (words[0..<100] + ["zanzibar"] + words[100...]).joined(separator: " ")
+        let a = Self.answers("Where is zanzibar?", in: text)
+        let answer = a.first?.text ?? ""
+        #expect(answer.contains("zanzibar"))
+        #expect(answer.hasPrefix(" word"), "starts on a word: \(answer.prefix(20))")
+        let last = answer.split(separator: " ").last.map(String.init) ?? ""
+        #expect(words.contains(last), "ends on a whole word: \(last)")
+        #expect(Self.tokenizer.encodeOrdinary(answer).count <= PassageScorer.reachBack + PassageScorer.reachForward + 1)
+    }
+
+    @Test func questionStartAndCapitalisedWordsMatchTheirSentenceSpellings() {
+        let terms = Self.scorer("Magic words?").question
+        let spelled = terms.spellings[0].map { String(decoding: (try? Self.tokenizer.decode([$0].withUnsafeBufferPointer { $0 })) ?? [], as: UTF8.self) }
+        #expect(Set(spelled).isSuperset(of: ["Magic", " magic", " Magic"]))
+        // "?" is punctuation: it weighs the minimum and anchors nothing.
+        let mark = terms.count - 1
+        #expect(terms.weights[mark] == QuestionTerms.minimumWeight && !terms.anchors[mark])
+    }
+
+    @Test func passagesNeverCrossADocument() {
+        let text = "alpha beta zanzibar gamma delta epsilon"
+        let tokens = Self.tokenizer.encodeOrdinary(text)
+        let split = UInt64(tokens.firstIndex(of: Self.tokenizer.encodeOrdinary(" gamma")[0])!)
+        var collector = AnswerCollector(top: 1)
+        tokens.withUnsafeBufferPointer { b in
+            Self.scorer("zanzibar").scan(b, base: 0, anchorsIn: 0..<b.count, source: .corpus,
+                                         document: { $0 < split ? 0..<split : split..<UInt64(b.count) }, into: &collector)
+        }
+        #expect(collector.answers.first?.end == split)
+    }
+
+    @Test func overlappingPassagesGiveOneAnswerWhateverTheOrder() {
+        func passage(_ start: UInt64, _ n: Int, _ score: Float) -> Passage {
+            Passage(start: start, tokens: [UInt32](repeating: 1, count: n), score: score, matchedTokens: 1,
+                    matchedOffsets: [0], source: .corpus)
+        }
+        let offers = [passage(0, 10, 0.5), passage(5, 10, 0.9), passage(30, 5, 0.7), passage(12, 4, 0.6)]
+        var forward = AnswerCollector(top: 3), backward = AnswerCollector(top: 3)
+        for p in offers { forward.offer(p) }
+        for p in offers.reversed() { backward.offer(p) }
+        #expect(forward.answers == backward.answers)
+        #expect(forward.answers.map(\.start) == [5, 30, 0] || forward.answers.map(\.start) == [5, 30])
+        #expect(forward.answers.map(\.start) == [5, 30])  // 0 and 12 overlap the better passage at 5
+    }
+}

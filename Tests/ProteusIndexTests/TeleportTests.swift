@@ -1,0 +1,170 @@
+import Testing
+import Foundation
+@testable import ProteusIndex
+
+/// Questions routed to the corpus windows that hold their rare tokens, on text that never
+/// repeats (the essays once, in cl100k tokens) and on a haystack made only of lookalikes.
+@Suite struct TeleportTests {
+    static let tokenizer = TokenizerFixtures.cl100k
+
+    /// A corpus in memory, its index on disk, and a teleporter over both.
+    final class Fixture {
+        let folder: String
+        let tokens: [UInt32]
+        let source: MemoryTokenSource
+        let engine: QueryEngine
+        let teleporter: Teleporter
+
+        init(_ tokens: [UInt32], window: Int = 2_048, buffer: Int = 1_024, threads: Int = 1, tag: String) throws {
+            self.tokens = tokens
+            folder = try IndexFileFixtures.temporaryFolder(tag)
+            source = try MemoryTokenSource(name: "corpus", tokens: tokens, tokenizer: TeleportTests.tokenizer.identity)
+            var p = BuildParameters()
+            p.bufferTokens = buffer
+            p.routeWindow = window
+            var contents = try BuildPipeline(parameters: p).run(source: source, threads: threads)
+            contents.tokenizer = TeleportTests.tokenizer.identity
+            contents.splitPattern = TeleportTests.tokenizer.pattern.rawValue
+            contents.embeddedRanks = try TeleportTests.tokenizer.ranks.compactSerialized()
+            try HeroIndexWriter.write(contents, to: folder + "/i.phb", inputs: [])
+            engine = try QueryEngine(path: folder + "/i.phb")
+            teleporter = try Teleporter(engine: engine, corpus: source)
+        }
+
+        deinit { try? FileManager.default.removeItem(atPath: folder) }
+
+        func ask(_ question: String, top: Int = 5, maxWindows: Int = 64, exhaustive: Bool = false,
+                 floor: Float = Teleporter.defaultAnswerFloor, threads: Int = 1) throws -> TeleportResult {
+            try teleporter.answer(tokens: TeleportTests.tokenizer.encodeOrdinary(question), top: top,
+                                  maxWindows: maxWindows, exhaustive: exhaustive, floor: floor, threads: threads)
+        }
+
+        func text(_ p: Passage) -> String {
+            String(decoding: (try? p.tokens.withUnsafeBufferPointer { try TeleportTests.tokenizer.decode($0) }) ?? [], as: UTF8.self)
+        }
+    }
+
+    /// The essays once (about 150k tokens of prose that never repeats) with `facts` inserted
+    /// at sentence ends near the given depths; returns the tokens and each fact's position.
+    static func essays(with facts: [(String, Double)]) -> (tokens: [UInt32], positions: [Int]) {
+        var tokens = tokenizer.encodeOrdinary(String(decoding: TokenizerFixtures.essays, as: UTF8.self))
+        var positions: [Int] = []
+        let period = tokenizer.encodeOrdinary(".")[0]
+        for (fact, depth) in facts.sorted(by: { $0.1 < $1.1 }) {
+            var at = Int(Double(tokens.count) * depth)
+            while at > 0 && tokens[at - 1] != period { at -= 1 }
+            let needle = tokenizer.encodeOrdinary(" " + fact)
+            tokens.insert(contentsOf: needle, at: at)
+            positions = positions.map { $0 >= at ? $0 + needle.count : $0 }
+            positions.append(at)
+        }
+        let order = facts.enumerated().sorted { $0.element.1 < $1.element.1 }.map(\.offset)
+        var byFact = [Int](repeating: 0, count: facts.count)
+        for (k, i) in order.enumerated() { byFact[i] = positions[k] }
+        return (tokens, byFact)
+    }
+
+    static let facts: [(fact: String, question: String, value: String)] = [
+        ("The secret password of the lighthouse keeper is marmalade-harpoon-42.", "What is the secret password of the lighthouse keeper?", "marmalade-harpoon-42"),
+        ("Professor Okonkwo keeps her telescope in a barn near Tromsø.", "Where does Professor Okonkwo keep her telescope?", "Tromsø"),
+        ("The special magic uuid for quiet-harbor is: 2f1b7c9e-4d3a-4c61-9b8e-0a5d6e7f8a9b.", "What is the special magic uuid for quiet-harbor?", "2f1b7c9e-4d3a-4c61-9b8e-0a5d6e7f8a9b"),
+        ("The annual yak festival in Ulaanbaatar starts on the ninth of July.", "When does the yak festival in Ulaanbaatar start?", "ninth of July"),
+    ]
+    static let depths = [0.0, 0.37, 0.71, 0.999]
+
+    static let planted: Fixture = {
+        let (tokens, _) = essays(with: zip(facts.map(\.fact), depths).map { ($0, $1) })
+        return try! Fixture(tokens, tag: "teleport-essays")
+    }()
+
+    @Test func plantedFactsInUniqueTextAreTheFirstAnswerAtTheirExactPosition() throws {
+        let f = Self.planted
+        let (_, positions) = Self.essays(with: zip(Self.facts.map(\.fact), Self.depths).map { ($0, $1) })
+        for (i, fact) in Self.facts.enumerated() {
+            let r = try f.ask(fact.question)
+            #expect(r.mode == .teleport)
+            let best = try #require(r.passages.first)
+            #expect(best.source == .corpus)
+            #expect(f.text(best).contains(fact.value), "\(fact.question) → \(f.text(best))")
+            // The positions are the corpus's own: the passage is the tokens found there.
+            #expect(Array(f.tokens[Int(best.start)..<Int(best.end)]) == best.tokens)
+            #expect(best.start <= UInt64(positions[i]) + 1 && best.end >= UInt64(positions[i] + 10))
+            print("routing: \(fact.question) read \(r.windowsRead) of \(r.candidateWindows) candidates, bounds \(r.boundsRead.prefix(6)), threshold \(r.finalThreshold ?? -1)")
+        }
+    }
+
+    @Test func aLongValueComesBackWhole() throws {
+        let r = try Self.planted.ask(Self.facts[2].question)
+        #expect(Self.planted.text(r.passages[0]) == " " + Self.facts[2].fact)
+    }
+
+    @Test func routedAnswersEqualTheRescanWhereRoutingReadsEveryWindow() throws {
+        let f = Self.planted
+        for fact in Self.facts + [("", "How do startups raise money from investors?", "")] {
+            let exact = try f.ask(fact.question, maxWindows: Int.max, floor: 0)
+            let routed = try f.ask(fact.question)
+            let rescan = try f.ask(fact.question, exhaustive: true)
+            let rescan2 = try f.ask(fact.question, exhaustive: true, threads: 2)
+            #expect(rescan.mode == .rescan && rescan.windowsRead == (f.tokens.count + 2_047) / 2_048)
+            #expect(exact.passages == rescan.passages, "\(fact.question)")
+            #expect(rescan2.passages == rescan.passages)
+            // With the default floor, every answer above the floor is the rescan's.
+            let floor = Teleporter.defaultAnswerFloor * rescan.passages[0].score
+            let above = rescan.passages.prefix { $0.score >= floor }
+            #expect(Array(routed.passages.prefix(above.count)) == Array(above), "\(fact.question)")
+        }
+    }
+
+    @Test func answersDoNotDependOnTheBuildThreads() throws {
+        let (tokens, _) = Self.essays(with: [(Self.facts[0].fact, 0.5)])
+        let one = try Fixture(tokens, threads: 1, tag: "teleport-t1"), two = try Fixture(tokens, threads: 2, tag: "teleport-t2")
+        #expect(try IndexFileFixtures.read(one.folder + "/i.phb") == IndexFileFixtures.read(two.folder + "/i.phb"))
+        #expect(try one.ask(Self.facts[0].question).passages == two.ask(Self.facts[0].question).passages)
+    }
+
+    /// 6,000 lines "One of the special magic numbers for adj-noun-word is: N." whose keys
+    /// share their pieces (20 adjectives, 20 nouns, 15 words).
+    static let lookalikes: (tokens: [UInt32], keys: [String], values: [String]) = {
+        let adjectives = "amber brave calm dusty eager faint gentle hollow icy jolly keen lively mellow nimble olive proud quiet rapid silent tidy".split(separator: " ")
+        let nouns = "anchor badger candle dragon engine falcon garden harbor island jacket kettle lantern meadow needle orchard pebble quarry ribbon saddle tunnel".split(separator: " ")
+        let words = "apricot breeze cobalt dolphin emerald fjord glacier horizon indigo juniper kayak lagoon magnet nectar obsidian".split(separator: " ")
+        var rng = SplitMix(seed: 11)
+        var seen = Set<String>(), keys: [String] = [], values: [String] = []
+        var text = ""
+        while keys.count < 6_000 {
+            let key = "\(adjectives[Int(rng.next() % 20)])-\(nouns[Int(rng.next() % 20)])-\(words[Int(rng.next() % 15)])"
+            guard seen.insert(key).inserted else { continue }
+            let value = String(1_000_000 + rng.next() % 9_000_000)
+            keys.append(key); values.append(value)
+            text += "One of the special magic numbers for \(key) is: \(value).\n"
+        }
+        return (tokenizer.encodeOrdinary(text), keys, values)
+    }()
+
+    @Test func everyAskedKeyOfALookalikeHaystackIsTheFirstAnswer() throws {
+        let h = Self.lookalikes
+        let f = try Fixture(h.tokens, window: 4_096, tag: "teleport-lookalikes")
+        for k in stride(from: 7, to: h.keys.count, by: 997) {
+            let question = "What is the special magic number for \(h.keys[k]) mentioned in the provided text?"
+            for exhaustive in [false, true] {
+                let r = try f.ask(question, top: 1, exhaustive: exhaustive)
+                let best = try #require(r.passages.first)
+                #expect(f.text(best).contains("for \(h.keys[k]) is: \(h.values[k])."), "\(question) → \(f.text(best))")
+            }
+        }
+    }
+
+    @Test func aQuestionOfStopWordsIsAnsweredFromTheHeroesAndSaysSo() throws {
+        let r = try Self.planted.ask("Is it that of the?")
+        #expect(r.mode == .heroes && r.windowsRead == 0)
+        #expect(r.note == "the question has no rare token to look for; answered from the heroes")
+        #expect(r.passages.allSatisfy { $0.source == .heroes })
+    }
+
+    @Test func withoutTheCorpusTheHeroesAnswer() throws {
+        let f = Self.planted
+        let heroesOnly = try Teleporter(engine: f.engine, corpus: nil)
+        let r = try heroesOnly.answer(tokens: Self.tokenizer.encodeOrdinary(Self.facts[0].question), top: 5, maxWindows: 64)
+        #expect(r.mode == .heroes && r.windowsRead == 0 && r.passages.allSatisfy { $0.source == .heroes })
+    }
+}

@@ -12,9 +12,10 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-# Reference implementations for the cross-checks (tests skip them, loudly, when absent).
-python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check tiktoken numpy safetensors jsonschema pytest matplotlib 2>&1 | grep -v -i "warning" || true
-import tiktoken, numpy, safetensors, jsonschema, pytest, matplotlib
+# Reference implementations for the cross-checks (blobfile is what tiktoken's rank-file
+# writer needs).
+python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check tiktoken blobfile numpy safetensors jsonschema pytest matplotlib 2>&1 | grep -v -i "warning" || true
+import tiktoken, numpy, safetensors, jsonschema, pytest, matplotlib, blobfile
 PY
 # Peers whose own readers and writers the interoperability tests run: pyzstd (its
 # SeekableZstdFile reads .tok files), megatron-core (its IndexedDatasetBuilder writes Megatron

@@ -62,4 +62,14 @@ import Foundation
         #expect(!FileManager.default.fileExists(atPath: dir.path("out.tok")), "no partial output")
         #expect(try Data(contentsOf: URL(fileURLWithPath: bad)) == bytes, "the input is never modified")
     }
+
+    @Test func convertOptionsAreCheckedBeforeAnyInputIsRead() throws {
+        let dir = try TemporaryDirectory()
+        for (option, value, message) in [("--codec", "brotli", "'--codec' must be zstd, lz4 or none, not 'brotli'"),
+                                         ("--frame-tokens", "0", "'--frame-tokens' must be positive")] {
+            let r = try CLI.run(["convert", dir.path("missing.tok"), "-o", dir.path("out.tok"), option, value])
+            #expect(r.status == 64 && r.stderr == "proteus-index: \(message)\n", "\(r.stderr)")
+        }
+    }
 }
+

@@ -81,4 +81,31 @@ import Foundation
         let size = good.summary.fileBytes - 24 // two seek-table entries fewer
         #expect(m == "\(p): seek table describes \(size + 1) bytes but the file has \(size)")
     }
+
+    @Test func framesHoldingOtherThanTheHeadersTokenCount() throws {
+        let (p, _, m) = try TokErrorTests.failure(codec: .zstd) { path, _ in try Self.rewriteHeader(path) { $0.totalTokens = 9999 } }
+        #expect(m == "\(p): frames hold 10000 tokens, the header says 9999")
+    }
+
+    @Test func version1DocumentTableNotAfterTheFrames() throws {
+        let (p, good, m) = try TokErrorTests.failure(codec: .zstd) { path, _ in
+            try TokTestSupport.downgradeToVersion1(path)
+            try Self.rewriteHeader(path) { $0.documentTableOffset += 1 }
+        }
+        let end = good.header.documentTableOffset
+        #expect(m == "\(p): document table at byte \(end + 1), but the frames end at byte \(end)")
+    }
+
+    @Test func seekTableFrameHeaderDisagreeingWithItsFooter() throws {
+        let (p, good, m) = try TokErrorTests.failure(codec: .zstd) { path, tok in
+            try C.patch(path, at: C.seekEntryOffset(tok, entry: 0) - 4, C.le32(7))
+        }
+        let start = good.summary.fileBytes - UInt64(SeekTable.frameSize(frames: 12))
+        #expect(m == "\(p): at byte \(start): seek table frame header does not match its footer (12 frames)")
+    }
+
+    @Test func seekTableWithoutChecksums() throws {
+        let (p, _, m) = try TokErrorTests.failure(codec: .zstd) { path, tok in try C.patch(path, at: tok.summary.fileBytes - 5, [0]) }
+        #expect(m == "\(p): seek table descriptor 0x0 is not supported (checksums required, reserved bits zero)")
+    }
 }

@@ -12,7 +12,21 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-# Reference implementations for the cross-checks (tests skip them, loudly, when absent).
-python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check tiktoken numpy safetensors jsonschema pytest matplotlib 2>&1 | grep -v -i "warning" || true
-import tiktoken, numpy, safetensors, jsonschema, pytest, matplotlib
+# Reference implementations for the cross-checks (blobfile is what tiktoken's rank-file
+# writer needs).
+python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check tiktoken blobfile numpy safetensors jsonschema pytest matplotlib 2>&1 | grep -v -i "warning" || true
+import tiktoken, numpy, safetensors, jsonschema, pytest, matplotlib, blobfile
 PY
+# Peers whose own readers and writers the interoperability tests run: pyzstd (its
+# SeekableZstdFile reads .tok files), megatron-core (its IndexedDatasetBuilder writes Megatron
+# datasets) with torch. torch is pinned to the CPU build in pip's local wheel folder, never a
+# CUDA build from the registry; megatron-core comes without its dependencies for the same reason.
+python3 - <<'PY' 2>/dev/null || {
+import importlib.metadata as m
+assert m.version("torch") == "2.13.0+cpu" and m.version("pyzstd") and m.version("megatron-core")
+PY
+  python3 -m pip install -q --disable-pip-version-check "torch==2.13.0+cpu" "pyzstd==0.20.0" 2>&1 | grep -v -i "warning" || true
+  python3 -m pip install -q --disable-pip-version-check --no-deps "megatron-core==0.16.1" 2>&1 | grep -v -i "warning" || true
+  python3 -c 'import importlib.metadata as m; assert m.version("torch") == "2.13.0+cpu"; m.version("pyzstd"); m.version("megatron-core")' \
+    || { echo "install-deps: could not install pyzstd, the CPU torch and megatron-core" >&2; exit 1; }
+}

@@ -62,32 +62,10 @@ enum FormatFixtures {
         }
     }
 
-    /// Runs tools/reference/make_test_shards.py; nil (with a printed reason) when python3 or numpy is missing.
-    static func python(_ arguments: [String]) throws -> [UInt32]? {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("tools/reference/make_test_shards.py").path
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["python3", "-c", "import numpy"]
-        probe.standardError = FileHandle.nullDevice
-        do { try probe.run(); probe.waitUntilExit() } catch {
-            print("skipping numpy cross-check: python3 not found")
-            return nil
-        }
-        guard probe.terminationStatus == 0 else {
-            print("skipping numpy cross-check: python3 has no numpy")
-            return nil
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script] + arguments
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map { UInt32($0)! }
+    /// Runs tools/reference/make_test_shards.py (tests using it are `.enabled(if: PeerPython.numpy)`).
+    static func python(_ arguments: [String]) throws -> [UInt32] {
+        let r = try PeerPython.run([PeerPython.repository + "/tools/reference/make_test_shards.py"] + arguments)
+        guard r.status == 0 else { throw PeerPython.Failure(description: "make_test_shards.py exited \(r.status): \(r.stderr)") }
+        return String(decoding: r.stdout, as: UTF8.self).split(separator: "\n").map { UInt32($0)! }
     }
 }

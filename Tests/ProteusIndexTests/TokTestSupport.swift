@@ -68,6 +68,18 @@ enum TokTestSupport {
         return path
     }
 
+    /// Rewrites the `.tok` at `path` (written by `TokWriter`) into the version-1 layout, as
+    /// writers before format 2 made it: same frames, a seek table of the data frames only.
+    static func downgradeToVersion1(_ path: String) throws {
+        let tok = try TokFile(path: path)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        var header = try TokHeader.decode(bytes, fileSize: UInt64(bytes.count), path: path)
+        (header.formatVersion, header.oldestReaderVersion) = (1, 1)
+        let frames = Int(tok.frameOffsets.first!)..<Int(tok.header.documentTableOffset + tok.header.documentTableLength)
+        let legacy = header.encode() + bytes[frames] + tok.seekTable.encode()
+        try Data(legacy).write(to: URL(fileURLWithPath: path))
+    }
+
     /// The error message a throwing call produced (its `description`), or nil.
     static func failure(_ body: () throws -> Void) -> String? {
         do { try body(); return nil } catch { return "\(error)" }

@@ -162,8 +162,14 @@ enum TokCorruption {
         try h.close()
     }
 
+    /// Where the seek-table entry of data frame `frame` is (entry 0 is the metadata frame from version 2).
     static func seekEntryOffset(_ tok: TokFile, frame: Int) -> UInt64 {
-        tok.summary.fileBytes - UInt64(SeekTable.frameSize(frames: tok.frameCount)) + 8 + UInt64(frame * 12)
+        seekEntryOffset(tok, entry: frame + tok.layout.skippableEntries / 2)
+    }
+
+    /// Where seek-table entry `entry` is.
+    static func seekEntryOffset(_ tok: TokFile, entry: Int) -> UInt64 {
+        tok.summary.fileBytes - UInt64(SeekTable.frameSize(frames: tok.seekTableEntries)) + 8 + UInt64(entry * 12)
     }
 
     static func le32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.littleEndian, Array.init) }

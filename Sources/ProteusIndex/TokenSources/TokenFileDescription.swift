@@ -22,12 +22,14 @@ public struct TokenFileDescription {
             let s = tok.summary
             let ratio = s.compressedBytes > 0 ? Double(s.uncompressedBytes) / Double(s.compressedBytes) : 1
             lines += [
-                "  codec: \(s.codec), \(s.frames) frames of \(s.frameTokens) tokens, format version \(s.formatVersion)",
+                "  codec: \(s.codec), \(s.frames) data frames of \(s.frameTokens) tokens, format version \(s.formatVersion)",
+                "  seek table: " + TokenFileDescription.layoutText(s),
                 "  size: \(s.fileBytes) bytes on disk, \(s.compressedBytes) compressed / \(s.uncompressedBytes) raw (ratio \(TokenFileDescription.fixed(ratio, 2)))",
             ]
             fields += [
                 ("codec", .string(s.codec.description)), ("frames", .integer(Int64(s.frames))),
                 ("frame_tokens", .integer(Int64(s.frameTokens))), ("format_version", .integer(Int64(s.formatVersion))),
+                ("seek_table_layout", .string(s.layout.name)), ("seek_table_entries", .integer(Int64(s.seekTableEntries))),
                 ("file_bytes", .unsigned(s.fileBytes)), ("compressed_bytes", .unsigned(s.compressedBytes)),
                 ("uncompressed_bytes", .unsigned(s.uncompressedBytes)), ("compression_ratio", .number(ratio)),
             ]
@@ -68,6 +70,18 @@ public struct TokenFileDescription {
         text = lines.joined(separator: "\n") + "\n"
         json = .object(fields)
         firstFailure = failure
+    }
+
+    /// What a user needs to know about the seek table: can seekable readers use it, and if not, the fix.
+    static func layoutText(_ s: TokFileSummary) -> String {
+        switch s.layout {
+        case .everyFrame:
+            let listed = "every frame listed (\(s.seekTableEntries) entries: metadata, \(s.frames) data, documents)"
+            return s.codec == .lz4 ? listed : listed + ", zstd seekable readers can seek it"
+        case .dataFramesOnly:
+            return "data frames only (\(s.seekTableEntries) entries, the old layout), zstd seekable readers cannot seek it; "
+                + "'proteus-index convert FILE -o NEW.tok' rewrites it"
+        }
     }
 
     static func fixed(_ v: Double, _ digits: Int) -> String {

@@ -1,7 +1,8 @@
 /// The zstd seekable-format seek table (zstd contrib/seekable_format): a skippable frame with
-/// magic 0x184D2A5E holding, per data frame, compressed size u32, decompressed size u32 and
+/// magic 0x184D2A5E holding, per frame, compressed size u32, decompressed size u32 and
 /// checksum u32 (low 32 bits of XXH64 of the decompressed frame), then a 9-byte footer:
 /// frame count u32, descriptor u8 (bit 7 = checksums present), magic 0x8F92EAB1.
+/// Which frames the entries describe depends on the file's `TokSeekLayout`.
 struct SeekTable {
     static let frameMagic: UInt32 = 0x184D_2A5E
     static let footerMagic: UInt32 = 0x8F92_EAB1
@@ -21,6 +22,21 @@ struct SeekTable {
         compressedSizes.append(UInt32(compressed))
         decompressedSizes.append(UInt32(decompressed))
         checksums.append(checksum)
+    }
+
+    /// Lists a skippable frame of `frameSize` bytes: seekable readers find each frame by
+    /// adding up the sizes before it from byte 0, and it decompresses to nothing.
+    mutating func appendSkippable(frameSize: Int) {
+        append(compressed: frameSize, decompressed: 0, checksum: 0)
+    }
+
+    /// Entries `range` as a table of their own.
+    func slice(_ range: Range<Int>) -> SeekTable {
+        var t = SeekTable()
+        t.compressedSizes = Array(compressedSizes[range])
+        t.decompressedSizes = Array(decompressedSizes[range])
+        t.checksums = Array(checksums[range])
+        return t
     }
 
     func encode() -> [UInt8] {

@@ -1,5 +1,6 @@
-/// A `.tok` file opened for reading: header, seek table and document table are checked
-/// against each other and against the file size at open time (O(frames), no frame decoded).
+/// A `.tok` file opened for reading: header, seek table (`TokFrameMap`, either layout) and
+/// document table are checked against each other and against the file size at open time
+/// (O(frames), no frame decoded).
 ///
 /// Reading maps the file (`mmap`), or uses `pread` when mapping fails or when asked to;
 /// both paths give identical windows. Cursors decode one frame at a time into their own
@@ -39,7 +40,10 @@ public final class TokFile: TokenSource, @unchecked Sendable {
     /// The mapping, or nil when reading with pread.
     let mapped: MappedFile?
     let header: TokHeader
+    /// The seek-table entries of the data frames (the whole table may list more, see `layout`).
     let seekTable: SeekTable
+    /// Entries in the seek table as written.
+    let seekTableEntries: Int
     /// Byte offset of each data frame, plus one entry for the end of the last.
     let frameOffsets: [UInt64]
     /// The documents recorded by the writer.
@@ -59,6 +63,8 @@ public final class TokFile: TokenSource, @unchecked Sendable {
     public var frameTokens: Int { Int(header.frameTokens) }
     /// Number of data frames.
     public var frameCount: Int { seekTable.count }
+    /// Which frames the seek table lists (version 1: data frames only).
+    public var layout: TokSeekLayout { header.layout }
 
     /// Opens and validates `path`.
     public convenience init(path: String, options: Options = Options()) throws {
@@ -74,60 +80,15 @@ public final class TokFile: TokenSource, @unchecked Sendable {
         let prefix = try file.readBytes(at: 0, count: Int(min(size, 8 + 65_536)))
         header = try TokHeader.decode(prefix, fileSize: size, path: name)
         let headerSize = UInt64(SkippableFrame.headerSize) + UInt64(prefix.u32(at: 4))
-        func fail(_ m: String) -> ProteusError { ProteusError(.dataError, path: name, m) }
-
-        guard size >= headerSize + UInt64(SeekTable.footerSize) else {
-            throw fail("no seek table at the end of the file (truncated, or not finished writing)")
+        let frames = try TokFrameMap(header: header, headerSize: headerSize, fileSize: size, path: name) {
+            try file.readBytes(at: $0, count: $1)
         }
-        let frames = try SeekTable.frameCount(footer: file.readBytes(at: size - 9, count: 9), path: name)
-        guard UInt64(frames) == header.frameCount else {
-            throw fail("seek table lists \(frames) frames, the header says \(header.frameCount)")
-        }
-        let seekSize = UInt64(SeekTable.frameSize(frames: frames))
-        guard seekSize + headerSize <= size else {
-            throw fail("seek table of \(frames) frames (\(seekSize) bytes) does not fit in the file of \(size) bytes")
-        }
-        let seekOffset = size - seekSize
-        seekTable = try SeekTable.decode(file.readBytes(at: seekOffset, count: Int(seekSize)), frames: frames,
-                                         at: seekOffset, path: name)
-        var offsets = [UInt64](); offsets.reserveCapacity(frames + 1)
-        var at = headerSize, tokens: UInt64 = 0
-        let width = UInt64(header.width.byteCount), frameBytes = UInt64(header.frameTokens) * width
-        // Above ZSTD_compressBound (n + n/256 + ...) and LZ4F's bound (n + n/255 + ...): bounds pread buffers.
-        let compressedLimit = frameBytes + frameBytes / 128 + 65_536
-        for i in 0..<frames {
-            offsets.append(at)
-            let c = UInt64(seekTable.compressedSizes[i]), d = UInt64(seekTable.decompressedSizes[i])
-            let here = "frame \(i) at byte \(at): "
-            guard d <= frameBytes else {
-                throw fail(here + "seek table declares \(d) decompressed bytes, more than a frame's \(frameBytes)")
-            }
-            guard d % width == 0 else {
-                throw fail(here + "\(d) decompressed bytes is not a whole number of \(header.width) tokens")
-            }
-            guard d == frameBytes || i == frames - 1, d > 0 else {
-                throw fail(here + "holds \(d) bytes, but every frame but the last holds \(frameBytes)")
-            }
-            guard c <= compressedLimit else {
-                throw fail(here + "compressed size \(c) is larger than any frame of \(frameBytes) bytes can be")
-            }
-            at += c; tokens += d / width
-        }
-        offsets.append(at)
-        frameOffsets = offsets
-        // A garbage document-table length must give the size message, not an overflow trap.
-        let described = header.documentTableLength <= size ? at + header.documentTableLength + seekSize : UInt64.max
-        guard described == size else {
-            throw fail("seek table describes \(described) bytes but the file has \(size)")
-        }
-        guard header.documentTableOffset == at else {
-            throw fail("document table at byte \(header.documentTableOffset), but the frames end at byte \(at)")
-        }
-        guard tokens == header.totalTokens else {
-            throw fail("frames hold \(tokens) tokens, the header says \(header.totalTokens)")
-        }
+        seekTable = frames.data
+        frameOffsets = frames.offsets
+        seekTableEntries = frames.entryCount
+        let at = frames.offsets.last!
         documents = try TokDocumentFrame.decode(file.readBytes(at: at, count: Int(header.documentTableLength)),
-                                                at: at, totalTokens: tokens, path: name)
+                                                at: at, totalTokens: header.totalTokens, path: name)
         var map: MappedFile? = nil
         if options.access == .automatic { map = try? MappedFile(file) }
         mapped = map
@@ -147,8 +108,8 @@ public final class TokFile: TokenSource, @unchecked Sendable {
                        documents: documents.count, frames: seekTable.count, frameTokens: Int(header.frameTokens),
                        compressedBytes: frameOffsets.last! - frameOffsets.first!,
                        uncompressedBytes: header.totalTokens * UInt64(header.width.byteCount),
-                       fileBytes: file.size, formatVersion: header.formatVersion, tokenizer: header.tokenizer,
-                       isMapped: mapped != nil)
+                       fileBytes: file.size, formatVersion: header.formatVersion, layout: header.layout,
+                       seekTableEntries: seekTableEntries, tokenizer: header.tokenizer, isMapped: mapped != nil)
     }
 }
 
@@ -174,6 +135,10 @@ public struct TokFileSummary: Equatable, Sendable {
     public let fileBytes: UInt64
     /// Format version the writer used.
     public let formatVersion: UInt16
+    /// Which frames the seek table lists.
+    public let layout: TokSeekLayout
+    /// Entries in the seek table (the data frames, plus the metadata and document frames from version 2).
+    public let seekTableEntries: Int
     /// The recorded tokenizer, if any.
     public let tokenizer: TokenizerIdentity?
     /// Whether reads go through a memory map (false: pread).

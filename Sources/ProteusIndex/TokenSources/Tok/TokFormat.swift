@@ -42,14 +42,19 @@ public enum TokCodec: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 ///
 /// Payload layout (little-endian): "PTOK", format version u16, oldest reader version u16,
 /// codec u8, width u8 (bytes per token), flags u16 (bit 0: tokenizer present), frame tokens
-/// u32, total tokens u64, frame count u64, document-table offset u64 and length u64 (the whole
-/// skippable frame), vocabulary size u32, tokenizer SHA-256 (32 bytes), tokenizer name length
-/// u16 and UTF-8 bytes, then the low 32 bits of XXH64 of everything before it.
+/// u32, total tokens u64, data-frame count u64 (frames holding tokens; from version 2 the seek
+/// table lists two more, see `TokSeekLayout`), document-table offset u64 and length u64 (the
+/// whole skippable frame), vocabulary size u32, tokenizer SHA-256 (32 bytes), tokenizer name
+/// length u16 and UTF-8 bytes, then the low 32 bits of XXH64 of everything before it.
+///
+/// Versions: a file records the version that wrote it and the oldest reader version that can
+/// read it; a reader refuses a file whose oldest reader is newer than itself.
 struct TokHeader: Equatable {
     static let frameMagic: UInt32 = 0x184D_2A50
     static let magic: [UInt8] = Array("PTOK".utf8)
-    /// The version this code writes and the newest it reads.
-    static let formatVersion: UInt16 = 1
+    /// The version this code writes and the newest it reads. Version 2's seek table lists
+    /// every frame, which version 1 readers would misread, so it is also the oldest reader.
+    static let formatVersion: UInt16 = 2
     /// Fixed part of the payload before the tokenizer name.
     static let fixedSize = 86
     /// Largest frame we accept: bounds every buffer a reader allocates (256 MiB of u32).
@@ -61,10 +66,13 @@ struct TokHeader: Equatable {
     var width: TokenWidth
     var frameTokens: UInt32
     var totalTokens: UInt64 = 0
-    var frameCount: UInt64 = 0
+    var dataFrameCount: UInt64 = 0
     var documentTableOffset: UInt64 = 0
     var documentTableLength: UInt64 = 0
     var tokenizer: TokenizerIdentity?
+
+    /// How the seek table lines up with the frames, from the version that wrote the file.
+    var layout: TokSeekLayout { TokSeekLayout(formatVersion: formatVersion) }
 
     /// Size of the whole skippable frame, header included.
     var frameSize: Int { SkippableFrame.headerSize + TokHeader.fixedSize + nameBytes.count + 4 }
@@ -77,7 +85,7 @@ struct TokHeader: Equatable {
         p += littleEndianBytes(formatVersion) + littleEndianBytes(oldestReaderVersion)
         p += [codec.rawValue, UInt8(width.byteCount)]
         p += littleEndianBytes(UInt16(tokenizer == nil ? 0 : 1))
-        p += littleEndianBytes(frameTokens) + littleEndianBytes(totalTokens) + littleEndianBytes(frameCount)
+        p += littleEndianBytes(frameTokens) + littleEndianBytes(totalTokens) + littleEndianBytes(dataFrameCount)
         p += littleEndianBytes(documentTableOffset) + littleEndianBytes(documentTableLength)
         p += littleEndianBytes(tokenizer?.vocabularySize ?? 0)
         p += tokenizer.map { $0.sha256 + [UInt8](repeating: 0, count: max(0, 32 - $0.sha256.count)) }.map { Array($0.prefix(32)) }
@@ -108,7 +116,7 @@ struct TokHeader: Equatable {
         let p = Array(bytes[8..<(8 + payloadSize)])
         let version = p.u16(at: 4), oldest = p.u16(at: 6)
         guard oldest <= formatVersion else {
-            throw fail("format version \(version) is newer than this proteus-index reads (up to \(formatVersion))")
+            throw fail("format version \(version) is newer than this proteus-index reads (up to \(formatVersion)); upgrade proteus-index")
         }
         let nameLength = payloadSize >= fixedSize ? Int(p.u16(at: 84)) : 0
         guard payloadSize == fixedSize + nameLength + 4 else {
@@ -127,7 +135,7 @@ struct TokHeader: Equatable {
         h.formatVersion = version
         h.oldestReaderVersion = oldest
         h.totalTokens = p.u64(at: 16)
-        h.frameCount = p.u64(at: 24)
+        h.dataFrameCount = p.u64(at: 24)
         h.documentTableOffset = p.u64(at: 32)
         h.documentTableLength = p.u64(at: 40)
         if p.u16(at: 10) & 1 != 0 {

@@ -11,7 +11,8 @@ extension AtomicOutputFile: TokOutput {}
 
 /// Writes a `.tok` file in one streaming pass with bounded memory (one frame of tokens and
 /// one compressed frame): header, one independent frame per `frameTokens` tokens, document
-/// table, seek table; the header is patched with the totals at the end. Checksums are taken
+/// table, seek table listing every one of those frames (`TokSeekLayout.everyFrame`); the
+/// header is patched with the totals at the end. Checksums are taken
 /// while writing. The file appears only when `finish()` succeeds.
 public final class TokWriter {
     /// Destination path (or "-" for the stdin spool), used in messages.
@@ -32,6 +33,7 @@ public final class TokWriter {
     private var frameFill = 0 // tokens in `frame`
     private let compressed: UnsafeMutableRawBufferPointer
     private var seekTable = SeekTable()
+    private var dataFrames = 0
     private var documents = DocumentTable()
     private var documentName: String?
     private var documentLength: UInt64 = 0
@@ -71,6 +73,7 @@ public final class TokWriter {
         self.idLimit = limit
         let placeholder = header.encode() // patched with the totals in finish()
         try placeholder.withUnsafeBytes { try output.write($0) }
+        seekTable.appendSkippable(frameSize: placeholder.count)
     }
 
     deinit {
@@ -141,7 +144,7 @@ public final class TokWriter {
         let content = UnsafeRawBufferPointer(start: frame.baseAddress!, count: frameFill * width.byteCount)
         let size: Int
         do { size = try compressor.compress(content, into: compressed) } catch let e as CodecError {
-            throw ProteusError(.ioError, path: path, "cannot compress frame \(seekTable.count): \(e.message)")
+            throw ProteusError(.ioError, path: path, "cannot compress frame \(dataFrames): \(e.message)")
         }
         // zstd (and our raw-block frames) end with the low 32 bits of XXH64 of the content:
         // exactly the seek-table checksum, already computed by the compressor.
@@ -149,6 +152,7 @@ public final class TokWriter {
                                      : compressed.loadUnaligned(fromByteOffset: size - 4, as: UInt32.self)
         try output.write(UnsafeRawBufferPointer(start: compressed.baseAddress!, count: size))
         seekTable.append(compressed: size, decompressed: content.count, checksum: checksum)
+        dataFrames += 1
         frameFill = 0
     }
 
@@ -160,11 +164,12 @@ public final class TokWriter {
         closeDocument()
         try flushFrame()
         header.totalTokens = totalTokens
-        header.frameCount = UInt64(seekTable.count)
+        header.dataFrameCount = UInt64(dataFrames)
         header.documentTableOffset = output.offset
         let docs = TokDocumentFrame.encode(documents)
         header.documentTableLength = UInt64(docs.count)
         try docs.withUnsafeBytes { try output.write($0) }
+        seekTable.appendSkippable(frameSize: docs.count)
         try seekTable.encode().withUnsafeBytes { try output.write($0) }
         try output.patch(header.encode(), at: 0)
         try output.commit()

@@ -120,8 +120,9 @@ final class WindowPostingsBuilder {
                                             holding: "the routing tier's postings")
         let spillFile = try spill.reopenForReading()
         // Where the next window of each id in the current pass goes; -1 for ids outside it.
-        var cursor = [Int32](repeating: -1, count: windowsPerID.count)
-        var scratch = [UInt32]()
+        let cursor = UnsafeMutablePointer<Int32>.allocate(capacity: windowsPerID.count)
+        cursor.initialize(repeating: -1, count: windowsPerID.count)
+        defer { cursor.deallocate() }
         var encoded: [UInt8] = []
         var first = 0
         while first < tier.ids.count {
@@ -142,19 +143,24 @@ final class WindowPostingsBuilder {
                 }
             }
             if at > 0 {
-                scratch = [UInt32](repeating: 0, count: at)
-                try readSpill(spillFile) { window, id in
-                    let c = cursor[Int(id)]
-                    guard c >= 0 else { return }
-                    scratch[Int(c)] = UInt32(window)
-                    cursor[Int(id)] = c + 1
+                let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: at)
+                defer { scratch.deallocate() }
+                var reader = SpillReader(file: spillFile)
+                for window in 0..<windowCount {
+                    let n = try reader.next()
+                    var id: UInt32 = 0
+                    for _ in 0..<n {
+                        id &+= try reader.next()
+                        let c = cursor[Int(id)]
+                        guard c >= 0 else { continue }
+                        scratch[Int(c)] = UInt32(window)
+                        cursor[Int(id)] = c + 1
+                    }
                 }
                 encoded.removeAll(keepingCapacity: true)
-                scratch.withUnsafeBufferPointer { all in
-                    for k in first..<last where tier.hasList(k) {
-                        let list = UnsafeBufferPointer(rebasing: all[starts[k - first]..<(starts[k - first] + Int(tier.windowCounts[k]))])
-                        PostingList.encode(list, windows: tier.windowCount, into: &encoded)
-                    }
+                for k in first..<last where tier.hasList(k) {
+                    let list = UnsafeBufferPointer(rebasing: scratch[starts[k - first]..<(starts[k - first] + Int(tier.windowCounts[k]))])
+                    PostingList.encode(list, windows: tier.windowCount, into: &encoded)
                 }
                 try encoded.withUnsafeBytes { try out.write($0) }
                 for k in first..<last { cursor[Int(tier.ids[k])] = -1 }
@@ -162,19 +168,6 @@ final class WindowPostingsBuilder {
             first = last
         }
         return try SectionBlob(file: out)
-    }
-
-    /// Calls `body(window, id)` for every pair of the spill, in window order.
-    private func readSpill(_ file: SystemFile, _ body: (Int, UInt32) -> Void) throws {
-        var reader = SpillReader(file: file)
-        for window in 0..<windowCount {
-            let n = try reader.next()
-            var id: UInt32 = 0
-            for _ in 0..<n {
-                id &+= try reader.next()
-                body(window, id)
-            }
-        }
     }
 }
 
@@ -193,14 +186,40 @@ enum Varint {
 /// Reads the spill's varints back through a 1 MiB buffer.
 private struct SpillReader {
     let file: SystemFile
-    private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    private let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 20)
     private var position = 0
     private var available = 0
     private var fileOffset: UInt64 = 0
+    private let owner: Releaser
 
-    init(file: SystemFile) { self.file = file }
+    /// Frees the buffer when the reader goes (the struct itself cannot have a deinit).
+    private final class Releaser {
+        let p: UnsafeMutablePointer<UInt8>
+        init(_ p: UnsafeMutablePointer<UInt8>) { self.p = p }
+        deinit { p.deallocate() }
+    }
 
+    init(file: SystemFile) {
+        self.file = file
+        owner = Releaser(buffer)
+    }
+
+    @inline(__always)
     mutating func next() throws -> UInt32 {
+        // Fast path: a whole varint (at most 5 bytes) is in the buffer.
+        if available - position >= 5 {
+            var value = UInt32(buffer[position] & 0x7F)
+            var shift: UInt32 = 7
+            var b = buffer[position]
+            position += 1
+            while b >= 0x80 {
+                b = buffer[position]
+                position += 1
+                value |= UInt32(b & 0x7F) << shift
+                shift += 7
+            }
+            return value
+        }
         var value: UInt32 = 0
         var shift: UInt32 = 0
         while true {
@@ -214,11 +233,11 @@ private struct SpillReader {
     }
 
     private mutating func refill() throws {
-        let n = Int(min(UInt64(buffer.count), file.size - fileOffset))
+        let n = Int(min(UInt64(1 << 20), file.size - fileOffset))
         guard n > 0 else {
             throw ProteusError(.ioError, path: file.path, "the routing tier's temporary window lists end early")
         }
-        try buffer.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<n]), at: fileOffset) }
+        try file.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: n), at: fileOffset)
         fileOffset += UInt64(n)
         position = 0
         available = n

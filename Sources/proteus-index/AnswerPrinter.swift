@@ -76,6 +76,7 @@ struct AnswerPrinter {
             ("windows_read", .integer(Int64(answer.windowsRead))),
             ("candidate_windows", .integer(Int64(answer.candidateWindows))),
             ("stopped_at_window_limit", .bool(answer.stoppedAtLimit)),
+            ("elapsed_ms", .number((answer.seconds * 1e6).rounded() / 1e3)),
             ("warnings", .array(notes.map { .string($0) })),
             ("results", .array(results)),
         ])

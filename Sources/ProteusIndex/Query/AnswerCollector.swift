@@ -40,12 +40,18 @@ public struct Passage: Equatable {
 /// does not depend on the order in which windows were read.
 struct AnswerCollector {
     let top: Int
+    /// Passages scoring less than this share of the best are not worth looking for.
+    let floor: Float
     /// Passages kept (room for overlaps).
     let capacity: Int
     private(set) var kept: [Passage] = []
+    /// What a passage must score to matter: the `top`-th answer's score once there are
+    /// `top` answers, and at least `floor` × the best score; 0 while anything counts.
+    private(set) var cutoff: Float = 0
 
-    init(top: Int) {
+    init(top: Int, floor: Float = 0) {
         self.top = top
+        self.floor = floor
         capacity = 4 * top + 32
     }
 
@@ -58,6 +64,7 @@ struct AnswerCollector {
         if i < kept.count && kept[i].start == p.start && kept[i].end == p.end { kept.remove(at: i) }
         kept.insert(p, at: i)
         if kept.count > capacity { kept.removeLast() }
+        cutoff = max(threshold ?? 0, floor * (best ?? 0))
     }
 
     /// The answers: the best `top` passages that overlap no better one.

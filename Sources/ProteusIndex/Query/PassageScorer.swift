@@ -21,20 +21,41 @@ struct PassageScorer {
 
     let question: QuestionTerms
     let shapes: TokenShapes
-    private let memberBits: [UInt64]
     private let anchorBits: [UInt64]
     private let pairIndex: [Int: Int]
+    private let lookup: Lookup
+
+    /// Per-id slot and weight (-1 and 0 for ids the question does not hold): a direct load
+    /// for every token of a window, where a dictionary would hash.
+    private final class Lookup {
+        let count: Int
+        let slot: UnsafeMutablePointer<Int32>
+        let weight: UnsafeMutablePointer<Float>
+        init(count: Int) {
+            self.count = count
+            slot = .allocate(capacity: count)
+            slot.initialize(repeating: -1, count: count)
+            weight = .allocate(capacity: count)
+            weight.initialize(repeating: 0, count: count)
+        }
+        deinit {
+            slot.deallocate()
+            weight.deallocate()
+        }
+        @inline(__always) func slot(_ id: UInt32) -> Int { Int(id) < count ? Int(slot[Int(id)]) : -1 }
+        @inline(__always) func weight(_ id: UInt32) -> Float { Int(id) < count ? weight[Int(id)] : 0 }
+    }
 
     init(question: QuestionTerms, shapes: TokenShapes, vocabularySize: Int) {
         self.question = question
         self.shapes = shapes
-        var member = [UInt64](repeating: 0, count: vocabularySize / 64 + 1)
-        var anchor = member
+        var anchor = [UInt64](repeating: 0, count: vocabularySize / 64 + 1)
+        lookup = Lookup(count: vocabularySize)
         for (id, slot) in question.matchedIDs where Int(id) < vocabularySize {
-            member[Int(id) >> 6] |= 1 << (UInt64(id) & 63)
+            lookup.slot[Int(id)] = Int32(slot)
+            lookup.weight[Int(id)] = question.weights[slot]
             if question.anchors[slot] { anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63) }
         }
-        memberBits = member
         anchorBits = anchor
         var pairs: [Int: Int] = [:]
         for (k, (a, b)) in question.pairs.enumerated() { pairs[a << 20 | b] = k }
@@ -95,10 +116,9 @@ struct PassageScorer {
         var total: Float = 0, matched = 0
         var offsets: [Int] = []
         var previousSlot = -1
-        let limit = UInt32(memberBits.count * 64)
         for i in range {
-            let id = buffer[i]
-            guard id < limit, memberBits[Int(id >> 6)] & (1 << UInt64(id & 63)) != 0, let slot = question.slot(of: id) else {
+            let slot = lookup.slot(buffer[i])
+            guard slot >= 0 else {
                 previousSlot = -1
                 continue
             }
@@ -137,11 +157,34 @@ struct PassageScorer {
     }
 
     /// The same for anchors already found (`anchors`: increasing positions in `buffer`).
+    /// An anchor is skipped without finding its passage when the question tokens within its
+    /// reach (counted with repeats, pairs at most doubling them) cannot beat the answers'
+    /// cutoff: with common anchors that is most of them, and it changes no answer above it.
     func scan(_ buffer: UnsafeBufferPointer<UInt32>, base: UInt64, anchors: [Int],
               source: Passage.Source, document: (UInt64) -> Range<UInt64>, into answers: inout AnswerCollector) {
         var last: Range<Int>?
         var documentRange: Range<Int> = 0..<0
+        // Prefix sums of matched weight when anchors are dense enough to pay for them.
+        var prefix: [Float] = []
+        let reachTokens = Self.reachBack + Self.reachForward + 1
+        let scale = (1 + Self.pairBonus) / max(question.totalWeight, .leastNormalMagnitude)
         for a in anchors {
+            if answers.cutoff > 0 {
+                let lo = max(0, a - Self.reachBack), hi = min(buffer.count, a + Self.reachForward + 1)
+                var reach: Float = 0
+                if anchors.count * reachTokens > buffer.count {
+                    if prefix.isEmpty {
+                        prefix.reserveCapacity(buffer.count + 1)
+                        prefix.append(0)
+                        var sum: Float = 0
+                        for id in buffer { sum += lookup.weight(id); prefix.append(sum) }
+                    }
+                    reach = prefix[hi] - prefix[lo]
+                } else {
+                    for i in lo..<hi { reach += lookup.weight(buffer[i]) }
+                }
+                if reach * scale < answers.cutoff { continue }
+            }
             if !documentRange.contains(a) {
                 let d = document(base + UInt64(a))
                 let lo = d.lowerBound > base ? Int(d.lowerBound - base) : 0

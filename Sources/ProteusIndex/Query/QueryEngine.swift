@@ -34,6 +34,8 @@ public struct QueryAnswer {
     public var stoppedAtLimit: Bool
     /// Why this question was answered from the heroes alone, when it was the question's doing.
     public var note: String?
+    /// Time to tokenize, route, read, score and decode (the index and corpus already open).
+    public var seconds: Double = 0
 }
 
 /// An open index ready to answer questions: the mapped `.phb`, its tokenizer (embedded, or

@@ -55,10 +55,12 @@ public final class QuerySession {
 
     /// Answers one question (given as text, or as token ids when `tokens` is set).
     public func ask(_ question: String, tokens given: [UInt32]? = nil) throws -> (answer: QueryAnswer, contexts: [SpanContext?], result: TeleportResult) {
+        let watch = Stopwatch()
         let tokens = try given ?? engine.tokenize(question)
         let result = try teleporter.answer(tokens: tokens, top: options.top, maxWindows: options.maxWindows,
                                            exhaustive: options.rescan != nil, threads: options.threads)
-        let answer = try engine.describe(result, question: question, tokens: tokens)
+        var answer = try engine.describe(result, question: question, tokens: tokens)
+        answer.seconds = watch.elapsed
         return (answer, try widener?.widen(answer.results) ?? [], result)
     }
 

@@ -88,7 +88,7 @@ public final class Teleporter {
             question = QuestionTerms(allAnchors: question)
         }
         let scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: engine.heroes.vocabularySize)
-        var answers = AnswerCollector(top: top)
+        var answers = AnswerCollector(top: top, floor: exhaustive ? 0 : floor)
         scanHeroes(scorer, into: &answers)
         var result = TeleportResult(passages: [], mode: .heroes, note: note)
         result.terms = report(question)
@@ -109,11 +109,7 @@ public final class Teleporter {
                 var byGroup: [Int: [Int]] = [:]
                 for (i, c) in candidates.enumerated() { byGroup[c.window / group, default: []].append(i) }
                 var read = [Bool](repeating: false, count: candidates.count)
-                func worthReading(_ bound: Float) -> Bool {
-                    if let t = answers.threshold, bound < t { return false }
-                    if let best = answers.best, bound < floor * best { return false }
-                    return true
-                }
+                func worthReading(_ bound: Float) -> Bool { bound >= answers.cutoff }
                 reading: for (i, c) in candidates.enumerated() where !read[i] {
                     if !worthReading(c.bound) { break }
                     for j in byGroup[c.window / group]! where !read[j] {
@@ -125,7 +121,7 @@ public final class Teleporter {
                         result.boundsRead.append(candidates[j].bound)
                     }
                 }
-                result.finalThreshold = answers.threshold
+                result.finalThreshold = answers.cutoff
             }
         }
         result.passages = answers.answers

@@ -66,7 +66,7 @@ struct WindowScan {
         let group = max(1, (1 << 16) / windowTokens)
         let groups = (count + group - 1) / group
         let workers = max(1, min(threads, groups))
-        var collectors = [AnswerCollector](repeating: AnswerCollector(top: top), count: workers)
+        var collectors = [AnswerCollector](repeating: AnswerCollector(top: top, floor: answers.floor), count: workers)
         var errors = [Error?](repeating: nil, count: workers)
         collectors.withUnsafeMutableBufferPointer { c in
             errors.withUnsafeMutableBufferPointer { e in

@@ -16,7 +16,8 @@ struct AnswerPrinter {
         if answer.results.isEmpty { out += "  (no passage holds the question's tokens)\n" }
         for (i, r) in answer.results.enumerated() {
             let from = r.source == .corpus ? "corpus" : "hero span"
-            out += "#\(r.rank)  \(String(format: "%.3f", r.score))  \(r.documentName)  tokens \(r.start)..<\(r.end) (\(from))\n"
+            let place = r.line.map { line in "\(r.documentName):\(line)" + (r.column.map { ":\($0)" } ?? "") } ?? r.documentName
+            out += "#\(r.rank)  \(String(format: "%.3f", r.score))  \(place)  tokens \(r.start)..<\(r.end) (\(from))\n"
             if r.text != nil { out += indent(marked(r)) }
             if i < contexts.count, let c = contexts[i], let text = c.text {
                 out += "   context \(c.start)..<\(c.end):\n" + indent(text)
@@ -55,6 +56,8 @@ struct AnswerPrinter {
                 ("document", .string(r.documentName)), ("document_id", .integer(Int64(r.document))),
                 ("start", .unsigned(r.start)), ("end", .unsigned(r.end)),
                 ("document_offset", .unsigned(r.documentOffset)),
+                ("line", r.line.map { .integer(Int64($0)) } ?? .null),
+                ("column", r.column.map { .integer(Int64($0)) } ?? .null),
                 ("matched_tokens", .integer(Int64(r.matchedTokens))),
                 ("token_ids", .array(r.tokenIDs.map { .unsigned(UInt64($0)) })),
                 ("text", r.text.map { .string($0) } ?? .null),

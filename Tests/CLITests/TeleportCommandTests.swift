@@ -27,6 +27,18 @@ import ProteusIndex
         let first = (answer["results"] as! [[String: Any]])[0]
         #expect(first["source"] as? String == "corpus")
         #expect((first["text"] as! String).contains(IndexCommandTests.needle))
+        // founders.txt of round 2 holds the needle as its line 60; the answer is the sentence
+        // around it, which starts on the line before (wrapped prose): its line and column
+        // are where the file's text reads what the answer reads.
+        let file = Self.corpus.dir.path("text/round2/founders.txt")
+        #expect(first["document"] as? String == file)
+        let line = try #require(first["line"] as? Int), column = try #require(first["column"] as? Int)
+        #expect(line == 59 || line == 60)
+        let lines = try String(contentsOfFile: file, encoding: .utf8).components(separatedBy: "\n")
+        let rest = String(lines[line - 1].dropFirst(column - 1))
+        #expect((first["text"] as! String).hasPrefix(rest + "\n"), "\(line):\(column) reads \(rest)")
+        let text = try CLI.run(["query", Self.index, Self.question, "--top", "1"])
+        #expect(text.stdout.contains("  \(file):\(line):\(column)  tokens "))
         // The text is the corpus's own at the answer's positions.
         let decoded = try CLI.run(["decode", Self.corpus.tok, "--tokenizer", IndexCommandTests.tokenizer,
                                    "--range", "\(first["start"] as! Int):\(first["end"] as! Int)"])

@@ -154,6 +154,39 @@ import Foundation
         }
     }
 
+    @Test func linesAndColumnsAreCountedInTheDecodedDocument() throws {
+        // Two documents of numbered lines; windows of 512 tokens, so lines cross windows.
+        let a = (1...400).map { "line \($0) of the first document, with some words" }.joined(separator: "\n")
+        let b = (1...300).map { "second \($0): é, ü and more" }.joined(separator: "\n")
+        let ta = Self.tokenizer.encodeOrdinary(a), tb = Self.tokenizer.encodeOrdinary(b)
+        var documents = DocumentTable()
+        documents.append(name: "a", length: UInt64(ta.count))
+        documents.append(name: "b", length: UInt64(tb.count))
+        let source = try MemoryTokenSource(tokens: ta + tb, documents: documents)
+        var p = BuildParameters()
+        p.bufferTokens = 256
+        p.routeWindow = 512
+        let pipeline = try BuildPipeline(parameters: p)
+        pipeline.lineBreaks = Self.tokenizer.lineBreakCounts()
+        var contents = try pipeline.run(source: source)
+        contents.tokenizer = Self.tokenizer.identity
+        let folder = try IndexFileFixtures.temporaryFolder("lines")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try HeroIndexWriter.write(contents, to: folder + "/l.phb", inputs: [])
+        let tier = try #require(try HeroIndex(path: folder + "/l.phb").routing())
+        let lines = try #require(try LineLocator(corpus: source, tier: tier, tokenizer: Self.tokenizer))
+        for (tokens, text, start) in [(ta, a, UInt64(0)), (tb, b, UInt64(ta.count))] {
+            for k in stride(from: 0, to: tokens.count, by: 97) {
+                let before = String(decoding: try Array(tokens[..<k]).withUnsafeBufferPointer { try Self.tokenizer.decode($0) }, as: UTF8.self)
+                let line = before.components(separatedBy: "\n").count
+                let column = (before.components(separatedBy: "\n").last ?? "").count + 1
+                let found = try lines.location(of: start + UInt64(k), documentStart: start)
+                #expect(found.line == line && found.column == column, "token \(k): \(found) vs \(line):\(column)")
+            }
+            _ = text
+        }
+    }
+
     @Test func aQuestionOfStopWordsIsAnsweredFromTheHeroesAndSaysSo() throws {
         let r = try Self.planted.ask("Is it that of the?")
         #expect(r.mode == .heroes && r.windowsRead == 0)

@@ -9,6 +9,9 @@ public final class BuildPipeline {
     public let parameters: BuildParameters
     /// Ids must be below this (the tokenizer's vocabulary size); nil checks nothing.
     public var vocabularyLimit: UInt32?
+    /// Line breaks per id (`Tokenizer.lineBreakCounts`), so the routing tier can say on
+    /// which line of its document an answer starts; nil records no lines.
+    public var lineBreaks: [UInt8]?
 
     /// Checks `parameters`; throws a usage error naming the offending flag.
     public init(parameters: BuildParameters) throws {
@@ -55,6 +58,7 @@ public final class BuildPipeline {
                                  bonusMargin: gates?.maximumBonus ?? 0, tables: tables)
         driver.vocabularyLimit = vocabularyLimit
         driver.routeWindow = p.routeWindow > 0 ? p.effectiveRouteWindow : 0
+        driver.lineBreaks = lineBreaks
         let postings = p.routeWindow > 0
             ? try WindowPostingsBuilder(vocabularySize: vocabulary, windowTokens: p.effectiveRouteWindow,
                                         listShare: p.routeListShare, name: source.name) : nil

@@ -52,6 +52,8 @@ struct ChunkDriver {
     let tables: ScoreTables
     /// Tokens per routing window (0: no routing tier).
     var routeWindow = 0
+    /// Line breaks per id, to count each routing window's lines (nil: not counted).
+    var lineBreaks: [UInt8]?
     /// When set, every window is checked to hold only ids below it (the tokenizer's
     /// vocabulary): a vectorised max over data already in cache, so the check is nearly free.
     var vocabularyLimit: UInt32? = nil
@@ -66,7 +68,7 @@ struct ChunkDriver {
 
     private func makeScorer() -> ChunkScorer {
         ChunkScorer(tables: tables, candidateLimit: candidateLimit, championLimit: championLimit,
-                    bonusMargin: bonusMargin, routeWindow: routeWindow)
+                    bonusMargin: bonusMargin, routeWindow: routeWindow, lineBreaks: lineBreaks)
     }
 
     func run(threads: Int, consume: (ChunkResult) throws -> Void) throws {

@@ -25,7 +25,7 @@ public final class HeroIndex: @unchecked Sendable {
     public let metadata: IndexMetadata
     let map: MappedFile
     /// Table entries indexed by `SectionKind.ordinal` (all present after validation).
-    private let byKind: [SectionEntry?]
+    let byKind: [SectionEntry?]
     /// Bit i: section `SectionKind.allCases[i]` checksummed; bits 32+: deep checks done.
     private let checked = Mutex<UInt64>(0)
 
@@ -177,6 +177,9 @@ public final class HeroIndex: @unchecked Sendable {
         let words = (vocab + 63) / 64, perRank = UInt64(RoutingDirectory.wordsPerRank)
         try expect(.routeIDs, [words], "one bit per vocabulary id")
         try expect(.routeRanks, [(words + perRank - 1) / perRank], "one per \(perRank) words of RIDS")
+        if let lines = s[SectionKind.routeLineStarts.ordinal], lines.count != UInt64(m.routing!.windowCount) {
+            throw fail("section 'RLIN' at byte \(lines.offset): \(lines.count) elements, expected \(m.routing!.windowCount) (one per routing window)")
+        }
         guard count(.routeSkips) % 2 == 0 else {
             throw fail("section 'RSKP' at byte \(s[SectionKind.routeSkips.ordinal]!.offset): \(count(.routeSkips)) elements, expected pairs")
         }

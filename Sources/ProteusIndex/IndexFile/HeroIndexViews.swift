@@ -147,6 +147,7 @@ extension HeroIndex {
                 r.windowCounts.append(UInt32(e.windowCount))
             }
             r.postings = SectionBlob(Array(tier.postings))
+            r.lineStarts = tier.lineStarts.map(Array.init)
             c.routing = r
         }
         return c

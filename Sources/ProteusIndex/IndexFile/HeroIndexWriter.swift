@@ -67,7 +67,8 @@ public enum HeroIndexWriter {
     }
 
     private static func writeBody(_ c: HeroIndexContents, to out: AtomicOutputFile) throws -> [SectionEntry] {
-        let sectionCount = SectionKind.allCases.filter { !$0.isOptional }.count + (c.routing == nil ? 0 : RoutingTierContents.sectionKinds.count)
+        let sectionCount = SectionKind.allCases.filter { !$0.isOptional }.count
+            + (c.routing == nil ? 0 : RoutingTierContents.sectionKinds.count + (c.routing?.lineStarts == nil ? 0 : 1))
         try out.write([UInt8](repeating: 0, count: IndexFormat.headerSize + sectionCount * IndexFormat.tableEntrySize))
         var entries: [SectionEntry] = []
         /// Streams one section: `body` calls `emit` with consecutive byte runs.
@@ -132,6 +133,7 @@ public enum HeroIndexWriter {
             try array(.routeWindowCounts, d.counts)
             try array(.routeSkips, d.skips)
             try section(.routePostings, count: tier.postings.count) { emit in try tier.postings.forEachRun(emit) }
+            if let lines = tier.lineStarts { try array(.routeLineStarts, lines) }
         }
         precondition(entries.count == sectionCount)
         return entries

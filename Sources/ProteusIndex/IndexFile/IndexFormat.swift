@@ -95,6 +95,8 @@ public enum SectionKind: String, CaseIterable, Sendable {
     case routeSkips = "RSKP"
     /// Routing tier: the window lists (`PostingList`), in id order.
     case routePostings = "RPST"
+    /// Routing tier: line breaks before each window, u64 (absent when lines were not counted).
+    case routeLineStarts = "RLIN"
 
     /// Bytes per element; the table's length must equal count × this.
     public var elementSize: Int {
@@ -103,7 +105,7 @@ public enum SectionKind: String, CaseIterable, Sendable {
         case .spans: return IndexFormat.spanRecordSize
         case .heroTokens, .heroScores, .spanFeatures, .surprisal, .featureScales, .gates, .gateConfidence,
              .routeRanks: return 4
-        case .documentStarts, .documentLengths, .documentNameOffsets, .routeIDs, .routeSkips: return 8
+        case .documentStarts, .documentLengths, .documentNameOffsets, .routeIDs, .routeSkips, .routeLineStarts: return 8
         }
     }
 
@@ -111,7 +113,7 @@ public enum SectionKind: String, CaseIterable, Sendable {
     /// version 1 and from builds without one.
     public var isOptional: Bool {
         switch self {
-        case .routeIDs, .routeRanks, .routeWindowCounts, .routeSkips, .routePostings: return true
+        case .routeIDs, .routeRanks, .routeWindowCounts, .routeSkips, .routePostings, .routeLineStarts: return true
         default: return false
         }
     }
@@ -121,7 +123,8 @@ public enum SectionKind: String, CaseIterable, Sendable {
     public var verifiedOnAccess: Bool {
         switch self {
         case .metadata, .spans, .documentStarts, .documentLengths, .documentNameOffsets,
-             .documentNames, .gates, .gateConfidence, .routeIDs, .routeRanks, .routeWindowCounts, .routeSkips:
+             .documentNames, .gates, .gateConfidence, .routeIDs, .routeRanks, .routeWindowCounts, .routeSkips,
+             .routeLineStarts:
             return true
         case .heroTokens, .heroScores, .spanFeatures, .tokenizerRanks, .surprisal, .features, .featureScales,
              .routePostings:
@@ -153,6 +156,7 @@ public enum SectionKind: String, CaseIterable, Sendable {
         case .routeWindowCounts: return 17
         case .routeSkips: return 18
         case .routePostings: return 19
+        case .routeLineStarts: return 20
         }
     }
 

@@ -27,6 +27,9 @@ public struct RoutingTierContents: Equatable, Sendable {
     public var windowCounts: [UInt32] = []
     /// The window lists, in directory order.
     public var postings = SectionBlob()
+    /// Line breaks before each window, so an answer's line in its document costs two window
+    /// reads however long the document; nil when the build had no tokenizer to count them.
+    public var lineStarts: [UInt64]?
 
     public init() {}
 

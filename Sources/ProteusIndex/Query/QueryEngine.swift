@@ -20,6 +20,10 @@ public struct SpanAnswer {
     public var text: String?
     /// Byte ranges of `text` (its UTF-8) that hold the matched tokens, merged where adjacent.
     public var matchedByteRanges: [Range<Int>] = []
+    /// Line (1-based) and column (1-based, characters) of `start` in its document, when the
+    /// corpus and the routing tier's line counts are at hand.
+    public var line: Int?
+    public var column: Int?
 }
 
 /// The answers to one question, and how they were found.

@@ -27,6 +27,7 @@ public final class QuerySession {
     public private(set) var warnings: [String] = []
     private let teleporter: Teleporter
     private let widener: ContextWidener?
+    private let lines: LineLocator?
 
     public init(index path: String, tokenizer: Tokenizer?, options: Options) throws {
         self.options = options
@@ -48,6 +49,11 @@ public final class QuerySession {
         teleporter = try Teleporter(engine: engine, corpus: options.indexOnly ? nil : corpus)
         let tokenizer = engine.tokenizer
         widener = try options.context > 0 ? corpus.map { try ContextWidener(corpus: $0, tokenizer: tokenizer, context: options.context) } : nil
+        if let corpus, let tier = try engine.index.routing(), let tokenizer {
+            lines = try LineLocator(corpus: corpus, tier: tier, tokenizer: tokenizer)
+        } else {
+            lines = nil
+        }
         if options.context > 0 && corpus == nil && !warnings.isEmpty {
             warnings[warnings.count - 1] += "; --context ignored"
         }
@@ -60,6 +66,12 @@ public final class QuerySession {
         let result = try teleporter.answer(tokens: tokens, top: options.top, maxWindows: options.maxWindows,
                                            exhaustive: options.rescan != nil, threads: options.threads)
         var answer = try engine.describe(result, question: question, tokens: tokens)
+        if let lines {
+            for i in answer.results.indices {
+                let r = answer.results[i]
+                (answer.results[i].line, answer.results[i].column) = try lines.location(of: r.start, documentStart: r.start - r.documentOffset)
+            }
+        }
         answer.seconds = watch.elapsed
         return (answer, try widener?.widen(answer.results) ?? [], result)
     }

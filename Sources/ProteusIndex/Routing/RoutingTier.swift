@@ -11,6 +11,8 @@ public struct RoutingTier {
     let postings: UnsafeRawBufferPointer
     /// Number of ids that occur in the corpus.
     public let idCount: Int
+    /// Line breaks before each window (nil: lines were not counted).
+    public let lineStarts: UnsafeBufferPointer<UInt64>?
 
     typealias Entry = RoutingDirectory.Entry
 
@@ -102,7 +104,13 @@ extension HeroIndex {
         }
         var count = 0
         for word in directory.presence { count += word.nonzeroBitCount }
-        return RoutingTier(owner: self, shape: shape, directory: directory, postings: postings, idCount: count)
+        var lines: UnsafeBufferPointer<UInt64>?
+        if byKind[SectionKind.routeLineStarts.ordinal] != nil {
+            try verifyOnce(.routeLineStarts)
+            lines = view(.routeLineStarts, as: UInt64.self)
+        }
+        return RoutingTier(owner: self, shape: shape, directory: directory, postings: postings, idCount: count,
+                           lineStarts: lines)
     }
 
     /// The error for an inconsistency at `byte` of a routing section.

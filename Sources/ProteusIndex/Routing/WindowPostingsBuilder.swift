@@ -25,6 +25,9 @@ final class WindowPostingsBuilder {
     private var tail: [UInt32] = []
     private var waiting: [UInt32]?
     private let edges: DistinctIDs
+    /// Line breaks before each window so far (nil when lines are not counted).
+    private var lineStarts: [UInt64]?
+    private var lineBreaks: UInt64 = 0
 
     /// `listShare`: ids in more than this share of the windows get no list.
     init(vocabularySize: Int, windowTokens: Int, listShare: Double, name: String,
@@ -46,6 +49,13 @@ final class WindowPostingsBuilder {
     func add(_ chunk: ChunkResult) throws {
         let reach = RoutingTierContents.windowReach
         let tokens = UnsafeBufferPointer(rebasing: chunk.tokens[0..<chunk.count])
+        if !chunk.windowLineBreaks.isEmpty {
+            if lineStarts == nil { lineStarts = [] }
+            for n in chunk.windowLineBreaks {
+                lineStarts!.append(lineBreaks)
+                lineBreaks += UInt64(n)
+            }
+        }
         var head: [UInt32] = []
         _ = edges.collect(UnsafeBufferPointer(rebasing: tokens[0..<min(reach, tokens.count)]), into: &head)
         if let last = waiting {
@@ -105,6 +115,7 @@ final class WindowPostingsBuilder {
         tier.windowTokens = windowTokens
         tier.windowCount = windowCount
         tier.listLimit = Int((Double(windowCount) * listShare).rounded(.down))
+        tier.lineStarts = lineStarts?.count == windowCount ? lineStarts : nil
         for (id, n) in windowsPerID.enumerated() where n > 0 {
             tier.ids.append(UInt32(id))
             tier.windowCounts.append(n)

@@ -17,6 +17,8 @@ final class ChunkResult {
     /// a routing tier), and how many belong to each window.
     var windowIDs: [UInt32] = []
     var windowIDCounts: [Int] = []
+    /// Line breaks in each routing window (empty without a tokenizer to count them).
+    var windowLineBreaks: [UInt32] = []
 
     init(chunkLength: Int, candidateLimit: Int) {
         tokens = .allocate(capacity: chunkLength)
@@ -44,10 +46,14 @@ final class ChunkScorer {
     /// Tokens per routing window and the collector of their ids (nil: no routing tier).
     let routeWindow: Int
     private let distinct: DistinctIDs?
+    /// Line breaks per id, to count each window's lines (nil: not counted).
+    let lineBreaks: [UInt8]?
 
     /// `candidateLimit` positions at most per chunk; of them at most `championLimit` become
     /// champions, after gate bonuses of at most `bonusMargin` bits.
-    init(tables: ScoreTables, candidateLimit: Int, championLimit: Int, bonusMargin: Float, routeWindow: Int = 0) {
+    init(tables: ScoreTables, candidateLimit: Int, championLimit: Int, bonusMargin: Float, routeWindow: Int = 0,
+         lineBreaks: [UInt8]? = nil) {
+        self.lineBreaks = lineBreaks
         self.tables = tables
         self.candidateLimit = candidateLimit
         self.championLimit = championLimit
@@ -110,6 +116,7 @@ final class ChunkScorer {
     private func collectWindowIDs(_ window: UnsafeBufferPointer<UInt32>, into r: ChunkResult) {
         r.windowIDs.removeAll(keepingCapacity: true)
         r.windowIDCounts.removeAll(keepingCapacity: true)
+        r.windowLineBreaks.removeAll(keepingCapacity: true)
         guard let distinct else { return }
         let reach = RoutingTierContents.windowReach
         var start = 0
@@ -117,6 +124,13 @@ final class ChunkScorer {
             let end = min(start + routeWindow, window.count)
             let run = UnsafeBufferPointer(rebasing: window[max(0, start - reach)..<min(window.count, end + reach)])
             r.windowIDCounts.append(distinct.collect(run, into: &r.windowIDs))
+            if let lineBreaks {
+                var n: UInt32 = 0
+                lineBreaks.withUnsafeBufferPointer { table in
+                    for t in window[start..<end] where Int(t) < table.count { n &+= UInt32(table[Int(t)]) }
+                }
+                r.windowLineBreaks.append(n)
+            }
             start = end
         }
     }

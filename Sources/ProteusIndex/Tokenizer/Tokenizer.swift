@@ -78,6 +78,15 @@ public final class Tokenizer: @unchecked Sendable {
 
     /// The bytes of `tokens`, special tokens included. Throws a `.dataError` naming the first
     /// id that is neither a rank nor a special token.
+    /// The number of line breaks (0x0A bytes) in each id's bytes, for counting lines
+    /// without decoding (ids without bytes count none).
+    public func lineBreakCounts() -> [UInt8] {
+        (0..<Int(identity.vocabularySize)).map { id in
+            let bytes = ranks.bytes(ofRank: UInt32(id)).map(Array.init) ?? specialTokens[UInt32(id)] ?? []
+            return UInt8(min(255, bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }))
+        }
+    }
+
     public func decode(_ tokens: UnsafeBufferPointer<UInt32>) throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(tokens.count * 4)

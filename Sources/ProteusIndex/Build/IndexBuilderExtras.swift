@@ -42,7 +42,7 @@ extension IndexBuilder {
             files += try TokenFormatDetection.inputFiles([p])
         }
         guard !files.isEmpty else { throw ProteusError(.noInput, path: inputs.first, "holds no token files") }
-        try IndexBuilder.checkWritableFolder(of: folder + "/x")
+        try OutputDestination.checkFolder(of: folder + "/x")
         var outputs: [String] = []
         var used = Set<String>()
         for f in files {

@@ -104,12 +104,7 @@ public struct TextCorpusEncoder {
     /// Copies a stream (standard input, a pipe) into an unlinked temporary file so it can be
     /// mapped like any text. `name` is what messages call it.
     static func spool(descriptor input: Int32, name: String) throws -> SystemFile {
-        let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((folder + "/proteus-stdin-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw ProteusError.system("cannot spool the stream in '\(folder)'", path: name, errno: errno) }
-        let tempPath = String(cString: template)
-        unlink(tempPath)
+        let fd = try TemporaryFiles.anonymous(to: "hold the stream", path: name)
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {

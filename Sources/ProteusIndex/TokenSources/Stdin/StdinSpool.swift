@@ -15,14 +15,7 @@ final class UnlinkedTemporaryFile: TokOutput {
 
     init(folder: String, name: String) throws {
         self.name = name
-        var template = Array((folder + "/.proteus-spool-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        if fd < 0 {
-            throw ProteusError.system("cannot create a temporary file in '\(folder)' to hold the stream", path: name,
-                                      errno: errno, kind: .cannotCreate)
-        }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        descriptor = fd
+        descriptor = try TemporaryFiles.anonymous(in: folder, to: "hold the stream", path: name)
         buffer = .allocate(byteCount: 1 << 20, alignment: 64)
     }
 
@@ -79,8 +72,7 @@ extension StdinTokenReader {
     public func spool(folder: String? = nil, codec: TokCodec = .zstd, level: Int32 = 1,
                       tokenizer: TokenizerIdentity? = nil, frameTokens: Int = 65_536,
                       options: TokFile.Options = TokFile.Options()) throws -> TokFile {
-        let dir = folder ?? (getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
-        let spool = try UnlinkedTemporaryFile(folder: dir, name: name)
+        let spool = try UnlinkedTemporaryFile(folder: folder ?? TemporaryFiles.folder, name: name)
         let writer = try TokWriter(output: spool, path: name, codec: codec, width: storedWidth, tokenizer: tokenizer,
                                    frameTokens: frameTokens, level: level)
         writer.beginDocument(name: name)

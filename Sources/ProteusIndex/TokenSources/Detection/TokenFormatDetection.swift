@@ -46,7 +46,7 @@ public enum TokenFormatDetection {
                                "is a plain lz4 stream, not a .tok file; convert it with `proteus-index convert`")
         }
         if ext == "bin" { return .rawU16 }
-        if looksLikeText(head, truncated: file.size > UInt64(head.count)) {
+        if FileSniffer.looksLikeText(head, truncated: file.size > UInt64(head.count)) {
             throw ProteusError(.dataError, path: path, "looks like text; tokenize it with `proteus-index encode`")
         }
         let shown = ext.isEmpty ? "no extension" : "extension '.\(ext)'"
@@ -78,44 +78,16 @@ public enum TokenFormatDetection {
         }
     }
 
-    /// Expands the inputs of a command: directories become their files (`DirectoryWalker`
-    /// order), and a Megatron `.idx` is dropped when its `.bin` is listed too, so each
-    /// dataset is read once.
-    public static func inputFiles(_ paths: [String]) throws -> [String] {
-        var out: [String] = []
-        for path in paths {
-            var st = stat()
-            if stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
-                let files = try DirectoryWalker.regularFiles(under: path)
-                let listed = Set(files)
-                out += files.filter {
-                    !(PathParts.pathExtension($0) == "idx" && listed.contains(PathParts.deletingExtension($0) + ".bin"))
-                }
-            } else {
-                out.append(path)
-            }
-        }
-        return out
-    }
-
-    /// UTF-8 without NUL or control bytes other than tab, newline, form feed and carriage
-    /// return. `truncated` allows a multi-byte character cut off by the sniff window.
-    static func looksLikeText(_ bytes: [UInt8], truncated: Bool) -> Bool {
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if b < 0x80 {
-                if b < 0x20 && b != 9 && b != 10 && b != 12 && b != 13 || b == 0x7F { return false }
-                i += 1
-                continue
-            }
-            let length = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0
-            if length == 0 || b > 0xF4 { return false }
-            if i + length > bytes.count { return truncated }
-            for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { return false }
-            i += length
-        }
-        return true
+    /// Expands the inputs of a command: folders become their files (`DirectoryWalker`,
+    /// with `walk`), and a Megatron `.idx` found in a folder is dropped when its `.bin` is
+    /// there too, so each dataset is read once.
+    public static func inputFiles(_ paths: [String], walk: WalkOptions = WalkOptions()) throws -> [String] {
+        let expanded = try DirectoryWalker.expand(paths, options: walk)
+        let walked = Set(expanded.filter(\.walked).map(\.path))
+        return expanded.filter { input in
+            !(input.walked && PathParts.pathExtension(input.path) == "idx"
+              && walked.contains(PathParts.deletingExtension(input.path) + ".bin"))
+        }.map(\.path)
     }
 
     private static func exists(_ path: String) -> Bool {

@@ -44,6 +44,8 @@ public final class TokFile: TokenSource, @unchecked Sendable {
     let frameOffsets: [UInt64]
     /// The documents recorded by the writer.
     public let documents: DocumentTable
+    /// Files the encode that made this corpus left out (format version 2; else empty).
+    public let skippedFiles: [SkippedFile]
 
     /// Tokens in the file.
     public var tokenCount: UInt64 { header.totalTokens }
@@ -116,7 +118,11 @@ public final class TokFile: TokenSource, @unchecked Sendable {
         offsets.append(at)
         frameOffsets = offsets
         // A garbage document-table length must give the size message, not an overflow trap.
-        let described = header.documentTableLength <= size ? at + header.documentTableLength + seekSize : UInt64.max
+        let tablesEnd = header.documentTableLength <= size ? at + header.documentTableLength : UInt64.max
+        // Version 2 may hold a skipped-files frame between the document table and the seek table.
+        let skippedBytes = header.formatVersion >= TokSkippedFrame.formatVersion && tablesEnd < seekOffset
+            ? seekOffset - tablesEnd : 0
+        let described = tablesEnd == .max ? .max : tablesEnd + skippedBytes + seekSize
         guard described == size else {
             throw fail("seek table describes \(described) bytes but the file has \(size)")
         }
@@ -128,6 +134,9 @@ public final class TokFile: TokenSource, @unchecked Sendable {
         }
         documents = try TokDocumentFrame.decode(file.readBytes(at: at, count: Int(header.documentTableLength)),
                                                 at: at, totalTokens: tokens, path: name)
+        skippedFiles = skippedBytes > 0
+            ? try TokSkippedFrame.decode(file.readBytes(at: tablesEnd, count: Int(skippedBytes)), at: tablesEnd, path: name)
+            : []
         var map: MappedFile? = nil
         if options.access == .automatic { map = try? MappedFile(file) }
         mapped = map

@@ -48,15 +48,18 @@ public enum TokCodec: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 struct TokHeader: Equatable {
     static let frameMagic: UInt32 = 0x184D_2A50
     static let magic: [UInt8] = Array("PTOK".utf8)
-    /// The version this code writes and the newest it reads.
-    static let formatVersion: UInt16 = 1
+    /// The newest version this code reads and writes (2 adds the skipped-files frame).
+    static let formatVersion: UInt16 = TokSkippedFrame.formatVersion
+    /// What a file without skipped files is written as: version 1, as earlier releases wrote
+    /// it, so they still read it.
+    static let baseVersion: UInt16 = 1
     /// Fixed part of the payload before the tokenizer name.
     static let fixedSize = 86
     /// Largest frame we accept: bounds every buffer a reader allocates (256 MiB of u32).
     static let maxFrameTokens = 1 << 26
 
-    var formatVersion = TokHeader.formatVersion
-    var oldestReaderVersion = TokHeader.formatVersion
+    var formatVersion = TokHeader.baseVersion
+    var oldestReaderVersion = TokHeader.baseVersion
     var codec: TokCodec
     var width: TokenWidth
     var frameTokens: UInt32

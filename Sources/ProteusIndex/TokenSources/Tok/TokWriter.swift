@@ -33,6 +33,7 @@ public final class TokWriter {
     private let compressed: UnsafeMutableRawBufferPointer
     private var seekTable = SeekTable()
     private var documents = DocumentTable()
+    private var skipped: [SkippedFile] = []
     private var documentName: String?
     private var documentLength: UInt64 = 0
     private var totalTokens: UInt64 = 0
@@ -94,6 +95,11 @@ public final class TokWriter {
     private func closeDocument() {
         if let name = documentName { documents.append(name: name, length: documentLength) }
         documentName = nil
+    }
+
+    /// Records a file the corpus left out (written after the document table).
+    public func recordSkipped(_ file: SkippedFile) {
+        skipped.append(file)
     }
 
     /// Appends tokens to the current document. Refuses, naming the document and the token's
@@ -165,6 +171,11 @@ public final class TokWriter {
         let docs = TokDocumentFrame.encode(documents)
         header.documentTableLength = UInt64(docs.count)
         try docs.withUnsafeBytes { try output.write($0) }
+        if !skipped.isEmpty {
+            header.formatVersion = TokSkippedFrame.formatVersion
+            header.oldestReaderVersion = TokSkippedFrame.formatVersion
+            try TokSkippedFrame.encode(skipped).withUnsafeBytes { try output.write($0) }
+        }
         try seekTable.encode().withUnsafeBytes { try output.write($0) }
         try output.patch(header.encode(), at: 0)
         try output.commit()

@@ -6,9 +6,23 @@
 /// - `.json`: one object with the four arrays and the hero count.
 /// Every output is atomic (temp file + fsync + rename).
 public enum PackWriter {
+    /// The formats a pack can be written in, named by the path's extension.
+    public enum Format: Sendable {
+        case safetensors, npy, json
+
+        /// The format `path` names, or a usage error: `query` checks it before answering.
+        public init(path: String) throws {
+            let lower = path.lowercased()
+            if lower.hasSuffix(".safetensors") { self = .safetensors }
+            else if lower.hasSuffix(".npy") { self = .npy }
+            else if lower.hasSuffix(".json") { self = .json }
+            else { throw ProteusError(.usage, path: path, "'--emit' needs a .safetensors, .npy or .json path") }
+        }
+    }
+
     public static func write(_ pack: ContextPack, to path: String, inputs: [FileIdentity] = []) throws {
-        let lower = path.lowercased()
-        if lower.hasSuffix(".safetensors") {
+        switch try Format(path: path) {
+        case .safetensors:
             let n = pack.inputIDs.count
             let tensors = [
                 Tensor(name: "input_ids", dtype: .i64, shape: [1, n], bytes: bytes(pack.inputIDs.map { Int64($0) })),
@@ -19,9 +33,9 @@ public enum PackWriter {
             try SafetensorsWriter.write(tensors, metadata: ["hero_tokens": String(pack.heroTokenCount),
                                                             "producer": "proteus-index \(ProteusIndexVersion.string)"],
                                         to: path, inputs: inputs)
-        } else if lower.hasSuffix(".npy") {
+        case .npy:
             try writeRecords(pack, to: path, inputs: inputs)
-        } else if lower.hasSuffix(".json") {
+        case .json:
             let json = JSONValue.object([
                 ("input_ids", .array(pack.inputIDs.map { .integer(Int64($0)) })),
                 ("position_ids", .array(pack.positionIDs.map { .integer($0) })),
@@ -32,8 +46,6 @@ public enum PackWriter {
             let out = try AtomicOutputFile(path: path, inputs: inputs)
             try out.write(Array((json.serialized() + "\n").utf8))
             try out.commit()
-        } else {
-            throw ProteusError(.usage, path: path, "'--emit' needs a .safetensors, .npy or .json path")
         }
     }
 

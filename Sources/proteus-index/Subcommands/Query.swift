@@ -63,6 +63,11 @@ struct Query: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let positionMode = try PositionMode(parsing: positions)
+            if let emit {
+                // Refused before any answer is printed, not after.
+                _ = try PackWriter.Format(path: emit)
+                try OutputDestination.check(emit)
+            }
             let engine = try QueryEngine(path: index, tokenizer: try tokenizer.load())
             let asked = try collectQuestions()
             let widener = context > 0

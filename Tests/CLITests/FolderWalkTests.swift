@@ -100,6 +100,21 @@ import Foundation
         #expect(names == [docs + "/notes/todo.md", docs + "/run.log"])
     }
 
+    @Test func aFolderOfMoreFilesThanDescriptorsIsEncoded() throws {
+        // Files are checked up front but opened again only when encoded (/usr/share/doc
+        // ran out of descriptors when every file was held open).
+        let dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.path("many"), withIntermediateDirectories: true)
+        for i in 0..<300 { try "file \(i)\n".write(toFile: dir.path("many/\(i).txt"), atomically: false, encoding: .utf8) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "ulimit -n 64 && exec \"$@\"", "sh", CLI.executable.path, "encode", dir.path("many"),
+                       "-o", dir.path("many.tok"), "--tokenizer", Self.tokenizer, "--quiet"]
+        try p.run(); p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect((try Self.inspectJSON(dir.path("many.tok"))["documents"] as? Int) == 300)
+    }
+
     @Test func buildOfATokenFolderTakesTheGlobbedFiles() throws {
         let dir = try TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: dir.path("shards"), withIntermediateDirectories: true)

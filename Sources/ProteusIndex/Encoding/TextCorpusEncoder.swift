@@ -51,8 +51,8 @@ public struct TextCorpusEncoder {
         let width: TokenWidth = tokenizer.identity.vocabularySize <= 65_536 ? .u16 : .u32
         let writer = try TokWriter(path: output, codec: options.codec, width: width, tokenizer: tokenizer.identity,
                                    frameTokens: options.frameTokens, level: options.level,
-                                   inputs: texts.texts.map { $0.file.identity })
-        let totalBytes = texts.texts.reduce(UInt64(0)) { $0 + $1.file.size }
+                                   inputs: texts.texts.map(\.identity))
+        let totalBytes = texts.texts.reduce(UInt64(0)) { $0 + $1.size }
         var summary = Summary()
         for text in texts.texts {
             if let reason = try encode(text, into: writer, summary: &summary, totalBytes: totalBytes, progress: progress) {
@@ -69,13 +69,14 @@ public struct TextCorpusEncoder {
     /// skipped and fails the UTF-8 check before its first token is written.
     private func encode(_ text: TextInputs.Text, into writer: TokWriter, summary: inout Summary,
                         totalBytes: UInt64, progress: ((UInt64, UInt64) -> Void)?) throws -> String? {
-        guard text.file.size > 0 else {
+        let file = try text.open()
+        guard file.size > 0 else {
             writer.beginDocument(name: text.name)
             summary.documents += 1
             return nil
         }
         let map: MappedFile
-        do { map = try MappedFile(text.file) } catch {
+        do { map = try MappedFile(file) } catch {
             throw ProteusError(.ioError, path: text.path, "cannot map the text for encoding: \(error)")
         }
         map.advise(.sequential)

@@ -127,12 +127,12 @@ public final class AtomicOutputFile {
                 if fsync(descriptor) != 0 { throw ProteusError.system("fsync failed", path: path, errno: errno) }
                 close(descriptor)
                 descriptor = -1
-                TemporaryFiles.outputsWritten += 1
+                TemporaryFiles.outputsWritten.wrappingAdd(1, ordering: .relaxed)
                 if rename(temporaryPath, path) != 0 {
                     throw ProteusError.system("cannot rename into place", path: path, errno: errno, kind: .cannotCreate)
                 }
             } else {
-                TemporaryFiles.outputsWritten += 1
+                TemporaryFiles.outputsWritten.wrappingAdd(1, ordering: .relaxed)
                 try copySpoolToDevice()
             }
         } catch {

@@ -36,7 +36,7 @@ public enum ProcessSignals {
         _ = MappedFile.live
         _ = message
         _ = digits
-        _ = TemporaryFiles.outputsWritten
+        _ = TemporaryFiles.outputsWritten.load(ordering: .relaxed)
         let name = Array((programName + ": ").utf8.prefix(255))
         prefixBuffer.update(from: name, count: name.count)
         prefixLength = name.count
@@ -102,7 +102,7 @@ public enum ProcessSignals {
         messageLength = 0
         append(prefixBuffer, prefixLength)
         append(signal == SIGINT ? "interrupted" : signal == SIGTERM ? "terminated" : "hung up")
-        append(TemporaryFiles.outputsWritten == 0 ? "; nothing was written\n"
+        append(TemporaryFiles.outputsWritten.load(ordering: .relaxed) == 0 ? "; nothing was written\n"
                                                   : "; outputs finished before it were kept, the unfinished one removed\n")
         writeMessage()
     }

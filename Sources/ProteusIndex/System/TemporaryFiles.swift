@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -14,9 +15,9 @@ public enum TemporaryFiles {
     static let table = SignalSafeTable()
 
     /// Outputs that have started to reach their destination (renamed into place, or being
-    /// copied to a device): the Ctrl-C message says whether anything was written. A plain
-    /// word, read by the signal handler.
-    nonisolated(unsafe) static var outputsWritten = 0
+    /// copied to a device): the Ctrl-C message says whether anything was written. Atomic:
+    /// `build --each` commits from several threads, and a lock-free load is signal-safe.
+    static let outputsWritten = Atomic<Int>(0)
 
     static func register(_ path: String) { table.insert(path) }
 

@@ -15,6 +15,8 @@ struct InputArguments: ParsableArguments {
     @Option(help: "Encoding of '-' (standard input) and of pipes such as <(command): u32 (little-endian, default), u16 or text (whitespace-separated ids). zstd and lz4 streams are detected.")
     var stdinFormat: String = "u32"
 
+    @OptionGroup var walk: WalkArguments
+
     /// Read with pread instead of mapping.
     @Flag(help: .hidden)
     var pread = false
@@ -29,6 +31,7 @@ struct InputArguments: ParsableArguments {
         o.stdinFormat = stdin
         o.forcePread = pread
         o.tokenizer = tokenizer
+        o.walk = try walk.options()
         return o
     }
 }

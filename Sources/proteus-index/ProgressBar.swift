@@ -38,6 +38,13 @@ final class ProgressBar {
     func finish() {
         if drawn { fputs("\r\u{1B}[2K", stderr) }
     }
+
+    /// Erases the bar so a message can take the line; the next update draws it again.
+    func clear() {
+        finish()
+        drawn = false
+        lastDraw = -1
+    }
 }
 
 /// Human-readable numbers for messages.

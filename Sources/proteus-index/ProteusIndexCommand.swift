@@ -10,4 +10,10 @@ struct ProteusIndexCommand: ParsableCommand {
         version: ProteusIndexVersion.string,
         subcommands: CommandRegistry.subcommands
     )
+
+    /// A bare `proteus-index` is a usage error (64), the help on stderr.
+    func run() throws {
+        printError(ProteusIndexCommand.helpMessage())
+        throw ExitCode(ProteusError.Kind.usage.rawValue)
+    }
 }

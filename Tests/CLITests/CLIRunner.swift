@@ -5,6 +5,8 @@ struct CLIResult {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// Standard output as bytes (binary outputs such as `-o /dev/stdout`).
+    var stdoutBytes = Data()
 }
 
 enum CLI {
@@ -42,7 +44,7 @@ enum CLI {
         group.wait()
         return CLIResult(status: process.terminationStatus,
                          stdout: String(decoding: captured.out, as: UTF8.self),
-                         stderr: String(decoding: captured.err, as: UTF8.self))
+                         stderr: String(decoding: captured.err, as: UTF8.self), stdoutBytes: captured.out)
     }
 }
 

@@ -129,6 +129,34 @@ import Foundation
         }
     }
 
+    @Test func ctrlCSaysNothingWasWrittenAndTheShellSees130() throws {
+        let c = Self.shared
+        try c.restoreOld()
+        // Through a shell, as a user runs it: the shell reports the status of the signal.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "\"$@\"; echo \"status $?\" >&2", "sh", CLI.executable.path, "build", c.corpus, "-o", c.index, "--quiet"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        // The build's pid is in its temporary file's name: .corpus.phb.proteus-tmp-PID-RANDOM.
+        let deadline = Date().addingTimeInterval(c.buildSeconds * 5 + 5)
+        var signalled = false
+        while !signalled && p.isRunning && Date() < deadline {
+            for name in c.temporaryFiles() {
+                let rest = name.dropFirst(".corpus.phb.proteus-tmp-".count)
+                if let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }), kill(pid, SIGINT) == 0 { signalled = true }
+            }
+        }
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        c.waitOrFail(p)
+        #expect(signalled, "never saw the temporary output")
+        #expect(stderr == "proteus-index: interrupted; nothing was written\nstatus 130\n")
+        #expect(try c.indexBytes() == c.old)
+        #expect(c.temporaryFiles() == [])
+    }
+
     @Test func sigintBeforeAnyOutputExitsPromptly() throws {
         // Also a regression test: spawned by Foundation's Process from a test thread, the
         // build used to inherit a blocked SIGINT and run to completion.

@@ -39,8 +39,11 @@ import Testing
         #expect(try TokenFormatDetection.detect(path: try dir.write("x.u16", [1, 2])) == .rawU16)
         #expect(try TokenFormatDetection.detect(path: try dir.write("x.u32", [1, 2, 3, 4])) == .rawU32)
         #expect(try TokenFormatDetection.detect(path: try dir.write("train.bin", [0x50, 0xC4])) == .rawU16)
-        // Plain ASCII content does not turn a .bin into text: the extension was explicit.
-        #expect(try TokenFormatDetection.detect(path: try dir.write("t.bin", Array("hello world!".utf8))) == .rawU16)
+        // Text is checked before the extension is trusted: a text file renamed .bin is text.
+        let text = try dir.write("t.bin", Array("hello world!".utf8))
+        #expect(FormatFixtures.errorText { _ = try TokenFormatDetection.detect(path: text) }
+                == "\(text): looks like text, not .bin tokens; tokenize it with `proteus-index encode` (or pass --dtype if it does hold tokens)")
+        #expect(try TokenFormatDetection.detect(path: text, override: nil, dtype: .u16) == .rawU16)
     }
 
     @Test func plainZstdIsRefusedWithTheConvertHint() throws {
@@ -90,6 +93,22 @@ import Testing
         let path = try dir.write("tokens.dat", [0x00, 0x01, 0xFF, 0xFE])
         #expect(FormatFixtures.errorText { _ = try TokenFormatDetection.detect(path: path) }
                 == "\(path): cannot tell the token format (extension '.dat', no known magic bytes); pass --format (tok, raw-u16, raw-u32, llmc, megatron) or --dtype u16/u32")
+    }
+
+    @Test func knownFormatsAreNamedInsteadOfAskingForTheFormat() throws {
+        let dir = try FormatScratch("detect")
+        let cases: [(String, [UInt8], String)] = [
+            ("a.gz", [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0, 3], "is a gzip stream, not a token file; decompress it first (gzip -dk)"),
+            ("a.bin", [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0, 3], "is a gzip stream, not a token file; decompress it first (gzip -dk)"),
+            ("p.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13], "is a PNG image, not a token file"),
+            ("i.phb", IndexFormat.magic + [1, 0, 0, 0], "is a proteus-index index (.phb), not a token file; ask it with `proteus-index query`"),
+            ("m.pyc", [0xA7, 0x0D, 0x0D, 0x0A] + [UInt8](repeating: 0, count: 12), "is compiled Python bytecode, not a token file"),
+            ("u.txt", [0xFF, 0xFE, 0x41, 0x00], "is UTF-16 text, not a token file; convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)"),
+        ]
+        for (name, bytes, message) in cases {
+            let path = try dir.write(name, bytes)
+            #expect(FormatFixtures.errorText { _ = try TokenFormatDetection.detect(path: path) } == "\(path): \(message)")
+        }
     }
 
     @Test func emptyFileIsRefused() throws {

@@ -44,8 +44,7 @@ public struct IndexBuilder {
         input.tokenizer = options.tokenizer?.identity
         let opened = try InputOpener.open(inputs, options: input)
         // Refuse an output onto an input before spending time on the build.
-        try AtomicOutputFile.refuseInput(output, inputs: opened.identities)
-        try IndexBuilder.checkWritableFolder(of: output)
+        try OutputDestination.check(output, inputs: opened.identities)
         let source = opened.source
         var warnings: [String] = []
         if let t = options.tokenizer { try TokenizerChoice.check(t.identity, against: source.tokenizer, recordedIn: source.name) }
@@ -72,22 +71,9 @@ public struct IndexBuilder {
             contents.splitPattern = t.pattern.rawValue
             if options.embedTokenizer { contents.embeddedRanks = try t.ranks.compactSerialized() }
         }
-        try HeroIndexWriter.write(contents, to: output, inputs: opened.identities)
-        let size = (try? SystemFile(openForReading: output).size) ?? 0
+        let size = try HeroIndexWriter.write(contents, to: output, inputs: opened.identities)
         return Report(output: output, statistics: contents.statistics, seconds: watch.elapsed, indexBytes: size,
                       peakResidentBytes: ResourceUsage.current().peakResidentBytes, warnings: warnings)
-    }
-
-    /// Fails early, with the folder named, when the output's folder cannot take a new file.
-    static func checkWritableFolder(of output: String) throws {
-        let folder = AtomicOutputFile.split(output).folder
-        var st = stat()
-        guard stat(folder, &st) == 0 else {
-            throw ProteusError(.cannotCreate, path: output, "folder '\(folder)' does not exist")
-        }
-        guard access(folder, W_OK) == 0 else {
-            throw ProteusError(.cannotCreate, path: output, "folder '\(folder)' is not writable")
-        }
     }
 
     /// The default output of `build INPUT`: the input's name with `.phb` (a directory's

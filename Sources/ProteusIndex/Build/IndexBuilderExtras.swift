@@ -35,14 +35,13 @@ extension IndexBuilder {
     /// parallel (threads are shared out between files). Names are flattened so no output can
     /// land outside OUTDIR.
     public func buildEach(inputs: [String], into folder: String) throws -> [Report] {
-        var files: [String] = []
         for p in inputs {
             guard p != "-" else { throw ProteusError(.usage, "'--each' needs files, not standard input") }
             guard !SystemFile.isPipe(p) else { throw ProteusError(.usage, path: p, "'--each' needs files, not a pipe") }
-            files += try TokenFormatDetection.inputFiles([p])
         }
+        let files = try TokenFormatDetection.inputFiles(inputs, walk: options.input.walk)
         guard !files.isEmpty else { throw ProteusError(.noInput, path: inputs.first, "holds no token files") }
-        try IndexBuilder.checkWritableFolder(of: folder + "/x")
+        try OutputDestination.checkFolder(of: folder + "/x")
         var outputs: [String] = []
         var used = Set<String>()
         for f in files {

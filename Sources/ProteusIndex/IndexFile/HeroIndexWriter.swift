@@ -6,15 +6,18 @@
 /// goes through `AtomicOutputFile`: readers see the old index or the whole new one.
 public enum HeroIndexWriter {
     /// Writes `contents` to `path`. Refuses when `path` is one of `inputs` (the corpus being
-    /// indexed), and when `contents` breaks an invariant the reader would reject.
-    public static func write(_ contents: HeroIndexContents, to path: String, inputs: [FileIdentity]) throws {
+    /// indexed), and when `contents` breaks an invariant the reader would reject. Returns
+    /// the size of the index in bytes.
+    @discardableResult
+    public static func write(_ contents: HeroIndexContents, to path: String, inputs: [FileIdentity]) throws -> UInt64 {
         try write(contents, to: path, inputs: inputs, checkingConsistency: true)
     }
 
     /// `checkingConsistency: false` lets tests write the file a damaged or hostile writer
     /// would, to show that the reader refuses it.
+    @discardableResult
     static func write(_ contents: HeroIndexContents, to path: String, inputs: [FileIdentity],
-                      checkingConsistency: Bool) throws {
+                      checkingConsistency: Bool) throws -> UInt64 {
         if checkingConsistency { try checkConsistency(contents, path: path) }
         let out = try AtomicOutputFile(path: path, inputs: inputs)
         do {
@@ -32,6 +35,7 @@ public enum HeroIndexWriter {
             put(headerChecksum(header: header, table: table), into: &header, at: 56)
             try out.patch(header + table, at: 0)
             try out.commit()
+            return fileSize
         } catch {
             out.discard()
             throw error

@@ -7,19 +7,21 @@
 /// Every output is atomic (temp file + fsync + rename).
 public enum PackWriter {
     /// The formats a pack can be written in, named by the path's extension.
-    public enum Format { case safetensors, npy, json }
+    public enum Format: Sendable {
+        case safetensors, npy, json
 
-    /// The format `path` asks for, nil for any other extension.
-    public static func format(of path: String) -> Format? {
-        let lower = path.lowercased()
-        if lower.hasSuffix(".safetensors") { return .safetensors }
-        if lower.hasSuffix(".npy") { return .npy }
-        if lower.hasSuffix(".json") { return .json }
-        return nil
+        /// The format `path` names, or a usage error: `query` checks it before answering.
+        public init(path: String) throws {
+            let lower = path.lowercased()
+            if lower.hasSuffix(".safetensors") { self = .safetensors }
+            else if lower.hasSuffix(".npy") { self = .npy }
+            else if lower.hasSuffix(".json") { self = .json }
+            else { throw ProteusError(.usage, path: path, "'--emit' needs a .safetensors, .npy or .json path") }
+        }
     }
 
     public static func write(_ pack: ContextPack, to path: String, inputs: [FileIdentity] = []) throws {
-        switch format(of: path) {
+        switch try Format(path: path) {
         case .safetensors:
             let n = pack.inputIDs.count
             let tensors = [
@@ -44,8 +46,6 @@ public enum PackWriter {
             let out = try AtomicOutputFile(path: path, inputs: inputs)
             try out.write(Array((json.serialized() + "\n").utf8))
             try out.commit()
-        case nil:
-            throw ProteusError(.usage, path: path, "'--emit' needs a .safetensors, .npy or .json path")
         }
     }
 

@@ -20,6 +20,8 @@ final class WindowPostingsBuilder {
     private let spill: UnlinkedTemporaryFile
     private var pending: [UInt8] = []
     private let name: String
+    /// Where the temporary files go (nil: $TMPDIR, else /tmp).
+    private let folder: String?
     /// The ids of the previous chunk's last `windowReach` tokens, and its last window's
     /// list, waiting for this chunk's head.
     private var tail: [UInt32] = []
@@ -31,9 +33,10 @@ final class WindowPostingsBuilder {
 
     /// `listShare`: ids in more than this share of the windows get no list.
     init(vocabularySize: Int, windowTokens: Int, listShare: Double, name: String,
-         folder: String = UnlinkedTemporaryFile.defaultFolder, passBudget: Int = defaultPassBudget) throws {
+         folder: String? = nil, passBudget: Int = defaultPassBudget) throws {
         self.windowTokens = windowTokens
         self.passBudget = passBudget
+        self.folder = folder
         self.listShare = listShare
         self.name = name
         windowsPerID = [UInt32](repeating: 0, count: vocabularySize)
@@ -127,8 +130,7 @@ final class WindowPostingsBuilder {
 
     /// Writes every list, in directory order, reading the spill once per pass.
     private func invert(_ tier: RoutingTierContents) throws -> SectionBlob {
-        let out = try UnlinkedTemporaryFile(folder: UnlinkedTemporaryFile.defaultFolder, name: name,
-                                            holding: "the routing tier's postings")
+        let out = try UnlinkedTemporaryFile(folder: folder, name: name, holding: "the routing tier's postings")
         let spillFile = try spill.reopenForReading()
         // Where the next window of each id in the current pass goes; -1 for ids outside it.
         let cursor = UnsafeMutablePointer<Int32>.allocate(capacity: windowsPerID.count)

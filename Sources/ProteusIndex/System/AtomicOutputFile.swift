@@ -8,38 +8,58 @@ import Darwin
 /// temporary file in the destination's folder, which is fsynced and renamed over the
 /// destination by `commit()`. Until then any earlier file at the destination is untouched.
 ///
+/// A character device or FIFO (`-o /dev/null`, `-o /dev/stdout`) is never replaced
+/// (`OutputDestination`): the bytes go to an unlinked temporary file instead, and `commit()`
+/// copies them to the device. Headers are patched after the body, so nothing can be
+/// streamed earlier, and a failed run writes nothing to the device.
+///
 /// Temporary files are registered with `TemporaryFiles` so Ctrl-C removes them, and carry
 /// the writer's pid so a later run can remove those left by a killed process.
 public final class AtomicOutputFile {
     public let path: String
-    public let temporaryPath: String
+    /// The file renamed over `path` by `commit()`; nil when `path` is written through.
+    public let temporaryPath: String?
     private var descriptor: Int32
+    /// The device or FIFO written through at commit, or -1.
+    private var device: Int32 = -1
     private var buffer: UnsafeMutableRawBufferPointer
     private var buffered = 0
     /// Bytes written so far (buffered or not): the offset of the next byte.
     public private(set) var offset: UInt64 = 0
     private var finished = false
 
-    /// Creates the temporary file beside `path`. Refuses when `path` is one of `inputs`
-    /// (same device and inode), so an output can never overwrite what is being read.
+    /// Creates the temporary file beside `path` (or the spool of a device). Refuses what
+    /// `OutputDestination` refuses: an output that is one of `inputs` (same device and
+    /// inode), a directory, a socket, a block device.
     public init(path: String, inputs: [FileIdentity] = [], bufferSize: Int = 1 << 20) throws {
         self.path = path
-        try AtomicOutputFile.refuseInput(path, inputs: inputs)
-        var st = stat()
-        if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
-            throw ProteusError(.cannotCreate, path: path, "is a directory, expected an output file path")
+        if try OutputDestination.kind(of: path, inputs: inputs) == .writtenThrough {
+            temporaryPath = nil
+            descriptor = try TemporaryFiles.anonymous(to: "assemble the output", path: path)
+            // O_APPEND: after `>>` the shell's file keeps what it held (devices ignore it).
+            var fd: Int32
+            repeat { fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC) } while fd < 0 && errno == EINTR
+            if fd < 0 {
+                let code = errno
+                close(descriptor)
+                throw ProteusError.system("cannot open for writing", path: path, errno: code, kind: .cannotCreate)
+            }
+            device = fd
+            buffer = .allocate(byteCount: bufferSize, alignment: 64)
+            return
         }
-        let (folder, name) = AtomicOutputFile.split(path)
+        let (folder, name) = OutputDestination.split(path)
         TemporaryFiles.removeStale(in: folder, for: name)
-        self.temporaryPath = folder + "/." + name + ".proteus-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = folder + "/." + name + ".proteus-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        temporaryPath = temporary
         // Registered before it exists, so a Ctrl-C between open() and registration cannot
         // leave it behind (unlinking a name not yet created is harmless).
-        TemporaryFiles.register(temporaryPath)
+        TemporaryFiles.register(temporary)
         var fd: Int32
-        repeat { fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) } while fd < 0 && errno == EINTR
+        repeat { fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) } while fd < 0 && errno == EINTR
         if fd < 0 {
             let code = errno
-            TemporaryFiles.unregister(temporaryPath)
+            TemporaryFiles.unregister(temporary)
             throw ProteusError.system("cannot create output in '\(folder)'", path: path, errno: code, kind: .cannotCreate)
         }
         self.descriptor = fd
@@ -56,7 +76,7 @@ public final class AtomicOutputFile {
         guard bytes.count > 0 else { return }
         if bytes.count >= buffer.count {
             try flushBuffer()
-            try writeFully(bytes)
+            try writeFully(bytes, to: descriptor)
         } else {
             if buffered + bytes.count > buffer.count { try flushBuffer() }
             (buffer.baseAddress! + buffered).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
@@ -98,24 +118,31 @@ public final class AtomicOutputFile {
     }
 
     /// Flushes, fsyncs and renames the temporary file over `path`, then fsyncs the folder so
-    /// the rename itself survives a power cut.
+    /// the rename itself survives a power cut. A device or FIFO gets the whole output copied.
     public func commit() throws {
         precondition(!finished, "commit after finish")
         do {
             try flushBuffer()
-            if fsync(descriptor) != 0 { throw ProteusError.system("fsync failed", path: path, errno: errno) }
-            close(descriptor)
-            descriptor = -1
-            if rename(temporaryPath, path) != 0 {
-                throw ProteusError.system("cannot rename into place", path: path, errno: errno, kind: .cannotCreate)
+            if let temporaryPath {
+                if fsync(descriptor) != 0 { throw ProteusError.system("fsync failed", path: path, errno: errno) }
+                close(descriptor)
+                descriptor = -1
+                TemporaryFiles.outputsWritten.wrappingAdd(1, ordering: .relaxed)
+                if rename(temporaryPath, path) != 0 {
+                    throw ProteusError.system("cannot rename into place", path: path, errno: errno, kind: .cannotCreate)
+                }
+            } else {
+                TemporaryFiles.outputsWritten.wrappingAdd(1, ordering: .relaxed)
+                try copySpoolToDevice()
             }
         } catch {
             discard()
             throw error
         }
         finished = true
+        guard let temporaryPath else { return }
         TemporaryFiles.unregister(temporaryPath)
-        let folder = AtomicOutputFile.split(path).folder
+        let folder = OutputDestination.split(path).folder
         let dirfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirfd >= 0 { _ = fsync(dirfd); close(dirfd) }
     }
@@ -123,21 +150,44 @@ public final class AtomicOutputFile {
     /// Removes the temporary file; the destination keeps whatever it had before.
     public func discard() {
         if descriptor >= 0 { close(descriptor); descriptor = -1 }
-        unlink(temporaryPath)
-        TemporaryFiles.unregister(temporaryPath)
+        if device >= 0 { close(device); device = -1 }
+        if let temporaryPath {
+            unlink(temporaryPath)
+            TemporaryFiles.unregister(temporaryPath)
+        }
         finished = true
+    }
+
+    /// Copies the assembled output to the device through the (already flushed) buffer.
+    private func copySpoolToDevice() throws {
+        var position: UInt64 = 0
+        while position < offset {
+            let want = Int(min(UInt64(buffer.count), offset - position))
+            let n = pread(descriptor, buffer.baseAddress!, want, off_t(position))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ProteusError.system("cannot read back the assembled output", path: path, errno: errno)
+            }
+            guard n > 0 else { throw ProteusError(.ioError, path: path, "the assembled output ended early") }
+            try writeFully(UnsafeRawBufferPointer(start: buffer.baseAddress!, count: n), to: device)
+            position += UInt64(n)
+        }
+        close(device)
+        device = -1
+        close(descriptor)
+        descriptor = -1
     }
 
     private func flushBuffer() throws {
         guard buffered > 0 else { return }
-        try writeFully(UnsafeRawBufferPointer(start: buffer.baseAddress!, count: buffered))
+        try writeFully(UnsafeRawBufferPointer(start: buffer.baseAddress!, count: buffered), to: descriptor)
         buffered = 0
     }
 
-    private func writeFully(_ bytes: UnsafeRawBufferPointer) throws {
+    private func writeFully(_ bytes: UnsafeRawBufferPointer, to fd: Int32) throws {
         var done = 0
         while done < bytes.count {
-            let n = Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 let code = errno
@@ -148,19 +198,4 @@ public final class AtomicOutputFile {
         }
     }
 
-    /// Refuses `path` when it is (or links to) one of `inputs`, so an output can never
-    /// overwrite what is being read. Commands call it before long work, to fail early.
-    public static func refuseInput(_ path: String, inputs: [FileIdentity]) throws {
-        if let existing = FileIdentity.of(path: path), inputs.contains(existing) {
-            throw ProteusError(.cannotCreate, path: path, "output path is also an input; choose another output")
-        }
-    }
-
-    static func split(_ path: String) -> (folder: String, name: String) {
-        if let slash = path.lastIndex(of: "/") {
-            let folder = String(path[..<slash])
-            return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
-        }
-        return (".", path)
-    }
 }

@@ -7,16 +7,17 @@ import Darwin
 /// The signal handlers of the command-line tool: what must still happen when the process is
 /// interrupted, or when a mapped input shrinks under it.
 ///
-/// - SIGINT, SIGTERM, SIGHUP: temporary outputs are unlinked, then the process dies of the
-///   same signal (so the exit status still says "interrupted").
+/// - SIGINT, SIGTERM, SIGHUP: temporary outputs are unlinked, one line says so ("PROGRAM:
+///   interrupted; nothing was written"), then the process dies of the same signal (so the
+///   shell's status still says "interrupted": 130 for Ctrl-C).
 /// - SIGBUS inside a mapped input (`MappedFile`): the file was truncated between the reader's
 ///   size check and the page access. The handler writes the same one-line message the check
 ///   would have thrown ("PATH: file shrank from N to M bytes while being read"), unlinks the
 ///   temporary outputs and exits with the data-error status (65). A SIGBUS anywhere else is
 ///   a bug, and is re-raised to crash as usual.
 ///
-/// Handlers only use async-signal-safe calls (write, fstat, unlink, _exit) and memory that
-/// was allocated before they were installed.
+/// Handlers only use async-signal-safe calls (write, fstat, unlink, raise, _exit) and memory
+/// that was allocated before they were installed.
 public enum ProcessSignals {
     /// Message buffer and the "PROGRAM: " prefix, prepared at install time: a handler must
     /// not allocate.
@@ -35,6 +36,7 @@ public enum ProcessSignals {
         _ = MappedFile.live
         _ = message
         _ = digits
+        _ = TemporaryFiles.outputsWritten.load(ordering: .relaxed)
         let name = Array((programName + ": ").utf8.prefix(255))
         prefixBuffer.update(from: name, count: name.count)
         prefixLength = name.count
@@ -42,6 +44,7 @@ public enum ProcessSignals {
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig) { received in
                 TemporaryFiles.unlinkAll()
+                ProcessSignals.reportStop(received)
                 signal(received, SIG_DFL)
                 raise(received)
             }
@@ -89,14 +92,28 @@ public enum ProcessSignals {
             appendDecimal(UInt64(address - base))
             append(" of its mapping is gone)\n")
         }
+        writeMessage()
+        TemporaryFiles.unlinkAll()
+        _exit(ProteusError.Kind.dataError.rawValue)
+    }
+
+    /// The line a stopping signal prints, from static strings and the prepared prefix only.
+    private static func reportStop(_ signal: Int32) {
+        messageLength = 0
+        append(prefixBuffer, prefixLength)
+        append(signal == SIGINT ? "interrupted" : signal == SIGTERM ? "terminated" : "hung up")
+        append(TemporaryFiles.outputsWritten.load(ordering: .relaxed) == 0 ? "; nothing was written\n"
+                                                  : "; outputs finished before it were kept, the unfinished one removed\n")
+        writeMessage()
+    }
+
+    private static func writeMessage() {
         var written = 0
         while written < messageLength {
             let n = write(2, message + written, messageLength - written)
             if n <= 0 { break }
             written += n
         }
-        TemporaryFiles.unlinkAll()
-        _exit(ProteusError.Kind.dataError.rawValue)
     }
 
     private static func append(_ bytes: UnsafePointer<UInt8>, _ count: Int) {

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,6 +13,11 @@ public enum TemporaryFiles {
     /// (a signal before the first output) would re-enter swift_once and spin forever
     /// (found by tools/kill_test.sh).
     static let table = SignalSafeTable()
+
+    /// Outputs that have started to reach their destination (renamed into place, or being
+    /// copied to a device): the Ctrl-C message says whether anything was written. Atomic:
+    /// `build --each` commits from several threads, and a lock-free load is signal-safe.
+    static let outputsWritten = Atomic<Int>(0)
 
     static func register(_ path: String) { table.insert(path) }
 
@@ -43,5 +49,26 @@ public enum TemporaryFiles {
                 unlink(folder + "/" + entryName)
             }
         }
+    }
+
+    /// The folder for anonymous temporary files: $TMPDIR, else /tmp.
+    static var folder: String {
+        getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
+    /// A new file in `folder` (default `TemporaryFiles.folder`), unlinked before its first
+    /// byte is written: it vanishes however the process ends, even with SIGKILL, while the
+    /// returned descriptor keeps it alive. `purpose` and `path` name it in the error.
+    static func anonymous(in folder: String? = nil, to purpose: String, path: String?) throws -> Int32 {
+        let dir = folder ?? TemporaryFiles.folder
+        var template = Array((dir + "/.proteus-spool-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if fd < 0 {
+            throw ProteusError.system("cannot create a temporary file in '\(dir)' to \(purpose)", path: path,
+                                      errno: errno, kind: .cannotCreate)
+        }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return fd
     }
 }

@@ -9,10 +9,6 @@ import Darwin
 /// Holds what grows with the input but must not live in memory (the stdin spool, the
 /// routing tier's spilled window lists).
 final class UnlinkedTemporaryFile: TokOutput {
-    /// $TMPDIR, else /tmp.
-    static var defaultFolder: String {
-        getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-    }
 
     let descriptor: Int32
     private var buffer: UnsafeMutableRawBufferPointer
@@ -22,17 +18,11 @@ final class UnlinkedTemporaryFile: TokOutput {
     /// What the file holds, for messages ("the stream", "the routing tier's window lists").
     private let contents: String
 
-    init(folder: String, name: String, holding contents: String) throws {
+    /// A new file in `folder` (default `TemporaryFiles.folder`: $TMPDIR, else /tmp).
+    init(folder: String? = nil, name: String, holding contents: String) throws {
         self.name = name
         self.contents = contents
-        var template = Array((folder + "/.proteus-spool-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        if fd < 0 {
-            throw ProteusError.system("cannot create a temporary file in '\(folder)' to hold \(contents)", path: name,
-                                      errno: errno, kind: .cannotCreate)
-        }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        descriptor = fd
+        descriptor = try TemporaryFiles.anonymous(in: folder, to: "hold \(contents)", path: name)
         buffer = .allocate(byteCount: 1 << 20, alignment: 64)
     }
 

@@ -16,6 +16,8 @@ public struct InputOptions: Sendable {
     public var forcePread = false
     /// Tokenizer to record in a stdin spool.
     public var tokenizer: TokenizerIdentity?
+    /// How folders given as inputs are walked.
+    public var walk = WalkOptions()
 
     public init() {}
 }
@@ -41,10 +43,7 @@ public enum InputOpener {
         if paths.filter({ $0 == "-" }).count > 1 {
             throw ProteusError(.usage, "'-' (standard input) can be given only once")
         }
-        var files: [String] = []
-        for p in paths {
-            if p == "-" { files.append(p) } else { files += try TokenFormatDetection.inputFiles([p]) }
-        }
+        let files = try TokenFormatDetection.inputFiles(paths, walk: options.walk)
         guard !files.isEmpty else {
             throw ProteusError(.noInput, path: paths[0], "holds no token files")
         }

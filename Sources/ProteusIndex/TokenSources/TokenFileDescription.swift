@@ -6,7 +6,8 @@ public struct TokenFileDescription {
     /// The first bad frame found by verification, to make `inspect --verify` fail.
     public let firstFailure: ProteusError?
 
-    public init(_ source: TokenSource, file: String, verify: Bool) throws {
+    /// `listSkipped`: the text lists every file the encode left out (JSON always has them).
+    public init(_ source: TokenSource, file: String, verify: Bool, listSkipped: Bool = false) throws {
         var fields: [(String, JSONValue)] = [
             ("file", .string(file)), ("format", .string(source.formatName)),
             ("width", .string(source.storedWidth.description)), ("tokens", .unsigned(source.tokenCount)),
@@ -33,6 +34,12 @@ public struct TokenFileDescription {
                 ("file_bytes", .unsigned(s.fileBytes)), ("compressed_bytes", .unsigned(s.compressedBytes)),
                 ("uncompressed_bytes", .unsigned(s.uncompressedBytes)), ("compression_ratio", .number(ratio)),
             ]
+            let skipped = tok.skippedFiles
+            if !skipped.isEmpty {
+                lines.append("  skipped: \(skipped.count) file(s) left out by encode" + (listSkipped ? ":" : " (list them with --skipped)"))
+                if listSkipped { lines += skipped.map { "    \($0.path): \($0.reason)" } }
+            }
+            fields.append(("skipped_files", .array(skipped.map { .object([("path", .string($0.path)), ("reason", .string($0.reason))]) })))
             if verify {
                 let report = try tok.verify()
                 failure = report.failures.first

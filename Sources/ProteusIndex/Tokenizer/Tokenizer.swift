@@ -109,14 +109,21 @@ public final class Tokenizer: @unchecked Sendable {
         BytePairEncoder(ranks: ranks, byteRanks: byteRanks, twoByteRanks: UnsafePointer(twoByteRanks), owner: self)
     }
 
+    /// Throws "at byte N: invalid UTF-8" (no path; N = start of the first ill-formed sequence,
+    /// counted from `offset`): the encoder's check, for callers that must know before encoding.
+    public static func checkUTF8(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) throws {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else { return }
+        if let bad = UTF8Validation.firstInvalid(base, count: bytes.count) {
+            throw ProteusError(.dataError, "at byte \(offset + bad): invalid UTF-8")
+        }
+    }
+
     /// Encodes one independent stretch of text; `offset` is its position in the whole text,
     /// for error messages.
     func encodeChunk(_ bytes: UnsafeRawBufferPointer, offset: Int, encoder: BytePairEncoder,
                      into tokens: inout [UInt32]) throws {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else { return }
-        if let bad = UTF8Validation.firstInvalid(base, count: bytes.count) {
-            throw ProteusError(.dataError, "at byte \(offset + bad): invalid UTF-8")
-        }
+        try Tokenizer.checkUTF8(bytes, offset: offset)
         tokens.reserveCapacity(tokens.count + bytes.count / 4 + 16)
         let scanner = PieceScanner(base, count: bytes.count)
         var ok = true

@@ -14,6 +14,9 @@ struct Inspect: ParsableCommand {
     @Flag(help: "Decode every frame and check its checksum (.tok), or every section checksum (.phb).")
     var verify = false
 
+    @Flag(help: "List every file the encode that made a .tok left out, and why (--json always has them).")
+    var skipped = false
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -27,7 +30,7 @@ struct Inspect: ParsableCommand {
                 return
             }
             let opened = try InputOpener.open([file], options: try input.options())
-            let description = try TokenFileDescription(opened.source, file: file, verify: verify)
+            let description = try TokenFileDescription(opened.source, file: file, verify: verify, listSkipped: skipped)
             print(json ? description.json.serialized(pretty: true) : description.text, terminator: "")
             if let failure = description.firstFailure { throw failure }
         }

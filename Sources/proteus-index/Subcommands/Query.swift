@@ -76,19 +76,19 @@ struct Query: ParsableCommand {
             throw ValidationError("'--index-only' answers without the corpus; it cannot be combined with '--rescan' or '--corpus'")
         }
         if rescan != nil && !corpus.isEmpty { throw ValidationError("'--rescan' names the corpus; it cannot be combined with '--corpus'") }
-        if let emit {
-            if question == nil && queryIds == nil {
-                throw ValidationError("'--emit' writes the pack of one question: give the question as an argument")
-            }
-            guard PackWriter.format(of: emit) != nil else {
-                throw ValidationError("'--emit' needs a .safetensors, .npy or .json path, not '\(emit)'")
-            }
+        if emit != nil && question == nil && queryIds == nil {
+            throw ValidationError("'--emit' writes the pack of one question: give the question as an argument")
         }
     }
 
     func run() throws {
         try reportingFailures {
             let positionMode = try PositionMode(parsing: positions)
+            if let emit {
+                // Refused before any answer is printed, not after.
+                _ = try PackWriter.Format(path: emit)
+                try OutputDestination.check(emit)
+            }
             var options = QuerySession.Options()
             options.top = top
             options.maxWindows = maxWindows

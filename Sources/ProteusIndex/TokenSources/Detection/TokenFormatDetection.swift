@@ -6,11 +6,13 @@ import Darwin
 
 /// Decides how to read a token file from its first bytes and its name, and refuses, with
 /// the command that fixes it, the inputs people commonly pass by mistake: a plain zstd or
-/// lz4 stream, a text file, a file of unknown width.
+/// lz4 stream, a gzip stream, an image, one of our own indexes, a text file, a file of
+/// unknown width.
 ///
-/// Order: a `.tok` header wins (it is unambiguous), then the user's explicit width
-/// (`.u16`/`.u32`), then Megatron pairs, llm.c magic, compression magic, `.bin` as nanoGPT
-/// u16, and finally the text check for everything else.
+/// Order: a `.tok` header wins (it is unambiguous); then text, before any extension is
+/// trusted (a text file renamed `.bin` is not u16 tokens); then the user's explicit width
+/// (`.u16`/`.u32`), Megatron pairs, llm.c magic, compression and other known magic
+/// (`FileSniffer`), and `.bin` as nanoGPT u16.
 public enum TokenFormatDetection {
     /// Bytes sniffed from the start of a file.
     static let sniffLength = 4096
@@ -26,6 +28,13 @@ public enum TokenFormatDetection {
         let magic = head.count >= 4 ? littleEndianUInt32(head, at: 0) : nil
         let skippable = magic.map { $0 & 0xFFFF_FFF0 == 0x184D_2A50 } ?? false
         if skippable, head.count >= 12, Array(head[8..<12]) == Array("PTOK".utf8) { return .tok }
+        if FileSniffer.looksLikeText(head, truncated: file.size > UInt64(head.count)) {
+            if ["bin", "u16", "u32"].contains(ext) {
+                throw ProteusError(.dataError, path: path,
+                                   "looks like text, not .\(ext) tokens; tokenize it with `proteus-index encode` (or pass --dtype if it does hold tokens)")
+            }
+            throw ProteusError(.dataError, path: path, "looks like text; tokenize it with `proteus-index encode`")
+        }
         switch ext {
         case "u16": return .rawU16
         case "u32": return .rawU32
@@ -45,10 +54,10 @@ public enum TokenFormatDetection {
             throw ProteusError(.dataError, path: path,
                                "is a plain lz4 stream, not a .tok file; convert it with `proteus-index convert`")
         }
-        if ext == "bin" { return .rawU16 }
-        if looksLikeText(head, truncated: file.size > UInt64(head.count)) {
-            throw ProteusError(.dataError, path: path, "looks like text; tokenize it with `proteus-index encode`")
+        if let kind = FileSniffer.kind(head) {
+            throw ProteusError(.dataError, path: path, "is \(kind.name), not a token file" + (kind.hint.map { "; \($0)" } ?? ""))
         }
+        if ext == "bin" { return .rawU16 }
         let shown = ext.isEmpty ? "no extension" : "extension '.\(ext)'"
         throw ProteusError(.usage, path: path,
                            "cannot tell the token format (\(shown), no known magic bytes); pass --format (tok, raw-u16, raw-u32, llmc, megatron) or --dtype u16/u32")
@@ -78,44 +87,16 @@ public enum TokenFormatDetection {
         }
     }
 
-    /// Expands the inputs of a command: directories become their files (`DirectoryWalker`
-    /// order), and a Megatron `.idx` is dropped when its `.bin` is listed too, so each
-    /// dataset is read once.
-    public static func inputFiles(_ paths: [String]) throws -> [String] {
-        var out: [String] = []
-        for path in paths {
-            var st = stat()
-            if stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
-                let files = try DirectoryWalker.regularFiles(under: path)
-                let listed = Set(files)
-                out += files.filter {
-                    !(PathParts.pathExtension($0) == "idx" && listed.contains(PathParts.deletingExtension($0) + ".bin"))
-                }
-            } else {
-                out.append(path)
-            }
-        }
-        return out
-    }
-
-    /// UTF-8 without NUL or control bytes other than tab, newline, form feed and carriage
-    /// return. `truncated` allows a multi-byte character cut off by the sniff window.
-    static func looksLikeText(_ bytes: [UInt8], truncated: Bool) -> Bool {
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if b < 0x80 {
-                if b < 0x20 && b != 9 && b != 10 && b != 12 && b != 13 || b == 0x7F { return false }
-                i += 1
-                continue
-            }
-            let length = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0
-            if length == 0 || b > 0xF4 { return false }
-            if i + length > bytes.count { return truncated }
-            for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { return false }
-            i += length
-        }
-        return true
+    /// Expands the inputs of a command: folders become their files (`DirectoryWalker`,
+    /// with `walk`), and a Megatron `.idx` found in a folder is dropped when its `.bin` is
+    /// there too, so each dataset is read once.
+    public static func inputFiles(_ paths: [String], walk: WalkOptions = WalkOptions()) throws -> [String] {
+        let expanded = try DirectoryWalker.expand(paths, options: walk)
+        let walked = Set(expanded.filter(\.walked).map(\.path))
+        return expanded.filter { input in
+            !(input.walked && PathParts.pathExtension(input.path) == "idx"
+              && walked.contains(PathParts.deletingExtension(input.path) + ".bin"))
+        }.map(\.path)
     }
 
     private static func exists(_ path: String) -> Bool {

@@ -12,7 +12,7 @@ extension StdinTokenReader {
     public func spool(folder: String? = nil, codec: TokCodec = .zstd, level: Int32 = 1,
                       tokenizer: TokenizerIdentity? = nil, frameTokens: Int = 65_536,
                       options: TokFile.Options = TokFile.Options()) throws -> TokFile {
-        let spool = try UnlinkedTemporaryFile(folder: folder ?? UnlinkedTemporaryFile.defaultFolder, name: name,
+        let spool = try UnlinkedTemporaryFile(folder: folder, name: name,
                                               holding: "the stream")
         let writer = try TokWriter(output: spool, path: name, codec: codec, width: storedWidth, tokenizer: tokenizer,
                                    frameTokens: frameTokens, level: level)

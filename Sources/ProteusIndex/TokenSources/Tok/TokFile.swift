@@ -48,6 +48,8 @@ public final class TokFile: TokenSource, @unchecked Sendable {
     let frameOffsets: [UInt64]
     /// The documents recorded by the writer.
     public let documents: DocumentTable
+    /// Files the encode that made this corpus left out (format version 2; else empty).
+    public let skippedFiles: [SkippedFile]
 
     /// Tokens in the file.
     public var tokenCount: UInt64 { header.totalTokens }
@@ -89,6 +91,8 @@ public final class TokFile: TokenSource, @unchecked Sendable {
         let at = frames.offsets.last!
         documents = try TokDocumentFrame.decode(file.readBytes(at: at, count: Int(header.documentTableLength)),
                                                 at: at, totalTokens: header.totalTokens, path: name)
+        skippedFiles = try frames.skipped.map { try TokSkippedFrame.decode(file.readBytes(at: $0.offset, count: $0.count),
+                                                                           at: $0.offset, path: name) } ?? []
         var map: MappedFile? = nil
         if options.access == .automatic { map = try? MappedFile(file) }
         mapped = map

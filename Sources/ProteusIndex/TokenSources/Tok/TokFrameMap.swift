@@ -3,7 +3,8 @@
 /// Version 1 listed only the data frames. A zstd seekable reader finds frame k at the sum of
 /// the compressed sizes of entries 0..<k from byte 0, so it misread those files. From version 2
 /// the table lists every frame in file order: the metadata frame, the data frames, the document
-/// table; both skippable frames as entries of 0 decompressed bytes and checksum 0.
+/// table and, when an encode left files out, the skipped-files table; every skippable frame as
+/// an entry of 0 decompressed bytes and checksum 0.
 public enum TokSeekLayout: Sendable, Equatable {
     /// Version 1: data frames only; zstd seekable readers cannot use the table.
     case dataFramesOnly
@@ -35,6 +36,9 @@ struct TokFrameMap {
     let offsets: [UInt64]
     /// Entries in the seek table as written.
     let entryCount: Int
+    /// Where the skipped-files frame is, when the file has one (version 2, the entry after the
+    /// document table).
+    let skipped: (offset: UInt64, count: Int)?
 
     /// Reads the seek table of a file of `fileSize` bytes whose metadata frame (`headerSize`
     /// bytes) says `header`; `read(offset, count)` fetches bytes of the file.
@@ -45,7 +49,10 @@ struct TokFrameMap {
             throw fail("no seek table at the end of the file (truncated, or not finished writing)")
         }
         let entries = try SeekTable.frameCount(footer: read(size - 9, 9), path: path)
-        let layout = header.layout, skippable = layout.skippableEntries
+        let layout = header.layout
+        // One more skippable entry at the end when the file lists its skipped files.
+        let trailing = layout == .everyFrame && UInt64(entries) == header.dataFrameCount &+ 3 ? 1 : 0
+        let skippable = layout.skippableEntries + trailing
         guard entries >= skippable, UInt64(entries - skippable) == header.dataFrameCount else {
             if layout == .dataFramesOnly { throw fail("seek table lists \(entries) frames, the header says \(header.dataFrameCount)") }
             throw fail("seek table lists \(entries) frames, but the header's \(header.dataFrameCount) data frames "
@@ -57,7 +64,7 @@ struct TokFrameMap {
         }
         let seekOffset = size - seekSize
         let table = try SeekTable.decode(read(seekOffset, Int(seekSize)), frames: entries, at: seekOffset, path: path)
-        let frames = entries - skippable, first = skippable / 2
+        let frames = entries - skippable, first = layout.skippableEntries / 2
         func entry(_ k: Int) -> (c: UInt64, d: UInt64, sum: UInt32) {
             (UInt64(table.compressedSizes[k]), UInt64(table.decompressedSizes[k]), table.checksums[k])
         }
@@ -99,14 +106,22 @@ struct TokFrameMap {
             at += c; tokens += d / width
         }
         offsets.append(at)
+        var skippedFrame: (UInt64, Int)?
         if layout == .everyFrame {
-            let k = entries - 1, e = entry(k)
-            guard e.d == 0, e.sum == 0 else {
-                throw fail("seek table entry \(k), the document table at byte \(at), lists \(e.d) decompressed bytes "
-                           + "(checksum \(e.sum)), but it is a skippable frame: 0 bytes, checksum 0")
+            let k = first + frames, e = entry(k)
+            var end = at
+            for j in k..<entries {
+                let t = entry(j)
+                guard t.d == 0, t.sum == 0 else {
+                    let what = j == k ? "the document table" : "the skipped-files table"
+                    throw fail("seek table entry \(j), \(what) at byte \(end), lists \(t.d) decompressed bytes "
+                               + "(checksum \(t.sum)), but it is a skippable frame: 0 bytes, checksum 0")
+                }
+                if j > k { skippedFrame = (end, Int(t.c)) }
+                end += t.c
             }
-            guard at + e.c == seekOffset else {
-                throw fail("seek table entries 0...\(k) add up to \(at + e.c) bytes, but the seek table starts at byte \(seekOffset)")
+            guard end == seekOffset else {
+                throw fail("seek table entries 0...\(entries - 1) add up to \(end) bytes, but the seek table starts at byte \(seekOffset)")
             }
             guard (at, e.c) == (header.documentTableOffset, header.documentTableLength) else {
                 throw fail("seek table entry \(k) puts the document table at byte \(at) (\(e.c) bytes), "
@@ -128,5 +143,6 @@ struct TokFrameMap {
         data = table.slice(first..<(first + frames))
         self.offsets = offsets
         entryCount = entries
+        skipped = skippedFrame.map { (offset: $0.0, count: $0.1) }
     }
 }

@@ -35,6 +35,7 @@ public final class TokWriter {
     private var seekTable = SeekTable()
     private var dataFrames = 0
     private var documents = DocumentTable()
+    private var skipped: [SkippedFile] = []
     private var documentName: String?
     private var documentLength: UInt64 = 0
     private var totalTokens: UInt64 = 0
@@ -97,6 +98,11 @@ public final class TokWriter {
     private func closeDocument() {
         if let name = documentName { documents.append(name: name, length: documentLength) }
         documentName = nil
+    }
+
+    /// Records a file the corpus left out (written after the document table).
+    public func recordSkipped(_ file: SkippedFile) {
+        skipped.append(file)
     }
 
     /// Appends tokens to the current document. Refuses, naming the document and the token's
@@ -170,6 +176,11 @@ public final class TokWriter {
         header.documentTableLength = UInt64(docs.count)
         try docs.withUnsafeBytes { try output.write($0) }
         seekTable.appendSkippable(frameSize: docs.count)
+        if !skipped.isEmpty {
+            let frame = TokSkippedFrame.encode(skipped)
+            try frame.withUnsafeBytes { try output.write($0) }
+            seekTable.appendSkippable(frameSize: frame.count)
+        }
         try seekTable.encode().withUnsafeBytes { try output.write($0) }
         try output.patch(header.encode(), at: 0)
         try output.commit()

@@ -11,6 +11,10 @@ struct TokenizerArgument: ParsableArguments {
         valueName: "file"))
     var path: String?
 
+    @Option(help: ArgumentHelp("The pre-tokenizer split pattern of a rank file whose pattern cannot be told from its size: cl100k or r50k.",
+                               valueName: "name"))
+    var splitPattern: String?
+
     /// The rank file named by the option or the environment, if any.
     var resolvedPath: String? {
         if let path { return path }
@@ -20,7 +24,14 @@ struct TokenizerArgument: ParsableArguments {
 
     func load() throws -> Tokenizer? {
         guard let p = resolvedPath else { return nil }
-        return try Tokenizer.load(path: p)
+        var pattern: SplitPattern?
+        if let splitPattern {
+            guard let named = SplitPattern(rawValue: splitPattern) else {
+                throw ProteusError(.usage, "'--split-pattern' must be cl100k or r50k, not '\(splitPattern)'")
+            }
+            pattern = named
+        }
+        return try Tokenizer.load(path: p, pattern: pattern)
     }
 
     func require(for purpose: String) throws -> Tokenizer {

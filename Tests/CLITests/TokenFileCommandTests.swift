@@ -19,6 +19,23 @@ import Foundation
         #expect(ours == tiktoken)
     }
 
+    @Test func aRankFileOfAnotherSizeNeedsItsSplitPattern() throws {
+        let dir = try TemporaryDirectory()
+        let ranks = dir.path("bytes.tiktoken")
+        try (0..<256).map { "\(Data([UInt8($0)]).base64EncodedString()) \($0)\n" }.joined().write(toFile: ranks, atomically: false, encoding: .utf8)
+        let text = dir.path("t.txt")
+        try "hi there".write(toFile: text, atomically: false, encoding: .utf8)
+        let bare = try CLI.run(["encode", text, "-o", dir.path("t.tok"), "--tokenizer", ranks, "--quiet"])
+        #expect(bare.status == 64)
+        #expect(bare.stderr == "proteus-index: \(ranks): cannot infer the split pattern of a rank file with 256 ranks; name one with --split-pattern cl100k or r50k\n")
+        let named = try CLI.run(["encode", text, "-o", dir.path("t.tok"), "--tokenizer", ranks, "--split-pattern", "r50k", "--quiet"])
+        #expect(named.status == 0, "\(named.stderr)")
+        let d = try CLI.run(["decode", dir.path("t.tok"), "--tokenizer", ranks, "--split-pattern", "r50k"])
+        #expect(d.stdout == "hi there")
+        let wrong = try CLI.run(["decode", dir.path("t.tok"), "--tokenizer", ranks, "--split-pattern", "gpt5"])
+        #expect(wrong.status == 64 && wrong.stderr == "proteus-index: '--split-pattern' must be cl100k or r50k, not 'gpt5'\n")
+    }
+
     @Test func standardInputTextEncodesAndDecodesBack() throws {
         let dir = try TemporaryDirectory()
         let text = "How do you make potato soup?\nPeel, boil, blend. 12345 tokens — ok.\n"

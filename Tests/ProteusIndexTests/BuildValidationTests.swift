@@ -61,7 +61,9 @@ import Testing
             .run(source: source, embeddings: TokenEmbeddings(rows: 4, dimension: 32, values: values, label: "embeddings:e.npy:ab"))
         #expect(contents.parameters.featureSource == "embeddings:e.npy:ab")
         #expect(contents.dna.vocabularySize == 4)
-        #expect(contents.dna.features[2 * 32 + 2] == 127)
+        // Rows exist for the ids the corpus holds (1, 2, 3): id 2's row is the second.
+        #expect(contents.dna.ids == [1, 2, 3])
+        #expect(contents.dna.features[1 * 32 + 2] == 127)
     }
 
     @Test func memorySourceChecksItsDocumentTable() {

@@ -6,7 +6,7 @@ import Foundation
 @Suite struct FuzzRegressionTests {
     typealias F = IndexFileFixtures
 
-    /// fixtures/fuzz/phb/crash-089a9ebf…: an index whose checksums are right but whose
+    /// Found as a crash input (crash-089a9ebf…, format 1, since retired from the seeds): an index whose checksums are right but whose
     /// embedded rank table has no token for a single byte. Opening it for queries built a
     /// tokenizer anyway and the first question trapped in `encodeOrdinary` ("'try!'
     /// expression unexpectedly raised an error: tiny has no token for the byte 0x01").
@@ -18,7 +18,7 @@ import Foundation
         tokens[1] = [] // a gap: byte 0x01 has no token
         tokens += [Array("th".utf8), Array("the".utf8)]
         var c = F.realisticContents()
-        c.embeddedRanks = try RankTable(tokensByRank: tokens).serialized()
+        c.embeddedRanks = try EmbeddedRanks.encode(RankTable(tokensByRank: tokens))
         try HeroIndexWriter.write(c, to: path, inputs: [])
         try HeroIndex(path: path).verify() // every checksum and structural check passes
         let offset = try HeroIndex(path: path).entry(.tokenizerRanks).offset
@@ -26,12 +26,12 @@ import Foundation
                 == "\(path): section 'TOKR' at byte \(offset): the embedded tokenizer has no token for the single byte 0x01")
         // The same table with every byte is accepted and encodes.
         tokens[1] = [1]
-        c.embeddedRanks = try RankTable(tokensByRank: tokens).serialized()
+        c.embeddedRanks = try EmbeddedRanks.encode(RankTable(tokensByRank: tokens))
         try HeroIndexWriter.write(c, to: path, inputs: [])
         #expect(try QueryEngine(path: path).tokenize("the\u{1}") == [257, 1])
     }
 
-    /// fixtures/fuzz/phb/crash-a94d0dec…: checksums right, every span inside the hero
+    /// Found as a crash input (crash-a94d0dec…, format 1, retired): checksums right, every span inside the hero
     /// tokens and naming an existing document, but a span's positions lie before its
     /// document's start. The first question trapped on an arithmetic overflow computing the
     /// answer's offset in its document (`span.start - documentStart`).

@@ -32,6 +32,7 @@ import ProteusIndex
         c.spanFeatures = (0..<c.spans.count * dimension).map { _ in Float(rng.next() % 1000) / 1000 }
         c.dna.vocabularySize = vocabulary
         c.dna.featureDimension = dimension
+        c.dna.ids = (0..<UInt32(vocabulary)).map { $0 }
         c.dna.surprisal = (0..<vocabulary).map { _ in Float(rng.next() % 3000) / 100 }
         c.dna.features = (0..<vocabulary * dimension).map { _ in Int8(truncatingIfNeeded: rng.next()) }
         c.dna.featureScales = (0..<vocabulary).map { _ in Float(rng.next() % 100) / 10 }

@@ -66,14 +66,21 @@ import Foundation
                 == "\(path): section 'META' at byte \(offset): field at byte 40 runs past the end of the section (40 bytes)")
     }
 
-    @Test func dnaTablesMustMatchTheVocabulary() throws {
+    @Test func dnaTablesMustMatchTheirRows() throws {
         let (dir, path) = try written("consistency-dna")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let b = try F.read(path)
+        let rows = try HeroIndex(path: path).metadata.dnaRows
         let e = F.entryPosition(b, .surprisal)
-        try F.editTable(path) { F.put(UInt64(999), &$0, e + 24); F.put(UInt64(999 * 4), &$0, e + 16) }
+        try F.editTable(path) { F.put(UInt64(rows - 1), &$0, e + 24); F.put(UInt64((rows - 1) * 4), &$0, e + 16) }
         #expect(failure { _ = try HeroIndex(path: path) }
-                == "\(path): section 'DSUR' at byte \(F.u64(b, e + 8)): 999 elements, expected 1000 (vocabulary size)")
+                == "\(path): section 'DSUR' at byte \(F.u64(b, e + 8)): \(rows - 1) elements, expected \(rows) (one per DNA row)")
+        // Row ids that do not add up to the rows are refused on first use of the DNA.
+        try F.write(b, to: path)
+        try F.editSection(path, .dnaIDs) { $0[0] ^= 0x01 }
+        let d = F.entryPosition(b, .dnaIDs)
+        #expect(failure { _ = try HeroIndex(path: path).dna() } != nil)
+        _ = d
     }
 }
 

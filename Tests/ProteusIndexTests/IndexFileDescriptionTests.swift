@@ -38,7 +38,7 @@ import Foundation
         try HeroIndexWriter.write(c, to: path, inputs: [])
         let index = try HeroIndex(path: path)
         let lines = IndexDescription(index).text.split(separator: "\n").map(String.init)
-        #expect(lines[0] == "\(path): proteus-index hero index, format version \(IndexFormat.version) (readable by version 1 and later), \(index.fileSize) bytes")
+        #expect(lines[0] == "\(path): proteus-index hero index, format version \(IndexFormat.version) (readable by version \(IndexFormat.oldestReadable) and later), \(index.fileSize) bytes")
         #expect(lines[1] == "  corpus: 1234567 tokens in 3 documents, 19 chunks")
         #expect(lines[2] == "  heroes: \(c.tokens.count) tokens in 24 spans (77824 champions, 45000 evicted)")
         #expect(lines.contains("  dna: vocabulary 1000, feature dimension 8, 4 gates"))

@@ -29,7 +29,7 @@ enum IndexFileFixtures {
         ]
         c.tokenizer = TokenizerIdentity(name: "cl100k_base", sha256: (0..<32).map { UInt8($0 * 7 & 255) }, vocabularySize: 100_277)
         c.splitPattern = "cl100k"
-        c.embeddedRanks = (0..<3_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        c.embeddedRanks = try! EmbeddedRanks.encode(RankTable(tokensByRank: (0..<256).map { [UInt8($0)] } + [Array("ab".utf8)]))
         c.documents.append(name: "essays/apple.txt", length: 600_000)
         c.documents.append(name: "", length: 0)
         c.documents.append(name: "ünïcødé name.txt", length: 634_567)
@@ -50,9 +50,12 @@ enum IndexFileFixtures {
         c.spanFeatures = (0..<spanCount * dimension).map { _ in Float(Int(rng.next() % 2001) - 1000) / 1000 }
         c.dna.vocabularySize = vocabulary
         c.dna.featureDimension = dimension
-        c.dna.surprisal = (0..<vocabulary).map { _ in Float(rng.next() % 3000) / 100 }
-        c.dna.features = (0..<vocabulary * dimension).map { _ in Int8(truncatingIfNeeded: rng.next()) }
-        c.dna.featureScales = (0..<vocabulary).map { _ in Float(rng.next() % 100) / 10 }
+        // Rows for about two ids in three, as a sample that did not see every id.
+        c.dna.ids = (0..<UInt32(vocabulary)).filter { _ in rng.next() % 3 != 0 }
+        c.dna.unseenSurprisal = 31.5
+        c.dna.surprisal = c.dna.ids.map { _ in Float(rng.next() % 3000) / 100 }
+        c.dna.features = (0..<c.dna.ids.count * dimension).map { _ in Int8(truncatingIfNeeded: rng.next()) }
+        c.dna.featureScales = c.dna.ids.map { _ in Float(rng.next() % 100) / 10 }
         c.dna.gates = (0..<gates * dimension).map { _ in Float(Int(rng.next() % 201) - 100) / 100 }
         c.dna.gateConfidence = (0..<gates).map { _ in Float(rng.next() % 100) / 100 }
         return c

@@ -130,8 +130,13 @@ import Foundation
         F.put(UInt32(0), &b, 8)
         try F.write(b, to: path)
         #expect(failure { _ = try HeroIndex(path: path) }
-                == "\(path): index format version 0 is too old (oldest readable is 1); rebuild it")
-        // A newer writer that still declares itself readable by version 1 is accepted.
+                == "\(path): index format version 0 is too old (oldest readable is \(IndexFormat.oldestReadable)); rebuild it")
+        b = pristine
+        F.put(UInt32(1), &b, 8); F.put(UInt32(1), &b, 12)
+        try F.write(b, to: path)
+        #expect(failure { _ = try HeroIndex(path: path) }
+                == "\(path): index format version 1 is too old (oldest readable is 2); rebuild it")
+        // A newer writer that still declares itself readable by this version is accepted.
         try F.write(pristine, to: path)
         try F.editTable(path) { F.put(UInt32(7), &$0, 8) }
         #expect(try HeroIndex(path: path).formatVersion == 7)
@@ -198,7 +203,7 @@ import Foundation
             F.put(htok.count - 1, &$0, e + 24); F.put((htok.count - 1) * 4, &$0, e + 16)
         }
         try expectFailure("header at byte 0: section table (300 entries at byte 64) does not fit in the file") { F.put(UInt32(300), &$0, 16) }
-        try expectFailure("header at byte 0: section table (15 entries at byte 18446744073709551608) does not fit in the file") {
+        try expectFailure("header at byte 0: section table (\(index.sections.count) entries at byte 18446744073709551608) does not fit in the file") {
             F.put(UInt64.max - 7, &$0, 32)
         }
     }
@@ -207,12 +212,18 @@ import Foundation
         let (dir, path, c) = try written("unknown")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var b = try F.read(path)
-        // A newer writer's extra section: a 64-byte section at the end and a row in the table
-        // (the padding after the table has room for exactly one more row).
+        // A newer writer's extra section: a 64-byte section at the end and a row in the table.
+        // The sections move down by 64 bytes (alignment kept) to make room for the row.
         let count = Int(F.u32(b, 16))
         let tableEnd = 64 + count * IndexFormat.tableEntrySize
-        let firstSection = try HeroIndex(path: path).sections.map(\.offset).min()!
-        #expect(Int(firstSection) - tableEnd >= IndexFormat.tableEntrySize)
+        let firstSection = Int(try HeroIndex(path: path).sections.map(\.offset).min()!)
+        if firstSection - tableEnd < IndexFormat.tableEntrySize {
+            b.insert(contentsOf: [UInt8](repeating: 0, count: 64), at: firstSection)
+            for i in 0..<count {
+                let e = 64 + i * IndexFormat.tableEntrySize
+                F.put(F.u64(b, e + 8) + 64, &b, e + 8)
+            }
+        }
         let extra: [UInt8] = Array(repeating: 7, count: 64)
         b += [UInt8](repeating: 0, count: (64 - b.count % 64) % 64)
         let extraOffset = UInt64(b.count)
@@ -243,7 +254,7 @@ import Foundation
         c = F.realisticContents()
         c.dna.features.removeLast()
         #expect(failure { try HeroIndexWriter.write(c, to: path, inputs: []) }
-                == "\(path): cannot write index: 7999 feature values, expected vocabularySize × featureDimension = 1000 × 8")
+                == "\(path): cannot write index: \(c.dna.features.count) feature values, expected rows × featureDimension = \(c.dna.ids.count) × 8")
         c = F.realisticContents()
         c.tokens[7] = 1_000
         #expect(failure { try HeroIndexWriter.write(c, to: path, inputs: []) }

@@ -82,7 +82,7 @@ import Foundation
         } throws: { error in
             let e = error as! ProteusError
             return e.kind == .usage && e.description
-                == "\(path): cannot infer the split pattern of a rank file with 256 ranks; name one (cl100k, r50k)"
+                == "\(path): cannot infer the split pattern of a rank file with 256 ranks; name one with --split-pattern cl100k or r50k"
         }
         let tokenizer = try Tokenizer.load(path: path, pattern: .r50k)
         #expect(tokenizer.identity.name == "bytes")

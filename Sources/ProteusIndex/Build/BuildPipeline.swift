@@ -82,7 +82,7 @@ public final class BuildPipeline {
         contents.statistics.evicted = evicted
         contents.statistics.keptWhole = keepWhole
         contents.dna = DNAState(statistics: statistics, features: features, gates: gates, gateCount: p.gateCount)
-        contents.assembleSpans(heroes)
+        contents.assembleSpans(heroes, features: features)
         contents.fingerprint.corpus = identity.finish()
         contents.routing = try postings?.finish()
         return contents

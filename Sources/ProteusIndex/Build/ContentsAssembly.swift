@@ -1,14 +1,18 @@
 extension DNAState {
-    /// The tables a query needs, without the build's overflow row.
+    /// The rows of the ids the sample saw (the build's overflow row left out).
     init(statistics: CorpusStatistics, features: TokenFeatures, gates: SalienceGates?, gateCount: Int) {
         self.init()
         let v = statistics.vocabularySize
         let d = features.dimension
         vocabularySize = v
-        surprisal = Array(statistics.surprisal[0..<v])
+        unseenSurprisal = statistics.surprisal[v]
         featureDimension = d
-        self.features = Array(features.quantized[0..<(v * d)])
-        featureScales = Array(features.scales[0..<v])
+        for id in 0..<v where statistics.counts[id] > 0 {
+            ids.append(UInt32(id))
+            surprisal.append(statistics.surprisal[id])
+            self.features.append(contentsOf: features.quantized[(id * d)..<((id + 1) * d)])
+            featureScales.append(features.scales[id])
+        }
         self.gates = gates?.prototypeValues ?? [Float](repeating: 0, count: gateCount * d)
         gateConfidence = gates?.confidences ?? [Float](repeating: 0, count: gateCount)
     }
@@ -16,12 +20,13 @@ extension DNAState {
 
 extension HeroIndexContents {
     /// Cuts the sorted hero positions into maximal runs of consecutive positions within one
-    /// document, and fills tokens, scores, spans and span features.
-    mutating func assembleSpans(_ heroes: AdmittedHeroes) {
+    /// document, and fills tokens, scores, spans and span features (from every id's features,
+    /// as the build scored them).
+    mutating func assembleSpans(_ heroes: AdmittedHeroes, features: TokenFeatures) {
         tokens = heroes.tokens
         scores = heroes.scores
         spans = []
-        let d = dna.featureDimension
+        let d = features.dimension
         var i = 0
         while i < heroes.positions.count {
             let start = heroes.positions[i]
@@ -39,10 +44,8 @@ extension HeroIndexContents {
         spanFeatures = [Float](repeating: 0, count: spans.count * d)
         for (k, span) in spans.enumerated() {
             for h in Int(span.firstHero)..<(Int(span.firstHero) + Int(span.length)) {
-                let id = Int(tokens[h])
-                guard id < dna.vocabularySize else { continue }
-                let scale = dna.featureScales[id] / 127
-                for j in 0..<d { spanFeatures[k * d + j] += Float(dna.features[id * d + j]) * scale }
+                let id = Int(min(tokens[h], UInt32(features.rowCount - 1)))
+                for j in 0..<d { spanFeatures[k * d + j] += features.values[id * d + j] }
             }
             for j in 0..<d { spanFeatures[k * d + j] /= Float(span.length) }
         }

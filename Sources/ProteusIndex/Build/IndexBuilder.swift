@@ -69,7 +69,7 @@ public struct IndexBuilder {
         if let t = options.tokenizer {
             contents.tokenizer = t.identity
             contents.splitPattern = t.pattern.rawValue
-            if options.embedTokenizer { contents.embeddedRanks = try t.ranks.compactSerialized() }
+            if options.embedTokenizer { contents.embeddedRanks = try EmbeddedRanks.encode(t.ranks) }
         }
         let size = try HeroIndexWriter.write(contents, to: output, inputs: opened.identities)
         return Report(output: output, statistics: contents.statistics, seconds: watch.elapsed, indexBytes: size,

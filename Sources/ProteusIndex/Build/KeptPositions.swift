@@ -38,7 +38,7 @@ extension BuildPipeline {
         contents.statistics.champions = UInt64(positions.count)
         contents.statistics.keptWhole = positions.count == Int(total)
         contents.dna = DNAState(statistics: statistics, features: features, gates: nil, gateCount: parameters.gateCount)
-        contents.assembleSpans(heroes)
+        contents.assembleSpans(heroes, features: features)
         return contents
     }
 }

@@ -159,9 +159,12 @@ public final class HeroIndex: @unchecked Sendable {
         try expect(.spanFeatures, [0, try product(Int(count(.spans)), dim)], "spans × feature dimension")
         try expect(.documentLengths, [count(.documentStarts)], "one per document")
         try expect(.documentNameOffsets, [count(.documentStarts) + 1], "documents + 1")
-        try expect(.surprisal, [vocab], "vocabulary size")
-        try expect(.features, [try product(m.vocabularySize, dim)], "vocabulary × feature dimension")
-        try expect(.featureScales, [vocab], "vocabulary size")
+        let rows = UInt64(m.dnaRows), dnaPresence = PresenceBits.counts(vocabularySize: m.vocabularySize)
+        try expect(.dnaIDs, [UInt64(dnaPresence.words)], "one bit per vocabulary id")
+        try expect(.dnaRanks, [UInt64(dnaPresence.ranks)], "one per \(PresenceBits.wordsPerRank) words of DIDS")
+        try expect(.surprisal, [rows], "one per DNA row")
+        try expect(.features, [try product(m.dnaRows, dim)], "DNA rows × feature dimension")
+        try expect(.featureScales, [rows], "one per DNA row")
         try expect(.gates, [try product(gates, dim)], "gates × feature dimension")
         try expect(.gateConfidence, [UInt64(gates)], "gate count")
         let tierKinds = RoutingTierContents.sectionKinds
@@ -174,9 +177,9 @@ public final class HeroIndex: @unchecked Sendable {
         if let k = tierKinds.first(where: { s[$0.ordinal] == nil }) {
             throw fail("section '\(k.rawValue)' is missing (the metadata describes a routing tier)")
         }
-        let words = (vocab + 63) / 64, perRank = UInt64(RoutingDirectory.wordsPerRank)
-        try expect(.routeIDs, [words], "one bit per vocabulary id")
-        try expect(.routeRanks, [(words + perRank - 1) / perRank], "one per \(perRank) words of RIDS")
+        let presence = PresenceBits.counts(vocabularySize: m.vocabularySize)
+        try expect(.routeIDs, [UInt64(presence.words)], "one bit per vocabulary id")
+        try expect(.routeRanks, [UInt64(presence.ranks)], "one per \(PresenceBits.wordsPerRank) words of RIDS")
         if let lines = s[SectionKind.routeLineStarts.ordinal], lines.count != UInt64(m.routing!.windowCount) {
             throw fail("section 'RLIN' at byte \(lines.offset): \(lines.count) elements, expected \(m.routing!.windowCount) (one per routing window)")
         }

@@ -110,14 +110,22 @@ public struct CorpusIdentity: Equatable, Sendable {
 }
 
 /// The DNA state the query pass needs to score questions the way the build scored tokens.
+///
+/// Only the ids the statistics sample saw have rows of their own (sparse: a small corpus
+/// has a small index); every other id of the vocabulary has `unseenSurprisal` and no
+/// features.
 public struct DNAState: Equatable, Sendable {
-    /// Vocabulary size: the length of every per-token table below.
+    /// Vocabulary size: every id is below it.
     public var vocabularySize: Int = 0
-    /// Surprisal of each token id under the corpus unigram distribution, in bits.
+    /// The ids with a row, increasing.
+    public var ids: [UInt32] = []
+    /// Surprisal of each row's id under the corpus unigram distribution, in bits.
     public var surprisal: [Float] = []
+    /// Surprisal of an id without a row (never seen in the sample): the highest.
+    public var unseenSurprisal: Float = 0
     /// Dimension of token feature vectors.
     public var featureDimension: Int = 0
-    /// Token feature vectors, `vocabularySize × featureDimension`, int8 with a scale per row
+    /// Each row's feature vector, `rows × featureDimension`, int8 with a scale per row
     /// (value = features[i] * featureScales[row] / 127).
     public var features: [Int8] = []
     public var featureScales: [Float] = []

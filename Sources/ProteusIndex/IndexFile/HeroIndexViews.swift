@@ -88,11 +88,26 @@ extension HeroIndex {
         return docs
     }
 
-    /// The DNA state's arrays as views; the small gate sections are verified on first access.
+    /// The DNA state's arrays as views. The small sections (row ids, gates) are verified on
+    /// first access, and the row ids' ranks checked against the row count, so a lookup never
+    /// reads past the per-row arrays.
     public func dna() throws -> DNAView {
-        try verifyOnce(.gates)
-        try verifyOnce(.gateConfidence)
+        for kind in [SectionKind.gates, .gateConfidence, .dnaIDs, .dnaRanks] { try verifyOnce(kind) }
+        let rows = PresenceBits(words: view(.dnaIDs, as: UInt64.self), ranks: view(.dnaRanks, as: UInt32.self))
+        try checkOnce(3) {
+            var n = 0
+            try rows.forEach(fail: { ProteusError(.dataError, path: path, "section 'DRNK' at byte \(entry(.dnaRanks).offset + UInt64(4 * $0)): rank \($0) does not count the ids before it") }) { id in
+                guard Int(id) < metadata.vocabularySize else {
+                    throw ProteusError(.dataError, path: path, "section 'DIDS' at byte \(entry(.dnaIDs).offset): id \(id) is outside the vocabulary of \(metadata.vocabularySize)")
+                }
+                n += 1
+            }
+            guard n == metadata.dnaRows else {
+                throw ProteusError(.dataError, path: path, "section 'DIDS' at byte \(entry(.dnaIDs).offset): \(n) ids for \(metadata.dnaRows) DNA rows")
+            }
+        }
         return DNAView(owner: self, vocabularySize: metadata.vocabularySize, featureDimension: metadata.featureDimension,
+                       rows: rows, unseenSurprisal: metadata.unseenSurprisal,
                        surprisal: view(.surprisal, as: Float.self), features: view(.features, as: Int8.self),
                        featureScales: view(.featureScales, as: Float.self), gates: view(.gates, as: Float.self),
                        gateConfidence: view(.gateConfidence, as: Float.self))
@@ -132,6 +147,8 @@ extension HeroIndex {
         let d = try dna()
         c.dna.vocabularySize = d.vocabularySize
         c.dna.featureDimension = d.featureDimension
+        try d.rows.forEach(fail: { _ in ProteusError(.dataError, "unreachable") }) { c.dna.ids.append($0) }
+        c.dna.unseenSurprisal = d.unseenSurprisal
         c.dna.surprisal = Array(d.surprisal)
         c.dna.features = Array(d.features)
         c.dna.featureScales = Array(d.featureScales)
@@ -220,13 +237,17 @@ public struct IndexDocuments {
 public struct DNAView {
     /// Keeps the mapping alive as long as the view.
     let owner: HeroIndex
-    /// Length of every per-token table.
+    /// Every id is below it.
     public let vocabularySize: Int
     /// Dimension of feature vectors and gates.
     public let featureDimension: Int
-    /// Surprisal per token id, in bits.
+    /// The ids with a row.
+    let rows: PresenceBits
+    /// Surprisal of an id without a row.
+    public let unseenSurprisal: Float
+    /// Surprisal of each row's id, in bits.
     public let surprisal: UnsafeBufferPointer<Float>
-    /// Token feature vectors, `vocabularySize × featureDimension`, int8.
+    /// Each row's feature vector, `rows × featureDimension`, int8.
     public let features: UnsafeBufferPointer<Int8>
     /// Scale of each feature row (value = feature × scale / 127).
     public let featureScales: UnsafeBufferPointer<Float>
@@ -236,4 +257,10 @@ public struct DNAView {
     public let gateConfidence: UnsafeBufferPointer<Float>
     /// Number of gates.
     public var gateCount: Int { gateConfidence.count }
+
+    /// The row of `id`, nil when the sample never saw it.
+    public func row(of id: UInt32) -> Int? { rows.rank(of: id) }
+
+    /// The surprisal of any id (bits).
+    public func surprisal(of id: UInt32) -> Float { row(of: id).map { surprisal[$0] } ?? unseenSurprisal }
 }

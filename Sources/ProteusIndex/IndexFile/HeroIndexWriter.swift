@@ -125,6 +125,9 @@ public enum HeroIndexWriter {
         try array(.heroTokens, c.tokens)
         try array(.heroScores, c.scores)
         try array(.spanFeatures, c.spanFeatures)
+        let rows = PresenceBits.encode(c.dna.ids, vocabularySize: c.dna.vocabularySize)
+        try array(.dnaIDs, rows.words)
+        try array(.dnaRanks, rows.ranks)
         try array(.surprisal, c.dna.surprisal)
         try array(.featureScales, c.dna.featureScales)
         try array(.features, c.dna.features)
@@ -156,14 +159,18 @@ public enum HeroIndexWriter {
         guard c.spanFeatures.isEmpty || c.spanFeatures.count == c.spans.count * dna.featureDimension else {
             throw refuse("\(c.spanFeatures.count) span feature values, expected spans × featureDimension = \(c.spans.count) × \(dna.featureDimension)")
         }
-        guard dna.surprisal.count == dna.vocabularySize else {
-            throw refuse("\(dna.surprisal.count) surprisal values for a vocabulary of \(dna.vocabularySize)")
+        guard dna.ids.count <= dna.vocabularySize, dna.ids.allSatisfy({ Int($0) < dna.vocabularySize }),
+              zip(dna.ids, dna.ids.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw refuse("DNA rows of \(dna.ids.count) ids are not increasing or inside the vocabulary of \(dna.vocabularySize)")
         }
-        guard dna.features.count == dna.vocabularySize * dna.featureDimension else {
-            throw refuse("\(dna.features.count) feature values, expected vocabularySize × featureDimension = \(dna.vocabularySize) × \(dna.featureDimension)")
+        guard dna.surprisal.count == dna.ids.count else {
+            throw refuse("\(dna.surprisal.count) surprisal values for \(dna.ids.count) DNA rows")
         }
-        guard dna.featureScales.count == dna.vocabularySize else {
-            throw refuse("\(dna.featureScales.count) feature scales for a vocabulary of \(dna.vocabularySize)")
+        guard dna.features.count == dna.ids.count * dna.featureDimension else {
+            throw refuse("\(dna.features.count) feature values, expected rows × featureDimension = \(dna.ids.count) × \(dna.featureDimension)")
+        }
+        guard dna.featureScales.count == dna.ids.count else {
+            throw refuse("\(dna.featureScales.count) feature scales for \(dna.ids.count) DNA rows")
         }
         guard dna.gates.count == dna.gateConfidence.count * dna.featureDimension else {
             throw refuse("\(dna.gates.count) gate values, expected gates × featureDimension = \(dna.gateConfidence.count) × \(dna.featureDimension)")
@@ -201,5 +208,7 @@ extension IndexMetadata {
         featureDimension = c.dna.featureDimension
         gateCount = c.dna.gateConfidence.count
         routing = c.routing?.shape
+        dnaRows = c.dna.ids.count
+        unseenSurprisal = c.dna.unseenSurprisal
     }
 }

@@ -25,13 +25,15 @@
 /// Readers ignore section kinds they do not know: a newer writer can add sections without
 /// raising `oldestReader`.
 public enum IndexFormat {
-    /// The layout this library writes. Version 2 adds the optional routing tier sections and
-    /// appends fields to `META`; version 1 readers can still read it (they skip unknown
-    /// sections and ignore trailing metadata), so `oldestReader` stays 1.
+    /// The layout this library writes. Version 2 adds the optional routing tier sections,
+    /// stores the DNA only for the ids the sample saw (DIDS, DRNK) and the tokenizer ranks
+    /// compressed (`EmbeddedRanks`), and appends fields to `META`; a version 1 reader would
+    /// misread it, so it is also the oldest reader version.
     public static let version: UInt32 = 2
     /// The layouts this library can read: `oldestReadable ... version`, plus any newer file
-    /// whose `oldestReader` is at most `version`.
-    public static let oldestReadable: UInt32 = 1
+    /// whose `oldestReader` is at most `version`. An index is rebuilt from its corpus, so
+    /// version 1 indexes are refused with that advice rather than read.
+    public static let oldestReadable: UInt32 = 2
     /// The first 8 bytes of every index.
     public static let magic: [UInt8] = [0x89, 0x50, 0x48, 0x42, 0x0D, 0x0A, 0x1A, 0x0A]
     /// Bytes of the fixed header.
@@ -74,9 +76,13 @@ public enum SectionKind: String, CaseIterable, Sendable {
     case documentNames = "DNMS"
     /// The embedded tokenizer ranks, opaque bytes (`RankTable`'s serialized form).
     case tokenizerRanks = "TOKR"
-    /// Surprisal per token id, f32.
+    /// The ids with a DNA row: one bit per vocabulary id, u64 words (`PresenceBits`).
+    case dnaIDs = "DIDS"
+    /// Set bits before every 8 words of `DIDS`, u32.
+    case dnaRanks = "DRNK"
+    /// Surprisal of each DNA row's id, f32.
     case surprisal = "DSUR"
-    /// Token feature vectors, int8 (`vocabulary × featureDimension`).
+    /// Each DNA row's feature vector, int8 (`rows × featureDimension`).
     case features = "DFEA"
     /// Scale of each feature row, f32.
     case featureScales = "DFSC"
@@ -102,6 +108,8 @@ public enum SectionKind: String, CaseIterable, Sendable {
     public var elementSize: Int {
         switch self {
         case .metadata, .documentNames, .tokenizerRanks, .features, .routePostings, .routeWindowCounts: return 1
+        case .dnaRanks: return 4
+        case .dnaIDs: return 8
         case .spans: return IndexFormat.spanRecordSize
         case .heroTokens, .heroScores, .spanFeatures, .surprisal, .featureScales, .gates, .gateConfidence,
              .routeRanks: return 4
@@ -124,7 +132,7 @@ public enum SectionKind: String, CaseIterable, Sendable {
         switch self {
         case .metadata, .spans, .documentStarts, .documentLengths, .documentNameOffsets,
              .documentNames, .gates, .gateConfidence, .routeIDs, .routeRanks, .routeWindowCounts, .routeSkips,
-             .routeLineStarts:
+             .routeLineStarts, .dnaIDs, .dnaRanks:
             return true
         case .heroTokens, .heroScores, .spanFeatures, .tokenizerRanks, .surprisal, .features, .featureScales,
              .routePostings:
@@ -157,6 +165,8 @@ public enum SectionKind: String, CaseIterable, Sendable {
         case .routeSkips: return 18
         case .routePostings: return 19
         case .routeLineStarts: return 20
+        case .dnaIDs: return 21
+        case .dnaRanks: return 22
         }
     }
 

@@ -23,6 +23,9 @@ public struct IndexMetadata: Equatable, Sendable {
     public var gateCount: Int = 0
     /// Window size, count and list limit of the routing tier; nil when the index has none.
     public var routing: RoutingTierShape?
+    /// DNA rows (ids the sample saw) and the surprisal of every other id.
+    public var dnaRows: Int = 0
+    public var unseenSurprisal: Float = 0
 
     /// Empty metadata (the defaults of each part).
     public init() {}
@@ -65,6 +68,7 @@ public struct IndexMetadata: Equatable, Sendable {
         } else {
             w.u8(0)
         }
+        w.int(dnaRows); w.u32(unseenSurprisal.bitPattern)
         return w.bytes
     }
 
@@ -114,6 +118,10 @@ public struct IndexMetadata: Equatable, Sendable {
                 throw fail("routing tier of \(shape.windowCount) windows of \(shape.windowTokens) tokens is impossible")
             }
             m.routing = shape
+        }
+        m.dnaRows = try r.int(); m.unseenSurprisal = Float(bitPattern: try r.u32())
+        guard m.dnaRows >= 0, m.dnaRows <= m.vocabularySize else {
+            throw fail("\(m.dnaRows) DNA rows for a vocabulary of \(m.vocabularySize)")
         }
         return m
     }

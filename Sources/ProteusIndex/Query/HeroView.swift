@@ -1,6 +1,6 @@
-/// Read-only access to the heroes a question is answered from: either views into a
-/// memory-mapped `.phb` index or the arrays of a fresh build (`--rescan`). Big arrays are
-/// buffer views so that nothing is copied per question.
+/// Read-only access to the heroes a question is answered from, as views into a
+/// memory-mapped `.phb` index (nothing is copied per question), and the corpus's surprisal
+/// of any id, which weighs the question's terms.
 public struct HeroView {
     /// Number of hero spans.
     public var spanCount: Int
@@ -10,30 +10,18 @@ public struct HeroView {
     public var tokens: UnsafeBufferPointer<UInt32>
     /// Per-token DNA scores, parallel to `tokens`.
     public var scores: UnsafeBufferPointer<Float>
-    /// `spanCount × featureDimension` span centroids; empty when features are absent.
-    public var spanFeatures: UnsafeBufferPointer<Float>
-    /// Surprisal of every token id under the corpus unigram distribution (bits).
-    public var surprisal: UnsafeBufferPointer<Float>
-    /// `vocabularySize × featureDimension` int8 token features, and one scale per row.
-    public var features: UnsafeBufferPointer<Int8>
-    public var featureScales: UnsafeBufferPointer<Float>
-    public var featureDimension: Int
+    /// Every id is below it.
+    public var vocabularySize: Int
+    /// Surprisal of an id under the corpus unigram distribution (bits).
+    public var surprisal: (UInt32) -> Float
 
-    public init(spanCount: Int, span: @escaping (Int) -> HeroSpan,
-                tokens: UnsafeBufferPointer<UInt32>, scores: UnsafeBufferPointer<Float>,
-                spanFeatures: UnsafeBufferPointer<Float>, surprisal: UnsafeBufferPointer<Float>,
-                features: UnsafeBufferPointer<Int8>, featureScales: UnsafeBufferPointer<Float>,
-                featureDimension: Int) {
+    public init(spanCount: Int, span: @escaping (Int) -> HeroSpan, tokens: UnsafeBufferPointer<UInt32>,
+                scores: UnsafeBufferPointer<Float>, vocabularySize: Int, surprisal: @escaping (UInt32) -> Float) {
         self.spanCount = spanCount
         self.span = span
         self.tokens = tokens
         self.scores = scores
-        self.spanFeatures = spanFeatures
+        self.vocabularySize = vocabularySize
         self.surprisal = surprisal
-        self.features = features
-        self.featureScales = featureScales
-        self.featureDimension = featureDimension
     }
-
-    public var vocabularySize: Int { surprisal.count }
 }

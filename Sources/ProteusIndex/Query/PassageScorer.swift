@@ -92,6 +92,7 @@ struct PassageScorer {
             while s < a && !shapes.startsWord(buffer[s]) { s += 1 }
             start = s
         }
+        while start < a && shapes.isBlank(buffer[start]) { start += 1 }
         var end = min(n, a + Self.reachForward + 1)
         var cutEnd = a + Self.reachForward + 1 < n
         i = a

@@ -55,12 +55,15 @@ public final class QueryEngine {
     /// Opens `path`. `tokenizer` overrides the embedded one and must have the same SHA-256
     /// as the tokenizer the corpus was built with.
     public init(path: String, tokenizer explicit: Tokenizer? = nil) throws {
-        index = try HeroIndex(path: path)
+        let index = try HeroIndex(path: path)
+        self.index = index
         if let explicit {
             try TokenizerChoice.check(explicit.identity, against: index.tokenizer, recordedIn: path)
             tokenizer = explicit
         } else if !index.embeddedRanks.isEmpty, let identity = index.tokenizer {
-            let ranks = try RankTable(serialized: index.embeddedRanks, owner: index, path: path)
+            let ranks = try EmbeddedRanks.decode(index.embeddedRanks) {
+                ProteusError(.dataError, path: path, "section 'TOKR' at byte \(index.entry(.tokenizerRanks).offset): \($0)")
+            }
             // Encoding traps without every single-byte token; a corrupt or crafted index must
             // be refused here as `Tokenizer.load` refuses such a rank file.
             if let byte = ranks.firstByteWithoutToken() {
@@ -76,10 +79,8 @@ public final class QueryEngine {
         documents = try index.documents()
         let dna = try index.dna()
         let spanView = spans
-        heroes = HeroView(spanCount: spans.count, span: { spanView[$0] },
-                          tokens: index.tokens, scores: index.scores, spanFeatures: index.spanFeatures,
-                          surprisal: dna.surprisal, features: dna.features, featureScales: dna.featureScales,
-                          featureDimension: dna.featureDimension)
+        heroes = HeroView(spanCount: spans.count, span: { spanView[$0] }, tokens: index.tokens, scores: index.scores,
+                          vocabularySize: dna.vocabularySize, surprisal: { dna.surprisal(of: $0) })
     }
 
     /// Tokens of `question` with the index's tokenizer; refuses an empty question and one

@@ -58,10 +58,10 @@ public final class Teleporter {
 
     /// The question as the exact pass sees it (ids the corpus never holds are left out).
     public func terms(_ tokens: [UInt32]) -> QuestionTerms {
-        let tier = self.tier, shapes = self.shapes, surprisal = engine.heroes.surprisal
+        let tier = self.tier, shapes = self.shapes, heroes = engine.heroes
         let lexicon = QuestionTerms.Lexicon(
-            surprisal: { Int($0) < surprisal.count ? surprisal[Int($0)] : 0 },
-            occurs: { Int($0) < surprisal.count && (tier == nil || tier!.entry(of: $0) != nil) },
+            surprisal: heroes.surprisal,
+            occurs: { Int($0) < heroes.vocabularySize && (tier == nil || tier!.entry(of: $0) != nil) },
             spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) })
         return QuestionTerms(tokens: tokens, lexicon: lexicon)
     }

@@ -16,6 +16,8 @@ final class TokenShapes {
         static let lineStart = Shape(rawValue: 32)
         /// Its first letter (after leading whitespace) is a lowercase ASCII letter.
         static let lowercaseStart = Shape(rawValue: 64)
+        /// Nothing but whitespace.
+        static let blank = Shape(rawValue: 128)
     }
 
     private let tokenizer: Tokenizer?
@@ -50,6 +52,7 @@ final class TokenShapes {
             if first == 0x0A || (first == 0x0D && bytes.count > 1 && bytes[1] == 0x0A) { s.insert(.lineStart) }
             if let letter = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }),
                letter >= 0x61 && letter <= 0x7A { s.insert(.lowercaseStart) }
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) { s.insert(.blank) }
             let newlines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             if newlines > 0 { s.insert(.newline) }
             if newlines > 1 { s.insert(.paragraph) }
@@ -89,6 +92,9 @@ final class TokenShapes {
         }
         return forms
     }
+
+    /// Whether the token is whitespace only (a passage does not begin or end with one).
+    func isBlank(_ id: UInt32) -> Bool { shape(id).contains(.blank) }
 
     /// Whether a word begins at this token (it starts with whitespace).
     func startsWord(_ id: UInt32) -> Bool { shape(id).contains(.wordStart) }

@@ -2,29 +2,19 @@
 /// and where each id's list starts, in about 1.3 bytes an id (a sorted array of ids and
 /// counts would take 8).
 ///
-/// - `presence` (RIDS): one bit per vocabulary id, set for ids that occur; an id's entry
-///   number is its rank among the set bits.
-/// - `ranks` (RRNK): the number of set bits before each run of `wordsPerRank` words, so a
-///   rank costs at most that many popcounts.
+/// - `ids` (RIDS and RRNK, `PresenceBits`): one bit per vocabulary id, set for ids that
+///   occur; an id's entry number is its rank among the set bits.
 /// - `counts` (RWCN): each entry's window count as a LEB128 varint, in entry order.
 /// - `skips` (RSKP): for every `skipInterval` entries, the byte offset of the first one's
 ///   count in `counts` and of its list in the postings; the lists between follow from the
 ///   counts (`PostingList.byteCount`).
 struct RoutingDirectory {
-    static let wordsPerRank = 8
     static let skipInterval = 64
 
-    /// The four sections of a directory of `ids` (increasing) with their window counts.
+    /// The sections of a directory of `ids` (increasing) with their window counts.
     static func encode(ids: [UInt32], counts: [UInt32], vocabularySize: Int, listLimit: Int, windows: Int)
         -> (presence: [UInt64], ranks: [UInt32], counts: [UInt8], skips: [UInt64]) {
-        var presence = [UInt64](repeating: 0, count: (vocabularySize + 63) / 64)
-        for id in ids { presence[Int(id) >> 6] |= 1 << UInt64(id & 63) }
-        var ranks: [UInt32] = []
-        var total: UInt32 = 0
-        for (w, word) in presence.enumerated() {
-            if w % wordsPerRank == 0 { ranks.append(total) }
-            total += UInt32(word.nonzeroBitCount)
-        }
+        let (presence, ranks) = PresenceBits.encode(ids, vocabularySize: vocabularySize)
         var stream: [UInt8] = [], skips: [UInt64] = []
         var listOffset: UInt64 = 0
         for (k, n) in counts.enumerated() {
@@ -42,8 +32,7 @@ struct RoutingDirectory {
         var listOffset: Int
     }
 
-    let presence: UnsafeBufferPointer<UInt64>
-    let ranks: UnsafeBufferPointer<UInt32>
+    let ids: PresenceBits
     let counts: UnsafeRawBufferPointer
     let skips: UnsafeBufferPointer<UInt64>
     let listLimit: Int
@@ -51,11 +40,7 @@ struct RoutingDirectory {
 
     /// The entry of `id`, nil when the corpus never holds it. Assumes a checked directory.
     func entry(of id: UInt32) -> Entry? {
-        let w = Int(id >> 6)
-        guard w < presence.count, presence[w] & (1 << UInt64(id & 63)) != 0 else { return nil }
-        var k = Int(ranks[w / Self.wordsPerRank])
-        for v in (w - w % Self.wordsPerRank)..<w { k += presence[v].nonzeroBitCount }
-        k += (presence[w] & ((1 << UInt64(id & 63)) - 1)).nonzeroBitCount
+        guard let k = ids.rank(of: id) else { return nil }
         var at = Int(skips[2 * (k / Self.skipInterval)])
         var offset = Int(skips[2 * (k / Self.skipInterval) + 1])
         for _ in 0..<(k % Self.skipInterval) {
@@ -69,28 +54,20 @@ struct RoutingDirectory {
     /// (the reader calls this once, on first use, so lookups can trust the directory).
     func forEachEntry(fail: (SectionKind, Int, String) -> ProteusError, _ body: (Entry) throws -> Void) throws {
         var k = 0, at = 0, offset = 0
-        for (w, word) in presence.enumerated() {
-            if w % Self.wordsPerRank == 0 && Int(ranks[w / Self.wordsPerRank]) != k {
-                throw fail(.routeRanks, 4 * (w / Self.wordsPerRank), "rank \(w / Self.wordsPerRank) does not count the ids before it")
-            }
-            var bits = word
-            while bits != 0 {
-                let id = UInt32(w * 64 + bits.trailingZeroBitCount)
-                bits &= bits - 1
-                if k % Self.skipInterval == 0 {
-                    let s = 2 * (k / Self.skipInterval)
-                    guard s + 1 < skips.count, Int(skips[s]) == at, Int(skips[s + 1]) == offset else {
-                        throw fail(.routeSkips, 8 * s, "skip \(k / Self.skipInterval) does not match the counts before it")
-                    }
+        try ids.forEach(fail: { fail(.routeRanks, 4 * $0, "rank \($0) does not count the ids before it") }) { id in
+            if k % Self.skipInterval == 0 {
+                let s = 2 * (k / Self.skipInterval)
+                guard s + 1 < skips.count, Int(skips[s]) == at, Int(skips[s + 1]) == offset else {
+                    throw fail(.routeSkips, 8 * s, "skip \(k / Self.skipInterval) does not match the counts before it")
                 }
-                let start = at
-                guard let n = readCount(&at), n >= 1, Int(n) <= windows else {
-                    throw fail(.routeWindowCounts, start, "the window count of token id \(id) is missing or outside 1...\(windows)")
-                }
-                try body(Entry(id: id, windowCount: Int(n), listOffset: offset))
-                if Int(n) <= listLimit { offset += PostingList.byteCount(count: Int(n), windows: windows) }
-                k += 1
             }
+            let start = at
+            guard let n = readCount(&at), n >= 1, Int(n) <= windows else {
+                throw fail(.routeWindowCounts, start, "the window count of token id \(id) is missing or outside 1...\(windows)")
+            }
+            try body(Entry(id: id, windowCount: Int(n), listOffset: offset))
+            if Int(n) <= listLimit { offset += PostingList.byteCount(count: Int(n), windows: windows) }
+            k += 1
         }
         guard at == counts.count, skips.count == 2 * ((k + Self.skipInterval - 1) / Self.skipInterval) else {
             throw fail(.routeWindowCounts, at, "\(counts.count - at) bytes left after the counts of \(k) ids")

@@ -60,7 +60,7 @@ extension RoutingTier {
     public var summary: Summary {
         var s = Summary(windowTokens: shape.windowTokens, windows: shape.windowCount, listLimit: shape.listLimit,
                         ids: idCount, eliasFanoLists: 0, bitmapLists: 0, idsWithoutList: 0,
-                        directoryBytes: directory.presence.count * 8 + directory.ranks.count * 4
+                        directoryBytes: directory.ids.words.count * 8 + directory.ids.ranks.count * 4
                             + directory.counts.count + directory.skips.count * 8,
                         postingBytes: postings.count)
         try? forEachEntry { e in
@@ -85,7 +85,7 @@ extension HeroIndex {
     public func routing() throws -> RoutingTier? {
         guard let shape = metadata.routing else { return nil }
         for kind in [SectionKind.routeIDs, .routeRanks, .routeWindowCounts, .routeSkips] { try verifyOnce(kind) }
-        let directory = RoutingDirectory(presence: view(.routeIDs, as: UInt64.self), ranks: view(.routeRanks, as: UInt32.self),
+        let directory = RoutingDirectory(ids: PresenceBits(words: view(.routeIDs, as: UInt64.self), ranks: view(.routeRanks, as: UInt32.self)),
                                          counts: rawBytes(.routeWindowCounts), skips: view(.routeSkips, as: UInt64.self),
                                          listLimit: shape.listLimit, windows: shape.windowCount)
         let postings = rawBytes(.routePostings)
@@ -102,14 +102,12 @@ extension HeroIndex {
                 throw routingFailure(.routePostings, 0, "\(postings.count) bytes, but the directory's lists need \(needed)")
             }
         }
-        var count = 0
-        for word in directory.presence { count += word.nonzeroBitCount }
         var lines: UnsafeBufferPointer<UInt64>?
         if byKind[SectionKind.routeLineStarts.ordinal] != nil {
             try verifyOnce(.routeLineStarts)
             lines = view(.routeLineStarts, as: UInt64.self)
         }
-        return RoutingTier(owner: self, shape: shape, directory: directory, postings: postings, idCount: count,
+        return RoutingTier(owner: self, shape: shape, directory: directory, postings: postings, idCount: directory.ids.count,
                            lineStarts: lines)
     }
 

@@ -59,14 +59,6 @@ public final class RankTable: @unchecked Sendable {
         try self.init(serialized: blob.bytes, owner: blob)
     }
 
-    /// The same table laid out with a fuller hash table: about 2 MB smaller for cl100k, for
-    /// embedding in an index (lookups then take a few more probes).
-    public func compactSerialized() throws -> [UInt8] {
-        let tokens = (0..<count).map { rank -> [UInt8] in bytes(ofRank: UInt32(rank)).map { Array($0) } ?? [] }
-        let blob = try RankTableLayout.build(tokens, compact: true)
-        return withExtendedLifetime(blob) { Array(blob.bytes) }
-    }
-
     /// The flat little-endian blob (`RankTableLayout`), suitable for `init(serialized:owner:)`.
     public func serialized() -> [UInt8] { Array(blob) }
 

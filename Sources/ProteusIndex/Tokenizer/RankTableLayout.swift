@@ -78,16 +78,19 @@ struct RankTableLayout {
     /// the smallest power of two above the token count (half the size, for embedding in an
     /// index where only short questions are looked up).
     static func build(_ tokens: [[UInt8]], compact: Bool = false) throws -> OwnedBlob {
-        var byteCount = 0
-        var tokenCount = 0
-        for t in tokens where !t.isEmpty {
-            byteCount += t.count
-            tokenCount += 1
-        }
-        guard byteCount < Int(UInt32.max), tokens.count < 1 << 28, !tokens.isEmpty else { throw RankTableBuildError.tooLarge }
+        let flat = tokens.flatMap { $0 }
+        return try flat.withUnsafeBytes { try build(bytes: $0, lengths: tokens.map(\.count), compact: compact) }
+    }
+
+    /// The same from every rank's bytes back to back and each rank's length (0 = gap).
+    static func build(bytes flat: UnsafeRawBufferPointer, lengths: [Int], compact: Bool = false) throws -> OwnedBlob {
+        let byteCount = flat.count
+        let tokenCount = lengths.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+        guard byteCount < Int(UInt32.max), lengths.count < 1 << 28, !lengths.isEmpty,
+              lengths.reduce(0, +) == byteCount else { throw RankTableBuildError.tooLarge }
         var slotCount = 16
         while slotCount < (compact ? tokenCount + tokenCount / 8 : 2 * tokenCount) { slotCount <<= 1 }
-        var layout = RankTableLayout(count: tokens.count, tokenCount: tokenCount, slotCount: slotCount,
+        var layout = RankTableLayout(count: lengths.count, tokenCount: tokenCount, slotCount: slotCount,
                                      byteCount: byteCount, maxProbes: 1)
         let blob = OwnedBlob(byteCount: layout.totalSize)
         let base = blob.memory.baseAddress!
@@ -95,30 +98,30 @@ struct RankTableLayout {
         let slots = (base + layout.slotsStart).bindMemory(to: RankSlot.self, capacity: slotCount)
         let bytes = (base + layout.bytesStart).assumingMemoryBound(to: UInt8.self)
         slots.initialize(repeating: RankSlot(prefix: 0, rank: .max, length: 0), count: slotCount)
+        if byteCount > 0 { UnsafeMutableRawPointer(bytes).copyMemory(from: flat.baseAddress!, byteCount: byteCount) }
         var at = 0
         var maxProbes = 1
-        for (rank, token) in tokens.enumerated() {
+        for (rank, length) in lengths.enumerated() {
             offsets[rank] = UInt32(at)
-            guard !token.isEmpty else { continue }
-            token.withUnsafeBufferPointer { (bytes + at).initialize(from: $0.baseAddress!, count: token.count) }
-            let (prefix, hash) = key(UnsafeRawPointer(bytes + at), token.count)
+            guard length > 0 else { continue }
+            let (prefix, hash) = key(UnsafeRawPointer(bytes + at), length)
             var i = Int(truncatingIfNeeded: hash) & (slotCount - 1)
             var probes = 1
             while slots[i].rank != .max {
                 let other = Int(slots[i].rank)
                 let start = Int(offsets[other]), end = Int(offsets[other + 1])
-                if end - start == token.count && memcmp(bytes + start, bytes + at, token.count) == 0 {
+                if end - start == length && memcmp(bytes + start, bytes + at, length) == 0 {
                     throw RankTableBuildError.duplicateBytes(rank: UInt32(rank), original: UInt32(other))
                 }
                 i = (i + 1) & (slotCount - 1)
                 probes += 1
             }
-            slots[i] = RankSlot(prefix: prefix, rank: UInt32(rank), length: UInt32(token.count))
+            slots[i] = RankSlot(prefix: prefix, rank: UInt32(rank), length: UInt32(length))
             maxProbes = max(maxProbes, probes)
-            at += token.count
+            at += length
         }
-        offsets[tokens.count] = UInt32(at)
-        layout = RankTableLayout(count: tokens.count, tokenCount: tokenCount, slotCount: slotCount,
+        offsets[lengths.count] = UInt32(at)
+        layout = RankTableLayout(count: lengths.count, tokenCount: tokenCount, slotCount: slotCount,
                                  byteCount: byteCount, maxProbes: maxProbes)
         base.copyMemory(from: magic, byteCount: 8)
         for (offset, value) in [(8, Int(version)), (12, layout.count), (16, tokenCount), (20, slotCount),

@@ -23,7 +23,7 @@ public final class Tokenizer: @unchecked Sendable {
         let (ranks, sha256) = try TiktokenFile.load(path: path)
         guard let pattern = pattern ?? SplitPattern.inferred(rankCount: ranks.count) else {
             throw ProteusError(.usage, path: path,
-                               "cannot infer the split pattern of a rank file with \(ranks.count) ranks; name one (cl100k, r50k)")
+                               "cannot infer the split pattern of a rank file with \(ranks.count) ranks; name one with --split-pattern cl100k or r50k")
         }
         if let byte = ranks.firstByteWithoutToken() {
             throw ProteusError(.dataError, path: path, "no token for the single byte 0x\(String(format2: byte))")

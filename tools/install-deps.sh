@@ -13,6 +13,10 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 # Reference implementations for the cross-checks (tests skip them, loudly, when absent).
-python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check tiktoken numpy safetensors jsonschema pytest matplotlib 2>&1 | grep -v -i "warning" || true
-import tiktoken, numpy, safetensors, jsonschema, pytest, matplotlib
+# tantivy (BM25, the evaluation's lexical baseline) is pinned to the 0.27 series the results used.
+python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check tiktoken numpy safetensors jsonschema pytest matplotlib "tantivy==0.27.*" 2>&1 | grep -v -i "warning" || true
+import tiktoken, numpy, safetensors, jsonschema, pytest, matplotlib, tantivy
+assert tantivy.__version__.startswith("tantivy v0.27"), tantivy.__version__
 PY
+# The unique-text haystack (tools/eval/corpus.py) reads Debian documentation packages that are not
+# installed here (about 1.5 GB): `bash tools/eval/install-text.sh` installs them when wanted.

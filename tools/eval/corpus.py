@@ -4,6 +4,12 @@ packages (tools/eval/install-text.sh installs them; this script installs nothing
 
 Sources (each optional, read where Debian installs it):
   kernel   linux-doc-6.1   Documentation/**/*.rst.gz and *.txt.gz (translations left out)
+  gnucash  gnucash-docs    the GnuCash guide and help, English (DocBook XML)
+  gnome    gnome-user-docs the GNOME help, English (Mallard XML)
+  jargon   jargon-text     the Jargon File (plain text)
+  fortunes fortunes        the fortune cookie files (quotations and jokes, one entry a paragraph)
+  kernel-6.12 linux-doc-6.12  the same for kernel 6.12, read after every other source: what the
+                           de-duplication leaves of it is the text written or rewritten since 6.1
   gcide    dict-gcide      the Collaborative International Dictionary of English, one entry a paragraph
   wordnet  wordnet-base    WordNet 3.0 glosses and examples, one synset a paragraph
   python   python3.11-doc  the Python 3.11 manual (reStructuredText sources)
@@ -53,6 +59,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 KERNEL_DOC = Path("/usr/share/doc/linux-doc-6.1/Documentation")
+KERNEL_612_DOC = Path("/usr/share/doc/linux-doc-6.12/Documentation")
+HELP_C = Path("/usr/share/help/C")
+JARGON_DOC = Path("/usr/share/doc/jargon-text")
+FORTUNES_DIR = Path("/usr/share/games/fortunes")
 GCIDE_DICT = Path("/usr/share/dictd/gcide.dict.dz")
 WORDNET_DIR = Path("/usr/share/wordnet")
 PYTHON_DOC = Path("/usr/share/doc/python3.11/html/_sources")
@@ -71,13 +81,15 @@ MAXIMA_DOC = Path("/usr/share/doc/maxima-doc/html")
 SPHINX_DOC = Path("/usr/share/doc/sphinx-doc/html")
 KICAD_DOC = Path("/usr/share/doc/kicad/help/en")
 SOURCES = ("kernel", "gcide", "wordnet", "python", "perl", "postgres", "handbook", "django", "sqlite", "octave",
-           "gimp", "apache", "rust", "lilypond", "libreoffice", "maxima", "sphinx", "kicad")
+           "gimp", "apache", "rust", "lilypond", "libreoffice", "maxima", "sphinx", "kicad", "gnucash", "gnome",
+           "jargon", "fortunes", "kernel-6.12")
 PACKAGES = {"kernel": "linux-doc-6.1", "gcide": "dict-gcide", "wordnet": "wordnet-base", "python": "python3.11-doc",
             "perl": "perl-doc", "postgres": "postgresql-doc-15", "handbook": "debian-handbook",
             "django": "python-django-doc", "sqlite": "sqlite3-doc", "octave": "octave-doc", "gimp": "gimp-help-en",
             "apache": "apache2-doc", "rust": "rust-doc", "lilypond": "lilypond-doc-html",
             "libreoffice": "libreoffice-help-en-us", "maxima": "maxima-doc", "sphinx": "sphinx-doc",
-            "kicad": "kicad-doc-en"}
+            "kicad": "kicad-doc-en", "gnucash": "gnucash-docs", "gnome": "gnome-user-docs", "jargon": "jargon-text",
+            "fortunes": "fortunes", "kernel-6.12": "linux-doc-6.12"}
 DEFAULT_OUT = Path(os.environ.get("PROTEUS_EVAL_DATA", "/work/evaldata")) / "unique.u32"
 
 # ---------------------------------------------------------------------------------------------
@@ -257,8 +269,12 @@ def html_paragraphs(text: str) -> list[str]:
     from html.parser import HTMLParser
 
     blocks = {"p", "div", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "br", "ul", "ol",
-              "dl", "section", "article", "td", "th", "tr", "title", "hr", "figure", "caption"}
-    skip = {"pre", "script", "style", "table", "head", "nav", "code-block", "svg", "math"}
+              "dl", "section", "article", "td", "th", "tr", "title", "hr", "figure", "caption",
+              "para", "simpara", "listitem", "item", "term", "note", "tip", "warning", "sect1", "sect2", "sect3",
+              "chapter", "varlistentry", "step", "terms", "list", "steps"}  # DocBook and Mallard too
+    skip = {"pre", "script", "style", "table", "head", "nav", "code-block", "svg", "math",
+            "programlisting", "screen", "literallayout", "synopsis", "indexterm", "info", "informaltable",
+            "screenshot", "mediaobject", "figure-title"}
 
     class P(HTMLParser):
         def __init__(self):
@@ -452,7 +468,15 @@ HTML_SOURCES = {"postgres": (POSTGRES_DOC, "*.html"), "handbook": (HANDBOOK_DOC,
                 "rust": (RUST_DOC, "{book,reference,nomicon,rustc,embedded-book,rust-by-example,edition-guide,std}/**/*.html"),
                 "lilypond": (LILYPOND_DOC, "{essay,learning,notation,usage,extending,contributor,music-glossary,web,changes}/*.html"),
                 "libreoffice": (LIBREOFFICE_DOC, "text/**/*.html"), "maxima": (MAXIMA_DOC, "*.html"),
-                "sphinx": (SPHINX_DOC, "**/*.html"), "kicad": (KICAD_DOC, "*.html")}
+                "sphinx": (SPHINX_DOC, "**/*.html"), "kicad": (KICAD_DOC, "*.html"),
+                "gnucash": (HELP_C, "{gnucash-guide,gnucash-help}/*.xml"), "gnome": (HELP_C, "gnome-help/*.page")}
+_GNUCASH_ENTITIES = {"app": "GnuCash", "appname": "GnuCash", "app-fq": "GnuCash Finance Management", "mac": "macOS"}
+
+
+def docbook_paragraphs(text: str) -> list[str]:
+    """HTML-style paragraphs of DocBook XML; GnuCash's own entities expanded, unknown ones removed."""
+    text = re.sub(r"&([a-z][\w-]*);", lambda m: _GNUCASH_ENTITIES.get(m.group(1), m.group(0)), text)
+    return [re.sub(r"&[a-z][\w-]*;", "", p) for p in html_paragraphs(text)]
 _LANGUAGE_PAGE = re.compile(r"\.[a-z]{2}(_[A-Z]{2})?\.html$")  # LilyPond's translated pages (x.de.html)
 _SKIP_PAGES = {"_modules", "_static", "_images", "genindex.html", "py-modindex.html", "search.html"}
 
@@ -462,6 +486,17 @@ def _glob(root: Path, pattern: str) -> list[Path]:
     if m:
         return [p for sub in m.group(1).split(",") for p in _glob(root, sub + m.group(2))]
     return list(root.glob(pattern))
+
+
+def fortune_paragraphs(text: str) -> list[str]:
+    """One paragraph per fortune (entries end at a line holding only '%'), lines reflowed."""
+    return [_WS.sub(" ", e).strip() for e in re.split(r"\n%\n", text.replace("\r\n", "\n")) if e.strip()]
+
+
+def _fortune_files(root: Path) -> Iterator[tuple[str, str]]:
+    for p in sorted(root.iterdir()):
+        if p.is_file() and not p.is_symlink() and "." not in p.name:
+            yield p.name, p.read_text(encoding="utf-8", errors="replace")
 
 
 def _files(root: Path, pattern: str) -> Iterator[tuple[str, str]]:
@@ -491,14 +526,23 @@ def documents(sources: Iterable[str], stats: dict[str, SourceStats], dedupe: Ded
     """Cleaned, de-duplicated documents of each requested source, in a fixed order."""
     for source in sources:
         st = stats.setdefault(source, SourceStats())
-        if source in ("kernel", "python"):
+        if source in ("kernel", "kernel-6.12", "python"):
             raw = ((name, rst_paragraphs(text)) for name, text in
-                   (_kernel_docs(KERNEL_DOC) if source == "kernel" else _python_docs(PYTHON_DOC)))
+                   (_python_docs(PYTHON_DOC) if source == "python" else
+                    _kernel_docs(KERNEL_DOC if source == "kernel" else KERNEL_612_DOC)))
             min_words = 6
-        elif source in HTML_SOURCES or source == "perl":
+        elif source in HTML_SOURCES or source == "perl":  # noqa: SIM114
             root, pattern, parse = (PERL_POD, "*.pod", pod_paragraphs) if source == "perl" else \
-                (*HTML_SOURCES[source], html_paragraphs)
+                (*HTML_SOURCES[source], docbook_paragraphs if source == "gnucash" else html_paragraphs)
             raw = ((name, parse(text)) for name, text in _files(root, pattern))
+            min_words = 6
+        elif source == "jargon":
+            with gzip.open(JARGON_DOC / "jargon.txt.gz", "rt", encoding="utf-8", errors="replace") as f:
+                raw = iter([("jargon.txt", rst_paragraphs(f.read()))])
+            min_words = 6
+        elif source == "fortunes":
+            raw = _grouped(((name, p) for name, text in _fortune_files(FORTUNES_DIR) for p in fortune_paragraphs(text)),
+                           group)
             min_words = 6
         elif source == "gcide":
             entries = (("gcide", gcide_paragraph(e)) for e in gcide_entries(GCIDE_DICT)
@@ -527,11 +571,13 @@ def documents(sources: Iterable[str], stats: dict[str, SourceStats], dedupe: Ded
 
 
 def missing_sources(sources: Iterable[str]) -> list[str]:
-    where = {"kernel": KERNEL_DOC, "gcide": GCIDE_DICT, "wordnet": WORDNET_DIR / "data.noun", "python": PYTHON_DOC,
+    where = {"kernel": KERNEL_DOC, "kernel-6.12": KERNEL_612_DOC, "gcide": GCIDE_DICT,
+             "wordnet": WORDNET_DIR / "data.noun", "python": PYTHON_DOC,
              "perl": PERL_POD, "postgres": POSTGRES_DOC, "handbook": HANDBOOK_DOC, "django": DJANGO_DOC,
              "sqlite": SQLITE_DOC / "index.html", "octave": OCTAVE_DOC / "octave.html", "gimp": GIMP_DOC,
              "apache": APACHE_DOC, "rust": RUST_DOC / "std", "lilypond": LILYPOND_DOC, "libreoffice": LIBREOFFICE_DOC,
-             "maxima": MAXIMA_DOC, "sphinx": SPHINX_DOC, "kicad": KICAD_DOC}
+             "maxima": MAXIMA_DOC, "sphinx": SPHINX_DOC, "kicad": KICAD_DOC, "gnucash": HELP_C / "gnucash-guide",
+             "gnome": HELP_C / "gnome-help", "jargon": JARGON_DOC / "jargon.txt.gz", "fortunes": FORTUNES_DIR / "fortunes"}
     return [f"{s} ({where[s]})" for s in sources if not where[s].exists()]
 
 

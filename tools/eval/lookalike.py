@@ -6,7 +6,8 @@ with distinct keys drawn from a large word list (WordNet adjectives, nouns and v
 wordnet-base is installed, else the words of the bundled essays), and one question asking for
 one key's number (multikey top-1). The other keys are realistic distractors of the asked key
 sable-lagoon-prime: every reordering of its three words, and lines sharing two of its three
-words (sable-lagoon-*, sable-*-prime, *-lagoon-prime), the rest random keys.
+words (sable-lagoon-*, sable-*-prime, *-lagoon-prime; one line in a thousand each, 8 to 256),
+the rest random keys.
 
 The tokens are composed from the cl100k_base tokens of each piece (the prefix, " adj", "-noun",
 "-word", " is: ", the digit groups, ".\\n"), which are separate pre-tokens of the cl100k pattern,
@@ -153,7 +154,7 @@ def write_case(out_path: os.PathLike | str, length: int, depth: float, seed: int
     rng = np.random.default_rng(seed)
     avg = float(p.len[0] + 3 * np.mean(p.len[p.adj0:p.dash0]) + p.len[1] + 4)
     lines = int(length / avg * 1.1) + 16
-    near = int(min(max(4, lines // 100), 500))
+    near = int(min(max(8, lines // 1000), 256))  # per shared pair: 47 each at 1M tokens, 256 from 10M on
     asked, keys = make_keys(rng, p, lines, near)
     values = rng.integers(1_000_000, 10_000_000, len(keys))
     values[1:][values[1:] == values[0]] = values[0] - 1 if values[0] > 1_000_000 else values[0] + 1

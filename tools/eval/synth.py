@@ -277,7 +277,8 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=20240520)
     p.add_argument("--affinity", type=int, default=2)
     p.add_argument("--doc-tokens", type=int, default=2048)
-    p.add_argument("--check", action="store_true", help="count repeated sentences and 32-token windows afterwards")
+    p.add_argument("--check", action="store_true",
+                   help="count repeated sentences and 32-token windows in the first 100M tokens afterwards")
     a = p.parse_args(argv)
     total = generate.parse_length(a.tokens)
     enc = generate.load_encoding()
@@ -289,10 +290,12 @@ def main(argv=None) -> int:
     stats |= {"fit_seconds": fit_s, "source": os.path.basename(a.source), "source_tokens": len(src),
               "source_sha256": hashlib.sha256(src.tobytes()).hexdigest()}
     if a.check:
-        out = np.fromfile(a.out, dtype="<u4")
         import corpus
+        out = np.fromfile(a.out, dtype="<u4", count=min(total, 100_000_000))
+        stats["checked_tokens"] = len(out)
         stats["repeated_sentences"] = repeated_sentence_share(out, sentence_end_table(enc))
-        stats["repeated_32_token_windows"] = corpus.repeated_window_share(out[:100_000_000], 32)
+        stats["repeated_32_token_windows"] = corpus.repeated_window_share(out, 32)
+        stats["repeated_16_token_windows"] = corpus.repeated_window_share(out, 16)
     Path(a.out).with_suffix(".json").write_text(json.dumps(stats, indent=1))
     print(json.dumps(stats, indent=1))
     return 0

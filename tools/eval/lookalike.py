@@ -5,8 +5,8 @@
 with distinct keys drawn from a large word list (WordNet adjectives, nouns and verbs when
 wordnet-base is installed, else the words of the bundled essays), and one question asking for
 one key's number (multikey top-1). The other keys are realistic distractors of the asked key
-sable-lagoon-prime: every reordering of its three words, and lines sharing two of its three
-words (sable-lagoon-*, sable-*-prime, *-lagoon-prime; one line in a thousand each, 8 to 256),
+sable-lagoon-prime: lines sharing two of its three words, so most of its tokens and in the same
+places (sable-lagoon-*, sable-*-prime, *-lagoon-prime; one line in a thousand each, 8 to 256),
 the rest random keys.
 
 The tokens are composed from the cl100k_base tokens of each piece (the prefix, " adj", "-noun",
@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from itertools import permutations
 from pathlib import Path
 
 import numpy as np
@@ -115,19 +114,18 @@ def _free(rng, size: int, count: int, avoid: int) -> np.ndarray:
 
 
 def make_keys(rng, p: Pieces, lines: int, near: int) -> tuple[np.ndarray, np.ndarray]:
-    """(asked key, `lines` distinct keys with the asked one first): the other orders of its
-    words, `near` keys sharing each pair of its words, then random keys."""
+    """(asked key, `lines` distinct keys with the asked one first): `near` keys sharing each
+    pair of its words, then random keys."""
     asked = _random_keys(rng, p, 1)[0]
     base = (0, p.na, p.na + p.nn)
     sizes = (p.na, p.nn, p.nw)
-    reorder = np.array(sorted({k for k in permutations(asked.tolist()) if k != tuple(asked.tolist())}), dtype=np.int64)
     shared = []
     for free in (2, 1, 0):  # keep the other two words of the asked key
         ids = base[free] + _free(rng, sizes[free], near, int(asked[free] - base[free]))
         k = np.repeat(asked[None, :], len(ids), axis=0)
         k[:, free] = ids
         shared.append(k)
-    fixed = np.concatenate([asked[None, :], reorder.reshape(-1, 3), *shared])
+    fixed = np.concatenate([asked[None, :], *shared])
     span = np.int64(p.na + p.nn + p.nw)
     code = lambda k: (k[:, 0] * span + k[:, 1]) * span + k[:, 2]
     taken = np.unique(code(fixed))

@@ -81,7 +81,7 @@ def parse_args(argv=None):
     p.add_argument("--scratch", default=os.environ.get("PROTEUS_EVAL_DIR", tempfile.gettempdir()))
     p.add_argument("--keep", action="store_true", help="keep the scratch directory")
     p.add_argument("--out", default=str(HERE / "RESULTS.md"))
-    p.add_argument("--heatmap", default=None, help="PNG path (default: heatmap.png beside --out)")
+    p.add_argument("--heatmap", default=None, help="PNG path (default: heatmap-X.png beside RESULTS-X.md)")
     p.add_argument("--heatmap-baseline", default="cpu-fallback")
     p.add_argument("--tokenizer", default=str(generate.DEFAULT_RANKS))
     p.add_argument("--buffer", type=int, default=32768)
@@ -113,7 +113,9 @@ def parse_args(argv=None):
         if first in a.method_list:
             a.method_list.remove(first)
             a.method_list.insert(0, first)
-    a.heatmap = a.heatmap or str(Path(a.out).with_name("heatmap.png"))
+    stem = Path(a.out).stem  # RESULTS-unique.md → heatmap-unique.png: a run never overwrites another's
+    a.heatmap = a.heatmap or str(Path(a.out).with_name("heatmap" + (stem[7:] if stem.startswith("RESULTS") else
+                                                                    "-" + stem) + ".png"))
     return a
 
 

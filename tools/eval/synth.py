@@ -200,42 +200,81 @@ class SeenSet:
             self.runs = []
 
 
+_WORKER: dict = {}
+
+
+def _walk_block(index: int) -> np.ndarray:
+    """Block `index` of a run (in a worker: the model is inherited through fork)."""
+    w = _WORKER
+    rows = walk(w["model"], w["streams"], w["doc_tokens"], np.random.default_rng([w["seed"], index]), w["affinity"])
+    rows[:, -1] = w["paragraph"]
+    return np.ascontiguousarray(rows).ravel().astype(np.int32)
+
+
+def _blocks(m: Model, seed: int, streams: int, doc_tokens: int, affinity: int, paragraph: int, workers: int):
+    """Walked blocks 0, 1, 2, ... in order; block i always comes from the generator seeded
+    (seed, i), so the output is the same for any number of workers. With workers > 1 the walks
+    run in forked processes, a few blocks ahead of the caller."""
+    _WORKER.update(model=m, seed=seed, streams=streams, doc_tokens=doc_tokens, affinity=affinity, paragraph=paragraph)
+    if workers <= 1:
+        i = 0
+        while True:
+            yield _walk_block(i)
+            i += 1
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    with cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        pending = [pool.submit(_walk_block, i) for i in range(workers + 1)]
+        i = len(pending)
+        try:
+            while True:
+                block = pending.pop(0).result()
+                pending.append(pool.submit(_walk_block, i))
+                i += 1
+                yield block
+        finally:
+            for f in pending:
+                f.cancel()
+
+
 def generate_tokens(m: Model, total: int, seed: int, ends: np.ndarray, doc_tokens: int = 2048,
                     streams: int = 8192, affinity: int = 2, min_sentence_tokens: int = 8, stats: dict | None = None,
-                    paragraph: int = PARAGRAPH):
-    """Yields blocks of synthetic tokens (int64) until exactly `total` were yielded. Every
-    document ends with the `paragraph` token (which must end a sentence in `ends`); a sentence
-    of `min_sentence_tokens`+ tokens already emitted is dropped."""
+                    paragraph: int = PARAGRAPH, workers: int = 1):
+    """Yields blocks of synthetic tokens until exactly `total` were yielded. Every document ends
+    with the `paragraph` token (which must end a sentence in `ends`); a sentence of
+    `min_sentence_tokens`+ tokens already emitted is dropped (sequentially, in block order)."""
     if not (paragraph < len(ends) and ends[paragraph]):
         raise ValueError(f"token {paragraph} must end a sentence")
-    rng = np.random.default_rng(seed)
     seen = SeenSet()
     st = stats if stats is not None else {}
     st.setdefault("sentences", 0)
     st.setdefault("dropped_sentences", 0)
     st.setdefault("dropped_tokens", 0)
     done = 0
-    while done < total:
-        rows = walk(m, streams, doc_tokens, rng, affinity)
-        rows[:, -1] = paragraph
-        flat = np.ascontiguousarray(rows).ravel()
-        boundary = ends[np.minimum(flat, len(ends) - 1)]
-        sid, h, lengths, count = sentence_hashes(flat, boundary)
-        long = lengths >= min_sentence_tokens
-        _, first_idx = np.unique(h, return_index=True)
-        dup = np.ones(count, dtype=bool)
-        dup[first_idx] = False                   # repeated inside this block
-        dup |= seen.contains(h)                  # or emitted by an earlier block
-        drop = dup & long
-        seen.add(h[long & ~drop])
-        keep = ~drop[sid]
-        block = flat[keep]
-        st["sentences"] += int(count)
-        st["dropped_sentences"] += int(drop.sum())
-        st["dropped_tokens"] += int(len(flat) - len(block))
-        take = min(len(block), total - done)
-        done += take
-        yield block[:take]
+    blocks = _blocks(m, seed, streams, doc_tokens, affinity, paragraph, workers)
+    try:
+        while done < total:
+            flat = next(blocks)
+            boundary = ends[np.minimum(flat, len(ends) - 1)]
+            sid, h, lengths, count = sentence_hashes(flat, boundary)
+            long = lengths >= min_sentence_tokens
+            _, first_idx = np.unique(h, return_index=True)
+            dup = np.ones(count, dtype=bool)
+            dup[first_idx] = False                   # repeated inside this block
+            dup |= seen.contains(h)                  # or emitted by an earlier block
+            drop = dup & long
+            seen.add(h[long & ~drop])
+            keep = ~drop[sid]
+            block = flat[keep]
+            st["sentences"] += int(count)
+            st["dropped_sentences"] += int(drop.sum())
+            st["dropped_tokens"] += int(len(flat) - len(block))
+            take = min(len(block), total - done)
+            done += take
+            yield block[:take]
+    finally:
+        blocks.close()
 
 
 def write(path: os.PathLike | str, m: Model, total: int, seed: int, ends: np.ndarray, **kw) -> dict:
@@ -277,6 +316,7 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=20240520)
     p.add_argument("--affinity", type=int, default=2)
     p.add_argument("--doc-tokens", type=int, default=2048)
+    p.add_argument("--workers", type=int, default=2, help="processes walking blocks ahead (same output for any count)")
     p.add_argument("--check", action="store_true",
                    help="count repeated sentences and 32-token windows in the first 100M tokens afterwards")
     a = p.parse_args(argv)
@@ -286,7 +326,8 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     m = fit(src, break_table(enc))
     fit_s = time.perf_counter() - t0
-    stats = write(a.out, m, total, a.seed, sentence_end_table(enc), affinity=a.affinity, doc_tokens=a.doc_tokens)
+    stats = write(a.out, m, total, a.seed, sentence_end_table(enc), affinity=a.affinity, doc_tokens=a.doc_tokens,
+                  workers=a.workers)
     stats |= {"fit_seconds": fit_s, "source": os.path.basename(a.source), "source_tokens": len(src),
               "source_sha256": hashlib.sha256(src.tobytes()).hexdigest()}
     if a.check:

@@ -9,8 +9,10 @@ plus one u64 fast field holding the passage number, which maps a hit back to its
 A question is tokenized the same way (lower-cased alphanumeric runs) and asked as a
 disjunction of term queries, so the ranking is tantivy's BM25 (k1 1.2, b 0.75).
 
-Results are shaped like `proteus-index query --json` results (rank, score, start, end,
-token_ids, text) so score.py scores them exactly like ours."""
+Passages overlap, so one needle is in two of them: a search asks tantivy for 4·k hits and keeps
+the best k passages that do not overlap one already kept (otherwise the top 5 would hold each
+needle twice). Results are shaped like `proteus-index query --json` results (rank, score,
+start, end, token_ids, text) so score.py scores them exactly like ours."""
 from __future__ import annotations
 
 import os
@@ -114,11 +116,19 @@ class TantivyIndex:
         return tantivy.Query.boolean_query(subs) if subs else tantivy.Query.empty_query()
 
     def hits(self, question: str, top: int = 5) -> list[tuple[float, int]]:
-        res = self.searcher.search(self.query(question), limit=top, count=False)
+        """The best `top` passages (score, passage number), none overlapping a better one."""
+        res = self.searcher.search(self.query(question), limit=4 * top, count=False)
         if not res.hits:
             return []
         ids = self.searcher.fast_field_values("id", [addr for _, addr in res.hits])
-        return [(float(score), int(i)) for (score, _), i in zip(res.hits, ids)]
+        kept: list[tuple[float, int]] = []
+        for (score, _), i in zip(res.hits, ids):
+            s = int(self.starts[int(i)])
+            if all(abs(s - int(self.starts[j])) >= self.window for _, j in kept):
+                kept.append((float(score), int(i)))
+                if len(kept) == top:
+                    break
+        return kept
 
     def search(self, question: str, top: int = 5) -> list[dict]:
         out = []

@@ -33,10 +33,7 @@ def test_haystack_is_exact_tiktoken_text_with_one_asked_line(tmp_path, enc, piec
     start = case.needles[0].start
     assert abs(start - depth * 6000) <= 40  # a whole line away at most
     a, n, w = key.split("-")
-    # the other orders of the key's words, and lines sharing two of its three words
-    others = {"-".join(p) for p in [(a, w, n), (n, a, w), (n, w, a), (w, a, n), (w, n, a)]}
-    present = {ln.split(" for ")[1].split(" is:")[0] for ln in lines}
-    assert len(others & present) >= 3
+    present = {ln.split(" for ")[1].split(" is:")[0] for ln in lines}  # lines sharing two of its three words:
     assert sum(1 for k in present if k != key and sum(x == y for x, y in zip(k.split("-"), (a, n, w))) == 2) >= 4
     assert len(present) == len(lines)  # every key distinct
 
@@ -46,7 +43,8 @@ def test_keys_are_distinct_and_include_the_structured_distractors(pieces):
     assert tuple(keys[0]) == tuple(asked)
     codes = {tuple(k) for k in keys.tolist()}
     assert len(codes) == len(keys) == 300
-    assert sum(sorted(k) == sorted(asked.tolist()) for k in keys.tolist()) == 6  # asked + 5 reorders
+    same = [sum(x == y for x, y in zip(k, asked.tolist())) for k in keys.tolist()]
+    assert same[:16] == [3] + [2] * 15 and 3 not in same[1:]  # 5 keys per pair of its words, then random ones
 
 
 def test_fallback_word_list_without_wordnet(tmp_path, enc):

@@ -61,6 +61,9 @@ def test_generated_text_has_exact_length_no_repeated_sentence_and_is_seeded(tmp_
     assert a.read_bytes() == b.read_bytes() and a.read_bytes() != c.read_bytes()
     assert synth.repeated_sentence_share(out, ends, 4) == 0.0
     assert synth.repeated_sentence_share(np.tile(out[:1000], 3), ends, 4) > 0.5  # the check itself works
+    d = tmp_path / "d.u32"  # walks in two forked workers: the same bytes
+    synth.write(d, m, 50_000, 7, ends, streams=16, doc_tokens=256, min_sentence_tokens=4, paragraph=0, workers=2)
+    assert d.read_bytes() == a.read_bytes()
 
 
 def test_seen_set_merges_and_finds():

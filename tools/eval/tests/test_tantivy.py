@@ -32,6 +32,7 @@ def test_finds_the_needle_and_maps_it_back_to_tokens(tmp_path, enc, table, base)
     value_pos = case.expected_positions[0]
     assert top["start"] <= value_pos[0] and value_pos[-1] < top["end"]  # the passage holding the needle ranks first
     assert case.spec.expected[0] in top["text"]
+    assert all(abs(a["start"] - b["start"]) >= 128 for a in results for b in results if a is not b)  # no overlap
     files = ix.files()
     assert ix.nbytes == sum(files.values()) > 0
     assert files.get("store", 0) < 8 * ix.count  # no stored text: the doc store holds empty documents only

@@ -46,8 +46,9 @@ DESCRIPTIONS = {
             "replaced by tantivy)",
     "tantivy": "BM25 by tantivy 0.27 (PyPI `tantivy`) over the FULL text: overlapping passages of decoded token "
                "windows, default tokenizer, term frequencies only, no stored text, a u64 fast field mapping a "
-               "passage back to its token range; the top k are the best passages not overlapping a better one (from "
-               "4·k hits); query latency is in-process (median of 21 searches)",
+               "passage back to its token range; of the 4·k best passages, overlapping ones are merged into one "
+               "result (token range = union) and the first k results kept; query latency is in-process (median "
+               "of 21 searches)",
     "proteus-heroes": "our index, answers from the heroes only (`query --index-only`, or plain `query` without "
                       "the corpus when the binary has no such flag)",
 }

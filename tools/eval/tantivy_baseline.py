@@ -9,9 +9,10 @@ plus one u64 fast field holding the passage number, which maps a hit back to its
 A question is tokenized the same way (lower-cased alphanumeric runs) and asked as a
 disjunction of term queries, so the ranking is tantivy's BM25 (k1 1.2, b 0.75).
 
-Passages overlap, so one needle is in two of them: a search asks tantivy for 4·k hits and keeps
-the best k passages that do not overlap one already kept (otherwise the top 5 would hold each
-needle twice). Results are shaped like `proteus-index query --json` results (rank, score,
+Passages overlap, so one needle is in two of them: a search asks tantivy for 4·k hits and, in
+score order, merges a hit that overlaps a result already kept into that result (its token range
+becomes the union) and keeps any other hit as a new result, up to k results (otherwise the top 5
+would hold each needle twice, or keep the half of a needle that scored better). Results are shaped like `proteus-index query --json` results (rank, score,
 start, end, token_ids, text) so score.py scores them exactly like ours."""
 from __future__ import annotations
 
@@ -115,26 +116,30 @@ class TantivyIndex:
         subs = [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "text", t)) for t in ts]
         return tantivy.Query.boolean_query(subs) if subs else tantivy.Query.empty_query()
 
-    def hits(self, question: str, top: int = 5) -> list[tuple[float, int]]:
-        """The best `top` passages (score, passage number), none overlapping a better one."""
+    def hits(self, question: str, top: int = 5) -> list[tuple[float, int, int]]:
+        """Up to `top` results (best score, start, end): the 4·top best passages in score order,
+        each merged into a kept result it overlaps, else kept as a new one while there is room."""
         res = self.searcher.search(self.query(question), limit=4 * top, count=False)
         if not res.hits:
             return []
         ids = self.searcher.fast_field_values("id", [addr for _, addr in res.hits])
-        kept: list[tuple[float, int]] = []
+        kept: list[list] = []  # [score, start, end]
         for (score, _), i in zip(res.hits, ids):
             s = int(self.starts[int(i)])
-            if all(abs(s - int(self.starts[j])) >= self.window for _, j in kept):
-                kept.append((float(score), int(i)))
-                if len(kept) == top:
-                    break
-        return kept
+            e = min(s + self.window, self.n)
+            touching = [k for k in kept if s < k[2] and k[1] < e]
+            if touching:
+                k = touching[0]
+                k[1], k[2] = min(k[1], s, *(t[1] for t in touching)), max(k[2], e, *(t[2] for t in touching))
+                for t in touching[1:]:  # the union now bridges two results: they become one
+                    kept.remove(t)
+            elif len(kept) < top:
+                kept.append([float(score), s, e])
+        return [(k[0], k[1], k[2]) for k in kept]
 
     def search(self, question: str, top: int = 5) -> list[dict]:
         out = []
-        for rank, (score, i) in enumerate(self.hits(question, top), 1):
-            start = int(self.starts[i])
-            end = min(start + self.window, self.n)
+        for rank, (score, start, end) in enumerate(self.hits(question, top), 1):
             ids = [int(x) for x in self.tokens[start:end]]
             out.append({"rank": rank, "score": score, "start": start, "end": end, "token_ids": ids,
                         "text": self.enc.decode(ids, errors="replace")})

@@ -28,11 +28,11 @@ def test_finds_the_needle_and_maps_it_back_to_tokens(tmp_path, enc, table, base)
     results = ix.search(case.spec.question, 5)
     assert [r["rank"] for r in results] == [1, 2, 3, 4, 5]
     top = results[0]
-    assert top["token_ids"] == tokens[top["start"]:top["end"]].tolist() and top["end"] - top["start"] == 128
+    assert top["token_ids"] == tokens[top["start"]:top["end"]].tolist() and (top["end"] - top["start"]) % 64 == 0 and top["end"] - top["start"] >= 128
     value_pos = case.expected_positions[0]
     assert top["start"] <= value_pos[0] and value_pos[-1] < top["end"]  # the passage holding the needle ranks first
     assert case.spec.expected[0] in top["text"]
-    assert all(abs(a["start"] - b["start"]) >= 128 for a in results for b in results if a is not b)  # no overlap
+    assert all(a["end"] <= b["start"] or b["end"] <= a["start"] for a in results for b in results if a is not b)
     files = ix.files()
     assert ix.nbytes == sum(files.values()) > 0
     assert files.get("store", 0) < 8 * ix.count  # no stored text: the doc store holds empty documents only

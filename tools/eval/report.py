@@ -113,7 +113,8 @@ def task_tables(rows, methods, lengths) -> list[str]:
 
 
 def cost_table(rows, methods, lengths) -> list[str]:
-    out = ["| method | length | model-free | heroes / tokens | index size | build s | query ms (1 question, wall) |",
+    out = ["| method | length | model-free | heroes / tokens | index size | build s | query ms (1 question: process wall; "
+           "tantivy in-process) |",
            "|---|---|---|---|---|---|---|"]
     by = group([r for r in rows if "error" not in r], "method", "length")
     for m in methods:
@@ -407,11 +408,13 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=main.__doc__)
     p.add_argument("results_json")
     p.add_argument("--out", help="default: the .md beside the JSON")
-    p.add_argument("--heatmap", help="default: heatmap.png beside --out")
+    p.add_argument("--heatmap", help="default: heatmap-X.png beside RESULTS-X.md (heatmap.png for RESULTS.md)")
     a = p.parse_args(argv)
     data = json.loads(Path(a.results_json).read_text())
     out = a.out or str(Path(a.results_json).with_suffix(".md"))
-    write(out, a.heatmap or str(Path(out).with_name("heatmap.png")), data["meta"], data["rows"], data["perf"])
+    stem = Path(out).stem
+    default = Path(out).with_name("heatmap" + (stem[7:] if stem.startswith("RESULTS") else "-" + stem) + ".png")
+    write(out, a.heatmap or str(default), data["meta"], data["rows"], data["perf"])
     return 0
 
 

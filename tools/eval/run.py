@@ -82,7 +82,8 @@ def parse_args(argv=None):
     p.add_argument("--keep", action="store_true", help="keep the scratch directory")
     p.add_argument("--out", default=str(HERE / "RESULTS.md"))
     p.add_argument("--heatmap", default=None, help="PNG path (default: heatmap-X.png beside RESULTS-X.md)")
-    p.add_argument("--heatmap-baseline", default="cpu-fallback")
+    p.add_argument("--heatmap-baseline", default=None,
+                   help="method beside proteus in the heatmap (default: cpu-fallback, else tantivy, else the first other)")
     p.add_argument("--tokenizer", default=str(generate.DEFAULT_RANKS))
     p.add_argument("--buffer", type=int, default=32768)
     p.add_argument("--chunk-len", type=int, default=65536)
@@ -113,6 +114,9 @@ def parse_args(argv=None):
         if first in a.method_list:
             a.method_list.remove(first)
             a.method_list.insert(0, first)
+    if a.heatmap_baseline is None:
+        others = [m for m in a.method_list if m not in ("proteus", "proteus-heroes")] or ["proteus-heroes"]
+        a.heatmap_baseline = next((m for m in ("cpu-fallback", "tantivy") if m in others), others[0])
     stem = Path(a.out).stem  # RESULTS-unique.md → heatmap-unique.png: a run never overwrites another's
     a.heatmap = a.heatmap or str(Path(a.out).with_name("heatmap" + (stem[7:] if stem.startswith("RESULTS") else
                                                                     "-" + stem) + ".png"))

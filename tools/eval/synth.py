@@ -246,6 +246,7 @@ def generate_tokens(m: Model, total: int, seed: int, ends: np.ndarray, doc_token
     `min_sentence_tokens`+ tokens already emitted is dropped (sequentially, in block order)."""
     if not (paragraph < len(ends) and ends[paragraph]):
         raise ValueError(f"token {paragraph} must end a sentence")
+    streams = int(min(streams, max(16, -(-int(total * 1.1) // doc_tokens))))  # a short run walks fewer streams
     seen = SeenSet()
     st = stats if stats is not None else {}
     st.setdefault("sentences", 0)

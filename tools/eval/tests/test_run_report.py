@@ -176,3 +176,31 @@ def test_unique_report_judges_issue_goals_and_shows_methods_side_by_side(tmp_pat
     assert "| 1M | 1,500,000 | 1.500 | 60,000 | 2.00 (0.50 + 1.50) | 0.70 | 15,624 of 128 tokens every 64 |" in text
     assert "unique English text from Debian packages" in text and "kernel 2.00M" in text
     assert "keys from WordNet" in text
+
+
+@pytest.mark.parametrize("haystack", ["unique", "synthetic"])
+def test_unique_and_synthetic_haystacks_run_end_to_end_with_tantivy(tmp_path, enc, essays, haystack):
+    """Without a binary (tantivy alone): the haystack is cut from (or generated from) a small
+    unique-text file, a needle goes in, tantivy finds it, the report says what the text was."""
+    pytest.importorskip("tantivy")
+    import json
+
+    import numpy as np
+
+    src = tmp_path / "u.u32"
+    np.concatenate(essays).astype("<u4").tofile(src)  # stands in for corpus.py's output
+    out = tmp_path / "R.md"
+    assert run.main(["--lengths", "60k", "--depths", "0.5", "--tasks", "single-numbers", "--methods", "tantivy",
+                     "--haystack", haystack, "--unique-tokens", str(src), "--no-perf", "--scratch", str(tmp_path),
+                     "--out", str(out)]) == 0
+    data = json.loads(out.with_suffix(".json").read_text())
+    rows = {r["task"]: r for r in data["rows"]}
+    assert rows["single-numbers"]["top5"] and rows["single-numbers"]["index_bytes"] > 0
+    text = out.read_text()
+    if haystack == "synthetic":
+        (run_stats,) = data["meta"]["haystack_source"]["synthetic"]["runs"]
+        assert run_stats["tokens"] == 60_000 and run_stats["synthetic"]
+        assert "**SYNTHETIC** text" in text
+    else:
+        assert "unique English text from Debian packages" in text
+    assert (tmp_path / "heatmap-R.png").exists()

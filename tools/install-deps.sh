@@ -13,9 +13,11 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 # Reference implementations for the cross-checks (blobfile is what tiktoken's rank-file
-# writer needs).
-python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check tiktoken blobfile numpy safetensors jsonschema pytest matplotlib 2>&1 | grep -v -i "warning" || true
-import tiktoken, numpy, safetensors, jsonschema, pytest, matplotlib, blobfile
+# writer needs); tantivy (BM25, the evaluation's lexical baseline) is pinned to the 0.27
+# series the results used.
+python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check tiktoken blobfile numpy safetensors jsonschema pytest matplotlib "tantivy==0.27.*" 2>&1 | grep -v -i "warning" || true
+import tiktoken, numpy, safetensors, jsonschema, pytest, matplotlib, blobfile, tantivy
+assert tantivy.__version__.startswith("tantivy v0.27"), tantivy.__version__
 PY
 # Peers whose own readers and writers the interoperability tests run: pyzstd (its
 # SeekableZstdFile reads .tok files), megatron-core (its IndexedDatasetBuilder writes Megatron
@@ -30,3 +32,5 @@ PY
   python3 -c 'import importlib.metadata as m; assert m.version("torch") == "2.13.0+cpu"; m.version("pyzstd"); m.version("megatron-core")' \
     || { echo "install-deps: could not install pyzstd, the CPU torch and megatron-core" >&2; exit 1; }
 }
+# The unique-text haystack (tools/eval/corpus.py) reads Debian documentation packages that are not
+# installed here (about 1.5 GB): `bash tools/eval/install-text.sh` installs them when wanted.

@@ -10,7 +10,7 @@ import os
 import numpy as np
 
 MODEL_FREE = {"random": True, "stride": True, "streamingllm": True, "cpu-fallback": True, "bm25": True,
-              "random-windows": True, "stride-windows": True, "cpu-fallback-windows": True}
+              "tantivy": True, "proteus-heroes": True, "random-windows": True, "stride-windows": True, "cpu-fallback-windows": True}
 
 
 def _check(n: int, budget: int) -> int:

@@ -29,6 +29,8 @@ class Capabilities:
     questions_file: bool = False
     scan: bool = False
     heroes: bool = False
+    corpus: bool = False       # query --corpus CORPUS (routed answers, "teleport")
+    index_only: bool = False   # query --index-only (answers from the heroes alone)
     notes: list[str] = field(default_factory=list)
 
 
@@ -65,6 +67,8 @@ def capabilities(binary: str) -> Capabilities:
     c.keep_positions = bool(b) and ("--keep-positions" in b or _accepts(binary, "build", "--keep-positions", "/nonexistent.u64"))
     c.signals = bool(b) and ("--signals" in b or _accepts(binary, "build", "--signals", "surprisal"))
     c.questions_file = bool(q and "--questions" in q)
+    c.corpus = bool(q and "--corpus" in q)
+    c.index_only = bool(q and "--index-only" in q)
     c.scan = _help(binary, "scan") is not None
     c.heroes = _help(binary, "heroes") is not None
     return c
@@ -151,16 +155,18 @@ def build(binary: str, source: str, out: str, *, tokenizer: str, buffer: int, ch
 
 
 def query(binary: str, index: str, questions: list[str], questions_path: str, top: int,
-          use_file: bool) -> tuple[list[dict], float]:
-    """One JSON answer per question, in order, and the wall seconds of the whole call."""
+          use_file: bool, extra: tuple[str, ...] = ()) -> tuple[list[dict], float]:
+    """One JSON answer per question, in order, and the wall seconds of the whole call. `extra`
+    options (e.g. `--corpus FILE`, `--index-only`) go after the others."""
     if use_file:
         Path(questions_path).write_text("".join(q + "\n" for q in questions))
-        r = run([binary, "query", index, "--questions", questions_path, "--top", str(top), "--json"], timeout=1800)
+        r = run([binary, "query", index, "--questions", questions_path, "--top", str(top), "--json", *extra],
+                timeout=1800)
         answers, seconds = json_lines(r.stdout), r.seconds
     else:
         answers, seconds = [], 0.0
         for q in questions:
-            r = run([binary, "query", index, q, "--top", str(top), "--json"], timeout=1800)
+            r = run([binary, "query", index, q, "--top", str(top), "--json", *extra], timeout=1800)
             answers += json_lines(r.stdout)
             seconds += r.seconds
     if len(answers) != len(questions):

@@ -36,7 +36,9 @@ magnet nectar obsidian pepper quartz raven sapphire thistle ultraviolet velvet w
 yarrow zephyr bramble cinder""".split()
 DISHES = ("potato soup", "lentil stew", "pumpkin curry", "onion broth")
 
-TASKS = ("niah", "single-numbers", "single-words", "single-uuids", "multikey", "multivalue", "jigsaw")
+INSERTED_TASKS = ("niah", "single-numbers", "single-words", "single-uuids", "multikey", "multivalue", "jigsaw")
+# "lookalike" is its own haystack (lookalike.py): lines of keys and numbers only, one asked key
+TASKS = (*INSERTED_TASKS, "lookalike")
 SENTENCE_END = (b".", b"!", b"?")
 
 
@@ -142,6 +144,8 @@ def make_case(task: str, depth: float, seed: int) -> CaseSpec:
         a = NeedleSpec(" " + JIGSAW_CLUES[0].format(dish=dish, value=ingredient), depth, [ingredient])
         b = NeedleSpec(" " + JIGSAW_CLUES[1].format(dish=dish, value=minutes), spread(1, 2), [minutes])
         return CaseSpec(task, depth, JIGSAW_QUESTION.format(dish=dish), [a, b], [ingredient, minutes])
+    if task == "lookalike":
+        raise ValueError("the lookalike task writes its own haystack: use lookalike.write_case")
     raise ValueError(f"unknown task {task!r} (known: {', '.join(TASKS)})")
 
 

@@ -9,17 +9,26 @@ from pathlib import Path
 import baselines
 import generate
 
-GOALS = [  # (tasks, lengths predicate, threshold on top-5 success, text)
+GOALS = [  # (tasks, lengths predicate, threshold, text, metric): the repeated (essay/noise) benchmark
     (("niah", "single-numbers", "single-words", "single-uuids"), lambda n: n <= 100_000_000, 1.00,
-     "niah/single top-5 = 100% up to 100M"),
+     "niah/single top-5 = 100% up to 100M", "top5"),
     (("niah", "single-numbers", "single-words", "single-uuids"), lambda n: n >= 1_000_000_000, 0.99,
-     "niah/single top-5 >= 99% at 1B"),
-    (("multikey", "multivalue"), lambda n: True, 0.95, "multikey/multivalue top-5 >= 95%"),
-    (("jigsaw",), lambda n: True, 0.95, "jigsaw top-5 >= 95%"),
+     "niah/single top-5 >= 99% at 1B", "top5"),
+    (("multikey", "multivalue"), lambda n: True, 0.95, "multikey/multivalue top-5 >= 95%", "top5"),
+    (("jigsaw",), lambda n: True, 0.95, "jigsaw top-5 >= 95%", "top5"),
 ]
+UNIQUE_GOALS = [  # issue 10, "Must reach → Quality": text that never repeats, default buffer, corpus present
+    (("niah",), lambda n: True, 1.00, "niah top-5 = 100%", "top5"),
+    (("single-numbers", "single-words", "single-uuids"), lambda n: True, 0.99, "single needle top-5 >= 99%", "top5"),
+    (("multikey", "lookalike"), lambda n: True, 0.95, "multikey top-1 >= 95% (incl. the lookalike haystack)", "top1"),
+    (("multivalue",), lambda n: True, 0.95, "multivalue all values top-5 >= 95%", "top5"),
+    (("jigsaw",), lambda n: True, 0.95, "jigsaw top-5 >= 95%", "top5"),
+]
+GOAL_METRIC = {"multikey": "top1", "lookalike": "top1"}  # the side-by-side comparison's measure per task
 MULTI_VALUE = ("multivalue", "jigsaw")  # every value sits in its own needle: top-1 cannot hold them all
 DESCRIPTIONS = {
-    "proteus": "our index, default signals",
+    "proteus": "our index, default signals, asked with the corpus present (`query --corpus CASE` when the "
+               "binary has the flag; the JSON `mode` says what answered)",
     "ablation: surprisal only": "`--signals surprisal`",
     "ablation: no burstiness": "`--signals surprisal,gates,spans`",
     "ablation: no gates": "`--signals surprisal,burstiness,spans`",
@@ -33,7 +42,15 @@ DESCRIPTIONS = {
     "stride-windows": "evenly spaced windows of 2·span+1 tokens, same budget",
     "cpu-fallback-windows": "RE-IMPLEMENTED CPU fallback rule on windows: per chunk, the windows of 2·span+1 tokens "
                             "holding the largest feature norms, same budget",
-    "bm25": "BM25 over the FULL uncompressed text, passages of 2·span+1 tokens, stride span+1 (python/numpy)",
+    "bm25": "BM25 over the FULL uncompressed text, passages of 2·span+1 tokens, stride span+1 (python/numpy; "
+            "replaced by tantivy)",
+    "tantivy": "BM25 by tantivy 0.27 (PyPI `tantivy`) over the FULL text: overlapping passages of decoded token "
+               "windows, default tokenizer, term frequencies only, no stored text, a u64 fast field mapping a "
+               "passage back to its token range; of the 4·k best passages, overlapping ones are merged into one "
+               "result (token range = union) and the first k results kept; query latency is in-process (median "
+               "of 21 searches)",
+    "proteus-heroes": "our index, answers from the heroes only (`query --index-only`, or plain `query` without "
+                      "the corpus when the binary has no such flag)",
 }
 
 
@@ -96,7 +113,8 @@ def task_tables(rows, methods, lengths) -> list[str]:
 
 
 def cost_table(rows, methods, lengths) -> list[str]:
-    out = ["| method | length | model-free | heroes / tokens | index size | build s | query ms (1 question, wall) |",
+    out = ["| method | length | model-free | heroes / tokens | index size | build s | query ms (1 question: process wall; "
+           "tantivy in-process) |",
            "|---|---|---|---|---|---|---|"]
     by = group([r for r in rows if "error" not in r], "method", "length")
     for m in methods:
@@ -105,7 +123,7 @@ def cost_table(rows, methods, lengths) -> list[str]:
             if not rs:
                 continue
             heroes = _mean([r.get("heroes") for r in rs])
-            ratio = f"{heroes / n:.2e}" if heroes else ("1 (full text)" if m == "bm25" else "–")
+            ratio = f"{heroes / n:.2e}" if heroes else ("1 (full text)" if m in ("bm25", "tantivy") else "–")
             q = _mean([r.get("query_seconds") for r in rs])
             free = "yes" if baselines.MODEL_FREE.get(m) or m in DESCRIPTIONS else "no"
             out.append(f"| {m} | {generate.format_length(n)} | {free} | {ratio} | {_bytes(_mean([r.get('index_bytes') for r in rs]))} "
@@ -113,10 +131,10 @@ def cost_table(rows, methods, lengths) -> list[str]:
     return out
 
 
-def goal_lines(rows, lengths) -> list[str]:
-    out = ["| goal | length | measured top-5 (proteus) | verdict |", "|---|---|---|---|"]
+def goal_lines(rows, lengths, goals=GOALS) -> list[str]:
+    out = ["| goal | length | measured (proteus) | verdict |", "|---|---|---|---|"]
     ours = [r for r in rows if r["method"] == "proteus"]
-    for tasks, applies, threshold, text in GOALS:
+    for tasks, applies, threshold, text, metric in goals:
         for n in lengths:
             if not applies(n):
                 continue
@@ -124,10 +142,72 @@ def goal_lines(rows, lengths) -> list[str]:
             if not rs:
                 out.append(f"| {text} | {generate.format_length(n)} | – | not run |")
                 continue
-            ok = [bool(r.get("top5")) and "error" not in r for r in rs]
+            ok = [bool(r.get(metric)) and "error" not in r for r in rs]
             share = sum(ok) / len(ok)
             verdict = "met" if share >= threshold else "MISSED"
             out.append(f"| {text} | {generate.format_length(n)} | {100 * share:.1f}% of {len(ok)} | {verdict} |")
+    return out
+
+
+def _share(rs, key):
+    rs = [r for r in rs if "error" not in r]
+    return (sum(bool(r.get(key)) for r in rs) / len(rs), len(rs)) if rs else (None, 0)
+
+
+def side_by_side(rows, lengths) -> list[str]:
+    """Routed (corpus present) vs heroes only vs tantivy, per task and length, on one measure per
+    task (top-1 for multikey/lookalike, top-5 otherwise), plus tantivy's cost."""
+    have = {r["method"] for r in rows}
+    if not have & {"proteus-heroes", "tantivy"}:
+        return []
+    methods = [m for m in ("proteus", "proteus-heroes", "tantivy") if m in have]
+    out = ["## Side by side: routed, heroes only, tantivy", "",
+           "Measure: top-1 for multikey and lookalike, top-5 (all values) otherwise; retention is the heroes' "
+           "(hero spans holding every value token). \"at least tantivy\" compares proteus (corpus present) with "
+           "tantivy on the same measure.", "",
+           "| length | task | measure | " + " | ".join(methods) + " | heroes retention | proteus answered by | "
+           "at least tantivy |", "|---|---|---|" + "---|" * len(methods) + "---|---|---|"]
+    by = group(rows, "method", "task", "length")
+    for n in lengths:
+        for task in dict.fromkeys(r["task"] for r in rows):
+            metric = GOAL_METRIC.get(task, "top5")
+            cells, shares = [], {}
+            for m in methods:
+                sh, k = _share(by.get((m, task, n), []), metric)
+                shares[m] = sh
+                cells.append("–" if sh is None else f"{100 * sh:.0f}% ({k})")
+            ret, _ = _share(by.get(("proteus-heroes", task, n), []) or by.get(("proteus", task, n), []), "retention")
+            modes = sorted({str(r.get("mode") or f"{r.get('query_as', '?')}, no mode in JSON")
+                            for r in by.get(("proteus", task, n), []) if "error" not in r})
+            verdict = "–"
+            if shares.get("proteus") is not None and shares.get("tantivy") is not None:
+                verdict = "met" if shares["proteus"] >= shares["tantivy"] else "MISSED"
+            out.append(f"| {generate.format_length(n)} | {task} | {metric} | " + " | ".join(cells) +
+                       f" | {'–' if ret is None else f'{100 * ret:.0f}%'} | {', '.join(modes) or '–'} | {verdict} |")
+    out.append("")
+    tv = [r for r in rows if r["method"] == "tantivy" and "error" not in r]
+    ours = [r for r in rows if r["method"] == "proteus" and "error" not in r]
+    if tv:
+        import statistics
+        out += ["| length | tantivy index bytes (no stored text) | bytes/token | of which store | build s (decode + index) | "
+                "query ms, in-process median | passages | proteus .phb bytes | proteus query ms (process wall) |",
+                "|---|---|---|---|---|---|---|---|---|"]
+        for n in lengths:
+            t = [r for r in tv if r["length"] == n]
+            o = [r for r in ours if r["length"] == n]
+            if not t:
+                continue
+            b = statistics.median(r["index_bytes"] for r in t)
+            bs = statistics.median(r["build_seconds"] for r in t)
+            ds = statistics.median(r.get("decode_seconds") or 0 for r in t)
+            q = statistics.median(r["query_seconds"] for r in t)
+            st = statistics.median(r.get("store_bytes") or 0 for r in t)
+            ob = statistics.median(r["index_bytes"] for r in o) if o else None
+            oq = statistics.median(r["query_seconds"] for r in o) if o else None
+            out.append(f"| {generate.format_length(n)} | {b:,.0f} | {b / n:.3f} | {st:,.0f} | {bs:.2f} ({ds:.2f} + "
+                       f"{bs - ds:.2f}) | {1000 * q:.2f} | {t[0].get('passages', 0):,} of {t[0].get('window')} tokens "
+                       f"every {t[0].get('stride')} | {_fmt(ob, '{:,.0f}')} | {_fmt(oq * 1000 if oq else None, '{:.1f}')} |")
+        out.append("")
     return out
 
 
@@ -220,6 +300,33 @@ def _other_runs(out_path) -> list[str]:
     return out
 
 
+def _haystack_lines(meta) -> list[str]:
+    h, src = meta["haystack"], meta.get("haystack_source") or {}
+    if h == "essay":
+        out = [f"Haystack: essay (Paul Graham essays shuffled by essay, seed {meta['seed']})  "]
+    elif h == "noise":
+        out = [f"Haystack: RULER noise, seed {meta['seed']}  "]
+    else:
+        u = src.get("unique") or {}
+        per = ", ".join(f"{s} {v['tokens'] / 1e6:.2f}M" for s, v in (u.get("sources") or {}).items())
+        text = (f"unique English text from Debian packages, never repeated: the first N tokens of "
+                f"`{src.get('unique_file')}` ({u.get('tokens', 0):,} tokens: {per}; SHA-256 {str(u.get('sha256'))[:16]}…; "
+                f"repeated 32-token windows {100 * (u.get('repeated_32_token_windows') or 0):.3f}%), written by "
+                "`tools/eval/corpus.py` after `tools/eval/install-text.sh`")
+        if h == "unique":
+            out = [f"Haystack: {text}  "]
+        else:
+            runs = (src.get("synthetic") or {}).get("runs") or []
+            speed = ", ".join(f"{r['tokens'] / 1e6:.0f}M in {r['seconds']:.0f} s" for r in runs)
+            out = [f"Haystack: **SYNTHETIC** text (tools/eval/synth.py: order-2 token Markov model fitted on the {text}; "
+                   f"no sentence of 8+ tokens twice; generated {speed}, seed {meta['seed']})  "]
+    kw = src.get("lookalike_words")
+    if kw:
+        out.append(f"Lookalike task: its own haystack of lookalike lines only; keys from {kw['source']} "
+                   f"({kw['adjectives']:,} / {kw['nouns']:,} / {kw['words']:,} words)  ")
+    return out
+
+
 def _haystack_caveat(meta, lengths) -> list[str]:
     size = meta.get("haystack_unit_tokens")
     if not size:
@@ -258,8 +365,7 @@ def write(out_path, heatmap_path, meta, rows, perf) -> None:
     lines = ["# proteus-index evaluation results", "",
              f"Command: `{meta['command']}`  ", f"Commit: `{meta['commit']}`  ",
              f"Binary: `{meta['binary']}` (repository commit `{meta.get('binary_commit')}`)  ",
-             f"Haystack: {meta['haystack']} (Paul Graham essays shuffled by essay, seed {meta['seed']})" if meta['haystack'] == 'essay'
-             else f"Haystack: RULER noise, seed {meta['seed']}",
+             *_haystack_lines(meta),
              f"Build options: --buffer {meta['buffer']} --chunk-len {meta['chunk_len']} --per-chunk {meta['per_chunk']} "
              f"--span {meta['span']} --threads {meta['threads']}  ", f"Run time: {meta['elapsed_seconds']:.0f} s", "",
              "Success at k: every expected value is readable (text or token ids) from the top-k results "
@@ -271,7 +377,10 @@ def write(out_path, heatmap_path, meta, rows, perf) -> None:
              "tokens as our index keeps (its `heroes` count) and are ranked by the same `query`.", "",
              *_warnings(rows),
              *_haystack_caveat(meta, lengths),
-             "## Goals", "", *goal_lines(rows, lengths), "",
+             "## Goals" + (" (issue 10: text that never repeats, corpus present)" if meta["haystack"] in
+                           ("unique", "synthetic") else ""), "",
+             *goal_lines(rows, lengths, UNIQUE_GOALS if meta["haystack"] in ("unique", "synthetic") else GOALS), "",
+             *side_by_side(rows, lengths),
              "## Results per task", "", *task_tables(rows, methods, lengths),
              "## Cost", "", *cost_table(rows, methods, lengths), "",
              "## Performance (same run)", "",
@@ -299,11 +408,13 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=main.__doc__)
     p.add_argument("results_json")
     p.add_argument("--out", help="default: the .md beside the JSON")
-    p.add_argument("--heatmap", help="default: heatmap.png beside --out")
+    p.add_argument("--heatmap", help="default: heatmap-X.png beside RESULTS-X.md (heatmap.png for RESULTS.md)")
     a = p.parse_args(argv)
     data = json.loads(Path(a.results_json).read_text())
     out = a.out or str(Path(a.results_json).with_suffix(".md"))
-    write(out, a.heatmap or str(Path(out).with_name("heatmap.png")), data["meta"], data["rows"], data["perf"])
+    stem = Path(out).stem
+    default = Path(out).with_name("heatmap" + (stem[7:] if stem.startswith("RESULTS") else "-" + stem) + ".png")
+    write(out, a.heatmap or str(default), data["meta"], data["rows"], data["perf"])
     return 0
 
 

@@ -45,7 +45,7 @@ def test_haystack_around_the_needle_is_the_base_unchanged(enc, table, base, tmp_
     assert np.array_equal(tokens[end:], b[n.start:N - len(n.tokens)])
 
 
-@pytest.mark.parametrize("task", needles.TASKS)
+@pytest.mark.parametrize("task", needles.INSERTED_TASKS)
 def test_value_positions_decode_to_the_expected_values(enc, table, base, tmp_path, task):
     case, tokens = place(enc, table, base, tmp_path, task, 0.4, seed=17)
     assert len(tokens) == N

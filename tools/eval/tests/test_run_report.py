@@ -103,3 +103,104 @@ def test_report_states_goals_honestly_and_draws_the_heatmap(tmp_path):
     assert "Commit: `abc`" in text and "RE-IMPLEMENTATION" not in text  # cpu-fallback was not run
     assert (tmp_path / "heatmap.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert os.path.getsize(tmp_path / "heatmap.png") > 5000
+
+
+def test_methods_aliases_and_order():
+    a = run.parse_args(["--methods", "tantivy,stride,proteus-heroes,bm25,proteus"])
+    assert a.method_list == ["proteus", "proteus-heroes", "tantivy", "stride"]  # bm25 is now tantivy
+
+
+def test_query_options_follow_the_binarys_flags(tmp_path):
+    a = run.parse_args(["--quick"])
+    ev = run.Evaluator.__new__(run.Evaluator)
+    ev.case_path = "/x/case.u32"
+    ev.caps = cli.Capabilities(build=True, query=True, corpus=True, index_only=True)
+    assert ev.query_options("proteus") == (("--corpus", "/x/case.u32"), "corpus given")
+    assert ev.query_options("proteus-heroes") == (("--index-only",), "heroes (--index-only)")
+    ev.caps = cli.Capabilities(build=True, query=True)
+    assert ev.query_options("proteus") == ((), "heroes (this binary has no query --corpus)")
+    assert ev.query_options("proteus-heroes") == ((), "heroes (plain query, no corpus)")
+    binary = fake_cli(tmp_path, {"build": "<input> -o", "query": "<index> --questions --corpus --index-only"})
+    caps = cli.capabilities(binary)
+    assert caps.corpus and caps.index_only
+
+
+def test_results_record_no_machine_paths(tmp_path):
+    cmd = run.portable_command(["--quick", "--binary", str(run.HERE.parents[1] / ".build/release/proteus-index"),
+                                "--scratch", str(tmp_path), "--unique-tokens", str(tmp_path / "u.u32"),
+                                "--out", str(run.HERE / "RESULTS-x.md")])
+    assert cmd == ("python3 tools/eval/run.py --quick --binary .build/release/proteus-index --scratch <scratch> "
+                   "--unique-tokens $PROTEUS_EVAL_DATA/u.u32 --out tools/eval/RESULTS-x.md")
+    assert run.portable(str(tmp_path / "bin" / "proteus-index")) == "proteus-index"
+
+
+def test_unique_haystack_missing_or_short_is_a_clear_error(tmp_path, capsys):
+    out = str(tmp_path / "R.md")
+    assert run.main(["--quick", "--haystack", "unique", "--methods", "tantivy", "--unique-tokens",
+                     str(tmp_path / "none.u32"), "--out", out]) == 2
+    assert "install-text.sh" in capsys.readouterr().err
+    (tmp_path / "u.u32").write_bytes(b"\0" * 4000)
+    assert run.main(["--quick", "--haystack", "unique", "--methods", "tantivy", "--unique-tokens",
+                     str(tmp_path / "u.u32"), "--out", out]) == 2
+    assert "holds 1,000 tokens of unique text, fewer than the 1,000,000 asked" in capsys.readouterr().err
+
+
+def test_unique_report_judges_issue_goals_and_shows_methods_side_by_side(tmp_path):
+    meta = {"command": "python3 tools/eval/run.py --quick --haystack unique", "commit": "abc", "binary": "proteus-index",
+            "haystack": "unique", "seed": 1, "buffer": 32768, "chunk_len": 65536, "per_chunk": 4096, "span": 8,
+            "threads": 2, "elapsed_seconds": 3.0, "heatmap_baseline": "tantivy",
+            "haystack_source": {"unique_file": "unique.u32", "unique": {"tokens": 20_000_000, "sha256": "ab" * 32,
+                                "sources": {"kernel": {"tokens": 2_000_000}}, "repeated_32_token_windows": 0.0},
+                                "lookalike_words": {"source": "WordNet", "adjectives": 3, "nouns": 4, "words": 5}}}
+    rows = []
+    for depth in (0.0, 0.5, 1.0):
+        for task in ("lookalike", "niah"):
+            rows.append({"method": "proteus", "length": 10**6, "task": task, "depth": depth, "retention": True,
+                         "top1": depth > 0, "top5": True, "index_bytes": 7_000_000, "query_seconds": 0.02,
+                         "build_seconds": 1.0, "heroes": 32768, "mode": "heroes"})
+            rows.append({"method": "proteus-heroes", "length": 10**6, "task": task, "depth": depth, "retention": False,
+                         "top1": False, "top5": False, "index_bytes": 7_000_000, "query_seconds": 0.02,
+                         "build_seconds": 1.0, "heroes": 32768})
+            rows.append({"method": "tantivy", "length": 10**6, "task": task, "depth": depth, "retention": True,
+                         "top1": True, "top5": True, "index_bytes": 1_500_000, "store_bytes": 60_000,
+                         "build_seconds": 2.0, "decode_seconds": 0.5, "query_seconds": 0.0007, "passages": 15624,
+                         "window": 128, "stride": 64})
+    out = tmp_path / "R.md"
+    report.write(out, tmp_path / "h.png", meta, rows, [])
+    text = out.read_text()
+    assert "## Goals (issue 10: text that never repeats, corpus present)" in text
+    assert "| multikey top-1 >= 95% (incl. the lookalike haystack) | 1M | 66.7% of 3 | MISSED |" in text
+    assert "| niah top-5 = 100% | 1M | 100.0% of 3 | met |" in text
+    assert "| 1M | lookalike | top1 | 67% (3) | 0% (3) | 100% (3) | 0% | heroes | MISSED |" in text
+    assert "| 1M | niah | top5 | 100% (3) | 0% (3) | 100% (3) | 0% | heroes | met |" in text
+    assert "| 1M | 1,500,000 | 1.500 | 60,000 | 2.00 (0.50 + 1.50) | 0.70 | 15,624 of 128 tokens every 64 |" in text
+    assert "unique English text from Debian packages" in text and "kernel 2.00M" in text
+    assert "keys from WordNet" in text
+
+
+@pytest.mark.parametrize("haystack", ["unique", "synthetic"])
+def test_unique_and_synthetic_haystacks_run_end_to_end_with_tantivy(tmp_path, enc, essays, haystack):
+    """Without a binary (tantivy alone): the haystack is cut from (or generated from) a small
+    unique-text file, a needle goes in, tantivy finds it, the report says what the text was."""
+    pytest.importorskip("tantivy")
+    import json
+
+    import numpy as np
+
+    src = tmp_path / "u.u32"
+    np.concatenate(essays).astype("<u4").tofile(src)  # stands in for corpus.py's output
+    out = tmp_path / "R.md"
+    assert run.main(["--lengths", "60k", "--depths", "0.5", "--tasks", "single-numbers", "--methods", "tantivy",
+                     "--haystack", haystack, "--unique-tokens", str(src), "--no-perf", "--scratch", str(tmp_path),
+                     "--out", str(out)]) == 0
+    data = json.loads(out.with_suffix(".json").read_text())
+    rows = {r["task"]: r for r in data["rows"]}
+    assert rows["single-numbers"]["top5"] and rows["single-numbers"]["index_bytes"] > 0
+    text = out.read_text()
+    if haystack == "synthetic":
+        (run_stats,) = data["meta"]["haystack_source"]["synthetic"]["runs"]
+        assert run_stats["tokens"] == 60_000 and run_stats["synthetic"]
+        assert "**SYNTHETIC** text" in text
+    else:
+        assert "unique English text from Debian packages" in text
+    assert (tmp_path / "heatmap-R.png").exists()

@@ -30,3 +30,8 @@ PY
   python3 -c 'import importlib.metadata as m; assert m.version("torch") == "2.13.0+cpu"; m.version("pyzstd"); m.version("megatron-core")' \
     || { echo "install-deps: could not install pyzstd, the CPU torch and megatron-core" >&2; exit 1; }
 }
+# The Python package (tools/python) checks section checksums with xxhash (XXH64).
+python3 -c 'import xxhash' 2>/dev/null || {
+  python3 -m pip install -q --disable-pip-version-check "xxhash==4.1.0" 2>&1 | grep -v -i "warning" || true
+  python3 -c 'import xxhash' || { echo "install-deps: could not install xxhash" >&2; exit 1; }
+}

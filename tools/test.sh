@@ -2,7 +2,7 @@
 # The whole test suite on a fresh machine: install what is missing, run every test, then run
 # every test again under AddressSanitizer and ThreadSanitizer (tools/sanitize.sh; the
 # multi-threaded build must be race-free, the parsers free of memory errors). The Python
-# package's tests (tools/python/tests) run once,
+# package's tests (tools/python/tests, with the exactness proof in transformers) run once,
 # after the plain run, with the binary it built: the sanitizer runs re-run the Swift suite only.
 #   tools/test.sh                    what CI runs (about 17 minutes on 2 cores)
 #   tools/test.sh --no-sanitizers    the plain suite only, for quick local iterations

@@ -32,5 +32,17 @@ PY
   python3 -c 'import importlib.metadata as m; assert m.version("torch") == "2.13.0+cpu"; m.version("pyzstd"); m.version("megatron-core")' \
     || { echo "install-deps: could not install pyzstd, the CPU torch and megatron-core" >&2; exit 1; }
 }
+# The Python package (tools/python) checks section checksums with xxhash; its exactness proof
+# runs Hugging Face transformers on the CPU torch above. transformers 5.24.0 is the newest
+# release whose dependencies install (5.25.0 needs kernels>=0.19.1, not on PyPI); it does not
+# require torch, so pip keeps the CPU build, which the last check confirms.
+python3 - <<'PY' 2>/dev/null || {
+import importlib.metadata as m
+assert m.version("transformers") == "5.24.0" and m.version("xxhash")
+PY
+  python3 -m pip install -q --disable-pip-version-check "transformers==5.24.0" "xxhash==4.1.0" 2>&1 | grep -v -i "warning" || true
+  python3 -c 'import importlib.metadata as m; assert m.version("transformers") == "5.24.0"; assert m.version("torch") == "2.13.0+cpu"; m.version("xxhash")' \
+    || { echo "install-deps: could not install transformers 5.24.0 and xxhash beside the CPU torch" >&2; exit 1; }
+}
 # The unique-text haystack (tools/eval/corpus.py) reads Debian documentation packages that are not
 # installed here (about 1.5 GB): `bash tools/eval/install-text.sh` installs them when wanted.

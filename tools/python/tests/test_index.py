@@ -1,0 +1,174 @@
+"""The arrays and facts the package reads in-process equal what the command-line tool says
+about the same index (`inspect --json`, `query --json`, `decode`), on indexes of several
+documents, of standard input, of a small buffer, without a tokenizer, and in the version 1
+layout."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import proteus_index
+from phb_files import downgrade_to_version1, set_versions
+from support import TOKENIZER, run_cli
+
+QUESTIONS = ["What is the best thing to do in San Francisco?", "How do startups raise money from investors?",
+             "Why do founders work so hard?"]
+ALL = ["essays", "stdin", "bare"]
+
+
+def inspect_json(binary: str, path) -> dict:
+    return json.loads(run_cli(binary, "inspect", str(path), "--json").stdout)
+
+
+def assert_describes_as_inspect(index: proteus_index.HeroIndex, expected: dict) -> None:
+    """`describe()` equals `inspect --json`, but for the routing counts inspect gets by
+    walking the directory (the package reads the tier's shape only)."""
+    described, expected = dict(index.describe()), dict(expected)
+    routing = expected.pop("routing")
+    shape = described.pop("routing")
+    assert shape == (None if routing is None else {k: routing[k] for k in ("window_tokens", "windows", "list_limit")})
+    assert described == expected
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_header_and_metadata_equal_inspect(binary, indexes, name):
+    built = indexes[name]
+    expected = inspect_json(binary, built.path)
+    with proteus_index.open(built.path) as index:
+        assert_describes_as_inspect(index, expected)
+        routing = expected["routing"]
+        assert 0 < routing["window_tokens"] <= index.parameters["route_window"]  # the requested window, cut to tile chunks
+        assert len(index.documents) == built.documents == expected["documents"]
+        assert index.tokens.size == expected["hero_tokens"] == index.statistics["hero_tokens"]
+        assert index.spans.size == expected["spans"]
+        assert (index.tokenizer is not None) == built.embeds_tokenizer
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_arrays_are_zero_copy_views_of_the_file(indexes, name):
+    with proteus_index.open(indexes[name].path) as index:
+        raw = np.fromfile(indexes[name].path, dtype=np.uint8)
+        tokens_entry = next(e for e in index.sections if e.name == "HTOK")
+        on_disk = raw[tokens_entry.offset:tokens_entry.offset + tokens_entry.length].view("<u4")
+        assert index.tokens.dtype == np.dtype("<u4") and np.array_equal(index.tokens, on_disk)
+        for array in (index.tokens, index.scores, index.spans, index.documents.starts):
+            assert not array.flags.writeable and not array.flags.owndata  # a read-only view, no copy
+        assert index.positions.dtype == np.dtype("<u8") and index.positions.size == index.tokens.size
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_positions_hold_the_corpus_tokens(indexes, name):
+    """Each hero token is the corpus token at its position, in increasing position order."""
+    built = indexes[name]
+    corpus = np.fromfile(built.corpus_u32, dtype="<u4")
+    with proteus_index.open(built.path) as index:
+        assert np.all(np.diff(index.positions.astype(np.int64)) > 0)
+        assert np.array_equal(corpus[index.positions], index.tokens)
+        spans = index.spans
+        assert spans.dtype.names == ("start", "first_hero", "length", "document", "score")
+        assert int(spans["length"].sum()) == index.tokens.size
+        for s in spans:
+            doc = index.documents[int(s["document"])]
+            assert doc.start <= s["start"] and s["start"] + s["length"] <= doc.start + doc.length
+            assert index.positions[s["first_hero"]] == s["start"]
+
+
+@pytest.mark.parametrize("name", ["essays", "stdin"])
+def test_hero_answers_of_query_are_the_heroes(binary, indexes, name):
+    """Answers from the heroes alone (`--index-only`) are runs of hero tokens: the package's
+    tokens at those positions, its document table and its decoded text say the same."""
+    answered = 0
+    with proteus_index.open(indexes[name].path) as index:
+        for question in QUESTIONS:
+            answers = index.query(question, top=5, index_only=True)
+            assert answers.mode == "heroes"
+            answered += len(answers)
+            for a in answers:
+                assert a.source == "heroes"
+                held = (index.positions >= a.start) & (index.positions < a.end)
+                assert int(held.sum()) == a.end - a.start
+                assert np.array_equal(index.tokens[held], a.token_ids)
+                doc = index.documents[a.document_id]
+                assert (doc.name, a.document_offset) == (a.document, a.start - doc.start)
+                assert a.text == index.decode(a.token_ids)
+    assert answered > 0
+
+
+@pytest.mark.parametrize("name", ["essays", "stdin"])
+def test_routed_answers_read_the_corpus_at_their_positions(indexes, name):
+    """With the corpus at hand the question is routed ("teleport"); each answer's tokens are
+    the corpus tokens at its positions, whether or not they are heroes."""
+    built = indexes[name]
+    corpus = np.fromfile(built.corpus_u32, dtype="<u4")
+    with proteus_index.open(built.path) as index:
+        corpus_arg = None if name == "essays" else str(built.corpus_u32)  # stdin: no recorded path
+        answers = index.query(QUESTIONS[0], top=3, corpus=corpus_arg)
+        assert answers.mode == "teleport", answers.warnings
+        for a in answers:
+            assert np.array_equal(corpus[a.start:a.end], a.token_ids)
+            assert a.text == index.decode(a.token_ids)
+            assert index.documents[a.document_id].name == a.document
+
+
+def test_decode_equals_the_cli_and_handles_special_tokens(binary, indexes):
+    built = indexes["essays"]
+    with proteus_index.open(built.path) as index:
+        corpus = np.fromfile(built.corpus_u32, dtype="<u4")
+        cli_text = run_cli(binary, "decode", str(built.corpus_u32), "--range", "1000:1400",
+                           "--tokenizer", str(TOKENIZER)).stdout.decode("utf-8", errors="replace")
+        assert index.decode(corpus[1000:1400]) == cli_text
+        assert index.decode([100257, 9906, 100276]) == "<|endoftext|>Hello<|endofprompt|>"
+        assert index.decode([]) == ""
+        with pytest.raises(proteus_index.ProteusIndexError) as caught:
+            index.decode([9906, 100270])
+        assert str(caught.value) == "proteus-index: token 100270 at position 1 is not in the vocabulary of cl100k_base"
+
+
+def test_an_index_without_a_tokenizer_cannot_decode(indexes):
+    with proteus_index.open(indexes["bare"].path) as index:
+        assert index.tokenizer is None and index.tokens.size > 0
+        with pytest.raises(proteus_index.ProteusIndexError, match="embeds no tokenizer"):
+            index.decode(index.tokens[:4])
+        assert not index.closed  # a usage problem, not a corrupt index
+
+
+def test_documents_table(indexes):
+    with proteus_index.open(indexes["essays"].path) as index:
+        docs = index.documents
+        assert docs[0].name.endswith("addiction.txt") and docs[-1].name.endswith(docs.names[-1])
+        assert int(docs.lengths.sum()) == index.statistics["tokens"]
+        assert docs.containing(0) == 0 and docs.containing(docs[5].start) == 5
+        assert docs.containing(index.statistics["tokens"]) is None
+    with proteus_index.open(indexes["stdin"].path) as index:
+        assert list(index.documents) == [proteus_index.Document("-", 0, index.statistics["tokens"])]
+
+
+def test_verify_passes_on_good_indexes(binary, indexes):
+    for built in indexes.values():
+        run_cli(binary, "inspect", str(built.path), "--verify")
+        with proteus_index.open(built.path) as index:
+            index.verify()
+            assert not index.closed
+
+
+def test_a_version_1_index_is_refused_as_the_cli_refuses_it(binary, indexes, tmp_path):
+    """Version 2 stores the DNA and the tokenizer differently: a version 1 index is rebuilt,
+    not read, and the package says so in the tool's words."""
+    old = tmp_path / "v1.phb"
+    downgrade_to_version1(indexes["essays"].path, old)
+    done = run_cli(binary, "inspect", str(old), check=False)
+    assert done.returncode == 65
+    with pytest.raises(proteus_index.ProteusIndexError) as caught:
+        proteus_index.open(old)
+    assert str(caught.value) == done.stderr.decode().strip()
+    assert "index format version 1 is too old (oldest readable is 2); rebuild it" in str(caught.value)
+
+
+def test_a_newer_writer_readable_by_version_2_is_read(binary, indexes, tmp_path):
+    newer = tmp_path / "v7.phb"
+    set_versions(indexes["stdin"].path, newer, format_version=7, oldest_reader=2)
+    with proteus_index.open(newer) as index:
+        assert index.format_version == 7
+        assert_describes_as_inspect(index, inspect_json(binary, newer))

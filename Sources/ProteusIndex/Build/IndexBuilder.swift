@@ -57,6 +57,7 @@ public struct IndexBuilder {
         let pipeline = try BuildPipeline(parameters: options.parameters)
         pipeline.vocabularyLimit = (options.tokenizer?.identity ?? source.tokenizer)?.vocabularySize
         pipeline.lineBreaks = options.tokenizer?.lineBreakCounts()
+        pipeline.identifierShapes = options.tokenizer?.identifierShapes()
         let focus = options.parameters.focus.isEmpty ? [] : (options.tokenizer?.encodeOrdinary(options.parameters.focus) ?? [])
         var contents: HeroIndexContents
         if let positions = options.keepPositions {

@@ -40,8 +40,8 @@ struct Build: ParsableCommand {
     @Option(help: "Ids in more than this share of the routing windows get no window list (0 < share ≤ 1).")
     var routeListShare: Double = BuildParameters().routeListShare
 
-    @Option(help: "DNA signals to use, comma-separated: surprisal, burstiness, gates, spans.")
-    var signals: String = "surprisal,burstiness,gates,spans"
+    @Option(help: "DNA signals to use, comma-separated: surprisal, burstiness, gates, spans, shapes.")
+    var signals: String = BuildParameters().signals.joined(separator: ",")
 
     @Option(help: "Scoring threads (default: one per core). The index is the same for any count.")
     var threads: Int?

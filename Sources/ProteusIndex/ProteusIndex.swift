@@ -5,7 +5,9 @@
 /// - `Codecs/`: zstd and lz4 frames through the system libraries.
 /// - `Tokenizer/`: tiktoken-compatible byte-level BPE.
 /// - `Salience/`: the DNA scores (corpus surprisal, local burstiness, salience gates).
-/// - `Champions/`: per-chunk champion selection.
+/// - `DNA/`: phase 1 of a build — the DNA learned from the sample (gates evolved over the
+///   sample's champions), frozen, and its `.dna` file (`learn`, `build --dna`).
+/// - `Champions/`: per-chunk champion selection (with the frozen DNA, on any thread).
 /// - `HeroBuffer/`: the fixed-capacity buffer the champions compete for.
 /// - `IndexFile/`: the `.phb` on-disk index.
 /// - `Query/`: the final pass over the heroes and the LLM-ready export.

@@ -6,6 +6,7 @@ enum CommandRegistry {
         Inspect.self,
         Encode.self,
         Decode.self,
+        Learn.self,
         Build.self,
         Query.self,
         Scan.self,

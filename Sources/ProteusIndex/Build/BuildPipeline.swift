@@ -19,7 +19,8 @@ public final class BuildPipeline {
         self.parameters = parameters
     }
 
-    /// Runs the build.
+    /// Runs both phases: learns the DNA from the sample (`FrozenDNA.learn`), then scores
+    /// every chunk with it.
     /// - Parameters:
     ///   - source: the tokens (any format).
     ///   - embeddings: external token features (`--embeddings`); nil learns them from
@@ -31,31 +32,35 @@ public final class BuildPipeline {
     ///     calling thread.
     public func run(source: TokenSource, embeddings: TokenEmbeddings? = nil, focusTokens: [UInt32] = [],
                     threads: Int = 1, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> HeroIndexContents {
+        try parameters.validate(threads: threads, embeddings: embeddings, tokenizer: source.tokenizer)
+        let dna = try learn(source: source, embeddings: embeddings, focusTokens: focusTokens, threads: threads)
+        return try run(source: source, dna: dna, threads: threads, progress: progress)
+    }
+
+    /// Phase 1 alone: the frozen DNA of `source`.
+    func learn(source: TokenSource, embeddings: TokenEmbeddings?, focusTokens: [UInt32] = [],
+               threads: Int = 1) throws -> FrozenDNA {
+        try FrozenDNA.learn(source: source, parameters: parameters, tokenizer: source.tokenizer,
+                            embeddings: embeddings, focusTokens: focusTokens, threads: threads)
+    }
+
+    /// Phase 2: scores every chunk with the frozen `dna` (chunks are independent; only the
+    /// hero pool sees them in order).
+    func run(source: TokenSource, dna: FrozenDNA, threads: Int = 1,
+             progress: ((UInt64, UInt64) -> Void)? = nil) throws -> HeroIndexContents {
         let p = parameters
-        try p.validate(threads: threads, embeddings: embeddings, tokenizer: source.tokenizer)
+        if threads <= 0 { throw ProteusError(.usage, "'--threads' must be positive (got \(threads))") }
         let total = source.tokenCount
-        let (statistics, features) = try learn(source: source, embeddings: embeddings, threads: threads)
-        let vocabulary = statistics.vocabularySize
-        var gates: SalienceGates?
-        if p.uses(.gates) && p.gateCount > 0 {
-            var seen = Set<UInt32>()
-            var rows: [[Float]] = []
-            for t in focusTokens where seen.insert(t).inserted {
-                let base = Int(min(t, UInt32(vocabulary))) * features.dimension
-                rows.append(Array(features.values[base..<(base + features.dimension)]))
-            }
-            gates = SalienceGates(count: p.gateCount, dimension: features.dimension, focusRows: rows)
-        }
-        let tables = ScoreTables(surprisal: statistics.surprisal, vocabularySize: vocabulary,
-                                 chunkLength: p.chunkLength, useSurprisal: p.uses(.surprisal),
-                                 burstiness: p.uses(.burstiness))
+        let vocabulary = dna.statistics.vocabularySize
+        let tables = dna.scoreTables(p)
         let chunkCount = Int((total + UInt64(p.chunkLength) - 1) / UInt64(p.chunkLength))
         let keepWhole = total <= UInt64(p.bufferTokens)
-        let stage = ChampionStage(parameters: p, chunkCount: chunkCount, keepWhole: keepWhole,
-                                  features: features, gates: gates)
+        let stage = ChampionStage(parameters: p, chunkCount: chunkCount, keepWhole: keepWhole)
+        let rows = FeatureRows(dna.features)
         var driver = ChunkDriver(source: source, chunkLength: p.chunkLength, chunkCount: chunkCount,
                                  candidateLimit: min(2 * p.perChunk, p.chunkLength), championLimit: p.perChunk,
-                                 bonusMargin: gates?.maximumBonus ?? 0, tables: tables)
+                                 bonusMargin: dna.gates?.maximumBonus ?? 0, tables: tables,
+                                 makePicker: { ChampionPicker(parameters: p, features: dna.features, rows: rows, gates: dna.gates) })
         driver.vocabularyLimit = vocabularyLimit
         driver.routeWindow = p.routeWindow > 0 ? p.effectiveRouteWindow : 0
         driver.lineBreaks = lineBreaks
@@ -73,7 +78,7 @@ public final class BuildPipeline {
 
         var contents = HeroIndexContents()
         contents.parameters = p
-        contents.parameters.featureSource = embeddings?.label ?? "cooccurrence"
+        contents.parameters.featureSource = dna.parameters.featureSource
         contents.documents = source.documents
         contents.tokenizer = source.tokenizer
         contents.statistics.tokens = total
@@ -81,27 +86,10 @@ public final class BuildPipeline {
         contents.statistics.champions = stage.champions
         contents.statistics.evicted = evicted
         contents.statistics.keptWhole = keepWhole
-        contents.dna = DNAState(statistics: statistics, features: features, gates: gates, gateCount: p.gateCount)
-        contents.assembleSpans(heroes, features: features)
+        contents.dna = dna.state
+        contents.assembleSpans(heroes, features: dna.features)
         contents.fingerprint.corpus = identity.finish()
         contents.routing = try postings?.finish()
         return contents
-    }
-
-    /// Corpus statistics and token features from the deterministic sample (the DNA every
-    /// token is scored with, and that queries reuse).
-    func learn(source: TokenSource, embeddings: TokenEmbeddings?, threads: Int = 1) throws -> (CorpusStatistics, TokenFeatures) {
-        let sample = StatisticsSample(tokenCount: source.tokenCount, sampleTokens: parameters.statisticsSampleTokens)
-        let minimumVocabulary = max(Int(source.tokenizer?.vocabularySize ?? 0), embeddings?.rows ?? 0)
-        let statistics = try CorpusStatistics(source: source, sample: sample, minimumVocabulary: minimumVocabulary,
-                                              threads: threads)
-        let features: TokenFeatures
-        if let embeddings {
-            features = TokenFeatures.from(embeddings, vocabularySize: statistics.vocabularySize)
-        } else {
-            features = try TokenFeatures.learn(source: source, sample: sample, vocabularySize: statistics.vocabularySize,
-                                               dimension: parameters.featureDimension, threads: threads)
-        }
-        return (statistics, features)
     }
 }

@@ -50,6 +50,8 @@ struct ChunkDriver {
     let championLimit: Int
     let bonusMargin: Float
     let tables: ScoreTables
+    /// Each worker's champion picker (the frozen DNA's gates): champions are chosen in parallel.
+    let makePicker: () -> ChampionPicker
     /// Tokens per routing window (0: no routing tier).
     var routeWindow = 0
     /// Line breaks per id, to count each routing window's lines (nil: not counted).
@@ -75,12 +77,14 @@ struct ChunkDriver {
         if threads == 1 || chunkCount <= 1 {
             let cursor = try source.makeCursor()
             let scorer = makeScorer()
+            let picker = makePicker()
             let result = ChunkResult(chunkLength: chunkLength, candidateLimit: candidateLimit)
             for k in 0..<chunkCount {
                 let start = UInt64(k) * UInt64(chunkLength)
                 if k > 0 { cursor.release(before: start) }
                 let window = try read(cursor, start)
                 scorer.score(window, index: k, start: start, into: result)
+                result.pickChampions(with: picker)
                 try consume(result)
             }
             return
@@ -113,6 +117,7 @@ struct ChunkDriver {
             group.wait()
         }
         let scorer = makeScorer()
+        let picker = makePicker()
         let cursor = try source.makeCursor()
         for k in 0..<chunkCount {
             while true {
@@ -134,6 +139,7 @@ struct ChunkDriver {
                 do {
                     let window = try read(cursor, start)
                     scorer.score(window, index: j, start: start, into: results[j % slots])
+                    results[j % slots].pickChampions(with: picker)
                 } catch {
                     monitor.locked { if state.error == nil { state.error = error }; monitor.broadcast() }
                     throw error
@@ -152,6 +158,7 @@ struct ChunkDriver {
     private func work(results: [ChunkResult], monitor: Monitor, state: State) {
         let slots = results.count
         let scorer = makeScorer()
+        let picker = makePicker()
         let cursor: TokenCursor
         do { cursor = try source.makeCursor() } catch {
             monitor.locked { if state.error == nil { state.error = error }; monitor.broadcast() }
@@ -171,6 +178,7 @@ struct ChunkDriver {
                 cursor.release(before: start)
                 let window = try read(cursor, start)
                 scorer.score(window, index: k, start: start, into: results[k % slots])
+                results[k % slots].pickChampions(with: picker)
                 monitor.locked { state.ready[k % slots] = true; monitor.broadcast() }
             } catch {
                 monitor.locked { if state.error == nil { state.error = error }; monitor.broadcast() }

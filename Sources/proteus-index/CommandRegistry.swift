@@ -8,6 +8,7 @@ enum CommandRegistry {
         Decode.self,
         Learn.self,
         Build.self,
+        Merge.self,
         Query.self,
         Scan.self,
         Convert.self,

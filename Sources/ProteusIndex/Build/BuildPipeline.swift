@@ -45,21 +45,23 @@ public final class BuildPipeline {
     }
 
     /// Phase 2: scores every chunk with the frozen `dna` (chunks are independent; only the
-    /// hero pool sees them in order).
-    func run(source: TokenSource, dna: FrozenDNA, threads: Int = 1,
+    /// hero pool sees them in order). With `shard`, only the shard's chunks are scored (the
+    /// chunks at its edges lend their neighbours), and the result carries a `ShardState`.
+    func run(source: TokenSource, dna: FrozenDNA, threads: Int = 1, shard: ShardSpec? = nil,
              progress: ((UInt64, UInt64) -> Void)? = nil) throws -> HeroIndexContents {
         let p = parameters
         if threads <= 0 { throw ProteusError(.usage, "'--threads' must be positive (got \(threads))") }
         let total = source.tokenCount
         let vocabulary = dna.statistics.vocabularySize
-        let tables = dna.scoreTables(p)
         let chunkCount = Int((total + UInt64(p.chunkLength) - 1) / UInt64(p.chunkLength))
+        let chunks = shard?.chunks(chunkCount: chunkCount, chunkLength: p.chunkLength) ?? 0..<chunkCount
+        let firstPosition = UInt64(chunks.lowerBound) * UInt64(p.chunkLength)
         let keepWhole = total <= UInt64(p.bufferTokens)
         let stage = ChampionStage(parameters: p, chunkCount: chunkCount, keepWhole: keepWhole)
         let rows = FeatureRows(dna.features)
-        var driver = ChunkDriver(source: source, chunkLength: p.chunkLength, chunkCount: chunkCount,
+        var driver = ChunkDriver(source: source, chunkLength: p.chunkLength, chunks: chunks,
                                  candidateLimit: min(2 * p.perChunk, p.chunkLength), championLimit: p.perChunk,
-                                 bonusMargin: dna.gates?.maximumBonus ?? 0, tables: tables,
+                                 bonusMargin: dna.gates?.maximumBonus ?? 0, tables: dna.scoreTables(p),
                                  makePicker: { ChampionPicker(parameters: p, features: dna.features, rows: rows, gates: dna.gates) })
         driver.vocabularyLimit = vocabularyLimit
         driver.routeWindow = p.routeWindow > 0 ? p.effectiveRouteWindow : 0
@@ -67,14 +69,25 @@ public final class BuildPipeline {
         let postings = p.routeWindow > 0
             ? try WindowPostingsBuilder(vocabularySize: vocabulary, windowTokens: p.effectiveRouteWindow,
                                         listShare: p.routeListShare, name: source.name) : nil
-        var identity = CorpusIdentityHasher(tokenCount: total)
+        if shard != nil && chunks.lowerBound > 0 {
+            let before = try driver.scoreAlone(chunks.lowerBound - 1)
+            stage.prime(with: before)
+            postings?.prime(tailOf: before)
+        }
+        var identity = CorpusIdentityHasher(tokenCount: total, start: firstPosition)
+        identity.keepsDigests = shard != nil
         try driver.run(threads: threads) { result in
             stage.consume(result)
             identity.update(UnsafeBufferPointer(rebasing: result.tokens[0..<result.count]))
             try postings?.add(result)
             progress?(result.start + UInt64(result.count), total)
         }
-        let (heroes, evicted) = stage.finish(budget: p.bufferTokens)
+        if shard != nil && chunks.upperBound < chunkCount {
+            let after = try driver.scoreAlone(chunks.upperBound)
+            stage.completePending(with: after)
+            try postings?.complete(headOf: after)
+        }
+        let (heroes, evicted, ranked) = stage.finish(budget: p.bufferTokens, firstPosition: firstPosition)
 
         var contents = HeroIndexContents()
         contents.parameters = p
@@ -88,8 +101,22 @@ public final class BuildPipeline {
         contents.statistics.keptWhole = keepWhole
         contents.dna = dna.state
         contents.assembleSpans(heroes, features: dna.features)
-        contents.fingerprint.corpus = identity.finish()
-        contents.routing = try postings?.finish()
+        guard let shard else {
+            contents.fingerprint.corpus = identity.finish()
+            contents.routing = try postings?.finish()
+            return contents
+        }
+        identity.endStream()
+        let sampled = try CorpusIdentityHasher.identity(of: source, full: false)
+        contents.fingerprint.corpus = sampled
+        let windows = try postings?.finishSpill() ?? ShardWindows(spill: SectionBlob(), windowCount: 0, lineStarts: nil, lineBreaks: 0)
+        var state = ShardState(spec: shard, chunks: chunks, chunkCount: chunkCount, champions: stage.champions,
+                               keptWhole: keepWhole, sampleHash: sampled.sampleHash, digests: identity.digests,
+                               dna: DNAFile.encode(dna), captureSpan: stage.poolWindows.span,
+                               windowCount: windows.windowCount, lineStarts: windows.lineStarts, lineBreaks: windows.lineBreaks)
+        state.keep(ranked, of: stage.poolWindows)
+        contents.shard = state
+        contents.shardWindows = windows
         return contents
     }
 }

@@ -31,6 +31,13 @@ final class ChampionStage {
         pending = HeroWindows(capacity: span + 1, span: span)
     }
 
+    /// A shard's start: the chunk before it only lends its tail, for left neighbours.
+    func prime(with r: ChunkResult) {
+        let keepTail = min(span, r.count)
+        tailTokens = Array(r.tokens[(r.count - keepTail)..<r.count])
+        tailScores = Array(r.scores[(r.count - keepTail)..<r.count])
+    }
+
     func consume(_ r: ChunkResult) {
         let n = r.count
         completePending(with: r)
@@ -94,7 +101,7 @@ final class ChampionStage {
 
     /// Fills the right neighbours of the previous chunk's last champions from this chunk's
     /// head, then offers them to the pool.
-    private func completePending(with r: ChunkResult) {
+    func completePending(with r: ChunkResult) {
         for s in 0..<pending.count {
             var rr = Int(pending.right[s])
             while rr < span {
@@ -120,18 +127,25 @@ final class ChampionStage {
         }
     }
 
-    /// The heroes and how many champions lost their seat.
-    func finish(budget: Int) -> (heroes: AdmittedHeroes, evicted: UInt64) {
+    /// The heroes, how many champions lost their seat, and the ranked pool they came from
+    /// (what a shard carries to the merge). `firstPosition`: where the stream starts (a shard's
+    /// first token), for an input kept whole.
+    func finish(budget: Int, firstPosition: UInt64 = 0) -> (heroes: AdmittedHeroes, evicted: UInt64, ranked: [Int]) {
         for s in 0..<pending.count { offer(slot: s, of: pending) }
         pending.removeAll()
         if keepWhole {
-            let heroes = AdmittedHeroes(positions: (0..<UInt64(wholeTokens.count)).map { $0 },
+            let heroes = AdmittedHeroes(positions: (0..<UInt64(wholeTokens.count)).map { firstPosition + $0 },
                                         tokens: wholeTokens, scores: wholeScores,
                                         admittedChampions: champions)
-            return (heroes, 0)
+            return (heroes, 0, [])
         }
         let ranked = pool.finish()
         let heroes = admitHeroes(from: pool.windows, ranked: ranked, budget: budget, span: baseSpan)
-        return (heroes, champions - heroes.admittedChampions)
+        return (heroes, champions - heroes.admittedChampions, ranked)
     }
+
+    /// The pool's champion windows (valid after `finish`).
+    var poolWindows: HeroWindows { pool.windows }
+    /// The neighbours kept on each side at admission.
+    var admissionSpan: Int { baseSpan }
 }

@@ -45,7 +45,8 @@ final class Monitor {
 struct ChunkDriver {
     let source: TokenSource
     let chunkLength: Int
-    let chunkCount: Int
+    /// The chunks to score (all of them, or a shard's range).
+    let chunks: Range<Int>
     let candidateLimit: Int
     let championLimit: Int
     let bonusMargin: Float
@@ -68,20 +69,29 @@ struct ChunkDriver {
         return window
     }
 
+    /// Scores chunk `k` alone on the calling thread (a shard's neighbours at its edges).
+    func scoreAlone(_ k: Int) throws -> ChunkResult {
+        let cursor = try source.makeCursor()
+        let result = ChunkResult(chunkLength: chunkLength, candidateLimit: candidateLimit)
+        let start = UInt64(k) * UInt64(chunkLength)
+        makeScorer().score(try read(cursor, start), index: k, start: start, into: result)
+        return result
+    }
+
     private func makeScorer() -> ChunkScorer {
         ChunkScorer(tables: tables, candidateLimit: candidateLimit, championLimit: championLimit,
                     bonusMargin: bonusMargin, routeWindow: routeWindow, lineBreaks: lineBreaks)
     }
 
     func run(threads: Int, consume: (ChunkResult) throws -> Void) throws {
-        if threads == 1 || chunkCount <= 1 {
+        if threads == 1 || chunks.count <= 1 {
             let cursor = try source.makeCursor()
             let scorer = makeScorer()
             let picker = makePicker()
             let result = ChunkResult(chunkLength: chunkLength, candidateLimit: candidateLimit)
-            for k in 0..<chunkCount {
+            for k in chunks {
                 let start = UInt64(k) * UInt64(chunkLength)
-                if k > 0 { cursor.release(before: start) }
+                if k > chunks.lowerBound { cursor.release(before: start) }
                 let window = try read(cursor, start)
                 scorer.score(window, index: k, start: start, into: result)
                 result.pickChampions(with: picker)
@@ -98,14 +108,18 @@ struct ChunkDriver {
         var ready: [Bool]
         var error: Error?
         var cancelled = false
-        init(slots: Int) { ready = [Bool](repeating: false, count: slots) }
+        init(slots: Int, first: Int) {
+            ready = [Bool](repeating: false, count: slots)
+            nextChunk = first
+            consumed = first
+        }
     }
 
     private func runParallel(threads: Int, consume: (ChunkResult) throws -> Void) throws {
         let slots = 2 * threads
         let results = (0..<slots).map { _ in ChunkResult(chunkLength: chunkLength, candidateLimit: candidateLimit) }
         let monitor = Monitor()
-        let state = State(slots: slots)
+        let state = State(slots: slots, first: chunks.lowerBound)
         let group = DispatchGroup()
         for _ in 0..<(threads - 1) {
             DispatchQueue.global().async(group: group) { [self] in
@@ -119,14 +133,14 @@ struct ChunkDriver {
         let scorer = makeScorer()
         let picker = makePicker()
         let cursor = try source.makeCursor()
-        for k in 0..<chunkCount {
+        for k in chunks {
             while true {
                 // Ready: consume it. Otherwise help: score the next unclaimed chunk. Else wait.
                 let claimed: Int? = try monitor.locked {
                     while true {
                         if let error = state.error { throw error }
                         if state.ready[k % slots] { return nil }
-                        if state.nextChunk < chunkCount && state.nextChunk < state.consumed + slots {
+                        if state.nextChunk < chunks.upperBound && state.nextChunk < state.consumed + slots {
                             state.nextChunk += 1
                             return state.nextChunk - 1
                         }
@@ -166,9 +180,9 @@ struct ChunkDriver {
         }
         while true {
             let k: Int? = monitor.locked {
-                while !state.cancelled && state.nextChunk < chunkCount
+                while !state.cancelled && state.nextChunk < chunks.upperBound
                         && state.nextChunk >= state.consumed + slots { monitor.wait() }
-                guard !state.cancelled && state.error == nil && state.nextChunk < chunkCount else { return nil }
+                guard !state.cancelled && state.error == nil && state.nextChunk < chunks.upperBound else { return nil }
                 state.nextChunk += 1
                 return state.nextChunk - 1
             }

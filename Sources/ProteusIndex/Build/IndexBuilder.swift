@@ -22,6 +22,8 @@ public struct IndexBuilder {
         /// A `.dna` file from `learn`: skips phase 1 and scores with it (its learned
         /// parameters must match, its focus and feature source are taken).
         public var dnaPath: String?
+        /// Build only this shard of the corpus (needs `dnaPath`); `merge` joins the shards.
+        public var shard: ShardSpec?
         public init() {}
     }
 
@@ -43,6 +45,12 @@ public struct IndexBuilder {
     /// Builds one index over all `inputs` (files, directories, "-").
     public func build(inputs: [String], output: String, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Report {
         let watch = Stopwatch()
+        if options.shard != nil && options.dnaPath == nil {
+            throw ProteusError(.usage, "'--shard' needs '--dna FILE.dna' from 'learn': every shard must score with the same DNA")
+        }
+        if options.shard != nil && options.keepPositions != nil {
+            throw ProteusError(.usage, "'--shard' cannot be combined with kept positions")
+        }
         var input = options.input
         input.tokenizer = options.tokenizer?.identity
         let opened = try InputOpener.open(inputs, options: input)
@@ -76,7 +84,8 @@ public struct IndexBuilder {
             try parameters.validate(threads: options.threads, embeddings: options.embeddings, tokenizer: source.tokenizer)
             let frozen = try dna ?? pipeline.learn(source: source, embeddings: options.embeddings,
                                                    focusTokens: focusTokens(parameters.focus), threads: options.threads)
-            contents = try pipeline.run(source: source, dna: frozen, threads: options.threads, progress: progress)
+            contents = try pipeline.run(source: source, dna: frozen, threads: options.threads, shard: options.shard,
+                                        progress: progress)
         }
         contents.fingerprint.inputs = opened.fingerprint.inputs
         if let t = options.tokenizer {

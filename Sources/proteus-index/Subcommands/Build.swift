@@ -24,6 +24,9 @@ struct Build: ParsableCommand {
     @Option(help: ArgumentHelp("Score with this DNA from 'learn' instead of learning it (phase 1 skipped).", valueName: "file.dna"))
     var dna: String?
 
+    @Option(help: ArgumentHelp("Build only shard i of N of the corpus (with --dna); 'merge' joins the shards.", valueName: "i/N"))
+    var shard: String?
+
     @Option(help: "Hero buffer capacity, in tokens.")
     var buffer: Int = 32_768
 
@@ -73,6 +76,7 @@ struct Build: ParsableCommand {
             options.embedTokenizer = !noEmbedTokenizer
             try dnaOptions.apply(to: &options)
             options.dnaPath = dna
+            if let shard { options.shard = try ShardSpec(parsing: shard) }
             if let keepPositions { options.keepPositions = try PositionList.read(path: keepPositions) }
             if let each {
                 let reports = try IndexBuilder(options: options).buildEach(inputs: inputs, into: each)

@@ -12,8 +12,8 @@ struct DNAArguments: ParsableArguments {
     @Option(help: "Nucleus cut of a chunk's champions (0 < p ≤ 1).")
     var topP: Double = 0.9
 
-    @Option(help: "DNA signals to use, comma-separated: surprisal, burstiness, gates, spans.")
-    var signals: String = "surprisal,burstiness,gates,spans"
+    @Option(help: "DNA signals to use, comma-separated: surprisal, burstiness, gates, spans, shapes.")
+    var signals: String = BuildParameters().signals.joined(separator: ",")
 
     @Option(help: ArgumentHelp("Token features from a [vocab, dim] matrix (.safetensors or .npy).", valueName: "file"))
     var embeddings: String?

@@ -17,7 +17,7 @@ import Testing
         ("'--top-p' (0.0) must be in (0, 1]", { $0.topP = 0 }),
         ("'--top-p' (1.5) must be in (0, 1]", { $0.topP = 1.5 }),
         ("'--top-p' (nan) must be in (0, 1]", { $0.topP = .nan }),
-        ("unknown signal 'color' in '--signals' (expected one of: surprisal, burstiness, gates, spans)", { $0.signals = ["gates", "color"] }),
+        ("unknown signal 'color' in '--signals' (expected one of: surprisal, burstiness, gates, spans, shapes)", { $0.signals = ["gates", "color"] }),
     ]
 
     @Test(arguments: 0..<cases.count)

@@ -12,6 +12,9 @@ public final class BuildPipeline {
     /// Line breaks per id (`Tokenizer.lineBreakCounts`), so the routing tier can say on
     /// which line of its document an answer starts; nil records no lines.
     public var lineBreaks: [UInt8]?
+    /// Which ids are identifier-shaped (`Tokenizer.identifierShapes`), for the "shapes"
+    /// signal; nil (no tokenizer to read the ids' bytes) leaves the signal out.
+    public var identifierShapes: [Bool]?
 
     /// Checks `parameters`; throws a usage error naming the offending flag.
     public init(parameters: BuildParameters) throws {
@@ -41,7 +44,8 @@ public final class BuildPipeline {
     func learn(source: TokenSource, embeddings: TokenEmbeddings?, focusTokens: [UInt32] = [],
                threads: Int = 1) throws -> FrozenDNA {
         try FrozenDNA.learn(source: source, parameters: parameters, tokenizer: source.tokenizer,
-                            embeddings: embeddings, focusTokens: focusTokens, threads: threads)
+                            embeddings: embeddings, focusTokens: focusTokens, threads: threads,
+                            identifierShapes: identifierShapes)
     }
 
     /// Phase 2: scores every chunk with the frozen `dna` (chunks are independent; only the
@@ -61,7 +65,7 @@ public final class BuildPipeline {
         let rows = FeatureRows(dna.features)
         var driver = ChunkDriver(source: source, chunkLength: p.chunkLength, chunks: chunks,
                                  candidateLimit: min(2 * p.perChunk, p.chunkLength), championLimit: p.perChunk,
-                                 bonusMargin: dna.gates?.maximumBonus ?? 0, tables: dna.scoreTables(p),
+                                 bonusMargin: dna.gates?.maximumBonus ?? 0, tables: dna.scoreTables(p, identifierShapes: identifierShapes),
                                  makePicker: { ChampionPicker(parameters: p, features: dna.features, rows: rows, gates: dna.gates) })
         driver.vocabularyLimit = vocabularyLimit
         driver.routeWindow = p.routeWindow > 0 ? p.effectiveRouteWindow : 0

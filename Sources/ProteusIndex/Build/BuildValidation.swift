@@ -1,6 +1,8 @@
 /// The DNA signals a build can switch off for ablations.
 enum Signal: String, CaseIterable {
     case surprisal, burstiness, gates, spans
+    /// Identifier-shaped tokens (digit runs, hex groups, hyphenated pieces) score more.
+    case shapes
 }
 
 extension BuildParameters {

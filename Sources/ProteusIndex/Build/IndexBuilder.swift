@@ -77,6 +77,7 @@ public struct IndexBuilder {
         let pipeline = try BuildPipeline(parameters: parameters)
         pipeline.vocabularyLimit = (options.tokenizer?.identity ?? source.tokenizer)?.vocabularySize
         pipeline.lineBreaks = options.tokenizer?.lineBreakCounts()
+        pipeline.identifierShapes = options.tokenizer?.identifierShapes()
         var contents: HeroIndexContents
         if let positions = options.keepPositions {
             contents = try pipeline.run(source: source, keeping: positions, embeddings: options.embeddings)

@@ -22,6 +22,7 @@ extension IndexBuilder {
             throw ProteusError(.usage, "'--embeddings' has \(e.rows) rows but tokenizer '\(t.name)' has \(t.vocabularySize) token ids")
         }
         let pipeline = try BuildPipeline(parameters: options.parameters)
+        pipeline.identifierShapes = options.tokenizer?.identifierShapes()
         try options.parameters.validate(threads: options.threads, embeddings: options.embeddings, tokenizer: source.tokenizer)
         var dna = try pipeline.learn(source: source, embeddings: options.embeddings,
                                      focusTokens: focusTokens(options.parameters.focus), threads: options.threads)

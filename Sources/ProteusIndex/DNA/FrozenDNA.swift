@@ -19,7 +19,8 @@ struct FrozenDNA {
     /// Phase 1: statistics and features from the sample, then the gates evolved over the
     /// champions of the sample's chunks (in sample order), then frozen.
     static func learn(source: TokenSource, parameters p: BuildParameters, tokenizer: TokenizerIdentity?,
-                      embeddings: TokenEmbeddings?, focusTokens: [UInt32], threads: Int) throws -> FrozenDNA {
+                      embeddings: TokenEmbeddings?, focusTokens: [UInt32], threads: Int,
+                      identifierShapes: [Bool]? = nil) throws -> FrozenDNA {
         let sample = StatisticsSample(tokenCount: source.tokenCount, sampleTokens: p.statisticsSampleTokens)
         let minimumVocabulary = max(Int(tokenizer?.vocabularySize ?? 0), embeddings?.rows ?? 0)
         let statistics = try CorpusStatistics(source: source, sample: sample, minimumVocabulary: minimumVocabulary,
@@ -43,7 +44,10 @@ struct FrozenDNA {
                 rows.append(Array(features.values[base..<(base + features.dimension)]))
             }
             let evolving = SalienceGates(count: p.gateCount, dimension: features.dimension, focusRows: rows)
-            try GateEvolution(parameters: p, statistics: statistics, features: features, gates: evolving)
+            let tables = ScoreTables(surprisal: statistics.surprisal, vocabularySize: statistics.vocabularySize,
+                                     chunkLength: p.chunkLength, useSurprisal: p.uses(.surprisal),
+                                     burstiness: p.uses(.burstiness), identifierShapes: p.uses(.shapes) ? identifierShapes : nil)
+            try GateEvolution(parameters: p, tables: tables, features: features, gates: evolving)
                 .run(source: source, sample: sample)
             gates = evolving
         }
@@ -51,10 +55,12 @@ struct FrozenDNA {
                          statistics: statistics, features: features, gates: gates)
     }
 
-    /// The cheap per-token score tables of this DNA under `parameters`.
-    func scoreTables(_ p: BuildParameters) -> ScoreTables {
+    /// The cheap per-token score tables of this DNA under `parameters` (`identifierShapes`
+    /// from the tokenizer the DNA's identity names, for the shapes signal).
+    func scoreTables(_ p: BuildParameters, identifierShapes: [Bool]?) -> ScoreTables {
         ScoreTables(surprisal: statistics.surprisal, vocabularySize: statistics.vocabularySize,
-                    chunkLength: p.chunkLength, useSurprisal: p.uses(.surprisal), burstiness: p.uses(.burstiness))
+                    chunkLength: p.chunkLength, useSurprisal: p.uses(.surprisal), burstiness: p.uses(.burstiness),
+                    identifierShapes: p.uses(.shapes) ? identifierShapes : nil)
     }
 
     /// What the index records of it.

@@ -5,15 +5,12 @@
 /// never change again. One thread, sample order: the same gates for any thread count.
 struct GateEvolution {
     let parameters: BuildParameters
-    let statistics: CorpusStatistics
+    let tables: ScoreTables
     let features: TokenFeatures
     let gates: SalienceGates
 
     func run(source: TokenSource, sample: StatisticsSample) throws {
         let p = parameters
-        let tables = ScoreTables(surprisal: statistics.surprisal, vocabularySize: statistics.vocabularySize,
-                                 chunkLength: p.chunkLength, useSurprisal: p.uses(.surprisal),
-                                 burstiness: p.uses(.burstiness))
         let candidateLimit = min(2 * p.perChunk, p.chunkLength)
         let scorer = ChunkScorer(tables: tables, candidateLimit: candidateLimit, championLimit: p.perChunk,
                                  bonusMargin: gates.maximumBonus)

@@ -19,14 +19,14 @@ public enum IndexMerger {
         var parts: [ShardChecks.Part] = []
         for path in inputs {
             let index = try HeroIndex(path: path)
-            guard let state = try index.shardState() else {
+            guard let state = try index.shardState(withDNA: parts.isEmpty, withWindows: false) else {
                 throw ProteusError(.dataError, path: path, "not a shard index (built without '--shard'): nothing to merge")
             }
             parts.append(ShardChecks.Part(path: path, index: index, state: state))
         }
         try ShardChecks.checkSameBuild(parts)
         parts = try ShardChecks.inOrder(parts)
-        let first = parts[0]
+        let first = parts.first { !$0.state.dna.isEmpty }!
         let p = first.index.parameters
         let dna = try first.state.dna.withUnsafeBytes { raw in
             try DNAFile.decode(raw) { ProteusError(.dataError, path: first.path, "section 'SHRD': DNA: \($0)") }

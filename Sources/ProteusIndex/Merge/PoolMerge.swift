@@ -31,15 +31,20 @@ enum PoolMerge {
         let kept = entries.prefix(p.bufferTokens)
         let span = parts.first?.state.captureSpan ?? 0
         let windows = HeroWindows(capacity: max(1, kept.count), span: span)
-        for e in kept {
-            let state = parts[e.part].state
-            let d = windows.append(position: e.position, score: e.score)
-            windows.left[d] = state.left[e.slot]
-            windows.right[d] = state.right[e.slot]
-            let from = e.slot * state.width
-            for j in 0..<state.width {
-                windows.windowTokens[d * windows.width + j] = state.windowTokens[from + j]
-                windows.windowScores[d * windows.width + j] = state.windowScores[from + j]
+        for e in kept { _ = windows.append(position: e.position, score: e.score) }
+        // Windows shard by shard: one shard's pool windows in memory at a time.
+        for (k, part) in parts.enumerated() {
+            let slots = kept.indices.filter { kept[$0].part == k }
+            guard !slots.isEmpty, let state = try part.index.shardState(withDNA: false, withWindows: true) else { continue }
+            for d in slots {
+                let slot = kept[d].slot
+                windows.left[d - kept.startIndex] = state.left[slot]
+                windows.right[d - kept.startIndex] = state.right[slot]
+                let from = slot * state.width, to = (d - kept.startIndex) * windows.width
+                for j in 0..<state.width {
+                    windows.windowTokens[to + j] = state.windowTokens[from + j]
+                    windows.windowScores[to + j] = state.windowScores[from + j]
+                }
             }
         }
         return admitHeroes(from: windows, ranked: Array(0..<kept.count), budget: p.bufferTokens,

@@ -18,7 +18,7 @@ enum ShardChecks {
             if part.state.spec.count != first.state.spec.count {
                 throw ProteusError(.dataError, path: part.path, "shard count differs: it is shard \(part.state.spec.description), \(first.path) is shard \(first.state.spec.description)")
             }
-            if part.state.dna != first.state.dna { throw differs("DNA") }
+            if part.state.dnaHash != first.state.dnaHash { throw differs("DNA") }
             for (name, value) in parameterFields where value(part.index.parameters) != value(first.index.parameters) {
                 throw differs("parameter '\(name)' (\(value(part.index.parameters)) against \(value(first.index.parameters)))")
             }

@@ -1,10 +1,10 @@
 extension HeroIndex {
     /// The shard state of a shard index (checksum verified); nil for a whole index.
-    func shardState() throws -> ShardState? {
+    func shardState(withDNA: Bool = true, withWindows: Bool = true) throws -> ShardState? {
         guard byKind[SectionKind.shardState.ordinal] != nil, byKind[SectionKind.shardWindows.ordinal] != nil else { return nil }
         try verifyOnce(.shardState)
         let e = entry(.shardState)
-        return try ShardState.decode(rawBytes(.shardState)) {
+        return try ShardState.decode(rawBytes(.shardState), withDNA: withDNA, withWindows: withWindows) {
             ProteusError(.dataError, path: self.path, "section 'SHRD' at byte \(e.offset): \($0)")
         }
     }

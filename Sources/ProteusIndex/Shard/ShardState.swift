@@ -12,8 +12,10 @@ struct ShardState: Equatable, Sendable {
     /// The corpus's sample hash (every shard computes the same: the corpus fingerprint).
     var sampleHash: UInt64
     var digests: [UInt64]
-    /// The `.dna` encoding of the DNA (`DNAFile.encode`).
+    /// The `.dna` encoding of the DNA (`DNAFile.encode`); empty when decoded without it.
     var dna: [UInt8]
+    /// XXH64 of the DNA bytes (set on decoding), to compare shards without holding them.
+    var dnaHash: UInt64 = 0
     /// Captured neighbours on each side (window width `2 * captureSpan + 1`).
     var captureSpan: Int
     /// The ranked pool: score descending, then position ascending.
@@ -55,7 +57,10 @@ struct ShardState: Equatable, Sendable {
         return w.bytes
     }
 
-    static func decode(_ raw: UnsafeRawBufferPointer, fail: @escaping (String) -> ProteusError) throws -> ShardState {
+    /// Parses `SHRD`; the DNA bytes and the pool's windows are kept only when asked (the
+    /// merge holds every shard's state at once, and needs those of one shard at a time).
+    static func decode(_ raw: UnsafeRawBufferPointer, withDNA: Bool = true, withWindows: Bool = true,
+                       fail: @escaping (String) -> ProteusError) throws -> ShardState {
         var r = MetadataReader(raw: raw, fail: fail)
         let index = try r.int(), count = try r.int()
         guard count >= 1, index >= 1, index <= count else { throw fail("shard \(index)/\(count) is impossible") }
@@ -65,15 +70,20 @@ struct ShardState: Equatable, Sendable {
         let captureSpan = try r.int(), windowCount = try r.int(), lineBreaks = try r.u64()
         let hasLines = try r.u8() != 0
         let lines: [UInt64] = try r.array()
+        let digests: [UInt64] = try r.array()
+        let dnaBytes: [UInt8] = try r.array()
         var s = ShardState(spec: ShardSpec(index: index, count: count), chunks: first..<end, chunkCount: chunkCount,
-                           champions: champions, keptWhole: keptWhole, sampleHash: sampleHash, digests: try r.array(),
-                           dna: try r.array(), captureSpan: captureSpan, windowCount: windowCount,
+                           champions: champions, keptWhole: keptWhole, sampleHash: sampleHash, digests: digests,
+                           dna: withDNA ? dnaBytes : [], captureSpan: captureSpan, windowCount: windowCount,
                            lineStarts: hasLines ? lines : nil, lineBreaks: lineBreaks)
+        s.dnaHash = XXH64.hash(dnaBytes)
         s.positions = try r.array(); s.scores = try r.array(); s.left = try r.array(); s.right = try r.array()
-        s.windowTokens = try r.array(); s.windowScores = try r.array()
+        // The windows (most of the bytes) only when asked: the merge copies them shard by shard.
+        let tokens: [UInt32] = try r.array(), scores: [Float] = try r.array()
+        if withWindows { s.windowTokens = tokens; s.windowScores = scores }
         let n = s.positions.count
         guard captureSpan >= 0, windowCount >= 0, s.scores.count == n, s.left.count == n, s.right.count == n,
-              s.windowTokens.count == n * s.width, s.windowScores.count == n * s.width,
+              tokens.count == n * s.width, scores.count == n * s.width,
               zip(s.left, s.right).allSatisfy({ $0 >= 0 && $1 >= 0 && Int($0) <= captureSpan && Int($1) <= captureSpan }) else {
             throw fail("shard pool of \(n) champions has arrays of other sizes or windows wider than \(captureSpan)")
         }

@@ -23,7 +23,8 @@
 /// place from a mapping, and cache lines/SIMD loads never straddle two sections).
 /// ```
 /// Readers ignore section kinds they do not know: a newer writer can add sections without
-/// raising `oldestReader`.
+/// raising `oldestReader` (so the optional shard sections `SHRD` and `SWIN` of `build --shard`
+/// leave the version at 2).
 public enum IndexFormat {
     /// The layout this library writes. Version 2 adds the optional routing tier sections,
     /// stores the DNA only for the ids the sample saw (DIDS, DRNK) and the tokenizer ranks

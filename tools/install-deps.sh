@@ -46,3 +46,10 @@ PY
 }
 # The unique-text haystack (tools/eval/corpus.py) reads Debian documentation packages that are not
 # installed here (about 1.5 GB): `bash tools/eval/install-text.sh` installs them when wanted.
+# The Ray driver of a distributed build (tools/cluster/ray_build.py) and its test: ray's wheel
+# is about 80 MB and installs in about 40 s with its few pure-Python dependencies (no torch).
+python3 -c 'import importlib.metadata as m; assert m.version("ray") == "2.60.0"' 2>/dev/null || {
+  python3 -m pip install -q --disable-pip-version-check "ray==2.60.0" 2>&1 | grep -v -i "warning" || true
+  python3 -c 'import importlib.metadata as m; assert m.version("ray") == "2.60.0"; assert m.version("torch") == "2.13.0+cpu"' \
+    || { echo "install-deps: could not install ray 2.60.0 beside the CPU torch" >&2; exit 1; }
+}

@@ -22,7 +22,8 @@ public final class BuildPipeline {
         self.parameters = parameters
     }
 
-    /// Runs the build.
+    /// Runs both phases: learns the DNA from the sample (`FrozenDNA.learn`), then scores
+    /// every chunk with it.
     /// - Parameters:
     ///   - source: the tokens (any format).
     ///   - embeddings: external token features (`--embeddings`); nil learns them from
@@ -34,49 +35,67 @@ public final class BuildPipeline {
     ///     calling thread.
     public func run(source: TokenSource, embeddings: TokenEmbeddings? = nil, focusTokens: [UInt32] = [],
                     threads: Int = 1, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> HeroIndexContents {
+        try parameters.validate(threads: threads, embeddings: embeddings, tokenizer: source.tokenizer)
+        let dna = try learn(source: source, embeddings: embeddings, focusTokens: focusTokens, threads: threads)
+        return try run(source: source, dna: dna, threads: threads, progress: progress)
+    }
+
+    /// Phase 1 alone: the frozen DNA of `source`.
+    func learn(source: TokenSource, embeddings: TokenEmbeddings?, focusTokens: [UInt32] = [],
+               threads: Int = 1) throws -> FrozenDNA {
+        try FrozenDNA.learn(source: source, parameters: parameters, tokenizer: source.tokenizer,
+                            embeddings: embeddings, focusTokens: focusTokens, threads: threads,
+                            identifierShapes: identifierShapes)
+    }
+
+    /// Phase 2: scores every chunk with the frozen `dna` (chunks are independent; only the
+    /// hero pool sees them in order). With `shard`, only the shard's chunks are scored (the
+    /// chunks at its edges lend their neighbours), and the result carries a `ShardState`.
+    func run(source: TokenSource, dna: FrozenDNA, threads: Int = 1, shard: ShardSpec? = nil,
+             progress: ((UInt64, UInt64) -> Void)? = nil) throws -> HeroIndexContents {
         let p = parameters
-        try p.validate(threads: threads, embeddings: embeddings, tokenizer: source.tokenizer)
+        if threads <= 0 { throw ProteusError(.usage, "'--threads' must be positive (got \(threads))") }
         let total = source.tokenCount
-        let (statistics, features) = try learn(source: source, embeddings: embeddings, threads: threads)
-        let vocabulary = statistics.vocabularySize
-        var gates: SalienceGates?
-        if p.uses(.gates) && p.gateCount > 0 {
-            var seen = Set<UInt32>()
-            var rows: [[Float]] = []
-            for t in focusTokens where seen.insert(t).inserted {
-                let base = Int(min(t, UInt32(vocabulary))) * features.dimension
-                rows.append(Array(features.values[base..<(base + features.dimension)]))
-            }
-            gates = SalienceGates(count: p.gateCount, dimension: features.dimension, focusRows: rows)
-        }
-        let tables = ScoreTables(surprisal: statistics.surprisal, vocabularySize: vocabulary,
-                                 chunkLength: p.chunkLength, useSurprisal: p.uses(.surprisal),
-                                 burstiness: p.uses(.burstiness), identifierShapes: p.uses(.shapes) ? identifierShapes : nil)
+        let vocabulary = dna.statistics.vocabularySize
         let chunkCount = Int((total + UInt64(p.chunkLength) - 1) / UInt64(p.chunkLength))
+        let chunks = shard?.chunks(chunkCount: chunkCount, chunkLength: p.chunkLength) ?? 0..<chunkCount
+        let firstPosition = UInt64(chunks.lowerBound) * UInt64(p.chunkLength)
         let keepWhole = total <= UInt64(p.bufferTokens)
-        let stage = ChampionStage(parameters: p, chunkCount: chunkCount, keepWhole: keepWhole,
-                                  features: features, gates: gates)
-        var driver = ChunkDriver(source: source, chunkLength: p.chunkLength, chunkCount: chunkCount,
+        let stage = ChampionStage(parameters: p, chunkCount: chunkCount, keepWhole: keepWhole)
+        let rows = FeatureRows(dna.features)
+        var driver = ChunkDriver(source: source, chunkLength: p.chunkLength, chunks: chunks,
                                  candidateLimit: min(2 * p.perChunk, p.chunkLength), championLimit: p.perChunk,
-                                 bonusMargin: gates?.maximumBonus ?? 0, tables: tables)
+                                 bonusMargin: dna.gates?.maximumBonus ?? 0, tables: dna.scoreTables(p, identifierShapes: identifierShapes),
+                                 makePicker: { ChampionPicker(parameters: p, features: dna.features, rows: rows, gates: dna.gates) })
         driver.vocabularyLimit = vocabularyLimit
         driver.routeWindow = p.routeWindow > 0 ? p.effectiveRouteWindow : 0
         driver.lineBreaks = lineBreaks
         let postings = p.routeWindow > 0
             ? try WindowPostingsBuilder(vocabularySize: vocabulary, windowTokens: p.effectiveRouteWindow,
                                         listShare: p.routeListShare, name: source.name) : nil
-        var identity = CorpusIdentityHasher(tokenCount: total)
+        if shard != nil && chunks.lowerBound > 0 {
+            let before = try driver.scoreAlone(chunks.lowerBound - 1)
+            stage.prime(with: before)
+            postings?.prime(tailOf: before)
+        }
+        var identity = CorpusIdentityHasher(tokenCount: total, start: firstPosition)
+        identity.keepsDigests = shard != nil
         try driver.run(threads: threads) { result in
             stage.consume(result)
             identity.update(UnsafeBufferPointer(rebasing: result.tokens[0..<result.count]))
             try postings?.add(result)
             progress?(result.start + UInt64(result.count), total)
         }
-        let (heroes, evicted) = stage.finish(budget: p.bufferTokens)
+        if shard != nil && chunks.upperBound < chunkCount {
+            let after = try driver.scoreAlone(chunks.upperBound)
+            stage.completePending(with: after)
+            try postings?.complete(headOf: after)
+        }
+        let (heroes, evicted, ranked) = stage.finish(budget: p.bufferTokens, firstPosition: firstPosition)
 
         var contents = HeroIndexContents()
         contents.parameters = p
-        contents.parameters.featureSource = embeddings?.label ?? "cooccurrence"
+        contents.parameters.featureSource = dna.parameters.featureSource
         contents.documents = source.documents
         contents.tokenizer = source.tokenizer
         contents.statistics.tokens = total
@@ -84,27 +103,24 @@ public final class BuildPipeline {
         contents.statistics.champions = stage.champions
         contents.statistics.evicted = evicted
         contents.statistics.keptWhole = keepWhole
-        contents.dna = DNAState(statistics: statistics, features: features, gates: gates, gateCount: p.gateCount)
-        contents.assembleSpans(heroes, features: features)
-        contents.fingerprint.corpus = identity.finish()
-        contents.routing = try postings?.finish()
-        return contents
-    }
-
-    /// Corpus statistics and token features from the deterministic sample (the DNA every
-    /// token is scored with, and that queries reuse).
-    func learn(source: TokenSource, embeddings: TokenEmbeddings?, threads: Int = 1) throws -> (CorpusStatistics, TokenFeatures) {
-        let sample = StatisticsSample(tokenCount: source.tokenCount, sampleTokens: parameters.statisticsSampleTokens)
-        let minimumVocabulary = max(Int(source.tokenizer?.vocabularySize ?? 0), embeddings?.rows ?? 0)
-        let statistics = try CorpusStatistics(source: source, sample: sample, minimumVocabulary: minimumVocabulary,
-                                              threads: threads)
-        let features: TokenFeatures
-        if let embeddings {
-            features = TokenFeatures.from(embeddings, vocabularySize: statistics.vocabularySize)
-        } else {
-            features = try TokenFeatures.learn(source: source, sample: sample, vocabularySize: statistics.vocabularySize,
-                                               dimension: parameters.featureDimension, threads: threads)
+        contents.dna = dna.state
+        contents.assembleSpans(heroes, features: dna.features)
+        guard let shard else {
+            contents.fingerprint.corpus = identity.finish()
+            contents.routing = try postings?.finish()
+            return contents
         }
-        return (statistics, features)
+        identity.endStream()
+        let sampled = try CorpusIdentityHasher.identity(of: source, full: false)
+        contents.fingerprint.corpus = sampled
+        let windows = try postings?.finishSpill() ?? ShardWindows(spill: SectionBlob(), windowCount: 0, lineStarts: nil, lineBreaks: 0)
+        var state = ShardState(spec: shard, chunks: chunks, chunkCount: chunkCount, champions: stage.champions,
+                               keptWhole: keepWhole, sampleHash: sampled.sampleHash, digests: identity.digests,
+                               dna: DNAFile.encode(dna), captureSpan: stage.poolWindows.span,
+                               windowCount: windows.windowCount, lineStarts: windows.lineStarts, lineBreaks: windows.lineBreaks)
+        state.keep(ranked, of: stage.poolWindows)
+        contents.shard = state
+        contents.shardWindows = windows
+        return contents
     }
 }

@@ -57,6 +57,13 @@ extension BuildParameters {
     /// Whether `signal` is on.
     func uses(_ signal: Signal) -> Bool { signals.contains(signal.rawValue) }
 
+    /// These parameters with `signal` off.
+    func without(_ signal: Signal) -> BuildParameters {
+        var p = self
+        p.signals.removeAll { $0 == signal.rawValue }
+        return p
+    }
+
     /// Checks what only the run knows: threads and the embeddings against the corpus.
     func validate(threads: Int, embeddings: TokenEmbeddings?, tokenizer: TokenizerIdentity?) throws {
         if threads <= 0 { throw ProteusError(.usage, "'--threads' must be positive (got \(threads))") }

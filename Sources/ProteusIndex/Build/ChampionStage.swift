@@ -1,7 +1,7 @@
-/// The sequential part of the build, fed chunk results strictly in chunk order: gates,
-/// champion selection, and the hero pool with span windows. Everything here depends on the
-/// order of chunks, never on which thread scored them, so any thread count gives the same
-/// heroes.
+/// The sequential part of the build, fed chunk results strictly in chunk order: the hero
+/// pool with span windows. The champions arrive already picked (in parallel, with the frozen
+/// DNA), so the only cross-chunk state is the pool (a top-N with deterministic ties) and the
+/// neighbours at chunk edges: any thread count gives the same heroes.
 final class ChampionStage {
     /// Neighbours captured on each side of a champion: twice the span, so that a champion in a
     /// cluster can keep a wider window at admission (see `admitHeroes`).
@@ -9,23 +9,7 @@ final class ChampionStage {
     private let baseSpan: Int
     private let chunkCount: Int
     private let keepWhole: Bool
-    private let vocabularySize: Int
-    private let dimension: Int
-    private let gates: SalienceGates?
-    private let selector: ChampionSelector
     private let pool: HeroPool
-    /// Feature rows (`(vocabularySize + 1) × dimension`), stable storage for the gates.
-    private let features: UnsafeMutableBufferPointer<Float>
-    /// Gate bonus per id, valid where `stamp[id] == publication` (the gates' published state
-    /// it was computed with).
-    private let stamp: UnsafeMutablePointer<Int32>
-    private var publication: Int32 = 1
-    private let bonusCache: UnsafeMutablePointer<Float>
-    /// Index in this chunk's learning list, valid where `learnStamp[id] == chunk index + 1`.
-    private let learnStamp: UnsafeMutablePointer<Int32>
-    private let learnIndex: UnsafeMutablePointer<Int32>
-    /// Packed (final score, position) of this chunk's candidates.
-    private let keys: UnsafeMutableBufferPointer<UInt64>
 
     /// Champions whose right neighbours lie in the next chunk, waiting for it.
     private let pending: HeroWindows
@@ -38,74 +22,27 @@ final class ChampionStage {
     private var wholeTokens: [UInt32] = []
     private var wholeScores: [Float] = []
 
-    init(parameters p: BuildParameters, chunkCount: Int, keepWhole: Bool,
-         features f: TokenFeatures, gates: SalienceGates?) {
+    init(parameters p: BuildParameters, chunkCount: Int, keepWhole: Bool) {
         baseSpan = p.uses(.spans) ? p.span : 0
         span = min(2 * baseSpan, p.chunkLength - 1)
         self.chunkCount = chunkCount
         self.keepWhole = keepWhole
-        vocabularySize = f.rowCount - 1
-        dimension = f.dimension
-        self.gates = gates
-        selector = ChampionSelector(perChunk: p.perChunk, topP: p.topP)
         pool = HeroPool(keep: keepWhole ? 1 : p.bufferTokens, span: span)
-        features = .allocate(capacity: f.values.count)
-        _ = features.initialize(from: f.values)
-        keys = .allocate(capacity: min(2 * p.perChunk, p.chunkLength))
-        stamp = .allocate(capacity: f.rowCount)
-        stamp.initialize(repeating: 0, count: f.rowCount)
-        bonusCache = .allocate(capacity: f.rowCount)
-        learnStamp = .allocate(capacity: f.rowCount)
-        learnStamp.initialize(repeating: 0, count: f.rowCount)
-        learnIndex = .allocate(capacity: f.rowCount)
         pending = HeroWindows(capacity: span + 1, span: span)
     }
 
-    deinit {
-        features.deallocate()
-        keys.deallocate()
-        stamp.deallocate()
-        bonusCache.deallocate()
-        learnStamp.deallocate()
-        learnIndex.deallocate()
-    }
-
-    @inline(__always)
-    private func row(_ token: UInt32) -> UnsafePointer<Float> {
-        UnsafePointer(features.baseAddress! + Int(min(token, UInt32(vocabularySize))) * dimension)
+    /// A shard's start: the chunk before it only lends its tail, for left neighbours.
+    func prime(with r: ChunkResult) {
+        let keepTail = min(span, r.count)
+        tailTokens = Array(r.tokens[(r.count - keepTail)..<r.count])
+        tailScores = Array(r.scores[(r.count - keepTail)..<r.count])
     }
 
     func consume(_ r: ChunkResult) {
         let n = r.count
         completePending(with: r)
-        let candidateCount = r.candidateCount
-        // Bonuses are cached per id for as long as the gates' published state lasts.
-        let mark = publication
-        for i in 0..<candidateCount {
-            let c = r.candidates[i]
-            var score = r.scores[Int(c)]
-            if let gates {
-                let t = r.tokens[Int(c)]
-                let id = Int(min(t, UInt32(vocabularySize)))
-                if stamp[id] != mark {
-                    stamp[id] = mark
-                    bonusCache[id] = gates.bonus(row(t))
-                }
-                score += bonusCache[id]
-            }
-            keys[i] = ChampionKey.make(score: score, position: c)
-        }
-        let chosen = UnsafeMutableBufferPointer(rebasing: keys[0..<candidateCount])
-        let championCount = selector.select(chosen)
-        let champs = UnsafeBufferPointer(rebasing: chosen[0..<championCount])
-        champions += UInt64(championCount)
-        if let gates {
-            teach(gates, champions: champs, tokens: r.tokens, chunk: r.index)
-            if SalienceGates.publishes(after: r.index) {
-                gates.publish()
-                publication += 1
-            }
-        }
+        let champs = UnsafeBufferPointer(rebasing: r.champions[0..<r.championCount])
+        champions += UInt64(r.championCount)
 
         if keepWhole {
             let base = wholeScores.count
@@ -162,28 +99,9 @@ final class ChampionStage {
         tailScores = Array(r.scores[(n - keepTail)..<n])
     }
 
-    /// Hands the gates the chunk's distinct champion ids, strongest first, with multiplicity.
-    private func teach(_ gates: SalienceGates, champions: UnsafeBufferPointer<UInt64>,
-                       tokens: UnsafeMutableBufferPointer<UInt32>, chunk: Int) {
-        let mark = Int32(chunk + 1)
-        var rows: [(row: UnsafePointer<Float>, weight: Int)] = []
-        for k in champions {
-            let t = tokens[ChampionKey.position(k)]
-            let id = Int(min(t, UInt32(vocabularySize)))
-            if learnStamp[id] == mark {
-                rows[Int(learnIndex[id])].weight += 1
-            } else if rows.count < SalienceGates.learnLimit {
-                learnStamp[id] = mark
-                learnIndex[id] = Int32(rows.count)
-                rows.append((row(t), 1))
-            }
-        }
-        gates.learn(champions: rows)
-    }
-
     /// Fills the right neighbours of the previous chunk's last champions from this chunk's
     /// head, then offers them to the pool.
-    private func completePending(with r: ChunkResult) {
+    func completePending(with r: ChunkResult) {
         for s in 0..<pending.count {
             var rr = Int(pending.right[s])
             while rr < span {
@@ -209,18 +127,25 @@ final class ChampionStage {
         }
     }
 
-    /// The heroes and how many champions lost their seat.
-    func finish(budget: Int) -> (heroes: AdmittedHeroes, evicted: UInt64) {
+    /// The heroes, how many champions lost their seat, and the ranked pool they came from
+    /// (what a shard carries to the merge). `firstPosition`: where the stream starts (a shard's
+    /// first token), for an input kept whole.
+    func finish(budget: Int, firstPosition: UInt64 = 0) -> (heroes: AdmittedHeroes, evicted: UInt64, ranked: [Int]) {
         for s in 0..<pending.count { offer(slot: s, of: pending) }
         pending.removeAll()
         if keepWhole {
-            let heroes = AdmittedHeroes(positions: (0..<UInt64(wholeTokens.count)).map { $0 },
+            let heroes = AdmittedHeroes(positions: (0..<UInt64(wholeTokens.count)).map { firstPosition + $0 },
                                         tokens: wholeTokens, scores: wholeScores,
                                         admittedChampions: champions)
-            return (heroes, 0)
+            return (heroes, 0, [])
         }
         let ranked = pool.finish()
         let heroes = admitHeroes(from: pool.windows, ranked: ranked, budget: budget, span: baseSpan)
-        return (heroes, champions - heroes.admittedChampions)
+        return (heroes, champions - heroes.admittedChampions, ranked)
     }
+
+    /// The pool's champion windows (valid after `finish`).
+    var poolWindows: HeroWindows { pool.windows }
+    /// The neighbours kept on each side at admission.
+    var admissionSpan: Int { baseSpan }
 }

@@ -45,11 +45,14 @@ final class Monitor {
 struct ChunkDriver {
     let source: TokenSource
     let chunkLength: Int
-    let chunkCount: Int
+    /// The chunks to score (all of them, or a shard's range).
+    let chunks: Range<Int>
     let candidateLimit: Int
     let championLimit: Int
     let bonusMargin: Float
     let tables: ScoreTables
+    /// Each worker's champion picker (the frozen DNA's gates): champions are chosen in parallel.
+    let makePicker: () -> ChampionPicker
     /// Tokens per routing window (0: no routing tier).
     var routeWindow = 0
     /// Line breaks per id, to count each routing window's lines (nil: not counted).
@@ -66,21 +69,32 @@ struct ChunkDriver {
         return window
     }
 
+    /// Scores chunk `k` alone on the calling thread (a shard's neighbours at its edges).
+    func scoreAlone(_ k: Int) throws -> ChunkResult {
+        let cursor = try source.makeCursor()
+        let result = ChunkResult(chunkLength: chunkLength, candidateLimit: candidateLimit)
+        let start = UInt64(k) * UInt64(chunkLength)
+        makeScorer().score(try read(cursor, start), index: k, start: start, into: result)
+        return result
+    }
+
     private func makeScorer() -> ChunkScorer {
         ChunkScorer(tables: tables, candidateLimit: candidateLimit, championLimit: championLimit,
                     bonusMargin: bonusMargin, routeWindow: routeWindow, lineBreaks: lineBreaks)
     }
 
     func run(threads: Int, consume: (ChunkResult) throws -> Void) throws {
-        if threads == 1 || chunkCount <= 1 {
+        if threads == 1 || chunks.count <= 1 {
             let cursor = try source.makeCursor()
             let scorer = makeScorer()
+            let picker = makePicker()
             let result = ChunkResult(chunkLength: chunkLength, candidateLimit: candidateLimit)
-            for k in 0..<chunkCount {
+            for k in chunks {
                 let start = UInt64(k) * UInt64(chunkLength)
-                if k > 0 { cursor.release(before: start) }
+                if k > chunks.lowerBound { cursor.release(before: start) }
                 let window = try read(cursor, start)
                 scorer.score(window, index: k, start: start, into: result)
+                result.pickChampions(with: picker)
                 try consume(result)
             }
             return
@@ -94,14 +108,18 @@ struct ChunkDriver {
         var ready: [Bool]
         var error: Error?
         var cancelled = false
-        init(slots: Int) { ready = [Bool](repeating: false, count: slots) }
+        init(slots: Int, first: Int) {
+            ready = [Bool](repeating: false, count: slots)
+            nextChunk = first
+            consumed = first
+        }
     }
 
     private func runParallel(threads: Int, consume: (ChunkResult) throws -> Void) throws {
         let slots = 2 * threads
         let results = (0..<slots).map { _ in ChunkResult(chunkLength: chunkLength, candidateLimit: candidateLimit) }
         let monitor = Monitor()
-        let state = State(slots: slots)
+        let state = State(slots: slots, first: chunks.lowerBound)
         let group = DispatchGroup()
         for _ in 0..<(threads - 1) {
             DispatchQueue.global().async(group: group) { [self] in
@@ -113,15 +131,16 @@ struct ChunkDriver {
             group.wait()
         }
         let scorer = makeScorer()
+        let picker = makePicker()
         let cursor = try source.makeCursor()
-        for k in 0..<chunkCount {
+        for k in chunks {
             while true {
                 // Ready: consume it. Otherwise help: score the next unclaimed chunk. Else wait.
                 let claimed: Int? = try monitor.locked {
                     while true {
                         if let error = state.error { throw error }
                         if state.ready[k % slots] { return nil }
-                        if state.nextChunk < chunkCount && state.nextChunk < state.consumed + slots {
+                        if state.nextChunk < chunks.upperBound && state.nextChunk < state.consumed + slots {
                             state.nextChunk += 1
                             return state.nextChunk - 1
                         }
@@ -134,6 +153,7 @@ struct ChunkDriver {
                 do {
                     let window = try read(cursor, start)
                     scorer.score(window, index: j, start: start, into: results[j % slots])
+                    results[j % slots].pickChampions(with: picker)
                 } catch {
                     monitor.locked { if state.error == nil { state.error = error }; monitor.broadcast() }
                     throw error
@@ -152,6 +172,7 @@ struct ChunkDriver {
     private func work(results: [ChunkResult], monitor: Monitor, state: State) {
         let slots = results.count
         let scorer = makeScorer()
+        let picker = makePicker()
         let cursor: TokenCursor
         do { cursor = try source.makeCursor() } catch {
             monitor.locked { if state.error == nil { state.error = error }; monitor.broadcast() }
@@ -159,9 +180,9 @@ struct ChunkDriver {
         }
         while true {
             let k: Int? = monitor.locked {
-                while !state.cancelled && state.nextChunk < chunkCount
+                while !state.cancelled && state.nextChunk < chunks.upperBound
                         && state.nextChunk >= state.consumed + slots { monitor.wait() }
-                guard !state.cancelled && state.error == nil && state.nextChunk < chunkCount else { return nil }
+                guard !state.cancelled && state.error == nil && state.nextChunk < chunks.upperBound else { return nil }
                 state.nextChunk += 1
                 return state.nextChunk - 1
             }
@@ -171,6 +192,7 @@ struct ChunkDriver {
                 cursor.release(before: start)
                 let window = try read(cursor, start)
                 scorer.score(window, index: k, start: start, into: results[k % slots])
+                results[k % slots].pickChampions(with: picker)
                 monitor.locked { state.ready[k % slots] = true; monitor.broadcast() }
             } catch {
                 monitor.locked { if state.error == nil { state.error = error }; monitor.broadcast() }

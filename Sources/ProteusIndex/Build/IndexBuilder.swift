@@ -19,6 +19,11 @@ public struct IndexBuilder {
         /// Build from exactly these sorted absolute positions instead of the DNA selection
         /// (how the evaluation scores baselines with the same final pass and budget).
         public var keepPositions: [UInt64]?
+        /// A `.dna` file from `learn`: skips phase 1 and scores with it (its learned
+        /// parameters must match, its focus and feature source are taken).
+        public var dnaPath: String?
+        /// Build only this shard of the corpus (needs `dnaPath`); `merge` joins the shards.
+        public var shard: ShardSpec?
         public init() {}
     }
 
@@ -40,6 +45,12 @@ public struct IndexBuilder {
     /// Builds one index over all `inputs` (files, directories, "-").
     public func build(inputs: [String], output: String, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Report {
         let watch = Stopwatch()
+        if options.shard != nil && options.dnaPath == nil {
+            throw ProteusError(.usage, "'--shard' needs '--dna FILE.dna' from 'learn': every shard must score with the same DNA")
+        }
+        if options.shard != nil && options.keepPositions != nil {
+            throw ProteusError(.usage, "'--shard' cannot be combined with kept positions")
+        }
         var input = options.input
         input.tokenizer = options.tokenizer?.identity
         let opened = try InputOpener.open(inputs, options: input)
@@ -54,17 +65,28 @@ public struct IndexBuilder {
         if let e = options.embeddings, let t = options.tokenizer?.identity ?? source.tokenizer, e.rows < Int(t.vocabularySize) {
             throw ProteusError(.usage, "'--embeddings' has \(e.rows) rows but tokenizer '\(t.name)' has \(t.vocabularySize) token ids")
         }
-        let pipeline = try BuildPipeline(parameters: options.parameters)
+        var parameters = options.parameters
+        var dna: FrozenDNA?
+        if let path = options.dnaPath {
+            let loaded = try DNAFile.read(path: path)
+            try DNACompatibility.check(loaded, path: path, parameters: parameters,
+                                       tokenizer: options.tokenizer?.identity ?? source.tokenizer)
+            parameters.focus = loaded.parameters.focus
+            dna = loaded
+        }
+        let pipeline = try BuildPipeline(parameters: parameters)
         pipeline.vocabularyLimit = (options.tokenizer?.identity ?? source.tokenizer)?.vocabularySize
         pipeline.lineBreaks = options.tokenizer?.lineBreakCounts()
         pipeline.identifierShapes = options.tokenizer?.identifierShapes()
-        let focus = options.parameters.focus.isEmpty ? [] : (options.tokenizer?.encodeOrdinary(options.parameters.focus) ?? [])
         var contents: HeroIndexContents
         if let positions = options.keepPositions {
             contents = try pipeline.run(source: source, keeping: positions, embeddings: options.embeddings)
         } else {
-            contents = try pipeline.run(source: source, embeddings: options.embeddings, focusTokens: focus,
-                                        threads: options.threads, progress: progress)
+            try parameters.validate(threads: options.threads, embeddings: options.embeddings, tokenizer: source.tokenizer)
+            let frozen = try dna ?? pipeline.learn(source: source, embeddings: options.embeddings,
+                                                   focusTokens: focusTokens(parameters.focus), threads: options.threads)
+            contents = try pipeline.run(source: source, dna: frozen, threads: options.threads, shard: options.shard,
+                                        progress: progress)
         }
         contents.fingerprint.inputs = opened.fingerprint.inputs
         if let t = options.tokenizer {
@@ -75,6 +97,11 @@ public struct IndexBuilder {
         let size = try HeroIndexWriter.write(contents, to: output, inputs: opened.identities)
         return Report(output: output, statistics: contents.statistics, seconds: watch.elapsed, indexBytes: size,
                       peakResidentBytes: ResourceUsage.current().peakResidentBytes, warnings: warnings)
+    }
+
+    /// The `--focus` text in the tokenizer's ids (none without a tokenizer).
+    func focusTokens(_ focus: String) -> [UInt32] {
+        focus.isEmpty ? [] : (options.tokenizer?.encodeOrdinary(focus) ?? [])
     }
 
     /// The default output of `build INPUT`: the input's name with `.phb` (a directory's

@@ -8,7 +8,9 @@ extension BuildPipeline {
         if let last = positions.last, last >= total {
             throw ProteusError(.usage, "kept position \(last) is past the end of \(source.name) (\(total) tokens)")
         }
-        let (statistics, features) = try learn(source: source, embeddings: embeddings)
+        let dna = try FrozenDNA.learn(source: source, parameters: parameters.without(.gates), tokenizer: source.tokenizer,
+                                      embeddings: embeddings, focusTokens: [], threads: 1)
+        let statistics = dna.statistics
         var heroes = AdmittedHeroes()
         heroes.positions = positions
         heroes.tokens.reserveCapacity(positions.count)
@@ -37,8 +39,8 @@ extension BuildPipeline {
         contents.statistics.chunks = Int((total + UInt64(parameters.chunkLength) - 1) / UInt64(parameters.chunkLength))
         contents.statistics.champions = UInt64(positions.count)
         contents.statistics.keptWhole = positions.count == Int(total)
-        contents.dna = DNAState(statistics: statistics, features: features, gates: nil, gateCount: parameters.gateCount)
-        contents.assembleSpans(heroes, features: features)
+        contents.dna = DNAState(statistics: statistics, features: dna.features, gates: nil, gateCount: parameters.gateCount)
+        contents.assembleSpans(heroes, features: dna.features)
         return contents
     }
 }

@@ -163,6 +163,10 @@ public struct HeroIndexContents: Equatable, Sendable {
     public var dna = DNAState()
     /// Which corpus windows hold each token id; nil when built without one.
     public var routing: RoutingTierContents?
+    /// What a shard index (`build --shard`) carries for the merge; nil in a whole index.
+    var shard: ShardState?
+    /// A shard's routing windows before inversion; nil in a whole index.
+    var shardWindows: ShardWindows?
 
     public init() {}
 }

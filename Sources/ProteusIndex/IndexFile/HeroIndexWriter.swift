@@ -73,6 +73,7 @@ public enum HeroIndexWriter {
     private static func writeBody(_ c: HeroIndexContents, to out: AtomicOutputFile) throws -> [SectionEntry] {
         let sectionCount = SectionKind.allCases.filter { !$0.isOptional }.count
             + (c.routing == nil ? 0 : RoutingTierContents.sectionKinds.count + (c.routing?.lineStarts == nil ? 0 : 1))
+            + (c.shard == nil ? 0 : 2)
         try out.write([UInt8](repeating: 0, count: IndexFormat.headerSize + sectionCount * IndexFormat.tableEntrySize))
         var entries: [SectionEntry] = []
         /// Streams one section: `body` calls `emit` with consecutive byte runs.
@@ -141,6 +142,10 @@ public enum HeroIndexWriter {
             try array(.routeSkips, d.skips)
             try section(.routePostings, count: tier.postings.count) { emit in try tier.postings.forEachRun(emit) }
             if let lines = tier.lineStarts { try array(.routeLineStarts, lines) }
+        }
+        if let shard = c.shard, let windows = c.shardWindows {
+            try array(.shardState, shard.encoded())
+            try section(.shardWindows, count: windows.spill.count) { emit in try windows.spill.forEachRun(emit) }
         }
         precondition(entries.count == sectionCount)
         return entries

@@ -23,7 +23,8 @@
 /// place from a mapping, and cache lines/SIMD loads never straddle two sections).
 /// ```
 /// Readers ignore section kinds they do not know: a newer writer can add sections without
-/// raising `oldestReader`.
+/// raising `oldestReader` (so the optional shard sections `SHRD` and `SWIN` of `build --shard`
+/// leave the version at 2).
 public enum IndexFormat {
     /// The layout this library writes. Version 2 adds the optional routing tier sections,
     /// stores the DNA only for the ids the sample saw (DIDS, DRNK) and the tokenizer ranks
@@ -103,11 +104,17 @@ public enum SectionKind: String, CaseIterable, Sendable {
     case routePostings = "RPST"
     /// Routing tier: line breaks before each window, u64 (absent when lines were not counted).
     case routeLineStarts = "RLIN"
+    /// Shard index only (`build --shard`): what the merge needs beyond the heroes (`ShardState`):
+    /// range, counts, block digests, the ranked champion pool with its windows, the DNA.
+    case shardState = "SHRD"
+    /// Shard index only: the routing windows' id lists, before inversion (`ShardWindows`).
+    case shardWindows = "SWIN"
 
     /// Bytes per element; the table's length must equal count × this.
     public var elementSize: Int {
         switch self {
-        case .metadata, .documentNames, .tokenizerRanks, .features, .routePostings, .routeWindowCounts: return 1
+        case .metadata, .documentNames, .tokenizerRanks, .features, .routePostings, .routeWindowCounts,
+             .shardState, .shardWindows: return 1
         case .dnaRanks: return 4
         case .dnaIDs: return 8
         case .spans: return IndexFormat.spanRecordSize
@@ -121,7 +128,8 @@ public enum SectionKind: String, CaseIterable, Sendable {
     /// version 1 and from builds without one.
     public var isOptional: Bool {
         switch self {
-        case .routeIDs, .routeRanks, .routeWindowCounts, .routeSkips, .routePostings, .routeLineStarts: return true
+        case .routeIDs, .routeRanks, .routeWindowCounts, .routeSkips, .routePostings, .routeLineStarts,
+             .shardState, .shardWindows: return true
         default: return false
         }
     }
@@ -132,10 +140,10 @@ public enum SectionKind: String, CaseIterable, Sendable {
         switch self {
         case .metadata, .spans, .documentStarts, .documentLengths, .documentNameOffsets,
              .documentNames, .gates, .gateConfidence, .routeIDs, .routeRanks, .routeWindowCounts, .routeSkips,
-             .routeLineStarts, .dnaIDs, .dnaRanks:
+             .routeLineStarts, .dnaIDs, .dnaRanks, .shardState:
             return true
         case .heroTokens, .heroScores, .spanFeatures, .tokenizerRanks, .surprisal, .features, .featureScales,
-             .routePostings:
+             .routePostings, .shardWindows:
             return false
         }
     }
@@ -167,6 +175,8 @@ public enum SectionKind: String, CaseIterable, Sendable {
         case .routeLineStarts: return 20
         case .dnaIDs: return 21
         case .dnaRanks: return 22
+        case .shardState: return 23
+        case .shardWindows: return 24
         }
     }
 

@@ -34,14 +34,7 @@ public struct IndexMetadata: Equatable, Sendable {
     func encoded() -> [UInt8] {
         var w = MetadataWriter()
         let p = parameters
-        for v in [p.chunkLength, p.perChunk] { w.int(v) }
-        w.double(p.topP)
-        for v in [p.bufferTokens, p.span] { w.int(v) }
-        w.u32(UInt32(p.signals.count))
-        for s in p.signals { w.string(s) }
-        for v in [p.gateCount, p.featureDimension, p.statisticsSampleTokens] { w.int(v) }
-        w.string(p.focus)
-        w.string(p.featureSource)
+        Self.encodeFirstParameters(p, into: &w)
         let s = statistics
         w.u64(s.tokens); w.int(s.chunks); w.u64(s.champions); w.u64(s.evicted)
         w.int(s.heroTokens); w.int(s.spans); w.u8(s.keptWhole ? 1 : 0)
@@ -76,15 +69,7 @@ public struct IndexMetadata: Equatable, Sendable {
     static func decode(_ raw: UnsafeRawBufferPointer, fail: @escaping (String) -> ProteusError) throws -> IndexMetadata {
         var r = MetadataReader(raw: raw, fail: fail)
         var m = IndexMetadata()
-        var p = BuildParameters()
-        p.chunkLength = try r.int(); p.perChunk = try r.int()
-        p.topP = try r.double()
-        p.bufferTokens = try r.int(); p.span = try r.int()
-        let signalCount = try r.count(minimumBytesEach: 4)
-        p.signals = try (0..<signalCount).map { _ in try r.string() }
-        p.gateCount = try r.int(); p.featureDimension = try r.int(); p.statisticsSampleTokens = try r.int()
-        p.focus = try r.string(); p.featureSource = try r.string()
-        m.parameters = p
+        m.parameters = try decodeFirstParameters(&r)
         var s = BuildStatistics()
         s.tokens = try r.u64(); s.chunks = try r.int(); s.champions = try r.u64(); s.evicted = try r.u64()
         s.heroTokens = try r.int(); s.spans = try r.int(); s.keptWhole = try r.u8() != 0
@@ -129,7 +114,45 @@ public struct IndexMetadata: Equatable, Sendable {
     }
 }
 
-private struct MetadataWriter {
+extension IndexMetadata {
+    /// The parameters as META's first fields store them.
+    static func encodeFirstParameters(_ p: BuildParameters, into w: inout MetadataWriter) {
+        for v in [p.chunkLength, p.perChunk] { w.int(v) }
+        w.double(p.topP)
+        for v in [p.bufferTokens, p.span] { w.int(v) }
+        w.u32(UInt32(p.signals.count))
+        for s in p.signals { w.string(s) }
+        for v in [p.gateCount, p.featureDimension, p.statisticsSampleTokens] { w.int(v) }
+        w.string(p.focus)
+        w.string(p.featureSource)
+    }
+
+    static func decodeFirstParameters(_ r: inout MetadataReader) throws -> BuildParameters {
+        var p = BuildParameters()
+        p.chunkLength = try r.int(); p.perChunk = try r.int()
+        p.topP = try r.double()
+        p.bufferTokens = try r.int(); p.span = try r.int()
+        let signalCount = try r.count(minimumBytesEach: 4)
+        p.signals = try (0..<signalCount).map { _ in try r.string() }
+        p.gateCount = try r.int(); p.featureDimension = try r.int(); p.statisticsSampleTokens = try r.int()
+        p.focus = try r.string(); p.featureSource = try r.string()
+        return p
+    }
+
+    /// Every parameter (the `.dna` file's form).
+    static func encodeParameters(_ p: BuildParameters, into w: inout MetadataWriter) {
+        encodeFirstParameters(p, into: &w)
+        w.int(p.routeWindow); w.double(p.routeListShare)
+    }
+
+    static func decodeParameters(_ r: inout MetadataReader) throws -> BuildParameters {
+        var p = try decodeFirstParameters(&r)
+        p.routeWindow = try r.int(); p.routeListShare = try r.double()
+        return p
+    }
+}
+
+struct MetadataWriter {
     var bytes: [UInt8] = []
     mutating func u8(_ v: UInt8) { bytes.append(v) }
     mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
@@ -140,7 +163,7 @@ private struct MetadataWriter {
     mutating func string(_ v: String) { bytes(Array(v.utf8)) }
 }
 
-private struct MetadataReader {
+struct MetadataReader {
     let raw: UnsafeRawBufferPointer
     let fail: (String) -> ProteusError
     var position = 0

@@ -5,6 +5,8 @@ public final class SectionBlob: Equatable, @unchecked Sendable {
     private enum Storage {
         case memory([UInt8])
         case file(UnlinkedTemporaryFile, SystemFile)
+        /// Bytes of a mapped index, kept alive by `owner`.
+        case mapped(UnsafeRawBufferPointer, owner: AnyObject)
     }
 
     private let storage: Storage
@@ -13,6 +15,12 @@ public final class SectionBlob: Equatable, @unchecked Sendable {
 
     public init(_ bytes: [UInt8] = []) {
         storage = .memory(bytes)
+        count = bytes.count
+    }
+
+    /// A view of mapped bytes (a section of an open index), valid while `owner` lives.
+    init(mapped bytes: UnsafeRawBufferPointer, owner: AnyObject) {
+        storage = .mapped(bytes, owner: owner)
         count = bytes.count
     }
 
@@ -28,6 +36,8 @@ public final class SectionBlob: Equatable, @unchecked Sendable {
         switch storage {
         case .memory(let bytes):
             try bytes.withUnsafeBytes { try body($0) }
+        case .mapped(let bytes, _):
+            try body(bytes)
         case .file(_, let reader):
             let run = 1 << 20
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: run, alignment: 64)

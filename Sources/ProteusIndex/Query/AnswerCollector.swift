@@ -24,12 +24,14 @@ public struct Passage: Equatable {
 
     func overlaps(_ other: Passage) -> Bool { start < other.end && other.start < end }
 
-    /// Answer order: score descending, then position, then the corpus before the heroes.
+    /// Answer order: score descending, then the corpus before the heroes (a hero span that
+    /// scores as well as the corpus text around it is that text cut at the span's edges),
+    /// then position.
     static func before(_ a: Passage, _ b: Passage) -> Bool {
         if a.score != b.score { return a.score > b.score }
+        if a.source != b.source { return a.source == .corpus }
         if a.start != b.start { return a.start < b.start }
-        if a.end != b.end { return a.end < b.end }
-        return a.source == .corpus && b.source == .heroes
+        return a.end < b.end
     }
 }
 

@@ -16,20 +16,21 @@ final class WindowPostingsBuilder {
     let windowTokens: Int
     private let listShare: Double
     private var windowsPerID: [UInt32]
-    private var windowCount = 0
-    private let spill: UnlinkedTemporaryFile
+    var vocabularySize: Int { windowsPerID.count }
+    private(set) var windowCount = 0
+    let spill: UnlinkedTemporaryFile
     private var pending: [UInt8] = []
     private let name: String
     /// Where the temporary files go (nil: $TMPDIR, else /tmp).
     private let folder: String?
     /// The ids of the previous chunk's last `windowReach` tokens, and its last window's
     /// list, waiting for this chunk's head.
-    private var tail: [UInt32] = []
-    private var waiting: [UInt32]?
-    private let edges: DistinctIDs
+    var tail: [UInt32] = []
+    var waiting: [UInt32]?
+    let edges: DistinctIDs
     /// Line breaks before each window so far (nil when lines are not counted).
-    private var lineStarts: [UInt64]?
-    private var lineBreaks: UInt64 = 0
+    var lineStarts: [UInt64]?
+    var lineBreaks: UInt64 = 0
 
     /// `listShare`: ids in more than this share of the windows get no list.
     init(vocabularySize: Int, windowTokens: Int, listShare: Double, name: String,
@@ -77,7 +78,7 @@ final class WindowPostingsBuilder {
     }
 
     /// Two sorted lists of distinct ids merged.
-    private static func union(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+    static func union(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
         var out: [UInt32] = []
         out.reserveCapacity(a.count + b.count)
         var i = 0, j = 0
@@ -90,7 +91,7 @@ final class WindowPostingsBuilder {
     }
 
     /// Records the next window's distinct ids (sorted, each below the vocabulary size).
-    private func add(window ids: ArraySlice<UInt32>) throws {
+    func add(window ids: ArraySlice<UInt32>) throws {
         Varint.append(UInt32(ids.count), to: &pending)
         var previous: UInt32 = 0
         windowsPerID.withUnsafeMutableBufferPointer { counts in
@@ -104,7 +105,7 @@ final class WindowPostingsBuilder {
         if pending.count >= 1 << 20 { try flush() }
     }
 
-    private func flush() throws {
+    func flush() throws {
         try pending.withUnsafeBytes { try spill.write($0) }
         pending.removeAll(keepingCapacity: true)
     }

@@ -13,6 +13,9 @@ final class ChunkResult {
     /// Positions (in the chunk) of the best `candidateLimit` tokens by cheap score.
     let candidates: UnsafeMutableBufferPointer<Int32>
     var candidateCount = 0
+    /// The chunk's champions as `ChampionKey`s, best first (filled by a `ChampionPicker`).
+    let champions: UnsafeMutableBufferPointer<UInt64>
+    var championCount = 0
     /// Sorted distinct ids of each routing window of the chunk, back to back (empty without
     /// a routing tier), and how many belong to each window.
     var windowIDs: [UInt32] = []
@@ -24,12 +27,21 @@ final class ChunkResult {
         tokens = .allocate(capacity: chunkLength)
         scores = .allocate(capacity: chunkLength)
         candidates = .allocate(capacity: candidateLimit + 1)  // +1: the selector writes branch-free
+        champions = .allocate(capacity: candidateLimit)
+    }
+
+    /// Picks the champions with `picker` and keeps them here.
+    func pickChampions(with picker: ChampionPicker) {
+        let picked = picker.pick(self)
+        _ = UnsafeMutableBufferPointer(rebasing: champions[0..<picked.count]).initialize(from: picked)
+        championCount = picked.count
     }
 
     deinit {
         tokens.deallocate()
         scores.deallocate()
         candidates.deallocate()
+        champions.deallocate()
     }
 }
 

@@ -81,6 +81,38 @@ final class SalienceGates {
         publish()
     }
 
+    /// Everything the gates are, for the `.dna` file: gates `0..<activeCount` are in use.
+    struct State: Equatable {
+        var prototypes: [Float]
+        var confidence: [Float]
+        var weight: [Float]
+        var fixed: [Bool]
+        var activeCount: Int
+    }
+
+    var state: State {
+        State(prototypes: prototypeValues, confidence: confidence, weight: weight, fixed: fixed, activeCount: active.count)
+    }
+
+    /// Gates restored from `state` (sizes checked by the caller), published: frozen DNA.
+    init(count: Int, dimension: Int, state: State) {
+        self.count = count
+        self.dimension = dimension
+        prototypes = .allocate(capacity: max(1, count * dimension))
+        prototypes.initialize(repeating: 0, count: max(1, count * dimension))
+        for i in 0..<(count * dimension) { prototypes[i] = state.prototypes[i] }
+        lanes = max(8, (count + 7) / 8 * 8)
+        transposed = .allocate(capacity: lanes * dimension)
+        transposed.initialize(repeating: 0, count: lanes * dimension)
+        servingStrength = .allocate(capacity: lanes)
+        servingStrength.initialize(repeating: 0, count: lanes)
+        confidence = state.confidence
+        weight = state.weight
+        fixed = state.fixed
+        active = Array(0..<state.activeCount)
+        publish()
+    }
+
     /// Makes the learned state the one `bonus` uses.
     func publish() {
         for g in active {

@@ -53,6 +53,21 @@ struct TokenFeatures {
         values = v
     }
 
+    /// Features restored from their stored form (a `.dna` file): the same floats as the
+    /// build that quantized them, computed the same way.
+    init(quantized q: [Int8], scales s: [Float], rowCount: Int, dimension: Int) {
+        self.dimension = dimension
+        self.rowCount = rowCount
+        var v = [Float](repeating: 0, count: q.count)
+        for r in 0..<rowCount where s[r] > 0 {
+            let peak = s[r]
+            for j in (r * dimension)..<((r + 1) * dimension) { v[j] = Float(q[j]) * peak / 127 }
+        }
+        quantized = q
+        scales = s
+        values = v
+    }
+
     /// Random indexing over the statistics sample: each id's vector is the sum of the fixed
     /// pseudo-random ±1 vectors of its neighbours within ±2, normalized, then centered (so
     /// the common "every token looks like this" direction does not make all tokens similar).

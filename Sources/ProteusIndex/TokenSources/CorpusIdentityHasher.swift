@@ -2,7 +2,14 @@
 /// recognised however they are stored: a full hash fed window by window during the build's
 /// single in-order pass, and a sample hash over a few fixed blocks that a query can check
 /// by reading those blocks alone.
+///
+/// The full hash is XXH64 over the XXH64 digests of consecutive `blockTokens`-token blocks
+/// (the last one may be short): shards aligned to blocks hash their own blocks and a merge
+/// combines their digests into the hash of the whole corpus.
 struct CorpusIdentityHasher {
+    /// Tokens per hashed block of the full hash.
+    static let blockTokens = 4_096
+
     /// Tokens per sampled block and number of blocks: 8 reads of 256 tokens (a few frames
     /// of a `.tok`) are enough to tell a changed corpus of the same length.
     static let sampleBlockTokens = 256
@@ -24,19 +31,58 @@ struct CorpusIdentityHasher {
     private let blocks: [Range<UInt64>]
     private var nextBlock = 0
     private var content = XXH64()
+    private var block = XXH64()
+    private var inBlock = 0
+    /// The block digests, kept when `keepsDigests` (a shard carries them to the merge).
+    private(set) var digests: [UInt64] = []
+    var keepsDigests = false
     private var sample = XXH64()
     private var position: UInt64 = 0
     private let tokenCount: UInt64
 
-    init(tokenCount: UInt64) {
+    /// `start`: the position of the first token fed (a shard's first token, block-aligned).
+    init(tokenCount: UInt64, start: UInt64 = 0) {
         self.tokenCount = tokenCount
         blocks = Self.sampleBlocks(tokenCount: tokenCount)
+        position = start
+        nextBlock = blocks.firstIndex { $0.upperBound > start } ?? blocks.count
+    }
+
+    private mutating func hashBlocks(_ raw: UnsafeRawBufferPointer) {
+        var at = 0
+        while at < raw.count {
+            let n = min(raw.count - at, (Self.blockTokens - inBlock) * 4)
+            block.update(UnsafeRawBufferPointer(rebasing: raw[at..<(at + n)]))
+            inBlock += n / 4
+            at += n
+            if inBlock == Self.blockTokens { endBlock() }
+        }
+    }
+
+    private mutating func endBlock() {
+        let digest = block.digest()
+        withUnsafeBytes(of: digest.littleEndian) { content.update($0) }
+        if keepsDigests { digests.append(digest) }
+        block = XXH64()
+        inBlock = 0
+    }
+
+    /// Ends a short last block (the corpus's or a shard's end); call once, after the last update.
+    mutating func endStream() {
+        if inBlock > 0 { endBlock() }
+    }
+
+    /// The full hash of a corpus from its block digests in order.
+    static func contentHash(digests: [UInt64]) -> UInt64 {
+        var h = XXH64()
+        for d in digests { withUnsafeBytes(of: d.littleEndian) { h.update($0) } }
+        return h.digest()
     }
 
     /// Feeds the next tokens of the stream, in order.
     mutating func update(_ tokens: UnsafeBufferPointer<UInt32>) {
         let raw = UnsafeRawBufferPointer(tokens)
-        content.update(raw)
+        hashBlocks(raw)
         let end = position + UInt64(tokens.count)
         while nextBlock < blocks.count, blocks[nextBlock].lowerBound < end {
             let b = blocks[nextBlock]
@@ -48,8 +94,9 @@ struct CorpusIdentityHasher {
         position = end
     }
 
-    func finish() -> CorpusIdentity {
+    mutating func finish() -> CorpusIdentity {
         precondition(position == tokenCount, "corpus identity fed \(position) of \(tokenCount) tokens")
+        endStream()
         return CorpusIdentity(tokenCount: tokenCount, contentHash: content.digest(), sampleHash: sample.digest())
     }
 

@@ -19,14 +19,13 @@ struct Build: ParsableCommand {
     @Option(help: ArgumentHelp("Write one index per input file into this folder, files in parallel.", valueName: "outdir"))
     var each: String?
 
-    @Option(help: "Chunk length in tokens.")
-    var chunkLen: Int = 65_536
+    @OptionGroup var dnaOptions: DNAArguments
 
-    @Option(help: "Champion budget per chunk, in tokens.")
-    var perChunk: Int = 4_096
+    @Option(help: ArgumentHelp("Score with this DNA from 'learn' instead of learning it (phase 1 skipped).", valueName: "file.dna"))
+    var dna: String?
 
-    @Option(help: "Nucleus cut of a chunk's champions (0 < p ≤ 1).")
-    var topP: Double = 0.9
+    @Option(help: ArgumentHelp("Build only shard i of N of the corpus (with --dna); 'merge' joins the shards.", valueName: "i/N"))
+    var shard: String?
 
     @Option(help: "Hero buffer capacity, in tokens.")
     var buffer: Int = 32_768
@@ -40,9 +39,6 @@ struct Build: ParsableCommand {
     @Option(help: "Ids in more than this share of the routing windows get no window list (0 < share ≤ 1).")
     var routeListShare: Double = BuildParameters().routeListShare
 
-    @Option(help: "DNA signals to use, comma-separated: surprisal, burstiness, gates, spans, shapes.")
-    var signals: String = BuildParameters().signals.joined(separator: ",")
-
     @Option(help: "Scoring threads (default: one per core). The index is the same for any count.")
     var threads: Int?
 
@@ -50,18 +46,6 @@ struct Build: ParsableCommand {
 
     @Flag(help: "Do not embed the tokenizer's ranks in the index.")
     var noEmbedTokenizer = false
-
-    @Option(help: ArgumentHelp("Token features from a [vocab, dim] matrix (.safetensors or .npy).", valueName: "file"))
-    var embeddings: String?
-
-    @Option(help: ArgumentHelp("Tensor to use in a safetensors file with several 2-D tensors.", valueName: "name"))
-    var embeddingTensor: String?
-
-    @Option(help: "Text whose concepts seed the salience gates.")
-    var focus: String?
-
-    @Option(help: ArgumentHelp("A file whose text seeds the salience gates.", valueName: "file"))
-    var focusFile: String?
 
     @Option(help: .hidden)
     var keepPositions: String?
@@ -76,27 +60,24 @@ struct Build: ParsableCommand {
 
     func validate() throws {
         if output != nil && each != nil { throw ValidationError("'--output' and '--each' are mutually exclusive") }
-        if focus != nil && focusFile != nil { throw ValidationError("'--focus' and '--focus-file' are mutually exclusive") }
+        if dna != nil, let flag = dnaOptions.learnOnlyFlag {
+            throw ValidationError("'\(flag)' belongs to 'learn': the DNA given with '--dna' already holds it")
+        }
         if let threads, threads <= 0 { throw ValidationError("'--threads' must be at least 1") }
     }
 
     func run() throws {
         try reportingFailures {
             var options = IndexBuilder.Options()
-            options.parameters = try parameters()
+            options.parameters = parameters()
             options.threads = threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
             options.input = try input.options()
             options.tokenizer = try tokenizer.load()
             options.embedTokenizer = !noEmbedTokenizer
-            if let embeddings {
-                let matrix = try TokenEmbeddings.load(path: embeddings, tensorName: embeddingTensor)
-                options.embeddings = matrix
-                options.parameters.featureDimension = matrix.dimension
-            }
+            try dnaOptions.apply(to: &options)
+            options.dnaPath = dna
+            if let shard { options.shard = try ShardSpec(parsing: shard) }
             if let keepPositions { options.keepPositions = try PositionList.read(path: keepPositions) }
-            if (focus != nil || focusFile != nil) && options.tokenizer == nil {
-                throw ProteusError(.usage, "'--focus' needs a tokenizer: pass --tokenizer FILE.tiktoken")
-            }
             if let each {
                 let reports = try IndexBuilder(options: options).buildEach(inputs: inputs, into: each)
                 for r in reports { report(r) }
@@ -114,18 +95,13 @@ struct Build: ParsableCommand {
         }
     }
 
-    private func parameters() throws -> BuildParameters {
+    /// The options phase 2 alone uses (`dnaOptions` adds the rest).
+    private func parameters() -> BuildParameters {
         var p = BuildParameters()
-        p.chunkLength = chunkLen
-        p.perChunk = perChunk
-        p.topP = topP
         p.bufferTokens = buffer
         p.span = span
         p.routeWindow = routeWindow
         p.routeListShare = routeListShare
-        p.signals = signals.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }
-        if let focus { p.focus = focus }
-        if let focusFile { p.focus = try String(decodingFile: focusFile) }
         return p
     }
 

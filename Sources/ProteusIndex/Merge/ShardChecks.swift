@@ -1,0 +1,74 @@
+/// The refusals of `merge`: inputs that are not shards of one build, or do not cover the
+/// corpus exactly once. Each names the files and the field that differs.
+enum ShardChecks {
+    /// An opened input with its shard state.
+    struct Part {
+        let path: String
+        let index: HeroIndex
+        let state: ShardState
+    }
+
+    /// Fails unless every part agrees with the first on what makes them one build.
+    static func checkSameBuild(_ parts: [Part]) throws {
+        guard let first = parts.first else { return }
+        for part in parts.dropFirst() {
+            func differs(_ field: String) -> ProteusError {
+                ProteusError(.dataError, path: part.path, "\(field) differs from \(first.path): not a shard of the same build")
+            }
+            if part.state.spec.count != first.state.spec.count {
+                throw ProteusError(.dataError, path: part.path, "shard count differs: it is shard \(part.state.spec.description), \(first.path) is shard \(first.state.spec.description)")
+            }
+            if part.state.dnaHash != first.state.dnaHash { throw differs("DNA") }
+            for (name, value) in parameterFields where value(part.index.parameters) != value(first.index.parameters) {
+                throw differs("parameter '\(name)' (\(value(part.index.parameters)) against \(value(first.index.parameters)))")
+            }
+            let a = part.index, b = first.index
+            if a.tokenizer != b.tokenizer || a.splitPattern != b.splitPattern
+                || a.entry(.tokenizerRanks).checksum != b.entry(.tokenizerRanks).checksum {
+                throw differs("tokenizer")
+            }
+            if a.statistics.tokens != b.statistics.tokens || part.state.chunkCount != first.state.chunkCount
+                || part.state.sampleHash != first.state.sampleHash || a.fingerprint.inputs != b.fingerprint.inputs {
+                throw differs("corpus fingerprint")
+            }
+            for kind in [SectionKind.documentStarts, .documentLengths, .documentNameOffsets, .documentNames]
+                where a.entry(kind).checksum != b.entry(kind).checksum {
+                throw differs("document table")
+            }
+        }
+    }
+
+    /// The parts in shard order; fails on a duplicated, missing or overlapping shard.
+    static func inOrder(_ parts: [Part]) throws -> [Part] {
+        let sorted = parts.sorted { $0.state.spec.index < $1.state.spec.index }
+        guard let count = sorted.first?.state.spec.count else { return [] }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a.state.spec.index == b.state.spec.index {
+            throw ProteusError(.dataError, path: b.path, "duplicated shard: it and \(a.path) are both shard \(a.state.spec.description)")
+        }
+        let present = Set(sorted.map(\.state.spec.index))
+        if let missing = (1...count).first(where: { !present.contains($0) }) {
+            throw ProteusError(.dataError, "missing shard \(missing)/\(count): the inputs hold \(sorted.count) of \(count) shards")
+        }
+        var next = 0
+        for part in sorted {
+            guard part.state.chunks.lowerBound == next else {
+                throw ProteusError(.dataError, path: part.path, "shard \(part.state.spec.description) covers chunks \(part.state.chunks) but the shards before end at chunk \(next): overlapping or missing ranges")
+            }
+            next = part.state.chunks.upperBound
+        }
+        guard next == sorted[0].state.chunkCount else {
+            throw ProteusError(.dataError, "the shards end at chunk \(next) of \(sorted[0].state.chunkCount): missing range")
+        }
+        return sorted
+    }
+
+    /// The build parameters shards must share, by command-line flag.
+    static let parameterFields: [(String, (BuildParameters) -> String)] = DNACompatibility.learnedFields + [
+        ("--buffer", { "\($0.bufferTokens)" }),
+        ("--span", { "\($0.span)" }),
+        ("--route-window", { "\($0.routeWindow)" }),
+        ("--route-list-share", { "\($0.routeListShare)" }),
+        ("--focus", { $0.focus }),
+        ("feature source", { $0.featureSource }),
+    ]
+}

@@ -1,0 +1,103 @@
+/// The routing tier of a shard: its windows' id lists as the builder spills them (before the
+/// inversion, which needs the whole corpus's window count), carried in the shard index and
+/// replayed in shard order by the merge, so the merged tier is the single build's.
+struct ShardWindows: Equatable, Sendable {
+    /// The spilled windows (per window: the id count, then the ids as deltas, LEB128).
+    var spill: SectionBlob
+    var windowCount: Int
+    /// Line breaks before each window, counted from the shard's start (nil: not counted).
+    var lineStarts: [UInt64]?
+    /// Line breaks in the whole shard.
+    var lineBreaks: UInt64
+}
+
+extension WindowPostingsBuilder {
+    /// A shard's start: the chunk before it lends the ids of its last tokens to the reach of
+    /// the shard's first window (its own windows belong to the shard before).
+    func prime(tailOf chunk: ChunkResult) {
+        let reach = RoutingTierContents.windowReach
+        let tokens = UnsafeBufferPointer(rebasing: chunk.tokens[0..<chunk.count])
+        tail.removeAll(keepingCapacity: true)
+        _ = edges.collect(UnsafeBufferPointer(rebasing: tokens[max(0, tokens.count - reach)...]), into: &tail)
+    }
+
+    /// A shard's end: the shard's last window takes the reach into the next chunk's head.
+    func complete(headOf chunk: ChunkResult) throws {
+        let reach = RoutingTierContents.windowReach
+        guard let last = waiting else { return }
+        var head: [UInt32] = []
+        _ = edges.collect(UnsafeBufferPointer(rebasing: chunk.tokens[0..<min(reach, chunk.count)]), into: &head)
+        try add(window: ArraySlice(Self.union(last, head)))
+        waiting = nil
+    }
+
+    /// The shard's windows, un-inverted.
+    func finishSpill() throws -> ShardWindows {
+        if let last = waiting { try add(window: ArraySlice(last)) }
+        waiting = nil
+        try flush()
+        return ShardWindows(spill: try SectionBlob(file: spill), windowCount: windowCount,
+                            lineStarts: lineStarts?.count == windowCount ? lineStarts : nil, lineBreaks: lineBreaks)
+    }
+
+    /// Replays a shard's windows after those already added (the merge, in shard order).
+    func append(_ shard: ShardWindows, name: String) throws {
+        if let starts = shard.lineStarts {
+            if lineStarts == nil && windowCount == 0 { lineStarts = [] }
+            lineStarts?.append(contentsOf: starts.map { $0 + lineBreaks })
+        } else if shard.windowCount > 0 {
+            lineStarts = nil
+        }
+        lineBreaks += shard.lineBreaks
+        var ids: [UInt32] = []
+        var reader = VarintReader()
+        var remaining = shard.windowCount
+        var expected = -1
+        var previous: UInt32 = 0
+        let vocabulary = vocabularySize
+        try shard.spill.forEachRun { run in
+            try reader.feed(run) { value in
+                if expected < 0 {
+                    expected = Int(value)
+                    ids.removeAll(keepingCapacity: true)
+                    previous = 0
+                } else {
+                    previous &+= value
+                    ids.append(previous)
+                }
+                if expected == ids.count {
+                    guard remaining > 0, ids.allSatisfy({ Int($0) < vocabulary }) else {
+                        throw ProteusError(.dataError, path: name, "shard window lists hold more windows or larger ids than recorded")
+                    }
+                    try add(window: ArraySlice(ids))
+                    remaining -= 1
+                    expected = -1
+                }
+            }
+        }
+        guard remaining == 0, expected < 0, !reader.inVarint else {
+            throw ProteusError(.dataError, path: name, "shard window lists end early (\(remaining) of \(shard.windowCount) windows missing)")
+        }
+    }
+}
+
+/// Decodes LEB128 varints across run boundaries.
+private struct VarintReader {
+    var value: UInt32 = 0
+    var shift: UInt32 = 0
+    var inVarint = false
+
+    mutating func feed(_ run: UnsafeRawBufferPointer, _ emit: (UInt32) throws -> Void) throws {
+        for b in run {
+            value |= UInt32(b & 0x7F) << shift
+            if b < 0x80 {
+                let v = value
+                value = 0; shift = 0; inVarint = false
+                try emit(v)
+            } else {
+                shift += 7
+                inVarint = true
+            }
+        }
+    }
+}

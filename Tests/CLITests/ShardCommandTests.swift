@@ -1,0 +1,128 @@
+import Testing
+import Foundation
+
+/// `build --shard i/N --dna` and `merge`: the shards of a corpus merge into exactly the index
+/// of a single `build --dna`, and every way to get it wrong is refused in one line.
+@Suite(.serialized) struct ShardCommandTests {
+    static let corpus = IndexCommandTests.corpus
+    static let tokenizer = IndexCommandTests.tokenizer
+    /// Small chunks so that 16 shards all hold some.
+    static let shape = ["--chunk-len", "4096", "--buffer", "4096"]
+
+    static let dna: String = {
+        let path = corpus.dir.path("shards.dna")
+        let r = try! CLI.run(["learn", corpus.tok, "-o", path, "--tokenizer", tokenizer, "--chunk-len", "4096"])
+        precondition(r.status == 0, r.stderr)
+        return path
+    }()
+
+    static func build(_ input: String, _ extra: [String], output: String) throws -> CLIResult {
+        try CLI.run(["build", input, "-o", output, "--tokenizer", tokenizer, "--quiet", "--dna", dna] + shape + extra)
+    }
+
+    static func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    /// Builds shards 1..n of `input` and returns their paths.
+    static func shards(_ input: String, _ n: Int, prefix: String, extra: [String] = []) throws -> [String] {
+        try (1...n).map { i in
+            let out = corpus.dir.path("\(prefix)-\(i)of\(n).phb")
+            let r = try build(input, ["--shard", "\(i)/\(n)", "--threads", i % 2 == 0 ? "2" : "1"] + extra, output: out)
+            #expect(r.status == 0, "\(r.stderr)")
+            return out
+        }
+    }
+
+    @Test func mergedShardsEqualTheSingleBuildFor1_2_4And16Shards() throws {
+        let single = Self.corpus.dir.path("single.phb")
+        #expect(try Self.build(Self.corpus.tok, [], output: single).status == 0)
+        for n in [1, 2, 4, 16] {
+            // Given in reverse order: the merge sorts them.
+            let parts = try Self.shards(Self.corpus.tok, n, prefix: "tok").reversed()
+            let merged = Self.corpus.dir.path("merged-\(n).phb")
+            let r = try CLI.run(["merge"] + parts + ["-o", merged])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(try Self.bytes(merged) == Self.bytes(single), "merge of \(n) shards")
+        }
+        // The merged index answers as the single build does.
+        let q = try CLI.run(["query", Self.corpus.dir.path("merged-4.phb"), IndexCommandTests.question, "--json", "--top", "1"])
+        #expect(q.status == 0, "\(q.stderr)")
+        #expect(q.stdout.contains("Dolores Park"))
+    }
+
+    @Test func aDirectoryAndAnInputKeptWholeMergeExactlyToo() throws {
+        // A folder of token files (documents), and an input smaller than the buffer (kept whole).
+        let folder = Self.corpus.dir.path("tokfolder")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for round in 1...3 {
+            let r = try CLI.run(["encode", Self.corpus.dir.path("text/round\(round)"), "-o", folder + "/round\(round).tok",
+                                 "--tokenizer", Self.tokenizer, "--quiet"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let single = Self.corpus.dir.path("folder-single.phb")
+        #expect(try Self.build(folder, [], output: single).status == 0)
+        let merged = Self.corpus.dir.path("folder-merged.phb")
+        #expect(try CLI.run(["merge"] + Self.shards(folder, 3, prefix: "folder") + ["-o", merged]).status == 0)
+        #expect(try Self.bytes(merged) == Self.bytes(single))
+
+        let whole = Self.corpus.dir.path("whole-single.phb")
+        #expect(try Self.build(Self.corpus.tok, ["--buffer", "1000000"], output: whole).status == 0)
+        let wholeMerged = Self.corpus.dir.path("whole-merged.phb")
+        let parts = try Self.shards(Self.corpus.tok, 4, prefix: "whole", extra: ["--buffer", "1000000"])
+        #expect(try CLI.run(["merge"] + parts + ["-o", wholeMerged]).status == 0)
+        #expect(try Self.bytes(wholeMerged) == Self.bytes(whole))
+    }
+
+    /// Runs `merge` and expects status 65 (or `status`), one line containing `message`, no output file.
+    static func refused(_ arguments: [String], _ message: String, status: Int32 = 65) throws {
+        let out = corpus.dir.path("refused.phb")
+        let r = try CLI.run(arguments + (arguments.first == "merge" ? ["-o", out] : []))
+        #expect(r.status == status, "\(arguments): \(r.stderr)")
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func badShardsAndRangesAreRefusedNamingWhatDiffers() throws {
+        let two = try Self.shards(Self.corpus.tok, 2, prefix: "bad")
+        try Self.refused(["merge", two[0], two[0]], "duplicated shard: it and \(two[0]) are both shard 1/2")
+        try Self.refused(["merge", two[0]], "missing shard 2/2")
+        let fourth = try Self.shards(Self.corpus.tok, 4, prefix: "bad4")
+        try Self.refused(["merge", two[0], fourth[1]], "shard count differs")
+        // Another DNA, other parameters, another corpus.
+        let otherDNA = Self.corpus.dir.path("other.dna")
+        #expect(try CLI.run(["learn", Self.corpus.tok, "-o", otherDNA, "--tokenizer", Self.tokenizer, "--chunk-len", "4096",
+                             "--top-p", "0.8"]).status == 0)
+        let foreign = Self.corpus.dir.path("foreign-2of2.phb")
+        #expect(try CLI.run(["build", Self.corpus.tok, "-o", foreign, "--tokenizer", Self.tokenizer, "--quiet", "--dna", otherDNA,
+                             "--shard", "2/2", "--top-p", "0.8"] + Self.shape).status == 0)
+        try Self.refused(["merge", two[0], foreign], "DNA differs from \(two[0])")
+        let spanned = Self.corpus.dir.path("span-2of2.phb")
+        #expect(try Self.build(Self.corpus.tok, ["--shard", "2/2", "--span", "4"], output: spanned).status == 0)
+        try Self.refused(["merge", two[0], spanned], "parameter '--span' (4 against 8) differs")
+        let raw = Self.corpus.dir.path("half.u32")
+        #expect(try CLI.run(["convert", Self.corpus.tok, "-o", raw, "--quiet"]).status == 0)
+        let data = try Self.bytes(raw)
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: raw))
+        let otherCorpus = Self.corpus.dir.path("half-2of2.phb")
+        #expect(try Self.build(raw, ["--shard", "2/2"], output: otherCorpus).status == 0)
+        try Self.refused(["merge", two[0], otherCorpus], "corpus fingerprint differs")
+        // A whole index, and an output onto an input.
+        let whole = Self.corpus.dir.path("not-a-shard.phb")
+        #expect(try Self.build(Self.corpus.tok, [], output: whole).status == 0)
+        try Self.refused(["merge", whole], "not a shard index")
+        let before = try Self.bytes(two[0])
+        let r = try CLI.run(["merge", two[0], two[1], "-o", two[0]])
+        #expect(r.status == 73, "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(try Self.bytes(two[0]) == before)
+    }
+
+    @Test func shardNumbersOutside1ToNAreRefused() throws {
+        for bad in ["0/0", "3/2", "0/4", "x", "1/"] {
+            try Self.refused(["build", Self.corpus.tok, "-o", Self.corpus.dir.path("refused.phb"), "--tokenizer", Self.tokenizer,
+                              "--dna", Self.dna, "--shard", bad] + Self.shape, "'--shard'", status: 64)
+        }
+        try Self.refused(["build", Self.corpus.tok, "-o", Self.corpus.dir.path("refused.phb"), "--tokenizer", Self.tokenizer,
+                          "--shard", "1/2"] + Self.shape, "'--shard' needs '--dna FILE.dna'", status: 64)
+    }
+}

@@ -7,14 +7,8 @@ import Glibc
 enum StandardOutput {
     static func write(_ bytes: ArraySlice<UInt8>) {
         guard !bytes.isEmpty else { return }
-        bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = Glibc.write(1, raw.baseAddress! + done, raw.count - done)
-                if n < 0 { if errno == EINTR { continue }; return }
-                done += n
-            }
-        }
+        // A closed or failing standard output ends the write; the exit status reports nothing more.
+        _ = bytes.withUnsafeBytes { SystemCall.writeAll(1, $0) }
     }
 }
 

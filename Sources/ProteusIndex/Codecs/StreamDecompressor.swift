@@ -53,16 +53,11 @@ public final class DecompressingByteStream {
             inputStart = 0; inputEnd = kept
         }
         guard !inputEOF, inputEnd < input.count else { return false }
-        while true {
-            let n = Glibc.read(descriptor, input.baseAddress! + inputEnd, input.count - inputEnd)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ProteusError.system("read failed", path: name, errno: errno)
-            }
-            if n == 0 { inputEOF = true; return false }
-            inputEnd += n
-            return true
-        }
+        let n = SystemCall.retrying { Glibc.read(descriptor, input.baseAddress! + inputEnd, input.count - inputEnd) }
+        if n < 0 { throw ProteusError.system("read failed", path: name, errno: errno) }
+        if n == 0 { inputEOF = true; return false }
+        inputEnd += n
+        return true
     }
 
     private func available() -> Int { inputEnd - inputStart }
@@ -105,15 +100,10 @@ public final class DecompressingByteStream {
         guard buffer.count > 0 else { return 0 }
         if kind == .raw && available() == 0 && !inputEOF {
             // Uncompressed input: read straight into the caller's buffer, no staging copy.
-            while true {
-                let n = Glibc.read(descriptor, buffer.baseAddress!, buffer.count)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ProteusError.system("read failed", path: name, errno: errno)
-                }
-                if n == 0 { inputEOF = true }
-                return n
-            }
+            let n = SystemCall.retrying { Glibc.read(descriptor, buffer.baseAddress!, buffer.count) }
+            if n < 0 { throw ProteusError.system("read failed", path: name, errno: errno) }
+            if n == 0 { inputEOF = true }
+            return n
         }
         while true {
             var atEnd = false

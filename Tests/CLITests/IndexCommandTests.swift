@@ -141,6 +141,7 @@ import Foundation
         #expect(span.stderr == "proteus-index: '--span' (70000) must be smaller than '--chunk-len' (65536)\n")
         let zero = try CLI.run(["build", Self.corpus.tok, "-o", Self.corpus.dir.path("x.phb"), "--buffer", "0"])
         #expect(zero.status == 64)
+        #expect(zero.stderr == "proteus-index: '--buffer' must be positive (got 0)\n")
         let same = try CLI.run(["build", Self.corpus.tok, "-o", Self.corpus.tok])
         #expect(same.status == 73)
         #expect(same.stderr == "proteus-index: \(Self.corpus.tok): output path is also an input; choose another output\n")

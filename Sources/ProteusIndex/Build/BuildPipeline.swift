@@ -13,7 +13,7 @@ public final class BuildPipeline {
     /// which line of its document an answer starts; nil records no lines.
     public var lineBreaks: [UInt8]?
 
-    /// Checks `parameters`; throws a usage error naming the offending flag.
+    /// Checks `parameters`; throws a `ParameterError` naming the offending one.
     public init(parameters: BuildParameters) throws {
         try parameters.validate()
         self.parameters = parameters
@@ -25,14 +25,15 @@ public final class BuildPipeline {
     ///   - embeddings: external token features (`--embeddings`); nil learns them from
     ///     co-occurrence in the statistics sample.
     ///   - focusTokens: the `--focus` text, tokenized; seeds fixed salience gates.
-    ///   - threads: threads for the sample statistics and the chunk scoring; never changes
-    ///     the result.
+    ///   - threads: threads for the sample statistics and the chunk scoring (below 1 counts
+    ///     as 1); never changes the result.
     ///   - progress: called after each chunk with (tokens done, total tokens), on the
     ///     calling thread.
     public func run(source: TokenSource, embeddings: TokenEmbeddings? = nil, focusTokens: [UInt32] = [],
                     threads: Int = 1, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> HeroIndexContents {
         let p = parameters
-        try p.validate(threads: threads, embeddings: embeddings, tokenizer: source.tokenizer)
+        let threads = max(1, threads)
+        try p.validate(embeddings: embeddings, tokenizer: source.tokenizer)
         let total = source.tokenCount
         let (statistics, features) = try learn(source: source, embeddings: embeddings, threads: threads)
         let vocabulary = statistics.vocabularySize
@@ -71,18 +72,11 @@ public final class BuildPipeline {
         }
         let (heroes, evicted) = stage.finish(budget: p.bufferTokens)
 
-        var contents = HeroIndexContents()
-        contents.parameters = p
-        contents.parameters.featureSource = embeddings?.label ?? "cooccurrence"
-        contents.documents = source.documents
-        contents.tokenizer = source.tokenizer
-        contents.statistics.tokens = total
-        contents.statistics.chunks = chunkCount
+        var contents = HeroIndexContents(parameters: p, source: source, heroes: heroes, statistics: statistics,
+                                         features: features, gates: gates, embeddings: embeddings)
         contents.statistics.champions = stage.champions
         contents.statistics.evicted = evicted
         contents.statistics.keptWhole = keepWhole
-        contents.dna = DNAState(statistics: statistics, features: features, gates: gates, gateCount: p.gateCount)
-        contents.assembleSpans(heroes, features: features)
         contents.fingerprint.corpus = identity.finish()
         contents.routing = try postings?.finish()
         return contents

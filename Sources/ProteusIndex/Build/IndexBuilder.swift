@@ -51,13 +51,12 @@ public struct IndexBuilder {
         if options.tokenizer == nil, let recorded = source.tokenizer {
             warnings.append("\(source.name) was made with \(recorded.name) but no --tokenizer was given: the index records its identity but cannot tokenize questions or print text by itself")
         }
-        if let e = options.embeddings, let t = options.tokenizer?.identity ?? source.tokenizer, e.rows < Int(t.vocabularySize) {
-            throw ProteusError(.usage, "'--embeddings' has \(e.rows) rows but tokenizer '\(t.name)' has \(t.vocabularySize) token ids")
-        }
         let pipeline = try BuildPipeline(parameters: options.parameters)
+        try options.parameters.validate(embeddings: options.embeddings, tokenizer: options.tokenizer?.identity ?? source.tokenizer,
+                                        canTokenizeFocus: options.tokenizer != nil)
         pipeline.vocabularyLimit = (options.tokenizer?.identity ?? source.tokenizer)?.vocabularySize
         pipeline.lineBreaks = options.tokenizer?.lineBreakCounts()
-        let focus = options.parameters.focus.isEmpty ? [] : (options.tokenizer?.encodeOrdinary(options.parameters.focus) ?? [])
+        let focus = options.tokenizer.map { $0.encodeOrdinary(options.parameters.focus) } ?? []
         var contents: HeroIndexContents
         if let positions = options.keepPositions {
             contents = try pipeline.run(source: source, keeping: positions, embeddings: options.embeddings)

@@ -123,9 +123,3 @@ enum NPYHeader {
         return Dict(descr: descr, fortranOrder: fortran, shape: shape)
     }
 }
-
-extension String {
-    var trimmingSpaces: String {
-        String(drop { $0 == " " || $0 == "\n" }.reversed().drop { $0 == " " || $0 == "\n" }.reversed())
-    }
-}

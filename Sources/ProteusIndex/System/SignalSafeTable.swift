@@ -119,6 +119,15 @@ final class SignalSafeTable: @unchecked Sendable {
         return nil
     }
 
+    /// Blocks in the chain (each holds 64 slots); only grows.
+    var blockCount: Int {
+        pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
+        var count = 0
+        var block = first
+        while let b = block { count += 1; block = SignalSafeTable.next(b) }
+        return count
+    }
+
     static func base(of slot: UnsafeMutableRawPointer) -> UInt { slot.load(as: UInt.self) }
     static func length(of slot: UnsafeMutableRawPointer) -> UInt { slot.load(fromByteOffset: 8, as: UInt.self) }
     static func tag(of slot: UnsafeMutableRawPointer) -> Int { slot.load(fromByteOffset: 16, as: Int.self) }

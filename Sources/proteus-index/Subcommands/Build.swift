@@ -20,19 +20,19 @@ struct Build: ParsableCommand {
     var each: String?
 
     @Option(help: "Chunk length in tokens.")
-    var chunkLen: Int = 65_536
+    var chunkLen: Int = BuildParameters().chunkLength
 
     @Option(help: "Champion budget per chunk, in tokens.")
-    var perChunk: Int = 4_096
+    var perChunk: Int = BuildParameters().perChunk
 
     @Option(help: "Nucleus cut of a chunk's champions (0 < p ≤ 1).")
-    var topP: Double = 0.9
+    var topP: Double = BuildParameters().topP
 
     @Option(help: "Hero buffer capacity, in tokens.")
-    var buffer: Int = 32_768
+    var buffer: Int = BuildParameters().bufferTokens
 
     @Option(help: "Neighbours kept on each side of a champion (0 = none).")
-    var span: Int = 8
+    var span: Int = BuildParameters().span
 
     @Option(help: "Tokens per routing window (the largest divisor of the chunk up to this); 0 builds no routing tier.")
     var routeWindow: Int = BuildParameters().routeWindow
@@ -40,8 +40,8 @@ struct Build: ParsableCommand {
     @Option(help: "Ids in more than this share of the routing windows get no window list (0 < share ≤ 1).")
     var routeListShare: Double = BuildParameters().routeListShare
 
-    @Option(help: "DNA signals to use, comma-separated: surprisal, burstiness, gates, spans.")
-    var signals: String = "surprisal,burstiness,gates,spans"
+    @Option(help: ArgumentHelp("DNA signals to use, comma-separated: \(Signals.all.names.joined(separator: ", ")).", valueName: "signals"))
+    var signals: String = Signals.all.names.joined(separator: ",")
 
     @Option(help: "Scoring threads (default: one per core). The index is the same for any count.")
     var threads: Int?
@@ -77,14 +77,14 @@ struct Build: ParsableCommand {
     func validate() throws {
         if output != nil && each != nil { throw ValidationError("'--output' and '--each' are mutually exclusive") }
         if focus != nil && focusFile != nil { throw ValidationError("'--focus' and '--focus-file' are mutually exclusive") }
-        if let threads, threads <= 0 { throw ValidationError("'--threads' must be at least 1") }
+        try Threads.validate(threads)
     }
 
     func run() throws {
         try reportingFailures {
             var options = IndexBuilder.Options()
             options.parameters = try parameters()
-            options.threads = threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            options.threads = Threads.count(threads)
             options.input = try input.options()
             options.tokenizer = try tokenizer.load()
             options.embedTokenizer = !noEmbedTokenizer
@@ -94,9 +94,6 @@ struct Build: ParsableCommand {
                 options.parameters.featureDimension = matrix.dimension
             }
             if let keepPositions { options.keepPositions = try PositionList.read(path: keepPositions) }
-            if (focus != nil || focusFile != nil) && options.tokenizer == nil {
-                throw ProteusError(.usage, "'--focus' needs a tokenizer: pass --tokenizer FILE.tiktoken")
-            }
             if let each {
                 let reports = try IndexBuilder(options: options).buildEach(inputs: inputs, into: each)
                 for r in reports { report(r) }
@@ -123,9 +120,9 @@ struct Build: ParsableCommand {
         p.span = span
         p.routeWindow = routeWindow
         p.routeListShare = routeListShare
-        p.signals = signals.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }
+        p.signals = try Signals(names: signals.split(separator: ",").map { String($0).trimmingSpaces })
         if let focus { p.focus = focus }
-        if let focusFile { p.focus = try String(decodingFile: focusFile) }
+        if let focusFile { p.focus = try SystemFile.text(path: focusFile) }
         return p
     }
 
@@ -146,20 +143,5 @@ struct Build: ParsableCommand {
             let whole = s.keptWhole ? " (input no larger than the buffer: kept whole)" : ""
             printError("\(r.output): \(s.tokens) tokens in \(s.chunks) chunks → \(s.champions) champions → \(s.heroTokens) hero tokens in \(s.spans) spans\(whole); \(Format.seconds(r.seconds)), \(Format.rate(rate, unit: " tokens")), index \(r.indexBytes) bytes")
         }
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = Substring(self)
-        while s.first == set { s.removeFirst() }
-        while s.last == set { s.removeLast() }
-        return String(s)
-    }
-
-    /// The UTF-8 text of a small file (focus texts).
-    init(decodingFile path: String) throws {
-        let file = try SystemFile(openForReading: path)
-        self = String(decoding: try file.readBytes(at: 0, count: Int(file.size)), as: UTF8.self)
     }
 }

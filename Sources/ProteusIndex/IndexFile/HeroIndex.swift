@@ -154,7 +154,7 @@ public final class HeroIndex: @unchecked Sendable {
             if overflow { throw fail("section 'META': DNA dimensions \(a) × \(b) overflow") }
             return p
         }
-        let vocab = UInt64(m.vocabularySize), dim = m.featureDimension, gates = m.gateCount
+        let dim = m.featureDimension, gates = m.gateCount
         try expect(.heroScores, [count(.heroTokens)], "one score per hero token")
         try expect(.spanFeatures, [0, try product(Int(count(.spans)), dim)], "spans × feature dimension")
         try expect(.documentLengths, [count(.documentStarts)], "one per document")

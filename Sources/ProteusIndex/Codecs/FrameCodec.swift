@@ -36,6 +36,17 @@ public protocol FrameDecompressor: AnyObject {
     func decompress(_ frame: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer, expectedSize: Int) throws
 }
 
+/// The magic numbers that open each kind of frame (little-endian u32), written once.
+public enum FrameMagic {
+    public static let zstd: UInt32 = 0xFD2F_B528
+    public static let lz4: UInt32 = 0x184D_2204
+    /// lz4's legacy frame (`lz4 -l`).
+    public static let lz4Legacy: UInt32 = 0x184C_2102
+
+    /// Whether `magic` opens a skippable frame (0x184D2A50...0x184D2A5F).
+    public static func isSkippable(_ magic: UInt32) -> Bool { SkippableFrame.magicRange.contains(magic) }
+}
+
 /// Skippable frames (magic 0x184D2A50...0x184D2A5F, u32 size, payload): every zstd and lz4
 /// decoder skips them, so they carry our metadata without disturbing `zstd -dc` / `lz4 -dc`.
 /// Written by hand because the libzstd helpers need ZSTD_STATIC_LINKING_ONLY.

@@ -82,11 +82,11 @@ public final class DecompressingByteStream {
                 }
                 continue
             }
-            if magic == 0xFD2F_B528 {
+            if magic == FrameMagic.zstd {
                 kind = .zstd
                 zstd = ZSTD_createDStream()
                 _ = ZSTD_initDStream(zstd)
-            } else if magic == 0x184D_2204 {
+            } else if magic == FrameMagic.lz4 {
                 kind = .lz4
                 _ = LZ4F_createDecompressionContext(&lz4, UInt32(LZ4F_VERSION))
             }

@@ -24,10 +24,12 @@ public struct Passage: Equatable {
 
     func overlaps(_ other: Passage) -> Bool { start < other.end && other.start < end }
 
-    /// Answer order: score descending, then position, then the corpus before the heroes.
+    /// Answer order: `RankOrder` (score, then position), then the shorter passage, then the
+    /// corpus before the heroes.
     static func before(_ a: Passage, _ b: Passage) -> Bool {
-        if a.score != b.score { return a.score > b.score }
-        if a.start != b.start { return a.start < b.start }
+        if a.score != b.score || a.start != b.start {
+            return RankOrder.before(score: a.score, position: a.start, score: b.score, position: b.start)
+        }
         if a.end != b.end { return a.end < b.end }
         return a.source == .corpus && b.source == .heroes
     }

@@ -29,12 +29,12 @@ import Testing
 
     @Test func signalsAreParsedByName() throws {
         #expect(try Signals(names: ["gates", "surprisal"]) == [.gates, .surprisal])
-        #expect(Signals.all.names == ["surprisal", "burstiness", "gates", "spans"])
+        #expect(Signals.all.names == ["surprisal", "burstiness", "gates", "spans", "shapes"])
         let error = try #require(throws: ParameterError.self) { try Signals(names: ["gates", "color"]) }
-        #expect(error.description == "unknown signal 'color' in 'signals' (expected one of: surprisal, burstiness, gates, spans)")
+        #expect(error.description == "unknown signal 'color' in 'signals' (expected one of: surprisal, burstiness, gates, spans, shapes)")
         // A front end spells the parameter its own way.
         #expect(error.message { $0 == .signals ? "'--signals'" : "?" }
-                == "unknown signal 'color' in '--signals' (expected one of: surprisal, burstiness, gates, spans)")
+                == "unknown signal 'color' in '--signals' (expected one of: surprisal, burstiness, gates, spans, shapes)")
     }
 
     @Test func defaultsAreValid() throws {

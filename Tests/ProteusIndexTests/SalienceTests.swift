@@ -65,14 +65,35 @@ import Foundation
         #expect(Array(result.scores[0..<16]) == again)
     }
 
-    @Test func shortLastChunkIsMoreBursty() {
+    @Test func aShortLastChunkScoresAsAWholeOne() {
+        // Once it was raised by log2(chunk / length) bits and took the buffer from the rest.
         let tables = ScoreTables(surprisal: [3, 3], vocabularySize: 1, chunkLength: 1_024,
                                  useSurprisal: true, burstiness: true)
-        #expect(tables.offset(chunkOfLength: 1_024) == 0)
-        #expect(tables.offset(chunkOfLength: 256) == 2)
-        let flat = ScoreTables(surprisal: [3, 3], vocabularySize: 1, chunkLength: 1_024,
-                               useSurprisal: true, burstiness: false)
-        #expect(flat.offset(chunkOfLength: 256) == 0)
+        let scorer = ChunkScorer(tables: tables, candidateLimit: 8, championLimit: 4, bonusMargin: 0)
+        let result = ChunkResult(chunkLength: 1_024, candidateLimit: 8)
+        let whole = [UInt32](repeating: 0, count: 1_024), short = [UInt32](repeating: 0, count: 256)
+        short.withUnsafeBufferPointer { scorer.score($0, index: 1, start: 1_024, into: result) }
+        let shortScore = result.scores[0]
+        whole.withUnsafeBufferPointer { scorer.score($0, index: 0, start: 0, into: result) }
+        #expect(shortScore == tables.perId[0] + tables.perCount[256])
+        #expect(result.scores[0] == tables.perId[0] + tables.perCount[1_024])
+    }
+
+    @Test func identifierShapedTokensScoreFourBitsMore() {
+        let plain = ScoreTables(surprisal: [3, 3, 3], vocabularySize: 2, chunkLength: 16, useSurprisal: true, burstiness: false)
+        let shaped = ScoreTables(surprisal: [3, 3, 3], vocabularySize: 2, chunkLength: 16, useSurprisal: true,
+                                 burstiness: false, identifierShapes: [false, true])
+        #expect(shaped.perId[0] == plain.perId[0])
+        #expect(shaped.perId[1] == plain.perId[1] + ScoreTables.shapeBonus)
+        let t = TokenizerFixtures.cl100k
+        let shapes = t.identifierShapes()
+        func shape(_ text: String) -> Bool {
+            let ids = t.encodeOrdinary(text)
+            precondition(ids.count == 1, "\(text) is \(ids.count) tokens")
+            return shapes[Int(ids[0])]
+        }
+        #expect(shape("123") && shape("456") && shape("-based") && shape("-word"))
+        #expect(!shape(" the") && !shape("1") && !shape("abc") && !shape("-") && !shape(" face") && !shape("ff"))
     }
 
     @Test func cooccurringTokensGetSimilarFeatures() throws {

@@ -29,9 +29,10 @@ MULTI_VALUE = ("multivalue", "jigsaw")  # every value sits in its own needle: to
 DESCRIPTIONS = {
     "proteus": "our index, default signals, asked with the corpus present (`query --corpus CASE` when the "
                "binary has the flag; the JSON `mode` says what answered)",
-    "ablation: surprisal only": "`--signals surprisal`",
-    "ablation: no burstiness": "`--signals surprisal,gates,spans`",
-    "ablation: no gates": "`--signals surprisal,burstiness,spans`",
+    "ablation: surprisal only": "`--signals surprisal`, heroes only",
+    "ablation: no burstiness": "`--signals surprisal,gates,spans,shapes`, heroes only",
+    "ablation: no gates": "`--signals surprisal,burstiness,spans,shapes`, heroes only",
+    "ablation: no shapes": "`--signals surprisal,burstiness,gates,spans` (no identifier shapes), heroes only",
     "ablation: span 0": "`--span 0`",
     "random": "uniform random positions, same budget (`--keep-positions`)",
     "stride": "every (N/budget)-th token, same budget",

@@ -52,8 +52,9 @@ OURS = {
     "proteus": (None, None),
     "proteus-heroes": (None, None),
     "ablation: surprisal only": ("surprisal", None),
-    "ablation: no burstiness": ("surprisal,gates,spans", None),
-    "ablation: no gates": ("surprisal,burstiness,spans", None),
+    "ablation: no burstiness": ("surprisal,gates,spans,shapes", None),
+    "ablation: no gates": ("surprisal,burstiness,spans,shapes", None),
+    "ablation: no shapes": ("surprisal,burstiness,gates,spans", None),
     "ablation: span 0": (None, 0),
 }
 KEEP = ("random", "stride", "streamingllm", "cpu-fallback", "random-windows", "stride-windows", "cpu-fallback-windows")

@@ -12,6 +12,9 @@ public final class BuildPipeline {
     /// Line breaks per id (`Tokenizer.lineBreakCounts`), so the routing tier can say on
     /// which line of its document an answer starts; nil records no lines.
     public var lineBreaks: [UInt8]?
+    /// Which ids are identifier-shaped (`Tokenizer.identifierShapes`), for the "shapes"
+    /// signal; nil (no tokenizer to read the ids' bytes) leaves the signal out.
+    public var identifierShapes: [Bool]?
 
     /// Checks `parameters`; throws a `ParameterError` naming the offending one.
     public init(parameters: BuildParameters) throws {
@@ -49,7 +52,7 @@ public final class BuildPipeline {
         }
         let tables = ScoreTables(surprisal: statistics.surprisal, vocabularySize: vocabulary,
                                  chunkLength: p.chunkLength, useSurprisal: p.uses(.surprisal),
-                                 burstiness: p.uses(.burstiness))
+                                 burstiness: p.uses(.burstiness), identifierShapes: p.uses(.shapes) ? identifierShapes : nil)
         let chunkCount = Int((total + UInt64(p.chunkLength) - 1) / UInt64(p.chunkLength))
         let keepWhole = total <= UInt64(p.bufferTokens)
         let stage = ChampionStage(parameters: p, chunkCount: chunkCount, keepWhole: keepWhole,

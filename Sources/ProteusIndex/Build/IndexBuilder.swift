@@ -56,6 +56,7 @@ public struct IndexBuilder {
                                         canTokenizeFocus: options.tokenizer != nil)
         pipeline.vocabularyLimit = (options.tokenizer?.identity ?? source.tokenizer)?.vocabularySize
         pipeline.lineBreaks = options.tokenizer?.lineBreakCounts()
+        pipeline.identifierShapes = options.tokenizer?.identifierShapes()
         let focus = options.tokenizer.map { $0.encodeOrdinary(options.parameters.focus) } ?? []
         var contents: HeroIndexContents
         if let positions = options.keepPositions {

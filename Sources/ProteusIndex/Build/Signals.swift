@@ -7,10 +7,12 @@ public struct Signals: OptionSet, Hashable, Sendable {
     public static let burstiness = Signals(rawValue: 1 << 1)
     public static let gates = Signals(rawValue: 1 << 2)
     public static let spans = Signals(rawValue: 1 << 3)
+    /// Identifier-shaped tokens (digit runs, hex groups, hyphenated pieces) score more.
+    public static let shapes = Signals(rawValue: 1 << 4)
 
     /// Each signal with the name the index stores and `--signals` takes, in that order.
     public static let named: [(signal: Signals, name: String)] = [
-        (.surprisal, "surprisal"), (.burstiness, "burstiness"), (.gates, "gates"), (.spans, "spans"),
+        (.surprisal, "surprisal"), (.burstiness, "burstiness"), (.gates, "gates"), (.spans, "spans"), (.shapes, "shapes"),
     ]
 
     /// Every signal: the default.

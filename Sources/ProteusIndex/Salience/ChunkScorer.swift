@@ -83,14 +83,13 @@ final class ChunkScorer {
         let perCount = UnsafePointer(tables.perCount.baseAddress!)
         let dst = r.tokens.baseAddress!, out = r.scores.baseAddress!
         let histogram = selector.histogram
-        let offset = tables.offset(chunkOfLength: n)
         if tables.burstiness {
             let counts = self.counts
             for i in 0..<n { counts[Int(min(src[i], top))] &+= 1 }
             for i in 0..<n {
                 let t = src[i]
                 let id = Int(min(t, top))
-                let s = perId[id] + perCount[Int(counts[id])] + offset
+                let s = perId[id] + perCount[Int(counts[id])]
                 dst[i] = t
                 out[i] = s
                 histogram[CandidateSelector.bucket(s)] &+= 1
@@ -99,7 +98,7 @@ final class ChunkScorer {
         } else {
             for i in 0..<n {
                 let t = src[i]
-                let s = perId[Int(min(t, top))] + offset
+                let s = perId[Int(min(t, top))]
                 dst[i] = t
                 out[i] = s
                 histogram[CandidateSelector.bucket(s)] &+= 1

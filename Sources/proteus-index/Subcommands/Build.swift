@@ -41,7 +41,7 @@ struct Build: ParsableCommand {
     var routeListShare: Double = BuildParameters().routeListShare
 
     @Option(help: ArgumentHelp("DNA signals to use, comma-separated: \(Signals.all.names.joined(separator: ", ")).", valueName: "signals"))
-    var signals: String = Signals.all.names.joined(separator: ",")
+    var signals: String = BuildParameters().signals.names.joined(separator: ",")
 
     @Option(help: "Scoring threads (default: one per core). The index is the same for any count.")
     var threads: Int?

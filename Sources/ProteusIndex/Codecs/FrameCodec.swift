@@ -61,6 +61,24 @@ public enum SkippableFrame {
         precondition(magicRange.contains(magic) && payloadSize <= Int(UInt32.max))
         return littleEndianBytes(magic) + littleEndianBytes(UInt32(payloadSize))
     }
+
+    /// A frame of our own tables: `payload` (a 4-byte tag first) sealed with the low 32 bits
+    /// of its XXH64.
+    static func sealed(magic: UInt32, payload: [UInt8]) -> [UInt8] {
+        let p = payload + littleEndianBytes(UInt32(truncatingIfNeeded: XXH64.hash(payload)))
+        return header(magic: magic, payloadSize: p.count) + p
+    }
+
+    /// The problem with a sealed frame of `magic` and `tag` (header, tag, at least `minimum`
+    /// bytes, checksum), or nil when it is sound.
+    static func problem(ofSealed bytes: [UInt8], magic: UInt32, tag: String, minimum: Int = 24) -> String? {
+        guard bytes.count >= minimum, bytes.u32(at: 0) == magic, Int(bytes.u32(at: 4)) == bytes.count - 8,
+              bytes[8..<12].elementsEqual(tag.utf8) else { return "bad frame header" }
+        guard UInt32(truncatingIfNeeded: XXH64.hash(Array(bytes[8..<(bytes.count - 4)]))) == bytes.u32(at: bytes.count - 4) else {
+            return "checksum mismatch"
+        }
+        return nil
+    }
 }
 
 /// The little-endian bytes of an integer.

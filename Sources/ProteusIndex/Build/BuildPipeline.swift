@@ -58,7 +58,7 @@ public final class BuildPipeline {
         let stage = ChampionStage(parameters: p, chunkCount: chunkCount, keepWhole: keepWhole,
                                   features: features, gates: gates)
         var driver = ChunkDriver(source: source, chunkLength: p.chunkLength, chunkCount: chunkCount,
-                                 candidateLimit: min(2 * p.perChunk, p.chunkLength), championLimit: p.perChunk,
+                                 candidateLimit: p.candidateLimit, championLimit: p.perChunk,
                                  bonusMargin: gates?.maximumBonus ?? 0, tables: tables)
         driver.vocabularyLimit = vocabularyLimit
         driver.routeWindow = p.routeWindow > 0 ? p.effectiveRouteWindow : 0

@@ -40,6 +40,9 @@ extension BuildParameters {
         return chunkLength / parts
     }
 
+    /// Candidates a chunk keeps for the exact pass at most: twice the champions it may promote.
+    var candidateLimit: Int { min(2 * perChunk, chunkLength) }
+
     /// Whether `signal` is on.
     func uses(_ signal: Signals) -> Bool { signals.contains(signal) }
 

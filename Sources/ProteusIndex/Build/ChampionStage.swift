@@ -51,7 +51,7 @@ final class ChampionStage {
         pool = HeroPool(keep: keepWhole ? 1 : p.bufferTokens, span: span)
         features = .allocate(capacity: f.values.count)
         _ = features.initialize(from: f.values)
-        keys = .allocate(capacity: min(2 * p.perChunk, p.chunkLength))
+        keys = .allocate(capacity: p.candidateLimit)
         stamp = .allocate(capacity: f.rowCount)
         stamp.initialize(repeating: 0, count: f.rowCount)
         bonusCache = .allocate(capacity: f.rowCount)

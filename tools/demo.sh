@@ -31,5 +31,8 @@ echo; echo "== build: DNA scores → chunk champions → a 4,096-token hero buff
 "$bin" build essays.tok -o essays.phb --tokenizer "$tokenizer" --buffer 4096
 "$bin" inspect essays.phb | head -n 4
 
-echo; echo "== query: the question meets only the heroes, each with its exact position"
-"$bin" query essays.phb "What is the best thing to do in San Francisco?" --top 3 --context 12
+echo; echo "== query: teleport, the question is routed to the corpus windows that hold its rare tokens"
+"$bin" query essays.phb "What is the best thing to do in San Francisco?" --top 3 --explain
+
+echo; echo "== query --index-only: the heroes alone, no corpus read (the instant, corpus-free tier)"
+"$bin" query essays.phb "What is the best thing to do in San Francisco?" --top 3 --index-only

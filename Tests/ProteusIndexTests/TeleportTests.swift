@@ -98,6 +98,18 @@ import Foundation
         #expect(Self.planted.text(r.passages[0]) == " " + Self.facts[2].fact)
     }
 
+    @Test func windowsAreReadStrictlyInBoundOrder() throws {
+        // Reading a frame's windows together once spent the window cap on lower bounds while
+        // a better window waited: a needle at a 10M-token corpus's end went unread.
+        var sawSeveralBounds = false
+        for fact in Self.facts + [("", "How do startups raise money from investors?", "")] {
+            let r = try Self.planted.ask(fact.question)
+            #expect(r.boundsRead == r.boundsRead.sorted(by: >), "\(fact.question): \(r.boundsRead)")
+            sawSeveralBounds = sawSeveralBounds || Set(r.boundsRead).count > 1
+        }
+        #expect(sawSeveralBounds)
+    }
+
     @Test func routedAnswersEqualTheRescanWhereRoutingReadsEveryWindow() throws {
         let f = Self.planted
         for fact in Self.facts + [("", "How do startups raise money from investors?", "")] {

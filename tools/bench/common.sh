@@ -7,7 +7,7 @@ swift build -c release --product proteus-index 2>&1 | tail -n 1
 bin=$PWD/.build/release/proteus-index
 tok=$PWD/fixtures/tokenizers/cl100k_base.tiktoken
 work=$(mktemp -d "${BENCH_DIR:-/tmp}/proteus-$1.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
 
 # make_corpus DIR GIB: tokenizes the essays with proteus-index (cl100k_base) and repeats the
 # tokens into DIR/corpus.u32 of exactly GIB GiB.

@@ -51,7 +51,7 @@ with open(phrase_out, "w") as phrase, open(terms_out, "w") as terms:
         words = a_line().split()
         start = rng.randrange(0, len(words) - 8)
         phrase.write(" ".join(words[start:start + 8]) + "\n")
-        plain = [w for w in (re.sub(r"[^\w-]", "", w) for w in a_line().split()) if len(w) > 2]
+        plain = [w for w in (re.sub(r"[^\w-]", "", w).strip("-") for w in a_line().split()) if len(w) > 2]
         terms.write(" ".join(sorted(set(plain), key=rarity)[:3]) + "\n")
 PY
 for kind in phrase terms; do
@@ -61,10 +61,10 @@ done
 q1=$(head -n 1 "$work/terms.txt")
 hyperfine -N --warmup 3 --runs 30 --export-json "$work/process.json" \
   -n "proteus-index --version" "$bin --version" \
-  -n "one routed question (terms), whole process" "$bin query $work/routed.phb --corpus $work/corpus.tok '$q1'" >/dev/null
+  -n "one routed question (terms), whole process" "$bin query $work/routed.phb --corpus $work/corpus.tok -- '$q1'" >/dev/null
 hyperfine -N --warmup 1 --runs 3 --export-json "$work/rescan.json" \
   -n "scan" "$bin scan $work/corpus.tok" \
-  -n "query --rescan" "$bin query $work/routed.phb '$q1' --rescan $work/corpus.tok" >/dev/null
+  -n "query --rescan" "$bin query $work/routed.phb --rescan $work/corpus.tok -- '$q1'" >/dev/null
 
 python3 - "$work" "$rss" "$(stat -c %s "$work/corpus.tok")" "$(stat -c %s "$corpus")" <<'PY'
 import json, statistics, sys

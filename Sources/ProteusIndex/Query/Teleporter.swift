@@ -103,23 +103,17 @@ public final class Teleporter {
                 let reader = WindowScan(source: corpus, scorer: scorer, windowTokens: windowTokens, documents: engine.documents)
                 let candidates = try WindowRouter.candidates(for: scorer, tier: tier)
                 result.candidateWindows = candidates.count
-                // Windows sharing a 64K-token frame of a compressed corpus are read together
-                // while their bounds still beat the answers: the frame is decoded once.
-                let group = max(1, (1 << 16) / windowTokens)
-                var byGroup: [Int: [Int]] = [:]
-                for (i, c) in candidates.enumerated() { byGroup[c.window / group, default: []].append(i) }
-                var read = [Bool](repeating: false, count: candidates.count)
-                func worthReading(_ bound: Float) -> Bool { bound >= answers.cutoff }
-                reading: for (i, c) in candidates.enumerated() where !read[i] {
-                    if !worthReading(c.bound) { break }
-                    for j in byGroup[c.window / group]! where !read[j] {
-                        if !worthReading(candidates[j].bound) { continue }
-                        if result.windowsRead == maxWindows { result.stoppedAtLimit = true; break reading }
-                        try reader.scan(window: candidates[j].window, cursor: cursor, into: &answers)
-                        read[j] = true
-                        result.windowsRead += 1
-                        result.boundsRead.append(candidates[j].bound)
-                    }
+                // Strictly in bound order, so `maxWindows` never spends a read on a window
+                // that a better one is still waiting behind (reading a whole frame's windows
+                // together once let a needle's window at the corpus's end go unread). Ties are
+                // in window order, so windows of one frame come together and the cursor's
+                // decoded frame serves them.
+                for c in candidates {
+                    if c.bound < answers.cutoff { break }
+                    if result.windowsRead == maxWindows { result.stoppedAtLimit = true; break }
+                    try reader.scan(window: c.window, cursor: cursor, into: &answers)
+                    result.windowsRead += 1
+                    result.boundsRead.append(c.bound)
                 }
                 result.finalThreshold = answers.cutoff
             }

@@ -163,7 +163,7 @@ protocol WholeFileFormat {
 
 extension WholeFileFormat {
     /// Opens and maps `path`, parsing and checking its header; throws a one-line `ProteusError`.
-    public init(path: String) throws {
+    init(opening path: String) throws {
         let file = try WholeFile(path: path)
         try self.init(bytes: file.bytes, path: path, mapping: file)
     }

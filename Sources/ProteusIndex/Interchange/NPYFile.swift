@@ -2,6 +2,9 @@
 /// dtype, shape and the data bytes, with the header dict parsed strictly (only the three keys
 /// numpy writes).
 public final class NPYFile: WholeFileFormat {
+    /// Opens and maps `path`, parsing and checking its header; throws a one-line `ProteusError`.
+    public convenience init(path: String) throws { try self.init(opening: path) }
+
     /// The path as given, for messages.
     public let path: String
     /// numpy's dtype string, such as "<f4".

@@ -3,6 +3,9 @@
 /// matching dtype × shape, and tensors covering the data buffer exactly (no gaps, no
 /// overlaps, nothing after).
 public final class SafetensorsFile: WholeFileFormat {
+    /// Opens and maps `path` and checks its header; throws a one-line `ProteusError`.
+    public convenience init(path: String) throws { try self.init(opening: path) }
+
     /// Headers larger than this are refused before anything is allocated for them (the
     /// reference implementation uses the same 100 MB limit).
     public static let maximumHeaderSize: UInt64 = 100_000_000

@@ -36,6 +36,27 @@ import Foundation
         try CLI.run(["build", corpus.tok, "-o", output, "--tokenizer", tokenizer, "--buffer", "4096", "--quiet"] + extra)
     }
 
+    @Test func focusWithoutATokenizerAndBadSignalsAreRefused() throws {
+        let out = Self.corpus.dir.path("focus.phb")
+        let r = try CLI.run(["build", Self.corpus.tok, "-o", out, "--focus", "San Francisco", "--quiet"])
+        #expect(r.status == 64)
+        #expect(r.stderr.hasSuffix("proteus-index: '--focus' needs a tokenizer: pass --tokenizer FILE.tiktoken\n"), "\(r.stderr)")
+        let s = try Self.build(["--signals", "gates, color"], output: out)
+        #expect(s.status == 64)
+        #expect(s.stderr == "proteus-index: unknown signal 'color' in '--signals' (expected one of: surprisal, burstiness, gates, spans, shapes)\n")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func threadsMeanTheSameInEverySubcommand() throws {
+        for command in [["encode", Self.root + "/fixtures/essays", "-o", Self.corpus.dir.path("t.tok"), "--tokenizer", Self.tokenizer],
+                        ["build", Self.corpus.tok, "-o", Self.corpus.dir.path("t.phb")],
+                        ["scan", Self.corpus.tok], ["query", Self.corpus.dir.path("t.phb"), "q"]] {
+            let r = try CLI.run(command + ["--threads", "0"])
+            #expect(r.status == 64, "\(command[0])")
+            #expect(r.stderr.hasPrefix("Error: '--threads' must be at least 1\n"), "\(command[0]): \(r.stderr)")
+        }
+    }
+
     @Test func needleIsTheFirstAnswerWithItsExactPosition() throws {
         let out = Self.corpus.dir.path("needle.phb")
         let b = try Self.build(["--json"], output: out)

@@ -16,7 +16,8 @@ import Testing
     static func scorer(_ question: String) -> PassageScorer {
         let shapes = TokenShapes(tokenizer: tokenizer, vocabularySize: Int(tokenizer.identity.vocabularySize))
         let lexicon = QuestionTerms.Lexicon(surprisal: surprisal, occurs: { _ in true },
-                                            spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) })
+                                            spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
+                                            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) })
         let terms = QuestionTerms(tokens: tokenizer.encodeOrdinary(question), lexicon: lexicon)
         return PassageScorer(question: terms, shapes: shapes, vocabularySize: Int(tokenizer.identity.vocabularySize))
     }
@@ -44,6 +45,20 @@ import Testing
         let a = Self.answers("What is the special magic number for sable-lagoon-prime?", in: text)
         #expect(a.first?.text.contains("3333333") == true, "\(a)")
         #expect(a.count >= 2 && a[0].score > a[1].score)
+    }
+
+    @Test func aWordOfTheQuestionDoesNotMatchInsideAnotherWord() {
+        // The question's " number" also matches "number" at a line start, but not the one
+        // inside "unnumbered" (" un", "number", "ed"): that line holds only " shelf".
+        let a = Self.answers("Which number shelf?", in: "The unnumbered shelf.\nnumber shelf.")
+        #expect(a.count == 2 && a[0].text.contains("number shelf") && !a[0].text.contains("unnumbered"), "\(a)")
+        #expect(a.count == 2 && a[0].score > a[1].score)
+        // A piece inside the question's own word ("umb" of " mumbler") matches inside words.
+        let terms = Self.scorer("Which number holds the mumbler crates?").question
+        let number = Self.tokenizer.encodeOrdinary("number"), umb = Self.tokenizer.encodeOrdinary(" mumbler")[1]
+        #expect(number.count == 1 && terms.wordStartOnly.contains(number[0]) && !terms.wordStartOnly.contains(umb))
+        let shapes = TokenShapes(tokenizer: Self.tokenizer, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
+        #expect(shapes.endsInWord(Self.tokenizer.encodeOrdinary(" un")[0]) && !shapes.endsInWord(Self.tokenizer.encodeOrdinary(".")[0]))
     }
 
     @Test func answerIsTheSentenceAroundTheMatchAndKeepsAUUIDWhole() {

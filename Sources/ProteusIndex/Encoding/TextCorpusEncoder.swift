@@ -11,7 +11,7 @@ public struct TextCorpusEncoder {
     public struct Options: Sendable {
         public var codec: TokCodec = .zstd
         public var level: Int32 = 3
-        public var frameTokens = 65_536
+        public var frameTokens = TokWriter.defaultFrameTokens
         /// Encoding threads; 0 = one per core.
         public var threads = 0
         /// Bytes of text encoded per step (cut at a boundary no pre-token crosses).

@@ -31,16 +31,21 @@ struct PassageScorer {
         let count: Int
         let slot: UnsafeMutablePointer<Int32>
         let weight: UnsafeMutablePointer<Float>
+        /// Ids that match only where a word starts (`QuestionTerms.wordStartOnly`).
+        let wordStartOnly: UnsafeMutablePointer<Bool>
         init(count: Int) {
             self.count = count
             slot = .allocate(capacity: count)
             slot.initialize(repeating: -1, count: count)
             weight = .allocate(capacity: count)
             weight.initialize(repeating: 0, count: count)
+            wordStartOnly = .allocate(capacity: count)
+            wordStartOnly.initialize(repeating: false, count: count)
         }
         deinit {
             slot.deallocate()
             weight.deallocate()
+            wordStartOnly.deallocate()
         }
         @inline(__always) func slot(_ id: UInt32) -> Int { Int(id) < count ? Int(slot[Int(id)]) : -1 }
         @inline(__always) func weight(_ id: UInt32) -> Float { Int(id) < count ? weight[Int(id)] : 0 }
@@ -54,12 +59,22 @@ struct PassageScorer {
         for (id, slot) in question.matchedIDs where Int(id) < vocabularySize {
             lookup.slot[Int(id)] = Int32(slot)
             lookup.weight[Int(id)] = question.weights[slot]
+            lookup.wordStartOnly[Int(id)] = question.wordStartOnly.contains(id)
             if question.anchors[slot] { anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63) }
         }
         anchorBits = anchor
         var pairs: [Int: Int] = [:]
         for (k, (a, b)) in question.pairs.enumerated() { pairs[a << 20 | b] = k }
         pairIndex = pairs
+    }
+
+    /// The slot the token at `i` of `buffer` matches, -1 for none: a word-start-only
+    /// spelling inside a word (after a token ending in a letter or a digit) matches nothing.
+    @inline(__always) private func slot(at i: Int, in buffer: UnsafeBufferPointer<UInt32>) -> Int {
+        let id = buffer[i]
+        let s = lookup.slot(id)
+        if s >= 0, lookup.wordStartOnly[Int(id)], i > 0, shapes.endsInWord(buffer[i - 1]) { return -1 }
+        return s
     }
 
     /// Positions of `buffer` in `range` holding an anchor token.
@@ -69,7 +84,9 @@ struct PassageScorer {
         anchorBits.withUnsafeBufferPointer { bits in
             for i in range {
                 let id = buffer[i]
-                if id < limit && bits[Int(id >> 6)] & (1 << UInt64(id & 63)) != 0 { found.append(i) }
+                if id < limit && bits[Int(id >> 6)] & (1 << UInt64(id & 63)) != 0 && slot(at: i, in: buffer) >= 0 {
+                    found.append(i)
+                }
             }
         }
         return found
@@ -118,7 +135,7 @@ struct PassageScorer {
         var offsets: [Int] = []
         var previousSlot = -1
         for i in range {
-            let slot = lookup.slot(buffer[i])
+            let slot = self.slot(at: i, in: buffer)
             guard slot >= 0 else {
                 previousSlot = -1
                 continue

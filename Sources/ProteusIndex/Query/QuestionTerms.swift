@@ -35,13 +35,20 @@ public struct QuestionTerms {
         public var spellings: (UInt32) -> [UInt32]
         /// Whether the id holds a letter or a digit (punctuation does not).
         public var isContent: (UInt32) -> Bool
+        /// Whether the id starts with whitespace, and whether it ends inside a word (its last
+        /// byte a letter or a digit): the question's word starts are told apart with these.
+        public var startsWord: (UInt32) -> Bool
+        public var endsInWord: (UInt32) -> Bool
 
         public init(surprisal: @escaping (UInt32) -> Float, occurs: @escaping (UInt32) -> Bool,
-                    spellings: @escaping (UInt32) -> [UInt32] = { [$0] }, isContent: @escaping (UInt32) -> Bool = { _ in true }) {
+                    spellings: @escaping (UInt32) -> [UInt32] = { [$0] }, isContent: @escaping (UInt32) -> Bool = { _ in true },
+                    startsWord: @escaping (UInt32) -> Bool = { _ in true }, endsInWord: @escaping (UInt32) -> Bool = { _ in false }) {
             self.surprisal = surprisal
             self.occurs = occurs
             self.spellings = spellings
             self.isContent = isContent
+            self.startsWord = startsWord
+            self.endsInWord = endsInWord
         }
     }
 
@@ -55,6 +62,11 @@ public struct QuestionTerms {
     public private(set) var anchors: [Bool] = []
     /// Adjacent question pairs of distinct slots, as (first slot, second slot), deduplicated.
     public private(set) var pairs: [(Int, Int)] = []
+    /// Spellings that count only where a word starts in the text (after a token that does
+    /// not end inside a word): those without leading whitespace of a term that starts a word
+    /// in the question, so " number" does not match the "number" of "unnumbered", while a
+    /// piece inside a question's word ("umb" of "mumbler") matches inside words too.
+    public private(set) var wordStartOnly: Set<UInt32> = []
     /// Sum of the slot weights: a passage holding every slot (and no pair) scores 1.
     public private(set) var totalWeight: Float = 0
     private var slotOf: [UInt32: Int] = [:]
@@ -62,12 +74,15 @@ public struct QuestionTerms {
     public init(tokens: [UInt32], lexicon: Lexicon) {
         self.tokens = tokens
         var questionSlot: [UInt32: Int] = [:]
-        for id in tokens where questionSlot[id] == nil {
+        for (k, id) in tokens.enumerated() where questionSlot[id] == nil {
             let forms = lexicon.spellings(id).filter { slotOf[$0] == nil && lexicon.occurs($0) }
             guard !forms.isEmpty else { continue }
             let slot = spellings.count
             questionSlot[id] = slot
             for f in forms { slotOf[f] = slot }
+            if k == 0 || lexicon.startsWord(id) || !lexicon.endsInWord(tokens[k - 1]) {
+                for f in forms where !lexicon.startsWord(f) { wordStartOnly.insert(f) }
+            }
             spellings.append(forms)
             // Surprisal of the spellings together: -log2 of the sum of their probabilities.
             let p = forms.reduce(0.0) { $0 + exp2(-Double(lexicon.surprisal($1))) }

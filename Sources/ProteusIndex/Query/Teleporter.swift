@@ -62,7 +62,8 @@ public final class Teleporter {
         let lexicon = QuestionTerms.Lexicon(
             surprisal: heroes.surprisal,
             occurs: { Int($0) < heroes.vocabularySize && (tier == nil || tier!.entry(of: $0) != nil) },
-            spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) })
+            spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
+            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) })
         return QuestionTerms(tokens: tokens, lexicon: lexicon)
     }
 

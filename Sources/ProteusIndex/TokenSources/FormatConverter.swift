@@ -5,7 +5,7 @@ public struct FormatConverter {
     public struct Options: Sendable {
         public var codec: TokCodec = .zstd
         public var level: Int32 = 3
-        public var frameTokens = 65_536
+        public var frameTokens = TokWriter.defaultFrameTokens
         /// Output width; nil keeps the input's.
         public var width: TokenWidth?
         public init() {}

@@ -21,7 +21,7 @@ struct Convert: ParsableCommand {
 
     @OptionGroup var compression: CompressionArguments
 
-    @Option(help: "Tokens per frame in a .tok output (default: 65536, or a .tok input's own).")
+    @Option(help: "Tokens per frame in a .tok output (default: 16384, one routing window, or a .tok input's own).")
     var frameTokens: Int?
 
     @Option(help: "Token width of a .tok output: u16 or u32 (default: the input's).")
@@ -40,7 +40,7 @@ struct Convert: ParsableCommand {
             var options = FormatConverter.Options()
             options.codec = codec
             options.level = level
-            options.frameTokens = frameTokens ?? tok?.frameTokens ?? 65_536
+            options.frameTokens = frameTokens ?? tok?.frameTokens ?? TokWriter.defaultFrameTokens
             if let width { options.width = try TokenWidth(parsing: width) }
             let progress = ProgressBar(label: "convert", unit: " tokens", enabled: !quiet)
             try FormatConverter(options: options).convert(opened, to: output) { progress.update(done: $0, total: $1) }

@@ -10,7 +10,7 @@ extension StdinTokenReader {
     /// The file is unlinked before the first byte is written, so nothing is left behind, even
     /// when the process is killed. The result reports its name as this reader's ("-").
     public func spool(folder: String? = nil, codec: TokCodec = .zstd, level: Int32 = 1,
-                      tokenizer: TokenizerIdentity? = nil, frameTokens: Int = 65_536,
+                      tokenizer: TokenizerIdentity? = nil, frameTokens: Int = TokWriter.defaultFrameTokens,
                       options: TokFile.Options = TokFile.Options()) throws -> TokFile {
         let spool = try UnlinkedTemporaryFile(folder: folder, name: name,
                                               holding: "the stream")

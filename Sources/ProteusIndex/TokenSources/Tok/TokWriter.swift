@@ -45,15 +45,21 @@ public final class TokWriter {
     /// Starts writing `path` through an `AtomicOutputFile` (refused when `path` is one of `inputs`).
     /// - Parameters:
     ///   - tokenizer: recorded in the header; every id must then be below its vocabulary size.
-    ///   - frameTokens: tokens per independent frame, the unit of random access (default 65,536).
+    ///   - frameTokens: tokens per independent frame, the unit of random access.
     ///   - level: codec level (zstd default 3, lz4 default 0 = fast); ignored for `none`.
     public convenience init(path: String, codec: TokCodec, width: TokenWidth, tokenizer: TokenizerIdentity? = nil,
-                            frameTokens: Int = 65_536, level: Int32? = nil, inputs: [FileIdentity] = []) throws {
+                            frameTokens: Int = TokWriter.defaultFrameTokens, level: Int32? = nil,
+                            inputs: [FileIdentity] = []) throws {
         try TokWriter.checkFrameTokens(frameTokens, path: path)
         let output = try AtomicOutputFile(path: path, inputs: inputs)
         try self.init(output: output, path: path, codec: codec, width: width, tokenizer: tokenizer,
                       frameTokens: frameTokens, level: level)
     }
+
+    /// Tokens per frame unless told otherwise: one routing window (16,384 tokens), because a
+    /// routed query decodes the whole frame of every window it reads. Against 65,536 it made
+    /// routed queries on 100M tokens 3.4× faster for 0.6% more bytes.
+    public static let defaultFrameTokens = 16_384
 
     init(output: TokOutput, path: String, codec: TokCodec, width: TokenWidth, tokenizer: TokenizerIdentity?,
          frameTokens: Int, level: Int32?) throws {

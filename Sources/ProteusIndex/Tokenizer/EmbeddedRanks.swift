@@ -57,7 +57,7 @@ enum EmbeddedRanks {
         }
         do {
             let blob = try plain.withUnsafeBytes {
-                try RankTableLayout.build(bytes: UnsafeRawBufferPointer(rebasing: $0[at...]), lengths: lengths, compact: true)
+                try RankTableLayout.build(bytes: UnsafeRawBufferPointer(rebasing: $0[at...]), lengths: lengths)
             }
             return try RankTable(serialized: blob.bytes, owner: blob)
         } catch RankTableBuildError.duplicateBytes(let rank, let original) {

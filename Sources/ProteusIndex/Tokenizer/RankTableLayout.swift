@@ -74,22 +74,22 @@ struct RankTableLayout {
     }
 
     /// Lays out `tokens` (bytes by rank, empty = gap) into a new blob. The hash table is
-    /// kept at most half full (fast lookups while encoding corpora), or, when `compact`, at
-    /// the smallest power of two above the token count (half the size, for embedding in an
-    /// index where only short questions are looked up).
-    static func build(_ tokens: [[UInt8]], compact: Bool = false) throws -> OwnedBlob {
+    /// kept at most half full: fast lookups while encoding, and few probes while building,
+    /// which every query does for the index's embedded tokenizer (a table three quarters
+    /// full took about twice as long to fill).
+    static func build(_ tokens: [[UInt8]]) throws -> OwnedBlob {
         let flat = tokens.flatMap { $0 }
-        return try flat.withUnsafeBytes { try build(bytes: $0, lengths: tokens.map(\.count), compact: compact) }
+        return try flat.withUnsafeBytes { try build(bytes: $0, lengths: tokens.map(\.count)) }
     }
 
     /// The same from every rank's bytes back to back and each rank's length (0 = gap).
-    static func build(bytes flat: UnsafeRawBufferPointer, lengths: [Int], compact: Bool = false) throws -> OwnedBlob {
+    static func build(bytes flat: UnsafeRawBufferPointer, lengths: [Int]) throws -> OwnedBlob {
         let byteCount = flat.count
         let tokenCount = lengths.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
         guard byteCount < Int(UInt32.max), lengths.count < 1 << 28, !lengths.isEmpty,
               lengths.reduce(0, +) == byteCount else { throw RankTableBuildError.tooLarge }
         var slotCount = 16
-        while slotCount < (compact ? tokenCount + tokenCount / 8 : 2 * tokenCount) { slotCount <<= 1 }
+        while slotCount < 2 * tokenCount { slotCount <<= 1 }
         var layout = RankTableLayout(count: lengths.count, tokenCount: tokenCount, slotCount: slotCount,
                                      byteCount: byteCount, maxProbes: 1)
         let blob = OwnedBlob(byteCount: layout.totalSize)

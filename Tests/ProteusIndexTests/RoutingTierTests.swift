@@ -164,5 +164,11 @@ import Foundation
         try F.editSection(path, .routeWindowCounts) { $0[0] = 0 }
         #expect(failure { _ = try HeroIndex(path: path).routing() }
                 == "\(path): section 'RWCN' at byte \(counts.offset): the window count of token id 0 is missing or outside 1...\(tier.shape.windowCount)")
+        // A skip offset above Int.max (found by the phb fuzzer, which trapped on it) is refused.
+        let skips = index.entry(.routeSkips)
+        try F.write(pristine, to: path)
+        try F.editSection(path, .routeSkips) { for i in 0..<8 { $0[i] = 0xFF } }
+        #expect(failure { _ = try HeroIndex(path: path).routing() }
+                == "\(path): section 'RSKP' at byte \(skips.offset): skip 0 does not match the counts before it")
     }
 }

@@ -115,7 +115,9 @@ public struct IndexMetadata: Equatable, Sendable {
         }
         if try r.u8() != 0 {
             let shape = RoutingTierShape(windowTokens: try r.int(), windowCount: try r.int(), listLimit: try r.int())
-            guard shape.windowTokens > 0, shape.windowCount >= 0, shape.listLimit >= 0 else {
+            // Bounded so list sizes computed from them cannot overflow (a crafted META).
+            guard shape.windowTokens > 0, shape.windowTokens <= 1 << 32, shape.windowCount >= 0,
+                  shape.windowCount <= 1 << 40, shape.listLimit >= 0, shape.listLimit <= shape.windowCount else {
                 throw fail("routing tier of \(shape.windowCount) windows of \(shape.windowTokens) tokens is impossible")
             }
             m.routing = shape

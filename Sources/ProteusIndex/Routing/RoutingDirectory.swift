@@ -57,7 +57,8 @@ struct RoutingDirectory {
         try ids.forEach(fail: { fail(.routeRanks, 4 * $0, "rank \($0) does not count the ids before it") }) { id in
             if k % Self.skipInterval == 0 {
                 let s = 2 * (k / Self.skipInterval)
-                guard s + 1 < skips.count, Int(skips[s]) == at, Int(skips[s + 1]) == offset else {
+                // Compared as stored (u64): a crafted skip above Int.max must be refused, not trap.
+                guard s + 1 < skips.count, skips[s] == UInt64(at), skips[s + 1] == UInt64(offset) else {
                     throw fail(.routeSkips, 8 * s, "skip \(k / Self.skipInterval) does not match the counts before it")
                 }
             }

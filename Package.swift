@@ -17,9 +17,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "ProteusIndex",
-            dependencies: ["CZstd", "CLZ4"],
+            dependencies: ["CZstd", "CLZ4", "CLibCrypto"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

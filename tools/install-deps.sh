@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what proteus-index needs on a fresh Debian machine that already has the Swift
-# toolchain: the zstd and lz4 libraries (headers for the build, CLIs for the
-# compatibility tests) and the Python packages the reference checks use.
+# toolchain: the zstd, lz4 and OpenSSL crypto libraries (headers for the build;
+# the zstd and lz4 CLIs for the compatibility tests) and the Python packages the reference checks use.
 set -euo pipefail
 need=()
-for pkg in liblz4-dev libzstd-dev zstd lz4 pkg-config python3-pip; do
+for pkg in liblz4-dev libzstd-dev libssl-dev zstd lz4 pkg-config python3-pip; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -4,16 +4,16 @@ import ProteusIndex
 /// The options phase 1 (the DNA) depends on, shared by `learn` and `build`.
 struct DNAArguments: ParsableArguments {
     @Option(help: "Chunk length in tokens.")
-    var chunkLen: Int = 65_536
+    var chunkLen: Int = BuildParameters().chunkLength
 
     @Option(help: "Champion budget per chunk, in tokens.")
-    var perChunk: Int = 4_096
+    var perChunk: Int = BuildParameters().perChunk
 
     @Option(help: "Nucleus cut of a chunk's champions (0 < p ≤ 1).")
-    var topP: Double = 0.9
+    var topP: Double = BuildParameters().topP
 
-    @Option(help: "DNA signals to use, comma-separated: surprisal, burstiness, gates, spans, shapes.")
-    var signals: String = BuildParameters().signals.joined(separator: ",")
+    @Option(help: ArgumentHelp("DNA signals to use, comma-separated: \(Signals.all.names.joined(separator: ", ")).", valueName: "signals"))
+    var signals: String = BuildParameters().signals.names.joined(separator: ",")
 
     @Option(help: ArgumentHelp("Token features from a [vocab, dim] matrix (.safetensors or .npy).", valueName: "file"))
     var embeddings: String?
@@ -36,16 +36,13 @@ struct DNAArguments: ParsableArguments {
         options.parameters.chunkLength = chunkLen
         options.parameters.perChunk = perChunk
         options.parameters.topP = topP
-        options.parameters.signals = signals.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }
+        options.parameters.signals = try Signals(names: signals.split(separator: ",").map { String($0).trimmingSpaces })
         if let focus { options.parameters.focus = focus }
-        if let focusFile { options.parameters.focus = try String(decodingFile: focusFile) }
+        if let focusFile { options.parameters.focus = try SystemFile.text(path: focusFile) }
         if let embeddings {
             let matrix = try TokenEmbeddings.load(path: embeddings, tensorName: embeddingTensor)
             options.embeddings = matrix
             options.parameters.featureDimension = matrix.dimension
-        }
-        if (focus != nil || focusFile != nil) && options.tokenizer == nil {
-            throw ProteusError(.usage, "'--focus' needs a tokenizer: pass --tokenizer FILE.tiktoken")
         }
     }
 

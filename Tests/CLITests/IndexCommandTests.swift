@@ -36,6 +36,27 @@ import Foundation
         try CLI.run(["build", corpus.tok, "-o", output, "--tokenizer", tokenizer, "--buffer", "4096", "--quiet"] + extra)
     }
 
+    @Test func focusWithoutATokenizerAndBadSignalsAreRefused() throws {
+        let out = Self.corpus.dir.path("focus.phb")
+        let r = try CLI.run(["build", Self.corpus.tok, "-o", out, "--focus", "San Francisco", "--quiet"])
+        #expect(r.status == 64)
+        #expect(r.stderr.hasSuffix("proteus-index: '--focus' needs a tokenizer: pass --tokenizer FILE.tiktoken\n"), "\(r.stderr)")
+        let s = try Self.build(["--signals", "gates, color"], output: out)
+        #expect(s.status == 64)
+        #expect(s.stderr == "proteus-index: unknown signal 'color' in '--signals' (expected one of: surprisal, burstiness, gates, spans, shapes)\n")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func threadsMeanTheSameInEverySubcommand() throws {
+        for command in [["encode", Self.root + "/fixtures/essays", "-o", Self.corpus.dir.path("t.tok"), "--tokenizer", Self.tokenizer],
+                        ["build", Self.corpus.tok, "-o", Self.corpus.dir.path("t.phb")],
+                        ["scan", Self.corpus.tok], ["query", Self.corpus.dir.path("t.phb"), "q"]] {
+            let r = try CLI.run(command + ["--threads", "0"])
+            #expect(r.status == 64, "\(command[0])")
+            #expect(r.stderr.hasPrefix("Error: '--threads' must be at least 1\n"), "\(command[0]): \(r.stderr)")
+        }
+    }
+
     @Test func needleIsTheFirstAnswerWithItsExactPosition() throws {
         let out = Self.corpus.dir.path("needle.phb")
         let b = try Self.build(["--json"], output: out)
@@ -141,6 +162,7 @@ import Foundation
         #expect(span.stderr == "proteus-index: '--span' (70000) must be smaller than '--chunk-len' (65536)\n")
         let zero = try CLI.run(["build", Self.corpus.tok, "-o", Self.corpus.dir.path("x.phb"), "--buffer", "0"])
         #expect(zero.status == 64)
+        #expect(zero.stderr == "proteus-index: '--buffer' must be positive (got 0)\n")
         let same = try CLI.run(["build", Self.corpus.tok, "-o", Self.corpus.tok])
         #expect(same.status == 73)
         #expect(same.stderr == "proteus-index: \(Self.corpus.tok): output path is also an input; choose another output\n")

@@ -3,28 +3,38 @@ import Testing
 
 @Suite struct BuildValidationTests {
     static let cases: [(String, (inout BuildParameters) -> Void)] = [
-        ("'--chunk-len' must be positive (got 0)", { $0.chunkLength = 0 }),
-        ("'--per-chunk' must be positive (got -3)", { $0.perChunk = -3 }),
-        ("'--chunk-len' (16777217) must be at most 16777216", { $0.chunkLength = (1 << 24) + 1 }),
-        ("'--buffer-tokens' must be positive (got 0)", { $0.bufferTokens = 0 }),
-        ("'--span' must not be negative (got -1)", { $0.span = -1 }),
-        ("'--gates' must not be negative (got -2)", { $0.gateCount = -2 }),
-        ("'--feature-dim' must be positive (got 0)", { $0.featureDimension = 0 }),
-        ("'--sample-tokens' must be positive (got 0)", { $0.statisticsSampleTokens = 0 }),
-        ("'--span' (70000) must be smaller than '--chunk-len' (65536)", { $0.span = 70_000 }),
-        ("'--span' (1024) must be smaller than '--chunk-len' (1024)", { $0.chunkLength = 1_024; $0.span = 1_024; $0.perChunk = 10 }),
-        ("'--per-chunk' (70000) must not exceed '--chunk-len' (65536)", { $0.perChunk = 70_000 }),
-        ("'--top-p' (0.0) must be in (0, 1]", { $0.topP = 0 }),
-        ("'--top-p' (1.5) must be in (0, 1]", { $0.topP = 1.5 }),
-        ("'--top-p' (nan) must be in (0, 1]", { $0.topP = .nan }),
-        ("unknown signal 'color' in '--signals' (expected one of: surprisal, burstiness, gates, spans, shapes)", { $0.signals = ["gates", "color"] }),
+        ("'chunkLength' must be positive (got 0)", { $0.chunkLength = 0 }),
+        ("'perChunk' must be positive (got -3)", { $0.perChunk = -3 }),
+        ("'chunkLength' (16777217) must be at most 16777216", { $0.chunkLength = (1 << 24) + 1 }),
+        ("'bufferTokens' must be positive (got 0)", { $0.bufferTokens = 0 }),
+        ("'span' must not be negative (got -1)", { $0.span = -1 }),
+        ("'gateCount' must not be negative (got -2)", { $0.gateCount = -2 }),
+        ("'featureDimension' must be positive (got 0)", { $0.featureDimension = 0 }),
+        ("'statisticsSampleTokens' must be positive (got 0)", { $0.statisticsSampleTokens = 0 }),
+        ("'span' (70000) must be smaller than 'chunkLength' (65536)", { $0.span = 70_000 }),
+        ("'span' (1024) must be smaller than 'chunkLength' (1024)", { $0.chunkLength = 1_024; $0.span = 1_024; $0.perChunk = 10 }),
+        ("'perChunk' (70000) must not exceed 'chunkLength' (65536)", { $0.perChunk = 70_000 }),
+        ("'topP' (0.0) must be in (0, 1]", { $0.topP = 0 }),
+        ("'topP' (1.5) must be in (0, 1]", { $0.topP = 1.5 }),
+        ("'topP' (nan) must be in (0, 1]", { $0.topP = .nan }),
     ]
 
     @Test(arguments: 0..<cases.count)
-    func badParametersAreUsageErrors(_ i: Int) {
+    func badParametersNameTheParameter(_ i: Int) throws {
         var p = BuildParameters()
         Self.cases[i].1(&p)
-        #expect(throws: ProteusError(.usage, Self.cases[i].0)) { try BuildPipeline(parameters: p) }
+        let error = try #require(throws: ParameterError.self) { try BuildPipeline(parameters: p) }
+        #expect(error.description == Self.cases[i].0)
+    }
+
+    @Test func signalsAreParsedByName() throws {
+        #expect(try Signals(names: ["gates", "surprisal"]) == [.gates, .surprisal])
+        #expect(Signals.all.names == ["surprisal", "burstiness", "gates", "spans", "shapes"])
+        let error = try #require(throws: ParameterError.self) { try Signals(names: ["gates", "color"]) }
+        #expect(error.description == "unknown signal 'color' in 'signals' (expected one of: surprisal, burstiness, gates, spans, shapes)")
+        // A front end spells the parameter its own way.
+        #expect(error.message { $0 == .signals ? "'--signals'" : "?" }
+                == "unknown signal 'color' in '--signals' (expected one of: surprisal, burstiness, gates, spans, shapes)")
     }
 
     @Test func defaultsAreValid() throws {
@@ -37,20 +47,31 @@ import Testing
     }
 
     @Test func runOptionsAreChecked() throws {
-        #expect(throws: ProteusError(.usage, "'--threads' must be positive (got 0)")) {
-            try run(threads: 0, embeddings: nil)
+        func message(_ body: () throws -> Void) throws -> String {
+            try #require(throws: ParameterError.self, performing: body).description
         }
-        #expect(throws: ProteusError(.usage, "'--embeddings' has dimension 8 but '--feature-dim' is 32")) {
+        #expect(try message {
             try run(embeddings: TokenEmbeddings(rows: 4, dimension: 8, values: .init(repeating: 1, count: 32), label: "e"))
-        }
-        #expect(throws: ProteusError(.usage, "'--embeddings' holds 7 values, not 4 rows of 32")) {
+        } == "'embeddings' has dimension 8 but 'featureDimension' is 32")
+        #expect(try message {
             try run(embeddings: TokenEmbeddings(rows: 4, dimension: 32, values: .init(repeating: 1, count: 7), label: "e"))
-        }
+        } == "'embeddings' holds 7 values, not 4 rows of 32")
         let tokenizer = TokenizerIdentity(name: "r50k_base", sha256: [UInt8](repeating: 0, count: 32), vocabularySize: 50_257)
-        #expect(throws: ProteusError(.usage, "'--embeddings' has 4 rows but tokenizer 'r50k_base' has 50257 token ids")) {
+        #expect(try message {
             try run(embeddings: TokenEmbeddings(rows: 4, dimension: 32, values: .init(repeating: 1, count: 128), label: "e"),
                     tokenizer: tokenizer)
-        }
+        } == "'embeddings' has 4 rows but tokenizer 'r50k_base' has 50257 token ids")
+        var focused = BuildParameters()
+        focused.focus = "San Francisco"
+        #expect(try message { try focused.validate(embeddings: nil, tokenizer: nil, canTokenizeFocus: false) }
+                == "'focus' needs a tokenizer: pass 'tokenizer'")
+    }
+
+    @Test func threadCountsBelowOneCountAsOne() throws {
+        let tokens = (0..<5_000).map { UInt32($0 * 7 % 300) }
+        let zero = try BuildPipeline(parameters: BuildParameters()).run(source: try MemoryTokenSource(tokens: tokens), threads: 0)
+        let one = try BuildPipeline(parameters: BuildParameters()).run(source: try MemoryTokenSource(tokens: tokens), threads: 1)
+        #expect(zero == one)
     }
 
     @Test func embeddingsAreUsedAndRecorded() throws {

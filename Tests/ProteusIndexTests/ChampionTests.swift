@@ -51,6 +51,17 @@ import Testing
         #expect(keys.map(ChampionKey.score) == [40, 1.5, 1.5, 0, -0.25, -3])
     }
 
+    @Test func championKeysAgreeWithRankOrder() {
+        var rng = SystemRandomNumberGenerator()
+        let scores: [Float] = [-2, -0.5, 0, 0.25, 1, 1, 3.5, 100]
+        for _ in 0..<2_000 {
+            let (a, b) = (scores.randomElement(using: &rng)!, scores.randomElement(using: &rng)!)
+            let (pa, pb) = (Int32.random(in: 0..<8, using: &rng), Int32.random(in: 0..<8, using: &rng))
+            let keys = ChampionKey.make(score: a, position: pa) < ChampionKey.make(score: b, position: pb)
+            #expect(keys == RankOrder.before(score: a, position: UInt64(pa), score: b, position: UInt64(pb)))
+        }
+    }
+
     func champions(_ scores: [Float], perChunk: Int, topP: Double) -> Int {
         var keys = scores.enumerated().map { ChampionKey.make(score: $0.element, position: Int32($0.offset)) }
         return keys.withUnsafeMutableBufferPointer { ChampionSelector(perChunk: perChunk, topP: topP).select($0) }

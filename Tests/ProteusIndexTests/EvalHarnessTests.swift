@@ -3,8 +3,8 @@ import Testing
 
 /// Keeps the Python evaluation suite (tools/eval) from rotting: its unit tests run on every
 /// `swift test`, and a small end-to-end run drives the release binary when one exists.
-/// Missing prerequisites (python3, pytest, tiktoken, numpy, a release binary, a binary that
-/// predates the evaluation contract) skip with a printed reason instead of failing.
+/// Without python3 and its packages the tests show as skipped (`.enabled(if:)`); once they
+/// run, any failure of the harness, including a binary that lacks part of its contract, fails.
 @Suite struct EvalHarnessTests {
     /// Repository root: this file is Tests/ProteusIndexTests/EvalHarnessTests.swift.
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -49,33 +49,34 @@ import Testing
         return nil
     }
 
-    static func skip(_ reason: String) {
-        print("EvalHarnessTests: SKIPPED: \(reason)")
-    }
+    static let pythonReady = pythonMissing() == nil
 
-    @Test func pythonUnitTestsPass() throws {
-        if let reason = Self.pythonMissing() { return Self.skip(reason) }
+    /// The binary the end-to-end run drives: PROTEUS_EVAL_BINARY, the release binary when
+    /// there is one, else the one `swift test` built beside this test bundle (slower, but a
+    /// 1M-token case is small), so the harness runs in CI too.
+    static let binary: String? = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let release = repo.appendingPathComponent(".build/release/proteus-index").path
+        let debug = beside.appendingPathComponent("proteus-index").path
+        let candidates = [ProcessInfo.processInfo.environment["PROTEUS_EVAL_BINARY"], release, debug].compactMap { $0 }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    @Test(.enabled(if: pythonReady, "needs python3 with pytest, tiktoken, numpy and matplotlib (tools/install-deps.sh)"))
+    func pythonUnitTestsPass() throws {
         let r = try Self.run(["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", "tools/eval/tests"])
-        if r.status != 0 { print(r.output) }
-        #expect(r.status == 0)
+        #expect(r.status == 0, "\(r.output)")
         #expect(r.output.contains(" passed"))
     }
 
     /// One multikey case through every kind of method (ours, a `--keep-positions` baseline, BM25) with
-    /// the built binary; the full `--quick` run when PROTEUS_EVAL_QUICK=1. Exit status 3 means
-    /// the binary lacks part of the contract: reported, not a failure.
-    @Test func endToEndRunWithTheBuiltBinary() throws {
-        if let reason = Self.pythonMissing() { return Self.skip(reason) }
+    /// the built binary; the full `--quick` run when PROTEUS_EVAL_QUICK=1. Exit status 3 (the
+    /// binary lacks part of the contract) fails like any other: the binary is this tree's.
+    @Test(.enabled(if: pythonReady, "needs python3 with pytest, tiktoken, numpy and matplotlib (tools/install-deps.sh)"),
+          .enabled(if: binary != nil, "no proteus-index binary (run `swift build` or set PROTEUS_EVAL_BINARY)"))
+    func endToEndRunWithTheBuiltBinary() throws {
         let env = ProcessInfo.processInfo.environment
-        // The release binary when there is one, else the one `swift test` built beside this
-        // test bundle (slower, but a 1M-token case is small), so the harness runs in CI too.
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let release: String = Self.repo.appendingPathComponent(".build/release/proteus-index").path
-        let debug: String = beside.appendingPathComponent("proteus-index").path
-        let candidates: [String] = [env["PROTEUS_EVAL_BINARY"], release, debug].compactMap { $0 }
-        guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            return Self.skip("no proteus-index binary found (run `swift build -c release` or set PROTEUS_EVAL_BINARY)")
-        }
+        let binary = try #require(Self.binary)
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("proteus-eval-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: out) }
@@ -85,9 +86,7 @@ import Testing
             arguments += ["--depths", "0.5", "--tasks", "multikey", "--methods", "proteus,stride,bm25", "--no-perf"]
         }
         let r = try Self.run(arguments)
-        if r.status == 3 { return Self.skip(r.output.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        if r.status != 0 { print(r.output) }
-        #expect(r.status == 0)
+        #expect(r.status == 0, "\(r.output)")
         let results = try String(contentsOf: out.appendingPathComponent("RESULTS.md"), encoding: .utf8)
         #expect(results.contains("## Goals"))
         #expect(results.contains("| proteus | "))

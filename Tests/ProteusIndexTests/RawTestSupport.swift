@@ -41,11 +41,16 @@ enum FormatFixtures {
     /// Every token of `source`, read in windows of `window` through a fresh cursor,
     /// releasing behind the reader as the indexer does.
     static func readAll(_ source: TokenSource, window: Int) throws -> [UInt32] {
-        let reader = try ChunkReader(source, chunkLength: window)
+        let cursor = try source.makeCursor()
         var out: [UInt32] = []
-        while let w = try reader.nextWindow() {
-            #expect(w.tokens.count == min(window, Int(source.tokenCount - w.start)))
-            out += Array(w.tokens)
+        var start: UInt64 = 0
+        while start < source.tokenCount {
+            if start > 0 { cursor.release(before: start) }
+            let tokens = try cursor.read(start: start, count: window)
+            #expect(tokens.count == min(window, Int(source.tokenCount - start)))
+            if tokens.isEmpty { break }
+            out += Array(tokens)
+            start += UInt64(tokens.count)
         }
         return out
     }

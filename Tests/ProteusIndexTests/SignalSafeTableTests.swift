@@ -12,16 +12,25 @@ import Testing
 
     @Test func growsPastOneBlockAndReusesFreedSlots() {
         let table = SignalSafeTable()
+        #expect(table.blockCount == 1)
         for i in 0..<200 { table.insert("/tmp/file-\(i)", base: UInt(i * 4096), length: 4096, tag: i) }
         var seen = entries(table)
         #expect(seen.count == 200)
+        #expect(table.blockCount == 4) // 200 entries need four blocks of 64 slots
         #expect(seen["/tmp/file-150"]! == (150 * 4096, 4096, 150))
         for i in stride(from: 0, to: 200, by: 2) { table.remove("/tmp/file-\(i)") }
         seen = entries(table)
         #expect(seen.count == 100)
         #expect(seen["/tmp/file-2"] == nil && seen["/tmp/file-3"] != nil)
-        for i in 200..<300 { table.insert("/tmp/file-\(i)") }
+        // The first new entry takes the first freed slot (file-0's), ahead of every older one.
+        table.insert("/tmp/file-200")
+        var order: [String] = []
+        table.forEach { _, _, _, path in order.append(String(cString: path)) }
+        #expect(order.first == "/tmp/file-200")
+        for i in 201..<300 { table.insert("/tmp/file-\(i)") }
         #expect(entries(table).count == 200)
+        // 300 insertions in all, yet no fifth block: the 100 new entries took freed slots.
+        #expect(table.blockCount == 4)
     }
 
     @Test func removeByBaseLeavesOtherMappingsOfTheSamePath() {

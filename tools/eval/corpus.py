@@ -40,7 +40,7 @@ no passage appears twice. Documents (a file, or a group of
 consecutive dictionary entries / synsets) are shuffled with a seed so that any prefix mixes
 the sources, tokenized with cl100k_base and written as raw little-endian u32 tokens:
 
-  python3 tools/eval/corpus.py --out /work/evaldata/unique.u32     # + unique.json (manifest)
+  python3 tools/eval/corpus.py --out $PROTEUS_EVAL_DATA/unique.u32     # + unique.json (manifest)
 
 The manifest records tokens, documents and paragraphs per source, duplicates dropped, the
 share of repeated 32-token windows in the output, and the SHA-256 of the token file."""
@@ -90,7 +90,7 @@ PACKAGES = {"kernel": "linux-doc-6.1", "gcide": "dict-gcide", "wordnet": "wordne
             "libreoffice": "libreoffice-help-en-us", "maxima": "maxima-doc", "sphinx": "sphinx-doc",
             "kicad": "kicad-doc-en", "gnucash": "gnucash-docs", "gnome": "gnome-user-docs", "jargon": "jargon-text",
             "fortunes": "fortunes", "kernel-6.12": "linux-doc-6.12"}
-DEFAULT_OUT = Path(os.environ.get("PROTEUS_EVAL_DATA", "/work/evaldata")) / "unique.u32"
+DEFAULT_OUT = Path(os.environ.get("PROTEUS_EVAL_DATA", Path.home() / ".cache" / "proteus-eval")) / "unique.u32"
 
 # ---------------------------------------------------------------------------------------------
 # reStructuredText (and the kernel's plain .txt files) → prose paragraphs

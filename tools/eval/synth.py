@@ -17,7 +17,7 @@ Novelty: the output is cut into sentences (after a token ending in . ! ? or hold
 every sentence of at least `min_sentence_tokens` tokens whose 64-bit hash was already emitted
 (in this run) is dropped, so no such sentence, and so no passage holding one, appears twice.
 
-  python3 tools/eval/synth.py --source /work/evaldata/unique.u32 --tokens 1B --out /work/evaldata/synth-1B.u32"""
+  python3 tools/eval/synth.py --source $PROTEUS_EVAL_DATA/unique.u32 --tokens 1B --out $PROTEUS_EVAL_DATA/synth-1B.u32"""
 from __future__ import annotations
 
 import argparse
@@ -311,7 +311,7 @@ def repeated_sentence_share(tokens: np.ndarray, ends: np.ndarray, min_tokens: in
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--source", default=str(Path(os.environ.get("PROTEUS_EVAL_DATA", "/work/evaldata")) / "unique.u32"))
+    p.add_argument("--source", default=str(Path(os.environ.get("PROTEUS_EVAL_DATA", Path.home() / ".cache" / "proteus-eval")) / "unique.u32"))
     p.add_argument("--tokens", default="100M")
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=20240520)

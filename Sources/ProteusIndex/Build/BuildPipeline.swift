@@ -16,7 +16,7 @@ public final class BuildPipeline {
     /// signal; nil (no tokenizer to read the ids' bytes) leaves the signal out.
     public var identifierShapes: [Bool]?
 
-    /// Checks `parameters`; throws a usage error naming the offending flag.
+    /// Checks `parameters`; throws a `ParameterError` naming the offending one.
     public init(parameters: BuildParameters) throws {
         try parameters.validate()
         self.parameters = parameters
@@ -29,13 +29,13 @@ public final class BuildPipeline {
     ///   - embeddings: external token features (`--embeddings`); nil learns them from
     ///     co-occurrence in the statistics sample.
     ///   - focusTokens: the `--focus` text, tokenized; seeds fixed salience gates.
-    ///   - threads: threads for the sample statistics and the chunk scoring; never changes
-    ///     the result.
+    ///   - threads: threads for the sample statistics and the chunk scoring (below 1 counts
+    ///     as 1); never changes the result.
     ///   - progress: called after each chunk with (tokens done, total tokens), on the
     ///     calling thread.
     public func run(source: TokenSource, embeddings: TokenEmbeddings? = nil, focusTokens: [UInt32] = [],
                     threads: Int = 1, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> HeroIndexContents {
-        try parameters.validate(threads: threads, embeddings: embeddings, tokenizer: source.tokenizer)
+        try parameters.validate(embeddings: embeddings, tokenizer: source.tokenizer)
         let dna = try learn(source: source, embeddings: embeddings, focusTokens: focusTokens, threads: threads)
         return try run(source: source, dna: dna, threads: threads, progress: progress)
     }
@@ -54,7 +54,7 @@ public final class BuildPipeline {
     func run(source: TokenSource, dna: FrozenDNA, threads: Int = 1, shard: ShardSpec? = nil,
              progress: ((UInt64, UInt64) -> Void)? = nil) throws -> HeroIndexContents {
         let p = parameters
-        if threads <= 0 { throw ProteusError(.usage, "'--threads' must be positive (got \(threads))") }
+        let threads = max(1, threads)
         let total = source.tokenCount
         let vocabulary = dna.statistics.vocabularySize
         let chunkCount = Int((total + UInt64(p.chunkLength) - 1) / UInt64(p.chunkLength))
@@ -64,7 +64,7 @@ public final class BuildPipeline {
         let stage = ChampionStage(parameters: p, chunkCount: chunkCount, keepWhole: keepWhole)
         let rows = FeatureRows(dna.features)
         var driver = ChunkDriver(source: source, chunkLength: p.chunkLength, chunks: chunks,
-                                 candidateLimit: min(2 * p.perChunk, p.chunkLength), championLimit: p.perChunk,
+                                 candidateLimit: p.candidateLimit, championLimit: p.perChunk,
                                  bonusMargin: dna.gates?.maximumBonus ?? 0, tables: dna.scoreTables(p, identifierShapes: identifierShapes),
                                  makePicker: { ChampionPicker(parameters: p, features: dna.features, rows: rows, gates: dna.gates) })
         driver.vocabularyLimit = vocabularyLimit

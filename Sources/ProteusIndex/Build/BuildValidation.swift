@@ -1,46 +1,32 @@
-/// The DNA signals a build can switch off for ablations.
-enum Signal: String, CaseIterable {
-    case surprisal, burstiness, gates, spans
-    /// Identifier-shaped tokens (digit runs, hex groups, hyphenated pieces) score more.
-    case shapes
-}
-
 extension BuildParameters {
     /// Largest `chunkLength`: per-count score tables and per-chunk buffers are sized by it
     /// (and positions inside a chunk are packed into 32 bits).
     static let maximumChunkLength = 1 << 24
 
-    /// Checks the options once, before any work; the messages name the command-line flags.
+    /// Checks the parameters once, before any work; the errors name the parameters.
     func validate() throws {
-        func usage(_ message: String) -> ProteusError { ProteusError(.usage, message) }
-        if chunkLength <= 0 { throw usage("'--chunk-len' must be positive (got \(chunkLength))") }
+        if chunkLength <= 0 { throw "\(.chunkLength) must be positive (got \(chunkLength))" as ParameterError }
         if chunkLength > Self.maximumChunkLength {
-            throw usage("'--chunk-len' (\(chunkLength)) must be at most \(Self.maximumChunkLength)")
+            throw "\(.chunkLength) (\(chunkLength)) must be at most \(Self.maximumChunkLength)" as ParameterError
         }
-        if perChunk <= 0 { throw usage("'--per-chunk' must be positive (got \(perChunk))") }
-        if bufferTokens <= 0 { throw usage("'--buffer-tokens' must be positive (got \(bufferTokens))") }
-        if span < 0 { throw usage("'--span' must not be negative (got \(span))") }
-        if gateCount < 0 { throw usage("'--gates' must not be negative (got \(gateCount))") }
-        if featureDimension <= 0 {
-            throw usage("'--feature-dim' must be positive (got \(featureDimension))")
-        }
+        if perChunk <= 0 { throw "\(.perChunk) must be positive (got \(perChunk))" as ParameterError }
+        if bufferTokens <= 0 { throw "\(.bufferTokens) must be positive (got \(bufferTokens))" as ParameterError }
+        if span < 0 { throw "\(.span) must not be negative (got \(span))" as ParameterError }
+        if gateCount < 0 { throw "\(.gateCount) must not be negative (got \(gateCount))" as ParameterError }
+        if featureDimension <= 0 { throw "\(.featureDimension) must be positive (got \(featureDimension))" as ParameterError }
         if statisticsSampleTokens <= 0 {
-            throw usage("'--sample-tokens' must be positive (got \(statisticsSampleTokens))")
+            throw "\(.statisticsSampleTokens) must be positive (got \(statisticsSampleTokens))" as ParameterError
         }
         if span >= chunkLength {
-            throw usage("'--span' (\(span)) must be smaller than '--chunk-len' (\(chunkLength))")
+            throw "\(.span) (\(span)) must be smaller than \(.chunkLength) (\(chunkLength))" as ParameterError
         }
         if perChunk > chunkLength {
-            throw usage("'--per-chunk' (\(perChunk)) must not exceed '--chunk-len' (\(chunkLength))")
+            throw "\(.perChunk) (\(perChunk)) must not exceed \(.chunkLength) (\(chunkLength))" as ParameterError
         }
-        if !(topP > 0 && topP <= 1) { throw usage("'--top-p' (\(topP)) must be in (0, 1]") }
-        if routeWindow < 0 { throw usage("'--route-window' must not be negative (got \(routeWindow))") }
+        if !(topP > 0 && topP <= 1) { throw "\(.topP) (\(topP)) must be in (0, 1]" as ParameterError }
+        if routeWindow < 0 { throw "\(.routeWindow) must not be negative (got \(routeWindow))" as ParameterError }
         if !(routeListShare > 0 && routeListShare <= 1) {
-            throw usage("'--route-list-share' (\(routeListShare)) must be in (0, 1]")
-        }
-        for name in signals where Signal(rawValue: name) == nil {
-            let known = Signal.allCases.map(\.rawValue).joined(separator: ", ")
-            throw usage("unknown signal '\(name)' in '--signals' (expected one of: \(known))")
+            throw "\(.routeListShare) (\(routeListShare)) must be in (0, 1]" as ParameterError
         }
     }
 
@@ -54,28 +40,34 @@ extension BuildParameters {
         return chunkLength / parts
     }
 
+    /// Candidates a chunk keeps for the exact pass at most: twice the champions it may promote.
+    var candidateLimit: Int { min(2 * perChunk, chunkLength) }
+
     /// Whether `signal` is on.
-    func uses(_ signal: Signal) -> Bool { signals.contains(signal.rawValue) }
+    func uses(_ signal: Signals) -> Bool { signals.contains(signal) }
 
     /// These parameters with `signal` off.
-    func without(_ signal: Signal) -> BuildParameters {
+    func without(_ signal: Signals) -> BuildParameters {
         var p = self
-        p.signals.removeAll { $0 == signal.rawValue }
+        p.signals.remove(signal)
         return p
     }
 
-    /// Checks what only the run knows: threads and the embeddings against the corpus.
-    func validate(threads: Int, embeddings: TokenEmbeddings?, tokenizer: TokenizerIdentity?) throws {
-        if threads <= 0 { throw ProteusError(.usage, "'--threads' must be positive (got \(threads))") }
+    /// Checks what only the run knows: the embeddings against the features and the
+    /// tokenizer (their rows must cover its ids), and that a focus text can be tokenized.
+    func validate(embeddings: TokenEmbeddings?, tokenizer: TokenizerIdentity?, canTokenizeFocus: Bool = true) throws {
+        if !focus.isEmpty && !canTokenizeFocus {
+            throw "\(.focus) needs a tokenizer: pass \(.tokenizer)" as ParameterError
+        }
         guard let e = embeddings else { return }
         if e.rows <= 0 || e.dimension <= 0 || e.values.count != e.rows * e.dimension {
-            throw ProteusError(.usage, "'--embeddings' holds \(e.values.count) values, not \(e.rows) rows of \(e.dimension)")
+            throw "\(.embeddings) holds \(e.values.count) values, not \(e.rows) rows of \(e.dimension)" as ParameterError
         }
         if e.dimension != featureDimension {
-            throw ProteusError(.usage, "'--embeddings' has dimension \(e.dimension) but '--feature-dim' is \(featureDimension)")
+            throw "\(.embeddings) has dimension \(e.dimension) but \(.featureDimension) is \(featureDimension)" as ParameterError
         }
-        if let t = tokenizer, e.rows != Int(t.vocabularySize) {
-            throw ProteusError(.usage, "'--embeddings' has \(e.rows) rows but tokenizer '\(t.name)' has \(t.vocabularySize) token ids")
+        if let t = tokenizer, e.rows < Int(t.vocabularySize) {
+            throw "\(.embeddings) has \(e.rows) rows but tokenizer '\(t.name)' has \(t.vocabularySize) token ids" as ParameterError
         }
     }
 }

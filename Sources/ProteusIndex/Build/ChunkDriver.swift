@@ -5,35 +5,6 @@ import Darwin
 #endif
 import Dispatch
 
-/// A mutex and condition variable (pthreads), for the hand-off between scoring workers and
-/// the sequential stage.
-final class Monitor {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-
-    init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        condition.deallocate()
-        mutex.deallocate()
-    }
-
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
-    }
-
-    /// Waits (lock held) until woken.
-    func wait() { pthread_cond_wait(condition, mutex) }
-    func broadcast() { pthread_cond_broadcast(condition) }
-}
-
 /// Reads and scores every chunk, handing the results to `consume` in chunk order.
 ///
 /// With one thread everything runs on the caller. With more, `threads - 1` workers plus the

@@ -19,6 +19,23 @@ extension DNAState {
 }
 
 extension HeroIndexContents {
+    /// What every build records around its heroes, however they were chosen: the parameters,
+    /// the source's documents and tokenizer, the DNA state and the spans. The caller adds
+    /// the counts of its selection (champions, evictions, kept whole).
+    init(parameters: BuildParameters, source: TokenSource, heroes: AdmittedHeroes, statistics: CorpusStatistics,
+         features: TokenFeatures, gates: SalienceGates?, embeddings: TokenEmbeddings?) {
+        self.init()
+        self.parameters = parameters
+        self.parameters.featureSource = embeddings?.label ?? "cooccurrence"
+        documents = source.documents
+        tokenizer = source.tokenizer
+        let chunkLength = UInt64(parameters.chunkLength)
+        self.statistics.tokens = source.tokenCount
+        self.statistics.chunks = Int((source.tokenCount + chunkLength - 1) / chunkLength)
+        dna = DNAState(statistics: statistics, features: features, gates: gates, gateCount: parameters.gateCount)
+        assembleSpans(heroes, features: features)
+    }
+
     /// Cuts the sorted hero positions into maximal runs of consecutive positions within one
     /// document, and fills tokens, scores, spans and span features (from every id's features,
     /// as the build scored them).

@@ -62,9 +62,6 @@ public struct IndexBuilder {
         if options.tokenizer == nil, let recorded = source.tokenizer {
             warnings.append("\(source.name) was made with \(recorded.name) but no --tokenizer was given: the index records its identity but cannot tokenize questions or print text by itself")
         }
-        if let e = options.embeddings, let t = options.tokenizer?.identity ?? source.tokenizer, e.rows < Int(t.vocabularySize) {
-            throw ProteusError(.usage, "'--embeddings' has \(e.rows) rows but tokenizer '\(t.name)' has \(t.vocabularySize) token ids")
-        }
         var parameters = options.parameters
         var dna: FrozenDNA?
         if let path = options.dnaPath {
@@ -75,6 +72,9 @@ public struct IndexBuilder {
             dna = loaded
         }
         let pipeline = try BuildPipeline(parameters: parameters)
+        // A focus from a .dna file was tokenized when the DNA was learned.
+        try parameters.validate(embeddings: options.embeddings, tokenizer: options.tokenizer?.identity ?? source.tokenizer,
+                                canTokenizeFocus: options.tokenizer != nil || dna != nil)
         pipeline.vocabularyLimit = (options.tokenizer?.identity ?? source.tokenizer)?.vocabularySize
         pipeline.lineBreaks = options.tokenizer?.lineBreakCounts()
         pipeline.identifierShapes = options.tokenizer?.identifierShapes()
@@ -82,7 +82,6 @@ public struct IndexBuilder {
         if let positions = options.keepPositions {
             contents = try pipeline.run(source: source, keeping: positions, embeddings: options.embeddings)
         } else {
-            try parameters.validate(threads: options.threads, embeddings: options.embeddings, tokenizer: source.tokenizer)
             let frozen = try dna ?? pipeline.learn(source: source, embeddings: options.embeddings,
                                                    focusTokens: focusTokens(parameters.focus), threads: options.threads)
             contents = try pipeline.run(source: source, dna: frozen, threads: options.threads, shard: options.shard,

@@ -8,9 +8,10 @@ extension BuildPipeline {
         if let last = positions.last, last >= total {
             throw ProteusError(.usage, "kept position \(last) is past the end of \(source.name) (\(total) tokens)")
         }
+        try parameters.validate(embeddings: embeddings, tokenizer: source.tokenizer)
         let dna = try FrozenDNA.learn(source: source, parameters: parameters.without(.gates), tokenizer: source.tokenizer,
                                       embeddings: embeddings, focusTokens: [], threads: 1)
-        let statistics = dna.statistics
+        let statistics = dna.statistics, features = dna.features
         var heroes = AdmittedHeroes()
         heroes.positions = positions
         heroes.tokens.reserveCapacity(positions.count)
@@ -29,18 +30,13 @@ extension BuildPipeline {
         heroes.scores = heroes.tokens.map { Int($0) < statistics.vocabularySize ? statistics.surprisal[Int($0)] : 0 }
         heroes.admittedChampions = UInt64(positions.count)
 
-        var contents = HeroIndexContents()
-        contents.parameters = parameters
-        contents.parameters.signals = ["kept-positions"]
-        contents.parameters.featureSource = embeddings?.label ?? "cooccurrence"
-        contents.documents = source.documents
-        contents.tokenizer = source.tokenizer
-        contents.statistics.tokens = total
-        contents.statistics.chunks = Int((total + UInt64(parameters.chunkLength) - 1) / UInt64(parameters.chunkLength))
+        // No DNA signal chose these heroes: the index records none.
+        var chosen = parameters
+        chosen.signals = []
+        var contents = HeroIndexContents(parameters: chosen, source: source, heroes: heroes, statistics: statistics,
+                                         features: features, gates: nil, embeddings: embeddings)
         contents.statistics.champions = UInt64(positions.count)
         contents.statistics.keptWhole = positions.count == Int(total)
-        contents.dna = DNAState(statistics: statistics, features: dna.features, gates: nil, gateCount: parameters.gateCount)
-        contents.assembleSpans(heroes, features: dna.features)
         return contents
     }
 }

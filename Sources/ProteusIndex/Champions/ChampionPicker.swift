@@ -34,7 +34,7 @@ final class ChampionPicker {
         self.gates = gates
         selector = ChampionSelector(perChunk: p.perChunk, topP: p.topP)
         self.rows = rows
-        keys = .allocate(capacity: min(2 * p.perChunk, p.chunkLength))
+        keys = .allocate(capacity: p.candidateLimit)
         stamp = .allocate(capacity: f.rowCount)
         stamp.initialize(repeating: 0, count: f.rowCount)
         bonusCache = .allocate(capacity: f.rowCount)

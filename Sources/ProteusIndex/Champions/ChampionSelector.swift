@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// A champion candidate packed for sorting: ascending keys mean score descending, then
-/// position ascending, so a plain integer sort gives the deterministic champion order.
+/// A champion candidate packed for sorting: ascending keys are `RankOrder` (score
+/// descending, then position ascending), so a plain integer sort gives the champion order.
 struct ChampionKey {
     @inline(__always)
     static func make(score: Float, position: Int32) -> UInt64 {

@@ -36,6 +36,17 @@ public protocol FrameDecompressor: AnyObject {
     func decompress(_ frame: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer, expectedSize: Int) throws
 }
 
+/// The magic numbers that open each kind of frame (little-endian u32), written once.
+public enum FrameMagic {
+    public static let zstd: UInt32 = 0xFD2F_B528
+    public static let lz4: UInt32 = 0x184D_2204
+    /// lz4's legacy frame (`lz4 -l`).
+    public static let lz4Legacy: UInt32 = 0x184C_2102
+
+    /// Whether `magic` opens a skippable frame (0x184D2A50...0x184D2A5F).
+    public static func isSkippable(_ magic: UInt32) -> Bool { SkippableFrame.magicRange.contains(magic) }
+}
+
 /// Skippable frames (magic 0x184D2A50...0x184D2A5F, u32 size, payload): every zstd and lz4
 /// decoder skips them, so they carry our metadata without disturbing `zstd -dc` / `lz4 -dc`.
 /// Written by hand because the libzstd helpers need ZSTD_STATIC_LINKING_ONLY.
@@ -49,6 +60,24 @@ public enum SkippableFrame {
     public static func header(magic: UInt32, payloadSize: Int) -> [UInt8] {
         precondition(magicRange.contains(magic) && payloadSize <= Int(UInt32.max))
         return littleEndianBytes(magic) + littleEndianBytes(UInt32(payloadSize))
+    }
+
+    /// A frame of our own tables: `payload` (a 4-byte tag first) sealed with the low 32 bits
+    /// of its XXH64.
+    static func sealed(magic: UInt32, payload: [UInt8]) -> [UInt8] {
+        let p = payload + littleEndianBytes(UInt32(truncatingIfNeeded: XXH64.hash(payload)))
+        return header(magic: magic, payloadSize: p.count) + p
+    }
+
+    /// The problem with a sealed frame of `magic` and `tag` (header, tag, at least `minimum`
+    /// bytes, checksum), or nil when it is sound.
+    static func problem(ofSealed bytes: [UInt8], magic: UInt32, tag: String, minimum: Int = 24) -> String? {
+        guard bytes.count >= minimum, bytes.u32(at: 0) == magic, Int(bytes.u32(at: 4)) == bytes.count - 8,
+              bytes[8..<12].elementsEqual(tag.utf8) else { return "bad frame header" }
+        guard UInt32(truncatingIfNeeded: XXH64.hash(Array(bytes[8..<(bytes.count - 4)]))) == bytes.u32(at: bytes.count - 4) else {
+            return "checksum mismatch"
+        }
+        return nil
     }
 }
 

@@ -58,7 +58,7 @@ public final class LZ4FrameDecompressor: FrameDecompressor {
 
     /// Parsed from the frame descriptor by hand: `LZ4F_getFrameInfo` would advance the context.
     public func declaredContentSize(_ frame: UnsafeRawBufferPointer) -> UInt64? {
-        guard frame.count >= 15, frame.loadUnaligned(as: UInt32.self) == 0x184D_2204 else { return nil }
+        guard frame.count >= 15, frame.loadUnaligned(as: UInt32.self) == FrameMagic.lz4 else { return nil }
         let flags = frame[4]
         guard flags >> 6 == 1, flags & 0b1000 != 0 else { return nil }
         return UInt64(littleEndian: frame.loadUnaligned(fromByteOffset: 6, as: UInt64.self))
@@ -67,7 +67,7 @@ public final class LZ4FrameDecompressor: FrameDecompressor {
     /// Loops `LZ4F_decompress` until the frame ends; the context is reset after an error.
     public func decompress(_ frame: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer, expectedSize: Int) throws {
         // LZ4F writes no content size for an empty frame (0 means "unknown" in its API).
-        let emptyFrame = expectedSize == 0 && frame.count >= 7 && frame.loadUnaligned(as: UInt32.self) == 0x184D_2204
+        let emptyFrame = expectedSize == 0 && frame.count >= 7 && frame.loadUnaligned(as: UInt32.self) == FrameMagic.lz4
         guard let declared = declaredContentSize(frame) ?? (emptyFrame ? 0 : nil) else {
             throw CodecError("lz4: frame header is corrupt or does not declare its content size")
         }

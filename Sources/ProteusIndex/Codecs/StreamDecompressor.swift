@@ -1,22 +1,17 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CZstd
 import CLZ4
 
-/// The bytes of a file descriptor (a pipe, usually stdin), transparently decompressed when
-/// they are a zstd or lz4 stream, recognised by the magic of the first frame after any
-/// leading skippable frames (a piped `.tok` starts with one). Memory is bounded: one input
-/// buffer, plus the codec's own window.
+/// A byte stream (a pipe, usually stdin, read by the caller's `source`), transparently
+/// decompressed when it is a zstd or lz4 stream, recognised by the magic of the first frame
+/// after any leading skippable frames (a piped `.tok` starts with one). Memory is bounded:
+/// one input buffer, plus the codec's own window. Bytes in, bytes out: the source's errors
+/// pass through, the codec's are `CodecError`s for the caller to place.
 public final class DecompressingByteStream {
     /// What the stream turned out to be.
     public enum Kind: Equatable, Sendable { case raw, zstd, lz4 }
 
-    /// What messages call the stream.
-    public let name: String
-    private let descriptor: Int32
+    /// Fills a buffer with the next input bytes; returns how many, 0 at the end.
+    private let source: (UnsafeMutableRawBufferPointer) throws -> Int
     private let input: UnsafeMutableRawBufferPointer
     private var inputStart = 0, inputEnd = 0
     private var inputEOF = false
@@ -28,13 +23,12 @@ public final class DecompressingByteStream {
     /// True while a compressed frame is unfinished (so end of input there is truncation).
     private var frameOpen = false
 
-    /// Reads `descriptor` (not closed here); `name` is used in messages ("-" for stdin).
-    /// With `detectCompression` false the bytes are passed through as they are: for raw u32
+    /// Reads the input through `source`. With `detectCompression` false the bytes are passed through as they are: for raw u32
     /// streams whose first id could be 0xFD2FB528, 0x184D2204 or 0x184D2A5x (far above any
     /// vocabulary, so detection is on by default).
-    public init(descriptor: Int32, name: String = "-", detectCompression: Bool = true, bufferSize: Int = 1 << 20) {
-        self.descriptor = descriptor
-        self.name = name
+    public init(detectCompression: Bool = true, bufferSize: Int = 1 << 20,
+                source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
+        self.source = source
         self.detected = !detectCompression
         self.input = .allocate(byteCount: bufferSize, alignment: 64)
     }
@@ -53,16 +47,10 @@ public final class DecompressingByteStream {
             inputStart = 0; inputEnd = kept
         }
         guard !inputEOF, inputEnd < input.count else { return false }
-        while true {
-            let n = Glibc.read(descriptor, input.baseAddress! + inputEnd, input.count - inputEnd)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ProteusError.system("read failed", path: name, errno: errno)
-            }
-            if n == 0 { inputEOF = true; return false }
-            inputEnd += n
-            return true
-        }
+        let n = try source(UnsafeMutableRawBufferPointer(rebasing: input[inputEnd...]))
+        if n == 0 { inputEOF = true; return false }
+        inputEnd += n
+        return true
     }
 
     private func available() -> Int { inputEnd - inputStart }
@@ -80,18 +68,18 @@ public final class DecompressingByteStream {
                 var skip = 8 + Int((input.baseAddress! + inputStart + 4).loadUnaligned(as: UInt32.self))
                 while skip > 0 {
                     if available() == 0, try !refill() {
-                        throw ProteusError(.dataError, path: name, "stream ends inside a skippable frame")
+                        throw CodecError("stream ends inside a skippable frame")
                     }
                     let n = min(skip, available())
                     inputStart += n; skip -= n
                 }
                 continue
             }
-            if magic == 0xFD2F_B528 {
+            if magic == FrameMagic.zstd {
                 kind = .zstd
                 zstd = ZSTD_createDStream()
                 _ = ZSTD_initDStream(zstd)
-            } else if magic == 0x184D_2204 {
+            } else if magic == FrameMagic.lz4 {
                 kind = .lz4
                 _ = LZ4F_createDecompressionContext(&lz4, UInt32(LZ4F_VERSION))
             }
@@ -105,15 +93,9 @@ public final class DecompressingByteStream {
         guard buffer.count > 0 else { return 0 }
         if kind == .raw && available() == 0 && !inputEOF {
             // Uncompressed input: read straight into the caller's buffer, no staging copy.
-            while true {
-                let n = Glibc.read(descriptor, buffer.baseAddress!, buffer.count)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ProteusError.system("read failed", path: name, errno: errno)
-                }
-                if n == 0 { inputEOF = true }
-                return n
-            }
+            let n = try source(buffer)
+            if n == 0 { inputEOF = true }
+            return n
         }
         while true {
             var atEnd = false
@@ -134,7 +116,7 @@ public final class DecompressingByteStream {
                 var outb = ZSTD_outBuffer(dst: buffer.baseAddress, size: buffer.count, pos: 0)
                 let r = ZSTD_decompressStream(zstd, &outb, &inb)
                 if ZSTD_isError(r) != 0 {
-                    throw ProteusError(.dataError, path: name, "zstd: " + String(cString: ZSTD_getErrorName(r)))
+                    throw CodecError("zstd: " + String(cString: ZSTD_getErrorName(r)))
                 }
                 inputStart += inb.pos; produced = outb.pos
                 frameOpen = r != 0
@@ -142,13 +124,13 @@ public final class DecompressingByteStream {
                 var dstSize = buffer.count, srcSize = available()
                 let r = LZ4F_decompress(lz4, buffer.baseAddress, &dstSize, input.baseAddress! + inputStart, &srcSize, nil)
                 if LZ4F_isError(r) != 0 {
-                    throw ProteusError(.dataError, path: name, "lz4: " + String(cString: LZ4F_getErrorName(r)))
+                    throw CodecError("lz4: " + String(cString: LZ4F_getErrorName(r)))
                 }
                 inputStart += srcSize; produced = dstSize
                 frameOpen = r != 0
             }
             if produced > 0 { return produced }
-            if atEnd { throw ProteusError(.dataError, path: name, "\(kind) stream is truncated") }
+            if atEnd { throw CodecError("\(kind) stream is truncated") }
         }
     }
 }

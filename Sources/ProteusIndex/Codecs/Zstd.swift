@@ -89,7 +89,7 @@ public final class ZstdRawFrameWriter: FrameCompressor {
             out.storeBytes(of: v.littleEndian, toByteOffset: at, as: T.self)
             at += MemoryLayout<T>.size
         }
-        put(UInt32(0xFD2F_B528))
+        put(FrameMagic.zstd)
         // Frame header descriptor: FCS 4 bytes (0b10), single segment, content checksum.
         put(UInt8(0b1010_0100))
         put(UInt32(source.count))

@@ -7,7 +7,7 @@ enum DNACompatibility {
         ("--chunk-len", { "\($0.chunkLength)" }),
         ("--per-chunk", { "\($0.perChunk)" }),
         ("--top-p", { "\($0.topP)" }),
-        ("--signals", { $0.signals.joined(separator: ",") }),
+        ("--signals", { $0.signals.names.joined(separator: ",") }),
         ("--sample-tokens", { "\($0.statisticsSampleTokens)" }),
         ("--feature-dim", { "\($0.featureDimension)" }),
         ("--gates", { "\($0.gateCount)" }),

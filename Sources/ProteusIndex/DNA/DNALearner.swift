@@ -18,12 +18,10 @@ extension IndexBuilder {
         let source = opened.source
         let identity = options.tokenizer?.identity ?? source.tokenizer
         if let t = options.tokenizer { try TokenizerChoice.check(t.identity, against: source.tokenizer, recordedIn: source.name) }
-        if let e = options.embeddings, let t = identity, e.rows < Int(t.vocabularySize) {
-            throw ProteusError(.usage, "'--embeddings' has \(e.rows) rows but tokenizer '\(t.name)' has \(t.vocabularySize) token ids")
-        }
         let pipeline = try BuildPipeline(parameters: options.parameters)
         pipeline.identifierShapes = options.tokenizer?.identifierShapes()
-        try options.parameters.validate(threads: options.threads, embeddings: options.embeddings, tokenizer: source.tokenizer)
+        try options.parameters.validate(embeddings: options.embeddings, tokenizer: identity,
+                                        canTokenizeFocus: options.tokenizer != nil)
         var dna = try pipeline.learn(source: source, embeddings: options.embeddings,
                                      focusTokens: focusTokens(options.parameters.focus), threads: options.threads)
         dna.tokenizer = identity

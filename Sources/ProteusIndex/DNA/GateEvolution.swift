@@ -11,7 +11,7 @@ struct GateEvolution {
 
     func run(source: TokenSource, sample: StatisticsSample) throws {
         let p = parameters
-        let candidateLimit = min(2 * p.perChunk, p.chunkLength)
+        let candidateLimit = p.candidateLimit
         let scorer = ChunkScorer(tables: tables, candidateLimit: candidateLimit, championLimit: p.perChunk,
                                  bonusMargin: gates.maximumBonus)
         let picker = ChampionPicker(parameters: p, features: features, rows: FeatureRows(features), gates: gates)

@@ -117,14 +117,11 @@ public struct TextCorpusEncoder {
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = read(input, &buffer, buffer.count)
-            if n < 0 { if errno == EINTR { continue }; throw ProteusError.system("cannot read", path: name, errno: errno) }
+            let n = buffer.withUnsafeMutableBytes { b in SystemCall.retrying { read(input, b.baseAddress!, b.count) } }
+            if n < 0 { throw ProteusError.system("cannot read", path: name, errno: errno) }
             if n == 0 { break }
-            var done = 0
-            while done < n {
-                let w = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + done, n - done) }
-                if w < 0 { if errno == EINTR { continue }; throw ProteusError.system("cannot spool the stream", path: name, errno: errno) }
-                done += w
+            if let code = buffer.withUnsafeBytes({ SystemCall.writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<n])) }) {
+                throw ProteusError.system("cannot spool the stream", path: name, errno: code)
             }
         }
         return try SystemFile(openForReading: "/proc/self/fd/\(fd)", displayName: name)

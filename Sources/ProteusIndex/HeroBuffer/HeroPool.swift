@@ -24,7 +24,7 @@ final class HeroPool {
     @inline(__always)
     func accepts(score: Float, position: UInt64) -> Bool {
         guard let t = threshold else { return true }
-        return score > t.score || (score == t.score && position < t.position)
+        return RankOrder.before(score: score, position: position, score: t.score, position: t.position)
     }
 
     /// Reserves a slot for an accepted champion (compacting first when full). Counts a

@@ -75,10 +75,10 @@ final class HeroWindows {
 
     func removeAll() { count = 0 }
 
-    /// Slots ordered by score descending, then position ascending: the admission order.
+    /// Slots in `RankOrder`: the admission order.
     func ranked() -> [Int] {
         (0..<count).sorted { a, b in
-            scores[a] > scores[b] || (scores[a] == scores[b] && positions[a] < positions[b])
+            RankOrder.before(score: scores[a], position: positions[a], score: scores[b], position: positions[b])
         }
     }
 }

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A `.phb` index opened by memory map and used in place.
 ///
 /// Opening validates only what is O(1) in the index size — header, versions, file size,
@@ -27,7 +25,9 @@ public final class HeroIndex: @unchecked Sendable {
     /// Table entries indexed by `SectionKind.ordinal` (all present after validation).
     let byKind: [SectionEntry?]
     /// Bit i: section `SectionKind.allCases[i]` checksummed; bits 32+: deep checks done.
-    private let checked = Mutex<UInt64>(0)
+    /// Bits of the sections and structures already checked, under `checkedLock`.
+    private var checked: UInt64 = 0
+    private let checkedLock = Monitor()
 
     /// Opens and validates `path`; throws a one-line `ProteusError` naming what is wrong.
     public init(path: String) throws {
@@ -154,7 +154,7 @@ public final class HeroIndex: @unchecked Sendable {
             if overflow { throw fail("section 'META': DNA dimensions \(a) × \(b) overflow") }
             return p
         }
-        let vocab = UInt64(m.vocabularySize), dim = m.featureDimension, gates = m.gateCount
+        let dim = m.featureDimension, gates = m.gateCount
         try expect(.heroScores, [count(.heroTokens)], "one score per hero token")
         try expect(.spanFeatures, [0, try product(Int(count(.spans)), dim)], "spans × feature dimension")
         try expect(.documentLengths, [count(.documentStarts)], "one per document")
@@ -200,17 +200,17 @@ public final class HeroIndex: @unchecked Sendable {
     /// Checks a section's checksum once; later calls return immediately.
     func verifyOnce(_ kind: SectionKind) throws {
         let bit = UInt64(1) << UInt64(kind.ordinal)
-        if checked.withLock({ $0 & bit }) != 0 { return }
+        if checkedLock.locked({ checked & bit }) != 0 { return }
         try verifyChecksum(byKind[kind.ordinal]!)
-        checked.withLock { $0 |= bit }
+        checkedLock.locked { checked |= bit }
     }
 
     /// Runs `check` once (bit `32 + id`), for structural checks that follow a checksum.
     func checkOnce(_ id: Int, _ check: () throws -> Void) throws {
         let bit = UInt64(1) << UInt64(32 + id)
-        if checked.withLock({ $0 & bit }) != 0 { return }
+        if checkedLock.locked({ checked & bit }) != 0 { return }
         try check()
-        checked.withLock { $0 |= bit }
+        checkedLock.locked { checked |= bit }
     }
 
     func verifyChecksum(_ e: SectionEntry) throws {

@@ -32,9 +32,8 @@ public struct BuildParameters: Equatable, Sendable {
     public var topP: Double = 0.9
     public var bufferTokens: Int = 32_768
     public var span: Int = 8
-    /// Which DNA signals were on (for ablations): "surprisal", "burstiness", "gates", "spans",
-    /// "shapes".
-    public var signals: [String] = ["surprisal", "burstiness", "gates", "spans", "shapes"]
+    /// Which DNA signals were on (for ablations); none when the heroes were given positions.
+    public var signals: Signals = .all
     public var gateCount: Int = 16
     public var featureDimension: Int = 32
     /// Tokens sampled (evenly spaced chunks) to learn corpus statistics and features.

@@ -7,6 +7,19 @@ extension HeroIndex {
                                    count: raw.count / MemoryLayout<T>.stride)
     }
 
+    /// A section's bytes as the accessors hand them out: a kind that is `verifiedOnAccess`
+    /// has its checksum checked on first access; the large arrays only by `verify()`.
+    func accessed(_ kind: SectionKind) throws -> UnsafeRawBufferPointer {
+        if kind.verifiedOnAccess { try verifyOnce(kind) }
+        return rawBytes(kind)
+    }
+
+    /// `view` through `accessed`.
+    func accessedView<T>(_ kind: SectionKind, as type: T.Type) throws -> UnsafeBufferPointer<T> {
+        _ = try accessed(kind)
+        return view(kind, as: type)
+    }
+
     /// Hero token ids, span after span (unverified view; see `verify()`).
     public var tokens: UnsafeBufferPointer<UInt32> { view(.heroTokens, as: UInt32.self) }
     /// Per-token DNA scores, parallel to `tokens` (unverified view).
@@ -31,8 +44,7 @@ extension HeroIndex {
     /// inside its document (answers subtract the document's start), so callers may index
     /// and compute with them.
     public func spans() throws -> HeroSpans {
-        try verifyOnce(.spans)
-        let spans = HeroSpans(owner: self, raw: rawBytes(.spans))
+        let spans = HeroSpans(owner: self, raw: try accessed(.spans))
         let tokenCount = UInt64(tokens.count)
         let docs = try documents()
         try checkOnce(0) {
@@ -54,13 +66,10 @@ extension HeroIndex {
     /// The document table. First access verifies its four sections and their consistency
     /// (contiguous starts, name offsets inside the name pool); names are decoded on demand.
     public func documents() throws -> IndexDocuments {
-        for kind in [SectionKind.documentStarts, .documentLengths, .documentNameOffsets, .documentNames] {
-            try verifyOnce(kind)
-        }
-        let docs = IndexDocuments(owner: self, starts: view(.documentStarts, as: UInt64.self),
-                                  lengths: view(.documentLengths, as: UInt64.self),
-                                  nameOffsets: view(.documentNameOffsets, as: UInt64.self),
-                                  namePool: rawBytes(.documentNames))
+        let docs = IndexDocuments(owner: self, starts: try accessedView(.documentStarts, as: UInt64.self),
+                                  lengths: try accessedView(.documentLengths, as: UInt64.self),
+                                  nameOffsets: try accessedView(.documentNameOffsets, as: UInt64.self),
+                                  namePool: try accessed(.documentNames))
         try checkOnce(1) {
             var expectedStart: UInt64 = 0
             for i in 0..<docs.count {
@@ -92,8 +101,9 @@ extension HeroIndex {
     /// first access, and the row ids' ranks checked against the row count, so a lookup never
     /// reads past the per-row arrays.
     public func dna() throws -> DNAView {
-        for kind in [SectionKind.gates, .gateConfidence, .dnaIDs, .dnaRanks] { try verifyOnce(kind) }
-        let rows = PresenceBits(words: view(.dnaIDs, as: UInt64.self), ranks: view(.dnaRanks, as: UInt32.self))
+        let gates = try accessedView(.gates, as: Float.self)
+        let gateConfidence = try accessedView(.gateConfidence, as: Float.self)
+        let rows = PresenceBits(words: try accessedView(.dnaIDs, as: UInt64.self), ranks: try accessedView(.dnaRanks, as: UInt32.self))
         try checkOnce(3) {
             var n = 0
             try rows.forEach(fail: { ProteusError(.dataError, path: path, "section 'DRNK' at byte \(entry(.dnaRanks).offset + UInt64(4 * $0)): rank \($0) does not count the ids before it") }) { id in
@@ -108,9 +118,9 @@ extension HeroIndex {
         }
         return DNAView(owner: self, vocabularySize: metadata.vocabularySize, featureDimension: metadata.featureDimension,
                        rows: rows, unseenSurprisal: metadata.unseenSurprisal,
-                       surprisal: view(.surprisal, as: Float.self), features: view(.features, as: Int8.self),
-                       featureScales: view(.featureScales, as: Float.self), gates: view(.gates, as: Float.self),
-                       gateConfidence: view(.gateConfidence, as: Float.self))
+                       surprisal: try accessedView(.surprisal, as: Float.self), features: try accessedView(.features, as: Int8.self),
+                       featureScales: try accessedView(.featureScales, as: Float.self), gates: gates,
+                       gateConfidence: gateConfidence)
     }
 
     /// Verifies every section's checksum (in file order, including unknown kinds), the

@@ -15,7 +15,7 @@ public struct IndexDescription {
             "  corpus: \(s.tokens) tokens in \(i.entry(.documentStarts).count) documents, \(s.chunks) chunks\(s.keptWhole ? ", kept whole" : "")",
             "  heroes: \(i.entry(.heroTokens).count) tokens in \(i.entry(.spans).count) spans (\(s.champions) champions, \(s.evicted) evicted)",
             "  parameters: chunk \(p.chunkLength), per-chunk \(p.perChunk), top-p \(p.topP), buffer \(p.bufferTokens), span \(p.span), gates \(p.gateCount), feature dimension \(p.featureDimension), sample \(p.statisticsSampleTokens) tokens",
-            "  signals: \(p.signals.joined(separator: ", ")); features from \(p.featureSource)",
+            "  signals: \(p.signals.names.joined(separator: ", ")); features from \(p.featureSource)",
         ]
         if !p.focus.isEmpty { lines.append("  focus: \(p.focus)") }
         if let t = m.tokenizer {
@@ -85,7 +85,7 @@ public struct IndexDescription {
             ("parameters", .object([
                 ("chunk_length", .integer(Int64(p.chunkLength))), ("per_chunk", .integer(Int64(p.perChunk))), ("top_p", .number(p.topP)),
                 ("buffer_tokens", .integer(Int64(p.bufferTokens))), ("span", .integer(Int64(p.span))),
-                ("signals", .array(p.signals.map(JSONValue.string))), ("gate_count", .integer(Int64(p.gateCount))),
+                ("signals", .array(p.signals.names.map(JSONValue.string))), ("gate_count", .integer(Int64(p.gateCount))),
                 ("feature_dimension", .integer(Int64(p.featureDimension))),
                 ("statistics_sample_tokens", .integer(Int64(p.statisticsSampleTokens))), ("focus", .string(p.focus)),
                 ("feature_source", .string(p.featureSource)),

@@ -120,8 +120,9 @@ extension IndexMetadata {
         for v in [p.chunkLength, p.perChunk] { w.int(v) }
         w.double(p.topP)
         for v in [p.bufferTokens, p.span] { w.int(v) }
-        w.u32(UInt32(p.signals.count))
-        for s in p.signals { w.string(s) }
+        // Signals are stored by name, so the file does not depend on the option set's bits.
+        w.u32(UInt32(p.signals.names.count))
+        for s in p.signals.names { w.string(s) }
         for v in [p.gateCount, p.featureDimension, p.statisticsSampleTokens] { w.int(v) }
         w.string(p.focus)
         w.string(p.featureSource)
@@ -133,7 +134,7 @@ extension IndexMetadata {
         p.topP = try r.double()
         p.bufferTokens = try r.int(); p.span = try r.int()
         let signalCount = try r.count(minimumBytesEach: 4)
-        p.signals = try (0..<signalCount).map { _ in try r.string() }
+        p.signals = Signals(recorded: try (0..<signalCount).map { _ in try r.string() })
         p.gateCount = try r.int(); p.featureDimension = try r.int(); p.statisticsSampleTokens = try r.int()
         p.focus = try r.string(); p.featureSource = try r.string()
         return p

@@ -154,3 +154,23 @@ struct WholeFile {
     /// The file's bytes, valid while this value is alive.
     var bytes: UnsafeRawBufferPointer { map?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0) }
 }
+
+/// A format the interchange readers parse from a whole file in memory: mapped from a path,
+/// or the caller's buffer (then `mapping` is nil and the buffer must outlive the value).
+protocol WholeFileFormat {
+    init(bytes: UnsafeRawBufferPointer, path: String, mapping: WholeFile?) throws
+}
+
+extension WholeFileFormat {
+    /// Opens and maps `path`, parsing and checking its header; throws a one-line `ProteusError`.
+    init(opening path: String) throws {
+        let file = try WholeFile(path: path)
+        try self.init(bytes: file.bytes, path: path, mapping: file)
+    }
+
+    /// Parses and checks a whole file held in memory (`path` is for messages). `bytes` is
+    /// where the data views point, so it must outlive the value.
+    init(bytes: UnsafeRawBufferPointer, path: String) throws {
+        try self.init(bytes: bytes, path: path, mapping: nil)
+    }
+}

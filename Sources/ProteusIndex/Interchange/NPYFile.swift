@@ -1,7 +1,10 @@
 /// A numpy `.npy` file (versions 1.0, 2.0 and 3.0) opened by memory map (or already in memory):
 /// dtype, shape and the data bytes, with the header dict parsed strictly (only the three keys
 /// numpy writes).
-public final class NPYFile {
+public final class NPYFile: WholeFileFormat {
+    /// Opens and maps `path`, parsing and checking its header; throws a one-line `ProteusError`.
+    public convenience init(path: String) throws { try self.init(opening: path) }
+
     /// The path as given, for messages.
     public let path: String
     /// numpy's dtype string, such as "<f4".
@@ -19,19 +22,7 @@ public final class NPYFile {
     /// Keeps the mapping alive (nil when parsing the caller's memory).
     private let mapping: WholeFile?
 
-    /// Opens and maps `path`, parsing and checking its header; throws a one-line `ProteusError`.
-    public convenience init(path: String) throws {
-        let file = try WholeFile(path: path)
-        try self.init(bytes: file.bytes, path: path, mapping: file)
-    }
-
-    /// Parses and checks a whole `.npy` file held in memory (`path` is for messages). `bytes`
-    /// is where the data view points, so it must outlive this object.
-    convenience init(bytes: UnsafeRawBufferPointer, path: String) throws {
-        try self.init(bytes: bytes, path: path, mapping: nil)
-    }
-
-    private init(bytes: UnsafeRawBufferPointer, path: String, mapping: WholeFile?) throws {
+    init(bytes: UnsafeRawBufferPointer, path: String, mapping: WholeFile?) throws {
         self.path = path
         self.fileBytes = bytes
         self.mapping = mapping
@@ -121,11 +112,5 @@ enum NPYHeader {
         }
         guard let descr, let fortran, let shape else { throw fail("lacks 'descr', 'fortran_order' or 'shape'") }
         return Dict(descr: descr, fortranOrder: fortran, shape: shape)
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        String(drop { $0 == " " || $0 == "\n" }.reversed().drop { $0 == " " || $0 == "\n" }.reversed())
     }
 }

@@ -2,7 +2,10 @@
 /// checked the way the reference Rust implementation checks it: known dtypes, data offsets
 /// matching dtype × shape, and tensors covering the data buffer exactly (no gaps, no
 /// overlaps, nothing after).
-public final class SafetensorsFile {
+public final class SafetensorsFile: WholeFileFormat {
+    /// Opens and maps `path` and checks its header; throws a one-line `ProteusError`.
+    public convenience init(path: String) throws { try self.init(opening: path) }
+
     /// Headers larger than this are refused before anything is allocated for them (the
     /// reference implementation uses the same 100 MB limit).
     public static let maximumHeaderSize: UInt64 = 100_000_000
@@ -35,19 +38,7 @@ public final class SafetensorsFile {
     /// Byte sizes of stored dtypes this library does not convert but must skip over correctly.
     static let otherDTypeSizes = ["F8_E5M2": 1, "F8_E4M3": 1, "F8_E8M0": 1, "C64": 8]
 
-    /// Opens and maps `path` and checks its header; throws a one-line `ProteusError`.
-    public convenience init(path: String) throws {
-        let file = try WholeFile(path: path)
-        try self.init(bytes: file.bytes, path: path, mapping: file)
-    }
-
-    /// Checks the header of a whole safetensors file held in memory (`path` is for messages).
-    /// The entries' byte views point into `bytes`, which must outlive this object.
-    convenience init(bytes: UnsafeRawBufferPointer, path: String) throws {
-        try self.init(bytes: bytes, path: path, mapping: nil)
-    }
-
-    private init(bytes: UnsafeRawBufferPointer, path: String, mapping: WholeFile?) throws {
+    init(bytes: UnsafeRawBufferPointer, path: String, mapping: WholeFile?) throws {
         self.path = path
         self.fileBytes = bytes
         self.mapping = mapping

@@ -24,9 +24,9 @@ public struct Passage: Equatable {
 
     func overlaps(_ other: Passage) -> Bool { start < other.end && other.start < end }
 
-    /// Answer order: score descending, then the corpus before the heroes (a hero span that
-    /// scores as well as the corpus text around it is that text cut at the span's edges),
-    /// then position.
+    /// Answer order: score descending (as `RankOrder`), then the corpus before the heroes (a
+    /// hero span that scores as well as the corpus text around it is that text cut at the
+    /// span's edges), then position, then the shorter passage.
     static func before(_ a: Passage, _ b: Passage) -> Bool {
         if a.score != b.score { return a.score > b.score }
         if a.source != b.source { return a.source == .corpus }

@@ -78,7 +78,7 @@ public final class Teleporter {
     /// come from the windows read (`floor` 0: exact `top` answers, block-max WAND).
     public func answer(tokens: [UInt32], top: Int, maxWindows: Int, exhaustive: Bool = false,
                        floor: Float = defaultAnswerFloor, threads: Int = 1) throws -> TeleportResult {
-        guard top > 0 else { throw ProteusError(.usage, "'--top' must be at least 1") }
+        guard top > 0 else { throw "\(.top) must be at least 1" as ParameterError }
         var question = terms(tokens)
         var note: String?
         if question.isEmpty {

@@ -1,5 +1,9 @@
 /// A JSON value with keys kept in insertion order, so `--json` output is byte-for-byte
-/// stable between runs (Foundation's serializer does not promise an order).
+/// stable between runs (Foundation's serializer does not promise an order). It also keeps the
+/// library free of Foundation, which costs a process about 10 ms to load: a hello-world
+/// that serialises one object with JSONSerialization starts in 19.9 ms, one that prints it
+/// in 9.9 ms (swiftc -O, median of 40 starts). The CLI pays it anyway (ArgumentParser
+/// links Foundation); a program using only the library does not.
 public indirect enum JSONValue: Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByFloatLiteral {
     case string(String)

@@ -84,11 +84,11 @@ extension HeroIndex {
     /// section exactly, so lookups can trust it.
     public func routing() throws -> RoutingTier? {
         guard let shape = metadata.routing else { return nil }
-        for kind in [SectionKind.routeIDs, .routeRanks, .routeWindowCounts, .routeSkips] { try verifyOnce(kind) }
-        let directory = RoutingDirectory(ids: PresenceBits(words: view(.routeIDs, as: UInt64.self), ranks: view(.routeRanks, as: UInt32.self)),
-                                         counts: rawBytes(.routeWindowCounts), skips: view(.routeSkips, as: UInt64.self),
+        let idBits = PresenceBits(words: try accessedView(.routeIDs, as: UInt64.self), ranks: try accessedView(.routeRanks, as: UInt32.self))
+        let directory = RoutingDirectory(ids: idBits, counts: try accessed(.routeWindowCounts),
+                                         skips: try accessedView(.routeSkips, as: UInt64.self),
                                          listLimit: shape.listLimit, windows: shape.windowCount)
-        let postings = rawBytes(.routePostings)
+        let postings = try accessed(.routePostings)
         try checkOnce(2) {
             var ids = 0
             try directory.forEachEntry(fail: routingFailure) { e in
@@ -104,8 +104,7 @@ extension HeroIndex {
         }
         var lines: UnsafeBufferPointer<UInt64>?
         if byKind[SectionKind.routeLineStarts.ordinal] != nil {
-            try verifyOnce(.routeLineStarts)
-            lines = view(.routeLineStarts, as: UInt64.self)
+            lines = try accessedView(.routeLineStarts, as: UInt64.self)
         }
         return RoutingTier(owner: self, shape: shape, directory: directory, postings: postings, idCount: directory.ids.count,
                            lineStarts: lines)

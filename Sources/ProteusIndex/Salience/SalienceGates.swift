@@ -5,19 +5,8 @@ import Darwin
 #endif
 
 /// Salience gates: prototype directions in token-feature space that learn what the corpus's
-/// champions look like and lend a bonus to candidates resembling them.
-///
-/// A gate opens for a feature `f` with `confidence * sigmoid((cos(f, prototype) - threshold)
-/// / temperature)`, the sigmoid being the algebraic `(1 + z / (1 + |z|)) / 2` (no `exp`: it
-/// runs for every distinct candidate of every chunk); the bonus is the gate's weight in bits times its opening, the largest over
-/// gates. After each chunk the gates move toward the champions they attracted (exponential
-/// moving average, `decay`), and a champion no gate attracts seeds a free gate. Gates seeded
-/// from `--focus` stay fixed at full confidence and weigh more: the user said what matters.
-/// The state used for chunk k depends only on chunks before k: learning updates a working
-/// copy after every chunk, and `publish()` makes it the one that scores. The build publishes
-/// after chunks 1, 2, 4, ... up to `publishInterval`, then every `publishInterval` chunks, so
-/// gates act early on small inputs, and on large ones a bonus computed for an id stays valid
-/// for many chunks: recurring ids (most of them, Zipf) are not re-scored chunk after chunk.
+/// champions look like and lend a bonus to candidates resembling them (README, "How it
+/// works", "Salience gates", has the whole rule and why it is built this way).
 final class SalienceGates {
     static let decay: Float = 0.97
     /// Cosine at which a gate is half open and at which a champion joins a gate.

@@ -175,7 +175,6 @@ struct TokenFeatures {
         for j in 0..<d { rows[r * d + j] *= inv }
     }
 
-    /// The fixed ±1 vector of `id` (SplitMix64 of the id: no table, same on every machine).
     /// Features need far fewer tokens than unigram counts: at most this many, taken as
     /// evenly spaced blocks of the statistics sample.
     static let sampleLimit = 4_194_304
@@ -193,6 +192,7 @@ struct TokenFeatures {
         return v
     }
 
+    /// The fixed ±1 vector of `id` (SplitMix64 of the id: no table, same on every machine).
     @inline(__always)
     static func randomSigns(id: UInt32, into out: UnsafeMutablePointer<Float>, dimension d: Int) {
         var state = UInt64(id) &* 0x9E37_79B9_7F4A_7C15

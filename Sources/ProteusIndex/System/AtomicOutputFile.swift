@@ -37,8 +37,7 @@ public final class AtomicOutputFile {
             temporaryPath = nil
             descriptor = try TemporaryFiles.anonymous(to: "assemble the output", path: path)
             // O_APPEND: after `>>` the shell's file keeps what it held (devices ignore it).
-            var fd: Int32
-            repeat { fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC) } while fd < 0 && errno == EINTR
+            let fd = SystemCall.retrying { open(path, O_WRONLY | O_APPEND | O_CLOEXEC) }
             if fd < 0 {
                 let code = errno
                 close(descriptor)
@@ -55,8 +54,7 @@ public final class AtomicOutputFile {
         // Registered before it exists, so a Ctrl-C between open() and registration cannot
         // leave it behind (unlinking a name not yet created is harmless).
         TemporaryFiles.register(temporary)
-        var fd: Int32
-        repeat { fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) } while fd < 0 && errno == EINTR
+        let fd = SystemCall.retrying { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
         if fd < 0 {
             let code = errno
             TemporaryFiles.unregister(temporary)
@@ -104,16 +102,8 @@ public final class AtomicOutputFile {
     /// Overwrites bytes already written at `position` (for headers patched after the body).
     public func patch(_ bytes: [UInt8], at position: UInt64) throws {
         try flushBuffer()
-        try bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = pwrite(descriptor, raw.baseAddress! + done, raw.count - done, off_t(position) + off_t(done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ProteusError.system("write failed", path: path, errno: errno)
-                }
-                done += n
-            }
+        if let code = bytes.withUnsafeBytes({ SystemCall.writeAll(descriptor, $0, at: position) }) {
+            throw ProteusError.system("write failed", path: path, errno: code)
         }
     }
 
@@ -163,9 +153,8 @@ public final class AtomicOutputFile {
         var position: UInt64 = 0
         while position < offset {
             let want = Int(min(UInt64(buffer.count), offset - position))
-            let n = pread(descriptor, buffer.baseAddress!, want, off_t(position))
+            let n = SystemCall.retrying { pread(descriptor, buffer.baseAddress!, want, off_t(position)) }
             if n < 0 {
-                if errno == EINTR { continue }
                 throw ProteusError.system("cannot read back the assembled output", path: path, errno: errno)
             }
             guard n > 0 else { throw ProteusError(.ioError, path: path, "the assembled output ended early") }
@@ -185,16 +174,8 @@ public final class AtomicOutputFile {
     }
 
     private func writeFully(_ bytes: UnsafeRawBufferPointer, to fd: Int32) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                throw ProteusError.system(code == ENOSPC ? "disk full while writing" : "write failed",
-                                          path: path, errno: code)
-            }
-            done += n
+        if let code = SystemCall.writeAll(fd, bytes) {
+            throw ProteusError.system(code == ENOSPC ? "disk full while writing" : "write failed", path: path, errno: code)
         }
     }
 

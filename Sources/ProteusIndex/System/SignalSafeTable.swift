@@ -24,11 +24,10 @@ final class SignalSafeTable: @unchecked Sendable {
     private static let blockSize = blockHeader + slotsPerBlock * slotSize
 
     private let first: UnsafeMutableRawPointer?
-    private var lock = pthread_mutex_t()
+    private let lock = Monitor()
 
     init() {
         first = SignalSafeTable.allocateBlock()
-        pthread_mutex_init(&lock, nil)
     }
 
     /// Anonymous pages read as zeros (every slot free) and only become resident when a slot
@@ -54,7 +53,7 @@ final class SignalSafeTable: @unchecked Sendable {
     func insert(_ path: String, base: UInt = 0, length: UInt = 0, tag: Int = 0) {
         let bytes = Array(path.utf8CString)
         guard bytes.count > 1, bytes.count <= SignalSafeTable.pathCapacity else { return }
-        pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
+        lock.lock(); defer { lock.unlock() }
         guard var block = first else { return }
         while true {
             for i in 0..<SignalSafeTable.slotsPerBlock {
@@ -82,7 +81,7 @@ final class SignalSafeTable: @unchecked Sendable {
 
     /// Removes every entry whose path is `path` (and, when given, whose base is `base`).
     func remove(_ path: String, base: UInt? = nil) {
-        pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
+        lock.lock(); defer { lock.unlock() }
         forEach { slotBase, _, _, slotPath in
             if base == nil || base == slotBase, String(cString: slotPath) == path {
                 UnsafeMutablePointer(mutating: slotPath).pointee = 0
@@ -117,6 +116,15 @@ final class SignalSafeTable: @unchecked Sendable {
             block = SignalSafeTable.next(b)
         }
         return nil
+    }
+
+    /// Blocks in the chain (each holds 64 slots); only grows.
+    var blockCount: Int {
+        lock.lock(); defer { lock.unlock() }
+        var count = 0
+        var block = first
+        while let b = block { count += 1; block = SignalSafeTable.next(b) }
+        return count
     }
 
     static func base(of slot: UnsafeMutableRawPointer) -> UInt { slot.load(as: UInt.self) }

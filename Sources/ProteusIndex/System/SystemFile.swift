@@ -23,8 +23,7 @@ public final class SystemFile: @unchecked Sendable {
     /// is what messages call the file when `path` is not what the user typed.
     public init(openForReading path: String, displayName: String? = nil, allowNonRegular: Bool = false) throws {
         self.path = displayName ?? path
-        var fd: Int32
-        repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
+        let fd = SystemCall.retrying { open(path, O_RDONLY | O_CLOEXEC) }
         if fd < 0 {
             let code = errno
             throw ProteusError.system("cannot open", path: displayName ?? path, errno: code,
@@ -73,9 +72,8 @@ public final class SystemFile: @unchecked Sendable {
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {
         var done = 0
         while done < buffer.count {
-            let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            let n = SystemCall.retrying { pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done)) }
             if n < 0 {
-                if errno == EINTR { continue }
                 throw ProteusError.system("read failed at byte \(offset + UInt64(done))", path: path, errno: errno)
             }
             if n == 0 {
@@ -106,5 +104,44 @@ public struct FileIdentity: Hashable, Sendable {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+    }
+}
+
+/// The one place where system calls interrupted by a signal (EINTR) are retried and partial
+/// writes are completed; every other file of the project calls through here.
+public enum SystemCall {
+    /// Calls `body` again while it fails with EINTR; returns its last result (negative with
+    /// `errno` set on any other failure).
+    @inline(__always)
+    public static func retrying<T: BinaryInteger>(_ body: () -> T) -> T {
+        while true {
+            let result = body()
+            if result >= 0 || errno != EINTR { return result }
+        }
+    }
+
+    /// Writes every byte of `bytes` to `descriptor` (with `pwrite` at `offset` when given);
+    /// returns nil when done, or the errno of the write that failed.
+    public static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, at offset: UInt64? = nil) -> Int32? {
+        var done = 0
+        while done < bytes.count {
+            let n = retrying { () -> Int in
+                if let offset {
+                    return pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+                }
+                return write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+            }
+            if n < 0 { return errno }
+            done += n
+        }
+        return nil
+    }
+}
+
+extension SystemFile {
+    /// The UTF-8 text of a small file (focus texts).
+    public static func text(path: String) throws -> String {
+        let file = try SystemFile(openForReading: path)
+        return String(decoding: try file.readBytes(at: 0, count: Int(file.size)), as: UTF8.self)
     }
 }

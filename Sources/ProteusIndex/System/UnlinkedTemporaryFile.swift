@@ -63,16 +63,9 @@ final class UnlinkedTemporaryFile: TokOutput {
     }
 
     private func writeFully(_ p: UnsafeRawPointer, _ count: Int, at position: UInt64) throws {
-        var done = 0
-        while done < count {
-            let n = pwrite(descriptor, p + done, count - done, off_t(position) + off_t(done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                throw ProteusError.system(code == ENOSPC ? "disk full while writing \(contents) to a temporary file"
-                                                         : "cannot write \(contents) to a temporary file", path: name, errno: code)
-            }
-            done += n
+        if let code = SystemCall.writeAll(descriptor, UnsafeRawBufferPointer(start: p, count: count), at: position) {
+            throw ProteusError.system(code == ENOSPC ? "disk full while writing \(contents) to a temporary file"
+                                                     : "cannot write \(contents) to a temporary file", path: name, errno: code)
         }
     }
 }

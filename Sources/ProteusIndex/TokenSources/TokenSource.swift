@@ -25,14 +25,6 @@ public struct TokenizerIdentity: Equatable, Sendable {
     public var sha256Hex: String { sha256.map { String(format2: $0) }.joined() }
 }
 
-extension String {
-    /// Two lowercase hex digits (Foundation-free).
-    init(format2 byte: UInt8) {
-        let digits = Array("0123456789abcdef")
-        self.init([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-    }
-}
-
 /// A file, stream or set of files whose tokens can be read by position.
 ///
 /// Every format (`.tok` with each codec, raw u16/u32, llm.c shards, Megatron datasets,
@@ -71,59 +63,4 @@ public protocol TokenCursor: AnyObject {
 
 extension TokenCursor {
     public func release(before position: UInt64) {}
-}
-
-/// One chunk of a source: `tokens` start at absolute position `start`.
-public struct TokenWindow {
-    /// Index of this window (0, 1, 2, …) when reading in windows of a fixed length.
-    public let index: Int
-    /// Absolute position of `tokens[0]` in the source.
-    public let start: UInt64
-    /// The tokens; valid until the next window is read from the same cursor.
-    public let tokens: UnsafeBufferPointer<UInt32>
-    /// Document id of `tokens[0]`.
-    public let firstDocument: Int
-}
-
-/// Reads a source window by window: the sequential face of `TokenSource`.
-public final class ChunkReader: IteratorProtocol, Sequence {
-    public let source: TokenSource
-    public let chunkLength: Int
-    private let cursor: TokenCursor
-    private var nextIndex = 0
-    public private(set) var error: Error?
-
-    public init(_ source: TokenSource, chunkLength: Int = 65_536) throws {
-        precondition(chunkLength > 0)
-        self.source = source
-        self.chunkLength = chunkLength
-        self.cursor = try source.makeCursor()
-    }
-
-    /// Number of windows the source divides into.
-    public var windowCount: Int {
-        Int((source.tokenCount + UInt64(chunkLength) - 1) / UInt64(chunkLength))
-    }
-
-    /// The window at `index`, for random access (parallel readers use one `ChunkReader` each).
-    public func window(at index: Int) throws -> TokenWindow {
-        let start = UInt64(index) * UInt64(chunkLength)
-        let tokens = try cursor.read(start: start, count: chunkLength)
-        return TokenWindow(index: index, start: start, tokens: tokens,
-                           firstDocument: source.documents.document(containing: start) ?? 0)
-    }
-
-    /// The next window, or nil at the end; throws on corrupt data.
-    public func nextWindow() throws -> TokenWindow? {
-        guard nextIndex < windowCount else { return nil }
-        if nextIndex > 0 { cursor.release(before: UInt64(nextIndex) * UInt64(chunkLength)) }
-        let w = try window(at: nextIndex)
-        nextIndex += 1
-        return w
-    }
-
-    /// Sequence conformance; stops at the first error, which is kept in `error`.
-    public func next() -> TokenWindow? {
-        do { return try nextWindow() } catch { self.error = error; return nil }
-    }
 }

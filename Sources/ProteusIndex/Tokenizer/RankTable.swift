@@ -16,9 +16,6 @@ import Darwin
 /// bounds-checked as they are used); a corrupt blob can only give wrong answers, which the
 /// enclosing file's checksum is there to catch.
 public final class RankTable: @unchecked Sendable {
-    /// Alignment a serialized table needs in memory (place it at a multiple of this in a file).
-    public static let requiredAlignment = 8
-
     /// Number of rank positions: every rank is below it (highest rank + 1). Ranks without
     /// bytes (gaps) are allowed and decode as absent.
     public let count: Int

@@ -28,10 +28,10 @@ struct Build: ParsableCommand {
     var shard: String?
 
     @Option(help: "Hero buffer capacity, in tokens.")
-    var buffer: Int = 32_768
+    var buffer: Int = BuildParameters().bufferTokens
 
     @Option(help: "Neighbours kept on each side of a champion (0 = none).")
-    var span: Int = 8
+    var span: Int = BuildParameters().span
 
     @Option(help: "Tokens per routing window (the largest divisor of the chunk up to this); 0 builds no routing tier.")
     var routeWindow: Int = BuildParameters().routeWindow
@@ -63,14 +63,14 @@ struct Build: ParsableCommand {
         if dna != nil, let flag = dnaOptions.learnOnlyFlag {
             throw ValidationError("'\(flag)' belongs to 'learn': the DNA given with '--dna' already holds it")
         }
-        if let threads, threads <= 0 { throw ValidationError("'--threads' must be at least 1") }
+        try Threads.validate(threads)
     }
 
     func run() throws {
         try reportingFailures {
             var options = IndexBuilder.Options()
             options.parameters = parameters()
-            options.threads = threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            options.threads = Threads.count(threads)
             options.input = try input.options()
             options.tokenizer = try tokenizer.load()
             options.embedTokenizer = !noEmbedTokenizer
@@ -122,20 +122,5 @@ struct Build: ParsableCommand {
             let whole = s.keptWhole ? " (input no larger than the buffer: kept whole)" : ""
             printError("\(r.output): \(s.tokens) tokens in \(s.chunks) chunks → \(s.champions) champions → \(s.heroTokens) hero tokens in \(s.spans) spans\(whole); \(Format.seconds(r.seconds)), \(Format.rate(rate, unit: " tokens")), index \(r.indexBytes) bytes")
         }
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = Substring(self)
-        while s.first == set { s.removeFirst() }
-        while s.last == set { s.removeLast() }
-        return String(s)
-    }
-
-    /// The UTF-8 text of a small file (focus texts).
-    init(decodingFile path: String) throws {
-        let file = try SystemFile(openForReading: path)
-        self = String(decoding: try file.readBytes(at: 0, count: Int(file.size)), as: UTF8.self)
     }
 }

@@ -21,21 +21,7 @@ struct Decode: ParsableCommand {
             let tokenizer = try TokenizerChoice.resolve(explicit: try tokenizer.load(), recorded: source.tokenizer,
                                                         recordedIn: source.name, purpose: "decode")
             let (a, b) = try TokenRange.parse(range, count: source.tokenCount)
-            let cursor = try source.makeCursor()
-            var position = a
-            let step = 1 << 16
-            var pending: [UInt8] = []
-            while position < b {
-                let n = Int(min(UInt64(step), b - position))
-                let tokens = try cursor.read(start: position, count: n)
-                pending += try tokenizer.decode(tokens)
-                // Print whole UTF-8 characters only; a character split across steps waits.
-                let cut = UTF8Boundary.lastCompletePrefix(pending)
-                StandardOutput.write(pending[..<cut])
-                pending.removeFirst(cut)
-                position += UInt64(tokens.count)
-            }
-            StandardOutput.write(pending[...])
+            try TokenDecoding.decode(source, range: a..<b, tokenizer: tokenizer) { StandardOutput.write($0) }
         }
     }
 }

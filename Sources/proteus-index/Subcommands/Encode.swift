@@ -23,14 +23,16 @@ struct Encode: ParsableCommand {
     @Flag(help: "Stop at the first file of a folder that is not UTF-8 text instead of skipping it.")
     var strict = false
 
-    @Option(help: "Encoding threads (0 = one per core).")
-    var threads: Int = 0
+    @Option(help: "Encoding threads (default: one per core).")
+    var threads: Int?
 
     @Flag(help: "No progress bar.")
     var quiet = false
 
     @Flag(help: "Print a JSON summary instead of text.")
     var json = false
+
+    func validate() throws { try Threads.validate(threads) }
 
     func run() throws {
         try reportingFailures {
@@ -39,7 +41,7 @@ struct Encode: ParsableCommand {
             var options = TextCorpusEncoder.Options()
             options.codec = codec
             options.level = level
-            options.threads = threads
+            options.threads = Threads.count(threads)
             options.walk = try walk.options()
             options.strict = strict
             let progress = ProgressBar(label: "encode", unit: "B", enabled: !quiet && !json)

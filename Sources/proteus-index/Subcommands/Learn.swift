@@ -29,13 +29,13 @@ struct Learn: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if let threads, threads <= 0 { throw ValidationError("'--threads' must be at least 1") }
+        try Threads.validate(threads)
     }
 
     func run() throws {
         try reportingFailures {
             var options = IndexBuilder.Options()
-            options.threads = threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            options.threads = Threads.count(threads)
             options.input = try input.options()
             options.tokenizer = try tokenizer.load()
             try dnaOptions.apply(to: &options)

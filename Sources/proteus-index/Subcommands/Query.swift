@@ -65,11 +65,10 @@ struct Query: ParsableCommand {
     @OptionGroup var input: InputArguments
 
     func validate() throws {
-        if top <= 0 { throw ValidationError("'--top' must be at least 1") }
         if context < 0 { throw ValidationError("'--context' must not be negative") }
         if maxTokens <= 0 { throw ValidationError("'--max-tokens' must be at least 1") }
         if maxWindows <= 0 { throw ValidationError("'--max-windows' must be at least 1") }
-        if let threads, threads <= 0 { throw ValidationError("'--threads' must be at least 1") }
+        try Threads.validate(threads)
         if question != nil && questions != nil { throw ValidationError("give the question as an argument or with '--questions', not both") }
         if queryIds != nil && (questions != nil) { throw ValidationError("'--query-ids' takes one question; it cannot be combined with '--questions'") }
         if indexOnly && (rescan != nil || !corpus.isEmpty) {
@@ -96,7 +95,7 @@ struct Query: ParsableCommand {
             options.corpus = corpus
             options.rescan = rescan
             options.indexOnly = indexOnly
-            options.threads = threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            options.threads = Threads.count(threads)
             options.input = try input.options()
             let session = try QuerySession(index: index, tokenizer: try tokenizer.load(), options: options)
             let asked = try collectQuestions()

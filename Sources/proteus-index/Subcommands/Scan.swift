@@ -14,8 +14,8 @@ struct Scan: ParsableCommand {
     @Option(help: "Window length in tokens.")
     var chunkLen: Int = 65_536
 
-    @Option(help: "Reading threads.")
-    var threads: Int = 1
+    @Option(help: "Reading threads (default: one per core).")
+    var threads: Int?
 
     @Flag(help: "Sum the raw mapped file as u32 words, bypassing the reader.")
     var plain = false
@@ -25,7 +25,7 @@ struct Scan: ParsableCommand {
 
     func validate() throws {
         if chunkLen <= 0 { throw ValidationError("'--chunk-len' must be positive") }
-        if threads <= 0 { throw ValidationError("'--threads' must be positive") }
+        try Threads.validate(threads)
     }
 
     func run() throws {
@@ -37,7 +37,7 @@ struct Scan: ParsableCommand {
                 result = try TokenScan.plain(path: inputs[0])
             } else {
                 let opened = try InputOpener.open(inputs, options: try input.options())
-                result = try TokenScan.run(opened.source, chunkLength: chunkLen, threads: threads)
+                result = try TokenScan.run(opened.source, chunkLength: chunkLen, threads: Threads.count(threads))
             }
             let seconds = watch.elapsed
             let usage = ResourceUsage.current()

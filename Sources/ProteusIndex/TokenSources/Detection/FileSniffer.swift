@@ -70,7 +70,7 @@ public enum FileSniffer {
         }
         if let m = u32(0) {
             // Token files are zstd or lz4 frames, possibly led by a skippable metadata frame.
-            if m == 0xFD2F_B528 || m == 0x184D_2204 || (m & 0xFFFF_FFF0) == 0x184D_2A50
+            if m == FrameMagic.zstd || m == FrameMagic.lz4 || FrameMagic.isSkippable(m)
                 || head.starts(with: Array("PTOK".utf8)) {
                 return "it looks like a .tok token file" + build
             }

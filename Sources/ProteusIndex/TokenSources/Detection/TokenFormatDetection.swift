@@ -26,7 +26,7 @@ public enum TokenFormatDetection {
         guard file.size > 0 else { throw ProteusError(.dataError, path: path, "file is empty") }
         let head = try file.readBytes(at: 0, count: Int(min(file.size, UInt64(sniffLength))))
         let magic = head.count >= 4 ? littleEndianUInt32(head, at: 0) : nil
-        let skippable = magic.map { $0 & 0xFFFF_FFF0 == 0x184D_2A50 } ?? false
+        let skippable = magic.map(FrameMagic.isSkippable) ?? false
         if skippable, head.count >= 12, Array(head[8..<12]) == Array("PTOK".utf8) { return .tok }
         if FileSniffer.looksLikeText(head, truncated: file.size > UInt64(head.count)) {
             if ["bin", "u16", "u32"].contains(ext) {
@@ -46,11 +46,11 @@ public enum TokenFormatDetection {
         if let llmc = LLMCShard.Header.magic(of: head) {
             return .llmc(version: llmc == LLMCShard.Header.magicV1 ? 1 : 7)
         }
-        if magic == 0xFD2F_B528 || skippable {
+        if magic == FrameMagic.zstd || skippable {
             throw ProteusError(.dataError, path: path,
                                "is a plain zstd stream, not a .tok file; convert it with `proteus-index convert`")
         }
-        if magic == 0x184D_2204 || magic == 0x184C_2102 {
+        if magic == FrameMagic.lz4 || magic == FrameMagic.lz4Legacy {
             throw ProteusError(.dataError, path: path,
                                "is a plain lz4 stream, not a .tok file; convert it with `proteus-index convert`")
         }

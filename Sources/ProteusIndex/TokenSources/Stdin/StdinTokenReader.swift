@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Token ids arriving on a file descriptor (stdin, "-"), in one of three encodings, with zstd
 /// or lz4 compression detected by magic. Reads in bounded memory; `spool` turns the stream
 /// into a random-access `TokFile`.
@@ -35,7 +41,11 @@ public final class StdinTokenReader {
     public init(descriptor: Int32 = 0, format: Format = .u32, name: String = "-", detectCompression: Bool = true) {
         self.name = name
         self.format = format
-        self.bytes = DecompressingByteStream(descriptor: descriptor, name: name, detectCompression: detectCompression)
+        self.bytes = DecompressingByteStream(detectCompression: detectCompression) { buffer in
+            let n = SystemCall.retrying { Glibc.read(descriptor, buffer.baseAddress!, buffer.count) }
+            if n < 0 { throw ProteusError.system("read failed", path: name, errno: errno) }
+            return n
+        }
         self.staging = .allocate(byteCount: 1 << 18, alignment: 64)
     }
 
@@ -43,6 +53,13 @@ public final class StdinTokenReader {
 
     /// Whether the stream turned out to be zstd, lz4 or uncompressed (known after the first read).
     public var compression: DecompressingByteStream.Kind { bytes.kind }
+
+    /// The next decoded bytes of the stream; a codec failure is a data error of this stream.
+    private func readBytes(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        do { return try bytes.read(into: buffer) } catch let e as CodecError {
+            throw ProteusError(.dataError, path: name, e.message)
+        }
+    }
 
     /// The width tokens of this format need when stored.
     public var storedWidth: TokenWidth { format == .u16 ? .u16 : .u32 }
@@ -64,7 +81,7 @@ public final class StdinTokenReader {
             let target: UnsafeMutableRawBufferPointer = width == 4
                 ? UnsafeMutableRawBufferPointer(buffer) : UnsafeMutableRawBufferPointer(rebasing: staging[0..<min(staging.count, buffer.count * 2)])
             withUnsafeBytes(of: carried) { target.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: carriedCount) }
-            let n = try bytes.read(into: UnsafeMutableRawBufferPointer(rebasing: target[carriedCount...]))
+            let n = try readBytes(into: UnsafeMutableRawBufferPointer(rebasing: target[carriedCount...]))
             let have = carriedCount + n
             if n == 0 {
                 atEnd = true
@@ -92,7 +109,7 @@ public final class StdinTokenReader {
             if stagingStart == stagingEnd {
                 streamOffset += UInt64(stagingEnd)
                 stagingStart = 0
-                stagingEnd = try bytes.read(into: staging)
+                stagingEnd = try readBytes(into: staging)
                 if stagingEnd == 0 {
                     atEnd = true
                     if inWord { try endWord(into: buffer, &produced) }

@@ -90,17 +90,12 @@ enum TokDocumentFrame {
             p += littleEndianBytes(table.starts[i]) + littleEndianBytes(table.lengths[i])
             p += littleEndianBytes(UInt32(name.count)) + name
         }
-        p += littleEndianBytes(UInt32(truncatingIfNeeded: XXH64.hash(p)))
-        return SkippableFrame.header(magic: frameMagic, payloadSize: p.count) + p
+        return SkippableFrame.sealed(magic: frameMagic, payload: p)
     }
 
     static func decode(_ bytes: [UInt8], at offset: UInt64, totalTokens: UInt64, path: String) throws -> DocumentTable {
         func fail(_ m: String) -> ProteusError { ProteusError.corrupt(path, at: offset, "document table: " + m) }
-        guard bytes.count >= 24, bytes.u32(at: 0) == frameMagic, Int(bytes.u32(at: 4)) == bytes.count - 8,
-              bytes[8..<12].elementsEqual("PDOC".utf8) else { throw fail("bad frame header") }
-        guard UInt32(truncatingIfNeeded: XXH64.hash(Array(bytes[8..<(bytes.count - 4)]))) == bytes.u32(at: bytes.count - 4) else {
-            throw fail("checksum mismatch")
-        }
+        if let problem = SkippableFrame.problem(ofSealed: bytes, magic: frameMagic, tag: "PDOC") { throw fail(problem) }
         let count = bytes.u64(at: 12)
         var table = DocumentTable()
         var at = 20

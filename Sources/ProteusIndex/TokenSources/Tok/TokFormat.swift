@@ -91,8 +91,7 @@ struct TokHeader: Equatable {
         p += tokenizer.map { $0.sha256 + [UInt8](repeating: 0, count: max(0, 32 - $0.sha256.count)) }.map { Array($0.prefix(32)) }
             ?? [UInt8](repeating: 0, count: 32)
         p += littleEndianBytes(UInt16(nameBytes.count)) + nameBytes
-        p += littleEndianBytes(UInt32(truncatingIfNeeded: XXH64.hash(p)))
-        return SkippableFrame.header(magic: TokHeader.frameMagic, payloadSize: p.count) + p
+        return SkippableFrame.sealed(magic: TokHeader.frameMagic, payload: p)
     }
 
     /// Reads and checks the header at the start of `bytes` (the first bytes of a file of

@@ -27,17 +27,12 @@ enum TokSkippedFrame {
                 p += littleEndianBytes(UInt32(bytes.count)) + bytes
             }
         }
-        p += littleEndianBytes(UInt32(truncatingIfNeeded: XXH64.hash(p)))
-        return SkippableFrame.header(magic: frameMagic, payloadSize: p.count) + p
+        return SkippableFrame.sealed(magic: frameMagic, payload: p)
     }
 
     static func decode(_ bytes: [UInt8], at offset: UInt64, path: String) throws -> [SkippedFile] {
         func fail(_ m: String) -> ProteusError { ProteusError.corrupt(path, at: offset, "skipped-files table: " + m) }
-        guard bytes.count >= 24, bytes.u32(at: 0) == frameMagic, Int(bytes.u32(at: 4)) == bytes.count - 8,
-              bytes[8..<12].elementsEqual("PSKP".utf8) else { throw fail("bad frame header") }
-        guard UInt32(truncatingIfNeeded: XXH64.hash(Array(bytes[8..<(bytes.count - 4)]))) == bytes.u32(at: bytes.count - 4) else {
-            throw fail("checksum mismatch")
-        }
+        if let problem = SkippableFrame.problem(ofSealed: bytes, magic: frameMagic, tag: "PSKP") { throw fail(problem) }
         let count = bytes.u64(at: 12)
         let end = bytes.count - 4
         var at = 20

@@ -1,11 +1,15 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+// A path dependency's package identity is its folder's name, so read it from the checkout
+// this file sits in (four folders up) instead of writing one down.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../../..").standardizedFileURL
 let package = Package(
     name: "dnabench",
-    // The package identity of a path dependency is its folder name: "dna" for the worktree
-    // /work/wt/dna; change it when the checkout folder is named otherwise.
     dependencies: [.package(path: "../../../..")],  // the repository root
     targets: [.executableTarget(name: "dnabench",
-        dependencies: [.product(name: "ProteusIndex", package: "main")],
+        dependencies: [.product(name: "ProteusIndex", package: root.lastPathComponent.lowercased())],
         swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-Ounchecked"])])]
 )

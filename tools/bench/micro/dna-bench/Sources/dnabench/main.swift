@@ -54,7 +54,7 @@ if mode == "niah" {
             tokens.replaceSubrange(pos..<(pos + n.count), with: n)
             let source = try MemoryTokenSource(tokens: tokens)
             var p = BuildParameters()
-            if args.count > 4 { p.signals = args[4].split(separator: ",").map(String.init) }
+            if args.count > 4 { p.signals = try! Signals(names: args[4].split(separator: ",").map(String.init)) }
             let t0 = now()
             let c = try BuildPipeline(parameters: p).run(source: source, threads: threads)
             let dt = now() - t0
@@ -115,7 +115,7 @@ if mode == "ablate" {
     let source = try MemoryTokenSource(tokens: tokens)
     for signals in [["surprisal", "burstiness", "gates", "spans"], ["surprisal", "burstiness", "spans"], ["surprisal", "spans"]] {
         var p = BuildParameters()
-        p.signals = signals
+        p.signals = try! Signals(names: signals)
         let t0 = now()
         _ = try BuildPipeline(parameters: p).run(source: source, threads: threads)
         print(signals, String(format: "%.3f s", now() - t0))

@@ -1,35 +1,5 @@
 import Dispatch
 
-/// A file of sorted little-endian u64 token positions (`build --keep-positions`).
-public enum PositionList {
-    public static func read(path: String) throws -> [UInt64] {
-        let file = try SystemFile(openForReading: path)
-        guard file.size % 8 == 0 else {
-            throw ProteusError(.dataError, path: path, "size \(file.size) is not a multiple of 8 (u64 positions)")
-        }
-        var positions = [UInt64](repeating: 0, count: Int(file.size / 8))
-        if !positions.isEmpty {
-            try positions.withUnsafeMutableBytes { try file.read(into: $0, at: 0) }
-        }
-        for i in positions.indices.dropFirst() where positions[i] <= positions[i - 1] {
-            throw ProteusError(.dataError, path: path, "position \(i) (\(positions[i])) is not above the one before it; positions must be sorted and distinct")
-        }
-        return positions
-    }
-}
-
-extension TokenEmbeddings {
-    /// Loads a `[vocab, dim]` matrix from safetensors or .npy, labelled with its file name
-    /// and hash so the index records where its features came from.
-    public static func load(path: String, tensorName: String? = nil) throws -> TokenEmbeddings {
-        let matrix = try EmbeddingMatrix.load(path: path, tensorName: tensorName)
-        let file = try SystemFile(openForReading: path)
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        let label = "embeddings:\(name):\(String(try InputOpener.sampledHash(file), radix: 16))"
-        return TokenEmbeddings(rows: matrix.rows, dimension: matrix.columns, values: matrix.values, label: label)
-    }
-}
-
 extension IndexBuilder {
     /// `build --each OUTDIR`: one index per input file, named after the file, built in
     /// parallel (threads are shared out between files). Names are flattened so no output can

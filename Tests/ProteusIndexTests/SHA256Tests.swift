@@ -3,7 +3,7 @@ import Foundation
 @testable import ProteusIndex
 
 /// Expected digests were produced by Python's hashlib (`hashlib.sha256(m).hexdigest()`).
-@Suite struct TokenizerSHA256Tests {
+@Suite struct SHA256Tests {
     static let vectors: [(message: [UInt8], hex: String)] = [
         ([], "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         (Array("abc".utf8), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),

@@ -29,6 +29,22 @@ import Foundation
         #expect(ranks.bytes(ofRank: 100_256) == nil)
     }
 
+    @Test func lineBreakCountsMatchTheBytesOfEveryRank() {
+        // The counts come from one memchr pass and a binary search per line break: checked
+        // against the plain count over every rank's bytes (cl100k has ranks of up to 128).
+        let tokenizer = TokenizerFixtures.cl100k
+        let counts = tokenizer.lineBreakCounts()
+        #expect(counts.count == Int(tokenizer.identity.vocabularySize))
+        var expected = [UInt8](repeating: 0, count: counts.count)
+        for rank in 0..<tokenizer.ranks.count {
+            let n = tokenizer.ranks.bytes(ofRank: UInt32(rank))?.filter { $0 == 0x0A }.count ?? 0
+            expected[rank] = UInt8(min(255, n))
+        }
+        #expect(counts == expected)
+        #expect(counts.contains { $0 >= 2 })
+        #expect(counts[Int(Array("\n".utf8).withUnsafeBytes { tokenizer.ranks.rank(of: $0) }!)] == 1)
+    }
+
     @Test func serializedTableWorksInPlace() throws {
         let original = TokenizerFixtures.cl100k.ranks
         let blob = original.serialized()

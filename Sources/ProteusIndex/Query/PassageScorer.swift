@@ -25,41 +25,39 @@ struct PassageScorer {
     private let pairIndex: [Int: Int]
     private let lookup: Lookup
 
-    /// Per-id slot and weight (-1 and 0 for ids the question does not hold): a direct load
-    /// for every token of a window, where a dictionary would hash.
+    /// Per-id slot, as a direct load for every token of a window where a dictionary would
+    /// hash: one u16 per id (200 KB for cl100k, built for every question), 0 for ids the
+    /// question does not hold, else the slot + 1, with the top bit set for ids that match
+    /// only where a word starts (`QuestionTerms.wordStartOnly`). Weights are per slot.
     private final class Lookup {
+        static let wordStartBit: UInt16 = 0x8000
+        /// Slots beyond this are left out (a question of more than 32,766 distinct terms).
+        static let maximumSlots = 0x7FFE
         let count: Int
-        let slot: UnsafeMutablePointer<Int32>
-        let weight: UnsafeMutablePointer<Float>
-        /// Ids that match only where a word starts (`QuestionTerms.wordStartOnly`).
-        let wordStartOnly: UnsafeMutablePointer<Bool>
-        init(count: Int) {
+        let code: UnsafeMutablePointer<UInt16>
+        /// Weight by code (index 0: no slot, weight 0).
+        let weightByCode: [Float]
+        init(count: Int, weights: [Float]) {
             self.count = count
-            slot = .allocate(capacity: count)
-            slot.initialize(repeating: -1, count: count)
-            weight = .allocate(capacity: count)
-            weight.initialize(repeating: 0, count: count)
-            wordStartOnly = .allocate(capacity: count)
-            wordStartOnly.initialize(repeating: false, count: count)
+            code = .allocate(capacity: count)
+            code.initialize(repeating: 0, count: count)
+            weightByCode = [0] + weights.prefix(Self.maximumSlots)
         }
-        deinit {
-            slot.deallocate()
-            weight.deallocate()
-            wordStartOnly.deallocate()
+        deinit { code.deallocate() }
+        @inline(__always) func slot(_ id: UInt32) -> Int { Int(id) < count ? Int(code[Int(id)] & 0x7FFF) - 1 : -1 }
+        @inline(__always) func wordStartOnly(_ id: UInt32) -> Bool { code[Int(id)] & Self.wordStartBit != 0 }
+        @inline(__always) func weight(_ id: UInt32) -> Float {
+            Int(id) < count ? weightByCode.withUnsafeBufferPointer { $0[Int(code[Int(id)] & 0x7FFF)] } : 0
         }
-        @inline(__always) func slot(_ id: UInt32) -> Int { Int(id) < count ? Int(slot[Int(id)]) : -1 }
-        @inline(__always) func weight(_ id: UInt32) -> Float { Int(id) < count ? weight[Int(id)] : 0 }
     }
 
     init(question: QuestionTerms, shapes: TokenShapes, vocabularySize: Int) {
         self.question = question
         self.shapes = shapes
         var anchor = [UInt64](repeating: 0, count: vocabularySize / 64 + 1)
-        lookup = Lookup(count: vocabularySize)
-        for (id, slot) in question.matchedIDs where Int(id) < vocabularySize {
-            lookup.slot[Int(id)] = Int32(slot)
-            lookup.weight[Int(id)] = question.weights[slot]
-            lookup.wordStartOnly[Int(id)] = question.wordStartOnly.contains(id)
+        lookup = Lookup(count: vocabularySize, weights: question.weights)
+        for (id, slot) in question.matchedIDs where Int(id) < vocabularySize && slot < Lookup.maximumSlots {
+            lookup.code[Int(id)] = UInt16(slot + 1) | (question.wordStartOnly.contains(id) ? Lookup.wordStartBit : 0)
             if question.anchors[slot] { anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63) }
         }
         anchorBits = anchor
@@ -73,7 +71,7 @@ struct PassageScorer {
     @inline(__always) private func slot(at i: Int, in buffer: UnsafeBufferPointer<UInt32>) -> Int {
         let id = buffer[i]
         let s = lookup.slot(id)
-        if s >= 0, lookup.wordStartOnly[Int(id)], i > 0, shapes.endsInWord(buffer[i - 1]) { return -1 }
+        if s >= 0, lookup.wordStartOnly(id), i > 0, shapes.endsInWord(buffer[i - 1]) { return -1 }
         return s
     }
 

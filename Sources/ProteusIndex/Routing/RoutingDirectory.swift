@@ -52,7 +52,9 @@ struct RoutingDirectory {
 
     /// Every entry in id order; throws `fail(section, byte, what)` at the first inconsistency
     /// (the reader calls this once, on first use, so lookups can trust the directory).
-    func forEachEntry(fail: (SectionKind, Int, String) -> ProteusError, _ body: (Entry) throws -> Void) throws {
+    /// Returns the total list bytes the counts call for (checked against the postings section).
+    @discardableResult
+    func forEachEntry(fail: (SectionKind, Int, String) -> ProteusError, _ body: (Entry) throws -> Void) throws -> Int {
         var k = 0, at = 0, offset = 0
         try ids.forEach(fail: { fail(.routeRanks, 4 * $0, "rank \($0) does not count the ids before it") }) { id in
             if k % Self.skipInterval == 0 {
@@ -73,15 +75,7 @@ struct RoutingDirectory {
         guard at == counts.count, skips.count == 2 * ((k + Self.skipInterval - 1) / Self.skipInterval) else {
             throw fail(.routeWindowCounts, at, "\(counts.count - at) bytes left after the counts of \(k) ids")
         }
-    }
-
-    /// Total list bytes the counts call for (checked against the postings section).
-    func listBytes() -> Int {
-        var at = 0, total = 0
-        while at < counts.count, let n = readCount(&at) {
-            if Int(n) <= listLimit { total += PostingList.byteCount(count: Int(n), windows: windows) }
-        }
-        return total
+        return offset
     }
 
     /// The varint at `at`, advancing it; nil when it runs past the end or past 32 bits.

@@ -90,14 +90,12 @@ extension HeroIndex {
                                          listLimit: shape.listLimit, windows: shape.windowCount)
         let postings = try accessed(.routePostings)
         try checkOnce(2) {
-            var ids = 0
-            try directory.forEachEntry(fail: routingFailure) { e in
-                guard Int(e.id) < metadata.vocabularySize else {
-                    throw routingFailure(.routeIDs, Int(e.id / 64) * 8, "token id \(e.id) is outside the vocabulary of \(metadata.vocabularySize)")
-                }
-                ids += 1
+            // One walk: ids are increasing, so only the last one can be outside the vocabulary.
+            var last: UInt32?
+            let needed = try directory.forEachEntry(fail: routingFailure) { last = $0.id }
+            if let id = last, Int(id) >= metadata.vocabularySize {
+                throw routingFailure(.routeIDs, Int(id / 64) * 8, "token id \(id) is outside the vocabulary of \(metadata.vocabularySize)")
             }
-            let needed = directory.listBytes()
             guard needed == postings.count else {
                 throw routingFailure(.routePostings, 0, "\(postings.count) bytes, but the directory's lists need \(needed)")
             }

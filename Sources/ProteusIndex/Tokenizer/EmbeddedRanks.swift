@@ -29,9 +29,13 @@ enum EmbeddedRanks {
         guard let size = decompressor.declaredContentSize(frame), size >= 8, size <= UInt64(maximumSize) else {
             throw fail("not a compressed rank table of at most \(maximumSize) bytes")
         }
-        var plain = [UInt8](repeating: 0, count: Int(size))
+        let plain: [UInt8]
         do {
-            try plain.withUnsafeMutableBytes { try decompressor.decompress(frame, into: $0.baseAddress!, expectedSize: Int(size)) }
+            // Uninitialized: every byte is written by the decompressor (a query pays for this).
+            plain = try [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, initialized in
+                try decompressor.decompress(frame, into: buffer.baseAddress!, expectedSize: Int(size))
+                initialized = Int(size)
+            }
         } catch let e as CodecError {
             throw fail(e.message)
         }

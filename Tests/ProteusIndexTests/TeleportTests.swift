@@ -110,6 +110,27 @@ import Foundation
         #expect(sawSeveralBounds)
     }
 
+    @Test func theBestCandidatesKeptByInsertionAreTheSortedCandidatesPrefix() throws {
+        // The router keeps only the best `limit` windows in order (ties: lower window first);
+        // above `insertionLimit` it sorts them all. Both must give the full order's prefix.
+        let f = Self.planted
+        let t = f.teleporter
+        let tier = try #require(t.tier)
+        let shapes = TokenShapes(tokenizer: f.engine.tokenizer, vocabularySize: f.engine.heroes.vocabularySize)
+        for question in Self.facts.map(\.question) + ["How do startups raise money from investors?"] {
+            let scorer = PassageScorer(question: t.terms(Self.tokenizer.encodeOrdinary(question)), shapes: shapes,
+                                       vocabularySize: f.engine.heroes.vocabularySize)
+            let all = try WindowRouter.candidates(for: scorer, tier: tier, limit: WindowRouter.insertionLimit + 1)
+            #expect(all.best.count == all.count && all.count > 8)
+            #expect(all.best == all.best.sorted { $0.bound != $1.bound ? $0.bound > $1.bound : $0.window < $1.window })
+            for limit in [1, 3, 8] {
+                let some = try WindowRouter.candidates(for: scorer, tier: tier, limit: limit)
+                #expect(some.count == all.count)
+                #expect(some.best == Array(all.best.prefix(limit)), "\(question), limit \(limit)")
+            }
+        }
+    }
+
     @Test func routedAnswersEqualTheRescanWhereRoutingReadsEveryWindow() throws {
         let f = Self.planted
         for fact in Self.facts + [("", "How do startups raise money from investors?", "")] {

@@ -102,8 +102,10 @@ public final class Teleporter {
             } else if let tier {
                 result.mode = .teleport
                 let reader = WindowScan(source: corpus, scorer: scorer, windowTokens: windowTokens, documents: engine.documents)
-                let candidates = try WindowRouter.candidates(for: scorer, tier: tier)
-                result.candidateWindows = candidates.count
+                // One past the cap, so a stop at the cap is told from running out of windows.
+                let limit = min(maxWindows, tier.shape.windowCount) + 1
+                let (candidates, count) = try WindowRouter.candidates(for: scorer, tier: tier, limit: limit)
+                result.candidateWindows = count
                 // Strictly in bound order, so `maxWindows` never spends a read on a window
                 // that a better one is still waiting behind (reading a whole frame's windows
                 // together once let a needle's window at the corpus's end go unread). Ties are

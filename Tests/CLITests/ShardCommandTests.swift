@@ -72,6 +72,28 @@ import Foundation
         #expect(try Self.bytes(wholeMerged) == Self.bytes(whole))
     }
 
+    @Test func shardsOfTokensFromStdinMergeToTheStdinBuild() throws {
+        // Each shard process reads the whole stream and keeps its 1/N of the chunks.
+        let stream = try Self.bytes(Self.corpus.tok)
+        let single = Self.corpus.dir.path("stdin-single.phb")
+        let whole = try CLI.run(["build", "-", "-o", single, "--tokenizer", Self.tokenizer, "--quiet", "--dna", Self.dna] + Self.shape,
+                                stdin: stream)
+        #expect(whole.status == 0, "\(whole.stderr)")
+        for n in [3] {
+            let parts = try (1...n).map { i in
+                let out = Self.corpus.dir.path("stdin-\(i)of\(n).phb")
+                let r = try CLI.run(["build", "-", "-o", out, "--tokenizer", Self.tokenizer, "--quiet", "--dna", Self.dna,
+                                     "--shard", "\(i)/\(n)"] + Self.shape, stdin: stream)
+                #expect(r.status == 0, "\(r.stderr)")
+                return out
+            }
+            let merged = Self.corpus.dir.path("stdin-merged-\(n).phb")
+            let r = try CLI.run(["merge"] + parts + ["-o", merged])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(try Self.bytes(merged) == Self.bytes(single), "merge of \(n) stdin shards")
+        }
+    }
+
     /// Runs `merge` and expects status 65 (or `status`), one line containing `message`, no output file.
     static func refused(_ arguments: [String], _ message: String, status: Int32 = 65) throws {
         let out = corpus.dir.path("refused.phb")

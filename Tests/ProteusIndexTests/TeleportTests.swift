@@ -93,6 +93,20 @@ import Foundation
         }
     }
 
+    @Test func routingReadsPastTheCapOnlyWhileNoAnswerHoldsMostOfTheQuestion() throws {
+        let f = Self.planted
+        // Found in the first windows: the cap holds.
+        let found = try f.ask(Self.facts[1].question, maxWindows: 1)
+        #expect(found.passages[0].score >= Teleporter.foundShare)
+        #expect(found.windowsRead == 1 && found.stoppedAtLimit)
+        // Two facts in one question: no passage holds most of it, so routing reads on, up to
+        // `searchExtension` times the cap.
+        let split = try f.ask(Self.facts[1].question + " " + Self.facts[3].question, maxWindows: 1)
+        #expect(split.passages[0].score < Teleporter.foundShare)
+        #expect(split.windowsRead == Teleporter.searchExtension && split.stoppedAtLimit, "\(split.windowsRead)")
+        #expect(split.boundsRead == split.boundsRead.sorted(by: >))
+    }
+
     @Test func aLongValueComesBackWhole() throws {
         let r = try Self.planted.ask(Self.facts[2].question)
         #expect(Self.planted.text(r.passages[0]) == " " + Self.facts[2].fact)

@@ -15,8 +15,9 @@ public struct TeleportResult {
     /// Corpus windows read, and windows the routing tier proposed.
     public var windowsRead = 0
     public var candidateWindows = 0
-    /// True when `maxWindows` stopped the reading before the bounds did (answers may then
-    /// miss a better passage in an unread window).
+    /// True when the window cap (`maxWindows`, or its extension while no answer held most of
+    /// the question) stopped the reading before the bounds did (answers may then miss a
+    /// better passage in an unread window).
     public var stoppedAtLimit = false
     /// Why the answer came from the heroes alone, when it did for a reason of the question's.
     public var note: String?
@@ -71,8 +72,17 @@ public final class Teleporter {
     /// windows for: routing stops once no unread window can hold a passage above it.
     public static let defaultAnswerFloor: Float = 0.4
 
+    /// An answer holding at least this share of the question's weight is the question's text
+    /// found: until one is, routing reads on past `maxWindows`, up to `searchExtension` times
+    /// as many windows. In a large corpus the question's rare words can stand in hundreds of
+    /// windows that tie on their bound (the bound knows which words a window holds, not
+    /// whether they stand together), and a needle past the first `maxWindows` went unread.
+    public static let foundShare: Float = 0.8
+    public static let searchExtension = 8
+
     /// Answers `tokens`: the best `top` passages. `maxWindows` caps the windows read when
-    /// routing; `exhaustive` reads every window instead (`--rescan`). Routing reads windows
+    /// routing once an answer holds `foundShare` of the question (else `searchExtension`
+    /// times as many); `exhaustive` reads every window instead (`--rescan`). Routing reads windows
     /// in bound order until no unread window can beat the `top`-th answer, or hold a passage
     /// scoring `floor` × the best answer: every answer above that share is exact, weaker ones
     /// come from the windows read (`floor` 0: exact `top` answers, block-max WAND).
@@ -102,8 +112,10 @@ public final class Teleporter {
             } else if let tier {
                 result.mode = .teleport
                 let reader = WindowScan(source: corpus, scorer: scorer, windowTokens: windowTokens, documents: engine.documents)
+                let extended = maxWindows.multipliedReportingOverflow(by: Self.searchExtension)
+                let searchLimit = extended.overflow ? Int.max : extended.partialValue
                 // One past the cap, so a stop at the cap is told from running out of windows.
-                let limit = min(maxWindows, tier.shape.windowCount) + 1
+                let limit = min(searchLimit, tier.shape.windowCount) + 1
                 let (candidates, count) = try WindowRouter.candidates(for: scorer, tier: tier, limit: limit)
                 result.candidateWindows = count
                 // Strictly in bound order, so `maxWindows` never spends a read on a window
@@ -113,7 +125,11 @@ public final class Teleporter {
                 // decoded frame serves them.
                 for c in candidates {
                     if c.bound < answers.cutoff { break }
-                    if result.windowsRead == maxWindows { result.stoppedAtLimit = true; break }
+                    if result.windowsRead >= maxWindows
+                        && (result.windowsRead == searchLimit || (answers.best ?? 0) >= Self.foundShare) {
+                        result.stoppedAtLimit = true
+                        break
+                    }
                     try reader.scan(window: c.window, cursor: cursor, into: &answers)
                     result.windowsRead += 1
                     result.boundsRead.append(c.bound)

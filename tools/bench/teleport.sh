@@ -89,9 +89,13 @@ for kind in ("phrase", "terms"):
     windows = [r["windows_read"] for r in rows]
     ms = [r["elapsed_ms"] for r in rows]
     capped = sum(bool(r.get("stopped_at_window_limit")) for r in rows)
+    # The question's text found: the best answer holds most of its weight (query reads past
+    # --max-windows until one does, up to 8 times the cap).
+    found = sum(bool(r["results"]) and r["results"][0]["score"] >= 0.8 for r in rows)
     kinds[kind] = (statistics.median(windows), statistics.median(ms))
     print(f"| {kind}: windows read ({len(rows)} questions, modes {sorted(map(str, modes))}, {capped} at the cap) "
           f"| {statistics.median(windows):g} | {pct(windows, 0.9):g} |")
+    print(f"| {kind}: best answer holds ≥ 80% of the question | {found} of {len(rows)} | |")
     print(f"| {kind}: routing + exact pass, in-process | {statistics.median(ms):.1f} ms | {pct(ms, 0.9):.1f} ms |")
 for k, v in {**build, **process, **rescan}.items():
     print(f"| {k} (hyperfine median) | {v * 1000:.1f} ms | |")

@@ -7,10 +7,11 @@ import gc
 import os
 import shutil
 
+import numpy as np
 import pytest
 
 import proteus_index
-from phb_files import flip_byte, set_versions
+from phb_files import flip_byte, sections_of, set_versions, write
 from support import mapped, run_cli
 
 
@@ -169,3 +170,23 @@ def test_a_wrong_corpus_is_refused_with_the_cli_line(binary, indexes):
         with pytest.raises(proteus_index.ProteusIndexError) as caught:
             index.query("question", corpus=wrong)
     assert (str(caught.value), caught.value.exit_status) == (line, status) and status == 65
+
+
+def test_a_corrupt_window_list_behind_correct_checksums_is_caught_by_verify(binary, indexes, tmp_path):
+    """verify() decodes every routing list, as inspect --verify does, and words a bad one alike."""
+    source = indexes["essays"].path
+    with proteus_index.open(source) as index:
+        directory = index._routing_directory()
+        k = int(np.flatnonzero(directory.counts <= directory.list_limit)[0])
+        start, end = int(directory.offsets[k]), int(directory.offsets[k + 1])
+    header, sections = sections_of(source)
+    edited = [(code, element, count, data[:start] + b"\xff" * (end - start) + data[end:] if code == b"RPST" else data)
+              for code, element, count, data in sections]
+    broken = tmp_path / "rpst.phb"
+    write(broken, edited, header["format_version"], header["oldest_reader"])
+    status, line = cli_line(binary, "inspect", str(broken), "--verify")
+    assert status == 65 and "the window list of token id" in line
+    index = proteus_index.open(broken)
+    with pytest.raises(proteus_index.ProteusIndexError) as caught:
+        index.verify()
+    assert str(caught.value) == line and caught.value.exit_status == status

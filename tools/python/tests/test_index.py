@@ -172,3 +172,28 @@ def test_a_newer_writer_readable_by_version_2_is_read(binary, indexes, tmp_path)
     with proteus_index.open(newer) as index:
         assert index.format_version == 7
         assert_describes_as_inspect(index, inspect_json(binary, newer))
+
+
+def test_window_lists_hold_every_window_of_an_id_and_its_reach(indexes):
+    """`window_list` decodes the routing tier as the Swift reader does: each listed id's
+    windows are those holding it, counting the 64 tokens past each edge."""
+    built = indexes["essays"]
+    tokens = np.fromfile(built.corpus_u32, dtype="<u4")
+    with proteus_index.open(built.path) as index:
+        shape = index.metadata.routing
+        width, reach = shape["window_tokens"], 64
+        listed = unlisted = 0
+        for token_id in np.unique(tokens)[::37]:
+            found = index.window_list(int(token_id))
+            at = np.flatnonzero(tokens == token_id)
+            inside = set((at // width).tolist())
+            near = inside | set(((at + reach) // width).tolist()) | set((np.maximum(at - reach, 0) // width).tolist())
+            if found is None:  # in more windows than the list limit: no list
+                unlisted += 1
+                assert len(near) > shape["list_limit"]
+                continue
+            listed += 1
+            assert inside <= set(found.tolist()) <= near
+            assert np.all(np.diff(found) > 0)
+        assert listed > 100 and unlisted > 0
+        assert index.window_list(int(tokens.max()) + 1).size == 0  # an id the corpus never holds

@@ -24,6 +24,7 @@ import numpy as np
 import xxhash
 
 from . import _layout as L
+from . import _routing
 from ._errors import DATA_ERROR, IO_ERROR, NO_INPUT, USAGE, ProteusIndexError
 from ._metadata import Metadata, decode as decode_metadata
 from ._ranks import RankTable
@@ -493,8 +494,8 @@ class HeroIndex:
         included), the structure of spans and documents, and that every hero token id lies
         inside the vocabulary. Reads the whole file once.
 
-        The routing tier's lists are checked by their checksums here; decoding every list
-        (`proteus-index inspect --verify`) is left to the command-line tool.
+        The routing tier's directory is checked against its lists' sizes, and every window
+        list is decoded, as ``inspect --verify`` does.
 
         Raises
         ------
@@ -517,8 +518,52 @@ class HeroIndex:
                     i = int(outside[0])
                     raise self._fail(f"section 'HTOK' at byte {self._by_kind['HTOK'].offset}: hero token {i} "
                                      f"has id {int(self.tokens[i])}, outside the vocabulary of {vocabulary}")
+            directory = self._routing_directory()
+            if directory is not None:
+                postings = self._raw("RPST")
+                for k in range(directory.ids.size):
+                    if directory.list_of(k, postings) is None:
+                        raise self._fail(f"section 'RPST' at byte {self._by_kind['RPST'].offset + int(directory.offsets[k])}: "
+                                         f"the window list of token id {int(directory.ids[k])} is corrupt")
         except ProteusIndexError as error:
             raise self._refuse(error) from None
+
+    def window_list(self, token_id: int) -> np.ndarray | None:
+        """The routing windows (of ``metadata.routing["window_tokens"]`` tokens, plus the
+        next window's first 64) that hold `token_id`, increasing, as an int64 array: empty
+        when the corpus never holds it, None when it has no list (it is in more than
+        ``list_limit`` windows, so routing counts it as present everywhere) or the index has
+        no routing tier. The list is decoded on each call (checksum verified once)."""
+        directory = self._routing_directory()
+        if directory is None:
+            return None
+        k = int(np.searchsorted(directory.ids, token_id))
+        if k == directory.ids.size or directory.ids[k] != token_id:
+            return np.zeros(0, dtype=np.int64)
+        if directory.counts[k] > directory.list_limit:
+            return None
+        found = directory.list_of(k, self._raw("RPST"))
+        if found is None:
+            raise self._refuse(self._fail(f"section 'RPST' at byte {self._by_kind['RPST'].offset + int(directory.offsets[k])}: "
+                                          f"the window list of token id {token_id} is corrupt")) from None
+        return found
+
+    def _routing_directory(self) -> "_routing.Directory | None":
+        """The routing tier's directory, checked once (None without a tier)."""
+        m = self.metadata
+        if m.routing is None:
+            return None
+
+        def make() -> _routing.Directory:
+            for kind in ("RIDS", "RWCN", "RPST"):
+                self._verify_once(kind)
+            d = _routing.Directory(self._view("RIDS", "<u8"), self._raw("RWCN"), self._by_kind["RPST"].length,
+                                   m.routing["windows"], m.routing["list_limit"])
+            if d.error is not None:
+                kind, at, what = d.error
+                raise self._fail(f"section '{kind}' at byte {self._by_kind[kind].offset + at}: {what}")
+            return d
+        return self._cached("routing-directory", make)
 
     # ----------------------------------------------------------------------------------
     # The command-line tool, for what it alone implements (scoring, routing, packing).

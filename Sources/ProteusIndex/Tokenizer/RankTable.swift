@@ -152,52 +152,17 @@ public enum RankTableBuildError: Error, Equatable {
     case tooLarge
 }
 
-/// Zeroed memory holding a built blob; freed with the last table that uses it.
-///
-/// The embedded tokenizer's table (about 5 MB for cl100k) is built by every query process,
-/// and faulting it in 4 KiB pages cost more than filling it: a block of 2 MiB or more is
-/// mapped on a 2 MiB boundary and offered to the kernel for transparent huge pages (a few
-/// faults instead of about 1,300; where THP is off it is plain anonymous memory).
+/// Zeroed memory holding a built blob; freed with the last table that uses it. The embedded
+/// tokenizer's table (about 5 MB for cl100k) is built by every query process, so it starts
+/// on huge pages where the kernel offers them (`ZeroedMemory`).
 final class OwnedBlob {
-    let memory: UnsafeMutableRawBufferPointer
+    private let storage: ZeroedMemory
+    var memory: UnsafeMutableRawBufferPointer { storage.bytes }
     /// Exactly the blob's bytes (the allocation may be larger).
     let bytes: UnsafeRawBufferPointer
-    /// Length of the mapping, 0 when the memory came from calloc.
-    private let mappedLength: Int
-    static let hugePage = 2 << 20
 
     init(byteCount: Int) {
-        let size = max(byteCount, 16)
-        let huge = Self.hugePage
-        var mapped = 0
-        var start: UnsafeMutableRawPointer?
-        if size >= huge {
-            let length = (size + huge - 1) / huge * huge
-            let raw = mmap(nil, length + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-            if let raw, raw != MAP_FAILED {
-                let address = Int(bitPattern: raw)
-                let aligned = (address + huge - 1) & ~(huge - 1)
-                if aligned > address { munmap(raw, aligned - address) }
-                let tail = address + length + huge - (aligned + length)
-                if tail > 0 { munmap(UnsafeMutableRawPointer(bitPattern: aligned + length), tail) }
-                start = UnsafeMutableRawPointer(bitPattern: aligned)
-                #if os(Linux)
-                _ = madvise(start, length, Int32(MADV_HUGEPAGE))
-                #endif
-                mapped = length
-            }
-        }
-        if start == nil {
-            // calloc, not allocate and fill: zeroed by the allocator without a second pass.
-            guard let raw = calloc(size, 1), Int(bitPattern: raw) & 15 == 0 else { fatalError("out of memory allocating \(size) bytes") }
-            start = raw
-        }
-        mappedLength = mapped
-        memory = UnsafeMutableRawBufferPointer(start: start, count: size)
-        bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(memory)[0..<byteCount])
-    }
-
-    deinit {
-        if mappedLength > 0 { munmap(memory.baseAddress, mappedLength) } else { free(memory.baseAddress) }
+        storage = ZeroedMemory(byteCount: byteCount)
+        bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(storage.bytes)[0..<byteCount])
     }
 }

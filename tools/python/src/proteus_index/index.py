@@ -523,8 +523,7 @@ class HeroIndex:
                 postings = self._raw("RPST")
                 for k in range(directory.ids.size):
                     if directory.list_of(k, postings) is None:
-                        raise self._fail(f"section 'RPST' at byte {self._by_kind['RPST'].offset + int(directory.offsets[k])}: "
-                                         f"the window list of token id {int(directory.ids[k])} is corrupt")
+                        raise self._corrupt_list(directory, k)
         except ProteusIndexError as error:
             raise self._refuse(error) from None
 
@@ -544,9 +543,13 @@ class HeroIndex:
             return None
         found = directory.list_of(k, self._raw("RPST"))
         if found is None:
-            raise self._refuse(self._fail(f"section 'RPST' at byte {self._by_kind['RPST'].offset + int(directory.offsets[k])}: "
-                                          f"the window list of token id {token_id} is corrupt")) from None
+            raise self._refuse(self._corrupt_list(directory, k)) from None
         return found
+
+    def _corrupt_list(self, directory: "_routing.Directory", k: int) -> ProteusIndexError:
+        """The error for the k-th id's list, worded as ``inspect --verify`` words it."""
+        return self._fail(f"section 'RPST' at byte {self._by_kind['RPST'].offset + int(directory.offsets[k])}: "
+                          f"the window list of token id {int(directory.ids[k])} is corrupt")
 
     def _routing_directory(self) -> "_routing.Directory | None":
         """The routing tier's directory, checked once (None without a tier)."""

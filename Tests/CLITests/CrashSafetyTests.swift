@@ -69,15 +69,31 @@ import Foundation
             return false
         }
 
-        /// Waits for the killed build; a build that outlives its signal is a hang.
+        /// Waits for the killed build; a build that outlives its signal by a minute is a hang.
+        /// The bound is generous because a build inside fsync cannot die before the disk
+        /// answers, which on a loaded CI machine takes seconds; a deadlock never ends. A hang
+        /// is reported with each thread's state and kernel wait channel, to tell the two apart.
         func waitOrFail(_ p: Process) {
-            let deadline = Date().addingTimeInterval(buildSeconds * 10 + 10)
+            let deadline = Date().addingTimeInterval(max(60, buildSeconds * 20))
             while p.isRunning && Date() < deadline { usleep(10_000) }
             if p.isRunning {
+                let threads = Self.threadStates(p.processIdentifier)
                 kill(p.processIdentifier, SIGKILL)
-                Issue.record("build \(p.processIdentifier) hung after its signal")
+                Issue.record("build \(p.processIdentifier) hung after its signal; threads: \(threads)")
             }
             p.waitUntilExit()
+        }
+
+        /// "TID STATE WCHAN" for each thread of `pid`, from /proc.
+        static func threadStates(_ pid: Int32) -> String {
+            let tasks = "/proc/\(pid)/task"
+            let ids = ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).sorted()
+            return ids.map { tid -> String in
+                let stat = (try? String(contentsOfFile: "\(tasks)/\(tid)/stat", encoding: .utf8)) ?? ""
+                let state = stat.split(separator: ")").last?.split(separator: " ").first ?? "?"
+                let wchan = (try? String(contentsOfFile: "\(tasks)/\(tid)/wchan", encoding: .utf8)) ?? "?"
+                return "\(tid) \(state) \(wchan)"
+            }.joined(separator: ", ")
         }
 
         func expectIndexIntact(_ round: String) throws {

@@ -19,14 +19,28 @@ import Darwin
 /// Handlers only use async-signal-safe calls (write, fstat, unlink, raise, _exit) and memory
 /// that was allocated before they were installed.
 public enum ProcessSignals {
-    /// Message buffer and the "PROGRAM: " prefix, prepared at install time: a handler must
-    /// not allocate.
+    /// Message buffer, digits and the "PROGRAM: " prefix, prepared at install time: a handler
+    /// must not allocate. Every one is a `let` and the lengths live in allocated memory: a
+    /// `static var` is reached through swift_once and, in debug builds, swift_beginAccess,
+    /// neither of which is async-signal-safe.
     private static let messageCapacity = 8192
-    nonisolated(unsafe) private static var message = UnsafeMutablePointer<UInt8>.allocate(capacity: messageCapacity)
-    nonisolated(unsafe) private static var messageLength = 0
-    nonisolated(unsafe) private static var digits = UnsafeMutablePointer<UInt8>.allocate(capacity: 24)
-    nonisolated(unsafe) private static var prefixBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-    nonisolated(unsafe) private static var prefixLength = 0
+    private static let message = UnsafeMutablePointer<UInt8>.allocate(capacity: messageCapacity)
+    private static let digits = UnsafeMutablePointer<UInt8>.allocate(capacity: 24)
+    private static let prefixBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    /// [0]: bytes in `message`; [1]: bytes in `prefixBuffer`.
+    private static let lengths: UnsafeMutablePointer<Int> = {
+        let p = UnsafeMutablePointer<Int>.allocate(capacity: 2)
+        p.initialize(repeating: 0, count: 2)
+        return p
+    }()
+    private static var messageLength: Int {
+        get { lengths[0] }
+        set { lengths[0] = newValue }
+    }
+    private static var prefixLength: Int {
+        get { lengths[1] }
+        set { lengths[1] = newValue }
+    }
 
     /// Installs the handlers. `programName` starts the SIGBUS message, as in other errors.
     public static func install(programName: String) {
@@ -36,6 +50,8 @@ public enum ProcessSignals {
         _ = MappedFile.live
         _ = message
         _ = digits
+        _ = lengths
+        _ = messageCapacity
         _ = TemporaryFiles.outputsWritten.load(ordering: .relaxed)
         let name = Array((programName + ": ").utf8.prefix(255))
         prefixBuffer.update(from: name, count: name.count)

@@ -7,7 +7,7 @@ import Foundation
 @Suite struct TokSkippedFilesTests {
     static func write(_ path: String, skipped: [SkippedFile]) throws {
         let writer = try TokWriter(path: path, codec: .zstd, width: .u32)
-        writer.beginDocument(name: "a.txt")
+        try writer.beginDocument(name: "a.txt")
         try [UInt32](1...100).withUnsafeBufferPointer { try writer.append($0) }
         for s in skipped { writer.recordSkipped(s) }
         try writer.finish()

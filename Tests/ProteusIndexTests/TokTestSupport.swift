@@ -61,7 +61,7 @@ enum TokTestSupport {
                          tokenizer: TokenizerIdentity? = nil, documents: [(String, [UInt32])]) throws -> String {
         let w = try TokWriter(path: path, codec: codec, width: width, tokenizer: tokenizer, frameTokens: frameTokens)
         for (name, toks) in documents {
-            w.beginDocument(name: name)
+            try w.beginDocument(name: name)
             try toks.withUnsafeBufferPointer { try w.append($0) }
         }
         try w.finish()

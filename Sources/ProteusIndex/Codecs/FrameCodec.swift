@@ -72,11 +72,26 @@ public enum SkippableFrame {
     /// The problem with a sealed frame of `magic` and `tag` (header, tag, at least `minimum`
     /// bytes, checksum), or nil when it is sound.
     static func problem(ofSealed bytes: [UInt8], magic: UInt32, tag: String, minimum: Int = 24) -> String? {
-        guard bytes.count >= minimum, bytes.u32(at: 0) == magic, Int(bytes.u32(at: 4)) == bytes.count - 8,
+        bytes.withUnsafeBytes { problem(ofSealed: $0, magic: magic, tag: tag, minimum: minimum) }
+    }
+
+    /// The same check on bytes used in place (a mapped frame). The checksum is taken in runs
+    /// of 16 MiB, each handed to `done` once hashed (to release its pages).
+    static func problem(ofSealed bytes: UnsafeRawBufferPointer, magic: UInt32, tag: String, minimum: Int = 24,
+                        done: (Range<Int>) -> Void = { _ in }) -> String? {
+        func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+        guard bytes.count >= minimum, u32(0) == magic, Int(u32(4)) == bytes.count - 8,
               bytes[8..<12].elementsEqual(tag.utf8) else { return "bad frame header" }
-        guard UInt32(truncatingIfNeeded: XXH64.hash(Array(bytes[8..<(bytes.count - 4)]))) == bytes.u32(at: bytes.count - 4) else {
-            return "checksum mismatch"
+        var hasher = XXH64()
+        let end = bytes.count - 4
+        var at = 8
+        while at < end {
+            let run = at..<min(end, at + 16 << 20)
+            hasher.update(UnsafeRawBufferPointer(rebasing: bytes[run]))
+            done(run)
+            at = run.upperBound
         }
+        guard UInt32(truncatingIfNeeded: hasher.digest()) == u32(end) else { return "checksum mismatch" }
         return nil
     }
 }

@@ -71,7 +71,7 @@ public struct TextCorpusEncoder {
                         totalBytes: UInt64, progress: ((UInt64, UInt64) -> Void)?) throws -> String? {
         let file = try text.open()
         guard file.size > 0 else {
-            writer.beginDocument(name: text.name)
+            try writer.beginDocument(name: text.name)
             summary.documents += 1
             return nil
         }
@@ -91,7 +91,7 @@ public struct TextCorpusEncoder {
                 let block = UnsafeRawBufferPointer(rebasing: map.bytes[start..<end])
                 let tokens = try tokenizer.encodeOrdinaryParallel(block, threads: options.threads, offset: start)
                 if !began {
-                    writer.beginDocument(name: text.name)
+                    try writer.beginDocument(name: text.name)
                     summary.documents += 1
                     began = true
                 }

@@ -234,11 +234,34 @@ public struct IndexDocuments {
         return lo
     }
 
-    /// A copy as a `DocumentTable`.
+    /// The same documents as a `DocumentTable`: a view of the mapping, not a copy (it keeps
+    /// the index open).
     public func table() -> DocumentTable {
-        var t = DocumentTable()
-        for i in 0..<count { t.append(name: name(i), length: lengths[i]) }
-        return t
+        DocumentTable(IndexDocumentStorage(self))
+    }
+}
+
+/// An index's document sections as the storage of a `DocumentTable` (the merge writes them
+/// out again without copying them into memory).
+final class IndexDocumentStorage: DocumentStorage, @unchecked Sendable {
+    private let documents: IndexDocuments
+
+    init(_ documents: IndexDocuments) { self.documents = documents }
+
+    var count: Int { documents.count }
+    var tokenCount: UInt64 { count == 0 ? 0 : documents.starts[count - 1] + documents.lengths[count - 1] }
+    var heldBytes: Int { 0 }
+
+    func start(_ i: Int) -> UInt64 { i == count ? tokenCount : documents.starts[i] }
+
+    func lastDocument(atOrBefore position: UInt64) -> Int { searchedDocument(atOrBefore: position, in: 0..<count) }
+
+    func withName<R>(_ i: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(rebasing: documents.namePool[Int(documents.nameOffsets[i])..<Int(documents.nameOffsets[i + 1])]))
+    }
+
+    func forEach(_ body: (UInt64, UInt64, UnsafeRawBufferPointer) throws -> Void) rethrows {
+        for i in 0..<count { try withName(i) { try body(documents.starts[i], documents.lengths[i], $0) } }
     }
 }
 

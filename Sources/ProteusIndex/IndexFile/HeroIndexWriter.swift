@@ -108,18 +108,27 @@ public enum HeroIndexWriter {
                 try record.withUnsafeBytes { try emit($0) }
             }
         }
+        // The document sections are streamed from the table (mapped for large inputs) in
+        // batches; nothing per document is held.
         let docs = c.documents
-        try array(.documentStarts, docs.starts)
-        try array(.documentLengths, docs.lengths)
-        var nameOffsets: [UInt64] = [0]
-        nameOffsets.reserveCapacity(docs.count + 1)
-        for name in docs.names { nameOffsets.append(nameOffsets.last! + UInt64(name.utf8.count)) }
-        try array(.documentNameOffsets, nameOffsets)
-        try section(.documentNames, count: Int(nameOffsets.last!)) { emit in
-            for name in docs.names {
-                var name = name
-                try name.withUTF8 { try emit(UnsafeRawBufferPointer($0)) }
+        try section(.documentStarts, count: docs.count) { emit in
+            try Batch.emitting(emit) { b in try docs.forEachDocument { _, start, _, _ in try b.append(start) } }
+        }
+        try section(.documentLengths, count: docs.count) { emit in
+            try Batch.emitting(emit) { b in try docs.forEachDocument { _, _, length, _ in try b.append(length) } }
+        }
+        var nameBytes: UInt64 = 0
+        try section(.documentNameOffsets, count: docs.count + 1) { emit in
+            try Batch.emitting(emit) { b in
+                try b.append(nameBytes)
+                try docs.forEachDocument { _, _, _, name in
+                    nameBytes += UInt64(name.count)
+                    try b.append(nameBytes)
+                }
             }
+        }
+        try section(.documentNames, count: Int(nameBytes)) { emit in
+            try Batch.emitting(emit) { b in try docs.forEachDocument { _, _, _, name in try b.append(name) } }
         }
         try array(.gates, c.dna.gates)
         try array(.gateConfidence, c.dna.gateConfidence)
@@ -149,6 +158,40 @@ public enum HeroIndexWriter {
         }
         precondition(entries.count == sectionCount)
         return entries
+    }
+
+    /// Gathers small values into 64 KiB runs for a section's `emit`, so a section of millions
+    /// of documents is streamed from the table without an array of its own.
+    private struct Batch {
+        let emit: (UnsafeRawBufferPointer) throws -> Void
+        var bytes: [UInt8] = []
+        static let size = 1 << 16
+
+        /// Calls `fill` with a batch that emits through `emit`, then emits what is left.
+        static func emitting(_ emit: (UnsafeRawBufferPointer) throws -> Void, _ fill: (inout Batch) throws -> Void) throws {
+            try withoutActuallyEscaping(emit) { emit in
+                var batch = Batch(emit: emit)
+                batch.bytes.reserveCapacity(Batch.size)
+                try fill(&batch)
+                try batch.flush()
+            }
+        }
+
+        mutating func append(_ value: UInt64) throws {
+            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+            if bytes.count >= Batch.size { try flush() }
+        }
+
+        mutating func append(_ raw: UnsafeRawBufferPointer) throws {
+            bytes.append(contentsOf: raw)
+            if bytes.count >= Batch.size { try flush() }
+        }
+
+        mutating func flush() throws {
+            guard !bytes.isEmpty else { return }
+            try bytes.withUnsafeBytes { try emit($0) }
+            bytes.removeAll(keepingCapacity: true)
+        }
     }
 
     /// The invariants `HeroIndex` checks on open, checked here first so a bad build fails

@@ -52,11 +52,10 @@ public struct FormatConverter {
         }
         let writer = try TokWriter(path: output, codec: options.codec, width: width, tokenizer: source.tokenizer,
                                    frameTokens: options.frameTokens, level: options.level, inputs: input.identities)
-        let docs = source.documents
-        for d in 0..<docs.count {
-            writer.beginDocument(name: docs.names[d])
-            var position = docs.starts[d]
-            let end = position + docs.lengths[d]
+        try source.documents.forEachDocument { _, start, length, name in
+            try writer.beginDocument(name: String(decoding: name, as: UTF8.self))
+            var position = start
+            let end = start + length
             while position < end {
                 let tokens = try cursor.read(start: position, count: Int(min(UInt64(step), end - position)))
                 try writer.append(tokens)

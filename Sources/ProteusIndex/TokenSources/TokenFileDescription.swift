@@ -71,9 +71,12 @@ public struct TokenFileDescription {
             lines.append("  document \(d): \(docs.names[d]) at \(docs.starts[d]), \(docs.lengths[d]) tokens")
         }
         if docs.count > shown { lines.append("  … \(docs.count - shown) more documents") }
-        fields.append(("document_table", .array((0..<docs.count).map { d in
-            .object([("name", .string(docs.names[d])), ("start", .unsigned(docs.starts[d])), ("length", .unsigned(docs.lengths[d]))])
-        })))
+        var table: [JSONValue] = []
+        docs.forEachDocument { _, start, length, name in
+            table.append(.object([("name", .string(String(decoding: name, as: UTF8.self))), ("start", .unsigned(start)),
+                                  ("length", .unsigned(length))]))
+        }
+        fields.append(("document_table", .array(table)))
         text = lines.joined(separator: "\n") + "\n"
         json = .object(fields)
         firstFailure = failure

@@ -33,20 +33,9 @@ public final class MegatronDataset: TokenSource {
         let index = try MegatronDataset.parseIndex(idx, binPath: binPath, binSize: bin.size)
         dtypeName = index.dtype.name
         storedWidth = index.element.tokenWidth
-        sequenceCount = index.sequenceLengths.count
-        var segments: [TokenSegment] = []
-        segments.reserveCapacity(index.sequenceLengths.count)
-        for i in 0..<index.sequenceLengths.count {
-            segments.append(TokenSegment(byteOffset: index.sequencePointers[i], tokenCount: index.sequenceLengths[i]))
-        }
-        var table = DocumentTable()
-        for d in 0..<max(0, index.documentIndices.count - 1) {
-            var length: UInt64 = 0
-            for s in index.documentIndices[d]..<index.documentIndices[d + 1] { length += index.sequenceLengths[s] }
-            table.append(name: "\(binPath)#\(d)", length: length)
-        }
-        documents = table
-        layout = TokenFileLayout(file: bin, element: index.element, segments: segments, forcePread: forcePread)
+        sequenceCount = index.sequenceCount
+        documents = DocumentTable(index.documents)
+        layout = TokenFileLayout(file: bin, element: index.element, segments: index.segments, forcePread: forcePread)
     }
 
     public func makeCursor() throws -> TokenCursor { TokenFileCursor(layout) }
@@ -57,14 +46,15 @@ public final class MegatronDataset: TokenSource {
         return ext == "bin" || ext == "idx" ? PathParts.deletingExtension(path) : path
     }
 
-    /// Maps the index (reading it instead when mapping fails) and parses it.
+    /// Maps the index and parses it (a file that cannot be mapped is copied to a temporary
+    /// file that is). The documents are read in place from these bytes for as long as the
+    /// dataset lives; the pages the checking pass read are handed back (they stay in the page
+    /// cache).
     private static func parseIndex(_ idx: SystemFile, binPath: String, binSize: UInt64) throws -> MegatronIndex {
-        if idx.size > 0, let map = try? MappedFile(idx) {
-            return try MegatronIndex(map.bytes, path: idx.path, binPath: binPath, binSize: binSize)
-        }
-        let bytes = try idx.readBytes(at: 0, count: Int(idx.size))
-        return try bytes.withUnsafeBytes {
-            try MegatronIndex($0, path: idx.path, binPath: binPath, binSize: binSize)
-        }
+        let map = idx.size > 0 ? try? MappedFile(idx) : nil
+        let bytes = try PinnedBytes(idx, map: map, offset: 0, count: Int(idx.size), contents: "the Megatron index")
+        let index = try MegatronIndex(bytes, path: idx.path, binPath: binPath, binSize: binSize)
+        bytes.releasePages()
+        return index
     }
 }

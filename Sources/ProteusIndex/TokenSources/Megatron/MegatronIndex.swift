@@ -38,14 +38,20 @@ struct MegatronIndex: Sendable {
 
     var dtype: DType
     var element: StoredElement
-    var sequenceLengths: [UInt64]
-    var sequencePointers: [UInt64]
-    /// Starts at 0, ends at the sequence count: document `d` is sequences `[d] ..< [d + 1]`.
-    var documentIndices: [Int]
+    /// Number of sequences.
+    var sequenceCount: Int
+    /// The sequences as runs of the `.bin`, in index order, adjacent ones merged.
+    var segments: [TokenSegment]
+    /// The documents, in place in the index's bytes.
+    var documents: MegatronDocuments
 
-    /// Parses `bytes` (the whole `.idx` of `path`) and checks every sequence lies inside a
-    /// `.bin` of `binSize` bytes at `binPath`.
-    init(_ bytes: UnsafeRawBufferPointer, path: String, binPath: String, binSize: UInt64) throws {
+    /// Parses and checks `pinned` (the whole `.idx` of `path`) and checks
+    /// every sequence lies inside a `.bin` of `binSize` bytes at `binPath`. One pass over the
+    /// arrays; the documents stay in place (`MegatronDocuments`), and what is kept is a token
+    /// count every 64 sequences and the runs of the `.bin` (one when the sequences are stored
+    /// back to back, as Megatron writes them).
+    init(_ pinned: PinnedBytes, path: String, binPath: String, binSize: UInt64) throws {
+        let bytes = pinned.bytes
         guard bytes.count >= MegatronIndex.headerSize else {
             throw ProteusError.corrupt(path, "truncated MMIDIDX header: the file holds \(bytes.count) bytes, the header needs \(MegatronIndex.headerSize)")
         }
@@ -88,9 +94,19 @@ struct MegatronIndex: Sendable {
         let n = Int(sequenceCount), d = Int(documentCount)
         let pointersAt = 34 + 4 * n, documentsAt = 34 + 12 * n
         let width = UInt64(dtype.byteCount)
-        var lengths = [UInt64](repeating: 0, count: n)
-        var pointers = [UInt64](repeating: 0, count: n)
+        var segments = TokenSegment.Merger(elementBytes: UInt64(element.byteCount))
+        var checkpoints: [UInt64] = []
+        checkpoints.reserveCapacity(n / MegatronDocuments.stride + 1)
+        var total: UInt64 = 0
+        // Both passes hand back the pages behind them every 1M entries (the arrays of 10M
+        // one-line documents are 200 MB).
+        let releaseEvery = 1 << 20
         for i in 0..<n {
+            if i % MegatronDocuments.stride == 0 { checkpoints.append(total) }
+            if i % releaseEvery == 0 && i > 0 {
+                pinned.releasePages((34 + 4 * (i - releaseEvery))..<(34 + 4 * i))
+                pinned.releasePages((pointersAt + 8 * (i - releaseEvery))..<(pointersAt + 8 * i))
+            }
             let length = Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: 34 + 4 * i, as: Int32.self))
             let pointer = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: pointersAt + 8 * i, as: Int64.self))
             guard length >= 0 else {
@@ -105,24 +121,28 @@ struct MegatronIndex: Sendable {
             guard begin <= binSize, end <= binSize, end >= begin else {
                 throw ProteusError.corrupt(path, "sequence \(i) points to bytes \(begin)..\(end) beyond the end of \(binPath) (\(binSize) bytes)")
             }
-            lengths[i] = UInt64(length)
-            pointers[i] = begin
+            segments.add(TokenSegment(byteOffset: begin, tokenCount: UInt64(length)))
+            total += UInt64(length)
         }
-        var documents = [Int](repeating: 0, count: d)
+        checkpoints.append(total)
+        var previous: Int64 = 0
         for j in 0..<d {
+            if j % releaseEvery == 0 && j > 0 {
+                pinned.releasePages((documentsAt + 8 * (j - releaseEvery))..<(documentsAt + 8 * j))
+            }
             let value = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: documentsAt + 8 * j, as: Int64.self))
-            let previous = j == 0 ? 0 : Int64(documents[j - 1])
             guard value >= previous, value <= Int64(n), j > 0 || value == 0 else {
                 throw ProteusError.corrupt(path, at: UInt64(documentsAt + 8 * j),
                                            "document index \(j) is \(value): indices must rise from 0 to the sequence count \(n)")
             }
-            documents[j] = Int(value)
+            previous = value
         }
-        guard documents[d - 1] == n else {
-            throw ProteusError.corrupt(path, "last document index is \(documents[d - 1]) but there are \(n) sequences")
+        guard previous == Int64(n) else {
+            throw ProteusError.corrupt(path, "last document index is \(previous) but there are \(n) sequences")
         }
-        self.sequenceLengths = lengths
-        self.sequencePointers = pointers
-        self.documentIndices = documents
+        self.sequenceCount = n
+        self.segments = segments.merged
+        self.documents = MegatronDocuments(pinned, lengthsAt: 34, documentIndicesAt: documentsAt, count: d - 1,
+                                           checkpoints: checkpoints, tokenCount: total, binPath: binPath)
     }
 }

@@ -9,6 +9,25 @@ struct TokenSegment: Sendable {
     /// Byte offset of the first token in the file.
     var byteOffset: UInt64
     var tokenCount: UInt64
+
+    /// Collects segments in stream order, leaving out empty ones and joining each to the
+    /// previous when it follows it in the file, so a Megatron dataset written in order is one
+    /// run however many sequences it lists.
+    struct Merger {
+        let elementBytes: UInt64
+        private(set) var merged: [TokenSegment] = []
+
+        init(elementBytes: UInt64) { self.elementBytes = elementBytes }
+
+        mutating func add(_ s: TokenSegment) {
+            guard s.tokenCount > 0 else { return }
+            if let last = merged.last, last.byteOffset + last.tokenCount * elementBytes == s.byteOffset {
+                merged[merged.count - 1].tokenCount += s.tokenCount
+            } else {
+                merged.append(s)
+            }
+        }
+    }
 }
 
 /// Where a headerless-or-headered token file keeps its tokens: one file, an element type,
@@ -32,16 +51,9 @@ final class TokenFileLayout: @unchecked Sendable {
     init(file: SystemFile, element: StoredElement, segments: [TokenSegment], forcePread: Bool) {
         self.file = file
         self.element = element
-        var merged: [TokenSegment] = []
-        merged.reserveCapacity(min(segments.count, 1024))
-        for s in segments where s.tokenCount > 0 {
-            if let last = merged.last,
-               last.byteOffset + last.tokenCount * UInt64(element.byteCount) == s.byteOffset {
-                merged[merged.count - 1].tokenCount += s.tokenCount
-            } else {
-                merged.append(s)
-            }
-        }
+        var merger = TokenSegment.Merger(elementBytes: UInt64(element.byteCount))
+        for s in segments { merger.add(s) }
+        let merged = merger.merged
         self.segments = merged
         var starts: [UInt64] = []
         starts.reserveCapacity(merged.count + 1)

@@ -16,7 +16,7 @@ extension StdinTokenReader {
                                               holding: "the stream")
         let writer = try TokWriter(output: spool, path: name, codec: codec, width: storedWidth, tokenizer: tokenizer,
                                    frameTokens: frameTokens, level: level)
-        writer.beginDocument(name: name)
+        try writer.beginDocument(name: name)
         let chunk = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 1 << 16)
         defer { chunk.deallocate() }
         while true {

@@ -46,7 +46,7 @@ public final class TokFile: TokenSource, @unchecked Sendable {
     let seekTableEntries: Int
     /// Byte offset of each data frame, plus one entry for the end of the last.
     let frameOffsets: [UInt64]
-    /// The documents recorded by the writer.
+    /// The documents recorded by the writer, read in place from the document frame.
     public let documents: DocumentTable
     /// Files the encode that made this corpus left out (format version 2; else empty).
     public let skippedFiles: [SkippedFile]
@@ -88,14 +88,16 @@ public final class TokFile: TokenSource, @unchecked Sendable {
         seekTable = frames.data
         frameOffsets = frames.offsets
         seekTableEntries = frames.entryCount
-        let at = frames.offsets.last!
-        documents = try TokDocumentFrame.decode(file.readBytes(at: at, count: Int(header.documentTableLength)),
-                                                at: at, totalTokens: header.totalTokens, path: name)
         skippedFiles = try frames.skipped.map { try TokSkippedFrame.decode(file.readBytes(at: $0.offset, count: $0.count),
                                                                            at: $0.offset, path: name) } ?? []
         var map: MappedFile? = nil
         if options.access == .automatic { map = try? MappedFile(file) }
         mapped = map
+        let at = frames.offsets.last!
+        // Read in place from the mapping (with pread access, from a mapped temporary copy).
+        let frame = try PinnedBytes(file, map: map, offset: at, count: Int(header.documentTableLength),
+                                    contents: "the document table")
+        documents = DocumentTable(try TokDocumentFrame.decode(frame, at: at, totalTokens: header.totalTokens, path: name))
     }
 
     /// A cursor with its own decompression context and buffers.

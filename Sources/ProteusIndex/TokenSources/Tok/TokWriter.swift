@@ -34,7 +34,7 @@ public final class TokWriter {
     private let compressed: UnsafeMutableRawBufferPointer
     private var seekTable = SeekTable()
     private var dataFrames = 0
-    private var documents = DocumentTable()
+    private let documents: TokDocumentFrame.Writer
     private var skipped: [SkippedFile] = []
     private var documentName: String?
     private var documentLength: UInt64 = 0
@@ -70,6 +70,7 @@ public final class TokWriter {
         self.tokenizer = tokenizer
         self.frameTokens = frameTokens
         self.output = output
+        self.documents = TokDocumentFrame.Writer(path: path)
         self.compressor = try codec.makeCompressor(level: level)
         self.header = TokHeader(codec: codec, width: width, frameTokens: UInt32(frameTokens), tokenizer: tokenizer)
         let frameBytes = frameTokens * width.byteCount
@@ -94,15 +95,18 @@ public final class TokWriter {
         }
     }
 
-    /// Starts a new document; the tokens appended next belong to it.
-    public func beginDocument(name: String) {
-        closeDocument()
+    /// Starts a new document; the tokens appended next belong to it. Throws when the
+    /// document table cannot be spilled to its temporary file.
+    public func beginDocument(name: String) throws {
+        try closeDocument()
         documentName = name
         documentLength = 0
     }
 
-    private func closeDocument() {
-        if let name = documentName { documents.append(name: name, length: documentLength) }
+    private func closeDocument() throws {
+        if let name = documentName {
+            try documents.add(name: name, start: totalTokens - documentLength, length: documentLength)
+        }
         documentName = nil
     }
 
@@ -173,15 +177,14 @@ public final class TokWriter {
     public func finish() throws {
         precondition(!finished, "TokWriter.finish twice")
         finished = true
-        closeDocument()
+        try closeDocument()
         try flushFrame()
         header.totalTokens = totalTokens
         header.dataFrameCount = UInt64(dataFrames)
         header.documentTableOffset = output.offset
-        let docs = TokDocumentFrame.encode(documents)
-        header.documentTableLength = UInt64(docs.count)
-        try docs.withUnsafeBytes { try output.write($0) }
-        seekTable.appendSkippable(frameSize: docs.count)
+        let documentFrame = try documents.write(to: output)
+        header.documentTableLength = UInt64(documentFrame)
+        seekTable.appendSkippable(frameSize: documentFrame)
         if !skipped.isEmpty {
             let frame = TokSkippedFrame.encode(skipped)
             try frame.withUnsafeBytes { try output.write($0) }

@@ -51,7 +51,7 @@ import Foundation
         #expect(blob.count % 8 == 0)
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: blob.count, alignment: 8)
         defer { memory.deallocate() }
-        memory.copyMemory(from: UnsafeRawBufferPointer(start: blob, count: blob.count))
+        blob.withUnsafeBytes { memory.copyMemory(from: $0) }
         let mapped = try RankTable(serialized: UnsafeRawBufferPointer(memory), owner: nil)
         #expect(mapped.count == original.count)
         for rank in UInt32(0)..<UInt32(original.count) {
@@ -135,7 +135,7 @@ import Foundation
         for (blob, message) in cases {
             let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(blob.count, 1), alignment: 8)
             defer { memory.deallocate() }
-            memory.copyMemory(from: UnsafeRawBufferPointer(start: blob, count: blob.count))
+            blob.withUnsafeBytes { memory.copyMemory(from: $0) }
             #expect {
                 _ = try RankTable(serialized: UnsafeRawBufferPointer(rebasing: memory[0..<blob.count]), owner: nil, path: "x.phb")
             } throws: { error in

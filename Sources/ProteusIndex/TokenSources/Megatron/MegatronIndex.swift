@@ -96,7 +96,7 @@ struct MegatronIndex: Sendable {
         let width = UInt64(dtype.byteCount)
         var segments = TokenSegment.Merger(elementBytes: UInt64(element.byteCount))
         var checkpoints: [UInt64] = []
-        checkpoints.reserveCapacity(n / MegatronDocuments.stride + 1)
+        checkpoints.reserveCapacity((n + MegatronDocuments.stride - 1) / MegatronDocuments.stride + 1)  // and the total
         var total: UInt64 = 0
         // Both passes hand back the pages behind them every 1M entries (the arrays of 10M
         // one-line documents are 200 MB).

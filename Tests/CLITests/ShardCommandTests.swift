@@ -72,6 +72,35 @@ import Foundation
         #expect(try Self.bytes(wholeMerged) == Self.bytes(whole))
     }
 
+    @Test func aTreeOfPartialMergesEqualsTheSingleBuild() throws {
+        let single = Self.corpus.dir.path("single.phb")
+        #expect(try Self.build(Self.corpus.tok, [], output: single).status == 0)
+        let s = try Self.shards(Self.corpus.tok, 5, prefix: "tree")
+        func merge(_ inputs: [String], _ name: String, partial: Bool = true) throws -> String {
+            let out = Self.corpus.dir.path(name)
+            let r = try CLI.run(["merge"] + (partial ? ["--partial"] : []) + inputs + ["-o", out, "--json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            return out
+        }
+        let a = try merge([s[1], s[0]], "tree-1-2.phb"), b = try merge([s[2], s[3]], "tree-3-4.phb")
+        let ab = try merge([b, a], "tree-1-4.phb")
+        let info = try CLI.run(["merge", "--partial", a, s[2], "-o", Self.corpus.dir.path("tree-1-3.phb"), "--json"])
+        #expect(info.stdout.contains("\"shard\":\"1-3/5\""), "\(info.stdout)")
+        // Any tree, and partial shards beside plain ones, give the single build's bytes.
+        #expect(try Self.bytes(merge([ab, s[4]], "tree-a.phb", partial: false)) == Self.bytes(single))
+        #expect(try Self.bytes(merge([s[4], b, a], "tree-b.phb", partial: false)) == Self.bytes(single))
+        #expect(try Self.bytes(merge([Self.corpus.dir.path("tree-1-3.phb"), s[3], s[4]], "tree-c.phb")) == Self.bytes(single))
+        // A shard index answers from its heroes and says why.
+        let q = try CLI.run(["query", ab, IndexCommandTests.question, "--tokenizer", Self.tokenizer])
+        #expect(q.status == 0, "\(q.stderr)")
+        #expect(q.stderr.contains("a shard index has no routing tier until 'merge' joins all the shards"), "\(q.stderr)")
+        // Gaps, overlaps and a partial shard twice.
+        try Self.refused(["merge", "--partial", s[0], s[2]], "missing shard 2/5: the inputs hold 2 of 5 shards and a partial merge needs consecutive ones")
+        try Self.refused(["merge", "--partial", a, s[1]], "overlapping shards: it is shard 2/5 and \(a) is shard 1-2/5")
+        try Self.refused(["merge", "--partial", a, a], "duplicated shard: it and \(a) are both shard 1-2/5")
+        try Self.refused(["merge", ab], "missing shard 5/5: the inputs hold 4 of 5 shards")
+    }
+
     @Test func shardsOfTokensFromStdinMergeToTheStdinBuild() throws {
         // Each shard process reads the whole stream and keeps its 1/N of the chunks.
         let stream = try Self.bytes(Self.corpus.tok)

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Builds one proteus-index over a corpus with Ray (issue 12): `learn` once, N shard builds
-(`build --shard i/N --dna`) as Ray tasks each calling the CLI on shared storage, then `merge`.
+(`build --shard i/N --dna`) as Ray tasks each calling the CLI on shared storage, then a tree
+of merges, also Ray tasks: two neighbouring ranges of finished shards merge (`merge --partial`)
+as soon as both exist, and the merge that covers shards 1..N writes the output.
 
     python3 tools/cluster/ray_build.py CORPUS... --shards N -o all.phb [--address auto] [-- BUILD OPTIONS]
 
@@ -9,9 +11,6 @@ with the shard's own message and exit status 1, and leaves an earlier all.phb un
 merge writes atomically, and is never started). The result is byte-identical to a single
 `build --dna` of the whole corpus. Without --address a local Ray runtime is started with
 --num-cpus CPUs (the test uses 2).
-
-Short of issue 12: the merge is one `merge` call over all shards (streaming, bounded memory),
-not a tree of partial merges, which the `merge` command does not offer yet.
 """
 from __future__ import annotations
 
@@ -85,32 +84,71 @@ def main(argv: list[str]) -> int:
             return run_cli([binary, "build", *corpus, "--dna", dna, "--shard", f"{i}/{args.shards}",
                             "-o", part, "--quiet", "--threads", "1", *build_options(args.build_options)])
 
+        @ray.remote(max_retries=0)
+        def merge(inputs: list[str], out: str, partial: bool) -> tuple[int, str]:
+            return run_cli([binary, "merge", *(["--partial"] if partial else []), *inputs, "-o", out])
+
         n = args.shards
-        pending = {build_shard.remote(i): (i, 1) for i in range(1, n + 1)}
-        done = 0
+        # Each task's ref -> what it is: ("shard", i, attempt) or ("merge", first, last, path, inputs).
+        pending: dict = {build_shard.remote(i): ("shard", i, 1) for i in range(1, n + 1)}
+        ready: dict[int, tuple[int, str]] = {}  # finished ranges of shards: first -> (last, index path)
+        built = 0
+
+        def start_merges() -> None:
+            """Merges every two neighbouring finished ranges; the one covering 1..N is the output."""
+            firsts = sorted(ready)
+            k = 0
+            while k + 1 < len(firsts):
+                a, b = firsts[k], firsts[k + 1]
+                if ready[a][0] + 1 == b:
+                    last = ready[b][0]
+                    inputs = [ready.pop(a)[1], ready.pop(b)[1]]
+                    whole = a == 1 and last == n
+                    out = output if whole else os.path.join(work, f"merge-{a}-{last}.phb")
+                    pending[merge.remote(inputs, out, not whole)] = ("merge", a, last, out, inputs)
+                    k += 2
+                else:
+                    k += 1
+            if n == 1 and 1 in ready:
+                path = ready.pop(1)[1]
+                pending[merge.remote([path], output, False)] = ("merge", 1, 1, output, [path])
+
         while pending:
-            ready, _ = ray.wait(list(pending), num_returns=1)
-            ref = ready[0]
-            i, attempt = pending.pop(ref)
+            done, _ = ray.wait(list(pending), num_returns=1)
+            ref = done[0]
+            task = pending.pop(ref)
             status, message = ray.get(ref)
+            if task[0] == "merge":
+                _, first, last, out, inputs = task
+                if status != 0:
+                    say(f"merge of shards {first}-{last}/{n} failed (exit {status}): {message}; {args.output} left as it was")
+                    return 1
+                if not args.keep:
+                    for used in inputs:  # shard indexes are as large as the result: free the disk
+                        os.unlink(used)
+                if out == output:
+                    say(f"merged {n} shards into {args.output} in {time.monotonic() - started:.1f} s")
+                    return 0
+                say(f"merged shards {first}-{last}/{n} ({time.monotonic() - started:.1f} s)")
+                ready[first] = (last, out)
+                start_merges()
+                continue
+            _, i, attempt = task
             if status == 0:
-                done += 1
-                say(f"shard {i}/{n} built ({done} of {n} done, {time.monotonic() - started:.1f} s)")
+                built += 1
+                say(f"shard {i}/{n} built ({built} of {n} done, {time.monotonic() - started:.1f} s)")
+                ready[i] = (i, os.path.join(work, f"part-{i}.phb"))
+                start_merges()
             elif attempt == 1:
                 say(f"shard {i}/{n} failed (exit {status}: {message}); retrying once")
-                pending[build_shard.remote(i)] = (i, 2)
+                pending[build_shard.remote(i)] = ("shard", i, 2)
             else:
                 say(f"shard {i}/{n} failed twice (exit {status}: {message}); stopping, {args.output} left as it was")
                 for other in pending:
                     ray.cancel(other, force=True)
                 return 1
-        parts = [os.path.join(work, f"part-{i}.phb") for i in range(1, n + 1)]
-        status, message = run_cli([binary, "merge", *parts, "-o", output])
-        if status != 0:
-            say(f"merge failed (exit {status}): {message}")
-            return 1
-        say(f"merged {n} shards into {args.output} in {time.monotonic() - started:.1f} s")
-        return 0
+        say("internal error: the merges ended without covering every shard")
+        return 1
     finally:
         if ray.is_initialized():
             ray.shutdown()

@@ -7,6 +7,8 @@ public final class SectionBlob: Equatable, @unchecked Sendable {
         case file(UnlinkedTemporaryFile, SystemFile)
         /// Bytes of a mapped index, kept alive by `owner`.
         case mapped(UnsafeRawBufferPointer, owner: AnyObject)
+        /// Other blobs one after the other, read in place (a partial merge's shard windows).
+        case chain([SectionBlob])
     }
 
     private let storage: Storage
@@ -31,6 +33,12 @@ public final class SectionBlob: Equatable, @unchecked Sendable {
         count = Int(reader.size)
     }
 
+    /// `parts` one after the other, without copying them.
+    init(concatenating parts: [SectionBlob]) {
+        storage = .chain(parts)
+        count = parts.reduce(0) { $0 + $1.count }
+    }
+
     /// Calls `body` with consecutive runs of the bytes (at most 1 MiB each from a file).
     public func forEachRun(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         switch storage {
@@ -38,6 +46,8 @@ public final class SectionBlob: Equatable, @unchecked Sendable {
             try bytes.withUnsafeBytes { try body($0) }
         case .mapped(let bytes, _):
             try body(bytes)
+        case .chain(let parts):
+            for part in parts { try part.forEachRun(body) }
         case .file(_, let reader):
             let run = 1 << 20
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: run, alignment: 64)

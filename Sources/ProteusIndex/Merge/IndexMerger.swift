@@ -2,16 +2,22 @@
 /// of the whole corpus writes, byte for byte. Reads each shard's small state and streams its
 /// routing windows; memory is one pool's worth of champions plus the routing builder's
 /// vocabulary-sized tables.
+///
+/// `partial` lets the inputs be any run of consecutive shards i..j (`merge --partial`, for a
+/// tree of merges): the output is then the shard "i-j/N" that covers them, which merges with
+/// the other shards as they would have.
 public enum IndexMerger {
     public struct Report {
         public var output: String
         public var shards: Int
+        /// The shard the output is, when a partial merge did not cover the whole corpus.
+        public var partialShard: String?
         public var statistics: BuildStatistics
         public var indexBytes: UInt64
         public var seconds: Double
     }
 
-    public static func merge(inputs: [String], output: String) throws -> Report {
+    public static func merge(inputs: [String], output: String, partial: Bool = false) throws -> Report {
         let watch = Stopwatch()
         guard !inputs.isEmpty else { throw ProteusError(.usage, "'merge' needs shard indexes to merge") }
         let identities = inputs.compactMap { FileIdentity.of(path: $0) }
@@ -25,11 +31,13 @@ public enum IndexMerger {
             parts.append(ShardChecks.Part(path: path, index: index, state: state))
         }
         try ShardChecks.checkSameBuild(parts)
-        parts = try ShardChecks.inOrder(parts)
-        let first = parts.first { !$0.state.dna.isEmpty }!
+        let (dnaBytes, dnaSource) = (parts[0].state.dna, parts[0].path)
+        parts = try ShardChecks.inOrder(parts, partial: partial)
+        let first = parts[0]
+        let spec = ShardSpec(index: first.state.spec.index, last: parts.last!.state.spec.last, count: first.state.spec.count)
         let p = first.index.parameters
-        let dna = try first.state.dna.withUnsafeBytes { raw in
-            try DNAFile.decode(raw) { ProteusError(.dataError, path: first.path, "section 'SHRD': DNA: \($0)") }
+        let dna = try dnaBytes.withUnsafeBytes { raw in
+            try DNAFile.decode(raw) { ProteusError(.dataError, path: dnaSource, "section 'SHRD': DNA: \($0)") }
         }
 
         var contents = HeroIndexContents()
@@ -39,11 +47,8 @@ public enum IndexMerger {
         contents.splitPattern = first.index.splitPattern
         contents.embeddedRanks = Array(first.index.embeddedRanks)
         contents.fingerprint.inputs = first.index.fingerprint.inputs
-        contents.fingerprint.corpus = CorpusIdentity(
-            tokenCount: first.index.statistics.tokens,
-            contentHash: CorpusIdentityHasher.contentHash(digests: parts.flatMap(\.state.digests)),
-            sampleHash: first.state.sampleHash)
-        let heroes = try PoolMerge.heroes(of: parts, parameters: p)
+        let pool = try PoolMerge.pool(of: parts, parameters: p)
+        let heroes = try PoolMerge.heroes(of: parts, pool: pool, parameters: p)
         contents.statistics.tokens = first.index.statistics.tokens
         contents.statistics.chunks = first.state.chunkCount
         contents.statistics.champions = parts.reduce(0) { $0 + $1.state.champions }
@@ -51,15 +56,35 @@ public enum IndexMerger {
         contents.statistics.keptWhole = first.state.keptWhole
         contents.dna = dna.state
         contents.assembleSpans(heroes, features: dna.features)
-        if p.routeWindow > 0 {
-            let builder = try WindowPostingsBuilder(vocabularySize: dna.statistics.vocabularySize,
-                                                    windowTokens: p.effectiveRouteWindow,
-                                                    listShare: p.routeListShare, name: output)
-            for part in parts { try builder.append(try part.index.shardWindows(part.state), name: part.path) }
-            contents.routing = try builder.finish()
+        let windows = try parts.map { try $0.index.shardWindows($0.state) }
+        if spec.isWhole {
+            contents.fingerprint.corpus = CorpusIdentity(
+                tokenCount: first.index.statistics.tokens,
+                contentHash: CorpusIdentityHasher.contentHash(digests: parts.flatMap(\.state.digests)),
+                sampleHash: first.state.sampleHash)
+            if p.routeWindow > 0 {
+                let builder = try WindowPostingsBuilder(vocabularySize: dna.statistics.vocabularySize,
+                                                        windowTokens: p.effectiveRouteWindow,
+                                                        listShare: p.routeListShare, name: output)
+                for (part, own) in zip(parts, windows) { try builder.append(own, name: part.path) }
+                contents.routing = try builder.finish()
+            }
+        } else {
+            // The shard that covers the parts, as its own build would have written it.
+            contents.fingerprint.corpus = first.index.fingerprint.corpus
+            let joined = ShardWindows(concatenating: windows)
+            var state = ShardState(spec: spec, chunks: first.state.chunks.lowerBound..<parts.last!.state.chunks.upperBound,
+                                   chunkCount: first.state.chunkCount, champions: contents.statistics.champions,
+                                   keptWhole: first.state.keptWhole, sampleHash: first.state.sampleHash,
+                                   digests: parts.flatMap(\.state.digests), dna: dnaBytes,
+                                   captureSpan: first.state.captureSpan, windowCount: joined.windowCount,
+                                   lineStarts: joined.lineStarts, lineBreaks: joined.lineBreaks)
+            state.keep(Array(0..<pool.count), of: pool)
+            contents.shard = state
+            contents.shardWindows = joined
         }
         let size = try HeroIndexWriter.write(contents, to: output, inputs: identities)
-        return Report(output: output, shards: parts.count, statistics: contents.statistics, indexBytes: size,
+        return Report(output: output, shards: parts.count, partialShard: spec.isWhole ? nil : spec.description, statistics: contents.statistics, indexBytes: size,
                       seconds: watch.elapsed)
     }
 }

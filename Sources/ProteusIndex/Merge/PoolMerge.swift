@@ -1,25 +1,38 @@
-/// The heroes of the whole corpus from the shards' ranked pools: the best `bufferTokens`
+/// The heroes of the merged range from the shards' ranked pools: the best `bufferTokens`
 /// champions of all pools (score descending, position ascending, as `HeroPool` ranks), with
 /// their captured windows, admitted exactly as the single build admits its pool. For an
 /// input kept whole, the shards' heroes side by side.
 enum PoolMerge {
     static func heroes(of parts: [ShardChecks.Part], parameters p: BuildParameters) throws -> AdmittedHeroes {
+        try heroes(of: parts, pool: pool(of: parts, parameters: p), parameters: p)
+    }
+
+    /// The heroes of `parts` given their merged `pool`.
+    static func heroes(of parts: [ShardChecks.Part], pool: HeroWindows, parameters p: BuildParameters) throws -> AdmittedHeroes {
         let champions = parts.reduce(UInt64(0)) { $0 + $1.state.champions }
-        if parts.first?.state.keptWhole == true {
-            var heroes = AdmittedHeroes()
-            for part in parts {
-                let tokens = part.index.tokens, scores = part.index.scores
-                for span in try part.index.spans() {
-                    for k in 0..<Int(span.length) {
-                        heroes.positions.append(span.start + UInt64(k))
-                        heroes.tokens.append(tokens[Int(span.firstHero) + k])
-                        heroes.scores.append(scores[Int(span.firstHero) + k])
-                    }
+        guard parts.first?.state.keptWhole == true else {
+            return admitHeroes(from: pool, ranked: Array(0..<pool.count), budget: p.bufferTokens,
+                               span: p.uses(.spans) ? p.span : 0)
+        }
+        var heroes = AdmittedHeroes()
+        for part in parts {
+            let tokens = part.index.tokens, scores = part.index.scores
+            for span in try part.index.spans() {
+                for k in 0..<Int(span.length) {
+                    heroes.positions.append(span.start + UInt64(k))
+                    heroes.tokens.append(tokens[Int(span.firstHero) + k])
+                    heroes.scores.append(scores[Int(span.firstHero) + k])
                 }
             }
-            heroes.admittedChampions = champions
-            return heroes
         }
+        heroes.admittedChampions = champions
+        return heroes
+    }
+
+    /// The merged pool: the best `bufferTokens` champions of all the parts' pools, ranked, with
+    /// their captured windows (what a shard covering all the parts would have kept: a top-N
+    /// with deterministic ties is associative).
+    static func pool(of parts: [ShardChecks.Part], parameters p: BuildParameters) throws -> HeroWindows {
         // (score, position) of every pooled champion, with where it lives.
         var entries: [(score: Float, position: UInt64, part: Int, slot: Int)] = []
         for (k, part) in parts.enumerated() {
@@ -47,7 +60,6 @@ enum PoolMerge {
                 }
             }
         }
-        return admitHeroes(from: windows, ranked: Array(0..<kept.count), budget: p.bufferTokens,
-                           span: p.uses(.spans) ? p.span : 0)
+        return windows
     }
 }

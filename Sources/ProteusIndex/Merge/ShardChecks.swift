@@ -38,25 +38,36 @@ enum ShardChecks {
         }
     }
 
-    /// The parts in shard order; fails on a duplicated, missing or overlapping shard.
-    static func inOrder(_ parts: [Part]) throws -> [Part] {
-        let sorted = parts.sorted { $0.state.spec.index < $1.state.spec.index }
+    /// The parts in shard order; fails on a duplicated, missing or overlapping shard. A
+    /// `partial` merge may stop short of 1..N at either end, but its shards must still follow
+    /// one another without a gap.
+    static func inOrder(_ parts: [Part], partial: Bool = false) throws -> [Part] {
+        let sorted = parts.sorted { ($0.state.spec.index, $0.state.spec.last) < ($1.state.spec.index, $1.state.spec.last) }
         guard let count = sorted.first?.state.spec.count else { return [] }
-        for (a, b) in zip(sorted, sorted.dropFirst()) where a.state.spec.index == b.state.spec.index {
-            throw ProteusError(.dataError, path: b.path, "duplicated shard: it and \(a.path) are both shard \(a.state.spec.description)")
+        for (a, b) in zip(sorted, sorted.dropFirst()) where b.state.spec.index <= a.state.spec.last {
+            let (x, y) = (a.state.spec, b.state.spec)
+            throw ProteusError(.dataError, path: b.path, x == y
+                ? "duplicated shard: it and \(a.path) are both shard \(x.description)"
+                : "overlapping shards: it is shard \(y.description) and \(a.path) is shard \(x.description)")
         }
-        let present = Set(sorted.map(\.state.spec.index))
-        if let missing = (1...count).first(where: { !present.contains($0) }) {
-            throw ProteusError(.dataError, "missing shard \(missing)/\(count): the inputs hold \(sorted.count) of \(count) shards")
+        let held = sorted.reduce(0) { $0 + $1.state.spec.width }
+        func missing(_ shard: Int) -> ProteusError {
+            ProteusError(.dataError, "missing shard \(shard)/\(count): the inputs hold \(held) of \(count) shards"
+                         + (partial ? " and a partial merge needs consecutive ones" : ""))
         }
-        var next = 0
+        if !partial && sorted[0].state.spec.index != 1 { throw missing(1) }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where b.state.spec.index != a.state.spec.last + 1 {
+            throw missing(a.state.spec.last + 1)
+        }
+        if !partial && sorted.last!.state.spec.last != count { throw missing(sorted.last!.state.spec.last + 1) }
+        var next = sorted[0].state.chunks.lowerBound
         for part in sorted {
             guard part.state.chunks.lowerBound == next else {
                 throw ProteusError(.dataError, path: part.path, "shard \(part.state.spec.description) covers chunks \(part.state.chunks) but the shards before end at chunk \(next): overlapping or missing ranges")
             }
             next = part.state.chunks.upperBound
         }
-        guard next == sorted[0].state.chunkCount else {
+        guard partial || (sorted[0].state.chunks.lowerBound == 0 && next == sorted[0].state.chunkCount) else {
             throw ProteusError(.dataError, "the shards end at chunk \(next) of \(sorted[0].state.chunkCount): missing range")
         }
         return sorted

@@ -44,7 +44,9 @@ public final class QuerySession {
             }
         }
         if corpus != nil, options.rescan == nil, !options.indexOnly, try engine.index.routing() == nil {
-            warnings.append("answering from the heroes alone: this index has no routing tier (built by an older proteus-index or with --route-window 0); rebuild it, or use --rescan")
+            warnings.append(engine.index.isShard
+                ? "answering from the heroes alone: a shard index has no routing tier until 'merge' joins all the shards; merge them, or use --rescan"
+                : "answering from the heroes alone: this index has no routing tier (built by an older proteus-index or with --route-window 0); rebuild it, or use --rescan")
         }
         teleporter = try Teleporter(engine: engine, corpus: options.indexOnly ? nil : corpus)
         let tokenizer = engine.tokenizer

@@ -11,6 +11,27 @@ struct ShardWindows: Equatable, Sendable {
     var lineBreaks: UInt64
 }
 
+extension ShardWindows {
+    /// Consecutive shards' windows as those of one shard covering them all (a partial merge):
+    /// the spills one after the other (each ends on a whole window), the line starts shifted
+    /// by the breaks before, as `WindowPostingsBuilder.append` replays them.
+    init(concatenating shards: [ShardWindows]) {
+        var starts: [UInt64]? = nil, breaks: UInt64 = 0, windows = 0
+        for shard in shards {
+            if let own = shard.lineStarts {
+                if starts == nil && windows == 0 { starts = [] }
+                starts?.append(contentsOf: own.map { $0 + breaks })
+            } else if shard.windowCount > 0 {
+                starts = nil
+            }
+            breaks += shard.lineBreaks
+            windows += shard.windowCount
+        }
+        self.init(spill: SectionBlob(concatenating: shards.map(\.spill)), windowCount: windows,
+                  lineStarts: starts, lineBreaks: breaks)
+    }
+}
+
 extension WindowPostingsBuilder {
     /// A shard's start: the chunk before it lends the ids of its last tokens to the reach of
     /// the shard's first window (its own windows belong to the shard before).

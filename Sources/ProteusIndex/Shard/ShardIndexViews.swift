@@ -1,4 +1,8 @@
 extension HeroIndex {
+    /// Whether this is a shard index (`build --shard`, `merge --partial`): its routing windows
+    /// wait, un-inverted, for the merge.
+    var isShard: Bool { byKind[SectionKind.shardState.ordinal] != nil }
+
     /// The shard state of a shard index (checksum verified); nil for a whole index.
     func shardState(withDNA: Bool = true, withWindows: Bool = true) throws -> ShardState? {
         guard byKind[SectionKind.shardState.ordinal] != nil, byKind[SectionKind.shardWindows.ordinal] != nil else { return nil }

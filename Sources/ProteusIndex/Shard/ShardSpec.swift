@@ -3,9 +3,13 @@
 /// The corpus is cut into units of `unitTokens` (a whole number of chunks and of the corpus
 /// hash's blocks, so routing windows, chunk edges and hash blocks never straddle two shards),
 /// and shard i takes units `[U(i-1)/N, Ui/N)`. A shard may be empty when N exceeds the units.
+/// A partial merge (`merge --partial`) joins consecutive shards i..j into one shard "i-j/N",
+/// which takes units `[U(i-1)/N, Uj/N)`, exactly the union of theirs.
 public struct ShardSpec: Equatable, Sendable {
-    /// 1-based.
+    /// 1-based: the first shard covered.
     public let index: Int
+    /// The last shard covered (`index` unless a partial merge joined several).
+    public let last: Int
     public let count: Int
 
     /// Parses "i/N"; refuses anything but 1 ≤ i ≤ N.
@@ -18,15 +22,23 @@ public struct ShardSpec: Equatable, Sendable {
             throw ProteusError(.usage, "'--shard' \(text) is outside 1..N: i must be between 1 and N, and N at least 1")
         }
         index = i
+        last = i
         count = n
     }
 
-    init(index: Int, count: Int) {
+    init(index: Int, last: Int? = nil, count: Int) {
         self.index = index
+        self.last = last ?? index
         self.count = count
     }
 
-    public var description: String { "\(index)/\(count)" }
+    /// Shards covered.
+    var width: Int { last - index + 1 }
+
+    /// Whether it covers every shard 1..N: the whole corpus.
+    var isWhole: Bool { index == 1 && last == count }
+
+    public var description: String { index == last ? "\(index)/\(count)" : "\(index)-\(last)/\(count)" }
 
     /// Tokens per unit: the least common multiple of the chunk and the hash block.
     static func unitTokens(chunkLength: Int) -> Int {
@@ -40,7 +52,7 @@ public struct ShardSpec: Equatable, Sendable {
         let perUnit = Self.unitTokens(chunkLength: chunkLength) / chunkLength
         let units = (chunkCount + perUnit - 1) / perUnit
         let first = units * (index - 1) / count * perUnit
-        let end = units * index / count * perUnit
+        let end = units * last / count * perUnit
         return min(first, chunkCount)..<min(end, chunkCount)
     }
 }

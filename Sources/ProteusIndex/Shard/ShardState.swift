@@ -54,6 +54,7 @@ struct ShardState: Equatable, Sendable {
         w.array(digests); w.array(dna)
         w.array(positions); w.array(scores); w.array(left); w.array(right)
         w.array(windowTokens); w.array(windowScores)
+        w.int(spec.last)
         return w.bytes
     }
 
@@ -81,6 +82,12 @@ struct ShardState: Equatable, Sendable {
         // The windows (most of the bytes) only when asked: the merge copies them shard by shard.
         let tokens: [UInt32] = try r.array(), scores: [Float] = try r.array()
         if withWindows { s.windowTokens = tokens; s.windowScores = scores }
+        // The last shard covered, at the end so that a shard written before partial merges reads as one shard.
+        if !r.atEnd {
+            let last = try r.int()
+            guard last >= index, last <= count else { throw fail("shard \(index)-\(last)/\(count) is impossible") }
+            s.spec = ShardSpec(index: index, last: last, count: count)
+        }
         let n = s.positions.count
         guard captureSpan >= 0, windowCount >= 0, s.scores.count == n, s.left.count == n, s.right.count == n,
               tokens.count == n * s.width, scores.count == n * s.width,

@@ -5,7 +5,9 @@ struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Join shard indexes (build --shard i/N --dna) into the index of the whole corpus.",
         discussion: "The result is byte-identical to a single 'build --dna' of the whole corpus. Every shard 1..N "
-            + "must be given once, built with the same DNA, parameters, tokenizer and corpus.")
+            + "must be given once, built with the same DNA, parameters, tokenizer and corpus. With --partial, "
+            + "consecutive shards i..j merge into the shard i-j/N, which merges with the others as they would "
+            + "(a tree of merges).")
 
     @Argument(help: "Shard indexes, in any order.")
     var inputs: [String]
@@ -13,21 +15,26 @@ struct Merge: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output index.")
     var output: String
 
+    @Flag(help: "Accept a run of consecutive shards and write the shard that covers them (i-j/N).")
+    var partial = false
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
     func run() throws {
         try reportingFailures {
-            let r = try IndexMerger.merge(inputs: inputs, output: output)
+            let r = try IndexMerger.merge(inputs: inputs, output: output, partial: partial)
             let s = r.statistics
             if json {
                 print(JSONValue.object([
-                    ("output", .string(r.output)), ("shards", .integer(Int64(r.shards))), ("tokens", .unsigned(s.tokens)),
+                    ("output", .string(r.output)), ("shards", .integer(Int64(r.shards))),
+                    ("shard", r.partialShard.map { .string($0) } ?? .null), ("tokens", .unsigned(s.tokens)),
                     ("heroes", .integer(Int64(s.heroTokens))), ("spans", .integer(Int64(s.spans))),
                     ("index_bytes", .unsigned(r.indexBytes)), ("seconds", .number(r.seconds)),
                 ]).serialized())
             } else {
-                printError("\(r.output): \(r.shards) shards, \(s.tokens) tokens → \(s.heroTokens) hero tokens in \(s.spans) spans; \(Format.seconds(r.seconds)), index \(r.indexBytes) bytes")
+                let what = r.partialShard.map { "shard \($0) from \(r.shards) shards" } ?? "\(r.shards) shards"
+                printError("\(r.output): \(what), \(s.tokens) tokens → \(s.heroTokens) hero tokens in \(s.spans) spans; \(Format.seconds(r.seconds)), index \(r.indexBytes) bytes")
             }
         }
     }

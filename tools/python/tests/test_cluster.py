@@ -5,6 +5,7 @@ tests are skipped with the reason (failed under tools/test.sh)."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -58,6 +59,8 @@ def test_ray_build_equals_the_single_build(binary: str, corpus: dict[str, Path])
     done = ray_build(binary, corpus, output)
     assert done.returncode == 0, done.stderr
     assert "shard 3/3 built" in done.stderr and "merged 3 shards" in done.stderr
+    # A tree: two neighbouring shards merge first (--partial), the last merge covers all three.
+    assert re.search(r"merged shards (1-2|2-3)/3", done.stderr), done.stderr
     assert output.read_bytes() == corpus["single"].read_bytes()
 
 

@@ -170,5 +170,30 @@ import Foundation
         try F.editSection(path, .routeSkips) { for i in 0..<8 { $0[i] = 0xFF } }
         #expect(failure { _ = try HeroIndex(path: path).routing() }
                 == "\(path): section 'RSKP' at byte \(skips.offset): skip 0 does not match the counts before it")
+        // A rank that does not count the ids before its words.
+        let ranks = index.entry(.routeRanks), ids = index.entry(.routeIDs)
+        try F.write(pristine, to: path)
+        var lastID = 0
+        try tier.forEachEntry { lastID = Int($0.id) }
+        try F.editSection(path, .routeRanks) { $0[4] &+= 1 }
+        #expect(failure { _ = try HeroIndex(path: path).routing() }
+                == "\(path): section 'RRNK' at byte \(ranks.offset + 4): rank 1 does not count the ids before it")
+        // The last id moved past the vocabulary (not a multiple of 64: the last word has bits beyond it),
+        // with the ranks after it lowered so that everything else still adds up.
+        let words = Int(ids.length) / 8, w = lastID / 64, moved = (words - 1) * 64 + 63
+        let vocabulary = index.metadata.vocabularySize
+        #expect(moved >= vocabulary)
+        try F.write(pristine, to: path)
+        try F.editSection(path, .routeIDs) { b in
+            b[8 * w + (lastID % 64) / 8] &= ~UInt8(1 << (lastID % 8))
+            b[8 * (words - 1) + 7] |= 0x80
+        }
+        try F.editSection(path, .routeRanks) { b in
+            for r in 0..<(b.count / 4) where r * PresenceBits.wordsPerRank > w && r * PresenceBits.wordsPerRank <= words - 1 {
+                b[4 * r] &-= 1  // the ranks here are small: no borrow
+            }
+        }
+        #expect(failure { _ = try HeroIndex(path: path).routing() }
+                == "\(path): section 'RIDS' at byte \(ids.offset + UInt64(moved / 64 * 8)): token id \(moved) is outside the vocabulary of \(vocabulary)")
     }
 }

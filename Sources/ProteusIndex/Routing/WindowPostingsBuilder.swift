@@ -10,8 +10,12 @@
 final class WindowPostingsBuilder {
     /// Window numbers held in memory during one inversion pass (32 MiB) by default.
     static let defaultPassBudget = 8 << 20
-    /// Window numbers held in memory during one inversion pass.
+    /// Window numbers of 4 bytes held in memory during one inversion pass (twice as many
+    /// when they fit in 2 bytes: the memory is the same).
     let passBudget: Int
+    /// Whether window numbers may be held as u16 when they fit (tests turn it off to try
+    /// the u32 path on small corpora).
+    let narrowNumbers: Bool
 
     let windowTokens: Int
     private let listShare: Double
@@ -34,9 +38,10 @@ final class WindowPostingsBuilder {
 
     /// `listShare`: ids in more than this share of the windows get no list.
     init(vocabularySize: Int, windowTokens: Int, listShare: Double, name: String,
-         folder: String? = nil, passBudget: Int = defaultPassBudget) throws {
+         folder: String? = nil, passBudget: Int = defaultPassBudget, narrowNumbers: Bool = true) throws {
         self.windowTokens = windowTokens
         self.passBudget = passBudget
+        self.narrowNumbers = narrowNumbers
         self.folder = folder
         self.listShare = listShare
         self.name = name
@@ -129,8 +134,19 @@ final class WindowPostingsBuilder {
         return tier
     }
 
-    /// Writes every list, in directory order, reading the spill once per pass.
+    /// Writes every list, in directory order, reading the spill once per pass. Window numbers
+    /// are held as u16 while they fit (up to 65,536 windows: a billion tokens at the default
+    /// window), so a pass takes twice the lists in the same memory and half the passes read
+    /// the spill.
     private func invert(_ tier: RoutingTierContents) throws -> SectionBlob {
+        narrowNumbers && windowCount <= Int(UInt16.max) + 1
+            ? try invert(tier, as: UInt16.self, budget: 2 * passBudget)
+            : try invert(tier, as: UInt32.self, budget: passBudget)
+    }
+
+    private func invert<Number: FixedWidthInteger & UnsignedInteger>(
+        _ tier: RoutingTierContents, as: Number.Type, budget: Int
+    ) throws -> SectionBlob {
         let out = try UnlinkedTemporaryFile(folder: folder, name: name, holding: "the routing tier's postings")
         let spillFile = try spill.reopenForReading()
         // Where the next window of each id in the current pass goes; -1 for ids outside it.
@@ -138,12 +154,13 @@ final class WindowPostingsBuilder {
         cursor.initialize(repeating: -1, count: windowsPerID.count)
         defer { cursor.deallocate() }
         var encoded: [UInt8] = []
+        var wide: [UInt32] = []
         var first = 0
         while first < tier.ids.count {
             var last = first, total = 0
             while last < tier.ids.count {
                 let n = tier.hasList(last) ? Int(tier.windowCounts[last]) : 0
-                if total + n > passBudget && last > first { break }
+                if total + n > budget && last > first { break }
                 total += n
                 last += 1
             }
@@ -157,24 +174,27 @@ final class WindowPostingsBuilder {
                 }
             }
             if at > 0 {
-                let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: at)
+                let scratch = UnsafeMutableBufferPointer<Number>.allocate(capacity: at)
                 defer { scratch.deallocate() }
                 var reader = SpillReader(file: spillFile)
                 for window in 0..<windowCount {
                     let n = try reader.next()
+                    let number = Number(truncatingIfNeeded: window)
                     var id: UInt32 = 0
                     for _ in 0..<n {
                         id &+= try reader.next()
                         let c = cursor[Int(id)]
                         guard c >= 0 else { continue }
-                        scratch[Int(c)] = UInt32(window)
+                        scratch[Int(c)] = number
                         cursor[Int(id)] = c + 1
                     }
                 }
                 encoded.removeAll(keepingCapacity: true)
                 for k in first..<last where tier.hasList(k) {
-                    let list = UnsafeBufferPointer(rebasing: scratch[starts[k - first]..<(starts[k - first] + Int(tier.windowCounts[k]))])
-                    PostingList.encode(list, windows: tier.windowCount, into: &encoded)
+                    let list = scratch[starts[k - first]..<(starts[k - first] + Int(tier.windowCounts[k]))]
+                    wide.removeAll(keepingCapacity: true)
+                    wide.append(contentsOf: list.lazy.map { UInt32($0) })
+                    wide.withUnsafeBufferPointer { PostingList.encode($0, windows: tier.windowCount, into: &encoded) }
                 }
                 try encoded.withUnsafeBytes { try out.write($0) }
                 for k in first..<last { cursor[Int(tier.ids[k])] = -1 }

@@ -200,4 +200,42 @@ import Foundation
         #expect(failure { _ = try HeroIndex(path: path).routing() }
                 == "\(path): section 'RIDS' at byte \(ids.offset + UInt64(moved / 64 * 8)): token id \(moved) is outside the vocabulary of \(vocabulary)")
     }
+
+    /// The merge replays a shard's spilled windows as they are: the same tier as adding those
+    /// windows, and a spill that does not hold what it records is refused naming the shard.
+    @Test func replayedShardWindowsGiveTheSameTierAndBadOnesAreRefused() throws {
+        func builder() throws -> WindowPostingsBuilder {
+            try WindowPostingsBuilder(vocabularySize: 100, windowTokens: 1_024, listShare: 0.9, name: "merged.phb")
+        }
+        let windows: [[UInt32]] = [[1, 5, 99], [], [5, 6], [1, 99]]
+        let direct = try builder()
+        for w in windows { try direct.add(window: ArraySlice(w)) }
+        // The same windows as a shard spill of two halves, each in the builder's encoding.
+        func spill(_ ws: ArraySlice<[UInt32]>) -> [UInt8] {
+            var out: [UInt8] = []
+            for w in ws {
+                Varint.append(UInt32(w.count), to: &out)
+                var previous: UInt32 = 0
+                for id in w { Varint.append(id - previous, to: &out); previous = id }
+            }
+            return out
+        }
+        let replayed = try builder()
+        for half in [windows[0..<2], windows[2..<4]] {
+            try replayed.append(ShardWindows(spill: SectionBlob(spill(half)), windowCount: 2, lineStarts: nil, lineBreaks: 0),
+                                name: "part.phb")
+        }
+        #expect(try replayed.finish() == direct.finish())
+        let bad: [([UInt8], Int, String)] = [
+            ([1, 100], 1, "part.phb: shard window lists hold token id 100, outside the vocabulary of 100"),
+            ([1, 7, 0], 1, "part.phb: shard window lists hold more windows than recorded (1)"),
+            ([2, 7], 1, "part.phb: shard window lists end early (1 of 1 windows missing)"),
+            ([1, 0x87], 1, "part.phb: shard window lists end early (1 of 1 windows missing)"),
+        ]
+        for (bytes, count, message) in bad {
+            let b = try builder()
+            #expect(failure { try b.append(ShardWindows(spill: SectionBlob(bytes), windowCount: count, lineStarts: nil,
+                                                        lineBreaks: 0), name: "part.phb") } == message)
+        }
+    }
 }

@@ -146,11 +146,25 @@ extension MetadataWriter {
 }
 
 extension MetadataReader {
+    /// An array: its u64 element count, then the elements (copied out in one move).
     mutating func array<T: BitwiseCopyable>() throws -> [T] {
+        Self.elements(try arrayBytes(of: T.self), as: T.self)
+    }
+
+    /// The elements in `raw` (unaligned bytes), copied into an array.
+    static func elements<T: BitwiseCopyable>(_ raw: UnsafeRawBufferPointer, as: T.Type) -> [T] {
+        let n = raw.count / MemoryLayout<T>.stride
+        return [T](unsafeUninitializedCapacity: n) { buffer, count in
+            if n > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: raw.count) }
+            count = n
+        }
+    }
+
+    /// The bytes of an array's elements, in place: to hash or skip it without a copy.
+    mutating func arrayBytes<T: BitwiseCopyable>(of: T.Type) throws -> UnsafeRawBufferPointer {
         let n = try u64()
         let size = MemoryLayout<T>.stride
         guard n <= UInt64(Int.max / size) else { throw fail("array of \(n) elements cannot fit") }
-        let raw = try take(Int(n) * size)
-        return (0..<Int(n)).map { raw.loadUnaligned(fromByteOffset: $0 * size, as: T.self) }
+        return try take(Int(n) * size)
     }
 }

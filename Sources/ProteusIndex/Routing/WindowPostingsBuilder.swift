@@ -21,7 +21,7 @@ final class WindowPostingsBuilder {
     private let listShare: Double
     private var windowsPerID: [UInt32]
     var vocabularySize: Int { windowsPerID.count }
-    private(set) var windowCount = 0
+    var windowCount = 0
     let spill: UnlinkedTemporaryFile
     private var pending: [UInt8] = []
     private let name: String
@@ -108,6 +108,11 @@ final class WindowPostingsBuilder {
         }
         windowCount += 1
         if pending.count >= 1 << 20 { try flush() }
+    }
+
+    /// The per-id window counts, for windows added other than by `add(window:)` (the merge's).
+    func withWindowCounts<R>(_ body: (UnsafeMutableBufferPointer<UInt32>) throws -> R) rethrows -> R {
+        try windowsPerID.withUnsafeMutableBufferPointer { try body($0) }
     }
 
     func flush() throws {

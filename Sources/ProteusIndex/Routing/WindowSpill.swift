@@ -70,35 +70,48 @@ extension WindowPostingsBuilder {
             lineStarts = nil
         }
         lineBreaks += shard.lineBreaks
-        var ids: [UInt32] = []
+        try addSpilled(shard.spill, windows: shard.windowCount, name: name)
+    }
+
+    /// Takes windows spilled in this builder's own encoding (a shard's, replayed by the merge):
+    /// their bytes go to the spill as they are, and only their ids are counted (and checked,
+    /// since the inversion indexes by id).
+    private func addSpilled(_ blob: SectionBlob, windows: Int, name: String) throws {
+        try flush()
         var reader = VarintReader()
-        var remaining = shard.windowCount
-        var expected = -1
-        var previous: UInt32 = 0
-        let vocabulary = vocabularySize
-        try shard.spill.forEachRun { run in
-            try reader.feed(run) { value in
-                if expected < 0 {
-                    expected = Int(value)
-                    ids.removeAll(keepingCapacity: true)
-                    previous = 0
-                } else {
-                    previous &+= value
-                    ids.append(previous)
-                }
-                if expected == ids.count {
-                    guard remaining > 0, ids.allSatisfy({ Int($0) < vocabulary }) else {
-                        throw ProteusError(.dataError, path: name, "shard window lists hold more windows or larger ids than recorded")
+        var remaining = windows, expected = -1, seen = 0
+        var id: UInt32 = 0
+        let vocabulary = UInt32(vocabularySize)
+        try withWindowCounts { counts in
+            try blob.forEachRun { run in
+                try reader.feed(run) { value in
+                    if expected < 0 {
+                        guard remaining > 0 else {
+                            throw ProteusError(.dataError, path: name, "shard window lists hold more windows than recorded (\(windows))")
+                        }
+                        expected = Int(value)
+                        seen = 0
+                        id = 0
+                    } else {
+                        id &+= value
+                        guard id < vocabulary else {
+                            throw ProteusError(.dataError, path: name, "shard window lists hold token id \(id), outside the vocabulary of \(vocabulary)")
+                        }
+                        counts[Int(id)] &+= 1
+                        seen += 1
                     }
-                    try add(window: ArraySlice(ids))
-                    remaining -= 1
-                    expected = -1
+                    if expected == seen {
+                        remaining -= 1
+                        expected = -1
+                    }
                 }
+                try spill.write(run)
             }
         }
         guard remaining == 0, expected < 0, !reader.inVarint else {
-            throw ProteusError(.dataError, path: name, "shard window lists end early (\(remaining) of \(shard.windowCount) windows missing)")
+            throw ProteusError(.dataError, path: name, "shard window lists end early (\(remaining) of \(windows) windows missing)")
         }
+        windowCount += windows
     }
 }
 

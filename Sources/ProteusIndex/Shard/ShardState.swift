@@ -72,16 +72,19 @@ struct ShardState: Equatable, Sendable {
         let hasLines = try r.u8() != 0
         let lines: [UInt64] = try r.array()
         let digests: [UInt64] = try r.array()
-        let dnaBytes: [UInt8] = try r.array()
+        let dnaBytes = try r.arrayBytes(of: UInt8.self)
         var s = ShardState(spec: ShardSpec(index: index, count: count), chunks: first..<end, chunkCount: chunkCount,
                            champions: champions, keptWhole: keptWhole, sampleHash: sampleHash, digests: digests,
-                           dna: withDNA ? dnaBytes : [], captureSpan: captureSpan, windowCount: windowCount,
+                           dna: withDNA ? Array(dnaBytes) : [], captureSpan: captureSpan, windowCount: windowCount,
                            lineStarts: hasLines ? lines : nil, lineBreaks: lineBreaks)
         s.dnaHash = XXH64.hash(dnaBytes)
         s.positions = try r.array(); s.scores = try r.array(); s.left = try r.array(); s.right = try r.array()
         // The windows (most of the bytes) only when asked: the merge copies them shard by shard.
-        let tokens: [UInt32] = try r.array(), scores: [Float] = try r.array()
-        if withWindows { s.windowTokens = tokens; s.windowScores = scores }
+        let tokens = try r.arrayBytes(of: UInt32.self), scores = try r.arrayBytes(of: Float.self)
+        if withWindows {
+            s.windowTokens = MetadataReader.elements(tokens, as: UInt32.self)
+            s.windowScores = MetadataReader.elements(scores, as: Float.self)
+        }
         // The last shard covered, at the end so that a shard written before partial merges reads as one shard.
         if !r.atEnd {
             let last = try r.int()
@@ -90,7 +93,7 @@ struct ShardState: Equatable, Sendable {
         }
         let n = s.positions.count
         guard captureSpan >= 0, windowCount >= 0, s.scores.count == n, s.left.count == n, s.right.count == n,
-              tokens.count == n * s.width, scores.count == n * s.width,
+              tokens.count == 4 * n * s.width, scores.count == 4 * n * s.width,
               zip(s.left, s.right).allSatisfy({ $0 >= 0 && $1 >= 0 && Int($0) <= captureSpan && Int($1) <= captureSpan }) else {
             throw fail("shard pool of \(n) champions has arrays of other sizes or windows wider than \(captureSpan)")
         }

@@ -8,7 +8,8 @@
 # Usage: tools/cluster/slurm_build.sh [--dry-run] [--binary PATH] [--work DIR] [--partition P]
 #            --shards N -o all.phb CORPUS... [-- BUILD OPTIONS]
 # --dry-run prints the job scripts' paths and the sbatch lines instead of submitting them.
-# A failed array task stops the merge (afterok); all.phb is only replaced by a successful merge.
+# A failed array task stops the merge (afterok; --kill-on-invalid-dep cancels it rather than
+# leaving it pending forever); all.phb is only replaced by a successful merge.
 set -euo pipefail
 dry=0; shards=""; output=""; binary=${PROTEUS_INDEX_BIN:-proteus-index}; work=""; partition=""
 corpus=(); options=()
@@ -67,7 +68,7 @@ $header
 $(q "$binary" merge "${parts[@]}" -o "$output")
 JOB
 
-common=(--parsable --output="$work/%x-%A_%a.log")
+common=(--parsable --output="$work/%x-%A_%a.log" --kill-on-invalid-dep=yes)
 [ -n "$partition" ] && common+=(--partition="$partition")
 learn_line=(sbatch "${common[@]}" --job-name=proteus-learn "$work/learn.sbatch")
 if [ $dry -eq 1 ]; then

@@ -83,7 +83,7 @@ def test_ray_build_retries_a_shard_once_then_fails_loudly(binary: str, corpus: d
 def test_slurm_dry_run_prints_the_jobs_and_its_scripts_build_the_index(binary: str, corpus: dict[str, Path]) -> None:
     """The three sbatch lines with their dependencies; then the job scripts it wrote, run as
     Slurm would run them (array tasks 0..2 with SLURM_ARRAY_TASK_ID), give the single build.
-    Slurm itself is not run here (see the README)."""
+    Slurm itself is not run here: tools/cluster/slurm_local.sh runs it for real (see the README)."""
     output = corpus["folder"] / "slurm.phb"
     work = corpus["folder"] / "slurm-work"
     done = subprocess.run(["bash", str(CLUSTER / "slurm_build.sh"), "--dry-run", "--binary", binary, "--work", str(work),
@@ -95,6 +95,7 @@ def test_slurm_dry_run_prints_the_jobs_and_its_scripts_build_the_index(binary: s
     assert "--job-name=proteus-learn" in lines[0] and "--dependency" not in lines[0]
     assert "--array=0-2" in lines[1] and "--dependency=afterok:LEARN_JOB" in lines[1]
     assert "--dependency=afterok:SHARD_JOB" in lines[2] and "--array" not in lines[2]
+    assert all("--kill-on-invalid-dep=yes" in line for line in lines)
     subprocess.run(["bash", str(work / "learn.sbatch")], check=True)
     for task in range(3):
         subprocess.run(["bash", str(work / "shard.sbatch")], check=True, env={**os.environ, "SLURM_ARRAY_TASK_ID": str(task)})

@@ -225,7 +225,22 @@ import Foundation
             try replayed.append(ShardWindows(spill: SectionBlob(spill(half)), windowCount: 2, lineStarts: nil, lineBreaks: 0),
                                 name: "part.phb")
         }
-        #expect(try replayed.finish() == direct.finish())
+        let directTier = try direct.finish()
+        #expect(try replayed.finish() == directTier)
+        // Own windows before and after replayed ones keep their order.
+        let mixed = try builder()
+        try mixed.add(window: ArraySlice(windows[0]))
+        try mixed.append(ShardWindows(spill: SectionBlob(spill(windows[1..<2])), windowCount: 1, lineStarts: nil, lineBreaks: 0),
+                         name: "part.phb")
+        try mixed.append(ShardWindows(spill: SectionBlob(spill(windows[2..<3])), windowCount: 1, lineStarts: nil, lineBreaks: 0),
+                         name: "part.phb")
+        try mixed.add(window: ArraySlice(windows[3]))
+        #expect(try mixed.finish() == directTier)
+        let adoptedFirst = try builder()
+        try adoptedFirst.append(ShardWindows(spill: SectionBlob(spill(windows[0..<3])), windowCount: 3, lineStarts: nil, lineBreaks: 0),
+                                name: "part.phb")
+        try adoptedFirst.add(window: ArraySlice(windows[3]))
+        #expect(try adoptedFirst.finish() == directTier)
         let bad: [([UInt8], Int, String)] = [
             ([1, 100], 1, "part.phb: shard window lists hold token id 100, outside the vocabulary of 100"),
             ([1, 7, 0], 1, "part.phb: shard window lists hold more windows than recorded (1)"),

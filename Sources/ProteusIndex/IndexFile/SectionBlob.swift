@@ -63,6 +63,33 @@ public final class SectionBlob: Equatable, @unchecked Sendable {
         }
     }
 
+    /// Fills `buffer` with the bytes at `offset` (which, with the buffer, must lie within the
+    /// blob): a pull-style reader's refill.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+        precondition(offset >= 0 && offset + buffer.count <= count, "SectionBlob.read past the end")
+        guard buffer.count > 0 else { return }
+        switch storage {
+        case .memory(let bytes):
+            bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: buffer.count) }
+        case .mapped(let bytes, _):
+            buffer.baseAddress!.copyMemory(from: bytes.baseAddress! + offset, byteCount: buffer.count)
+        case .file(_, let reader):
+            try reader.read(into: buffer, at: UInt64(offset))
+        case .chain(let parts):
+            var start = 0, done = 0
+            for part in parts {
+                let end = start + part.count
+                if offset + done < end && offset + buffer.count > start {
+                    let from = offset + done - start, n = min(end - (offset + done), buffer.count - done)
+                    try part.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<done + n]), at: from)
+                    done += n
+                    if done == buffer.count { return }
+                }
+                start = end
+            }
+        }
+    }
+
     /// All the bytes in memory (tests, and copying an index's contents).
     public func bytes() throws -> [UInt8] {
         if case .memory(let bytes) = storage { return bytes }

@@ -24,6 +24,10 @@ final class WindowPostingsBuilder {
     var windowCount = 0
     let spill: UnlinkedTemporaryFile
     private var pending: [UInt8] = []
+    /// Spilled windows taken as they are (a merge's shards), read in place by the inversion;
+    /// only while the builder has spilled none of its own, so that the order stays.
+    private var adopted: [SectionBlob] = []
+    private var ownWindows = 0
     private let name: String
     /// Where the temporary files go (nil: $TMPDIR, else /tmp).
     private let folder: String?
@@ -97,6 +101,8 @@ final class WindowPostingsBuilder {
 
     /// Records the next window's distinct ids (sorted, each below the vocabulary size).
     func add(window ids: ArraySlice<UInt32>) throws {
+        if !adopted.isEmpty { try spillAdopted() }
+        ownWindows += 1
         Varint.append(UInt32(ids.count), to: &pending)
         var previous: UInt32 = 0
         windowsPerID.withUnsafeMutableBufferPointer { counts in
@@ -108,6 +114,23 @@ final class WindowPostingsBuilder {
         }
         windowCount += 1
         if pending.count >= 1 << 20 { try flush() }
+    }
+
+    /// Takes `blob` (whole windows in this builder's encoding, already counted) after the
+    /// windows so far: kept as it is while none of our own were spilled, else copied.
+    func adopt(_ blob: SectionBlob) throws {
+        if ownWindows == 0 {
+            adopted.append(blob)
+        } else {
+            try flush()
+            try blob.forEachRun { try spill.write($0) }
+        }
+    }
+
+    /// Own windows follow adopted ones: the adopted bytes go to the spill first.
+    private func spillAdopted() throws {
+        for blob in adopted { try blob.forEachRun { try spill.write($0) } }
+        adopted.removeAll()
     }
 
     /// The per-id window counts, for windows added other than by `add(window:)` (the merge's).
@@ -153,7 +176,7 @@ final class WindowPostingsBuilder {
         _ tier: RoutingTierContents, as: Number.Type, budget: Int
     ) throws -> SectionBlob {
         let out = try UnlinkedTemporaryFile(folder: folder, name: name, holding: "the routing tier's postings")
-        let spillFile = try spill.reopenForReading()
+        let windows = adopted.isEmpty ? try SectionBlob(file: spill) : SectionBlob(concatenating: adopted)
         // Where the next window of each id in the current pass goes; -1 for ids outside it.
         let cursor = UnsafeMutablePointer<Int32>.allocate(capacity: windowsPerID.count)
         cursor.initialize(repeating: -1, count: windowsPerID.count)
@@ -181,7 +204,7 @@ final class WindowPostingsBuilder {
             if at > 0 {
                 let scratch = UnsafeMutableBufferPointer<Number>.allocate(capacity: at)
                 defer { scratch.deallocate() }
-                var reader = SpillReader(file: spillFile)
+                var reader = SpillReader(blob: windows, name: name)
                 for window in 0..<windowCount {
                     let n = try reader.next()
                     let number = Number(truncatingIfNeeded: window)
@@ -224,11 +247,12 @@ enum Varint {
 
 /// Reads the spill's varints back through a 1 MiB buffer.
 private struct SpillReader {
-    let file: SystemFile
+    let blob: SectionBlob
+    let name: String
     private let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 20)
     private var position = 0
     private var available = 0
-    private var fileOffset: UInt64 = 0
+    private var offset = 0
     private let owner: Releaser
 
     /// Frees the buffer when the reader goes (the struct itself cannot have a deinit).
@@ -238,8 +262,9 @@ private struct SpillReader {
         deinit { p.deallocate() }
     }
 
-    init(file: SystemFile) {
-        self.file = file
+    init(blob: SectionBlob, name: String) {
+        self.blob = blob
+        self.name = name
         owner = Releaser(buffer)
     }
 
@@ -272,12 +297,12 @@ private struct SpillReader {
     }
 
     private mutating func refill() throws {
-        let n = Int(min(UInt64(1 << 20), file.size - fileOffset))
+        let n = min(1 << 20, blob.count - offset)
         guard n > 0 else {
-            throw ProteusError(.ioError, path: file.path, "the routing tier's temporary window lists end early")
+            throw ProteusError(.ioError, path: name, "the routing tier's window lists end early")
         }
-        try file.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: n), at: fileOffset)
-        fileOffset += UInt64(n)
+        try blob.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: n), at: offset)
+        offset += n
         position = 0
         available = n
     }

@@ -74,10 +74,9 @@ extension WindowPostingsBuilder {
     }
 
     /// Takes windows spilled in this builder's own encoding (a shard's, replayed by the merge):
-    /// their bytes go to the spill as they are, and only their ids are counted (and checked,
+    /// their bytes are kept as they are (`adopt`), and only their ids are counted (and checked,
     /// since the inversion indexes by id).
     private func addSpilled(_ blob: SectionBlob, windows: Int, name: String) throws {
-        try flush()
         var reader = VarintReader()
         var remaining = windows, expected = -1, seen = 0
         var id: UInt32 = 0
@@ -105,12 +104,12 @@ extension WindowPostingsBuilder {
                         expected = -1
                     }
                 }
-                try spill.write(run)
             }
         }
         guard remaining == 0, expected < 0, !reader.inVarint else {
             throw ProteusError(.dataError, path: name, "shard window lists end early (\(remaining) of \(windows) windows missing)")
         }
+        try adopt(blob)
         windowCount += windows
     }
 }

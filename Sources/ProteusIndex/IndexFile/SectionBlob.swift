@@ -1,13 +1,14 @@
-/// The bytes of a large index section, in memory or in an unlinked temporary file: a
-/// section that grows with the corpus (the routing tier's postings) is built on disk and
-/// streamed into the index, so it never has to fit in memory.
+/// The bytes of a large index section, in memory, in an unlinked temporary file, in place in
+/// a mapped index, or as a chain of those: a section that grows with the corpus (the routing
+/// tier's postings) is built on disk and streamed into the index, so it never has to fit in
+/// memory.
 public final class SectionBlob: Equatable, @unchecked Sendable {
     private enum Storage {
         case memory([UInt8])
         case file(UnlinkedTemporaryFile, SystemFile)
         /// Bytes of a mapped index, kept alive by `owner`.
         case mapped(UnsafeRawBufferPointer, owner: AnyObject)
-        /// Other blobs one after the other, read in place (a partial merge's shard windows).
+        /// Other blobs one after the other, read in place (the shard windows a merge joins).
         case chain([SectionBlob])
     }
 

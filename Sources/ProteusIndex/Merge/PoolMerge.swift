@@ -3,10 +3,6 @@
 /// their captured windows, admitted exactly as the single build admits its pool. For an
 /// input kept whole, the shards' heroes side by side.
 enum PoolMerge {
-    static func heroes(of parts: [ShardChecks.Part], parameters p: BuildParameters) throws -> AdmittedHeroes {
-        try heroes(of: parts, pool: pool(of: parts, parameters: p), parameters: p)
-    }
-
     /// The heroes of `parts` given their merged `pool`.
     static func heroes(of parts: [ShardChecks.Part], pool: HeroWindows, parameters p: BuildParameters) throws -> AdmittedHeroes {
         let champions = parts.reduce(UInt64(0)) { $0 + $1.state.champions }

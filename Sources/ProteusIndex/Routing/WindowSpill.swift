@@ -18,17 +18,21 @@ extension ShardWindows {
     init(concatenating shards: [ShardWindows]) {
         var starts: [UInt64]? = nil, breaks: UInt64 = 0, windows = 0
         for shard in shards {
-            if let own = shard.lineStarts {
-                if starts == nil && windows == 0 { starts = [] }
-                starts?.append(contentsOf: own.map { $0 + breaks })
-            } else if shard.windowCount > 0 {
-                starts = nil
-            }
+            starts = Self.lineStarts(starts, windows: windows, breaks: breaks, then: shard)
             breaks += shard.lineBreaks
             windows += shard.windowCount
         }
         self.init(spill: SectionBlob(concatenating: shards.map(\.spill)), windowCount: windows,
                   lineStarts: starts, lineBreaks: breaks)
+    }
+
+    /// The line starts of `windows` windows holding `breaks` line breaks, followed by `next`'s:
+    /// its own shifted by those breaks, or none once some windows were counted without them.
+    static func lineStarts(_ starts: [UInt64]?, windows: Int, breaks: UInt64, then next: ShardWindows) -> [UInt64]? {
+        guard let own = next.lineStarts else { return next.windowCount > 0 ? nil : starts }
+        guard var joined = starts ?? (windows == 0 ? [] : nil) else { return nil }
+        joined.append(contentsOf: own.map { $0 + breaks })
+        return joined
     }
 }
 
@@ -63,12 +67,7 @@ extension WindowPostingsBuilder {
 
     /// Replays a shard's windows after those already added (the merge, in shard order).
     func append(_ shard: ShardWindows, name: String) throws {
-        if let starts = shard.lineStarts {
-            if lineStarts == nil && windowCount == 0 { lineStarts = [] }
-            lineStarts?.append(contentsOf: starts.map { $0 + lineBreaks })
-        } else if shard.windowCount > 0 {
-            lineStarts = nil
-        }
+        lineStarts = ShardWindows.lineStarts(lineStarts, windows: windowCount, breaks: lineBreaks, then: shard)
         lineBreaks += shard.lineBreaks
         try addSpilled(shard.spill, windows: shard.windowCount, name: name)
     }

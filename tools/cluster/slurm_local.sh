@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs tools/cluster/slurm_build.sh for real on a one-machine Slurm cluster that this script
 # starts and stops: slurmctld and slurmd on this host (Debian's slurmctld, slurmd,
-# slurm-client and munge packages), with their configuration, state and logs in a scratch
-# folder and their own ports, so no system Slurm is touched. It submits learn, the shard array
+# slurm-client and munge packages), with their configuration, state, logs, ports and their own
+# munged (key and socket in the scratch folder), so no system Slurm or munge is touched. It submits learn, the shard array
 # and the merge, waits for them, and checks the result is byte-identical to a single
 # `build --dna` with the same DNA. Needs root (slurmd runs jobs as their user).
 #
@@ -21,8 +21,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ -n "$corpus" ] || { echo "slurm_local.sh: no corpus given" >&2; exit 64; }
-for tool in slurmctld slurmd sbatch squeue munged munge; do
-  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || {
+for tool in slurmctld slurmd sbatch squeue munged mungekey; do
+  command -v "$tool" >/dev/null || {
     echo "slurm_local.sh: $tool not found (apt-get install slurmctld slurmd slurm-client munge)" >&2; exit 69; }
 done
 [ "$(id -u)" -eq 0 ] || { echo "slurm_local.sh: slurmd must run as root" >&2; exit 77; }
@@ -32,7 +32,7 @@ corpus=$(cd "$(dirname "$corpus")" && pwd)/$(basename "$corpus")
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/slurm-local.XXXXXX")
 export SLURM_CONF=$scratch/slurm.conf
 stop() {
-  for pid in "$scratch"/slurmd.pid "$scratch"/slurmctld.pid; do [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null || true; done
+  for pid in "$scratch"/slurmd.pid "$scratch"/slurmctld.pid "$scratch"/munged.pid; do [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null || true; done
   sleep 1
   [ -n "${SLURM_LOCAL_KEEP:-}" ] && echo "slurm_local.sh: kept $scratch" >&2 || rm -rf "$scratch"
 }
@@ -45,6 +45,7 @@ SlurmctldHost=$host
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
+AuthInfo=socket=$scratch/munge.socket
 StateSaveLocation=$scratch/state
 SlurmdSpoolDir=$scratch/spool
 SlurmctldPidFile=$scratch/slurmctld.pid
@@ -65,10 +66,9 @@ ReturnToService=2
 NodeName=$host CPUs=$(nproc) State=UNKNOWN
 PartitionName=local Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
-if ! pgrep -x munged >/dev/null; then
-  mkdir -p /run/munge && chown munge:munge /run/munge 2>/dev/null || true
-  su -s /bin/sh munge -c /usr/sbin/munged 2>/dev/null || /usr/sbin/munged --force
-fi
+mungekey --create --keyfile="$scratch/munge.key"
+munged --force --key-file="$scratch/munge.key" --socket="$scratch/munge.socket" --pid-file="$scratch/munged.pid" \
+  --seed-file="$scratch/munged.seed" --log-file="$scratch/log/munged.log"
 slurmctld -f "$SLURM_CONF"
 slurmd -f "$SLURM_CONF"
 for _ in $(seq 1 30); do sinfo -h -o %T 2>/dev/null | grep -q idle && break; sleep 1; done

@@ -169,6 +169,88 @@ import Foundation
         #expect(try one.ask(Self.facts[0].question).passages == two.ask(Self.facts[0].question).passages)
     }
 
+    @Test func routedAnswersDoNotDependOnTheQueryThreads() throws {
+        // More threads decompress windows ahead of the exact pass; it still reads them in
+        // bound order and stops where one thread stops, including at a cap with windows in
+        // flight, and scores edge anchors from the neighbours' tokens read ahead.
+        let lookalikes = try Fixture(Self.lookalikes.tokens, window: 4_096, tag: "teleport-threads")
+        var sawEdgeAnchors = false
+        for (f, questions) in [(Self.planted, Self.facts.map(\.question) + ["How do startups raise money from investors?"]),
+                               (lookalikes, Self.lookalikes.keys.prefix(3).map { "What is the special magic number for \($0)?" })] {
+            for question in questions {
+                for maxWindows in [1, 2, 64] {
+                    let one = try f.ask(question, maxWindows: maxWindows, threads: 1)
+                    for threads in [2, 3] {
+                        let more = try f.ask(question, maxWindows: maxWindows, threads: threads)
+                        #expect(more.mode == .teleport)
+                        #expect(more.passages == one.passages, "\(question), \(threads) threads, cap \(maxWindows)")
+                        #expect(more.windowsRead == one.windowsRead && more.boundsRead == one.boundsRead
+                                && more.stoppedAtLimit == one.stoppedAtLimit)
+                    }
+                }
+            }
+            let scorer = PassageScorer(question: f.teleporter.terms(Self.tokenizer.encodeOrdinary(questions[0])),
+                                       shapes: TokenShapes(tokenizer: f.engine.tokenizer, vocabularySize: f.engine.heroes.vocabularySize),
+                                       vocabularySize: f.engine.heroes.vocabularySize)
+            let size = try #require(f.teleporter.tier).shape.windowTokens
+            let reader = WindowScan(source: f.source, scorer: scorer, windowTokens: size, documents: f.engine.documents)
+            for w in 1..<(f.tokens.count / size) {
+                let core = try f.source.makeCursor().read(start: UInt64(w * size), count: size)
+                let edges = reader.edgeReach(start: UInt64(w * size), count: core.count, anchors: scorer.anchorPositions(core, in: 0..<core.count))
+                sawEdgeAnchors = sawEdgeAnchors || (edges.before > 0 && edges.after > 0)
+            }
+        }
+        #expect(sawEdgeAnchors)
+    }
+
+    /// A corpus whose cursors fail reading the 2,048-token window starting at `failing` (not
+    /// the few tokens a neighbour's edge anchor reads from it).
+    final class FailingSource: TokenSource {
+        let base: MemoryTokenSource
+        let failing: UInt64
+        init(_ base: MemoryTokenSource, failing: UInt64) { self.base = base; self.failing = failing }
+        var name: String { "failing" }
+        var tokenCount: UInt64 { base.tokenCount }
+        var storedWidth: TokenWidth { .u32 }
+        var documents: DocumentTable { base.documents }
+        var tokenizer: TokenizerIdentity? { base.tokenizer }
+        var formatName: String { "memory" }
+        func makeCursor() throws -> TokenCursor { Cursor(try base.makeCursor(), failing: failing) }
+
+        final class Cursor: TokenCursor {
+            let base: TokenCursor, failing: UInt64
+            init(_ base: TokenCursor, failing: UInt64) { self.base = base; self.failing = failing }
+            func read(start: UInt64, count: Int) throws -> UnsafeBufferPointer<UInt32> {
+                if start == failing && count == 2_048 { throw ProteusError(.dataError, path: "failing", "frame at token \(start) is corrupt") }
+                return try base.read(start: start, count: count)
+            }
+        }
+    }
+
+    @Test func aWindowThatFailsToReadFailsTheQuestionOnlyIfRoutingReachesIt() throws {
+        let f = Self.planted
+        let question = "How do startups raise money from investors?"
+        let scorer = PassageScorer(question: f.teleporter.terms(Self.tokenizer.encodeOrdinary(question)),
+                                   shapes: TokenShapes(tokenizer: f.engine.tokenizer, vocabularySize: f.engine.heroes.vocabularySize),
+                                   vocabularySize: f.engine.heroes.vocabularySize)
+        let order = try WindowRouter.candidates(for: scorer, tier: #require(f.teleporter.tier), limit: 64).best.map(\.window)
+        let cap = 3
+        let expected = try f.ask(question, maxWindows: cap)
+        let n = expected.windowsRead
+        try #require(n >= 2 && order.count > n, "\(n) windows read of \(order.count)")
+        for threads in [1, 2] {
+            // The second window read fails: the question fails with the reader's error.
+            let read = try Teleporter(engine: f.engine, corpus: FailingSource(f.source, failing: UInt64(order[1] * 2_048)))
+            #expect(throws: ProteusError.self) {
+                try read.answer(tokens: Self.tokenizer.encodeOrdinary(question), top: 5, maxWindows: cap, threads: threads)
+            }
+            // The next window fails: it may have been read ahead, but routing stopped before it.
+            let ahead = try Teleporter(engine: f.engine, corpus: FailingSource(f.source, failing: UInt64(order[n] * 2_048)))
+            let r = try ahead.answer(tokens: Self.tokenizer.encodeOrdinary(question), top: 5, maxWindows: cap, threads: threads)
+            #expect(r.passages == expected.passages && r.windowsRead == n)
+        }
+    }
+
     /// 6,000 lines "One of the special magic numbers for adj-noun-word is: N." whose keys
     /// share their pieces (20 adjectives, 20 nouns, 15 words).
     static let lookalikes: (tokens: [UInt32], keys: [String], values: [String]) = {

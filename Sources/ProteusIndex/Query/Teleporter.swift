@@ -80,9 +80,14 @@ public final class Teleporter {
     public static let foundShare: Float = 0.8
     public static let searchExtension = 8
 
+    /// Windows decoded ahead of the exact pass per thread: enough to keep every thread busy,
+    /// few enough that a stop wastes little.
+    static let prefetchDepth = 4
+
     /// Answers `tokens`: the best `top` passages. `maxWindows` caps the windows read when
     /// routing once an answer holds `foundShare` of the question (else `searchExtension`
-    /// times as many); `exhaustive` reads every window instead (`--rescan`). Routing reads windows
+    /// times as many); `exhaustive` reads every window instead (`--rescan`), on `threads` threads; routing reads
+    /// ahead on `threads` threads and scores in order, so its answers do not depend on them. Routing reads windows
     /// in bound order until no unread window can beat the `top`-th answer, or hold a passage
     /// scoring `floor` × the best answer: every answer above that share is exact, weaker ones
     /// come from the windows read (`floor` 0: exact `top` answers, block-max WAND).
@@ -123,14 +128,26 @@ public final class Teleporter {
                 // together once let a needle's window at the corpus's end go unread). Ties are
                 // in window order, so windows of one frame come together and the cursor's
                 // decoded frame serves them.
-                for c in candidates {
+                // Further threads decompress the next windows while this one scores.
+                let prefetch = threads > 1 && candidates.count > 1
+                    ? try WindowPrefetch(reader: reader, windows: candidates.map(\.window), workers: threads,
+                                         depth: Self.prefetchDepth * threads)
+                    : nil
+                defer { prefetch?.finish() }
+                for (i, c) in candidates.enumerated() {
                     if c.bound < answers.cutoff { break }
                     if result.windowsRead >= maxWindows
                         && (result.windowsRead == searchLimit || (answers.best ?? 0) >= Self.foundShare) {
                         result.stoppedAtLimit = true
                         break
                     }
-                    try reader.scan(window: c.window, cursor: cursor, into: &answers)
+                    if let prefetch {
+                        let read = try prefetch.window(i)
+                        try reader.scan(window: c.window, core: read.core, anchors: read.anchors, into: &answers) { read.tokens($0) }
+                        prefetch.release(i)
+                    } else {
+                        try reader.scan(window: c.window, cursor: cursor, into: &answers)
+                    }
                     result.windowsRead += 1
                     result.boundsRead.append(c.bound)
                 }

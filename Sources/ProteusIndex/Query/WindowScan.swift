@@ -28,27 +28,63 @@ struct WindowScan {
     /// anchors scored from it; only an anchor within reach of an edge needs the tokens past
     /// it, read around that anchor alone (so a window rarely costs a neighbour's frame).
     func scan(window w: Int, cursor: TokenCursor, into answers: inout AnswerCollector) throws {
-        let total = source.tokenCount
-        let start = UInt64(w) * UInt64(windowTokens)
-        let end = min(start + UInt64(windowTokens), total)
-        let core = try read(cursor, start..<end)
+        let core = try read(window: w, cursor: cursor)
         let anchors = scorer.anchorPositions(core, in: 0..<core.count)
-        // Inner anchors: their reach stays inside the window (or meets the corpus's ends).
-        let innerFrom = start == 0 ? 0 : Self.marginBefore
-        let innerTo = end == total ? core.count : core.count - Self.marginAfter
+        try scan(window: w, core: core, anchors: anchors, into: &answers) { try read(cursor, $0) }
+    }
+
+    /// The tokens of window `w`, from `cursor` (valid until its next read).
+    func read(window w: Int, cursor: TokenCursor) throws -> UnsafeBufferPointer<UInt32> {
+        let start = UInt64(w) * UInt64(windowTokens)
+        return try read(cursor, start..<min(start + UInt64(windowTokens), source.tokenCount))
+    }
+
+    /// Scans window `w` given its tokens `core` and their `anchors`. `around` gives the
+    /// tokens of an absolute range reaching past the window's edges (once it is called,
+    /// `core` is not used again: it may be the same cursor's buffer).
+    func scan(window w: Int, core: UnsafeBufferPointer<UInt32>, anchors: [Int], into answers: inout AnswerCollector,
+              around: (Range<UInt64>) throws -> UnsafeBufferPointer<UInt32>) throws {
+        let start = UInt64(w) * UInt64(windowTokens)
+        let (innerFrom, innerTo) = innerAnchors(start: start, count: core.count)
         let inner = anchors.filter { $0 >= innerFrom && $0 < innerTo }
         if !inner.isEmpty {
             scorer.scan(core, base: start, anchors: inner, source: .corpus, document: document, into: &answers)
         }
         for a in anchors where a < innerFrom || a >= innerTo {
             let at = start + UInt64(a)
-            let lo = at - min(at, UInt64(Self.marginBefore)), hi = min(total, at + UInt64(Self.marginAfter))
-            let around = try read(cursor, lo..<hi)
-            scorer.scan(around, base: lo, anchors: [Int(at - lo)], source: .corpus, document: document, into: &answers)
+            let range = reach(of: at)
+            scorer.scan(try around(range), base: range.lowerBound, anchors: [Int(at - range.lowerBound)], source: .corpus,
+                        document: document, into: &answers)
         }
     }
 
-    private func read(_ cursor: TokenCursor, _ range: Range<UInt64>) throws -> UnsafeBufferPointer<UInt32> {
+    /// Offsets of the anchors whose reach stays inside a window of `count` tokens from
+    /// `start` (or meets the corpus's ends).
+    private func innerAnchors(start: UInt64, count: Int) -> (from: Int, to: Int) {
+        let end = start + UInt64(count)
+        return (start == 0 ? 0 : Self.marginBefore, end == source.tokenCount ? count : count - Self.marginAfter)
+    }
+
+    /// The tokens an anchor at absolute position `at` reaches, with the read margins.
+    private func reach(of at: UInt64) -> Range<UInt64> {
+        (at - min(at, UInt64(Self.marginBefore)))..<min(source.tokenCount, at + UInt64(Self.marginAfter))
+    }
+
+    /// What the edge anchors of a window of `count` tokens from `start` reach past its
+    /// edges: tokens before it and after it (0 when no anchor is near that edge).
+    func edgeReach(start: UInt64, count: Int, anchors: [Int]) -> (before: Int, after: Int) {
+        let (innerFrom, innerTo) = innerAnchors(start: start, count: count)
+        let end = start + UInt64(count)
+        var before = 0, after = 0
+        for a in anchors where a < innerFrom || a >= innerTo {
+            let r = reach(of: start + UInt64(a))
+            if r.lowerBound < start { before = max(before, Int(start - r.lowerBound)) }
+            if r.upperBound > end { after = max(after, Int(r.upperBound - end)) }
+        }
+        return (before, after)
+    }
+
+    func read(_ cursor: TokenCursor, _ range: Range<UInt64>) throws -> UnsafeBufferPointer<UInt32> {
         let buffer = try cursor.read(start: range.lowerBound, count: Int(range.count))
         guard buffer.count == range.count else {
             throw ProteusError(.dataError, path: source.name,

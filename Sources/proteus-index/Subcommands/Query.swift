@@ -50,7 +50,7 @@ struct Query: ParsableCommand {
     @Flag(help: "Explain each answer on standard error: the question's terms, their weights and windows, and what routing read.")
     var explain = false
 
-    @Option(help: ArgumentHelp("Threads for --rescan (default: all cores).", valueName: "n"))
+    @Option(help: ArgumentHelp("Threads reading corpus windows: --rescan divides them, routing decompresses the next ones ahead; answers do not depend on it (default: all cores).", valueName: "n"))
     var threads: Int?
 
     @Option(help: ArgumentHelp("Write an LLM-ready pack (.safetensors, .npy or .json).", valueName: "path"))

@@ -20,7 +20,8 @@ struct PassageScorer {
     static let pairBonus: Float = 0.5
 
     let question: QuestionTerms
-    let shapes: TokenShapes
+    /// Learns token shapes as ids are met: one per thread (`forAnotherThread`).
+    private(set) var shapes: TokenShapes
     private let anchorBits: [UInt64]
     private let pairIndex: [Int: Int]
     private let lookup: Lookup
@@ -64,6 +65,14 @@ struct PassageScorer {
         var pairs: [Int: Int] = [:]
         for (k, (a, b)) in question.pairs.enumerated() { pairs[a << 20 | b] = k }
         pairIndex = pairs
+    }
+
+    /// The same scorer for another thread: the question's tables are shared (read only), the
+    /// token-shape cache is its own (it is written as ids are met).
+    func forAnotherThread() -> PassageScorer {
+        var copy = self
+        copy.shapes = shapes.fresh()
+        return copy
     }
 
     /// The slot the token at `i` of `buffer` matches, -1 for none: a word-start-only

@@ -40,6 +40,9 @@ final class TokenShapes {
         endsInWordBits.initialize(repeating: false, count: count)
     }
 
+    /// An empty cache over the same tokenizer, for another thread.
+    func fresh() -> TokenShapes { TokenShapes(tokenizer: tokenizer, vocabularySize: count - 1) }
+
     deinit {
         shapes.deallocate()
         endsInWordBits.deallocate()

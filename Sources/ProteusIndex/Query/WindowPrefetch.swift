@@ -6,7 +6,8 @@ import Foundation
 /// when to stop exactly as it would reading them itself, so the answers and the windows read
 /// do not depend on the number of workers; a stop only wastes the windows decoded ahead.
 final class WindowPrefetch: @unchecked Sendable {
-    private let reader: WindowScan
+    /// One reader per worker (each has its own token-shape cache).
+    private let readers: [WindowScan]
     private let windows: [Int]
     /// Windows read ahead at most (one slot each), and a slot's room: a window with the
     /// read margins on both sides, for the tokens its edge anchors reach.
@@ -43,7 +44,7 @@ final class WindowPrefetch: @unchecked Sendable {
 
     /// Starts `workers` threads reading `windows` (window numbers, in reading order).
     init(reader: WindowScan, windows: [Int], workers: Int, depth: Int) throws {
-        self.reader = reader
+        readers = (0..<max(1, workers)).map { _ in reader.forAnotherThread() }
         self.windows = windows
         self.depth = max(1, depth)
         slotTokens = WindowScan.marginBefore + reader.windowTokens + WindowScan.marginAfter
@@ -53,7 +54,7 @@ final class WindowPrefetch: @unchecked Sendable {
         prepared = [Prepared?](repeating: nil, count: self.depth)
         errors = [Error?](repeating: nil, count: self.depth)
         for k in 0..<cursors.count {
-            DispatchQueue.global().async(group: running) { self.work(cursor: self.cursors[k]) }
+            DispatchQueue.global().async(group: running) { self.work(reader: self.readers[k], cursor: self.cursors[k]) }
         }
     }
 
@@ -91,7 +92,7 @@ final class WindowPrefetch: @unchecked Sendable {
         running.wait()
     }
 
-    private func work(cursor: TokenCursor) {
+    private func work(reader: WindowScan, cursor: TokenCursor) {
         while true {
             condition.lock()
             while !stopped && claimed < windows.count && claimed >= released + depth { condition.wait() }
@@ -107,7 +108,7 @@ final class WindowPrefetch: @unchecked Sendable {
             var window: Prepared?
             var failure: Error?
             do {
-                window = try read(windows[index], cursor: cursor, into: slots + slot * slotTokens)
+                window = try read(windows[index], reader: reader, cursor: cursor, into: slots + slot * slotTokens)
             } catch {
                 failure = error
             }
@@ -122,7 +123,7 @@ final class WindowPrefetch: @unchecked Sendable {
 
     /// Reads window `w` into `slot`, finds its anchors, and adds the tokens its edge anchors
     /// reach (so the pass never reads a neighbour's frame itself).
-    private func read(_ w: Int, cursor: TokenCursor, into slot: UnsafeMutablePointer<UInt32>) throws -> Prepared {
+    private func read(_ w: Int, reader: WindowScan, cursor: TokenCursor, into slot: UnsafeMutablePointer<UInt32>) throws -> Prepared {
         let start = UInt64(w) * UInt64(reader.windowTokens)
         let core = slot + WindowScan.marginBefore
         let read = try reader.read(window: w, cursor: cursor)

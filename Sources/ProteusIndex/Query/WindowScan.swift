@@ -10,6 +10,11 @@ struct WindowScan {
     let windowTokens: Int
     let documents: IndexDocuments
 
+    /// The same reader for another thread (its own token-shape cache).
+    func forAnotherThread() -> WindowScan {
+        WindowScan(source: source, scorer: scorer.forAnotherThread(), windowTokens: windowTokens, documents: documents)
+    }
+
     /// Read margins: one token past each reach, so a capped passage is seen to be capped.
     static let marginBefore = PassageScorer.reachBack + 1
     static let marginAfter = PassageScorer.reachForward + 2
@@ -108,6 +113,7 @@ struct WindowScan {
             errors.withUnsafeMutableBufferPointer { e in
                 DispatchQueue.concurrentPerform(iterations: workers) { k in
                     do {
+                        let reader = self.forAnotherThread()
                         let cursor = try source.makeCursor()
                         var g = k
                         while g < groups {
@@ -115,7 +121,7 @@ struct WindowScan {
                                 cursor.release(before: UInt64((g - workers) * group) * UInt64(windowTokens))
                             }
                             for w in (g * group)..<min(count, (g + 1) * group) {
-                                try scan(window: w, cursor: cursor, into: &c[k])
+                                try reader.scan(window: w, cursor: cursor, into: &c[k])
                             }
                             g += workers
                         }

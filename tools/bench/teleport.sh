@@ -5,7 +5,7 @@
 #   - the routing tier's bytes against the corpus's zstd .tok, and the build time it costs
 #     (`build` against `build --route-window 0`, same threads), with peak RSS;
 #   - routed questions: windows read and in-process time (`elapsed_ms` of --json), medians
-#     and 90th percentiles, for two kinds of question drawn from the corpus with a fixed seed:
+#     and 90th percentiles, with the default threads and with one (same answers), for two kinds of question drawn from the corpus with a fixed seed:
 #     "phrase" (eight consecutive words of a random line, as a user quotes what they remember)
 #     and "terms" (the three rarest words of a random line, as a user types keywords);
 #   - one routed question as a whole process against `proteus-index --version`;
@@ -54,9 +54,12 @@ with open(phrase_out, "w") as phrase, open(terms_out, "w") as terms:
         plain = [w for w in (re.sub(r"[^\w-]", "", w).strip("-") for w in a_line().split()) if len(w) > 2]
         terms.write(" ".join(sorted(set(plain), key=rarity)[:3]) + "\n")
 PY
+# Default threads (all cores: the next windows are decompressed ahead), and one thread.
 for kind in phrase terms; do
   "$bin" query "$work/routed.phb" --corpus "$work/corpus.tok" --questions "$work/$kind.txt" --json --top 5 \
     > "$work/$kind.jsonl"
+  "$bin" query "$work/routed.phb" --corpus "$work/corpus.tok" --questions "$work/$kind.txt" --json --top 5 \
+    --threads 1 > "$work/$kind-1.jsonl"
 done
 q1=$(head -n 1 "$work/terms.txt")
 hyperfine -N --warmup 3 --runs 30 --export-json "$work/process.json" \
@@ -97,6 +100,11 @@ for kind in ("phrase", "terms"):
           f"| {statistics.median(windows):g} | {pct(windows, 0.9):g} |")
     print(f"| {kind}: best answer holds ≥ 80% of the question | {found} of {len(rows)} | |")
     print(f"| {kind}: routing + exact pass, in-process | {statistics.median(ms):.1f} ms | {pct(ms, 0.9):.1f} ms |")
+    single = [json.loads(line) for line in open(f"{work}/{kind}-1.jsonl")]
+    same = all(a["results"] == b["results"] and a["windows_read"] == b["windows_read"] for a, b in zip(rows, single))
+    ms1 = [r["elapsed_ms"] for r in single]
+    print(f"| {kind}: the same on one thread (answers {'identical' if same else 'DIFFERENT'}) "
+          f"| {statistics.median(ms1):.1f} ms | {pct(ms1, 0.9):.1f} ms |")
 for k, v in {**build, **process, **rescan}.items():
     print(f"| {k} (hyperfine median) | {v * 1000:.1f} ms | |")
 print(f"| peak RSS, build with tier | {rss / 1024:.0f} MiB | |")

@@ -1,5 +1,5 @@
 /// The tokenizer ranks an index embeds (section TOKR), so that questions are tokenized and
-/// answers decoded with no other file: one zstd frame (level 19) holding "PRNK", the rank
+/// answers decoded with no other file: one zstd frame (level 9) holding "PRNK", the rank
 /// count (u32), each rank's byte length as a varint (0 for a gap), then every rank's bytes
 /// back to back. For cl100k that is about 0.4 MB, against 3.1 MB for the hashed layout a
 /// query uses; opening the index rebuilds that layout from it (a few milliseconds).
@@ -17,7 +17,8 @@ enum EmbeddedRanks {
             if let token { bytes.append(contentsOf: token) }
         }
         plain += bytes
-        let compressor = ZstdFrameCompressor(level: 19)
+        // Level 9: for cl100k 403,677 bytes in 0.03 s; level 19 saved 4% for 0.38 s of every build.
+        let compressor = ZstdFrameCompressor(level: 9)
         var frame = [UInt8](repeating: 0, count: compressor.bound(plain.count))
         let n = try plain.withUnsafeBytes { p in try frame.withUnsafeMutableBytes { try compressor.compress(p, into: $0) } }
         return Array(frame[0..<n])

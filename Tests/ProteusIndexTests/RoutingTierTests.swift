@@ -95,20 +95,24 @@ import Foundation
         let two = try BuildPipeline(parameters: p).run(source: source, threads: 2)
         #expect(one == two)
         // The inversion in passes of at most 100 window numbers gives the same bytes, with
-        // window numbers held as u16 (as they fit here) or as u32.
+        // window numbers held as u16 (as they fit here) or as u32, on 1 to 3 threads (each
+        // taking a share of a pass's ids).
         for narrow in [true, false] {
-            let builder = try WindowPostingsBuilder(vocabularySize: 5_000, windowTokens: 1_024, listShare: 0.5, name: "t",
-                                                    passBudget: 100, narrowNumbers: narrow)
-            let scorer = ChunkScorer(tables: ScoreTables(surprisal: [Float](repeating: 10, count: 5_001), vocabularySize: 5_000,
-                                                         chunkLength: 8_192, useSurprisal: true, burstiness: false),
-                                     candidateLimit: 16, championLimit: 8, bonusMargin: 0, routeWindow: 1_024)
-            let result = ChunkResult(chunkLength: 8_192, candidateLimit: 16)
-            for k in stride(from: 0, to: Self.tokens.count, by: 8_192) {
-                let chunk = Array(Self.tokens[k..<min(k + 8_192, Self.tokens.count)])
-                chunk.withUnsafeBufferPointer { scorer.score($0, index: k / 8_192, start: UInt64(k), into: result) }
-                try builder.add(result)
+            for threads in 1...3 {
+                let builder = try WindowPostingsBuilder(vocabularySize: 5_000, windowTokens: 1_024, listShare: 0.5, name: "t",
+                                                        passBudget: 100, narrowNumbers: narrow)
+                builder.threads = threads
+                let scorer = ChunkScorer(tables: ScoreTables(surprisal: [Float](repeating: 10, count: 5_001), vocabularySize: 5_000,
+                                                             chunkLength: 8_192, useSurprisal: true, burstiness: false),
+                                         candidateLimit: 16, championLimit: 8, bonusMargin: 0, routeWindow: 1_024)
+                let result = ChunkResult(chunkLength: 8_192, candidateLimit: 16)
+                for k in stride(from: 0, to: Self.tokens.count, by: 8_192) {
+                    let chunk = Array(Self.tokens[k..<min(k + 8_192, Self.tokens.count)])
+                    chunk.withUnsafeBufferPointer { scorer.score($0, index: k / 8_192, start: UInt64(k), into: result) }
+                    try builder.add(result)
+                }
+                #expect(try builder.finish() == one.routing, "narrow \(narrow), \(threads) threads")
             }
-            #expect(try builder.finish() == one.routing, "narrow \(narrow)")
         }
     }
 

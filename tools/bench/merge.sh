@@ -24,12 +24,13 @@ tree="sh -c '
   $bin merge --partial $work/q9.phb $work/q13.phb -o $work/r9.phb 2>/dev/null
   $bin merge $work/r1.phb $work/r9.phb -o $work/tree.phb 2>/dev/null'"
 commands=(-n "merge 16 shards" "$bin merge $shards -o $work/flat.phb")
+commands+=(-n "merge 16 shards, 1 thread" "$bin merge $shards -o $work/one.phb --threads 1")
 [ -n "${BASELINE_BIN:-}" ] && commands+=(-n "merge 16 shards, baseline" "$BASELINE_BIN merge $shards -o $work/base.phb")
 commands+=(-n "tree of 15 merges (8 + 4 + 2 + 1)" "$tree")
 commands+=(-n "single build --dna, 2 threads" "$bin build $corpus --dna $work/c.dna -o $work/again.phb --quiet --threads 2 --tokenizer $tok")
 cat "$work"/s*.phb "$corpus" > /dev/null
 hyperfine -N --warmup 1 --runs 5 --export-json "$work/merge.json" "${commands[@]}" >/dev/null
-for f in flat tree again ${BASELINE_BIN:+base}; do
+for f in flat one tree again ${BASELINE_BIN:+base}; do
   cmp "$work/$f.phb" "$work/single.phb" && echo "$f.phb is byte-identical to the single build"
 done
 rss=$(/usr/bin/time -v "$bin" merge $shards -o "$work/rss.phb" 2>&1 >/dev/null | awk '/Maximum resident/ {print $6}')

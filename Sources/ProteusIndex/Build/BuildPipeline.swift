@@ -73,6 +73,7 @@ public final class BuildPipeline {
         let postings = p.routeWindow > 0
             ? try WindowPostingsBuilder(vocabularySize: vocabulary, windowTokens: p.effectiveRouteWindow,
                                         listShare: p.routeListShare, name: source.name) : nil
+        postings?.threads = threads
         if shard != nil && chunks.lowerBound > 0 {
             let before = try driver.scoreAlone(chunks.lowerBound - 1)
             stage.prime(with: before)

@@ -3,6 +3,7 @@
 /// routing windows; memory is one pool's worth of champions plus the routing builder's
 /// vocabulary-sized tables.
 ///
+/// `threads` invert the routing windows (the bytes do not depend on them).
 /// `partial` lets the inputs be any run of consecutive shards i..j (`merge --partial`, for a
 /// tree of merges): the output is then the shard "i-j/N" that covers them, which merges with
 /// the other shards as they would have.
@@ -17,7 +18,7 @@ public enum IndexMerger {
         public var seconds: Double
     }
 
-    public static func merge(inputs: [String], output: String, partial: Bool = false) throws -> Report {
+    public static func merge(inputs: [String], output: String, partial: Bool = false, threads: Int = 1) throws -> Report {
         let watch = Stopwatch()
         guard !inputs.isEmpty else { throw ProteusError(.usage, "'merge' needs shard indexes to merge") }
         let identities = inputs.compactMap { FileIdentity.of(path: $0) }
@@ -66,6 +67,7 @@ public enum IndexMerger {
                 let builder = try WindowPostingsBuilder(vocabularySize: dna.statistics.vocabularySize,
                                                         windowTokens: p.effectiveRouteWindow,
                                                         listShare: p.routeListShare, name: output)
+                builder.threads = threads
                 for (part, own) in zip(parts, windows) { try builder.append(own, name: part.path) }
                 contents.routing = try builder.finish()
             }

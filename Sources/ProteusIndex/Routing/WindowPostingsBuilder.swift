@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Builds the routing tier during the build's single pass over the corpus, in bounded memory.
 ///
 /// Windows arrive in order, each as its sorted distinct ids. They are counted (windows per
@@ -16,6 +18,9 @@ final class WindowPostingsBuilder {
     /// Whether window numbers may be held as u16 when they fit (tests turn it off to try
     /// the u32 path on small corpora).
     let narrowNumbers: Bool
+    /// Threads for the inversion: each takes a share of a pass's ids (the bytes are the same
+    /// for any count).
+    var threads = 1
 
     let windowTokens: Int
     private let listShare: Double
@@ -177,12 +182,17 @@ final class WindowPostingsBuilder {
     ) throws -> SectionBlob {
         let out = try UnlinkedTemporaryFile(folder: folder, name: name, holding: "the routing tier's postings")
         let windows = adopted.isEmpty ? try SectionBlob(file: spill) : SectionBlob(concatenating: adopted)
-        // Where the next window of each id in the current pass goes; -1 for ids outside it.
-        let cursor = UnsafeMutablePointer<Int32>.allocate(capacity: windowsPerID.count)
-        cursor.initialize(repeating: -1, count: windowsPerID.count)
-        defer { cursor.deallocate() }
-        var encoded: [UInt8] = []
-        var wide: [UInt32] = []
+        let workers = max(1, threads)
+        // Per worker: where the next window of each id of its share of the pass goes (-1 for
+        // other ids), and its share's encoded lists.
+        let cursors = (0..<workers).map { _ in
+            let c = UnsafeMutablePointer<Int32>.allocate(capacity: windowsPerID.count)
+            c.initialize(repeating: -1, count: windowsPerID.count)
+            return c
+        }
+        defer { for c in cursors { c.deallocate() } }
+        var encoded = [[UInt8]](repeating: [], count: workers)
+        var failures = [Error?](repeating: nil, count: workers)
         var first = 0
         while first < tier.ids.count {
             var last = first, total = 0
@@ -192,40 +202,62 @@ final class WindowPostingsBuilder {
                 total += n
                 last += 1
             }
+            // Each worker takes consecutive ids holding about an equal share of the pass's
+            // window numbers, reads the whole spill, and places only its ids' numbers.
             var starts: [Int] = []
-            var at = 0
+            var shares: [Range<Int>] = []
+            var at = 0, shareStart = first
             for k in first..<last {
                 starts.append(at)
-                if tier.hasList(k) {
-                    cursor[Int(tier.ids[k])] = Int32(at)
-                    at += Int(tier.windowCounts[k])
+                if tier.hasList(k) { at += Int(tier.windowCounts[k]) }
+                if shares.count < workers - 1 && at * workers >= total * (shares.count + 1) {
+                    shares.append(shareStart..<(k + 1))
+                    shareStart = k + 1
                 }
             }
+            shares.append(shareStart..<last)
             if at > 0 {
                 let scratch = UnsafeMutableBufferPointer<Number>.allocate(capacity: at)
                 defer { scratch.deallocate() }
-                var reader = SpillReader(blob: windows, name: name)
-                for window in 0..<windowCount {
-                    let n = try reader.next()
-                    let number = Number(truncatingIfNeeded: window)
-                    var id: UInt32 = 0
-                    for _ in 0..<n {
-                        id &+= try reader.next()
-                        let c = cursor[Int(id)]
-                        guard c >= 0 else { continue }
-                        scratch[Int(c)] = number
-                        cursor[Int(id)] = c + 1
+                encoded.withUnsafeMutableBufferPointer { encoded in
+                    failures.withUnsafeMutableBufferPointer { failures in
+                        DispatchQueue.concurrentPerform(iterations: shares.count) { w in
+                            let share = shares[w], cursor = cursors[w]
+                            guard share.contains(where: { tier.hasList($0) }) else { encoded[w] = []; return }
+                            for k in share where tier.hasList(k) { cursor[Int(tier.ids[k])] = Int32(starts[k - first]) }
+                            defer { for k in share { cursor[Int(tier.ids[k])] = -1 } }
+                            do {
+                                var reader = SpillReader(blob: windows, name: name)
+                                for window in 0..<windowCount {
+                                    let n = try reader.next()
+                                    let number = Number(truncatingIfNeeded: window)
+                                    var id: UInt32 = 0
+                                    for _ in 0..<n {
+                                        id &+= try reader.next()
+                                        let c = cursor[Int(id)]
+                                        guard c >= 0 else { continue }
+                                        scratch[Int(c)] = number
+                                        cursor[Int(id)] = c + 1
+                                    }
+                                }
+                            } catch {
+                                failures[w] = error
+                                return
+                            }
+                            var bytes: [UInt8] = []
+                            var wide: [UInt32] = []
+                            for k in share where tier.hasList(k) {
+                                let list = scratch[starts[k - first]..<(starts[k - first] + Int(tier.windowCounts[k]))]
+                                wide.removeAll(keepingCapacity: true)
+                                wide.append(contentsOf: list.lazy.map { UInt32($0) })
+                                wide.withUnsafeBufferPointer { PostingList.encode($0, windows: tier.windowCount, into: &bytes) }
+                            }
+                            encoded[w] = bytes
+                        }
                     }
                 }
-                encoded.removeAll(keepingCapacity: true)
-                for k in first..<last where tier.hasList(k) {
-                    let list = scratch[starts[k - first]..<(starts[k - first] + Int(tier.windowCounts[k]))]
-                    wide.removeAll(keepingCapacity: true)
-                    wide.append(contentsOf: list.lazy.map { UInt32($0) })
-                    wide.withUnsafeBufferPointer { PostingList.encode($0, windows: tier.windowCount, into: &encoded) }
-                }
-                try encoded.withUnsafeBytes { try out.write($0) }
-                for k in first..<last { cursor[Int(tier.ids[k])] = -1 }
+                if let failure = failures.compactMap({ $0 }).first { throw failure }
+                for w in shares.indices { try encoded[w].withUnsafeBytes { try out.write($0) } }
             }
             first = last
         }

@@ -21,9 +21,17 @@ struct Merge: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("Threads inverting the routing windows (the bytes are the same for any count; default: all cores).",
+                               valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        try Threads.validate(threads)
+    }
+
     func run() throws {
         try reportingFailures {
-            let r = try IndexMerger.merge(inputs: inputs, output: output, partial: partial)
+            let r = try IndexMerger.merge(inputs: inputs, output: output, partial: partial, threads: Threads.count(threads))
             let s = r.statistics
             if json {
                 print(JSONValue.object([

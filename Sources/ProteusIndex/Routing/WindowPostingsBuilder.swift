@@ -7,7 +7,8 @@ import Dispatch
 /// (window, id) pair. Only at the end is it known which ids deserve a list, so `finish`
 /// inverts the spill in passes: each pass takes the next ids whose lists fit a fixed budget
 /// of `passBudget` window numbers, reads the whole spill once, and encodes those lists into
-/// a second temporary file. Memory stays the budget plus two vocabulary-sized tables
+/// a second temporary file. With many passes (a corpus of several GiB), one read first sorts
+/// the listed ids into a spill per pass, so that the passes do not each read everything. Memory stays the budget plus two vocabulary-sized tables
 /// however large the corpus; the corpus itself is never read twice.
 final class WindowPostingsBuilder {
     /// Window numbers held in memory during one inversion pass (32 MiB) by default.
@@ -193,6 +194,8 @@ final class WindowPostingsBuilder {
         defer { for c in cursors { c.deallocate() } }
         var encoded = [[UInt8]](repeating: [], count: workers)
         var failures = [Error?](repeating: nil, count: workers)
+        // The passes: consecutive ids whose lists fit the budget together.
+        var passes: [(ids: Range<Int>, total: Int)] = []
         var first = 0
         while first < tier.ids.count {
             var last = first, total = 0
@@ -202,6 +205,17 @@ final class WindowPostingsBuilder {
                 total += n
                 last += 1
             }
+            passes.append((first..<last, total))
+            first = last
+        }
+        // Each pass reading every window costs passes × the spill, which grows with the square
+        // of the corpus: with three passes or more, one read first sorts the listed ids into a
+        // file per pass, and each pass reads only its own.
+        let perPass = passes.count >= Self.distributingPasses
+            ? try distribute(windows, into: passes.map(\.ids), tier) : nil
+        for (p, (ids, total)) in passes.enumerated() {
+            let first = ids.lowerBound, last = ids.upperBound
+            let windows = perPass?[p] ?? windows
             // Each worker takes consecutive ids holding about an equal share of the pass's
             // window numbers, reads the whole spill, and places only its ids' numbers.
             var starts: [Int] = []
@@ -259,9 +273,71 @@ final class WindowPostingsBuilder {
                 if let failure = failures.compactMap({ $0 }).first { throw failure }
                 for w in shares.indices { try encoded[w].withUnsafeBytes { try out.write($0) } }
             }
-            first = last
         }
         return try SectionBlob(file: out)
+    }
+
+    /// From this many inversion passes on, the windows are first sorted into a file per pass.
+    static let distributingPasses = 3
+
+    /// The windows split by pass: one spill per pass in the same encoding (every window, each
+    /// with only the listed ids of that pass), written in one read of `windows`.
+    private func distribute(_ windows: SectionBlob, into passes: [Range<Int>], _ tier: RoutingTierContents) throws -> [SectionBlob] {
+        var passOf = [Int32](repeating: -1, count: windowsPerID.count)
+        for (p, ids) in passes.enumerated() {
+            for k in ids where tier.hasList(k) { passOf[Int(tier.ids[k])] = Int32(p) }
+        }
+        let files = try passes.map { _ in
+            try UnlinkedTemporaryFile(folder: folder, name: name, holding: "the routing tier's window lists")
+        }
+        // A buffer of `stride` bytes per pass, written out when a varint might not fit.
+        let stride = 1 << 18
+        let buffers = UnsafeMutablePointer<UInt8>.allocate(capacity: passes.count * stride)
+        let used = UnsafeMutableBufferPointer<Int>.allocate(capacity: passes.count)
+        used.initialize(repeating: 0)
+        let group = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: windowsPerID.count + 1)
+        defer { buffers.deallocate(); used.deallocate(); group.deallocate() }
+        func flush(_ p: Int) throws {
+            try files[p].write(UnsafeRawBufferPointer(start: buffers + p * stride, count: used[p]))
+            used[p] = 0
+        }
+        func put(_ value: UInt32, _ p: Int) throws {
+            if used[p] + 5 > stride { try flush(p) }
+            var v = value
+            let out = buffers + p * stride
+            while v >= 0x80 { out[used[p]] = UInt8(v & 0x7F) | 0x80; used[p] += 1; v >>= 7 }
+            out[used[p]] = UInt8(v); used[p] += 1
+        }
+        var reader = SpillReader(blob: windows, name: name)
+        for _ in 0..<windowCount {
+            // Ids are increasing and so are their passes: each pass's ids come together. A
+            // window writes its count of ids (0 for most passes) to every pass, then the ids.
+            var next = 0, grouped = 0
+            func emit(_ p: Int) throws {
+                while next < p { try put(0, next); next += 1 }
+                try put(UInt32(grouped), p)
+                var previous: UInt32 = 0
+                for k in 0..<grouped { try put(group[k] - previous, p); previous = group[k] }
+                next = p + 1
+                grouped = 0
+            }
+            let n = Int(try reader.next())
+            var id: UInt32 = 0
+            var current = -1
+            for _ in 0..<n {
+                id &+= try reader.next()
+                let p = Int(passOf[Int(id)])
+                guard p >= 0 else { continue }
+                if p != current && current >= 0 { try emit(current) }
+                current = p
+                group[grouped] = id
+                grouped += 1
+            }
+            if current >= 0 { try emit(current) }
+            while next < passes.count { try put(0, next); next += 1 }
+        }
+        for p in passes.indices { try flush(p) }
+        return try files.map { try SectionBlob(file: $0) }
     }
 }
 

@@ -42,6 +42,12 @@ import Foundation
             let r = try CLI.run(["merge"] + parts + ["-o", merged])
             #expect(r.status == 0, "\(r.stderr)")
             #expect(try Self.bytes(merged) == Self.bytes(single), "merge of \(n) shards")
+            // The routing inversion's threads change nothing; --quiet drops the summary line.
+            let one = Self.corpus.dir.path("merged-\(n)-1.phb")
+            let q = try CLI.run(["merge"] + parts + ["-o", one, "--threads", "1", "--quiet"])
+            #expect(q.status == 0 && q.stderr == "", "\(q.stderr)")
+            #expect(r.stderr.hasPrefix("\(merged): \(n) shards"))
+            #expect(try Self.bytes(one) == Self.bytes(single), "merge of \(n) shards on one thread")
         }
         // The merged index answers as the single build does.
         let q = try CLI.run(["query", Self.corpus.dir.path("merged-4.phb"), IndexCommandTests.question, "--json", "--top", "1"])

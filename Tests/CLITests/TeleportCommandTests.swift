@@ -89,6 +89,24 @@ import ProteusIndex
         #expect(answer["mode"] as? String == "heroes" && answer["warnings"] as? [String] == [why])
     }
 
+    @Test func aCorpusOfFramesMuchLargerThanTheWindowsIsRoutedWithAWarning() throws {
+        // 65,536-token frames hold 16 of this index's 4,096-token windows: every window read
+        // decompresses 16 times its tokens. The same tokens, so the answers do not change.
+        let big = Self.corpus.dir.path("big-frames.tok")
+        #expect(try CLI.run(["convert", Self.corpus.tok, "-o", big, "--frame-tokens", "65536", "--quiet"]).status == 0)
+        let q = try CLI.run(["query", Self.index, Self.question, "--corpus", big, "--json", "--top", "1"])
+        let warning = "\(big): frames of 65536 tokens hold 16 routing windows of 4096, and reading one window "
+            + "decompresses its whole frame; 'proteus-index convert \(big) -o NEW.tok --frame-tokens 4096' rewrites it for fast routing"
+        #expect(q.status == 0)
+        #expect(q.stderr == "proteus-index: warning: \(warning)\n")
+        let answer = try Self.json(q)
+        #expect(answer["mode"] as? String == "teleport" && answer["warnings"] as? [String] == [warning])
+        let usual = try Self.json(CLI.run(["query", Self.index, Self.question, "--json", "--top", "1"]))
+        #expect((answer["results"] as! [[String: Any]])[0]["start"] as? Int == (usual["results"] as! [[String: Any]])[0]["start"] as? Int)
+        // Frames of 4 windows (the bundled corpus's 16,384 against 4,096) pass without a word.
+        #expect(try CLI.run(["query", Self.index, Self.question, "--corpus", Self.corpus.tok, "--top", "1"]).stderr == "")
+    }
+
     @Test func aQuestionOfStopWordsIsAnsweredFromTheHeroesWithANote() throws {
         let q = try CLI.run(["query", Self.index, "Is it that of the?"])
         #expect(q.status == 0)

@@ -23,8 +23,12 @@ public final class QuerySession {
 
     public let engine: QueryEngine
     public let options: Options
-    /// Why answers cannot come from the corpus (said once, before the first answer).
+    /// Why answers cannot come from the corpus, or why reading it is slow (said once, before
+    /// the first answer).
     public private(set) var warnings: [String] = []
+    /// A `.tok` whose frames hold more routing windows than this gets a warning: each window
+    /// read decompresses the whole frame.
+    static let framesPerWindowWarning = 4
     private let teleporter: Teleporter
     private let widener: ContextWidener?
     private let lines: LineLocator?
@@ -47,6 +51,13 @@ public final class QuerySession {
             warnings.append(engine.index.isShard
                 ? "answering from the heroes alone: a shard index has no routing tier until 'merge' joins all the shards; merge them, or use --rescan"
                 : "answering from the heroes alone: this index has no routing tier (built by an older proteus-index or with --route-window 0); rebuild it, or use --rescan")
+        }
+        if let tok = corpus as? TokFile, options.rescan == nil, !options.indexOnly, let tier = try engine.index.routing(),
+           tok.frameTokens > Self.framesPerWindowWarning * tier.shape.windowTokens {
+            let w = tier.shape.windowTokens
+            warnings.append("\(tok.name): frames of \(tok.frameTokens) tokens hold \(tok.frameTokens / w) routing windows of \(w), "
+                            + "and reading one window decompresses its whole frame; "
+                            + "'proteus-index convert \(tok.name) -o NEW.tok --frame-tokens \(w)' rewrites it for fast routing")
         }
         teleporter = try Teleporter(engine: engine, corpus: options.indexOnly ? nil : corpus)
         let tokenizer = engine.tokenizer

@@ -28,6 +28,9 @@ struct Learn: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Flag(help: "No summary line on standard error.")
+    var quiet = false
+
     func validate() throws {
         try Threads.validate(threads)
     }
@@ -45,7 +48,7 @@ struct Learn: ParsableCommand {
                     ("output", .string(r.output)), ("tokens", .unsigned(r.tokens)),
                     ("bytes", .unsigned(r.bytes)), ("seconds", .number(r.seconds)),
                 ]).serialized())
-            } else {
+            } else if !quiet {
                 printError("\(r.output): DNA of \(r.tokens) tokens, \(r.bytes) bytes; \(Format.seconds(r.seconds))")
             }
         }

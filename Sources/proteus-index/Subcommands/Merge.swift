@@ -21,6 +21,9 @@ struct Merge: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Flag(help: "No summary line on standard error.")
+    var quiet = false
+
     @Option(help: ArgumentHelp("Threads inverting the routing windows (the bytes are the same for any count; default: all cores).",
                                valueName: "n"))
     var threads: Int?
@@ -40,7 +43,7 @@ struct Merge: ParsableCommand {
                     ("heroes", .integer(Int64(s.heroTokens))), ("spans", .integer(Int64(s.spans))),
                     ("index_bytes", .unsigned(r.indexBytes)), ("seconds", .number(r.seconds)),
                 ]).serialized())
-            } else {
+            } else if !quiet {
                 let what = r.partialShard.map { "shard \($0) from \(r.shards) shards" } ?? "\(r.shards) shards"
                 printError("\(r.output): \(what), \(s.tokens) tokens → \(s.heroTokens) hero tokens in \(s.spans) spans; \(Format.seconds(r.seconds)), index \(r.indexBytes) bytes")
             }

@@ -4,7 +4,9 @@ import Foundation
 
 /// Questions routed to the corpus windows that hold their rare tokens, on text that never
 /// repeats (the essays once, in cl100k tokens) and on a haystack made only of lookalikes.
-@Suite struct TeleportTests {
+/// Serialized: the tests share the `planted` fixture's teleporter, which answers one question
+/// at a time (TSan found two tests racing on its token-shape cache).
+@Suite(.serialized) struct TeleportTests {
     static let tokenizer = TokenizerFixtures.cl100k
 
     /// A corpus in memory, its index on disk, and a teleporter over both.

@@ -41,6 +41,8 @@ public struct TermReport {
 /// Answers a question from the heroes and, when the corpus is at hand, from the corpus
 /// windows that hold its rare tokens ("teleportation": the question meets the exact text
 /// at its original positions). See `WindowRouter` for the order and the stopping rule.
+/// One question at a time: its corpus cursor and token-shape cache are its own (make one
+/// per thread to ask in parallel; `--threads` parallelises within a question).
 public final class Teleporter {
     public let engine: QueryEngine
     /// The verified corpus, nil to answer from the heroes alone.

@@ -76,8 +76,8 @@ sinfo -h -o %T | grep -q idle || { echo "slurm_local.sh: the local node never be
 echo "slurm_local.sh: Slurm $(sinfo -V | awk '{print $2}') up on $host ($(nproc) CPUs)" >&2
 
 started=$(date +%s.%N)
-output=$scratch/work/all.phb
-"$here/slurm_build.sh" --binary "$binary" --work "$scratch/work/jobs" --shards "$shards" -o "$output" "$corpus" \
+output=$scratch/out/all.phb
+"$here/slurm_build.sh" --binary "$binary" --work "$scratch/out/jobs" --shards "$shards" -o "$output" "$corpus" \
   ${options[@]+-- "${options[@]}"} >&2
 for _ in $(seq 1 600); do [ -z "$(squeue -h -o %i)" ] && break; sleep 1; done
 elapsed=$(python3 -c "import time; print(f'{time.time() - $started:.1f}')")
@@ -88,8 +88,8 @@ if [ ! -f "$output" ]; then
 fi
 build_opts=()
 for o in ${options[@]+"${options[@]}"}; do case "$o" in --focus|--focus-file|--embeddings|--embedding-tensor) echo "slurm_local.sh: $o is not compared here" >&2; exit 64 ;; esac; build_opts+=("$o"); done
-"$binary" build "$corpus" --dna "$scratch/work/jobs/corpus.dna" ${build_opts[@]+"${build_opts[@]}"} -o "$scratch/work/single.phb" --quiet
-if cmp -s "$output" "$scratch/work/single.phb"; then
+"$binary" build "$corpus" --dna "$scratch/out/jobs/corpus.dna" ${build_opts[@]+"${build_opts[@]}"} -o "$scratch/out/single.phb" --quiet
+if cmp -s "$output" "$scratch/out/single.phb"; then
   echo "slurm_local.sh: learn, $shards array tasks and the merge ran under Slurm in $elapsed s; the index is byte-identical to the single build"
 else
   echo "slurm_local.sh: the Slurm-built index differs from the single build" >&2

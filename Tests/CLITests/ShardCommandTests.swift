@@ -35,6 +35,9 @@ import Foundation
     @Test func mergedShardsEqualTheSingleBuildFor1_2_4And16Shards() throws {
         let single = Self.corpus.dir.path("single.phb")
         #expect(try Self.build(Self.corpus.tok, [], output: single).status == 0)
+        // The routing tier has its joined-pair filters, which the shards carry to the merge.
+        let described = try CLI.run(["inspect", single])
+        #expect(described.stdout.contains("joined-pair filters") && described.stdout.contains("RPRF"), "\(described.stdout)")
         for n in [1, 2, 4, 16] {
             // Given in reverse order: the merge sorts them.
             let parts = try Self.shards(Self.corpus.tok, n, prefix: "tok").reversed()

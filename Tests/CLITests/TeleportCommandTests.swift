@@ -134,6 +134,30 @@ import ProteusIndex
         let v = try CLI.run(["inspect", broken, "--verify"])
         #expect(v.status == 65 && v.stderr.contains("section 'RPST' at byte "))
     }
+
+    @Test func pairFilterOffsetsThatDoNotAddUpAreADataErrorNamingTheSectionAndByte() throws {
+        let info = try Self.json(CLI.run(["inspect", Self.index, "--json"]))
+        #expect((info["routing"] as! [String: Any])["pair_filter_bytes"] as! Int > 0)
+        let sections = info["sections"] as! [[String: Any]]
+        let offsets = sections.first { $0["kind"] as? String == "RPRO" }!
+        let start = offsets["offset"] as! Int, count = offsets["count"] as! Int
+        // Window 1's filter ends where it starts; then the last offset overruns the words.
+        for (name, at, value, message) in [("empty", start + 16, 0, "window 1's filter ends at word 0, not after its start"),
+                                           ("overrun", start + 8 * (count - 1), 1 << 40, "the filters end at word 1099511627776, but 'RPRF' holds")] {
+            let broken = Self.corpus.dir.path("teleport-pairs-\(name).phb")
+            try FileManager.default.copyItem(atPath: Self.index, toPath: broken)
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: broken)))
+            for i in 0..<8 { bytes[at + i] = UInt8(truncatingIfNeeded: value >> (8 * i)) }
+            try Data(bytes).write(to: URL(fileURLWithPath: broken))
+            try PHBFixup.reseal(broken)
+            let q = try CLI.run(["query", broken, Self.question])
+            #expect(q.status == 65 && q.stdout.isEmpty)
+            #expect(q.stderr.hasPrefix("proteus-index: \(broken): section 'RPRO' at byte \(at): "), "\(q.stderr)")
+            #expect(q.stderr.contains(message), "\(q.stderr)")
+            let v = try CLI.run(["inspect", broken, "--verify"])
+            #expect(v.status == 65 && v.stderr.contains("section 'RPRO' at byte \(at): "))
+        }
+    }
 }
 
 /// Recomputes every section checksum and the header checksum of an index: what a crafted

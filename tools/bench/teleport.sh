@@ -79,7 +79,7 @@ def pct(xs, q):
     return xs[min(len(xs) - 1, int(q * len(xs)))]
 build, process, rescan = medians("build"), medians("process"), medians("rescan")
 inspect = json.load(open(f"{work}/inspect.json"))
-tier = inspect["routing"]["directory_bytes"] + inspect["routing"]["list_bytes"]
+tier = inspect["routing"]["directory_bytes"] + inspect["routing"]["list_bytes"] + inspect["routing"].get("pair_filter_bytes", 0)
 tokens = inspect["statistics"]["tokens"]
 print(f"Corpus: {tokens:,} tokens ({u32_bytes / 2**20:.0f} MiB u32, {tok_bytes / 2**20:.1f} MiB zstd .tok), "
       f"{inspect['routing']['windows']:,} windows of {inspect['routing']['window_tokens']:,} tokens\n")

@@ -126,6 +126,10 @@ private enum Fuzz {
             // Window lists decode inside their section even when it is corrupt.
             try? tier.forEachEntry { e in try tier.forEachWindow(of: e) { blackHole(UInt32(truncatingIfNeeded: $0)) } }
             _ = tier.entry(of: 42)
+            // Pair filters are read inside their section once their offsets are accepted.
+            if let filters = tier.pairFilters {
+                for w in 0..<tier.shape.windowCount { _ = JoinedPairs.mayContain(UInt64(w) &* 0x9E3779B97F4A7C15, in: filters.filter(w)) }
+            }
         }
         guard verified, let engine = try? QueryEngine(path: path),
               let teleporter = try? Teleporter(engine: engine, corpus: nil) else { return }

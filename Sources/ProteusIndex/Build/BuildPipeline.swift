@@ -15,6 +15,9 @@ public final class BuildPipeline {
     /// Which ids are identifier-shaped (`Tokenizer.identifierShapes`), for the "shapes"
     /// signal; nil (no tokenizer to read the ids' bytes) leaves the signal out.
     public var identifierShapes: [Bool]?
+    /// Join flags per id (`Tokenizer.joinFlags`), for the routing tier's joined-pair
+    /// filters; nil (no tokenizer) builds none.
+    public var pairFlags: [UInt8]?
 
     /// Checks `parameters`; throws a `ParameterError` naming the offending one.
     public init(parameters: BuildParameters) throws {
@@ -70,9 +73,10 @@ public final class BuildPipeline {
         driver.vocabularyLimit = vocabularyLimit
         driver.routeWindow = p.routeWindow > 0 ? p.effectiveRouteWindow : 0
         driver.lineBreaks = lineBreaks
+        driver.pairFlags = pairFlags
         let postings = p.routeWindow > 0
             ? try WindowPostingsBuilder(vocabularySize: vocabulary, windowTokens: p.effectiveRouteWindow,
-                                        listShare: p.routeListShare, name: source.name) : nil
+                                        listShare: p.routeListShare, name: source.name, pairFlags: pairFlags) : nil
         postings?.threads = threads
         if shard != nil && chunks.lowerBound > 0 {
             let before = try driver.scoreAlone(chunks.lowerBound - 1)

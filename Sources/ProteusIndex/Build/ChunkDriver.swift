@@ -28,6 +28,8 @@ struct ChunkDriver {
     var routeWindow = 0
     /// Line breaks per id, to count each routing window's lines (nil: not counted).
     var lineBreaks: [UInt8]?
+    /// Join flags per id, for each routing window's joined-pair filter (nil: no filters).
+    var pairFlags: [UInt8]?
     /// When set, every window is checked to hold only ids below it (the tokenizer's
     /// vocabulary): a vectorised max over data already in cache, so the check is nearly free.
     var vocabularyLimit: UInt32? = nil
@@ -51,7 +53,7 @@ struct ChunkDriver {
 
     private func makeScorer() -> ChunkScorer {
         ChunkScorer(tables: tables, candidateLimit: candidateLimit, championLimit: championLimit,
-                    bonusMargin: bonusMargin, routeWindow: routeWindow, lineBreaks: lineBreaks)
+                    bonusMargin: bonusMargin, routeWindow: routeWindow, lineBreaks: lineBreaks, pairFlags: pairFlags)
     }
 
     func run(threads: Int, consume: (ChunkResult) throws -> Void) throws {

@@ -78,6 +78,7 @@ public struct IndexBuilder {
         pipeline.vocabularyLimit = (options.tokenizer?.identity ?? source.tokenizer)?.vocabularySize
         pipeline.lineBreaks = options.tokenizer?.lineBreakCounts()
         pipeline.identifierShapes = options.tokenizer?.identifierShapes()
+        pipeline.pairFlags = options.tokenizer?.joinFlags()
         var contents: HeroIndexContents
         if let positions = options.keepPositions {
             contents = try pipeline.run(source: source, keeping: positions, embeddings: options.embeddings)

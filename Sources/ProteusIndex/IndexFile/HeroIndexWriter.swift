@@ -72,8 +72,9 @@ public enum HeroIndexWriter {
 
     private static func writeBody(_ c: HeroIndexContents, to out: AtomicOutputFile) throws -> [SectionEntry] {
         let sectionCount = SectionKind.allCases.filter { !$0.isOptional }.count
-            + (c.routing == nil ? 0 : RoutingTierContents.sectionKinds.count + (c.routing?.lineStarts == nil ? 0 : 1))
-            + (c.shard == nil ? 0 : 2)
+            + (c.routing == nil ? 0 : RoutingTierContents.sectionKinds.count + (c.routing?.lineStarts == nil ? 0 : 1)
+                + (c.routing?.pairFilters == nil ? 0 : 2))
+            + (c.shard == nil || c.shardWindows == nil ? 0 : 2 + (c.shardWindows?.pairFilters == nil ? 0 : 2))
         try out.write([UInt8](repeating: 0, count: IndexFormat.headerSize + sectionCount * IndexFormat.tableEntrySize))
         var entries: [SectionEntry] = []
         /// Streams one section: `body` calls `emit` with consecutive byte runs.
@@ -93,6 +94,10 @@ public enum HeroIndexWriter {
         }
         func array<T>(_ kind: SectionKind, _ values: [T]) throws {
             try section(kind, count: values.count) { emit in try values.withUnsafeBytes { try emit($0) } }
+        }
+        func pairFilters(_ filters: PairFilters) throws {
+            try section(.routePairFilters, count: filters.words.count / 8) { emit in try filters.words.forEachRun(emit) }
+            try array(.routePairOffsets, filters.offsets)
         }
 
         let metadata = IndexMetadata(contents: c).encoded()
@@ -151,10 +156,12 @@ public enum HeroIndexWriter {
             try array(.routeSkips, d.skips)
             try section(.routePostings, count: tier.postings.count) { emit in try tier.postings.forEachRun(emit) }
             if let lines = tier.lineStarts { try array(.routeLineStarts, lines) }
+            if let filters = tier.pairFilters { try pairFilters(filters) }
         }
         if let shard = c.shard, let windows = c.shardWindows {
             try array(.shardState, shard.encoded())
             try section(.shardWindows, count: windows.spill.count) { emit in try windows.spill.forEachRun(emit) }
+            if let filters = windows.pairFilters { try pairFilters(filters) }
         }
         precondition(entries.count == sectionCount)
         return entries

@@ -24,7 +24,8 @@
 /// ```
 /// Readers ignore section kinds they do not know: a newer writer can add sections without
 /// raising `oldestReader` (so the optional shard sections `SHRD` and `SWIN` of `build --shard`
-/// leave the version at 2).
+/// and the routing tier's pair filters `RPRF` and `RPRO` leave the version at 2; an older
+/// reader routes without the filters, which only loosens its bounds).
 public enum IndexFormat {
     /// The layout this library writes. Version 2 adds the optional routing tier sections,
     /// stores the DNA only for the ids the sample saw (DIDS, DRNK) and the tokenizer ranks
@@ -104,6 +105,11 @@ public enum SectionKind: String, CaseIterable, Sendable {
     case routePostings = "RPST"
     /// Routing tier: line breaks before each window, u64 (absent when lines were not counted).
     case routeLineStarts = "RLIN"
+    /// Routing tier (or a shard's windows): each window's joined-pair Bloom filter, u64 words
+    /// (`PairFilters`; absent when the build had no tokenizer).
+    case routePairFilters = "RPRF"
+    /// The word where each window's filter starts, u64 (`windows + 1` entries).
+    case routePairOffsets = "RPRO"
     /// Shard index only (`build --shard`): what the merge needs beyond the heroes (`ShardState`):
     /// range, counts, block digests, the ranked champion pool with its windows, the DNA.
     case shardState = "SHRD"
@@ -120,7 +126,8 @@ public enum SectionKind: String, CaseIterable, Sendable {
         case .spans: return IndexFormat.spanRecordSize
         case .heroTokens, .heroScores, .spanFeatures, .surprisal, .featureScales, .gates, .gateConfidence,
              .routeRanks: return 4
-        case .documentStarts, .documentLengths, .documentNameOffsets, .routeIDs, .routeSkips, .routeLineStarts: return 8
+        case .documentStarts, .documentLengths, .documentNameOffsets, .routeIDs, .routeSkips, .routeLineStarts,
+             .routePairFilters, .routePairOffsets: return 8
         }
     }
 
@@ -129,7 +136,7 @@ public enum SectionKind: String, CaseIterable, Sendable {
     public var isOptional: Bool {
         switch self {
         case .routeIDs, .routeRanks, .routeWindowCounts, .routeSkips, .routePostings, .routeLineStarts,
-             .shardState, .shardWindows: return true
+             .routePairFilters, .routePairOffsets, .shardState, .shardWindows: return true
         default: return false
         }
     }
@@ -140,10 +147,10 @@ public enum SectionKind: String, CaseIterable, Sendable {
         switch self {
         case .metadata, .spans, .documentStarts, .documentLengths, .documentNameOffsets,
              .documentNames, .gates, .gateConfidence, .routeIDs, .routeRanks, .routeWindowCounts, .routeSkips,
-             .routeLineStarts, .dnaIDs, .dnaRanks, .shardState:
+             .routeLineStarts, .routePairOffsets, .dnaIDs, .dnaRanks, .shardState:
             return true
         case .heroTokens, .heroScores, .spanFeatures, .tokenizerRanks, .surprisal, .features, .featureScales,
-             .routePostings, .shardWindows:
+             .routePostings, .routePairFilters, .shardWindows:
             return false
         }
     }
@@ -177,6 +184,8 @@ public enum SectionKind: String, CaseIterable, Sendable {
         case .dnaRanks: return 22
         case .shardState: return 23
         case .shardWindows: return 24
+        case .routePairFilters: return 25
+        case .routePairOffsets: return 26
         }
     }
 

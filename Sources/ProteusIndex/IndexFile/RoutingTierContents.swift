@@ -30,6 +30,8 @@ public struct RoutingTierContents: Equatable, Sendable {
     /// Line breaks before each window, so an answer's line in its document costs two window
     /// reads however long the document; nil when the build had no tokenizer to count them.
     public var lineStarts: [UInt64]?
+    /// Each window's joined-pair filter; nil when the build had no tokenizer to tell them.
+    public var pairFilters: PairFilters?
 
     public init() {}
 

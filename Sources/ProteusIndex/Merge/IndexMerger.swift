@@ -70,6 +70,7 @@ public enum IndexMerger {
                 builder.threads = threads
                 for (part, own) in zip(parts, windows) { try builder.append(own, name: part.path) }
                 contents.routing = try builder.finish()
+                contents.routing?.pairFilters = PairFilters(concatenating: windows.map(\.pairFilters))
             }
         } else {
             // The shard that covers the parts, as its own build would have written it.

@@ -153,7 +153,8 @@ struct PassageScorer {
                 total += question.weights[slot]
                 matched += 1
             }
-            if previousSlot >= 0, let p = pairIndex[previousSlot << 20 | slot], !seenPairs[p] {
+            if previousSlot >= 0, let p = pairIndex[previousSlot << 20 | slot], !seenPairs[p],
+               !question.pairJoined[p] || !shapes.startsWord(buffer[i]) {
                 seenPairs[p] = true
                 total += Self.pairBonus * question.pairWeight(previousSlot, slot)
             }
@@ -163,10 +164,11 @@ struct PassageScorer {
     }
 
     /// The most a passage can score holding only the slots `present` says may be there.
-    func bound(present: (Int) -> Bool) -> Float {
+    /// `pairMayBe` says whether joined pair `k` (of `question.pairs`) may stand joined there.
+    func bound(present: (Int) -> Bool, pairMayBe: (Int) -> Bool = { _ in true }) -> Float {
         var total: Float = 0
         for slot in 0..<question.count where present(slot) { total += question.weights[slot] }
-        for (a, b) in question.pairs where present(a) && present(b) {
+        for (k, (a, b)) in question.pairs.enumerated() where present(a) && present(b) && (!question.pairJoined[k] || pairMayBe(k)) {
             total += Self.pairBonus * question.pairWeight(a, b)
         }
         return question.totalWeight > 0 ? total / question.totalWeight : 0

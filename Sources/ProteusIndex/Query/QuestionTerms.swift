@@ -62,6 +62,10 @@ public struct QuestionTerms {
     public private(set) var anchors: [Bool] = []
     /// Adjacent question pairs of distinct slots, as (first slot, second slot), deduplicated.
     public private(set) var pairs: [(Int, Int)] = []
+    /// Whether each pair is joined in the question (two pieces of one word, `JoinedPairs`):
+    /// such a pair counts only where the text joins it too, so "sable-lagoon" is not met by
+    /// "sable- lagoon", and the routing tier's pair filters bound it.
+    public private(set) var pairJoined: [Bool] = []
     /// Spellings that count only where a word starts in the text (after a token that does
     /// not end inside a word): those without leading whitespace of a term that starts a word
     /// in the question, so " number" does not match the "number" of "unnumbered", while a
@@ -98,6 +102,7 @@ public struct QuestionTerms {
         for (a, b) in zip(tokens, tokens.dropFirst()) {
             guard let sa = questionSlot[a], let sb = questionSlot[b], sa != sb, seen.insert(sa << 20 | sb).inserted else { continue }
             pairs.append((sa, sb))
+            pairJoined.append(lexicon.isContent(a) && lexicon.endsInWord(a) && lexicon.isContent(b) && !lexicon.startsWord(b))
         }
     }
 

@@ -87,6 +87,11 @@ final class TokenShapes {
         return bytes.contains { $0 >= 0x80 || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }
     }
 
+    /// The token's join flags (`JoinedPairs.flags`; none without a tokenizer).
+    func joinFlags(_ id: UInt32) -> UInt8 {
+        tokenizer?.ranks.bytes(ofRank: id).map { JoinedPairs.flags(ofTokenBytes: $0) } ?? 0
+    }
+
     /// The token and its other single-token spellings: with and without a leading space,
     /// first letter in either case.
     func spellings(of id: UInt32) -> [UInt32] {

@@ -13,6 +13,8 @@ public struct RoutingTier {
     public let idCount: Int
     /// Line breaks before each window (nil: lines were not counted).
     public let lineStarts: UnsafeBufferPointer<UInt64>?
+    /// Each window's joined-pair filter (nil: built without).
+    let pairFilters: PairFilterView?
 
     typealias Entry = RoutingDirectory.Entry
 
@@ -55,6 +57,8 @@ extension RoutingTier {
         /// Directory bytes (ids, counts, skip offsets) and list bytes.
         public var directoryBytes: Int
         public var postingBytes: Int
+        /// Bytes of the joined-pair filters and their offsets (0: none).
+        public var pairFilterBytes: Int = 0
     }
 
     public var summary: Summary {
@@ -62,7 +66,8 @@ extension RoutingTier {
                         ids: idCount, eliasFanoLists: 0, bitmapLists: 0, idsWithoutList: 0,
                         directoryBytes: directory.ids.words.count * 8 + directory.ids.ranks.count * 4
                             + directory.counts.count + directory.skips.count * 8,
-                        postingBytes: postings.count)
+                        postingBytes: postings.count,
+                        pairFilterBytes: pairFilters.map { $0.words.count * 8 + $0.offsets.count * 8 } ?? 0)
         try? forEachEntry { e in
             if !hasList(e) { s.idsWithoutList += 1 }
             else if PostingList.encoding(count: e.windowCount, windows: shape.windowCount) == .bitmap { s.bitmapLists += 1 }
@@ -105,11 +110,37 @@ extension HeroIndex {
             lines = try accessedView(.routeLineStarts, as: UInt64.self)
         }
         return RoutingTier(owner: self, shape: shape, directory: directory, postings: postings, idCount: directory.ids.count,
-                           lineStarts: lines)
+                           lineStarts: lines, pairFilters: try pairFilters(windows: shape.windowCount))
+    }
+
+    /// The joined-pair filters of `windows` windows (a tier's or a shard's), nil when the
+    /// index has none; the offsets are checked once against the filters' words.
+    func pairFilters(windows: Int) throws -> PairFilterView? {
+        let hasWords = byKind[SectionKind.routePairFilters.ordinal] != nil, hasOffsets = byKind[SectionKind.routePairOffsets.ordinal] != nil
+        guard hasWords || hasOffsets else { return nil }
+        guard hasWords && hasOffsets else {
+            let (present, missing): (SectionKind, SectionKind) = hasWords ? (.routePairFilters, .routePairOffsets) : (.routePairOffsets, .routePairFilters)
+            throw routingFailure(present, 0, "section '\(missing.rawValue)' is missing (the pair filters need both)")
+        }
+        let offsets = try accessedView(.routePairOffsets, as: UInt64.self)
+        let words = view(.routePairFilters, as: UInt64.self)
+        try checkOnce(4) {
+            if let p = PairFilters.problem(offsets: offsets, windows: windows, words: words.count) {
+                throw routingFailure(.routePairOffsets, p.element * 8, p.what)
+            }
+        }
+        return PairFilterView(words: words, offsets: offsets)
     }
 
     /// The error for an inconsistency at `byte` of a routing section.
     func routingFailure(_ kind: SectionKind, _ byte: Int, _ what: String) -> ProteusError {
         ProteusError(.dataError, path: path, "section '\(kind.rawValue)' at byte \(entry(kind).offset + UInt64(byte)): \(what)")
+    }
+}
+
+extension PairFilterView {
+    /// The filters as a shard's contents, read in place while `owner` lives (the merge).
+    func contents(owner: HeroIndex) -> PairFilters {
+        PairFilters(words: SectionBlob(mapped: UnsafeRawBufferPointer(words), owner: owner), offsets: Array(offsets))
     }
 }

@@ -41,13 +41,23 @@ final class WindowPostingsBuilder {
     var tail: [UInt32] = []
     var waiting: [UInt32]?
     let edges: DistinctIDs
+    /// Join flags per id and the windows' joined-pair filters (nil: no filters). The last
+    /// window's filter waits with its list, and the previous chunk's last `windowReach`
+    /// tokens lend their pairs to the next chunk's first window.
+    let pairFlags: [UInt8]?
+    let pairSpill: PairFilterSpill?
+    var waitingFilter: [UInt64]?
+    var tailTokens: [UInt32] = []
     /// Line breaks before each window so far (nil when lines are not counted).
     var lineStarts: [UInt64]?
     var lineBreaks: UInt64 = 0
 
     /// `listShare`: ids in more than this share of the windows get no list.
     init(vocabularySize: Int, windowTokens: Int, listShare: Double, name: String,
-         folder: String? = nil, passBudget: Int = defaultPassBudget, narrowNumbers: Bool = true) throws {
+         folder: String? = nil, passBudget: Int = defaultPassBudget, narrowNumbers: Bool = true,
+         pairFlags: [UInt8]? = nil) throws {
+        self.pairFlags = pairFlags
+        pairSpill = try pairFlags.map { _ in try PairFilterSpill(folder: folder, name: name) }
         self.windowTokens = windowTokens
         self.passBudget = passBudget
         self.narrowNumbers = narrowNumbers
@@ -75,20 +85,59 @@ final class WindowPostingsBuilder {
             }
         }
         var head: [UInt32] = []
-        _ = edges.collect(UnsafeBufferPointer(rebasing: tokens[0..<min(reach, tokens.count)]), into: &head)
+        let headTokens = UnsafeBufferPointer(rebasing: tokens[0..<min(reach, tokens.count)])
+        _ = edges.collect(headTokens, into: &head)
+        // Pairs across the chunk edge: those ending in the previous chunk's tail or on this
+        // chunk's first token go to this chunk's first window, those from the tail's last
+        // token on to the previous chunk's last window.
+        var firstEdgePairs: [UInt64] = [], lastEdgePairs: [UInt64] = []
+        if pairSpill != nil { edgePairs(head: headTokens, first: &firstEdgePairs, last: &lastEdgePairs) }
         if let last = waiting {
-            try add(window: ArraySlice(Self.union(last, head)))
+            try add(window: ArraySlice(Self.union(last, head)), filter: waitingFilter.map { Self.adding(lastEdgePairs, to: $0) })
             waiting = nil
+            waitingFilter = nil
         }
-        var from = 0
+        var from = 0, fromWord = 0
         for (k, n) in chunk.windowIDCounts.enumerated() {
             var ids = Array(chunk.windowIDs[from..<(from + n)])
             from += n
+            var filter: [UInt64]?
+            if pairSpill != nil {
+                let words = chunk.windowPairWordCounts[k]
+                filter = Array(chunk.windowPairWords[fromWord..<(fromWord + words)])
+                fromWord += words
+                if k == 0 { filter = Self.adding(firstEdgePairs, to: filter!) }
+            }
             if k == 0 { ids = Self.union(ids, tail) }
-            if k == chunk.windowIDCounts.count - 1 { waiting = ids } else { try add(window: ArraySlice(ids)) }
+            if k == chunk.windowIDCounts.count - 1 { waiting = ids; waitingFilter = filter } else { try add(window: ArraySlice(ids), filter: filter) }
         }
         tail.removeAll(keepingCapacity: true)
-        _ = edges.collect(UnsafeBufferPointer(rebasing: tokens[max(0, tokens.count - reach)...]), into: &tail)
+        let tailRun = UnsafeBufferPointer(rebasing: tokens[max(0, tokens.count - reach)...])
+        _ = edges.collect(tailRun, into: &tail)
+        tailTokens = Array(tailRun)
+    }
+
+    /// The joined pairs of the previous chunk's tail followed by `head`, split as `add` says.
+    func edgePairs(head: UnsafeBufferPointer<UInt32>, first: inout [UInt64], last: inout [UInt64]) {
+        guard let pairFlags, !tailTokens.isEmpty || head.count >= 2 else { return }
+        let edge = tailTokens + Array(head)
+        pairFlags.withUnsafeBufferPointer { flags in
+            let n = UInt32(flags.count)
+            func f(_ t: UInt32) -> UInt8 { t < n ? flags[Int(t)] : 0 }
+            for i in 1..<max(1, edge.count) where JoinedPairs.joined(f(edge[i - 1]), f(edge[i])) {
+                let h = JoinedPairs.hash(edge[i - 1], edge[i])
+                if i <= tailTokens.count { first.append(h) }
+                if i >= tailTokens.count { last.append(h) }
+            }
+        }
+    }
+
+    /// `filter` with the pairs `hashes` set too (its size stays: a few edge pairs).
+    static func adding(_ hashes: [UInt64], to filter: [UInt64]) -> [UInt64] {
+        guard !hashes.isEmpty else { return filter }
+        var f = filter
+        f.withUnsafeMutableBufferPointer { words in for h in hashes { JoinedPairs.insert(h, into: words) } }
+        return f
     }
 
     /// Two sorted lists of distinct ids merged.
@@ -104,8 +153,10 @@ final class WindowPostingsBuilder {
         return out
     }
 
-    /// Records the next window's distinct ids (sorted, each below the vocabulary size).
-    func add(window ids: ArraySlice<UInt32>) throws {
+    /// Records the next window's distinct ids (sorted, each below the vocabulary size) and
+    /// its joined-pair filter (when the builder keeps filters).
+    func add(window ids: ArraySlice<UInt32>, filter: [UInt64]? = nil) throws {
+        if let pairSpill { try pairSpill.add(filter ?? [0]) }
         if !adopted.isEmpty { try spillAdopted() }
         ownWindows += 1
         Varint.append(UInt32(ids.count), to: &pending)
@@ -150,8 +201,9 @@ final class WindowPostingsBuilder {
 
     /// The tier: directory, skip offsets and the window lists.
     func finish() throws -> RoutingTierContents {
-        if let last = waiting { try add(window: ArraySlice(last)) }
+        if let last = waiting { try add(window: ArraySlice(last), filter: waitingFilter) }
         waiting = nil
+        waitingFilter = nil
         try flush()
         var tier = RoutingTierContents()
         tier.windowTokens = windowTokens
@@ -162,6 +214,7 @@ final class WindowPostingsBuilder {
             tier.ids.append(UInt32(id))
             tier.windowCounts.append(n)
         }
+        tier.pairFilters = try pairSpill?.finish()
         tier.postings = try invert(tier)
         precondition(tier.postings.count == tier.ids.indices.reduce(0) { $0 + tier.listBytes($1) }, "routing postings length")
         return tier

@@ -3,7 +3,7 @@
 /// Only a window holding one of the question's anchors can hold an answer, so the
 /// candidates are the windows of the anchors' lists. Each gets an upper bound on the score
 /// of any passage anchored in it: the question tokens and adjacent pairs that may be
-/// present. A token with a list may be present where its list says (a window's list covers
+/// present (a joined pair only where the window's pair filter may hold it). A token with a list may be present where its list says (a window's list covers
 /// the reach of its passages past its edges); a token without a list (one in most windows)
 /// may be present anywhere. Reading windows in bound order and stopping once the next bound
 /// cannot beat the answers found is exact (block-max WAND).
@@ -40,6 +40,24 @@ struct WindowRouter {
             guard let bits = presence[slot] else { return true }
             return bits[w >> 6] & (1 << UInt64(w & 63)) != 0
         }
+        // Joined pairs: the hashes of every joined spelling of each, for the pair filters.
+        let pairHashes: [[UInt64]]? = tier.pairFilters.map { _ in
+            question.pairs.enumerated().map { k, pair in
+                guard question.pairJoined[k] else { return [] }
+                var hashes: [UInt64] = []
+                for x in question.spellings[pair.0] {
+                    let fx = scorer.shapes.joinFlags(x)
+                    for y in question.spellings[pair.1] where JoinedPairs.joined(fx, scorer.shapes.joinFlags(y)) {
+                        hashes.append(JoinedPairs.hash(x, y))
+                    }
+                }
+                return hashes
+            }
+        }
+        func pairMayBe(_ k: Int, _ w: Int) -> Bool {
+            guard let pairHashes, let filters = tier.pairFilters else { return true }
+            return filters.mayHold(anyOf: pairHashes[k], window: w)
+        }
         // `best` stays sorted; windows come in increasing order, so a tie never displaces.
         // A large limit (a user's --max-windows) sorts everything instead of inserting.
         let inserting = limit <= Self.insertionLimit
@@ -48,7 +66,7 @@ struct WindowRouter {
         var count = 0
         for w in 0..<windows where anchorEverywhere || anchorWindows[w >> 6] & (1 << UInt64(w & 63)) != 0 {
             count += 1
-            let bound = scorer.bound { present($0, w) }
+            let bound = scorer.bound(present: { present($0, w) }, pairMayBe: { pairMayBe($0, w) })
             guard inserting else { best.append(Candidate(window: w, bound: bound)); continue }
             if best.count == limit, let last = best.last, bound <= last.bound { continue }
             var i = best.count

@@ -9,6 +9,8 @@ struct ShardWindows: Equatable, Sendable {
     var lineStarts: [UInt64]?
     /// Line breaks in the whole shard.
     var lineBreaks: UInt64
+    /// The windows' joined-pair filters (nil: none).
+    var pairFilters: PairFilters? = nil
 }
 
 extension ShardWindows {
@@ -23,7 +25,7 @@ extension ShardWindows {
             windows += shard.windowCount
         }
         self.init(spill: SectionBlob(concatenating: shards.map(\.spill)), windowCount: windows,
-                  lineStarts: starts, lineBreaks: breaks)
+                  lineStarts: starts, lineBreaks: breaks, pairFilters: PairFilters(concatenating: shards.map(\.pairFilters)))
     }
 
     /// The line starts of `windows` windows holding `breaks` line breaks, followed by `next`'s:
@@ -43,7 +45,9 @@ extension WindowPostingsBuilder {
         let reach = RoutingTierContents.windowReach
         let tokens = UnsafeBufferPointer(rebasing: chunk.tokens[0..<chunk.count])
         tail.removeAll(keepingCapacity: true)
-        _ = edges.collect(UnsafeBufferPointer(rebasing: tokens[max(0, tokens.count - reach)...]), into: &tail)
+        let tailRun = UnsafeBufferPointer(rebasing: tokens[max(0, tokens.count - reach)...])
+        _ = edges.collect(tailRun, into: &tail)
+        tailTokens = Array(tailRun)
     }
 
     /// A shard's end: the shard's last window takes the reach into the next chunk's head.
@@ -51,18 +55,24 @@ extension WindowPostingsBuilder {
         let reach = RoutingTierContents.windowReach
         guard let last = waiting else { return }
         var head: [UInt32] = []
-        _ = edges.collect(UnsafeBufferPointer(rebasing: chunk.tokens[0..<min(reach, chunk.count)]), into: &head)
-        try add(window: ArraySlice(Self.union(last, head)))
+        let headTokens = UnsafeBufferPointer(rebasing: chunk.tokens[0..<min(reach, chunk.count)])
+        _ = edges.collect(headTokens, into: &head)
+        var unused: [UInt64] = [], lastEdgePairs: [UInt64] = []
+        if pairSpill != nil { edgePairs(head: headTokens, first: &unused, last: &lastEdgePairs) }
+        try add(window: ArraySlice(Self.union(last, head)), filter: waitingFilter.map { Self.adding(lastEdgePairs, to: $0) })
         waiting = nil
+        waitingFilter = nil
     }
 
     /// The shard's windows, un-inverted.
     func finishSpill() throws -> ShardWindows {
-        if let last = waiting { try add(window: ArraySlice(last)) }
+        if let last = waiting { try add(window: ArraySlice(last), filter: waitingFilter) }
         waiting = nil
+        waitingFilter = nil
         try flush()
         return ShardWindows(spill: try SectionBlob(file: spill), windowCount: windowCount,
-                            lineStarts: lineStarts?.count == windowCount ? lineStarts : nil, lineBreaks: lineBreaks)
+                            lineStarts: lineStarts?.count == windowCount ? lineStarts : nil, lineBreaks: lineBreaks,
+                            pairFilters: try pairSpill?.finish())
     }
 
     /// Replays a shard's windows after those already added (the merge, in shard order).

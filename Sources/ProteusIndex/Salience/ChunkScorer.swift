@@ -22,6 +22,10 @@ final class ChunkResult {
     var windowIDCounts: [Int] = []
     /// Line breaks in each routing window (empty without a tokenizer to count them).
     var windowLineBreaks: [UInt32] = []
+    /// Each routing window's joined-pair filter, back to back, and its word count (empty
+    /// without a tokenizer to tell joined pairs).
+    var windowPairWords: [UInt64] = []
+    var windowPairWordCounts: [Int] = []
 
     init(chunkLength: Int, candidateLimit: Int) {
         tokens = .allocate(capacity: chunkLength)
@@ -60,12 +64,15 @@ final class ChunkScorer {
     private let distinct: DistinctIDs?
     /// Line breaks per id, to count each window's lines (nil: not counted).
     let lineBreaks: [UInt8]?
+    /// Makes each window's joined-pair filter (nil: no filters).
+    private let pairs: JoinedPairCollector?
 
     /// `candidateLimit` positions at most per chunk; of them at most `championLimit` become
     /// champions, after gate bonuses of at most `bonusMargin` bits.
     init(tables: ScoreTables, candidateLimit: Int, championLimit: Int, bonusMargin: Float, routeWindow: Int = 0,
-         lineBreaks: [UInt8]? = nil) {
+         lineBreaks: [UInt8]? = nil, pairFlags: [UInt8]? = nil) {
         self.lineBreaks = lineBreaks
+        pairs = routeWindow > 0 ? pairFlags.map(JoinedPairCollector.init(flags:)) : nil
         self.tables = tables
         self.candidateLimit = candidateLimit
         self.championLimit = championLimit
@@ -88,6 +95,8 @@ final class ChunkScorer {
             r.candidateCount = 0
             r.windowIDs.removeAll(keepingCapacity: true)
             r.windowIDCounts.removeAll(keepingCapacity: true)
+            r.windowPairWords.removeAll(keepingCapacity: true)
+            r.windowPairWordCounts.removeAll(keepingCapacity: true)
             return
         }
         let top = UInt32(tables.vocabularySize)
@@ -128,6 +137,8 @@ final class ChunkScorer {
         r.windowIDs.removeAll(keepingCapacity: true)
         r.windowIDCounts.removeAll(keepingCapacity: true)
         r.windowLineBreaks.removeAll(keepingCapacity: true)
+        r.windowPairWords.removeAll(keepingCapacity: true)
+        r.windowPairWordCounts.removeAll(keepingCapacity: true)
         guard let distinct else { return }
         let reach = RoutingTierContents.windowReach
         var start = 0
@@ -135,6 +146,7 @@ final class ChunkScorer {
             let end = min(start + routeWindow, window.count)
             let run = UnsafeBufferPointer(rebasing: window[max(0, start - reach)..<min(window.count, end + reach)])
             r.windowIDCounts.append(distinct.collect(run, into: &r.windowIDs))
+            if let pairs { r.windowPairWordCounts.append(pairs.filter(of: run, into: &r.windowPairWords)) }
             if let lineBreaks {
                 var n: UInt32 = 0
                 lineBreaks.withUnsafeBufferPointer { table in

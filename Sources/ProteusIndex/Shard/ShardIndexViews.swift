@@ -17,6 +17,7 @@ extension HeroIndex {
     func shardWindows(_ state: ShardState) throws -> ShardWindows {
         try verifyOnce(.shardWindows)
         return ShardWindows(spill: SectionBlob(mapped: rawBytes(.shardWindows), owner: self), windowCount: state.windowCount,
-                            lineStarts: state.lineStarts, lineBreaks: state.lineBreaks)
+                            lineStarts: state.lineStarts, lineBreaks: state.lineBreaks,
+                            pairFilters: try pairFilters(windows: state.windowCount)?.contents(owner: self))
     }
 }

@@ -90,6 +90,14 @@ public final class Tokenizer: @unchecked Sendable {
         return counts
     }
 
+    /// Each id's join flags (`JoinedPairs.flags`), for the routing tier's pair filters
+    /// (special tokens join nothing).
+    public func joinFlags() -> [UInt8] {
+        (0..<Int(identity.vocabularySize)).map { id in
+            ranks.bytes(ofRank: UInt32(id)).map { JoinedPairs.flags(ofTokenBytes: $0) } ?? 0
+        }
+    }
+
     /// Which ids are identifier-shaped: after an optional leading space, two or more digits
     /// (a piece of a number, a key or a UUID), or a hyphen followed by letters or digits (a
     /// piece of a compound key). Split patterns like cl100k's keep letters and digits apart,

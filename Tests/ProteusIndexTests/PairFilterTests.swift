@@ -16,19 +16,28 @@ import Foundation
     }()
 
     func ids(_ text: String) -> [UInt32] { Self.tokenizer.encodeOrdinary(text) }
-    func joined(_ a: UInt32, _ b: UInt32) -> Bool { JoinedPairs.joined(Self.flags[Int(a)], Self.flags[Int(b)]) }
+    /// Whether the pair ending at `i` of `t` is joined, reading `range` (all of `t` by default).
+    func joined(_ t: [UInt32], _ i: Int, within range: Range<Int>? = nil) -> Bool {
+        t.withUnsafeBufferPointer { JoinedPairs.joined(at: i, in: $0, within: range ?? t.indices, flags: { Self.flags[Int($0)] }) }
+    }
+    func allJoined(_ text: String) -> Bool { let t = ids(text); return t.indices.dropFirst().allSatisfy { joined(t, $0) } }
 
     @Test func piecesOfOneWordJoinAndWordsApartDoNot() {
-        let key = ids(" sable-lagoon-prime")
-        #expect(key.count >= 3)
-        #expect(zip(key, key.dropFirst()).allSatisfy { joined($0, $1) }, "\(key)")
-        #expect(!joined(ids(" sable").last!, ids(" lagoon").first!))
-        // Punctuation holds no letter or digit, so it joins nothing.
-        let comma = ids(" lagoon,")
-        #expect(!joined(comma[comma.count - 2], comma[comma.count - 1]))
-        #expect(JoinedPairs.flags(ofTokenBytes: Array("-l".utf8)) == JoinedPairs.canLead | JoinedPairs.canFollow)
+        #expect(ids(" sable-lagoon-prime").count >= 3 && allJoined(" sable-lagoon-prime"))
+        #expect(!allJoined(" sable lagoon"))
+        // Punctuation holds no letter or digit, so it joins nothing...
+        #expect(!allJoined(" lagoon,") && !allJoined(" lagoon-") && !allJoined(" lagoon. The"))
+        // ...except a connector standing alone between two words: each of its pairs joins,
+        // but only where the run read holds the word beyond it.
+        let key = ids(" lively-orchard")
+        #expect(key.count == 4 && allJoined(" lively-orchard") && allJoined(" v3.14") && !allJoined(" lively -orchard"))
+        #expect(!joined(key, 1, within: 0..<2) && joined(key, 1, within: 0..<3) && !joined(key, 2, within: 1..<4))
+        #expect(JoinedPairs.flags(ofTokenBytes: Array("-".utf8)) == JoinedPairs.connector | JoinedPairs.opensPiece)
+        #expect(JoinedPairs.flags(ofTokenBytes: Array(",".utf8)) == 0)
+        #expect(JoinedPairs.flags(ofTokenBytes: Array("-l".utf8)) == JoinedPairs.canLead | JoinedPairs.canFollow | JoinedPairs.opensPiece)
+        #expect(JoinedPairs.flags(ofTokenBytes: Array("agoon".utf8))
+                == JoinedPairs.canLead | JoinedPairs.canFollow | JoinedPairs.startsWithWord)
         #expect(JoinedPairs.flags(ofTokenBytes: Array(" sable".utf8)) == JoinedPairs.canLead)
-        #expect(JoinedPairs.flags(ofTokenBytes: Array("-".utf8)) == 0)
     }
 
     static func parameters(window: Int) -> BuildParameters {
@@ -51,22 +60,33 @@ import Foundation
         #expect(filters.windowCount == tier.windowCount)
         let words = try filters.words.bytes().withUnsafeBytes { Array($0.bindMemory(to: UInt64.self)) }
         let w = tier.windowTokens, reach = RoutingTierContents.windowReach, t = Self.tokens
-        var absent = 0, falsePositives = 0
+        var absent = 0, falsePositives = 0, runs = 0
         var rng = SplitMix(seed: 5)
         try words.withUnsafeBufferPointer { all in
             for k in 0..<tier.windowCount {
                 let filter = UnsafeBufferPointer(rebasing: all[Int(filters.offsets[k])..<Int(filters.offsets[k + 1])])
                 let lo = max(0, k * w - reach), hi = min(t.count, (k + 1) * w + reach)
                 var present = Set<UInt64>()
-                for i in (lo + 1)..<hi where joined(t[i - 1], t[i]) {
+                for i in (lo + 1)..<hi where joined(t, i, within: lo..<hi) {
                     let h = JoinedPairs.hash(t[i - 1], t[i])
                     present.insert(h)
                     try #require(JoinedPairs.mayContain(h, in: filter), "window \(k): pair at \(i) (chunk edges every 4,096)")
+                    // Runs of three and four joined tokens ending here, where a piece opens
+                    // after their first token.
+                    var start = i - 1
+                    while start > lo && i - start + 1 < JoinedPairs.longestRun && joined(t, start, within: lo..<hi) {
+                        start -= 1
+                        let opens = t[(start + 1)...i].contains { Self.flags[Int($0)] & JoinedPairs.opensPiece != 0 }
+                        guard opens else { continue }
+                        runs += 1
+                        try #require(JoinedPairs.mayContain(JoinedPairs.hash(run: t[start...i]), in: filter),
+                                     "window \(k): run \(start)...\(i)")
+                    }
                 }
                 // Joined pairs drawn from the whole text that this window lacks pass rarely.
                 for _ in 0..<1_000 {
                     let i = Int(rng.next() % UInt64(t.count - 1)) + 1
-                    guard joined(t[i - 1], t[i]) else { continue }
+                    guard joined(t, i) else { continue }
                     let h = JoinedPairs.hash(t[i - 1], t[i])
                     guard !present.contains(h) else { continue }
                     absent += 1
@@ -74,9 +94,10 @@ import Foundation
                 }
             }
         }
+        #expect(runs > 100)
         #expect(absent > 500)
         #expect(Double(falsePositives) / Double(absent) < 0.25, "\(falsePositives) of \(absent)")
-        // About 4 bits a distinct pair: well under a tenth of a byte per token of prose.
+        // About 4 bits a distinct run: well under a tenth of a byte per token of prose.
         #expect(Double(filters.words.count) / Double(t.count) < 0.08)
     }
 
@@ -84,7 +105,7 @@ import Foundation
         let shapes = TokenShapes(tokenizer: Self.tokenizer, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
         let lexicon = QuestionTerms.Lexicon(surprisal: { _ in 20 }, occurs: { _ in true }, spellings: { [$0] },
                                             isContent: { shapes.isContent($0) }, startsWord: { shapes.startsWord($0) },
-                                            endsInWord: { shapes.endsInWord($0) })
+                                            endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) })
         let question = QuestionTerms(tokens: ids(" sable-lagoon"), lexicon: lexicon)
         #expect(!question.pairs.isEmpty && question.pairJoined.allSatisfy { $0 })
         let scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
@@ -97,5 +118,49 @@ import Foundation
         // The bound of a window whose filter lacks the pair leaves its bonus out.
         let full = scorer.bound(present: { _ in true }), withoutPairs = scorer.bound(present: { _ in true }, pairMayBe: { _ in false })
         #expect(withoutPairs < full && abs(full - together) < 1e-5)
+    }
+
+    @Test func aWordOfManyPiecesCountsAsOneUnbrokenStretch() {
+        let shapes = TokenShapes(tokenizer: Self.tokenizer, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
+        let lexicon = QuestionTerms.Lexicon(surprisal: { _ in 20 }, occurs: { _ in true }, spellings: { [$0] },
+                                            isContent: { shapes.isContent($0) }, startsWord: { shapes.startsWord($0) },
+                                            endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) })
+        let question = QuestionTerms(tokens: ids(" sable-lagoon-prime"), lexicon: lexicon)
+        let run = try! #require(question.runs.first)
+        #expect(question.runs.count == 1 && run.count == 5)
+        let scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
+        func score(_ text: String) -> Float {
+            let t = ids(text)
+            return t.withUnsafeBufferPointer { scorer.score($0, 0..<t.count).score }
+        }
+        // Two lookalikes side by side hold every token and pair of the key between them, and
+        // no more than the longer of their stretches counts.
+        let key = score(" sable-lagoon-prime"), sideBySide = score(" sable-lagoon-dusk amber-lagoon-prime")
+        #expect(key > sideBySide, "\(key) \(sideBySide)")
+        // A window whose filter lacks the whole key bounds it at the longest stretch it may
+        // hold: the two lookalikes hold three of its five pairs in a row (" s" "able" "-l"
+        // "agoon", "-l" "agoon" "-pr" "ime").
+        let full = scorer.bound(present: { _ in true })
+        let noWhole = scorer.bound(present: { _ in true }, stretchMayBe: { _, from, to in to - from + 1 <= 3 })
+        #expect(abs(full - key) < 1e-5 && abs(noWhole - sideBySide) < 1e-5, "\(full) \(noWhole)")
+    }
+
+    @Test func aConnectorsPairsWeighAsTheWordsBesideIt() {
+        let shapes = TokenShapes(tokenizer: Self.tokenizer, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
+        let lexicon = QuestionTerms.Lexicon(surprisal: { _ in 20 }, occurs: { _ in true }, spellings: { [$0] },
+                                            isContent: { shapes.isContent($0) }, startsWord: { shapes.startsWord($0) },
+                                            endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) })
+        let q = QuestionTerms(tokens: ids(" lively-orchard"), lexicon: lexicon)  // " lively" "-" "orch" "ard"
+        #expect(q.connectors == [false, true, false, false] && q.runs == [[0, 1, 2]] && q.pairJoined == [true, true, true])
+        // "-" alone weighs the minimum, but ties " lively" and "orch" into one compound.
+        #expect(q.weights[1] == QuestionTerms.minimumWeight && q.pairWeight(0, 1) == q.weights[0] && q.pairWeight(1, 2) == q.weights[2])
+    }
+
+    @Test func filtersAreSizedByIntegerLinearCountingThatAgreesWithTheLogarithm() {
+        #expect(JoinedPairCollector.linearCount(set: 0) == 0)
+        for set in [1, 2, 100, 1_000, 4_096, 9_000, 20_000, 32_768] {
+            let m = 65_536.0, exact = -m * log(1 - Double(set) / m)
+            #expect(abs(Double(JoinedPairCollector.linearCount(set: set)) - exact) <= 1, "set \(set): \(exact)")
+        }
     }
 }

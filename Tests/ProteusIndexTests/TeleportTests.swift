@@ -109,6 +109,19 @@ import Foundation
         #expect(split.boundsRead == split.boundsRead.sorted(by: >))
     }
 
+    @Test func theCapDoesNotStopInsideATieWithAWindowThatHeldAFoundAnswer() throws {
+        // Three values of one key, each in a window of its own among filler: they tie on
+        // their bound, and once the first is found the others are read too.
+        let filler = String(repeating: "The weather report for the valley said nothing new today.\n", count: 120)
+        let values = ["1111111", "2222222", "3333333"]
+        let text = values.map { filler + "One of the special magic numbers for amber-falcon is: \($0).\n" }.joined() + filler
+        let f = try Fixture(Self.tokenizer.encodeOrdinary(text), window: 512, buffer: 64, tag: "teleport-ties")
+        let r = try f.ask("What are the special magic numbers for amber-falcon?", maxWindows: 1)
+        #expect(r.passages[0].score >= Teleporter.foundShare)
+        for v in values { #expect(r.passages.contains { $0.source == .corpus && f.text($0).contains(v) }, "\(v)") }
+        #expect(r.windowsRead >= 3 && Set(r.boundsRead).count == 1, "\(r.windowsRead) \(r.boundsRead)")
+    }
+
     @Test func aLongValueComesBackWhole() throws {
         let r = try Self.planted.ask(Self.facts[2].question)
         #expect(Self.planted.text(r.passages[0]) == " " + Self.facts[2].fact)

@@ -57,8 +57,13 @@ struct AnswerCollector {
         capacity = 4 * top + 32
     }
 
+    /// The best score offered since this was last set to 0 (kept or not): the teleporter's
+    /// mark of what one window held.
+    var bestOffered: Float = 0
+
     mutating func offer(_ p: Passage) {
         guard p.matchedTokens > 0 else { return }
+        bestOffered = max(bestOffered, p.score)
         if kept.count == capacity, let last = kept.last, !Passage.before(p, last) { return }
         var i = kept.count
         while i > 0 && Passage.before(p, kept[i - 1]) { i -= 1 }

@@ -6,7 +6,9 @@
 /// pair of the question's adjacent tokens that stands adjacent in the passage too, half the
 /// lighter token's weight, all divided by the question's total weight. The pairs are what
 /// tell a key from a lookalike that shares some of its pieces: "sable-lagoon-prime" beats
-/// "sable-lagoon-dusk" and "amber-lagoon-prime" by the pairs it alone completes.
+/// "sable-lagoon-dusk" and "amber-lagoon-prime" by the pairs it alone completes. The pairs
+/// of a word of three or more pieces count only as one unbroken stretch (the passage's
+/// best), so those two lookalikes side by side do not add up to the key either.
 ///
 /// A passage is the sentence or line holding the anchor, reaching at most `reachBack` tokens
 /// before it and `reachForward` after; where a cap cuts, the cut moves to a word boundary,
@@ -138,13 +140,17 @@ struct PassageScorer {
     func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>) -> (score: Float, matched: Int, offsets: [Int]) {
         var seenSlots = [Bool](repeating: false, count: question.count)
         var seenPairs = [Bool](repeating: false, count: question.pairs.count)
+        var bestStretch = [Float](repeating: 0, count: question.runs.count)
         var total: Float = 0, matched = 0
         var offsets: [Int] = []
         var previousSlot = -1
+        // The run pair that ended on the previous token, and its stretch's bonus so far.
+        var stretch: (run: Int, position: Int, bonus: Float)?
         for i in range {
             let slot = self.slot(at: i, in: buffer)
             guard slot >= 0 else {
                 previousSlot = -1
+                stretch = nil
                 continue
             }
             offsets.append(i - range.lowerBound)
@@ -153,23 +159,54 @@ struct PassageScorer {
                 total += question.weights[slot]
                 matched += 1
             }
-            if previousSlot >= 0, let p = pairIndex[previousSlot << 20 | slot], !seenPairs[p],
-               !question.pairJoined[p] || !shapes.startsWord(buffer[i]) {
-                seenPairs[p] = true
-                total += Self.pairBonus * question.pairWeight(previousSlot, slot)
+            var continued: (run: Int, position: Int, bonus: Float)?
+            if previousSlot >= 0, let p = pairIndex[previousSlot << 20 | slot],
+               !question.pairJoined[p] || JoinedPairs.joined(at: i, in: buffer, within: range, flags: shapes.joinFlags) {
+                let bonus = Self.pairBonus * question.pairWeight(previousSlot, slot)
+                if let (run, position) = question.runOfPair[p] {
+                    let before = stretch.flatMap { $0.run == run && $0.position == position - 1 ? $0.bonus : nil } ?? 0
+                    continued = (run, position, before + bonus)
+                    bestStretch[run] = max(bestStretch[run], before + bonus)
+                } else if !seenPairs[p] {
+                    seenPairs[p] = true
+                    total += bonus
+                }
             }
+            stretch = continued
             previousSlot = slot
         }
+        for b in bestStretch { total += b }
         return (question.totalWeight > 0 ? total / question.totalWeight : 0, matched, offsets)
     }
 
     /// The most a passage can score holding only the slots `present` says may be there.
-    /// `pairMayBe` says whether joined pair `k` (of `question.pairs`) may stand joined there.
-    func bound(present: (Int) -> Bool, pairMayBe: (Int) -> Bool = { _ in true }) -> Float {
+    /// `pairMayBe` says whether joined pair `k` (of `question.pairs`) may stand joined there,
+    /// `stretchMayBe` whether pairs `from...to` of a run (`question.runs`) may stand as one
+    /// unbroken stretch (asked only for stretches whose pairs each may be there).
+    func bound(present: (Int) -> Bool, pairMayBe: (Int) -> Bool = { _ in true },
+               stretchMayBe: (_ run: Int, _ from: Int, _ to: Int) -> Bool = { _, _, _ in true }) -> Float {
         var total: Float = 0
         for slot in 0..<question.count where present(slot) { total += question.weights[slot] }
-        for (k, (a, b)) in question.pairs.enumerated() where present(a) && present(b) && (!question.pairJoined[k] || pairMayBe(k)) {
+        func mayBe(_ k: Int) -> Bool {
+            let (a, b) = question.pairs[k]
+            return present(a) && present(b) && (!question.pairJoined[k] || pairMayBe(k))
+        }
+        for (k, (a, b)) in question.pairs.enumerated() where question.runOfPair[k] == nil && mayBe(k) {
             total += Self.pairBonus * question.pairWeight(a, b)
+        }
+        for (r, run) in question.runs.enumerated() {
+            var best: Float = 0
+            for from in run.indices {
+                var bonus: Float = 0
+                for to in from..<run.count {
+                    // A stretch the window cannot hold cannot grow into one it holds.
+                    guard mayBe(run[to]), to == from || stretchMayBe(r, from, to) else { break }
+                    let (a, b) = question.pairs[run[to]]
+                    bonus += Self.pairBonus * question.pairWeight(a, b)
+                    best = max(best, bonus)
+                }
+            }
+            total += best
         }
         return question.totalWeight > 0 ? total / question.totalWeight : 0
     }
@@ -185,7 +222,7 @@ struct PassageScorer {
 
     /// The same for anchors already found (`anchors`: increasing positions in `buffer`).
     /// An anchor is skipped without finding its passage when the question tokens within its
-    /// reach (counted with repeats, pairs at most doubling them) cannot beat the answers'
+    /// reach (counted with repeats, their pairs at most doubling them) cannot beat the answers'
     /// cutoff: with common anchors that is most of them, and it changes no answer above it.
     func scan(_ buffer: UnsafeBufferPointer<UInt32>, base: UInt64, anchors: [Int],
               source: Passage.Source, document: (UInt64) -> Range<UInt64>, into answers: inout AnswerCollector) {
@@ -194,7 +231,8 @@ struct PassageScorer {
         // Prefix sums of matched weight when anchors are dense enough to pay for them.
         var prefix: [Float] = []
         let reachTokens = Self.reachBack + Self.reachForward + 1
-        let scale = (1 + Self.pairBonus) / max(question.totalWeight, .leastNormalMagnitude)
+        // Each pair's bonus is at most `pairBonus` × one of its terms, each term in at most two pairs.
+        let scale = (1 + 2 * Self.pairBonus) / max(question.totalWeight, .leastNormalMagnitude)
         for a in anchors {
             if answers.cutoff > 0 {
                 let lo = max(0, a - Self.reachBack), hi = min(buffer.count, a + Self.reachForward + 1)

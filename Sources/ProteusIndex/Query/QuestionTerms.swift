@@ -39,16 +39,20 @@ public struct QuestionTerms {
         /// byte a letter or a digit): the question's word starts are told apart with these.
         public var startsWord: (UInt32) -> Bool
         public var endsInWord: (UInt32) -> Bool
+        /// The id's join flags (`JoinedPairs`): which adjacent question tokens are one word.
+        public var joinFlags: (UInt32) -> UInt8
 
         public init(surprisal: @escaping (UInt32) -> Float, occurs: @escaping (UInt32) -> Bool,
                     spellings: @escaping (UInt32) -> [UInt32] = { [$0] }, isContent: @escaping (UInt32) -> Bool = { _ in true },
-                    startsWord: @escaping (UInt32) -> Bool = { _ in true }, endsInWord: @escaping (UInt32) -> Bool = { _ in false }) {
+                    startsWord: @escaping (UInt32) -> Bool = { _ in true }, endsInWord: @escaping (UInt32) -> Bool = { _ in false },
+                    joinFlags: @escaping (UInt32) -> UInt8 = { _ in 0 }) {
             self.surprisal = surprisal
             self.occurs = occurs
             self.spellings = spellings
             self.isContent = isContent
             self.startsWord = startsWord
             self.endsInWord = endsInWord
+            self.joinFlags = joinFlags
         }
     }
 
@@ -66,11 +70,20 @@ public struct QuestionTerms {
     /// such a pair counts only where the text joins it too, so "sable-lagoon" is not met by
     /// "sable- lagoon", and the routing tier's pair filters bound it.
     public private(set) var pairJoined: [Bool] = []
+    /// Words of three or more pieces in the question ("sable-lagoon-prime"), each as its
+    /// joined pairs in order (indices into `pairs`). The pairs of such a word earn their
+    /// bonus only as one unbroken stretch in the text: the best stretch a passage holds
+    /// counts, so a key beats lookalikes that share all its pairs between them.
+    public private(set) var runs: [[Int]] = []
+    /// For each pair, its run and place in it (nil: the pair counts on its own).
+    public private(set) var runOfPair: [(run: Int, position: Int)?] = []
     /// Spellings that count only where a word starts in the text (after a token that does
     /// not end inside a word): those without leading whitespace of a term that starts a word
     /// in the question, so " number" does not match the "number" of "unnumbered", while a
     /// piece inside a question's word ("umb" of "mumbler") matches inside words too.
     public private(set) var wordStartOnly: Set<UInt32> = []
+    /// Whether each slot is a connector (`JoinedPairs.connector`: "-", ".", "::").
+    public private(set) var connectors: [Bool] = []
     /// Sum of the slot weights: a passage holding every slot (and no pair) scores 1.
     public private(set) var totalWeight: Float = 0
     private var slotOf: [UInt32: Int] = [:]
@@ -93,17 +106,36 @@ public struct QuestionTerms {
             let content = lexicon.isContent(id)
             let w = content ? max(Float(-log2(p)) - Self.surprisalFloor, Self.minimumWeight) : Self.minimumWeight
             weights.append(w)
+            connectors.append(lexicon.joinFlags(id) & JoinedPairs.connector != 0)
             anchors.append(content && w >= Self.anchorWeight)
             totalWeight += w
         }
         let heaviest = zip(weights, anchors).filter(\.1).map(\.0).max() ?? 0
         for i in anchors.indices where weights[i] < Self.anchorShare * heaviest { anchors[i] = false }
         var seen = Set<Int>()
-        for (a, b) in zip(tokens, tokens.dropFirst()) {
-            guard let sa = questionSlot[a], let sb = questionSlot[b], sa != sb, seen.insert(sa << 20 | sb).inserted else { continue }
-            pairs.append((sa, sb))
-            pairJoined.append(lexicon.isContent(a) && lexicon.endsInWord(a) && lexicon.isContent(b) && !lexicon.startsWord(b))
+        var run: [Int] = []  // the joined pairs of the word being read
+        func endRun() {
+            if run.count >= 2 {
+                for (place, k) in run.enumerated() { runOfPair[k] = (runs.count, place) }
+                runs.append(run)
+            }
+            run.removeAll()
         }
+        let flags = tokens.map(lexicon.joinFlags)
+        for i in tokens.indices.dropFirst() {
+            let a = tokens[i - 1], b = tokens[i]
+            guard let sa = questionSlot[a], let sb = questionSlot[b], sa != sb, seen.insert(sa << 20 | sb).inserted else {
+                endRun()  // a piece the corpus lacks, or a pair met before, ends the word's run
+                continue
+            }
+            let joined = JoinedPairs.joined(before: i >= 2 ? flags[i - 2] : 0, flags[i - 1], flags[i],
+                                            after: i + 1 < flags.count ? flags[i + 1] : 0)
+            pairs.append((sa, sb))
+            pairJoined.append(joined)
+            runOfPair.append(nil)
+            if joined { run.append(pairs.count - 1) } else { endRun() }
+        }
+        endRun()
     }
 
     /// The same question with every term an anchor (a question of stop words only, asked
@@ -130,6 +162,10 @@ public struct QuestionTerms {
     /// Number of slots.
     public var count: Int { spellings.count }
 
-    /// Weight of the pair `(a, b)`: the lighter of its two terms.
-    func pairWeight(_ a: Int, _ b: Int) -> Float { min(weights[a], weights[b]) }
+    /// Weight of the pair `(a, b)`: the lighter of its two terms, or the word's where the
+    /// other is a connector ("lively" "-" of "lively-orchard"), which weighs nothing alone
+    /// but ties the compound together. Either way at most one of the pair's terms' weight.
+    func pairWeight(_ a: Int, _ b: Int) -> Float {
+        connectors[a] ? weights[b] : connectors[b] ? weights[a] : min(weights[a], weights[b])
+    }
 }

@@ -19,9 +19,9 @@ final class TokenShapes {
         /// Nothing but whitespace.
         static let blank = Shape(rawValue: 128)
     }
-    /// Ids whose last byte is a letter or a digit (any byte of a multi-byte character counts
-    /// as a letter), by id, learned with the shape. Kept apart: the shape's byte is full.
-    private let endsInWordBits: UnsafeMutablePointer<Bool>
+    /// Each id's join flags (`JoinedPairs.flags`), learned with the shape. Kept apart: the
+    /// shape's byte is full.
+    private let joinFlagBytes: UnsafeMutablePointer<UInt8>
 
     private let tokenizer: Tokenizer?
     /// One shape per id, computed on first use (raw memory: this is read for every token of
@@ -36,8 +36,8 @@ final class TokenShapes {
         count = vocabularySize + 1
         shapes = .allocate(capacity: count)
         shapes.initialize(repeating: [], count: count)
-        endsInWordBits = .allocate(capacity: count)
-        endsInWordBits.initialize(repeating: false, count: count)
+        joinFlagBytes = .allocate(capacity: count)
+        joinFlagBytes.initialize(repeating: 0, count: count)
     }
 
     /// An empty cache over the same tokenizer, for another thread.
@@ -45,7 +45,7 @@ final class TokenShapes {
 
     deinit {
         shapes.deallocate()
-        endsInWordBits.deallocate()
+        joinFlagBytes.deallocate()
     }
 
     @inline(__always)
@@ -60,8 +60,7 @@ final class TokenShapes {
         var s: Shape = .known
         if let bytes = tokenizer?.ranks.bytes(ofRank: id), let first = bytes.first {
             if first == 0x20 || first == 0x0A || first == 0x09 || first == 0x0D { s.insert(.wordStart) }
-            let last = bytes[bytes.count - 1]
-            endsInWordBits[i] = last >= 0x80 || (last >= 0x30 && last <= 0x39) || (last | 0x20 >= 0x61 && last | 0x20 <= 0x7A)
+            joinFlagBytes[i] = JoinedPairs.flags(ofTokenBytes: bytes)
             if first == 0x0A || (first == 0x0D && bytes.count > 1 && bytes[1] == 0x0A) { s.insert(.lineStart) }
             if let letter = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }),
                letter >= 0x61 && letter <= 0x7A { s.insert(.lowercaseStart) }
@@ -88,8 +87,11 @@ final class TokenShapes {
     }
 
     /// The token's join flags (`JoinedPairs.flags`; none without a tokenizer).
+    @inline(__always)
     func joinFlags(_ id: UInt32) -> UInt8 {
-        tokenizer?.ranks.bytes(ofRank: id).map { JoinedPairs.flags(ofTokenBytes: $0) } ?? 0
+        let i = Int(min(id, UInt32(count - 1)))
+        _ = shape(id)
+        return joinFlagBytes[i]
     }
 
     /// The token and its other single-token spellings: with and without a leading space,
@@ -119,11 +121,7 @@ final class TokenShapes {
 
     /// Whether the token ends inside a word (its last byte a letter or a digit), so a token
     /// after it without leading space continues that word.
-    func endsInWord(_ id: UInt32) -> Bool {
-        let i = Int(min(id, UInt32(count - 1)))
-        _ = shape(id)
-        return endsInWordBits[i]
-    }
+    func endsInWord(_ id: UInt32) -> Bool { joinFlags(id) & JoinedPairs.canLead != 0 }
 
     /// Whether a passage ends after `id` when `next` follows it (nil: unknown): at the end
     /// of a sentence or of a paragraph (a blank line). A sentence ends at . ! or ? followed

@@ -1,39 +1,71 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Joined pairs: two adjacent tokens of one word, like "-l" + "agoon" in "sable-lagoon-prime"
 /// or "orch" + "ard" in "orchard". The routing tier keeps a small Bloom filter of each
-/// window's joined pairs (`PairFilters`), so a question whose key splits into pieces is
-/// routed to the windows where its pieces stand together, not to every window that holds
-/// them apart (a haystack of lookalike keys holds every piece everywhere).
+/// window's joined pieces (`PairFilters`): every joined pair, and the runs of three or four
+/// joined tokens of compounds and identifiers ("-l" "agoon" "-prime"). So a question whose
+/// key splits into pieces is routed to the windows where its pieces stand together, not to
+/// every window that holds them apart (a haystack of lookalike keys holds every piece
+/// everywhere, and every pair of the key in one lookalike or another).
 ///
 /// A pair is joined when the first token holds a letter or a digit and ends in one, and the
-/// second holds one and does not start with whitespace. The rule reads only the tokens'
-/// bytes, so the build (a table per id) and the query (`TokenShapes`) agree on it.
+/// second holds one and does not start with whitespace ("orch" "ard", "sable" "-l"); or when
+/// a connector ("-", ".", "/", ...) stands between two such tokens with no space around it
+/// (" lively" "-" "orch"): both its pairs are joined. A connector's pairs depend on the token
+/// beyond, so the rule reads a run of tokens, and only within the run it is given (a passage,
+/// a window's reach), never past it. It reads only the tokens' bytes, so the build (a table
+/// per id) and the query (`TokenShapes`) agree on it.
 enum JoinedPairs {
     /// Bits of a token's join flags.
     static let canLead: UInt8 = 1
     static let canFollow: UInt8 = 2
+    /// Starts with punctuation and holds a letter or a digit ("-l", ".com", "_id"), or is a
+    /// connector: the piece of a compound or an identifier, not of an ordinary long word.
+    static let opensPiece: UInt8 = 4
+    /// One or two connector characters and nothing else ("-", ".", "::").
+    static let connector: UInt8 = 8
+    /// The first byte is a letter or a digit.
+    static let startsWithWord: UInt8 = 16
+
+    /// Characters that join the words on either side when they stand alone between them.
+    static let connectorBytes: Set<UInt8> = Set("-_./:@#+~\\".utf8)
 
     /// The join flags of a token with these bytes.
     static func flags<C: Collection>(ofTokenBytes bytes: C) -> UInt8 where C.Element == UInt8 {
         guard let first = bytes.first else { return 0 }
         func isWordByte(_ b: UInt8) -> Bool { b >= 0x80 || (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
-        guard bytes.contains(where: isWordByte) else { return 0 }
+        guard bytes.contains(where: isWordByte) else {
+            return bytes.count <= 2 && bytes.allSatisfy(connectorBytes.contains) ? connector | opensPiece : 0
+        }
         var f: UInt8 = 0
         var last = first
         for b in bytes { last = b }
         if isWordByte(last) { f |= canLead }
-        if !(first == 0x20 || first == 0x0A || first == 0x09 || first == 0x0D) { f |= canFollow }
+        let space = first == 0x20 || first == 0x0A || first == 0x09 || first == 0x0D
+        if !space { f |= canFollow }
+        if !space && !isWordByte(first) { f |= opensPiece }
+        if isWordByte(first) { f |= startsWithWord }
         return f
     }
 
-    /// Whether `a` then `b` is a joined pair, by their flags.
+    /// Whether the pair (`a`, `b`) is joined, by the flags of its tokens and of the tokens
+    /// just before and after it (0 where the run read ends).
     @inline(__always)
-    static func joined(_ a: UInt8, _ b: UInt8) -> Bool { a & canLead != 0 && b & canFollow != 0 }
+    static func joined(before: UInt8, _ a: UInt8, _ b: UInt8, after: UInt8) -> Bool {
+        if a & canLead != 0 && (b & canFollow != 0 || (b & connector != 0 && after & startsWithWord != 0)) { return true }
+        return a & connector != 0 && before & canLead != 0 && b & startsWithWord != 0
+    }
+
+    /// Whether (`a`, `b`) is joined somewhere: in some run around it (the query's spellings).
+    @inline(__always)
+    static func mayJoin(_ a: UInt8, _ b: UInt8) -> Bool {
+        joined(before: canLead, a, b, after: startsWithWord)
+    }
+
+    /// Whether the pair ending at `i` of `tokens` is joined, reading only `range`.
+    @inline(__always)
+    static func joined(at i: Int, in tokens: UnsafeBufferPointer<UInt32>, within range: Range<Int>, flags: (UInt32) -> UInt8) -> Bool {
+        joined(before: i - 2 >= range.lowerBound ? flags(tokens[i - 2]) : 0, flags(tokens[i - 1]), flags(tokens[i]),
+               after: i + 1 < range.upperBound ? flags(tokens[i + 1]) : 0)
+    }
 
     /// The 64-bit hash of the pair (a, b) the filters store (a fixed mix, so every build and
     /// every query computes the same).
@@ -48,34 +80,80 @@ enum JoinedPairs {
         return x
     }
 
-    /// Calls `body` with the hash of every joined pair of `tokens` (ids at or past the
-    /// flags' end join nothing).
+    /// The hash of a run of joined tokens: the pair's hash, then each further token mixed in.
+    static func hash<C: Collection>(run: C) -> UInt64 where C.Element == UInt32 {
+        var i = run.startIndex
+        let a = run[i]
+        i = run.index(after: i)
+        var h = hash(a, run[i])
+        i = run.index(after: i)
+        while i != run.endIndex {
+            h = hash(UInt32(truncatingIfNeeded: h) ^ UInt32(truncatingIfNeeded: h >> 32), run[i]) ^ h
+            i = run.index(after: i)
+        }
+        return h
+    }
+
+    /// Runs longer than this many tokens are kept as their runs of this many.
+    static let longestRun = 4
+
+    /// Whether a run of three or more joined tokens is kept: only when a token after its
+    /// first opens a piece (`opensPiece`), as in compounds and identifiers ("sable-lagoon",
+    /// "os.path", a UUID), whose common pieces lookalikes share; an ordinary long word's
+    /// pairs already single it out, and its runs would add half again to the filters.
+    static func keepsRun<C: Collection>(flagsAfterFirst: C) -> Bool where C.Element == UInt8 {
+        flagsAfterFirst.contains { $0 & opensPiece != 0 }
+    }
+
+    /// Calls `body` with the place (`start..<end` in `tokens`) and hash of every joined pair
+    /// of `tokens` and every run of 3 to `longestRun` joined tokens that `keepsRun` keeps
+    /// (ids at or past the flags' end join nothing).
     @inline(__always)
-    static func forEachPair(in tokens: UnsafeBufferPointer<UInt32>, flags: UnsafeBufferPointer<UInt8>, _ body: (UInt64) -> Void) {
+    static func forEachRun(in tokens: UnsafeBufferPointer<UInt32>, flags: UnsafeBufferPointer<UInt8>,
+                           _ body: (_ start: Int, _ end: Int, _ hash: UInt64) -> Void) {
         guard tokens.count >= 2 else { return }
         let n = UInt32(flags.count)
-        var previous = tokens[0]
-        var previousFlags = previous < n ? flags[Int(previous)] : 0
-        for i in 1..<tokens.count {
+        @inline(__always) func f(_ i: Int) -> UInt8 {
+            guard i < tokens.count else { return 0 }
             let t = tokens[i]
-            let f = t < n ? flags[Int(t)] : 0
-            if joined(previousFlags, f) { body(hash(previous, t)) }
-            previous = t
-            previousFlags = f
+            return t < n ? flags[Int(t)] : 0
+        }
+        var before: UInt8 = 0, a = f(0), b = f(1)
+        var joinedBefore = 0  // joined pairs in a row ending on the previous token
+        var lastPiece = -1  // the run's last token that opens a piece
+        for i in 1..<tokens.count {
+            let after = f(i + 1)
+            if joined(before: before, a, b, after: after) {
+                joinedBefore += 1
+                if b & opensPiece != 0 { lastPiece = i }
+                body(i - 1, i + 1, hash(tokens[i - 1], tokens[i]))
+                if joinedBefore >= 2 {
+                    for length in 3...min(joinedBefore + 1, longestRun) where lastPiece > i + 1 - length {
+                        body(i + 1 - length, i + 1, hash(run: tokens[(i + 1 - length)...i]))
+                    }
+                }
+            } else {
+                joinedBefore = 0
+                lastPiece = -1
+            }
+            before = a
+            a = b
+            b = after
         }
     }
 
     // MARK: The filter of one window
 
-    /// Filter bits per distinct pair, and bits set per pair: a false positive rate of about
-    /// 15%, at about 0.04 bytes per token of prose (1,250 distinct joined pairs per 16,384
-    /// tokens of the evaluation's real text). A key of three pairs passes a window lacking
-    /// them all in 0.3% of windows.
-    static let bitsPerPair = 4
-    static let probes = 3
+    /// Filter bits per distinct run (pair, three or four tokens), and bits set per run: a
+    /// false positive rate of about 24%, at about 0.05 bytes per token of prose (the
+    /// evaluation's real text). A key of three pairs passes a window lacking them all in
+    /// 1.4% of windows; its run of four, checked too, cuts that to a quarter. Four bits
+    /// (15%) cost the routing tier a tenth more than the budget of 10% of the corpus's .tok.
+    static let bitsPerRun = 3
+    static let probes = 2
 
-    /// Words of a filter for `pairs` distinct pairs (at least one).
-    static func words(forPairs pairs: Int) -> Int { max(1, (pairs * bitsPerPair + 63) / 64) }
+    /// Words of a filter for `runs` distinct runs (at least one).
+    static func words(forRuns runs: Int) -> Int { max(1, (runs * bitsPerRun + 63) / 64) }
 
     /// The bit positions of `hash` in a filter of `bits` bits (double hashing; a multiply
     /// maps each 32-bit probe onto the filter, which needs no power of two).
@@ -100,7 +178,7 @@ enum JoinedPairs {
     }
 }
 
-/// Makes each window's filter: the joined pairs' hashes are gathered, their distinct count
+/// Makes each window's filter: the joined runs' hashes are gathered, their distinct count
 /// estimated by linear counting on a 64 Kibit bitmap (exact enough to size a filter, and no
 /// sort or hash set), and the filter sized and filled. One per scoring thread.
 final class JoinedPairCollector {
@@ -118,10 +196,10 @@ final class JoinedPairCollector {
 
     deinit { seen.deallocate() }
 
-    /// Appends the filter of the joined pairs of `tokens` to `out`; returns its word count.
+    /// Appends the filter of the joined runs of `tokens` to `out`; returns its word count.
     func filter(of tokens: UnsafeBufferPointer<UInt32>, into out: inout [UInt64]) -> Int {
         hashes.removeAll(keepingCapacity: true)
-        flags.withUnsafeBufferPointer { f in JoinedPairs.forEachPair(in: tokens, flags: f) { hashes.append($0) } }
+        flags.withUnsafeBufferPointer { f in JoinedPairs.forEachRun(in: tokens, flags: f) { _, _, h in hashes.append(h) } }
         return Self.append(hashes, seen: seen, into: &out)
     }
 
@@ -134,10 +212,7 @@ final class JoinedPairCollector {
             if seen[b >> 6] & mask == 0 { seen[b >> 6] |= mask; set += 1 }
         }
         for h in hashes { seen[Int(h >> 48) >> 6] = 0 }
-        // Linear counting: n ≈ -m ln(1 - set/m), rounded; set < m since windows are shorter.
-        let m = Double(seenBits)
-        let distinct = set >= seenBits ? hashes.count : Int((-m * log(1 - Double(set) / m)).rounded())
-        let words = JoinedPairs.words(forPairs: distinct)
+        let words = JoinedPairs.words(forRuns: set * 2 > seenBits ? hashes.count : linearCount(set: set))
         let start = out.count
         out.append(contentsOf: repeatElement(0, count: words))
         out.withUnsafeMutableBufferPointer { all in
@@ -145,5 +220,20 @@ final class JoinedPairCollector {
             for h in hashes { JoinedPairs.insert(h, into: filter) }
         }
         return words
+    }
+
+    /// Linear counting, n ≈ m·ln(m / (m − set)) for a bitmap of m = 2^16 bits with `set` of them
+    /// set, in 32-bit fixed point as the series Σ xᵏ/k with x = set/m ≤ ½: integer arithmetic
+    /// only, so every machine sizes every filter alike (a libm `log` may differ in its last bit).
+    static func linearCount(set: Int) -> Int {
+        precondition(set >= 0 && set * 2 <= seenBits)
+        let x = UInt64(set) << 16  // set/m with 32 fractional bits
+        var power = x, sum: UInt64 = 0, k: UInt64 = 1
+        while power != 0 {
+            sum += power / k
+            power = (power * x) >> 32  // both < 2^32, so the product fits
+            k += 1
+        }
+        return Int((sum + (1 << 15)) >> 16)  // m·sum, rounded
     }
 }

@@ -117,17 +117,21 @@ final class WindowPostingsBuilder {
         tailTokens = Array(tailRun)
     }
 
-    /// The joined pairs of the previous chunk's tail followed by `head`, split as `add` says.
+    /// The joined runs of the previous chunk's tail followed by `head`: those starting in the
+    /// tail or on the head's first token go to this chunk's first window, those ending in
+    /// the head or on the tail's last token to the previous chunk's last window. Each window
+    /// already holds the runs inside its own reach, except those whose joining depends on
+    /// the token across the edge (a connector's pairs).
     func edgePairs(head: UnsafeBufferPointer<UInt32>, first: inout [UInt64], last: inout [UInt64]) {
         guard let pairFlags, !tailTokens.isEmpty || head.count >= 2 else { return }
         let edge = tailTokens + Array(head)
+        let split = tailTokens.count
         pairFlags.withUnsafeBufferPointer { flags in
-            let n = UInt32(flags.count)
-            func f(_ t: UInt32) -> UInt8 { t < n ? flags[Int(t)] : 0 }
-            for i in 1..<max(1, edge.count) where JoinedPairs.joined(f(edge[i - 1]), f(edge[i])) {
-                let h = JoinedPairs.hash(edge[i - 1], edge[i])
-                if i <= tailTokens.count { first.append(h) }
-                if i >= tailTokens.count { last.append(h) }
+            edge.withUnsafeBufferPointer { tokens in
+                JoinedPairs.forEachRun(in: tokens, flags: flags) { start, end, h in
+                    if start <= split { first.append(h) }
+                    if end >= split { last.append(h) }
+                }
             }
         }
     }

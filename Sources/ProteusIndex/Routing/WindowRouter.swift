@@ -47,7 +47,7 @@ struct WindowRouter {
                 var hashes: [UInt64] = []
                 for x in question.spellings[pair.0] {
                     let fx = scorer.shapes.joinFlags(x)
-                    for y in question.spellings[pair.1] where JoinedPairs.joined(fx, scorer.shapes.joinFlags(y)) {
+                    for y in question.spellings[pair.1] where JoinedPairs.mayJoin(fx, scorer.shapes.joinFlags(y)) {
                         hashes.append(JoinedPairs.hash(x, y))
                     }
                 }
@@ -58,6 +58,28 @@ struct WindowRouter {
             guard let pairHashes, let filters = tier.pairFilters else { return true }
             return filters.mayHold(anyOf: pairHashes[k], window: w)
         }
+        // Runs: the hashes of every joined spelling of each stretch of 3 or 4 tokens.
+        let runHashes: [[[UInt64]?]] = tier.pairFilters == nil ? [] : question.runs.map { run in
+            var byStretch: [[UInt64]?] = []
+            for from in run.indices {
+                for to in from..<run.count where (2..<JoinedPairs.longestRun).contains(to - from + 1) {
+                    byStretch.append(Self.spellingHashes(of: run[from...to], question: question, shapes: scorer.shapes))
+                }
+            }
+            return byStretch
+        }
+        func stretchMayBe(_ r: Int, _ from: Int, _ to: Int, _ w: Int) -> Bool {
+            guard let filters = tier.pairFilters else { return true }
+            // Every run of `longestRun` tokens inside the stretch (or the stretch itself).
+            let pairsPerRun = JoinedPairs.longestRun - 1
+            let length = question.runs[r].count
+            for start in from...max(from, to - pairsPerRun + 1) {
+                let end = min(to, start + pairsPerRun - 1)
+                guard let hashes = runHashes[r][Self.stretchSlot(from: start, to: end, runLength: length)] else { continue }
+                if !filters.mayHold(anyOf: hashes, window: w) { return false }
+            }
+            return true
+        }
         // `best` stays sorted; windows come in increasing order, so a tie never displaces.
         // A large limit (a user's --max-windows) sorts everything instead of inserting.
         let inserting = limit <= Self.insertionLimit
@@ -66,7 +88,8 @@ struct WindowRouter {
         var count = 0
         for w in 0..<windows where anchorEverywhere || anchorWindows[w >> 6] & (1 << UInt64(w & 63)) != 0 {
             count += 1
-            let bound = scorer.bound(present: { present($0, w) }, pairMayBe: { pairMayBe($0, w) })
+            let bound = scorer.bound(present: { present($0, w) }, pairMayBe: { pairMayBe($0, w) },
+                                     stretchMayBe: { stretchMayBe($0, $1, $2, w) })
             guard inserting else { best.append(Candidate(window: w, bound: bound)); continue }
             if best.count == limit, let last = best.last, bound <= last.bound { continue }
             var i = best.count
@@ -83,4 +106,40 @@ struct WindowRouter {
 
     /// Up to this many best candidates are kept by insertion (at most this many moves each).
     static let insertionLimit = 1_024
+
+    /// Where the stretch `from...to` (2 or 3 pairs) sits among a run's stretches, in the
+    /// order `candidates` lists them.
+    static func stretchSlot(from: Int, to: Int, runLength: Int) -> Int {
+        var slot = 0
+        for f in 0..<runLength {
+            for t in f..<runLength where (2..<JoinedPairs.longestRun).contains(t - f + 1) {
+                if f == from && t == to { return slot }
+                slot += 1
+            }
+        }
+        preconditionFailure("stretch \(from)...\(to) of a run of \(runLength) pairs")
+    }
+
+    /// Most spellings of one stretch looked up; past this the stretch is taken to be anywhere.
+    static let spellingLimit = 64
+
+    /// The hashes of the joined spellings of the tokens of consecutive run pairs `pairs`
+    /// (nil when there are more than `spellingLimit`, or when the filters do not keep them).
+    static func spellingHashes(of pairs: ArraySlice<Int>, question: QuestionTerms, shapes: TokenShapes) -> [UInt64]? {
+        var slots = [question.pairs[pairs.first!].0]
+        for k in pairs { slots.append(question.pairs[k].1) }
+        var runs: [[UInt32]] = question.spellings[slots[0]].map { [$0] }
+        for slot in slots.dropFirst() {
+            var longer: [[UInt32]] = []
+            for run in runs {
+                let lead = shapes.joinFlags(run.last!)
+                for y in question.spellings[slot] where JoinedPairs.mayJoin(lead, shapes.joinFlags(y)) { longer.append(run + [y]) }
+            }
+            if longer.count > spellingLimit { return nil }
+            runs = longer
+        }
+        // A spelling the filters do not keep as a run cannot be looked up.
+        guard runs.allSatisfy({ JoinedPairs.keepsRun(flagsAfterFirst: $0.dropFirst().map { shapes.joinFlags($0) }) }) else { return nil }
+        return runs.map { JoinedPairs.hash(run: $0) }
+    }
 }

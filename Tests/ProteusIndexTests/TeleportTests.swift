@@ -111,7 +111,8 @@ import Foundation
 
     @Test func theCapDoesNotStopInsideATieWithAWindowThatHeldAFoundAnswer() throws {
         // Three values of one key, each in a window of its own among filler: they tie on
-        // their bound, and once the first is found the others are read too.
+        // their bound, and once the first is found the others are read too, each new one
+        // found within `maxWindows` windows of the last.
         let filler = String(repeating: "The weather report for the valley said nothing new today.\n", count: 120)
         let values = ["1111111", "2222222", "3333333"]
         let text = values.map { filler + "One of the special magic numbers for amber-falcon is: \($0).\n" }.joined() + filler

@@ -1,10 +1,15 @@
 # Shared set-up of the benchmark scripts; `source tools/bench/common.sh NAME` from the
-# repository root. Builds the release binary and sets:
+# repository root. Builds the release binary (or takes $PROTEUS_BIN, another build to run
+# side by side, say a worktree's at an earlier commit) and sets:
 #   bin   the release proteus-index      tok   the bundled cl100k_base rank file
 #   work  a scratch folder (removed on exit; under $BENCH_DIR, default /tmp)
 command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
-swift build -c release --product proteus-index 2>&1 | tail -n 1
-bin=$PWD/.build/release/proteus-index
+if [ -n "${PROTEUS_BIN:-}" ]; then
+  bin=$(realpath "$PROTEUS_BIN")
+else
+  swift build -c release --product proteus-index 2>&1 | tail -n 1
+  bin=$PWD/.build/release/proteus-index
+fi
 tok=$PWD/fixtures/tokenizers/cl100k_base.tiktoken
 work=$(mktemp -d "${BENCH_DIR:-/tmp}/proteus-$1.XXXXXX")
 trap '[ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT

@@ -57,13 +57,8 @@ struct AnswerCollector {
         capacity = 4 * top + 32
     }
 
-    /// The best score offered since this was last set to 0 (kept or not): the teleporter's
-    /// mark of what one window held.
-    var bestOffered: Float = 0
-
     mutating func offer(_ p: Passage) {
         guard p.matchedTokens > 0 else { return }
-        bestOffered = max(bestOffered, p.score)
         if kept.count == capacity, let last = kept.last, !Passage.before(p, last) { return }
         var i = kept.count
         while i > 0 && Passage.before(p, kept[i - 1]) { i -= 1 }
@@ -82,6 +77,11 @@ struct AnswerCollector {
             if chosen.count == top { break }
         }
         return chosen
+    }
+
+    /// How many answers read from the corpus score at least `score`.
+    func corpusAnswers(scoringAtLeast score: Float) -> Int {
+        answers.prefix { $0.score >= score }.filter { $0.source == .corpus }.count
     }
 
     /// The best score so far.

@@ -76,7 +76,8 @@ public final class Teleporter {
 
     /// An answer holding at least this share of the question's weight is the question's text
     /// found: until one is, routing reads on past `maxWindows`, up to `searchExtension` times
-    /// as many windows (and once one is, on through the windows tied with its window's bound). In a large corpus the question's rare words can stand in hundreds of
+    /// as many windows (and once one is, on through the windows tied with its window's bound
+    /// while they still give found answers). In a large corpus the question's rare words can stand in hundreds of
     /// windows that tie on their bound (the bound knows which words a window holds, not
     /// whether they stand together), and a needle past the first `maxWindows` went unread.
     public static let foundShare: Float = 0.8
@@ -136,18 +137,20 @@ public final class Teleporter {
                                          depth: Self.prefetchDepth * threads)
                     : nil
                 defer { prefetch?.finish() }
-                // The lowest bound of a window that held a found answer: a window tied with it
-                // is as likely to hold another (the other values of a key), so the cap does
-                // not stop routing inside that tie.
-                var foundBound = Float.infinity
+                // The lowest bound of a window that gave a new found answer, and when the last
+                // such window was read: a window tied with it is as likely to hold another
+                // (the other values of a key), so the cap does not stop routing inside that
+                // tie while it still gives new ones, one at least every `maxWindows`.
+                var foundBound = Float.infinity, lastFound = Int.min / 2
+                var found = answers.corpusAnswers(scoringAtLeast: Self.foundShare)
                 for (i, c) in candidates.enumerated() {
                     if c.bound < answers.cutoff { break }
                     if result.windowsRead >= maxWindows
-                        && (result.windowsRead == searchLimit || ((answers.best ?? 0) >= Self.foundShare && c.bound < foundBound)) {
+                        && (result.windowsRead == searchLimit || ((answers.best ?? 0) >= Self.foundShare
+                            && (c.bound < foundBound || result.windowsRead - lastFound >= maxWindows))) {
                         result.stoppedAtLimit = true
                         break
                     }
-                    answers.bestOffered = 0
                     if let prefetch {
                         let read = try prefetch.window(i)
                         try reader.scan(window: c.window, core: read.core, anchors: read.anchors, into: &answers) { read.tokens($0) }
@@ -157,7 +160,12 @@ public final class Teleporter {
                     }
                     result.windowsRead += 1
                     result.boundsRead.append(c.bound)
-                    if answers.bestOffered >= Self.foundShare { foundBound = min(foundBound, c.bound) }
+                    let foundNow = answers.corpusAnswers(scoringAtLeast: Self.foundShare)
+                    if foundNow > found {
+                        foundBound = min(foundBound, c.bound)
+                        lastFound = result.windowsRead
+                    }
+                    found = foundNow
                 }
                 result.finalThreshold = answers.cutoff
             }

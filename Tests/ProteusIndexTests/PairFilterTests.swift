@@ -16,6 +16,23 @@ import Foundation
     }()
 
     func ids(_ text: String) -> [UInt32] { Self.tokenizer.encodeOrdinary(text) }
+
+    /// Token shapes of their own for each use: they cache what they learn (tests run in parallel).
+    static func shapes() -> TokenShapes { TokenShapes(tokenizer: tokenizer, vocabularySize: Int(tokenizer.identity.vocabularySize)) }
+    /// Every question token weighs alike (20 bits), so scores show the pairs' part plainly.
+    static var lexicon: QuestionTerms.Lexicon {
+        let shapes = shapes()
+        return QuestionTerms.Lexicon(surprisal: { _ in 20 }, occurs: { _ in true }, spellings: { [$0] },
+                                     isContent: { shapes.isContent($0) }, startsWord: { shapes.startsWord($0) },
+                                     endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) })
+    }
+    static func scorer(_ question: QuestionTerms) -> PassageScorer {
+        PassageScorer(question: question, shapes: shapes(), vocabularySize: Int(tokenizer.identity.vocabularySize))
+    }
+    static func score(_ text: String, _ scorer: PassageScorer) -> Float {
+        let t = tokenizer.encodeOrdinary(text)
+        return t.withUnsafeBufferPointer { scorer.score($0, 0..<t.count).score }
+    }
     /// Whether the pair ending at `i` of `t` is joined, reading `range` (all of `t` by default).
     func joined(_ t: [UInt32], _ i: Int, within range: Range<Int>? = nil) -> Bool {
         t.withUnsafeBufferPointer { JoinedPairs.joined(at: i, in: $0, within: range ?? t.indices, flags: { Self.flags[Int($0)] }) }
@@ -102,17 +119,10 @@ import Foundation
     }
 
     @Test func aJoinedQuestionPairCountsOnlyWhereTheTextJoinsIt() {
-        let shapes = TokenShapes(tokenizer: Self.tokenizer, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
-        let lexicon = QuestionTerms.Lexicon(surprisal: { _ in 20 }, occurs: { _ in true }, spellings: { [$0] },
-                                            isContent: { shapes.isContent($0) }, startsWord: { shapes.startsWord($0) },
-                                            endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) })
-        let question = QuestionTerms(tokens: ids(" sable-lagoon"), lexicon: lexicon)
+        let question = QuestionTerms(tokens: ids(" sable-lagoon"), lexicon: Self.lexicon)
         #expect(!question.pairs.isEmpty && question.pairJoined.allSatisfy { $0 })
-        let scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
-        func score(_ text: String) -> Float {
-            let t = ids(text)
-            return t.withUnsafeBufferPointer { scorer.score($0, 0..<t.count).score }
-        }
+        let scorer = Self.scorer(question)
+        func score(_ text: String) -> Float { Self.score(text, scorer) }
         let together = score(" sable-lagoon"), apart = score(" sable- lagoon")
         #expect(together > apart, "\(together) vs \(apart)")
         // The bound of a window whose filter lacks the pair leaves its bonus out.
@@ -121,18 +131,11 @@ import Foundation
     }
 
     @Test func aWordOfManyPiecesCountsAsOneUnbrokenStretch() {
-        let shapes = TokenShapes(tokenizer: Self.tokenizer, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
-        let lexicon = QuestionTerms.Lexicon(surprisal: { _ in 20 }, occurs: { _ in true }, spellings: { [$0] },
-                                            isContent: { shapes.isContent($0) }, startsWord: { shapes.startsWord($0) },
-                                            endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) })
-        let question = QuestionTerms(tokens: ids(" sable-lagoon-prime"), lexicon: lexicon)
+        let question = QuestionTerms(tokens: ids(" sable-lagoon-prime"), lexicon: Self.lexicon)
         let run = try! #require(question.runs.first)
         #expect(question.runs.count == 1 && run.count == 5)
-        let scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
-        func score(_ text: String) -> Float {
-            let t = ids(text)
-            return t.withUnsafeBufferPointer { scorer.score($0, 0..<t.count).score }
-        }
+        let scorer = Self.scorer(question)
+        func score(_ text: String) -> Float { Self.score(text, scorer) }
         // Two lookalikes side by side hold every token and pair of the key between them, and
         // no more than the longer of their stretches counts.
         let key = score(" sable-lagoon-prime"), sideBySide = score(" sable-lagoon-dusk amber-lagoon-prime")
@@ -146,11 +149,7 @@ import Foundation
     }
 
     @Test func aConnectorsPairsWeighAsTheWordsBesideIt() {
-        let shapes = TokenShapes(tokenizer: Self.tokenizer, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
-        let lexicon = QuestionTerms.Lexicon(surprisal: { _ in 20 }, occurs: { _ in true }, spellings: { [$0] },
-                                            isContent: { shapes.isContent($0) }, startsWord: { shapes.startsWord($0) },
-                                            endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) })
-        let q = QuestionTerms(tokens: ids(" lively-orchard"), lexicon: lexicon)  // " lively" "-" "orch" "ard"
+        let q = QuestionTerms(tokens: ids(" lively-orchard"), lexicon: Self.lexicon)  // " lively" "-" "orch" "ard"
         #expect(q.connectors == [false, true, false, false] && q.runs == [[0, 1, 2]] && q.pairJoined == [true, true, true])
         // "-" alone weighs the minimum, but ties " lively" and "orch" into one compound.
         #expect(q.weights[1] == QuestionTerms.minimumWeight && q.pairWeight(0, 1) == q.weights[0] && q.pairWeight(1, 2) == q.weights[2])

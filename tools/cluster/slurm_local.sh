@@ -83,7 +83,7 @@ for _ in $(seq 1 600); do [ -z "$(squeue -h -o %i)" ] && break; sleep 1; done
 elapsed=$(python3 -c "import time; print(f'{time.time() - $started:.1f}')")
 if [ ! -f "$output" ]; then
   echo "slurm_local.sh: no merged index after the jobs ended; their logs:" >&2
-  tail -n 5 "$scratch"/work/jobs/*.log >&2 || true
+  tail -n 5 "$scratch"/out/jobs/*.log >&2 || true
   exit 1
 fi
 build_opts=()

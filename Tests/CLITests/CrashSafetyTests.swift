@@ -73,13 +73,16 @@ import Foundation
         /// The bound is generous because a build inside fsync cannot die before the disk
         /// answers, which on a loaded CI machine takes seconds; a deadlock never ends. A hang
         /// is reported with each thread's state and kernel wait channel, to tell the two apart.
-        func waitOrFail(_ p: Process) {
+        /// `build` is the build's pid when `p` is a shell that runs it.
+        func waitOrFail(_ p: Process, build: Int32? = nil) {
             let deadline = Date().addingTimeInterval(max(60, buildSeconds * 20))
             while p.isRunning && Date() < deadline { usleep(10_000) }
             if p.isRunning {
-                let threads = Self.threadStates(p.processIdentifier)
+                let pid = build ?? p.processIdentifier
+                let threads = Self.threadStates(pid)
+                kill(pid, SIGKILL)
                 kill(p.processIdentifier, SIGKILL)
-                Issue.record("build \(p.processIdentifier) hung after its signal; threads: \(threads)")
+                Issue.record("build \(pid) hung after its signal; threads: \(threads)")
             }
             p.waitUntilExit()
         }
@@ -158,16 +161,17 @@ import Foundation
         try p.run()
         // The build's pid is in its temporary file's name: .corpus.phb.proteus-tmp-PID-RANDOM.
         let deadline = Date().addingTimeInterval(c.buildSeconds * 5 + 5)
-        var signalled = false
-        while !signalled && p.isRunning && Date() < deadline {
+        var build: Int32? = nil
+        while build == nil && p.isRunning && Date() < deadline {
             for name in c.temporaryFiles() {
                 let rest = name.dropFirst(".corpus.phb.proteus-tmp-".count)
-                if let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }), kill(pid, SIGINT) == 0 { signalled = true }
+                if let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }), kill(pid, SIGINT) == 0 { build = pid }
             }
         }
+        // Wait before reading: a hung build would hold the pipe open and the read never end.
+        c.waitOrFail(p, build: build)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        c.waitOrFail(p)
-        #expect(signalled, "never saw the temporary output")
+        #expect(build != nil, "never saw the temporary output")
         #expect(stderr == "proteus-index: interrupted; nothing was written\nstatus 130\n")
         #expect(try c.indexBytes() == c.old)
         #expect(c.temporaryFiles() == [])

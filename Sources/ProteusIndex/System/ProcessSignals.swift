@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,7 +10,12 @@ import Darwin
 ///
 /// - SIGINT, SIGTERM, SIGHUP: temporary outputs are unlinked, one line says so ("PROGRAM:
 ///   interrupted; nothing was written"), then the process dies of the same signal (so the
-///   shell's status still says "interrupted": 130 for Ctrl-C).
+///   shell's status still says "interrupted": 130 for Ctrl-C). This runs on a thread of its
+///   own that waits for them with `sigwait`, not in a handler: a handler interrupts a thread
+///   wherever it is, even holding the runtime's type-metadata lock, and any Swift generic
+///   it then touches waits for that lock forever (seen under TSan). The signals are blocked
+///   from `install` on; a handler that forwards them to the stop thread catches one sent to
+///   a thread that does not block them.
 /// - SIGBUS inside a mapped input (`MappedFile`): the file was truncated between the reader's
 ///   size check and the page access. The handler writes the same one-line message the check
 ///   would have thrown ("PATH: file shrank from N to M bytes while being read"), unlinks the
@@ -57,14 +63,7 @@ public enum ProcessSignals {
         prefixBuffer.update(from: name, count: name.count)
         prefixLength = name.count
 
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig) { received in
-                TemporaryFiles.unlinkAll()
-                ProcessSignals.reportStop(received)
-                signal(received, SIG_DFL)
-                raise(received)
-            }
-        }
+        startStopThread()
         var action = sigaction()
         action.__sigaction_handler.sa_sigaction = { _, info, _ in
             ProcessSignals.busError(at: UInt(bitPattern: info?.pointee._sifields._sigfault.si_addr))
@@ -73,12 +72,69 @@ public enum ProcessSignals {
         sigemptyset(&action.sa_mask)
         sigaction(SIGBUS, &action, nil)
 
-        // A parent that spawns from a thread with signals blocked (Foundation's Process from
-        // a dispatch worker does) would make Ctrl-C a no-op: make the handled ones deliverable.
-        var handled = sigset_t()
-        sigemptyset(&handled)
-        for sig in [SIGINT, SIGTERM, SIGHUP, SIGBUS] { sigaddset(&handled, sig) }
-        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
+        // A parent that spawns from a thread with SIGBUS blocked (Foundation's Process from a
+        // dispatch worker does) would make a shrunken file a hang: make it deliverable.
+        var bus = sigset_t()
+        sigemptyset(&bus)
+        sigaddset(&bus, SIGBUS)
+        pthread_sigmask(SIG_UNBLOCK, &bus, nil)
+    }
+
+    /// The thread that waits for the stopping signals, once per process.
+    private static let stopThread: UnsafeMutablePointer<pthread_t> = {
+        let p = UnsafeMutablePointer<pthread_t>.allocate(capacity: 1)
+        p.initialize(to: pthread_t())
+        return p
+    }()
+    private static let stopThreadStarted = Atomic<Bool>(false)
+
+    private static func stoppingSignals() -> sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+        return set
+    }
+
+    /// Blocks the stopping signals in the calling thread (threads it starts inherit the mask)
+    /// and starts the thread that takes them. A parent's blocked or ignored disposition does
+    /// not matter: `sigwait` takes a blocked signal, and the forwarding handler replaces
+    /// SIG_IGN as the old handlers did.
+    private static func startStopThread() {
+        var set = stoppingSignals()
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        guard !stopThreadStarted.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        _ = stopThread
+        let created = pthread_create(stopThread, nil, { _ in
+            ProcessSignals.waitForStop()
+            return nil
+        }, nil)
+        guard created == 0 else {
+            // No thread to take them: better to die without cleaning up than to ignore Ctrl-C.
+            pthread_sigmask(SIG_UNBLOCK, &set, nil)
+            return
+        }
+        pthread_detach(stopThread.pointee)
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            // Only reached by a thread that does not block the signal (one that was running
+            // before `install`): hand it to the stop thread. pthread_kill is signal-safe.
+            signal(sig) { received in _ = pthread_kill(ProcessSignals.stopThread.pointee, received) }
+        }
+    }
+
+    /// The stop thread's body: wait for a stopping signal, clean up, die of that signal.
+    private static func waitForStop() {
+        var set = stoppingSignals()
+        var received: Int32 = 0
+        while sigwait(&set, &received) != 0 {}
+        TemporaryFiles.unlinkAll()
+        reportStop(received)
+        signal(received, SIG_DFL)
+        var one = sigset_t()
+        sigemptyset(&one)
+        sigaddset(&one, received)
+        pthread_sigmask(SIG_UNBLOCK, &one, nil)
+        raise(received)
+        _exit(128 + received)  // unreachable: the default action of a stopping signal ends the process
     }
 
     /// The SIGBUS handler's body: report the shrunken mapped file, or crash as a bug would.

@@ -74,6 +74,24 @@ import Testing
         #expect(a.first?.text == "The ext4 superblock is laid out as follows in\nlittle endian format.\n\n")
     }
 
+    @Test func aQuotedPhraseRunsOnAcrossSentenceEnds() {
+        // Quoted from the middle of one sentence into the next: one answer, holding it all.
+        let text = "Unrelated words first. The cache is flushed on arch. 2. Then the pages return to the pool. Nothing else."
+        let a = Self.answers("flushed on arch. 2. Then the pages", in: text)
+        #expect(a.first?.text == " The cache is flushed on arch. 2. Then the pages return to the pool.", "\(a)")
+        #expect((a.first?.score ?? 0) > 1)
+    }
+
+    @Test func rareTermsSpreadOverALinesSentencesAreOneAnswerButLinesStayApart() {
+        let text = "Harbor notes. The zanzibar port opened at dawn. Ships carried quokka pelts.\nThe zanzibar port closed.\nquokka pelts sold.\n"
+        let a = Self.answers("zanzibar quokka", in: text)
+        #expect(a.first?.text == " The zanzibar port opened at dawn. Ships carried quokka pelts.\n", "\(a)")
+        // The next two lines hold one term each: each stays an answer of its own.
+        #expect(a.count == 3 && a[1].text.hasPrefix("The zanzibar port closed") && a[2].text.hasPrefix("quokka"), "\(a)")
+        // A question whose terms stand in one sentence gets that sentence alone.
+        #expect(Self.answers("zanzibar dawn", in: text).first?.text == " The zanzibar port opened at dawn.")
+    }
+
     @Test func abbreviationsAndDecimalsDoNotEndASentence() {
         let text = "Costs rose by 3.5 percent, i.e. the budget of Quixotic Corp. grew. Unrelated sentence here."
         let a = Self.answers("How much did the budget of Quixotic Corp grow?", in: text)

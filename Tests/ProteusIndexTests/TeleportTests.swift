@@ -123,6 +123,18 @@ import Foundation
         #expect(r.windowsRead >= 3 && Set(r.boundsRead).count == 1, "\(r.windowsRead) \(r.boundsRead)")
     }
 
+    @Test func aQuestionsFirstWordIsReadAsInsideASentence() throws {
+        // "Tromsø" alone is "T" "rom" "s" "ø"; inside a sentence, as the fact has it, " Trom" "s" "ø".
+        let f = Self.planted
+        let tokens = try f.engine.tokenize("Tromsø telescope barn")
+        #expect(tokens == Self.tokenizer.encodeOrdinary(" Tromsø telescope barn"))
+        let r = try f.teleporter.answer(tokens: tokens, top: 5, maxWindows: 64)
+        #expect(f.text(r.passages[0]).contains("Tromsø") && r.passages[0].score >= Teleporter.foundShare, "\(r.passages.map(f.text))")
+        #expect(try f.ask("Tromsø telescope barn").passages[0].score < r.passages[0].score)
+        // A question that opens with anything but a letter or a digit is taken as it is.
+        #expect(try f.engine.tokenize("\"Tromsø\"?") == Self.tokenizer.encodeOrdinary("\"Tromsø\"?"))
+    }
+
     @Test func aLongValueComesBackWhole() throws {
         let r = try Self.planted.ask(Self.facts[2].question)
         #expect(Self.planted.text(r.passages[0]) == " " + Self.facts[2].fact)

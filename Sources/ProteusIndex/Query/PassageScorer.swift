@@ -10,9 +10,11 @@
 /// of a word of three or more pieces count only as one unbroken stretch (the passage's
 /// best), so those two lookalikes side by side do not add up to the key either.
 ///
-/// A passage is the sentence or line holding the anchor, reaching at most `reachBack` tokens
-/// before it and `reachForward` after; where a cap cuts, the cut moves to a word boundary,
-/// so a number, a UUID or a hyphenated key next to the anchor comes back whole.
+/// A passage is the sentence or line holding the anchor, joined with the sentences of its
+/// paragraph that carry the question on (its phrase running across the sentence end, or a
+/// rare question term the passage lacks), reaching at most `reachBack` tokens before the
+/// anchor and `reachForward` after; where a cap cuts, the cut moves to a word boundary, so
+/// a number, a UUID or a hyphenated key next to the anchor comes back whole.
 struct PassageScorer {
     /// How far a passage reaches from its anchor: at most the reach the routing tier's
     /// window lists cover, so a window's bound covers every passage anchored in it.
@@ -101,31 +103,28 @@ struct PassageScorer {
         return found
     }
 
-    /// The passage around the anchor at `a`; `hardStart`/`hardEnd` say whether the buffer's
-    /// edges are the text's edges (a hero span, the corpus ends) rather than a read margin.
+    /// The passage around the anchor at `a`: its sentence, joined with the sentences beside
+    /// it that carry the question on (`carriesOn`), within the reach and the paragraph.
     func extent(around a: Int, in buffer: UnsafeBufferPointer<UInt32>) -> Range<Int> {
         let n = buffer.count
-        var start = max(0, a - Self.reachBack)
-        var cutStart = a - Self.reachBack > 0
-        var i = a - 1
-        while i >= max(0, a - Self.reachBack) {
-            if shapes.endsPassage(buffer[i], next: buffer[i + 1]) { start = i + 1; cutStart = false; break }
-            i -= 1
+        let lowest = max(0, a - Self.reachBack), highest = min(n, a + Self.reachForward + 1)
+        var (start, cutStart) = sentenceStart(before: a, lowest: lowest, in: buffer)
+        var (end, cutEnd) = sentenceEnd(from: a, highest: highest, in: buffer)
+        while !cutEnd && end < highest && !shapes.endsParagraph(buffer[end - 1]) {
+            let (next, cut) = sentenceEnd(from: end, highest: highest, in: buffer)
+            guard carriesOn(start..<end, end..<next, in: buffer) else { break }
+            (end, cutEnd) = (next, cut)
+        }
+        while !cutStart && start > lowest && !shapes.endsParagraph(buffer[start - 1]) {
+            let (previous, cut) = sentenceStart(before: start - 1, lowest: lowest, in: buffer)
+            guard carriesOn(start..<end, previous..<start, in: buffer) else { break }
+            (start, cutStart) = (previous, cut)
         }
         if cutStart {
             // Begin at the first word start, so the passage never opens inside a word.
-            var s = start
-            while s < a && !shapes.startsWord(buffer[s]) { s += 1 }
-            start = s
+            while start < a && !shapes.startsWord(buffer[start]) { start += 1 }
         }
         while start < a && shapes.isBlank(buffer[start]) { start += 1 }
-        var end = min(n, a + Self.reachForward + 1)
-        var cutEnd = a + Self.reachForward + 1 < n
-        i = a
-        while i < min(n, a + Self.reachForward + 1) {
-            if shapes.endsPassage(buffer[i], next: i + 1 < n ? buffer[i + 1] : nil) { end = i + 1; cutEnd = false; break }
-            i += 1
-        }
         if cutEnd {
             // End before the last word start, so the last word is complete.
             var e = end
@@ -133,6 +132,66 @@ struct PassageScorer {
             if e > a + 1 { end = e }
         }
         return start..<end
+    }
+
+    /// Where the sentence holding the token before `i` starts, no earlier than `lowest`, and
+    /// whether `lowest` cut it (it starts before, and `lowest` is not the buffer's start).
+    private func sentenceStart(before i: Int, lowest: Int, in buffer: UnsafeBufferPointer<UInt32>) -> (Int, cut: Bool) {
+        var j = i - 1
+        while j >= lowest {
+            if shapes.endsPassage(buffer[j], next: buffer[j + 1]) { return (j + 1, false) }
+            j -= 1
+        }
+        return (lowest, lowest > 0)
+    }
+
+    /// Where the sentence holding the token at `i` ends, no later than `highest`, and whether
+    /// `highest` cut it (it goes on, and `highest` is not the buffer's end).
+    private func sentenceEnd(from i: Int, highest: Int, in buffer: UnsafeBufferPointer<UInt32>) -> (Int, cut: Bool) {
+        let n = buffer.count
+        for j in i..<highest where shapes.endsPassage(buffer[j], next: j + 1 < n ? buffer[j + 1] : nil) {
+            return (j + 1, false)
+        }
+        return (highest, highest < n)
+    }
+
+    /// Whether the sentence `next`, just before or after the passage `passage`, belongs in the
+    /// same answer: the question's phrase runs on across the sentence end between them (three
+    /// question tokens in a row, as the question has them, with the end among them: a quote
+    /// of "...to arch. 2. ..." is one answer), or, on the same line, it holds a rare question
+    /// term the passage lacks (the question's words spread over a line's sentences). Lines
+    /// stay apart otherwise: each line of a list of lookalike keys is an answer of its own.
+    /// A question whose terms all stand in one sentence still gets that sentence alone.
+    private func carriesOn(_ passage: Range<Int>, _ next: Range<Int>, in buffer: UnsafeBufferPointer<UInt32>) -> Bool {
+        guard !next.isEmpty, !passage.isEmpty else { return false }
+        let after = next.lowerBound >= passage.upperBound
+        // The last token before the sentence end and the first word after it.
+        var first = after ? passage.upperBound - 1 : next.upperBound - 1
+        var second = after ? next.lowerBound : passage.lowerBound
+        let limit = after ? next.upperBound : passage.upperBound
+        while second < limit && shapes.isBlank(buffer[second]) { second += 1 }
+        if second < limit {
+            while first > (after ? passage.lowerBound : next.lowerBound) && shapes.isBlank(buffer[first]) { first -= 1 }
+            let lo = after ? passage.lowerBound : next.lowerBound
+            if isQuestionPair(first, second, in: buffer)
+                && ((first > lo && isQuestionPair(first - 1, first, in: buffer))
+                    || (second + 1 < limit && isQuestionPair(second, second + 1, in: buffer))) {
+                return true
+            }
+        }
+        if shapes.breaksLine(buffer[after ? passage.upperBound - 1 : next.upperBound - 1]) { return false }
+        for i in next {
+            let s = slot(at: i, in: buffer)
+            guard s >= 0, question.anchors[s] else { continue }
+            if !passage.contains(where: { slot(at: $0, in: buffer) == s }) { return true }
+        }
+        return false
+    }
+
+    /// Whether the tokens at `i` and `j` stand as one of the question's adjacent pairs.
+    @inline(__always) private func isQuestionPair(_ i: Int, _ j: Int, in buffer: UnsafeBufferPointer<UInt32>) -> Bool {
+        let a = slot(at: i, in: buffer), b = slot(at: j, in: buffer)
+        return a >= 0 && b >= 0 && pairIndex[a << 20 | b] != nil
     }
 
     /// Score of the passage `range` of `buffer`, and the offsets (from `range.lowerBound`)

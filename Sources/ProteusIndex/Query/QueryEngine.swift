@@ -84,7 +84,11 @@ public final class QueryEngine {
     }
 
     /// Tokens of `question` with the index's tokenizer; refuses an empty question and one
-    /// of which the index knows no token.
+    /// of which the index knows no token. A question that opens with a word is read as if a
+    /// space came before it: its first word then has the pieces it has inside a sentence,
+    /// where text holds most words ("scrubbing" alone is "sc" "rub" "bing", after a space
+    /// " scrub" "bing"). A first word of one token still matches a line's first word, as
+    /// every question term matches its spellings with and without the space.
     public func tokenize(_ question: String) throws -> [UInt32] {
         guard !question.allSatisfy({ $0.isWhitespace }) else {
             throw ProteusError(.usage, "the question is empty")
@@ -93,7 +97,8 @@ public final class QueryEngine {
             throw ProteusError(.usage, path: index.path,
                                "this index embeds no tokenizer: pass --tokenizer FILE.tiktoken or the question as --query-ids")
         }
-        return tokenizer.encodeOrdinary(question)
+        let opensWithAWord = question.first.map { $0.isLetter || $0.isNumber } ?? false
+        return tokenizer.encodeOrdinary(opensWithAWord ? " " + question : question)
     }
 
     /// Total tokens of the indexed corpus (where a question is "teleported" to).

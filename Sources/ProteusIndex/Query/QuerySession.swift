@@ -6,7 +6,7 @@ public final class QuerySession {
         /// Answers per question.
         public var top = 5
         /// Corpus windows read per question at most when routing.
-        public var maxWindows = 64
+        public var maxWindows = 32
         /// Tokens of context on each side of an answer (0: none).
         public var context = 0
         /// The corpus, when given (`--corpus`); otherwise the paths the index records.

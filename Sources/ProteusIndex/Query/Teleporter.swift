@@ -81,7 +81,11 @@ public final class Teleporter {
     /// windows that tie on their bound (the bound knows which words a window holds, not
     /// whether they stand together), and a needle past the first `maxWindows` went unread.
     public static let foundShare: Float = 0.8
-    public static let searchExtension = 8
+    public static let searchExtension = 16
+    /// A found answer counts as another value of the best one's key (worth reading on for)
+    /// only when it scores at least this share of the best: the values of one key score
+    /// alike, while a phrase of common words has many weaker echoes above `foundShare`.
+    public static let anotherValueShare: Float = 0.9
 
     /// Windows decoded ahead of the exact pass per thread: enough to keep every thread busy,
     /// few enough that a stop wastes little.
@@ -142,7 +146,10 @@ public final class Teleporter {
                 // (the other values of a key), so the cap does not stop routing inside that
                 // tie while it still gives new ones, one at least every `maxWindows`.
                 var foundBound = Float.infinity, lastFound = Int.min / 2
-                var found = answers.corpusAnswers(scoringAtLeast: Self.foundShare)
+                func foundAnswers() -> Int {
+                    answers.corpusAnswers(scoringAtLeast: max(Self.foundShare, Self.anotherValueShare * (answers.best ?? 0)))
+                }
+                var found = foundAnswers()
                 for (i, c) in candidates.enumerated() {
                     if c.bound < answers.cutoff { break }
                     if result.windowsRead >= maxWindows
@@ -160,7 +167,7 @@ public final class Teleporter {
                     }
                     result.windowsRead += 1
                     result.boundsRead.append(c.bound)
-                    let foundNow = answers.corpusAnswers(scoringAtLeast: Self.foundShare)
+                    let foundNow = foundAnswers()
                     if foundNow > found {
                         foundBound = min(foundBound, c.bound)
                         lastFound = result.windowsRead

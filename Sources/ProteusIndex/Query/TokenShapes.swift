@@ -123,6 +123,12 @@ final class TokenShapes {
     /// after it without leading space continues that word.
     func endsInWord(_ id: UInt32) -> Bool { joinFlags(id) & JoinedPairs.canLead != 0 }
 
+    /// Whether `id` holds a blank line: a passage never reaches across it.
+    func endsParagraph(_ id: UInt32) -> Bool { shape(id).contains(.paragraph) }
+
+    /// Whether `id` holds a line break.
+    func breaksLine(_ id: UInt32) -> Bool { shape(id).contains(.newline) }
+
     /// Whether a passage ends after `id` when `next` follows it (nil: unknown): at the end
     /// of a sentence or of a paragraph (a blank line). A sentence ends at . ! or ? followed
     /// by a line break, or by a word that does not start in lowercase: "3.14", "example.com",

@@ -45,7 +45,7 @@ struct Query: ParsableCommand {
     var indexOnly = false
 
     @Option(help: ArgumentHelp("Corpus windows read per question when routing, once an answer holds most of the question (up to \(Teleporter.searchExtension) times as many while none does)."))
-    var maxWindows: Int = 64
+    var maxWindows: Int = 32
 
     @Flag(help: "Explain each answer on standard error: the question's terms, their weights and windows, and what routing read.")
     var explain = false

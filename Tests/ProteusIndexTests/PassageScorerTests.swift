@@ -90,6 +90,12 @@ import Testing
         #expect(a.count == 3 && a[1].text.hasPrefix("The zanzibar port closed") && a[2].text.hasPrefix("quokka"), "\(a)")
         // A question whose terms stand in one sentence gets that sentence alone.
         #expect(Self.answers("zanzibar dawn", in: text).first?.text == " The zanzibar port opened at dawn.")
+        // For terms, one sentence joins on each side at most: a long line does not gather a
+        // question's words from sentence after sentence into an answer that is not there.
+        let line = "Alpha saw zanzibar. Beta saw quokka. Gamma saw wombat. Delta saw ocelot. Epsilon saw nothing.\n"
+        let spread = Self.answers("zanzibar quokka wombat ocelot", in: line)
+        #expect(spread.allSatisfy { a in ["zanzibar", "quokka", "wombat", "ocelot"].filter(a.text.contains).count <= 3 }, "\(spread)")
+        #expect(spread.first?.text.contains("quokka. Gamma saw wombat.") == true, "\(spread)")
     }
 
     @Test func abbreviationsAndDecimalsDoNotEndASentence() {

@@ -22,6 +22,9 @@ struct PassageScorer {
     static let reachForward = RoutingTierContents.windowReach
     /// Weight of an adjacent pair, as a share of its lighter token's weight.
     static let pairBonus: Float = 0.5
+    /// A sentence beside a passage joins it for a term it adds only for a term weighing at
+    /// least this share of the question's heaviest.
+    static let joiningTermShare: Float = 0.5
 
     let question: QuestionTerms
     /// Learns token shapes as ids are met: one per thread (`forAnotherThread`).
@@ -110,15 +113,22 @@ struct PassageScorer {
         let lowest = max(0, a - Self.reachBack), highest = min(n, a + Self.reachForward + 1)
         var (start, cutStart) = sentenceStart(before: a, lowest: lowest, in: buffer)
         var (end, cutEnd) = sentenceEnd(from: a, highest: highest, in: buffer)
+        // Sentences that carry a phrase on join while they do; one that adds a rare term
+        // joins once on each side (a passage gathering terms from sentence after sentence
+        // of a long line would look like an answer that is not there).
+        var termJoined = false
         while !cutEnd && end < highest && !shapes.endsParagraph(buffer[end - 1]) {
             let (next, cut) = sentenceEnd(from: end, highest: highest, in: buffer)
-            guard carriesOn(start..<end, end..<next, in: buffer) else { break }
+            guard let join = carriesOn(start..<end, end..<next, termsToo: !termJoined, in: buffer) else { break }
             (end, cutEnd) = (next, cut)
+            if join == .term { termJoined = true }
         }
+        termJoined = false
         while !cutStart && start > lowest && !shapes.endsParagraph(buffer[start - 1]) {
             let (previous, cut) = sentenceStart(before: start - 1, lowest: lowest, in: buffer)
-            guard carriesOn(start..<end, previous..<start, in: buffer) else { break }
+            guard let join = carriesOn(start..<end, previous..<start, termsToo: !termJoined, in: buffer) else { break }
             (start, cutStart) = (previous, cut)
+            if join == .term { termJoined = true }
         }
         if cutStart {
             // Begin at the first word start, so the passage never opens inside a word.
@@ -155,37 +165,38 @@ struct PassageScorer {
         return (highest, highest < n)
     }
 
+    /// Why a sentence beside a passage joins it (`carriesOn`).
+    private enum Join { case phrase, term }
+
     /// Whether the sentence `next`, just before or after the passage `passage`, belongs in the
-    /// same answer: the question's phrase runs on across the sentence end between them (three
-    /// question tokens in a row, as the question has them, with the end among them: a quote
-    /// of "...to arch. 2. ..." is one answer), or, on the same line, it holds a rare question
-    /// term the passage lacks (the question's words spread over a line's sentences). Lines
-    /// stay apart otherwise: each line of a list of lookalike keys is an answer of its own.
-    /// A question whose terms all stand in one sentence still gets that sentence alone.
-    private func carriesOn(_ passage: Range<Int>, _ next: Range<Int>, in buffer: UnsafeBufferPointer<UInt32>) -> Bool {
-        guard !next.isEmpty, !passage.isEmpty else { return false }
+    /// same answer, and why: the question's phrase runs on across the sentence end between
+    /// them (three question tokens in a row, as the question has them, with the end among
+    /// them: a quote of "...to arch. 2. ..." is one answer), or (when `termsToo`), on the same
+    /// line, it holds one of the question's rarest terms (at least half the heaviest's weight)
+    /// that the passage lacks: keywords spread over two sentences of a line. Lines stay apart
+    /// otherwise: each line of a list of lookalike keys is an answer of its own. A question
+    /// whose terms all stand in one sentence still gets that sentence alone.
+    private func carriesOn(_ passage: Range<Int>, _ next: Range<Int>, termsToo: Bool,
+                           in buffer: UnsafeBufferPointer<UInt32>) -> Join? {
+        guard !next.isEmpty, !passage.isEmpty else { return nil }
         let after = next.lowerBound >= passage.upperBound
+        let (before, behind) = after ? (passage, next) : (next, passage)
         // The last token before the sentence end and the first word after it.
-        var first = after ? passage.upperBound - 1 : next.upperBound - 1
-        var second = after ? next.lowerBound : passage.lowerBound
-        let limit = after ? next.upperBound : passage.upperBound
-        while second < limit && shapes.isBlank(buffer[second]) { second += 1 }
-        if second < limit {
-            while first > (after ? passage.lowerBound : next.lowerBound) && shapes.isBlank(buffer[first]) { first -= 1 }
-            let lo = after ? passage.lowerBound : next.lowerBound
-            if isQuestionPair(first, second, in: buffer)
-                && ((first > lo && isQuestionPair(first - 1, first, in: buffer))
-                    || (second + 1 < limit && isQuestionPair(second, second + 1, in: buffer))) {
-                return true
-            }
+        var first = before.upperBound - 1, second = behind.lowerBound
+        while second < behind.upperBound && shapes.isBlank(buffer[second]) { second += 1 }
+        while first > before.lowerBound && shapes.isBlank(buffer[first]) { first -= 1 }
+        if second < behind.upperBound && isQuestionPair(first, second, in: buffer)
+            && ((first > before.lowerBound && isQuestionPair(first - 1, first, in: buffer))
+                || (second + 1 < behind.upperBound && isQuestionPair(second, second + 1, in: buffer))) {
+            return .phrase
         }
-        if shapes.breaksLine(buffer[after ? passage.upperBound - 1 : next.upperBound - 1]) { return false }
+        guard termsToo, !shapes.breaksLine(buffer[before.upperBound - 1]) else { return nil }
         for i in next {
             let s = slot(at: i, in: buffer)
-            guard s >= 0, question.anchors[s] else { continue }
-            if !passage.contains(where: { slot(at: $0, in: buffer) == s }) { return true }
+            guard s >= 0, question.anchors[s], question.weights[s] >= Self.joiningTermShare * question.heaviestWeight else { continue }
+            if !passage.contains(where: { slot(at: $0, in: buffer) == s }) { return .term }
         }
-        return false
+        return nil
     }
 
     /// Whether the tokens at `i` and `j` stand as one of the question's adjacent pairs.

@@ -86,7 +86,7 @@ public final class QueryEngine {
     /// Tokens of `question` with the index's tokenizer; refuses an empty question and one
     /// of which the index knows no token. A question that opens with a word is read as if a
     /// space came before it: its first word then has the pieces it has inside a sentence,
-    /// where text holds most words ("scrubbing" alone is "sc" "rub" "bing", after a space
+    /// where text holds most words ("scrubbing" alone is "scr" "ub" "bing", after a space
     /// " scrub" "bing"). A first word of one token still matches a line's first word, as
     /// every question term matches its spellings with and without the space.
     public func tokenize(_ question: String) throws -> [UInt32] {

@@ -86,6 +86,8 @@ public struct QuestionTerms {
     public private(set) var connectors: [Bool] = []
     /// Sum of the slot weights: a passage holding every slot (and no pair) scores 1.
     public private(set) var totalWeight: Float = 0
+    /// The heaviest slot's weight.
+    public private(set) var heaviestWeight: Float = 0
     private var slotOf: [UInt32: Int] = [:]
 
     public init(tokens: [UInt32], lexicon: Lexicon) {
@@ -110,6 +112,7 @@ public struct QuestionTerms {
             anchors.append(content && w >= Self.anchorWeight)
             totalWeight += w
         }
+        heaviestWeight = weights.max() ?? 0
         let heaviest = zip(weights, anchors).filter(\.1).map(\.0).max() ?? 0
         for i in anchors.indices where weights[i] < Self.anchorShare * heaviest { anchors[i] = false }
         var seen = Set<Int>()

@@ -183,7 +183,8 @@ def query(index: PathLike, question: str, top: int = 5, corpus: PathLike | Seque
     index_only : bool, default False
         Answer from the heroes alone, never reading the corpus.
     max_windows : int, optional
-        Corpus windows read at most when routing (the CLI's default is 64).
+        Corpus windows read at most when routing, once an answer holds most of the question
+        (the CLI's default is 32).
     context : int, default 0
         Widen each answer by this many tokens on both sides (``Answer.context``).
 

@@ -120,6 +120,35 @@ import Foundation
         }
     }
 
+    @Test func windowsSpilledOverSeveralFlushesKeepEveryList() throws {
+        // About 4 MiB of encoded windows: the builder flushes its buffer several times, and
+        // the last window holds two thirds of the vocabulary.
+        var rng = SplitMix(seed: 5)
+        let vocabulary = 60_000
+        var windows: [[UInt32]] = (0..<700).map { _ in
+            Array(Set((0..<3_000).map { _ in UInt32(rng.next() % UInt64(vocabulary)) })).sorted()
+        }
+        windows.append((0..<UInt32(vocabulary)).filter { $0 % 3 != 0 })
+        let builder = try WindowPostingsBuilder(vocabularySize: vocabulary, windowTokens: 4_096, listShare: 1, name: "t",
+                                                passBudget: 1 << 20)
+        for w in windows { try builder.add(window: ArraySlice(w)) }
+        let tier = try builder.finish()
+        var expected: [UInt32: [Int]] = [:]
+        for (k, w) in windows.enumerated() { for id in w { expected[id, default: []].append(k) } }
+        #expect(tier.ids == expected.keys.sorted())
+        let bytes = try tier.postings.bytes()
+        var offset = 0, checked = 0
+        for (k, id) in tier.ids.enumerated() where tier.hasList(k) {
+            let size = tier.listBytes(k)
+            var back: [Int] = []
+            bytes[offset..<(offset + size)].withUnsafeBytes { _ = PostingList.forEach($0, count: Int(tier.windowCounts[k]), windows: tier.windowCount) { back.append($0) } }
+            #expect(back == expected[id]!, "id \(id)")
+            offset += size
+            checked += 1
+        }
+        #expect(checked == tier.ids.count && offset == bytes.count)
+    }
+
     @Test func theIndexStoresAndReadsTheTier() throws {
         let dir = try F.temporaryFolder("routing")
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -28,7 +28,11 @@ final class WindowPostingsBuilder {
     var vocabularySize: Int { windowsPerID.count }
     var windowCount = 0
     let spill: UnlinkedTemporaryFile
-    private var pending: [UInt8] = []
+    /// Encoded windows waiting to be spilled, written in place (the build's in-order stage
+    /// encodes every (window, id) pair: an array's append per byte cost a tenth of it).
+    private var pending: UnsafeMutableBufferPointer<UInt8>
+    private var pendingCount = 0
+    private static let flushBytes = 1 << 20
     /// Spilled windows taken as they are (a merge's shards), read in place by the inversion;
     /// only while the builder has spilled none of its own, so that the order stays.
     private(set) var adopted: [SectionBlob] = []
@@ -67,8 +71,10 @@ final class WindowPostingsBuilder {
         windowsPerID = [UInt32](repeating: 0, count: vocabularySize)
         edges = DistinctIDs(vocabularySize: vocabularySize)
         spill = try UnlinkedTemporaryFile(folder: folder, name: name, holding: "the routing tier's window lists")
-        pending.reserveCapacity(1 << 20)
+        pending = .allocate(capacity: 2 * Self.flushBytes)
     }
+
+    deinit { pending.deallocate() }
 
     /// Records the windows of the next chunk. Each window's list also holds the ids within
     /// `windowReach` past its edges: the scorer collected those inside the chunk; the reach
@@ -163,17 +169,27 @@ final class WindowPostingsBuilder {
         if let pairSpill { try pairSpill.add(filter ?? [0]) }
         if !adopted.isEmpty { try spillAdopted() }
         ownWindows += 1
-        Varint.append(UInt32(ids.count), to: &pending)
+        let most = Varint.maximumBytes * (ids.count + 1)
+        if pendingCount + most > pending.count {
+            try flush()
+            if most > pending.count {
+                pending.deallocate()
+                pending = .allocate(capacity: most)
+            }
+        }
+        var at = Varint.write(UInt32(ids.count), to: pending.baseAddress!, at: pendingCount)
         var previous: UInt32 = 0
         windowsPerID.withUnsafeMutableBufferPointer { counts in
+            let out = pending.baseAddress!
             for id in ids {
                 counts[Int(id)] &+= 1
-                Varint.append(id - previous, to: &pending)
+                at = Varint.write(id - previous, to: out, at: at)
                 previous = id
             }
         }
+        pendingCount = at
         windowCount += 1
-        if pending.count >= 1 << 20 { try flush() }
+        if pendingCount >= Self.flushBytes { try flush() }
     }
 
     /// Takes `blob` (whole windows in this builder's encoding, already counted) after the
@@ -199,8 +215,8 @@ final class WindowPostingsBuilder {
     }
 
     func flush() throws {
-        try pending.withUnsafeBytes { try spill.write($0) }
-        pending.removeAll(keepingCapacity: true)
+        try spill.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(pending)[0..<pendingCount]))
+        pendingCount = 0
     }
 
     /// The tier: directory, skip offsets and the window lists.
@@ -227,6 +243,22 @@ final class WindowPostingsBuilder {
 
 /// LEB128 unsigned varints: 7 bits a byte, low bits first.
 enum Varint {
+    /// Bytes of the longest u32.
+    static let maximumBytes = 5
+
+    /// Writes `value` at `out + at` (room for `maximumBytes`); returns where the next goes.
+    @inline(__always)
+    static func write(_ value: UInt32, to out: UnsafeMutablePointer<UInt8>, at: Int) -> Int {
+        var v = value, i = at
+        while v >= 0x80 {
+            out[i] = UInt8(v & 0x7F) | 0x80
+            v >>= 7
+            i += 1
+        }
+        out[i] = UInt8(v)
+        return i + 1
+    }
+
     static func append(_ value: UInt32, to out: inout [UInt8]) {
         var v = value
         while v >= 0x80 {

@@ -23,7 +23,7 @@ SOURCES=$(find Sources/ProteusIndex -name '*.swift' | sort)
 if [[ ! -x $BIN || -n $(find tools/fuzz/Harness.swift $SOURCES -newer "$BIN" | head -1) ]]; then
     echo "building $BIN" >&2
     swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -module-name ProteusIndex \
-        -swift-version 5 -I Sources/CZstd -I Sources/CLZ4 -lzstd -llz4 \
+        -swift-version 5 -I Sources/CZstd -I Sources/CLZ4 -I Sources/CLibCrypto -lzstd -llz4 -lcrypto \
         tools/fuzz/Harness.swift $SOURCES -o "$BIN"
 fi
 # Input files for the readers that take paths: in memory (tmpfs) when /dev/shm exists.

@@ -155,6 +155,19 @@ import Foundation
         #expect(q.weights[1] == QuestionTerms.minimumWeight && q.pairWeight(0, 1) == q.weights[0] && q.pairWeight(1, 2) == q.weights[2])
     }
 
+    @Test func joinFlagBitsAreWhereJoinedReadsThem() {
+        // The branch-free rule against its definition, for every combination of the flags.
+        typealias J = JoinedPairs
+        #expect(J.canLead == 1 && J.canFollow == 2 && J.connector == 8 && J.startsWithWord == 16)
+        var differ = 0
+        for before in UInt8(0)..<32 { for a in UInt8(0)..<32 { for b in UInt8(0)..<32 { for after in UInt8(0)..<32 {
+            let defined = (a & J.canLead != 0 && (b & J.canFollow != 0 || (b & J.connector != 0 && after & J.startsWithWord != 0)))
+                || (a & J.connector != 0 && before & J.canLead != 0 && b & J.startsWithWord != 0)
+            if J.joined(before: before, a, b, after: after) != defined { differ += 1 }
+        } } } }
+        #expect(differ == 0)
+    }
+
     @Test func filtersAreSizedByIntegerLinearCountingThatAgreesWithTheLogarithm() {
         #expect(JoinedPairCollector.linearCount(set: 0) == 0)
         for set in [1, 2, 100, 1_000, 4_096, 9_000, 20_000, 32_768] {

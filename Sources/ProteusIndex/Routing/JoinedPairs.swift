@@ -48,10 +48,16 @@ enum JoinedPairs {
 
     /// Whether the pair (`a`, `b`) is joined, by the flags of its tokens and of the tokens
     /// just before and after it (0 where the run read ends).
+    /// (`a` leads and `b` follows, or `b` is a connector before a word; or `a` is a connector
+    /// between words.) In bit arithmetic, with no branch: the build asks it of every token,
+    /// and short-circuit branches on the flags mispredicted most of its time away.
     @inline(__always)
     static func joined(before: UInt8, _ a: UInt8, _ b: UInt8, after: UInt8) -> Bool {
-        if a & canLead != 0 && (b & canFollow != 0 || (b & connector != 0 && after & startsWithWord != 0)) { return true }
-        return a & connector != 0 && before & canLead != 0 && b & startsWithWord != 0
+        // Bit 0 of each term: canFollow is bit 1, connector bit 3, startsWithWord bit 4,
+        // canLead bit 0 (`joinFlagBitsAreWhereJoinedReadsThem` checks).
+        let follows = b >> 1 | b >> 3 & after >> 4
+        let between = a >> 3 & before & b >> 4
+        return (a & follows | between) & 1 != 0
     }
 
     /// Whether (`a`, `b`) is joined somewhere: in some run around it (the query's spellings).
@@ -198,9 +204,14 @@ final class JoinedPairCollector {
 
     /// Appends the filter of the joined runs of `tokens` to `out`; returns its word count.
     func filter(of tokens: UnsafeBufferPointer<UInt32>, into out: inout [UInt64]) -> Int {
-        hashes.removeAll(keepingCapacity: true)
-        flags.withUnsafeBufferPointer { f in JoinedPairs.forEachRun(in: tokens, flags: f) { _, _, h in hashes.append(h) } }
-        return Self.append(hashes, seen: seen, into: &out)
+        // A local array: appending to the stored one from the closure was checked for
+        // exclusive access on every hash.
+        var found: [UInt64] = []
+        swap(&found, &hashes)
+        defer { swap(&found, &hashes) }
+        found.removeAll(keepingCapacity: true)
+        flags.withUnsafeBufferPointer { f in JoinedPairs.forEachRun(in: tokens, flags: f) { _, _, h in found.append(h) } }
+        return Self.append(found, seen: seen, into: &out)
     }
 
     /// The filter of `hashes` (repeats allowed), appended to `out`.

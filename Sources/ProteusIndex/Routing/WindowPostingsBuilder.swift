@@ -259,12 +259,11 @@ enum Varint {
         return i + 1
     }
 
+    /// Appends `value` to `out` (the same bytes as `write`).
     static func append(_ value: UInt32, to out: inout [UInt8]) {
-        var v = value
-        while v >= 0x80 {
-            out.append(UInt8(v & 0x7F) | 0x80)
-            v >>= 7
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumBytes) { bytes in
+            let n = write(value, to: bytes.baseAddress!, at: 0)
+            out.append(contentsOf: bytes[0..<n])
         }
-        out.append(UInt8(v))
     }
 }

@@ -88,10 +88,13 @@ public enum ProcessSignals {
     }()
     private static let stopThreadStarted = Atomic<Bool>(false)
 
+    /// The signals that stop the process (taken by the stop thread).
+    private static let stopping: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+
     private static func stoppingSignals() -> sigset_t {
         var set = sigset_t()
         sigemptyset(&set)
-        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+        for sig in stopping { sigaddset(&set, sig) }
         return set
     }
 
@@ -114,7 +117,7 @@ public enum ProcessSignals {
             return
         }
         pthread_detach(stopThread.pointee)
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
+        for sig in stopping {
             // Only reached by a thread that does not block the signal (one that was running
             // before `install`): hand it to the stop thread. pthread_kill is signal-safe.
             signal(sig) { received in _ = pthread_kill(ProcessSignals.stopThread.pointee, received) }

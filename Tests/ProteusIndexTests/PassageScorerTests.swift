@@ -150,4 +150,29 @@ import Testing
         #expect(forward.answers.map(\.start) == [5, 30, 0] || forward.answers.map(\.start) == [5, 30])
         #expect(forward.answers.map(\.start) == [5, 30])  // 0 and 12 overlap the better passage at 5
     }
+
+    @Test func aWindowThatCanOnlyTieTheLastAnswerAfterItIsNotWorthReading() {
+        func passage(_ start: UInt64, _ score: Float, _ source: Passage.Source = .corpus) -> Passage {
+            Passage(start: start, tokens: [1, 2], score: score, matchedTokens: 1, matchedOffsets: [0], source: source)
+        }
+        var answers = AnswerCollector(top: 2)
+        answers.offer(passage(100, 0.9))
+        #expect(answers.couldChange(bound: 0.1, startingAtOrAfter: 0))  // fewer answers than asked: anything counts
+        answers.offer(passage(500, 0.6))
+        #expect(answers.cutoff == 0.6)
+        #expect(answers.couldChange(bound: 0.61, startingAtOrAfter: 10_000))  // beats it
+        #expect(!answers.couldChange(bound: 0.59, startingAtOrAfter: 0))
+        // A tie displaces the last answer only from an earlier position.
+        #expect(answers.couldChange(bound: 0.6, startingAtOrAfter: 400))
+        #expect(!answers.couldChange(bound: 0.6, startingAtOrAfter: 501))
+        #expect(!answers.couldChange(bound: Float(0.6).nextUp, startingAtOrAfter: 501))  // a rounding above is a tie
+        // A hero span loses a tie to the corpus wherever the corpus passage stands.
+        var heroes = AnswerCollector(top: 1)
+        heroes.offer(passage(5, 0.7, .heroes))
+        #expect(heroes.couldChange(bound: 0.7, startingAtOrAfter: 1_000))
+        // When the floor sets the cutoff, a tie with it is not worth reading.
+        var floored = AnswerCollector(top: 5, floor: 0.5)
+        floored.offer(passage(0, 0.8))
+        #expect(floored.cutoff == 0.4 && !floored.couldChange(bound: 0.4, startingAtOrAfter: 0))
+    }
 }

@@ -84,6 +84,23 @@ struct AnswerCollector {
         answers.prefix { $0.score >= score }.filter { $0.source == .corpus }.count
     }
 
+    /// Whether a passage scoring no more than `bound` and starting at or after `start` could
+    /// still change the answers: it must beat the cutoff, or tie the `top`-th answer and come
+    /// before it (ties go to the corpus, then to the earlier position). Scores within
+    /// `tieTolerance` of each other count as tied: a window's bound and a passage's score sum
+    /// the same weights in different orders, so a bound equal to the cutoff can exceed it by
+    /// a rounding.
+    func couldChange(bound: Float, startingAtOrAfter start: UInt64) -> Bool {
+        if bound > cutoff * (1 + Self.tieTolerance) { return true }
+        if bound < cutoff { return false }
+        let a = answers
+        guard a.count == top, a[top - 1].score >= cutoff else { return false }  // the floor, not an answer, sets it
+        let last = a[top - 1]
+        return last.source == .heroes || start <= last.start
+    }
+
+    static let tieTolerance: Float = 1e-6
+
     /// The best score so far.
     var best: Float? { kept.first?.score }
 

@@ -50,6 +50,8 @@ public final class Teleporter {
     let tier: RoutingTier?
     private let shapes: TokenShapes
     private var cursor: TokenCursor?
+    /// Where windows are read ahead on further threads, kept from question to question.
+    private var room: WindowPrefetch.Room?
 
     public init(engine: QueryEngine, corpus: TokenSource?) throws {
         self.engine = engine
@@ -137,8 +139,8 @@ public final class Teleporter {
                 // decoded frame serves them.
                 // Further threads decompress the next windows while this one scores.
                 let prefetch = threads > 1 && candidates.count > 1
-                    ? try WindowPrefetch(reader: reader, windows: candidates.map(\.window), workers: threads,
-                                         depth: Self.prefetchDepth * threads)
+                    ? WindowPrefetch(reader: reader, cursor: cursor, windows: candidates.map(\.window),
+                                     room: try readAheadRoom(corpus, windowTokens: windowTokens, threads: threads))
                     : nil
                 defer { prefetch?.finish() }
                 // The lowest bound of a window that gave a new found answer, and when the last
@@ -151,7 +153,8 @@ public final class Teleporter {
                 }
                 var found = foundAnswers()
                 for (i, c) in candidates.enumerated() {
-                    if c.bound < answers.cutoff { break }
+                    let firstStart = UInt64(c.window) * UInt64(windowTokens) - UInt64(min(c.window * windowTokens, WindowScan.marginBefore))
+                    if !answers.couldChange(bound: c.bound, startingAtOrAfter: firstStart) { break }
                     if result.windowsRead >= maxWindows
                         && (result.windowsRead == searchLimit || ((answers.best ?? 0) >= Self.foundShare
                             && (c.bound < foundBound || result.windowsRead - lastFound >= maxWindows))) {
@@ -179,6 +182,18 @@ public final class Teleporter {
         }
         result.passages = answers.answers
         return result
+    }
+
+    /// The read-ahead room for `threads` threads, made on first use.
+    private func readAheadRoom(_ corpus: TokenSource, windowTokens: Int, threads: Int) throws -> WindowPrefetch.Room {
+        let workers = threads - 1, depth = Self.prefetchDepth * threads
+        if let room, room.cursors.count == workers, room.depth == depth,
+           room.slotTokens == WindowScan.marginBefore + windowTokens + WindowScan.marginAfter {
+            return room
+        }
+        let made = try WindowPrefetch.Room(source: corpus, windowTokens: windowTokens, workers: workers, depth: depth)
+        room = made
+        return made
     }
 
     private func report(_ q: QuestionTerms) -> [TermReport] {

@@ -5,16 +5,41 @@ import Foundation
 /// current one. The windows are handed out strictly in reading order and the pass decides
 /// when to stop exactly as it would reading them itself, so the answers and the windows read
 /// do not depend on the number of workers; a stop only wastes the windows decoded ahead.
+///
+/// The asking thread decodes too: it reads the window it needs when no worker has taken it,
+/// and a window further ahead while a worker reads the one it needs. So `threads` threads
+/// decode with `threads - 1` workers; with one worker per thread on top of the asking one,
+/// 2 cores were no faster than 1 (the asker mostly waited, the kernel juggled 3 threads).
 final class WindowPrefetch: @unchecked Sendable {
-    /// One reader per worker (each has its own token-shape cache).
+    /// One reader and cursor per thread, the asking thread's first (each reader has its own
+    /// token-shape cache).
     private let readers: [WindowScan]
-    private let windows: [Int]
-    /// Windows read ahead at most (one slot each), and a slot's room: a window with the
-    /// read margins on both sides, for the tokens its edge anchors reach.
-    private let depth: Int
-    private let slotTokens: Int
     private let cursors: [TokenCursor]
-    private let slots: UnsafeMutablePointer<UInt32>
+    private let windows: [Int]
+    private let room: Room
+    private var depth: Int { room.depth }
+
+    /// Where windows are read ahead: `depth` slots, each a window with the read margins on
+    /// both sides for the tokens its edge anchors reach, and the workers' cursors. Kept from
+    /// question to question: making them for each one cost a routed question page faults
+    /// and decoder set-up.
+    final class Room {
+        let depth: Int
+        let slotTokens: Int
+        let slots: UnsafeMutablePointer<UInt32>
+        let cursors: [TokenCursor]
+
+        init(source: TokenSource, windowTokens: Int, workers: Int, depth: Int) throws {
+            self.depth = max(1, depth)
+            slotTokens = WindowScan.marginBefore + windowTokens + WindowScan.marginAfter
+            cursors = try (0..<max(1, workers)).map { _ in try source.makeCursor() }
+            slots = .allocate(capacity: self.depth * slotTokens)
+        }
+
+        deinit { slots.deallocate() }
+
+        func slot(_ index: Int) -> UnsafeMutablePointer<UInt32> { slots + (index % depth) * slotTokens }
+    }
 
     /// A window read ahead: its tokens with what its edge anchors reach past its edges
     /// (`tokens` starts at absolute position `first`), and its anchors.
@@ -35,40 +60,45 @@ final class WindowPrefetch: @unchecked Sendable {
     private var held: [Int]
     private var prepared: [Prepared?]
     private var errors: [Error?]
-    /// Windows handed out and released by the pass, and windows claimed by the workers.
+    /// Windows handed out and released by the pass, and windows claimed by the threads.
     private var released = 0
     private var claimed = 0
     private var stopped = false
     private let condition = NSCondition()
     private let running = DispatchGroup()
 
-    /// Starts `workers` threads reading `windows` (window numbers, in reading order).
-    init(reader: WindowScan, windows: [Int], workers: Int, depth: Int) throws {
-        readers = (0..<max(1, workers)).map { _ in reader.forAnotherThread() }
+    /// Starts a worker per cursor of `room`, reading `windows` (window numbers, in reading
+    /// order) into its slots; the asking thread reads with `reader` and `cursor`. One
+    /// `room` serves one prefetch at a time.
+    init(reader: WindowScan, cursor: TokenCursor, windows: [Int], room: Room) {
+        readers = [reader] + room.cursors.map { _ in reader.forAnotherThread() }
+        cursors = [cursor] + room.cursors
         self.windows = windows
-        self.depth = max(1, depth)
-        slotTokens = WindowScan.marginBefore + reader.windowTokens + WindowScan.marginAfter
-        cursors = try (0..<max(1, workers)).map { _ in try reader.source.makeCursor() }
-        slots = .allocate(capacity: self.depth * slotTokens)
-        held = [Int](repeating: -1, count: self.depth)
-        prepared = [Prepared?](repeating: nil, count: self.depth)
-        errors = [Error?](repeating: nil, count: self.depth)
-        for k in 0..<cursors.count {
+        self.room = room
+        held = [Int](repeating: -1, count: room.depth)
+        prepared = [Prepared?](repeating: nil, count: room.depth)
+        errors = [Error?](repeating: nil, count: room.depth)
+        for k in 1..<readers.count {
             DispatchQueue.global().async(group: running) { self.work(reader: self.readers[k], cursor: self.cursors[k]) }
         }
     }
 
-    deinit {
-        finish()
-        slots.deallocate()
-    }
+    deinit { finish() }
 
     /// `windows[index]` read, valid until `release(index)`. Indexes are taken in order, each
     /// released before the next is taken.
     func window(_ index: Int) throws -> Prepared {
         let slot = index % depth
         condition.lock()
-        while held[slot] != index { condition.wait() }
+        while held[slot] != index {
+            if claimed == index {
+                // No worker has taken it: reading it here beats waiting for one to.
+                claimed += 1
+                condition.unlock()
+                return try read(windows[index], reader: readers[0], cursor: cursors[0], into: room.slot(index))
+            }
+            if !take(reader: readers[0], cursor: cursors[0]) { condition.wait() }
+        }
         let window = prepared[slot], error = errors[slot]
         condition.unlock()
         if let error { throw error }
@@ -93,32 +123,34 @@ final class WindowPrefetch: @unchecked Sendable {
     }
 
     private func work(reader: WindowScan, cursor: TokenCursor) {
-        while true {
-            condition.lock()
-            while !stopped && claimed < windows.count && claimed >= released + depth { condition.wait() }
-            if stopped || claimed == windows.count {
-                condition.unlock()
-                return
-            }
-            let index = claimed
-            claimed += 1
-            condition.unlock()
-
-            let slot = index % depth
-            var window: Prepared?
-            var failure: Error?
-            do {
-                window = try read(windows[index], reader: reader, cursor: cursor, into: slots + slot * slotTokens)
-            } catch {
-                failure = error
-            }
-            condition.lock()
-            held[slot] = index
-            prepared[slot] = window
-            errors[slot] = failure
-            condition.broadcast()
-            condition.unlock()
+        condition.lock()
+        while !stopped && claimed < windows.count {
+            if !take(reader: reader, cursor: cursor) { condition.wait() }
         }
+        condition.unlock()
+    }
+
+    /// With `condition` locked: reads the next unclaimed window into its slot (unlocking
+    /// while it reads), or returns false when every slot is taken or no window is left.
+    private func take(reader: WindowScan, cursor: TokenCursor) -> Bool {
+        guard !stopped && claimed < windows.count && claimed < released + depth else { return false }
+        let index = claimed
+        claimed += 1
+        condition.unlock()
+        var window: Prepared?
+        var failure: Error?
+        do {
+            window = try read(windows[index], reader: reader, cursor: cursor, into: room.slot(index))
+        } catch {
+            failure = error
+        }
+        condition.lock()
+        let slot = index % depth
+        held[slot] = index
+        prepared[slot] = window
+        errors[slot] = failure
+        condition.broadcast()
+        return true
     }
 
     /// Reads window `w` into `slot`, finds its anchors, and adds the tokens its edge anchors

@@ -54,14 +54,22 @@ public final class BuildPipeline {
     /// Phase 2: scores every chunk with the frozen `dna` (chunks are independent; only the
     /// hero pool sees them in order). With `shard`, only the shard's chunks are scored (the
     /// chunks at its edges lend their neighbours), and the result carries a `ShardState`.
+    ///
+    /// With `append`, the result also carries the `AppendState` of its closed prefix (see
+    /// there): an appendable whole index (`append.after` nil), or the part built to append
+    /// to the index of `append.after`, scored from `append.startChunk` as a shard running to
+    /// the corpus's end.
     func run(source: TokenSource, dna: FrozenDNA, threads: Int = 1, shard: ShardSpec? = nil,
-             progress: ((UInt64, UInt64) -> Void)? = nil) throws -> HeroIndexContents {
+             append: AppendPlan? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> HeroIndexContents {
         let p = parameters
         let threads = max(1, threads)
         let total = source.tokenCount
         let vocabulary = dna.statistics.vocabularySize
         let chunkCount = Int((total + UInt64(p.chunkLength) - 1) / UInt64(p.chunkLength))
-        let chunks = shard?.chunks(chunkCount: chunkCount, chunkLength: p.chunkLength) ?? 0..<chunkCount
+        let chunks = shard?.chunks(chunkCount: chunkCount, chunkLength: p.chunkLength)
+            ?? (append.map { min($0.startChunk, chunkCount)..<chunkCount } ?? 0..<chunkCount)
+        // A range of the corpus (a shard, or a part to append) rather than all of it.
+        let isPart = shard != nil || append?.after != nil
         let firstPosition = UInt64(chunks.lowerBound) * UInt64(p.chunkLength)
         let keepWhole = total <= UInt64(p.bufferTokens)
         let stage = ChampionStage(parameters: p, chunkCount: chunkCount, keepWhole: keepWhole)
@@ -78,15 +86,23 @@ public final class BuildPipeline {
             ? try WindowPostingsBuilder(vocabularySize: vocabulary, windowTokens: p.effectiveRouteWindow,
                                         listShare: p.routeListShare, name: source.name, pairFlags: pairFlags) : nil
         postings?.threads = threads
-        if shard != nil && chunks.lowerBound > 0 {
+        // The closed prefix's own pool (never kept whole: an append may outgrow the buffer).
+        let prefixEnd = append == nil ? nil : max(chunks.lowerBound, AppendState.boundary(tokens: total, chunkLength: p.chunkLength))
+        let prefixStage = append.map { _ in ChampionStage(parameters: p, chunkCount: chunkCount, keepWhole: false) }
+        if isPart && chunks.lowerBound > 0 {
             let before = try driver.scoreAlone(chunks.lowerBound - 1)
             stage.prime(with: before)
+            prefixStage?.prime(with: before)
             postings?.prime(tailOf: before)
         }
         var identity = CorpusIdentityHasher(tokenCount: total, start: firstPosition)
-        identity.keepsDigests = shard != nil
+        identity.keepsDigests = isPart || append != nil
         try driver.run(threads: threads) { result in
             stage.consume(result)
+            if let prefixStage, let prefixEnd {
+                if result.index < prefixEnd { prefixStage.consume(result) }
+                else if result.index == prefixEnd { prefixStage.completePending(with: result) }
+            }
             identity.update(UnsafeBufferPointer(rebasing: result.tokens[0..<result.count]))
             try postings?.add(result)
             progress?(result.start + UInt64(result.count), total)
@@ -110,16 +126,31 @@ public final class BuildPipeline {
         contents.statistics.keptWhole = keepWhole
         contents.dna = dna.state
         contents.assembleSpans(heroes, features: dna.features)
-        guard let shard else {
+        guard isPart else {
             contents.fingerprint.corpus = identity.finish()
             contents.routing = try postings?.finish()
+            if let append, let prefixStage, let prefixEnd {
+                // The windows again, un-inverted, for the prefix's (the spill the inversion read).
+                let windows = try contents.routing.map { tier in
+                    ShardWindows(spill: try SectionBlob(file: postings!.spill), windowCount: tier.windowCount,
+                                 lineStarts: tier.lineStarts, lineBreaks: postings!.lineBreaks, pairFilters: nil)
+                }
+                let state = try appendState(append, stage: prefixStage, chunks: chunks.lowerBound..<prefixEnd, chunkCount: chunkCount,
+                                            keptWhole: keepWhole, digests: identity.digests, windows: windows, dna: dna)
+                contents.append = state
+                contents.appendWindows = windows.map { SectionBlob(prefix: state.prefixSpillBytes, of: $0.spill) } ?? SectionBlob()
+            }
             return contents
         }
         identity.endStream()
         let sampled = try CorpusIdentityHasher.identity(of: source, full: false)
         contents.fingerprint.corpus = sampled
         let windows = try postings?.finishSpill() ?? ShardWindows(spill: SectionBlob(), windowCount: 0, lineStarts: nil, lineBreaks: 0)
-        var state = ShardState(spec: shard, chunks: chunks, chunkCount: chunkCount, champions: stage.champions,
+        if let append, let prefixStage, let prefixEnd {
+            contents.append = try appendState(append, stage: prefixStage, chunks: chunks.lowerBound..<prefixEnd, chunkCount: chunkCount,
+                                              keptWhole: keepWhole, digests: identity.digests, windows: windows, dna: dna)
+        }
+        var state = ShardState(spec: shard ?? ShardSpec(index: 1, count: 1), chunks: chunks, chunkCount: chunkCount, champions: stage.champions,
                                keptWhole: keepWhole, sampleHash: sampled.sampleHash, digests: identity.digests,
                                dna: DNAFile.encode(dna), captureSpan: stage.poolWindows.span,
                                windowCount: windows.windowCount, lineStarts: windows.lineStarts, lineBreaks: windows.lineBreaks)
@@ -127,5 +158,36 @@ public final class BuildPipeline {
         contents.shard = state
         contents.shardWindows = windows
         return contents
+    }
+}
+
+/// How a build takes part in appending (`build --appendable`, `build --after`).
+struct AppendPlan {
+    /// The first chunk scored: 0 for an appendable whole index, the old corpus's boundary for
+    /// a part built after it.
+    var startChunk: Int = 0
+    /// The identity of the corpus of the index the part follows (nil: a whole index).
+    var after: CorpusIdentity?
+}
+
+extension BuildPipeline {
+    /// The closed prefix of a build's range, chunks `chunks` (from the range's start to the
+    /// append boundary): the prefix stage's pool and count, the first block digests and
+    /// routing windows.
+    func appendState(_ plan: AppendPlan, stage: ChampionStage, chunks: Range<Int>, chunkCount: Int, keptWhole: Bool,
+                     digests: [UInt64], windows: ShardWindows?, dna: FrozenDNA) throws -> AppendState {
+        let p = parameters
+        let (_, _, ranked) = stage.finish(budget: p.bufferTokens)
+        let tokens = chunks.count * p.chunkLength
+        let windowCount = p.routeWindow > 0 ? chunks.count * (p.chunkLength / p.effectiveRouteWindow) : 0
+        let prefixWindows = windows.map { $0.prefix(windows: windowCount, bytes: 0) }
+        let spillBytes = try windows.map { try AppendState.spillBytes(of: $0.spill, windows: windowCount) } ?? 0
+        var prefix = ShardState(spec: ShardSpec(index: 1, count: 1), chunks: chunks, chunkCount: chunkCount,
+                                champions: stage.champions, keptWhole: keptWhole, sampleHash: 0,
+                                digests: Array(digests.prefix(tokens / CorpusIdentityHasher.blockTokens)), dna: [],
+                                captureSpan: stage.poolWindows.span, windowCount: windowCount,
+                                lineStarts: prefixWindows?.lineStarts, lineBreaks: prefixWindows?.lineBreaks ?? 0)
+        prefix.keep(ranked, of: stage.poolWindows)
+        return AppendState(after: plan.after, dnaHash: XXH64.hash(DNAFile.encode(dna)), prefix: prefix, prefixSpillBytes: spillBytes)
     }
 }

@@ -24,6 +24,12 @@ public struct IndexBuilder {
         public var dnaPath: String?
         /// Build only this shard of the corpus (needs `dnaPath`); `merge` joins the shards.
         public var shard: ShardSpec?
+        /// Write an index that a part of files added later can be appended to (needs `dnaPath`):
+        /// it keeps the state of its closed prefix (`AppendState`).
+        public var appendable = false
+        /// Build the part that appends the inputs past those of this appendable index (needs
+        /// `dnaPath`); `merge` joins the two.
+        public var afterPath: String?
         public init() {}
     }
 
@@ -51,6 +57,17 @@ public struct IndexBuilder {
         if options.shard != nil && options.keepPositions != nil {
             throw ProteusError(.usage, "'--shard' cannot be combined with kept positions")
         }
+        let appendFlag = options.afterPath != nil ? "--after" : options.appendable ? "--appendable" : nil
+        if let flag = appendFlag {
+            if options.dnaPath == nil {
+                throw ProteusError(.usage, "'\(flag)' needs '--dna FILE.dna' from 'learn': an append must score with the same DNA")
+            }
+            if options.shard != nil || options.keepPositions != nil {
+                throw ProteusError(.usage, "'\(flag)' cannot be combined with '--shard' or kept positions")
+            }
+        }
+        // The index to append to, checked before the inputs are opened.
+        let after = try options.afterPath.map { try AppendCheck.openAppendable($0, parameters: options.parameters) }
         var input = options.input
         input.tokenizer = options.tokenizer?.identity
         let opened = try InputOpener.open(inputs, options: input)
@@ -70,6 +87,12 @@ public struct IndexBuilder {
                                        tokenizer: options.tokenizer?.identity ?? source.tokenizer)
             parameters.focus = loaded.parameters.focus
             dna = loaded
+            if let after { try AppendCheck.check(dna: loaded, path: path, against: after) }
+        }
+        var plan: AppendPlan? = options.appendable ? AppendPlan() : nil
+        if let after {
+            plan = try AppendCheck.plan(after, opened: opened, tokenizer: options.tokenizer?.identity ?? source.tokenizer,
+                                        chunkLength: parameters.chunkLength)
         }
         let pipeline = try BuildPipeline(parameters: parameters)
         // A focus from a .dna file was tokenized when the DNA was learned.
@@ -86,7 +109,7 @@ public struct IndexBuilder {
             let frozen = try dna ?? pipeline.learn(source: source, embeddings: options.embeddings,
                                                    focusTokens: focusTokens(parameters.focus), threads: options.threads)
             contents = try pipeline.run(source: source, dna: frozen, threads: options.threads, shard: options.shard,
-                                        progress: progress)
+                                        append: plan, progress: progress)
         }
         contents.fingerprint.inputs = opened.fingerprint.inputs
         if let t = options.tokenizer {

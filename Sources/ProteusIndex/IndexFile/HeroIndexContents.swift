@@ -166,6 +166,10 @@ public struct HeroIndexContents: Equatable, Sendable {
     var shard: ShardState?
     /// A shard's routing windows before inversion; nil in a whole index.
     var shardWindows: ShardWindows?
+    /// What an append needs (`build --appendable`, `build --after`); nil otherwise.
+    var append: AppendState?
+    /// An appendable whole index's closed prefix of routing windows, before inversion.
+    var appendWindows: SectionBlob?
 
     public init() {}
 }

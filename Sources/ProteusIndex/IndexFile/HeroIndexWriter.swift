@@ -75,6 +75,7 @@ public enum HeroIndexWriter {
             + (c.routing == nil ? 0 : RoutingTierContents.sectionKinds.count + (c.routing?.lineStarts == nil ? 0 : 1)
                 + (c.routing?.pairFilters == nil ? 0 : 2))
             + (c.shard == nil || c.shardWindows == nil ? 0 : 2 + (c.shardWindows?.pairFilters == nil ? 0 : 2))
+            + (c.append == nil ? 0 : 1 + (c.appendWindows == nil ? 0 : 1))
         try out.write([UInt8](repeating: 0, count: IndexFormat.headerSize + sectionCount * IndexFormat.tableEntrySize))
         var entries: [SectionEntry] = []
         /// Streams one section: `body` calls `emit` with consecutive byte runs.
@@ -162,6 +163,12 @@ public enum HeroIndexWriter {
             try array(.shardState, shard.encoded())
             try section(.shardWindows, count: windows.spill.count) { emit in try windows.spill.forEachRun(emit) }
             if let filters = windows.pairFilters { try pairFilters(filters) }
+        }
+        if let append = c.append {
+            try array(.appendState, append.encoded())
+            if let windows = c.appendWindows {
+                try section(.appendWindows, count: windows.count) { emit in try windows.forEachRun(emit) }
+            }
         }
         precondition(entries.count == sectionCount)
         return entries

@@ -115,12 +115,17 @@ public enum SectionKind: String, CaseIterable, Sendable {
     case shardState = "SHRD"
     /// Shard index only: the routing windows' id lists, before inversion (`ShardWindows`).
     case shardWindows = "SWIN"
+    /// Appendable index (`build --appendable`) or a part built to append to one (`build
+    /// --after`): the closed prefix of its range that an append keeps (`AppendState`).
+    case appendState = "APND"
+    /// Appendable whole index only: the closed prefix's routing windows, before inversion.
+    case appendWindows = "APWN"
 
     /// Bytes per element; the table's length must equal count × this.
     public var elementSize: Int {
         switch self {
         case .metadata, .documentNames, .tokenizerRanks, .features, .routePostings, .routeWindowCounts,
-             .shardState, .shardWindows: return 1
+             .shardState, .shardWindows, .appendState, .appendWindows: return 1
         case .dnaRanks: return 4
         case .dnaIDs: return 8
         case .spans: return IndexFormat.spanRecordSize
@@ -136,7 +141,7 @@ public enum SectionKind: String, CaseIterable, Sendable {
     public var isOptional: Bool {
         switch self {
         case .routeIDs, .routeRanks, .routeWindowCounts, .routeSkips, .routePostings, .routeLineStarts,
-             .routePairFilters, .routePairOffsets, .shardState, .shardWindows: return true
+             .routePairFilters, .routePairOffsets, .shardState, .shardWindows, .appendState, .appendWindows: return true
         default: return false
         }
     }
@@ -147,10 +152,10 @@ public enum SectionKind: String, CaseIterable, Sendable {
         switch self {
         case .metadata, .spans, .documentStarts, .documentLengths, .documentNameOffsets,
              .documentNames, .gates, .gateConfidence, .routeIDs, .routeRanks, .routeWindowCounts, .routeSkips,
-             .routeLineStarts, .routePairOffsets, .dnaIDs, .dnaRanks, .shardState:
+             .routeLineStarts, .routePairOffsets, .dnaIDs, .dnaRanks, .shardState, .appendState:
             return true
         case .heroTokens, .heroScores, .spanFeatures, .tokenizerRanks, .surprisal, .features, .featureScales,
-             .routePostings, .routePairFilters, .shardWindows:
+             .routePostings, .routePairFilters, .shardWindows, .appendWindows:
             return false
         }
     }
@@ -186,6 +191,8 @@ public enum SectionKind: String, CaseIterable, Sendable {
         case .shardWindows: return 24
         case .routePairFilters: return 25
         case .routePairOffsets: return 26
+        case .appendState: return 27
+        case .appendWindows: return 28
         }
     }
 

@@ -10,6 +10,8 @@ public final class SectionBlob: Equatable, @unchecked Sendable {
         case mapped(UnsafeRawBufferPointer, owner: AnyObject)
         /// Other blobs one after the other, read in place (the shard windows a merge joins).
         case chain([SectionBlob])
+        /// Bytes `offset ..< offset + count` of another blob (an append's prefix of windows).
+        case slice(SectionBlob, offset: Int)
     }
 
     private let storage: Storage
@@ -40,6 +42,13 @@ public final class SectionBlob: Equatable, @unchecked Sendable {
         count = parts.reduce(0) { $0 + $1.count }
     }
 
+    /// The first `count` bytes of `blob`, without copying them.
+    init(prefix count: Int, of blob: SectionBlob) {
+        precondition(count >= 0 && count <= blob.count, "SectionBlob prefix past the end")
+        storage = .slice(blob, offset: 0)
+        self.count = count
+    }
+
     /// Calls `body` with consecutive runs of the bytes (at most 1 MiB each from a file).
     public func forEachRun(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         switch storage {
@@ -49,6 +58,17 @@ public final class SectionBlob: Equatable, @unchecked Sendable {
             try body(bytes)
         case .chain(let parts):
             for part in parts { try part.forEachRun(body) }
+        case .slice(let blob, let offset):
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: min(count, 1 << 20), alignment: 64)
+            defer { buffer.deallocate() }
+            var done = 0
+            while done < count {
+                let n = min(buffer.count, count - done)
+                let part = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n])
+                try blob.read(into: part, at: offset + done)
+                try body(UnsafeRawBufferPointer(part))
+                done += n
+            }
         case .file(_, let reader):
             let run = 1 << 20
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: run, alignment: 64)
@@ -76,6 +96,8 @@ public final class SectionBlob: Equatable, @unchecked Sendable {
             buffer.baseAddress!.copyMemory(from: bytes.baseAddress! + offset, byteCount: buffer.count)
         case .file(_, let reader):
             try reader.read(into: buffer, at: UInt64(offset))
+        case .slice(let blob, let start):
+            try blob.read(into: buffer, at: start + offset)
         case .chain(let parts):
             var start = 0, done = 0
             for part in parts {

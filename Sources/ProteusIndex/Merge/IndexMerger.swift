@@ -16,6 +16,8 @@ public enum IndexMerger {
         public var statistics: BuildStatistics
         public var indexBytes: UInt64
         public var seconds: Double
+        /// Whether a part was appended to an appendable index.
+        public var appended = false
     }
 
     public static func merge(inputs: [String], output: String, partial: Bool = false, threads: Int = 1) throws -> Report {
@@ -23,9 +25,12 @@ public enum IndexMerger {
         guard !inputs.isEmpty else { throw ProteusError(.usage, "'merge' needs shard indexes to merge") }
         let identities = inputs.compactMap { FileIdentity.of(path: $0) }
         try OutputDestination.check(output, inputs: identities)
+        let opened = try inputs.map { try HeroIndex(path: $0) }
+        if opened.contains(where: { $0.hasSection(.appendState) }) {
+            return try AppendMerge.merge(opened, output: output, identities: identities, threads: threads, watch: watch)
+        }
         var parts: [ShardChecks.Part] = []
-        for path in inputs {
-            let index = try HeroIndex(path: path)
+        for (path, index) in zip(inputs, opened) {
             guard let state = try index.shardState(withDNA: parts.isEmpty, withWindows: false) else {
                 throw ProteusError(.dataError, path: path, "not a shard index (built without '--shard'): nothing to merge")
             }

@@ -14,7 +14,7 @@ enum PoolMerge {
         for part in parts {
             let tokens = part.index.tokens, scores = part.index.scores
             for span in try part.index.spans() {
-                for k in 0..<Int(span.length) {
+                for k in 0..<Int(span.length) where span.start + UInt64(k) < part.heroLimit {
                     heroes.positions.append(span.start + UInt64(k))
                     heroes.tokens.append(tokens[Int(span.firstHero) + k])
                     heroes.scores.append(scores[Int(span.firstHero) + k])
@@ -44,7 +44,7 @@ enum PoolMerge {
         // Windows shard by shard: one shard's pool windows in memory at a time.
         for (k, part) in parts.enumerated() {
             let slots = kept.indices.filter { kept[$0].part == k }
-            guard !slots.isEmpty, let state = try part.index.shardState(withDNA: false, withWindows: true) else { continue }
+            guard !slots.isEmpty, let state = try part.stateWithWindows() else { continue }
             for d in slots {
                 let slot = kept[d].slot
                 windows.left[d - kept.startIndex] = state.left[slot]

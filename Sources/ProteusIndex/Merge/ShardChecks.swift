@@ -6,6 +6,16 @@ enum ShardChecks {
         let path: String
         let index: HeroIndex
         let state: ShardState
+        /// Whether `state` is an append state's closed prefix (`APND`) rather than a shard's.
+        var fromAppendPrefix = false
+        /// The part's heroes stop before this position (an appendable index's prefix).
+        var heroLimit: UInt64 = .max
+
+        /// `state` with its pool's windows.
+        func stateWithWindows() throws -> ShardState? {
+            fromAppendPrefix ? try index.appendState(withWindows: true)?.prefix
+                : try index.shardState(withDNA: false, withWindows: true)
+        }
     }
 
     /// Fails unless every part agrees with the first on what makes them one build.

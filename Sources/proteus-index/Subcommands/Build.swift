@@ -27,6 +27,12 @@ struct Build: ParsableCommand {
     @Option(help: ArgumentHelp("Build only shard i of N of the corpus (with --dna); 'merge' joins the shards.", valueName: "i/N"))
     var shard: String?
 
+    @Flag(help: "Write an index that files added later can be appended to (with --dna): 'build ... --after' builds the part, 'merge' appends it. It keeps its last pool and routing windows un-inverted.")
+    var appendable = false
+
+    @Option(help: ArgumentHelp("Build the part that appends the inputs past those of this appendable index (with --dna; give the indexed inputs first, then the new ones); 'merge INDEX PART' appends it.", valueName: "index.phb"))
+    var after: String?
+
     @Option(help: "Hero buffer capacity, in tokens.")
     var buffer: Int = BuildParameters().bufferTokens
 
@@ -77,6 +83,8 @@ struct Build: ParsableCommand {
             try dnaOptions.apply(to: &options)
             options.dnaPath = dna
             if let shard { options.shard = try ShardSpec(parsing: shard) }
+            options.appendable = appendable
+            options.afterPath = after
             if let keepPositions { options.keepPositions = try PositionList.read(path: keepPositions) }
             if let each {
                 let reports = try IndexBuilder(options: options).buildEach(inputs: inputs, into: each)

@@ -3,13 +3,15 @@ import ProteusIndex
 
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Join shard indexes (build --shard i/N --dna) into the index of the whole corpus.",
+        abstract: "Join shard indexes (build --shard i/N --dna) into the index of the whole corpus, or append a part (build --after) to an appendable index.",
         discussion: "The result is byte-identical to a single 'build --dna' of the whole corpus. Every shard 1..N "
             + "must be given once, built with the same DNA, parameters, tokenizer and corpus. With --partial, "
             + "consecutive shards i..j merge into the shard i-j/N, which merges with the others as they would "
-            + "(a tree of merges).")
+            + "(a tree of merges). 'merge all.phb new.phb' appends a part built with 'build INPUTS --dna FILE.dna --after all.phb' "
+            + "(the indexed inputs first, then the new ones) to the appendable index all.phb: the result is byte-identical to "
+            + "'build INPUTS --dna FILE.dna --appendable' and can be appended to in turn.")
 
-    @Argument(help: "Shard indexes, in any order.")
+    @Argument(help: "Shard indexes, in any order; or an appendable index and a part built after it.")
     var inputs: [String]
 
     @Option(name: .shortAndLong, help: "Output index.")
@@ -44,7 +46,7 @@ struct Merge: ParsableCommand {
                     ("index_bytes", .unsigned(r.indexBytes)), ("seconds", .number(r.seconds)),
                 ]).serialized())
             } else if !quiet {
-                let what = r.partialShard.map { "shard \($0) from \(r.shards) shards" } ?? "\(r.shards) shards"
+                let what = r.appended ? "appended" : r.partialShard.map { "shard \($0) from \(r.shards) shards" } ?? "\(r.shards) shards"
                 printError("\(r.output): \(what), \(s.tokens) tokens → \(s.heroTokens) hero tokens in \(s.spans) spans; \(Format.seconds(r.seconds)), index \(r.indexBytes) bytes")
             }
         }

@@ -125,6 +125,7 @@ import Foundation
         try ShardCommandTests.refused(["merge", plain, part], "\(plain): not an appendable index")
         try ShardCommandTests.refused(["merge", part], "\(part): a part to append, but no appendable index", status: 64)
         try ShardCommandTests.refused(["merge", all], "\(all): no part to append", status: 64)
+        try ShardCommandTests.refused(["merge", "--partial", all, part], "\(all): an appendable index or a part to append: '--partial' joins shards only", status: 64)
         let shards = try ShardCommandTests.shards(Self.corpus.tok, 2, prefix: "append-bad-shard")
         try ShardCommandTests.refused(["merge", all, part, shards[0]], "\(shards[0]): a shard index: 'merge' joins shards, or appends a part")
         // The output onto an input: refused, the input untouched.

@@ -26,7 +26,10 @@ public enum IndexMerger {
         let identities = inputs.compactMap { FileIdentity.of(path: $0) }
         try OutputDestination.check(output, inputs: identities)
         let opened = try inputs.map { try HeroIndex(path: $0) }
-        if opened.contains(where: { $0.hasSection(.appendState) }) {
+        if let appendable = opened.first(where: { $0.hasSection(.appendState) }) {
+            if partial {
+                throw ProteusError(.usage, path: appendable.path, "an appendable index or a part to append: '--partial' joins shards only")
+            }
             return try AppendMerge.merge(opened, output: output, identities: identities, threads: threads, watch: watch)
         }
         var parts: [ShardChecks.Part] = []

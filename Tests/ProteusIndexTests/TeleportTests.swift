@@ -332,6 +332,7 @@ import Foundation
         try HeroIndexWriter.write(contents, to: folder + "/l.phb", inputs: [])
         let tier = try #require(try HeroIndex(path: folder + "/l.phb").routing())
         let lines = try #require(try LineLocator(corpus: source, tier: tier, tokenizer: Self.tokenizer))
+        var asked: [(position: UInt64, documentStart: UInt64)] = [], answered: [(line: Int, column: Int?)] = []
         for (tokens, text, start) in [(ta, a, UInt64(0)), (tb, b, UInt64(ta.count))] {
             for k in stride(from: 0, to: tokens.count, by: 97) {
                 let before = String(decoding: try Array(tokens[..<k]).withUnsafeBufferPointer { try Self.tokenizer.decode($0) }, as: UTF8.self)
@@ -339,8 +340,15 @@ import Foundation
                 let column = (before.components(separatedBy: "\n").last ?? "").count + 1
                 let found = try lines.location(of: start + UInt64(k), documentStart: start)
                 #expect(found.line == line && found.column == column, "token \(k): \(found) vs \(line):\(column)")
+                asked.append((start + UInt64(k), start))
+                answered.append(found)
             }
             _ = text
+        }
+        // Located on several threads, each with its own cursor: the same, in order.
+        for threads in [2, 3] {
+            let parallel = try lines.locations(of: asked, threads: threads)
+            #expect(parallel.map(\.line) == answered.map(\.line) && parallel.map(\.column) == answered.map(\.column))
         }
     }
 

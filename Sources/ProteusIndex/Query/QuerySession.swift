@@ -80,10 +80,8 @@ public final class QuerySession {
                                            exhaustive: options.rescan != nil, threads: options.threads)
         var answer = try engine.describe(result, question: question, tokens: tokens)
         if let lines {
-            for i in answer.results.indices {
-                let r = answer.results[i]
-                (answer.results[i].line, answer.results[i].column) = try lines.location(of: r.start, documentStart: r.start - r.documentOffset)
-            }
+            let found = try lines.locations(of: answer.results.map { ($0.start, $0.start - $0.documentOffset) }, threads: options.threads)
+            for (i, at) in found.enumerated() { (answer.results[i].line, answer.results[i].column) = at }
         }
         answer.seconds = watch.elapsed
         return (answer, try widener?.widen(answer.results) ?? [], result)

@@ -65,19 +65,14 @@ struct AppendState: Equatable, Sendable {
     /// that many varints).
     static func spillBytes(of blob: SectionBlob, windows: Int) throws -> Int {
         guard windows > 0 else { return 0 }
-        var done = 0, remaining = windows, expected = -1, position = 0
-        var inVarint = false, value: UInt32 = 0, shift: UInt32 = 0
+        var reader = VarintReader()
+        var remaining = windows, expected = -1, seen = 0
         struct Found: Error {}
         do {
             try blob.forEachRun { run in
-                for b in run {
-                    position += 1
-                    value |= UInt32(b & 0x7F) << shift
-                    if b >= 0x80 { shift += 7; inVarint = true; continue }
-                    let v = value
-                    value = 0; shift = 0; inVarint = false
-                    if expected < 0 { expected = Int(v); done = 0 } else { done += 1 }
-                    if expected == done {
+                try reader.feed(run) { value in
+                    if expected < 0 { expected = Int(value); seen = 0 } else { seen += 1 }
+                    if expected == seen {
                         expected = -1
                         remaining -= 1
                         if remaining == 0 { throw Found() }
@@ -85,9 +80,9 @@ struct AppendState: Equatable, Sendable {
                 }
             }
         } catch is Found {
-            return position
+            return reader.consumed
         }
-        precondition(!inVarint, "spilled windows end inside a varint")
+        precondition(!reader.inVarint, "spilled windows end inside a varint")
         preconditionFailure("spilled windows hold fewer than \(windows) windows")
     }
 }

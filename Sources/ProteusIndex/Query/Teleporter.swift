@@ -153,7 +153,8 @@ public final class Teleporter {
                 }
                 var found = foundAnswers()
                 for (i, c) in candidates.enumerated() {
-                    let firstStart = UInt64(c.window) * UInt64(windowTokens) - UInt64(min(c.window * windowTokens, WindowScan.marginBefore))
+                    // A window's passages start at most a read margin before it.
+                    let firstStart = UInt64(max(0, c.window * windowTokens - WindowScan.marginBefore))
                     if !answers.couldChange(bound: c.bound, startingAtOrAfter: firstStart) { break }
                     if result.windowsRead >= maxWindows
                         && (result.windowsRead == searchLimit || ((answers.best ?? 0) >= Self.foundShare
@@ -187,10 +188,7 @@ public final class Teleporter {
     /// The read-ahead room for `threads` threads, made on first use.
     private func readAheadRoom(_ corpus: TokenSource, windowTokens: Int, threads: Int) throws -> WindowPrefetch.Room {
         let workers = threads - 1, depth = Self.prefetchDepth * threads
-        if let room, room.cursors.count == workers, room.depth == depth,
-           room.slotTokens == WindowScan.marginBefore + windowTokens + WindowScan.marginAfter {
-            return room
-        }
+        if let room, room.fits(windowTokens: windowTokens, workers: workers, depth: depth) { return room }
         let made = try WindowPrefetch.Room(source: corpus, windowTokens: windowTokens, workers: workers, depth: depth)
         room = made
         return made

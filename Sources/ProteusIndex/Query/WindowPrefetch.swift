@@ -31,12 +31,19 @@ final class WindowPrefetch: @unchecked Sendable {
 
         init(source: TokenSource, windowTokens: Int, workers: Int, depth: Int) throws {
             self.depth = max(1, depth)
-            slotTokens = WindowScan.marginBefore + windowTokens + WindowScan.marginAfter
+            slotTokens = Self.slotTokens(windowTokens: windowTokens)
             cursors = try (0..<max(1, workers)).map { _ in try source.makeCursor() }
             slots = .allocate(capacity: self.depth * slotTokens)
         }
 
         deinit { slots.deallocate() }
+
+        static func slotTokens(windowTokens: Int) -> Int { WindowScan.marginBefore + windowTokens + WindowScan.marginAfter }
+
+        /// Whether it is the room `init` would make for these.
+        func fits(windowTokens: Int, workers: Int, depth: Int) -> Bool {
+            slotTokens == Self.slotTokens(windowTokens: windowTokens) && cursors.count == max(1, workers) && self.depth == max(1, depth)
+        }
 
         func slot(_ index: Int) -> UnsafeMutablePointer<UInt32> { slots + (index % depth) * slotTokens }
     }

@@ -124,13 +124,16 @@ extension WindowPostingsBuilder {
 }
 
 /// Decodes LEB128 varints across run boundaries.
-private struct VarintReader {
+struct VarintReader {
     var value: UInt32 = 0
     var shift: UInt32 = 0
     var inVarint = false
+    /// Bytes fed so far, the one ending the value being emitted included.
+    var consumed = 0
 
     mutating func feed(_ run: UnsafeRawBufferPointer, _ emit: (UInt32) throws -> Void) throws {
         for b in run {
+            consumed += 1
             value |= UInt32(b & 0x7F) << shift
             if b < 0x80 {
                 let v = value

@@ -81,6 +81,79 @@ import Foundation
         #expect(try Self.bytes(wholeMerged) == Self.bytes(whole))
     }
 
+    /// A folder of token files of unequal sizes: slices of the corpus as raw u32 and, among
+    /// them, a `.tok` of many documents; with each file's first token and the total.
+    static let unequalFolder: (path: String, starts: [Int], tokens: Int) = {
+        let folder = corpus.dir.path("unequal"), raw = corpus.dir.path("unequal-source.u32")
+        try! FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var r = try! CLI.run(["convert", corpus.tok, "-o", raw, "--quiet"])
+        precondition(r.status == 0, r.stderr)
+        r = try! CLI.run(["encode", corpus.dir.path("text/round1"), "-o", folder + "/c-round1.tok", "--tokenizer", tokenizer, "--quiet"])
+        precondition(r.status == 0, r.stderr)
+        let info = try! JSONSerialization.jsonObject(with: Data(try! CLI.run(["inspect", folder + "/c-round1.tok", "--json"]).stdout.utf8))
+        let tokLength = (info as! [String: Any])["tokens"] as! Int
+        let ids = try! bytes(raw)
+        var lengths: [(String, Int)] = [("a.u32", 30_000), ("b.u32", 120_000), ("c-round1.tok", tokLength), ("d.u32", 9_000),
+                                        ("e.u32", 2_500), ("f.u32", 138_500)]
+        var taken = 0
+        for (name, length) in lengths where name.hasSuffix(".u32") {
+            try! ids[(4 * taken)..<(4 * (taken + length))].write(to: URL(fileURLWithPath: folder + "/" + name))
+            taken += length
+        }
+        lengths.sort { $0.0 < $1.0 }
+        let starts = lengths.indices.map { k in lengths[..<k].reduce(0) { $0 + $1.1 } }
+        return (folder, starts, lengths.reduce(0) { $0 + $1.1 })
+    }()
+
+    /// The tokens a shard index covers, as `inspect` tells them ("shard: i/N, chunks a..<b of c, tokens x..<y").
+    static func coveredTokens(_ path: String) throws -> Range<Int> {
+        let line = try #require(try CLI.run(["inspect", path]).stdout.split(separator: "\n").first { $0.hasPrefix("  shard: ") })
+        let range = try #require(line.split(separator: " ").last?.split(separator: ".").compactMap { Int($0.drop { $0 == "<" }) })
+        try #require(range.count == 2, "\(line)")
+        return range[0]..<range[1]
+    }
+
+    /// Where shard k + 1 of n starts, worked out on its own: the 4,096-token unit at or before
+    /// the file start nearest to k/n of the tokens, the earlier on a tie.
+    static func expectedStart(_ k: Int, of n: Int, starts: [Int], tokens: Int) -> Int {
+        guard k > 0 else { return 0 }
+        let nearest = starts.min { (abs($0 * n - tokens * k), $0) < (abs($1 * n - tokens * k), $1) }!
+        return nearest / 4096 * 4096
+    }
+
+    @Test func aFolderIsSplitIntoWholeFilesBySize() throws {
+        let (folder, starts, tokens) = Self.unequalFolder
+        let single = Self.corpus.dir.path("unequal-single.phb")
+        #expect(try Self.build(folder, [], output: single).status == 0)
+        // 2 shards: the .tok sits exactly in the middle (150,000 tokens either side), a tie that
+        // goes to its start; 9 shards of 6 files: some are empty.
+        for n in [2, 3, 4, 9] {
+            let parts = try Self.shards(folder, n, prefix: "unequal")
+            let covered = try parts.map(Self.coveredTokens)
+            for (k, range) in covered.enumerated() {
+                #expect(range.lowerBound == Self.expectedStart(k, of: n, starts: starts, tokens: tokens), "shard \(k + 1)/\(n): \(covered)")
+                // Shards tile the corpus.
+                #expect(range.lowerBound == (k == 0 ? 0 : covered[k - 1].upperBound), "shard \(k + 1)/\(n): \(covered)")
+            }
+            #expect(covered.last?.upperBound == tokens)
+            #expect(n < starts.count || covered.contains { $0.isEmpty }, "\(covered)")
+            let merged = Self.corpus.dir.path("unequal-merged-\(n).phb")
+            let r = try CLI.run(["merge"] + parts.reversed() + ["-o", merged])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(try Self.bytes(merged) == Self.bytes(single), "merge of \(n) shards of a folder")
+            if n == 4 {
+                // A tree of partial merges: shards 1-2 and 3-4, then both.
+                let a = Self.corpus.dir.path("unequal-1-2.phb"), b = Self.corpus.dir.path("unequal-3-4.phb")
+                #expect(try CLI.run(["merge", "--partial", parts[0], parts[1], "-o", a]).status == 0)
+                #expect(try CLI.run(["merge", "--partial", parts[3], parts[2], "-o", b]).status == 0)
+                #expect(try Self.coveredTokens(a) == covered[0].lowerBound..<covered[1].upperBound)
+                let tree = Self.corpus.dir.path("unequal-tree.phb")
+                #expect(try CLI.run(["merge", b, a, "-o", tree]).status == 0)
+                #expect(try Self.bytes(tree) == Self.bytes(single), "partial merges of a folder's shards")
+            }
+        }
+    }
+
     @Test func aTreeOfPartialMergesEqualsTheSingleBuild() throws {
         let single = Self.corpus.dir.path("single.phb")
         #expect(try Self.build(Self.corpus.tok, [], output: single).status == 0)

@@ -66,7 +66,7 @@ public final class BuildPipeline {
         let total = source.tokenCount
         let vocabulary = dna.statistics.vocabularySize
         let chunkCount = Int((total + UInt64(p.chunkLength) - 1) / UInt64(p.chunkLength))
-        let chunks = shard?.chunks(chunkCount: chunkCount, chunkLength: p.chunkLength)
+        let chunks = shard?.chunks(tokenCount: total, chunkLength: p.chunkLength, fileStarts: source.fileStarts)
             ?? (append.map { min($0.startChunk, chunkCount)..<chunkCount } ?? 0..<chunkCount)
         // A range of the corpus (a shard, or a part to append) rather than all of it.
         let isPart = shard != nil || append?.after != nil

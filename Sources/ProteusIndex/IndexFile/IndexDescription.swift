@@ -1,5 +1,6 @@
 /// What `inspect index.phb [--json]` prints: everything recorded in an index, from the
-/// header and the `META` section only (no array is read, so describing a large index is instant).
+/// header and the `META` section only (no array is read, so describing a large index is instant);
+/// the text also gives a shard index's place, from its small `SHRD` state.
 public struct IndexDescription {
     /// The index described.
     public let index: HeroIndex
@@ -30,6 +31,11 @@ public struct IndexDescription {
         }
         if let c = m.fingerprint.corpus {
             lines.append("  corpus identity: \(c.tokenCount) tokens, content hash \(hex(c.contentHash)), sample hash \(hex(c.sampleHash))")
+        }
+        if let shard = try? i.shardState(withDNA: false, withWindows: false) {
+            let first = UInt64(shard.chunks.lowerBound) * UInt64(p.chunkLength)
+            let end = min(UInt64(shard.chunks.upperBound) * UInt64(p.chunkLength), s.tokens)
+            lines.append("  shard: \(shard.spec.description), chunks \(shard.chunks.lowerBound)..<\(shard.chunks.upperBound) of \(shard.chunkCount), tokens \(first)..<\(end)")
         }
         if let r = try? i.routing()?.summary {
             let total = r.directoryBytes + r.postingBytes + r.pairFilterBytes

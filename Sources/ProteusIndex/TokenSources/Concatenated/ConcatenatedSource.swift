@@ -46,6 +46,12 @@ public final class ConcatenatedSource: TokenSource {
     }
 }
 
+extension TokenSource {
+    /// Stream position of each input file's first token: the parts of a concatenation (one
+    /// per input file), else the one input at 0. What `--shard` splits a corpus of files on.
+    var fileStarts: [UInt64] { (self as? ConcatenatedSource).map { Array($0.starts.dropLast()) } ?? [0] }
+}
+
 /// One cursor per part plus a buffer for windows that straddle parts.
 final class ConcatenatedCursor: TokenCursor {
     private let source: ConcatenatedSource

@@ -10,8 +10,9 @@
 /// (`WindowPostingsInversion.swift`). Memory stays the budget plus two vocabulary-sized
 /// tables however large the corpus; the corpus itself is never read twice.
 final class WindowPostingsBuilder {
-    /// Window numbers held in memory during one inversion pass (32 MiB) by default.
-    static let defaultPassBudget = 8 << 20
+    /// Window numbers held in memory during one inversion pass (16 MiB) by default: small
+    /// enough that a corpus of 1 GiB already fills it, so the peak stays flat above that.
+    static let defaultPassBudget = 4 << 20
     /// Window numbers of 4 bytes held in memory during one inversion pass (twice as many
     /// when they fit in 2 bytes: the memory is the same).
     let passBudget: Int

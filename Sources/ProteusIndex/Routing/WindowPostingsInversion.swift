@@ -92,7 +92,11 @@ extension WindowPostingsBuilder {
                                 failures[w] = error
                                 return
                             }
+                            // Sized exactly up front: growing by doubling would hold twice the bytes.
                             var bytes: [UInt8] = []
+                            bytes.reserveCapacity(share.reduce(0) {
+                                $0 + (tier.hasList($1) ? PostingList.byteCount(count: Int(tier.windowCounts[$1]), windows: tier.windowCount) : 0)
+                            })
                             var wide: [UInt32] = []
                             for k in share where tier.hasList(k) {
                                 let list = scratch[starts[k - first]..<(starts[k - first] + Int(tier.windowCounts[k]))]
@@ -105,14 +109,17 @@ extension WindowPostingsBuilder {
                     }
                 }
                 if let failure = failures.compactMap({ $0 }).first { throw failure }
-                for w in shares.indices { try encoded[w].withUnsafeBytes { try out.write($0) } }
+                for w in shares.indices {
+                    try encoded[w].withUnsafeBytes { try out.write($0) }
+                    encoded[w] = []  // freed before the next pass encodes its own
+                }
             }
         }
         return try SectionBlob(file: out)
     }
 
     /// From this many inversion passes on, the windows are first sorted into a file per pass.
-    static let distributingPasses = 3
+    static let distributingPasses = 2
 
     /// The windows split by pass: one spill per pass in the same encoding (every window, each
     /// with only the listed ids of that pass), written in one read of `windows`.
@@ -122,10 +129,11 @@ extension WindowPostingsBuilder {
             for k in ids where tier.hasList(k) { passOf[Int(tier.ids[k])] = Int32(p) }
         }
         let files = try passes.map { _ in
-            try UnlinkedTemporaryFile(folder: folder, name: name, holding: "the routing tier's window lists")
+            try UnlinkedTemporaryFile(folder: folder, name: name, holding: "the routing tier's window lists", bufferBytes: 0)
         }
-        // A buffer of `stride` bytes per pass, written out when a varint might not fit.
-        let stride = 1 << 18
+        // A buffer of `stride` bytes per pass, written out when a varint might not fit; the
+        // buffers share a fixed 4 MiB, since the passes grow with the corpus.
+        let stride = max(1 << 12, (4 << 20) / passes.count)
         let buffers = UnsafeMutablePointer<UInt8>.allocate(capacity: passes.count * stride)
         let used = UnsafeMutableBufferPointer<Int>.allocate(capacity: passes.count)
         used.initialize(repeating: 0)

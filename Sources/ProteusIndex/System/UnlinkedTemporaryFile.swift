@@ -11,32 +11,38 @@ import Darwin
 final class UnlinkedTemporaryFile: TokOutput {
 
     let descriptor: Int32
-    private var buffer: UnsafeMutableRawBufferPointer
+    /// Allocated at the first small write and freed when the file is read back: a build
+    /// keeps one file per inversion pass open, so idle buffers would grow with the corpus.
+    private var buffer: UnsafeMutableRawBufferPointer?
+    private let bufferBytes: Int
     private var buffered = 0
     private(set) var offset: UInt64 = 0
     private let name: String
     /// What the file holds, for messages ("the stream", "the routing tier's window lists").
     private let contents: String
 
-    /// A new file in `folder` (default `TemporaryFiles.folder`: $TMPDIR, else /tmp).
-    init(folder: String? = nil, name: String, holding contents: String) throws {
+    /// A new file in `folder` (default `TemporaryFiles.folder`: $TMPDIR, else /tmp); writes
+    /// below `bufferBytes` are gathered (0: every write goes straight to the file, for
+    /// callers that gather their own).
+    init(folder: String? = nil, name: String, holding contents: String, bufferBytes: Int = 1 << 20) throws {
         self.name = name
         self.contents = contents
+        self.bufferBytes = bufferBytes
         descriptor = try TemporaryFiles.anonymous(in: folder, to: "hold \(contents)", path: name)
-        buffer = .allocate(byteCount: 1 << 20, alignment: 64)
     }
 
     deinit {
-        buffer.deallocate()
+        buffer?.deallocate()
         close(descriptor)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        if buffered + bytes.count > buffer.count { try flush() }
-        if bytes.count >= buffer.count {
+        if buffered + bytes.count > bufferBytes { try flush() }
+        if bytes.count >= bufferBytes {
             try writeFully(bytes.baseAddress!, bytes.count, at: offset)
         } else {
-            (buffer.baseAddress! + buffered).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+            if buffer == nil { buffer = .allocate(byteCount: bufferBytes, alignment: 64) }
+            (buffer!.baseAddress! + buffered).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
             buffered += bytes.count
         }
         offset += UInt64(bytes.count)
@@ -53,11 +59,13 @@ final class UnlinkedTemporaryFile: TokOutput {
     /// Flushes and reopens the file for reading (through /proc/self/fd: it has no name).
     func reopenForReading() throws -> SystemFile {
         try flush()
+        buffer?.deallocate()
+        buffer = nil
         return try SystemFile(openForReading: "/proc/self/fd/\(descriptor)", displayName: name)
     }
 
     private func flush() throws {
-        guard buffered > 0 else { return }
+        guard buffered > 0, let buffer else { return }
         try writeFully(buffer.baseAddress!, buffered, at: offset - UInt64(buffered))
         buffered = 0
     }

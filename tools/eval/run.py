@@ -81,6 +81,8 @@ def parse_args(argv=None):
     p.add_argument("--no-build", action="store_true", help="never run swift build")
     p.add_argument("--scratch", default=os.environ.get("PROTEUS_EVAL_DIR", tempfile.gettempdir()))
     p.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    p.add_argument("--haystack-cache", help="folder keeping each generated SYNTHETIC haystack (named by length, "
+                   "seed and affinity, its generator's figures beside it) for later runs to reuse: 1B takes ~25 min")
     p.add_argument("--out", default=str(HERE / "RESULTS.md"))
     p.add_argument("--heatmap", default=None, help="PNG path (default: heatmap-X.png beside RESULTS-X.md)")
     p.add_argument("--heatmap-baseline", default=None,
@@ -366,6 +368,12 @@ class Evaluator:
                     np.asarray(src[s:s + generate.WRITE_BLOCK]).tofile(f)
             os.replace(tmp, base)
         else:
+            cached = self.cached_haystack(length)
+            if cached and os.path.exists(cached):  # the same generator, seed and affinity: the same tokens
+                _link_or_copy(cached, base)
+                st = json.loads(Path(cached).with_suffix(".json").read_text())
+                self.synth_info.setdefault("runs", []).append(st | {"reused_from_cache": True})
+                return
             if self.model is None:
                 src = np.memmap(a.unique_tokens, dtype="<u4", mode="r")
                 t0 = time.perf_counter()
@@ -375,6 +383,18 @@ class Evaluator:
                 self.synth_info["source_tokens"] = len(src)
             st = synth.write(base, self.model, length, a.seed, self.ends, affinity=a.synth_affinity)
             self.synth_info.setdefault("runs", []).append(st)
+            if cached:
+                _link_or_copy(base, cached + ".partial")
+                Path(cached).with_suffix(".json").write_text(json.dumps(st, indent=1))
+                os.replace(cached + ".partial", cached)
+
+    def cached_haystack(self, length: int) -> str | None:
+        a = self.a
+        if not a.haystack_cache:
+            return None
+        os.makedirs(a.haystack_cache, exist_ok=True)
+        name = f"synthetic-{generate.format_length(length)}-seed{a.seed}-affinity{a.synth_affinity}.u32"
+        return os.path.join(a.haystack_cache, name)
 
     def run_length(self, length: int, depths: list[float]) -> None:
         base = str(self.work / f"base-{generate.format_length(length)}.u32")
@@ -395,6 +415,16 @@ class Evaluator:
             for f in (base, self.work / "case.u32", self.work / "case.phb"):
                 if os.path.exists(f):
                     os.remove(f)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    """A hard link where the file system allows one (a 1B haystack is 4 GB), else a copy."""
+    if os.path.exists(dst):
+        os.remove(dst)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
 
 
 def haystack_unit_tokens(a) -> int | None:

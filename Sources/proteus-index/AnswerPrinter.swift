@@ -58,7 +58,7 @@ struct AnswerPrinter {
                 ("document_offset", .unsigned(r.documentOffset)),
                 ("line", r.line.map { .integer(Int64($0)) } ?? .null),
                 ("column", r.column.map { .integer(Int64($0)) } ?? .null),
-                ("matched_tokens", .integer(Int64(r.matchedTokens))),
+                ("matched_tokens", .integer(Int64(r.matchedTokens))), ("coverage", .number(Double(r.coverage))),
                 ("token_ids", .array(r.tokenIDs.map { .unsigned(UInt64($0)) })),
                 ("text", r.text.map { .string($0) } ?? .null),
             ]

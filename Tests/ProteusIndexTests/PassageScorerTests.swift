@@ -47,6 +47,40 @@ import Testing
         #expect(a.count >= 2 && a[0].score > a[1].score)
     }
 
+    @Test func coverageIsTheShareOfTheQuestionHeldWithoutThePairsBonus() {
+        // Scattered words of the question with two of its pairs ("in San", "San Francisco")
+        // score above their share of the question's weight (`coverage` in `--json`).
+        let text = "We ate what a thing in San Francisco.\nThe best thing to do in San Francisco is eat a sandwich."
+        let tokens = Self.tokenizer.encodeOrdinary(text)
+        var collector = AnswerCollector(top: 2)
+        let scorer = Self.scorer("What is the best thing to do in San Francisco?")
+        tokens.withUnsafeBufferPointer { buffer in
+            scorer.scan(buffer, base: 0, anchorsIn: 0..<buffer.count, source: .corpus,
+                        document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
+        }
+        let a = collector.answers
+        #expect(a.count == 2, "\(a)")
+        guard a.count == 2 else { return }
+        let (needle, scattered) = (a[0], a[1])
+        // The weights of the question's words it holds (" what", " thing", " in", " San",
+        // " Francisco"), over the question's.
+        let q = scorer.question
+        let slotOf = Dictionary(q.matchedIDs.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        let held = Set(scattered.tokens.compactMap { slotOf[$0] })
+        #expect(held.count == 5)
+        #expect(abs(scattered.coverage - held.reduce(0) { $0 + q.weights[$1] } / q.totalWeight) < 1e-5, "\(scattered.coverage)")
+        #expect(scattered.coverage < Teleporter.foundShare)
+        #expect(scattered.score > scattered.coverage)
+        // The needle lacks only the question's "What".
+        #expect(needle.coverage > scattered.coverage && needle.coverage < 1 && needle.score > needle.coverage)
+    }
+
+    @Test func searchingWhileNothingIsFoundReadsSixteenTimesTheCapOrASixteenthOfTheCorpus() {
+        #expect(Teleporter.searchLimit(maxWindows: 32, windowCount: 6_104) == 512)
+        #expect(Teleporter.searchLimit(maxWindows: 32, windowCount: 61_035) == 3_814)
+        #expect(Teleporter.searchLimit(maxWindows: Int.max / 2, windowCount: 10) == Int.max)
+    }
+
     @Test func aWordOfTheQuestionDoesNotMatchInsideAnotherWord() {
         // The question's " number" also matches "number" at a line start, but not the one
         // inside "unnumbered" (" un", "number", "ed"): that line holds only " shelf".

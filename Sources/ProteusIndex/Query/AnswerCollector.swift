@@ -18,6 +18,9 @@ public struct Passage: Equatable {
     /// Offsets into `tokens` of the tokens that match the question.
     public var matchedOffsets: [Int]
     public var source: Source
+    /// Share of the question's weight among the passage's tokens, without the bonus of
+    /// its adjacent pairs: how much of the question it holds.
+    public var coverage: Float = 0
 
     /// One past the last position.
     public var end: UInt64 { start + UInt64(tokens.count) }

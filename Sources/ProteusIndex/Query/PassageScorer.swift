@@ -207,11 +207,11 @@ struct PassageScorer {
 
     /// Score of the passage `range` of `buffer`, and the offsets (from `range.lowerBound`)
     /// of the tokens that match the question.
-    func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>) -> (score: Float, matched: Int, offsets: [Int]) {
+    func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>) -> (score: Float, matched: Int, offsets: [Int], coverage: Float) {
         var seenSlots = [Bool](repeating: false, count: question.count)
         var seenPairs = [Bool](repeating: false, count: question.pairs.count)
         var bestStretch = [Float](repeating: 0, count: question.runs.count)
-        var total: Float = 0, matched = 0
+        var total: Float = 0, matched = 0, held: Float = 0
         var offsets: [Int] = []
         var previousSlot = -1
         // The run pair that ended on the previous token, and its stretch's bonus so far.
@@ -227,6 +227,7 @@ struct PassageScorer {
             if !seenSlots[slot] {
                 seenSlots[slot] = true
                 total += question.weights[slot]
+                held += question.weights[slot]
                 matched += 1
             }
             var continued: (run: Int, position: Int, bonus: Float)?
@@ -246,7 +247,9 @@ struct PassageScorer {
             previousSlot = slot
         }
         for b in bestStretch { total += b }
-        return (question.totalWeight > 0 ? total / question.totalWeight : 0, matched, offsets)
+        let weight = question.totalWeight
+        // `held` sums the same weights as `totalWeight` in another order: at most 1 but for rounding.
+        return (weight > 0 ? total / weight : 0, matched, offsets, weight > 0 ? min(1, held / weight) : 0)
     }
 
     /// The most a passage can score holding only the slots `present` says may be there.
@@ -331,9 +334,9 @@ struct PassageScorer {
             let range = (local.lowerBound + documentRange.lowerBound)..<(local.upperBound + documentRange.lowerBound)
             if range == last { continue }
             last = range
-            let (score, matched, offsets) = self.score(buffer, range)
+            let (score, matched, offsets, coverage) = self.score(buffer, range)
             answers.offer(Passage(start: base + UInt64(range.lowerBound), tokens: Array(buffer[range]), score: score,
-                                  matchedTokens: matched, matchedOffsets: offsets, source: source))
+                                  matchedTokens: matched, matchedOffsets: offsets, source: source, coverage: coverage))
         }
     }
 }

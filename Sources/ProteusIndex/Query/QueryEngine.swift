@@ -24,6 +24,8 @@ public struct SpanAnswer {
     /// corpus and the routing tier's line counts are at hand.
     public var line: Int?
     public var column: Int?
+    /// Share of the question's weight the passage holds (its score without pair bonuses).
+    public var coverage: Float = 0
 }
 
 /// The answers to one question, and how they were found.
@@ -129,7 +131,7 @@ public final class QueryEngine {
                                       start: p.start, end: p.end, documentOffset: p.start - min(docStart, p.start),
                                       tokenIDs: p.tokens, matchedTokens: p.matchedTokens,
                                       matchedOffsets: p.matchedOffsets, source: p.source, text: text,
-                                      matchedByteRanges: marks))
+                                      matchedByteRanges: marks, coverage: p.coverage))
         }
         return QueryAnswer(question: question, questionTokens: tokens, results: results, mode: result.mode,
                            windowsRead: result.windowsRead, candidateWindows: result.candidateWindows,

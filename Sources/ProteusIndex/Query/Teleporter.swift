@@ -76,14 +76,26 @@ public final class Teleporter {
     /// windows for: routing stops once no unread window can hold a passage above it.
     public static let defaultAnswerFloor: Float = 0.4
 
-    /// An answer holding at least this share of the question's weight is the question's text
-    /// found: until one is, routing reads on past `maxWindows`, up to `searchExtension` times
+    /// An answer scoring at least this share of the question's weight, or of the best window's
+    /// bound when the question's pairs raise it above that (a billion tokens held a passage of
+    /// scattered words with "in San Francisco" at 0.86 where the needle's phrase scores 1.08),
+    /// is the question's text found: until one is, routing reads on past `maxWindows`, up to `searchExtension` times
     /// as many windows (and once one is, on through the windows tied with its window's bound
     /// while they still give found answers). In a large corpus the question's rare words can stand in hundreds of
     /// windows that tie on their bound (the bound knows which words a window holds, not
     /// whether they stand together), and a needle past the first `maxWindows` went unread.
     public static let foundShare: Float = 0.8
     public static let searchExtension = 16
+    /// While nothing is found, routing may also read this share of the corpus's windows when
+    /// that is more: a question's words tie in more windows as the corpus grows (a billion
+    /// tokens held "San Francisco" in thousands), and a sixteenth of `--rescan` bounds the cost.
+    public static let searchShareDivisor = 16
+
+    /// Windows routing reads at most while no answer holds `foundShare` of the question.
+    public static func searchLimit(maxWindows: Int, windowCount: Int) -> Int {
+        let extended = maxWindows.multipliedReportingOverflow(by: searchExtension)
+        return max(extended.overflow ? Int.max : extended.partialValue, windowCount / searchShareDivisor)
+    }
     /// A found answer counts as another value of the best one's key (worth reading on for)
     /// only when it scores at least this share of the best: the values of one key score
     /// alike, while a phrase of common words has many weaker echoes above `foundShare`.
@@ -94,8 +106,8 @@ public final class Teleporter {
     static let prefetchDepth = 4
 
     /// Answers `tokens`: the best `top` passages. `maxWindows` caps the windows read when
-    /// routing once an answer holds `foundShare` of the question (else `searchExtension`
-    /// times as many); `exhaustive` reads every window instead (`--rescan`), on `threads` threads; routing reads
+    /// routing once an answer holds `foundShare` of the question (else `searchLimit`);
+    /// `exhaustive` reads every window instead (`--rescan`), on `threads` threads; routing reads
     /// ahead on `threads` threads and scores in order, so its answers do not depend on them. Routing reads windows
     /// in bound order until no unread window can beat the `top`-th answer, or hold a passage
     /// scoring `floor` × the best answer: every answer above that share is exact, weaker ones
@@ -126,8 +138,7 @@ public final class Teleporter {
             } else if let tier {
                 result.mode = .teleport
                 let reader = WindowScan(source: corpus, scorer: scorer, windowTokens: windowTokens, documents: engine.documents)
-                let extended = maxWindows.multipliedReportingOverflow(by: Self.searchExtension)
-                let searchLimit = extended.overflow ? Int.max : extended.partialValue
+                let searchLimit = Self.searchLimit(maxWindows: maxWindows, windowCount: tier.shape.windowCount)
                 // One past the cap, so a stop at the cap is told from running out of windows.
                 let limit = min(searchLimit, tier.shape.windowCount) + 1
                 let (candidates, count) = try WindowRouter.candidates(for: scorer, tier: tier, limit: limit)
@@ -148,8 +159,9 @@ public final class Teleporter {
                 // (the other values of a key), so the cap does not stop routing inside that
                 // tie while it still gives new ones, one at least every `maxWindows`.
                 var foundBound = Float.infinity, lastFound = Int.min / 2
+                let foundScore = Self.foundShare * max(1, candidates.first?.bound ?? 1)
                 func foundAnswers() -> Int {
-                    answers.corpusAnswers(scoringAtLeast: max(Self.foundShare, Self.anotherValueShare * (answers.best ?? 0)))
+                    answers.corpusAnswers(scoringAtLeast: max(foundScore, Self.anotherValueShare * (answers.best ?? 0)))
                 }
                 var found = foundAnswers()
                 for (i, c) in candidates.enumerated() {
@@ -157,7 +169,7 @@ public final class Teleporter {
                     let firstStart = UInt64(max(0, c.window * windowTokens - WindowScan.marginBefore))
                     if !answers.couldChange(bound: c.bound, startingAtOrAfter: firstStart) { break }
                     if result.windowsRead >= maxWindows
-                        && (result.windowsRead == searchLimit || ((answers.best ?? 0) >= Self.foundShare
+                        && (result.windowsRead == searchLimit || ((answers.best ?? 0) >= foundScore
                             && (c.bound < foundBound || result.windowsRead - lastFound >= maxWindows))) {
                         result.stoppedAtLimit = true
                         break

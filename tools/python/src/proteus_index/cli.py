@@ -98,6 +98,9 @@ class Answer:
     #: Position of `start` inside its document.
     document_offset: int
     matched_tokens: int
+    #: Share of the question's weight the passage holds (its score without the bonus of the
+    #: question's adjacent pairs, which can lift the score above 1).
+    coverage: float
     #: The passage's token ids (uint32).
     token_ids: np.ndarray = field(repr=False)
     #: The widened context (start, end, token_ids, text) when ``context=`` asked for one.
@@ -135,7 +138,7 @@ class Answers(list):  # list[Answer]
         answers = cls(Answer(text=r["text"], document=r["document"], start=r["start"], end=r["end"],
                              score=r["score"], mode=obj["mode"], source=r["source"], rank=r["rank"],
                              document_id=r["document_id"], document_offset=r["document_offset"],
-                             matched_tokens=r["matched_tokens"], token_ids=np.array(r["token_ids"], dtype=np.uint32),
+                             matched_tokens=r["matched_tokens"], coverage=r.get("coverage", 0.0), token_ids=np.array(r["token_ids"], dtype=np.uint32),
                              context=r.get("context")) for r in obj["results"])
         answers.question = obj["question"]
         answers.question_tokens = np.array(obj["question_tokens"], dtype=np.uint32)

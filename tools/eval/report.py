@@ -318,7 +318,8 @@ def _haystack_lines(meta) -> list[str]:
             out = [f"Haystack: {text}  "]
         else:
             runs = (src.get("synthetic") or {}).get("runs") or []
-            speed = ", ".join(f"{r['tokens'] / 1e6:.0f}M in {r['seconds']:.0f} s" for r in runs)
+            speed = ", ".join(f"{r['tokens'] / 1e6:.0f}M in {r['seconds']:.0f} s"
+                              + (" (reused from --haystack-cache)" if r.get("reused_from_cache") else "") for r in runs)
             out = [f"Haystack: **SYNTHETIC** text (tools/eval/synth.py: order-2 token Markov model fitted on the {text}; "
                    f"no sentence of 8+ tokens twice; generated {speed}, seed {meta['seed']})  "]
     kw = src.get("lookalike_words")

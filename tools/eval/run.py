@@ -166,12 +166,12 @@ def portable(path: str | None) -> str | None:
 
 
 def portable_command(args: list[str]) -> str:
-    """The command line with the --binary, --scratch, --unique-tokens and --out values made portable."""
+    """The command line with the --binary, --scratch, --haystack-cache, --unique-tokens and --out values made portable."""
     out, i = [], 0
     while i < len(args):
         x = args[i]
         key, eq, val = x.partition("=")
-        if key in ("--binary", "--scratch", "--unique-tokens", "--out", "--heatmap"):
+        if key in ("--binary", "--scratch", "--haystack-cache", "--unique-tokens", "--out", "--heatmap"):
             if not eq and i + 1 < len(args):
                 val = args[i + 1]
                 i += 1

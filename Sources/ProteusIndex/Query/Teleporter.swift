@@ -79,8 +79,8 @@ public final class Teleporter {
     /// An answer scoring at least this share of the question's weight, or of the best window's
     /// bound when the question's pairs raise it above that (a billion tokens held a passage of
     /// scattered words with "in San Francisco" at 0.86 where the needle's phrase scores 1.08),
-    /// is the question's text found: until one is, routing reads on past `maxWindows`, up to `searchExtension` times
-    /// as many windows (and once one is, on through the windows tied with its window's bound
+    /// is the question's text found: until one is, routing reads on past `maxWindows`, up to
+    /// `searchLimit` windows (and once one is, on through the windows tied with its window's bound
     /// while they still give found answers). In a large corpus the question's rare words can stand in hundreds of
     /// windows that tie on their bound (the bound knows which words a window holds, not
     /// whether they stand together), and a needle past the first `maxWindows` went unread.

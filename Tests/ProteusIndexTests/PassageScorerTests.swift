@@ -75,6 +75,22 @@ import Testing
         #expect(needle.coverage > scattered.coverage && needle.coverage < 1 && needle.score > needle.coverage)
     }
 
+    @Test func foundIsRelativeToTheBestBoundUnlessTheAnswerHoldsNearlyAllTheQuestionsWords() {
+        func passage(_ score: Float, _ coverage: Float) -> Passage {
+            Passage(start: 0, tokens: [1], score: score, matchedTokens: 1, matchedOffsets: [0], source: .corpus, coverage: coverage)
+        }
+        // The billion-token niah case: scattered words with one of the question's phrases,
+        // against the needle whose phrase runs on (the best bound 1.20).
+        #expect(!Teleporter.isFound(passage(0.86, 0.75), bestBound: 1.2))
+        #expect(Teleporter.isFound(passage(1.076, 0.89), bestBound: 1.2))
+        // Every word of a keyword question, none of its pairs: found whatever the bound.
+        #expect(Teleporter.isFound(passage(1.0, 1.0), bestBound: 1.3))
+        #expect(!Teleporter.isFound(passage(1.0, 0.85), bestBound: 1.3))
+        // A bound without pairs: 80% of the question's weight, as before.
+        #expect(Teleporter.isFound(passage(0.8, 0.8), bestBound: 1.0))
+        #expect(!Teleporter.isFound(passage(0.79, 1.0), bestBound: 0.9))
+    }
+
     @Test func searchingWhileNothingIsFoundReadsSixteenTimesTheCapOrASixteenthOfTheCorpus() {
         #expect(Teleporter.searchLimit(maxWindows: 32, windowCount: 6_104) == 512)
         #expect(Teleporter.searchLimit(maxWindows: 32, windowCount: 61_035) == 3_814)

@@ -82,9 +82,9 @@ struct AnswerCollector {
         return chosen
     }
 
-    /// How many answers read from the corpus score at least `score`.
-    func corpusAnswers(scoringAtLeast score: Float) -> Int {
-        answers.prefix { $0.score >= score }.filter { $0.source == .corpus }.count
+    /// How many answers read from the corpus score at least `score` and pass `test`.
+    func corpusAnswers(scoringAtLeast score: Float, where test: (Passage) -> Bool = { _ in true }) -> Int {
+        answers.prefix { $0.score >= score }.filter { $0.source == .corpus && test($0) }.count
     }
 
     /// Whether a passage scoring no more than `bound` and starting at or after `start` could

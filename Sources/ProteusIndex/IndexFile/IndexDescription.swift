@@ -1,6 +1,7 @@
 /// What `inspect index.phb [--json]` prints: everything recorded in an index, from the
 /// header and the `META` section only (no array is read, so describing a large index is instant);
-/// the text also gives a shard index's place, from its small `SHRD` state.
+/// the text of a shard index also gives its place, which means checking and decoding its `SHRD`
+/// section (the shard's champion pool, a few MB; whole indexes have none).
 public struct IndexDescription {
     /// The index described.
     public let index: HeroIndex

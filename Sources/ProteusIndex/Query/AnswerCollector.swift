@@ -106,6 +106,8 @@ struct AnswerCollector {
 
     /// The best score so far.
     var best: Float? { kept.first?.score }
+    /// The best passage (the first answer: nothing overlaps a better one).
+    var bestPassage: Passage? { kept.first }
 
     /// The score a new passage must beat to change the answers: the `top`-th answer's, or
     /// nil while there are fewer answers than `top`.

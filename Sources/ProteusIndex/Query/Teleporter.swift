@@ -79,27 +79,28 @@ public final class Teleporter {
     /// An answer scoring at least this share of the question's weight, or of the best window's
     /// bound when the question's pairs raise it above that (a billion tokens held a passage of
     /// scattered words with "in San Francisco" at 0.86 where the needle's phrase scores 1.08),
-    /// or holding `wholeCoverage` of the question's words, is the question's text found: until one is, routing reads on past `maxWindows`, up to
-    /// `searchLimit` windows (and once one is, on through the windows tied with its window's bound
-    /// while they still give found answers). In a large corpus the question's rare words can stand in hundreds of
-    /// windows that tie on their bound (the bound knows which words a window holds, not
-    /// whether they stand together), and a needle past the first `maxWindows` went unread.
+    /// or holding `wholeCoverage` of the question's words, is the question's text found. Until
+    /// one is, routing reads on past `maxWindows`, up to `searchLimit` windows (and once one
+    /// is, on through the windows tied with its window's bound while they still give found
+    /// answers). In a large corpus the question's rare words can stand in hundreds of windows
+    /// that tie on their bound (the bound knows which words a window holds, not whether they
+    /// stand together), and a needle past the first `maxWindows` went unread.
     public static let foundShare: Float = 0.8
     /// An answer holding this share of the question's words' weight is found whatever the
     /// bound (every rare word of a keyword question, in no particular order).
     public static let wholeCoverage: Float = 0.9
-
-    /// Whether `p` is the question's text found, when the best window's bound is `bestBound`.
-    static func isFound(_ p: Passage, bestBound: Float) -> Bool {
-        p.score >= foundShare * max(1, bestBound) || (p.score >= foundShare && p.coverage >= wholeCoverage)
-    }
     public static let searchExtension = 16
     /// While nothing is found, routing may also read this share of the corpus's windows when
     /// that is more: a question's words tie in more windows as the corpus grows (a billion
     /// tokens held "San Francisco" in thousands), and a sixteenth of `--rescan` bounds the cost.
     public static let searchShareDivisor = 16
 
-    /// Windows routing reads at most while no answer holds `foundShare` of the question.
+    /// Whether `p` is the question's text found, when the best window's bound is `bestBound`.
+    static func isFound(_ p: Passage, bestBound: Float) -> Bool {
+        p.score >= foundShare * max(1, bestBound) || (p.score >= foundShare && p.coverage >= wholeCoverage)
+    }
+
+    /// Windows routing reads at most while no answer is found.
     public static func searchLimit(maxWindows: Int, windowCount: Int) -> Int {
         let extended = maxWindows.multipliedReportingOverflow(by: searchExtension)
         return max(extended.overflow ? Int.max : extended.partialValue, windowCount / searchShareDivisor)
@@ -178,7 +179,7 @@ public final class Teleporter {
                     let firstStart = UInt64(max(0, c.window * windowTokens - WindowScan.marginBefore))
                     if !answers.couldChange(bound: c.bound, startingAtOrAfter: firstStart) { break }
                     if result.windowsRead >= maxWindows
-                        && (result.windowsRead == searchLimit || (answers.answers.first.map(isFound) ?? false
+                        && (result.windowsRead == searchLimit || (answers.bestPassage.map(isFound) ?? false
                             && (c.bound < foundBound || result.windowsRead - lastFound >= maxWindows))) {
                         result.stoppedAtLimit = true
                         break

@@ -94,9 +94,7 @@ extension WindowPostingsBuilder {
                             }
                             // Sized exactly up front: growing by doubling would hold twice the bytes.
                             var bytes: [UInt8] = []
-                            bytes.reserveCapacity(share.reduce(0) {
-                                $0 + (tier.hasList($1) ? PostingList.byteCount(count: Int(tier.windowCounts[$1]), windows: tier.windowCount) : 0)
-                            })
+                            bytes.reserveCapacity(share.reduce(0) { $0 + tier.listBytes($1) })
                             var wide: [UInt32] = []
                             for k in share where tier.hasList(k) {
                                 let list = scratch[starts[k - first]..<(starts[k - first] + Int(tier.windowCounts[k]))]

@@ -168,6 +168,48 @@ import Foundation
         #expect(differ == 0)
     }
 
+    @Test func runsFoundInBlocksAreThoseOfThePairByPairRule() {
+        // The build finds joined pairs 64 at a time; here against the rule read pair by pair,
+        // on prose and on a dense mix of pieces, connectors and ids past the table, for
+        // lengths on either side of a block's edge.
+        let flags = Self.flags
+        func flag(_ t: UInt32) -> UInt8 { Int(t) < flags.count ? flags[Int(t)] : 0 }
+        func reference(_ t: UnsafeBufferPointer<UInt32>) -> [[UInt64]] {
+            var out: [[UInt64]] = []
+            var joinedBefore = 0, lastPiece = -1
+            for i in t.indices.dropFirst() {
+                guard JoinedPairs.joined(at: i, in: t, within: t.indices, flags: flag) else { joinedBefore = 0; lastPiece = -1; continue }
+                joinedBefore += 1
+                if flag(t[i]) & JoinedPairs.opensPiece != 0 { lastPiece = i }
+                out.append([UInt64(i - 1), UInt64(i + 1), JoinedPairs.hash(t[i - 1], t[i])])
+                guard joinedBefore >= 2 else { continue }
+                for length in 3...min(joinedBefore + 1, JoinedPairs.longestRun) where lastPiece > i + 1 - length {
+                    out.append([UInt64(i + 1 - length), UInt64(i + 1), JoinedPairs.hash(run: t[(i + 1 - length)...i])])
+                }
+            }
+            return out
+        }
+        var random = SplitMix(seed: 7)
+        let pieces = ids(" sable-lagoon-prime v3.14 os.path x_y-z a--b 0x1f2e, lively-orchard.")
+        let mix = (0..<5_000).map { _ in
+            random.next() % 16 == 0 ? UInt32(flags.count) + UInt32(random.next() % 3) : pieces[Int(random.next() % UInt64(pieces.count))]
+        }
+        var compared = 0
+        for text in [Array(Self.tokens), mix] {
+            for length in [0, 1, 2, 3, 63, 64, 65, 66, 127, 128, 129, 1_000, text.count] {
+                text.prefix(length).withUnsafeBufferPointer { t in
+                    var found: [[UInt64]] = []
+                    flags.withUnsafeBufferPointer { f in
+                        JoinedPairs.forEachRun(in: t, flags: f) { found.append([UInt64($0), UInt64($1), $2]) }
+                    }
+                    #expect(found == reference(t), "length \(length)")
+                    compared += found.count
+                }
+            }
+        }
+        #expect(compared > 10_000)
+    }
+
     @Test func filtersAreSizedByIntegerLinearCountingThatAgreesWithTheLogarithm() {
         #expect(JoinedPairCollector.linearCount(set: 0) == 0)
         for set in [1, 2, 100, 1_000, 4_096, 9_000, 20_000, 32_768] {

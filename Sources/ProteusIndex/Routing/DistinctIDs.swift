@@ -20,19 +20,28 @@ final class DistinctIDs {
     /// Appends the distinct ids of `tokens` to `out`, sorted, and returns how many.
     func collect(_ tokens: UnsafeBufferPointer<UInt32>, into out: inout [UInt32]) -> Int {
         let top = limit
-        // Out-of-vocabulary ids all set the bit of `limit`, which the walk below drops.
+        // Out-of-vocabulary ids all set the bit of `limit`, cleared before the walk.
         for t in tokens {
             let id = min(t, top)
             words[Int(id >> 6)] |= 1 << UInt64(id & 63)
         }
+        let last = Int(top >> 6), outside: UInt64 = 1 << UInt64(top & 63)
+        words[last] &= ~outside
+        var count = 0
+        for w in 0..<wordCount { count &+= words[w].nonzeroBitCount }
         let before = out.count
-        for w in 0..<wordCount where words[w] != 0 {
-            var bits = words[w]
-            words[w] = 0
-            while bits != 0 {
-                let id = UInt32(w * 64 + bits.trailingZeroBitCount)
-                if id < top { out.append(id) }
-                bits &= bits - 1
+        // Sized first and written in place: an append per id checked the array's uniqueness.
+        out.append(contentsOf: repeatElement(0, count: count))
+        out.withUnsafeMutableBufferPointer { all in
+            var at = before
+            for w in 0..<wordCount where words[w] != 0 {
+                var bits = words[w]
+                words[w] = 0
+                while bits != 0 {
+                    all[at] = UInt32(w &* 64 &+ bits.trailingZeroBitCount)
+                    at &+= 1
+                    bits &= bits &- 1
+                }
             }
         }
         return out.count - before

@@ -53,11 +53,18 @@ enum JoinedPairs {
     /// and short-circuit branches on the flags mispredicted most of its time away.
     @inline(__always)
     static func joined(before: UInt8, _ a: UInt8, _ b: UInt8, after: UInt8) -> Bool {
+        joinedBit(before: before, a, b, after: after) & 1 != 0
+    }
+
+    /// `joined` in bit 0 (other bits are noise): of flags, or of several flags side by side,
+    /// a byte each.
+    @inline(__always)
+    static func joinedBit<F: FixedWidthInteger & UnsignedInteger>(before: F, _ a: F, _ b: F, after: F) -> F {
         // Bit 0 of each term: canFollow is bit 1, connector bit 3, startsWithWord bit 4,
         // canLead bit 0 (`joinFlagBitsAreWhereJoinedReadsThem` checks).
         let follows = b >> 1 | b >> 3 & after >> 4
         let between = a >> 3 & before & b >> 4
-        return (a & follows | between) & 1 != 0
+        return a & follows | between
     }
 
     /// Whether (`a`, `b`) is joined somewhere: in some run around it (the query's spellings).
@@ -118,33 +125,80 @@ enum JoinedPairs {
     static func forEachRun(in tokens: UnsafeBufferPointer<UInt32>, flags: UnsafeBufferPointer<UInt8>,
                            _ body: (_ start: Int, _ end: Int, _ hash: UInt64) -> Void) {
         guard tokens.count >= 2 else { return }
-        let n = UInt32(flags.count)
-        @inline(__always) func f(_ i: Int) -> UInt8 {
-            guard i < tokens.count else { return 0 }
-            let t = tokens[i]
-            return t < n ? flags[Int(t)] : 0
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: tokenFlagsCapacity(tokens.count)) { room in
+            forEachRun(in: tokens, tokenFlags: Self.tokenFlags(of: tokens, flags: flags, into: room.baseAddress!), body)
         }
-        var before: UInt8 = 0, a = f(0), b = f(1)
+    }
+
+    /// Bytes `tokenFlags` needs for `count` tokens.
+    static func tokenFlagsCapacity(_ count: Int) -> Int { count + flagsBefore + flagsAfter }
+    /// Zero flags `tokenFlags` puts before and after the tokens' own, so that the blocks of
+    /// `forEachRun` read whole words at either end.
+    static let flagsBefore = 2, flagsAfter = 66
+
+    /// The flags of each of `tokens` (0 for ids past the table), written to `room` (of
+    /// `tokenFlagsCapacity` bytes) between zeros; returns where the first token's flag is.
+    /// One plain loop: its table loads do not wait on each other.
+    @inline(__always)
+    static func tokenFlags(of tokens: UnsafeBufferPointer<UInt32>, flags: UnsafeBufferPointer<UInt8>,
+                           into room: UnsafeMutablePointer<UInt8>) -> UnsafePointer<UInt8> {
+        let n = UInt32(flags.count), count = tokens.count
+        room.initialize(repeating: 0, count: flagsBefore)
+        let own = room + flagsBefore
+        for i in 0..<count {
+            let t = tokens[i]
+            own[i] = t < n ? flags[Int(t)] : 0
+        }
+        (own + count).initialize(repeating: 0, count: flagsAfter)
+        return UnsafePointer(own)
+    }
+
+    /// `forEachRun` over flags already looked up (`tokenFlags`).
+    /// The build asks it of every token of the corpus, and about one pair in eight of prose
+    /// is joined: so the tokens go by in blocks of 64, whose joined pairs are found eight at
+    /// a time as the bits of a mask with no branch (a branch per pair mispredicted), and
+    /// only the joined ones are visited.
+    @inline(__always)
+    static func forEachRun(in tokens: UnsafeBufferPointer<UInt32>, tokenFlags own: UnsafePointer<UInt8>,
+                           _ body: (_ start: Int, _ end: Int, _ hash: UInt64) -> Void) {
+        let count = tokens.count
+        guard count >= 2 else { return }
         var joinedBefore = 0  // joined pairs in a row ending on the previous token
         var lastPiece = -1  // the run's last token that opens a piece
-        for i in 1..<tokens.count {
-            let after = f(i + 1)
-            if joined(before: before, a, b, after: after) {
+        var previous = -2  // where the last joined pair ended
+        // The pair ending at i reads the flags of tokens i-2...i+1: the block at `base` (pairs
+        // ending at base..<base+64) reads from base-2 on, within the zeros around the tokens'.
+        let bytes = UnsafeRawPointer(own - flagsBefore)
+        var base = 0
+        while base < count {
+            var mask: UInt64 = 0
+            for j in stride(from: 0, to: 64, by: 8) {
+                // Eight pairs at once, a byte each: `joinedBit` reads bit 0 of shifted flags,
+                // and a right shift below 8 keeps each byte's bit 0 its own.
+                func at(_ k: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: base + j + k, as: UInt64.self)) }
+                let joined = joinedBit(before: at(0), at(1), at(2), after: at(3)) & 0x0101_0101_0101_0101
+                // The eight bytes' bit 0, gathered into bits 56...63 (byte k to bit 56 + k).
+                mask |= ((joined &* 0x0102_0408_1020_4080) >> 56) << UInt64(j)
+            }
+            // Pairs ending at 0 or past the last token read a zero flag and never join.
+            while mask != 0 {
+                let i = base + mask.trailingZeroBitCount
+                mask &= mask - 1
+                if i != previous + 1 {
+                    joinedBefore = 0
+                    lastPiece = -1
+                }
+                previous = i
                 joinedBefore += 1
-                if b & opensPiece != 0 { lastPiece = i }
+                if own[i] & opensPiece != 0 { lastPiece = i }
                 body(i - 1, i + 1, hash(tokens[i - 1], tokens[i]))
                 if joinedBefore >= 2 {
                     for length in 3...min(joinedBefore + 1, longestRun) where lastPiece > i + 1 - length {
                         body(i + 1 - length, i + 1, hash(run: tokens[(i + 1 - length)...i]))
                     }
                 }
-            } else {
-                joinedBefore = 0
-                lastPiece = -1
             }
-            before = a
-            a = b
-            b = after
+            base += 64
         }
     }
 
@@ -189,7 +243,12 @@ enum JoinedPairs {
 /// sort or hash set), and the filter sized and filled. One per scoring thread.
 final class JoinedPairCollector {
     let flags: [UInt8]
-    private var hashes: [UInt64] = []
+    /// The runs' hashes of the window at hand (a pair and at most two longer runs end on
+    /// each token) and its tokens' flags, for windows of up to `capacity` tokens (grown with
+    /// the longest seen).
+    private var hashes: UnsafeMutablePointer<UInt64>
+    private var tokenFlags: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
     private let seen: UnsafeMutablePointer<UInt64>
     private static let seenBits = 1 << 16
 
@@ -197,30 +256,45 @@ final class JoinedPairCollector {
         self.flags = flags
         seen = .allocate(capacity: Self.seenBits / 64)
         seen.initialize(repeating: 0, count: Self.seenBits / 64)
-        hashes.reserveCapacity(1 << 15)
+        capacity = 1 << 15
+        hashes = .allocate(capacity: 3 * capacity)
+        tokenFlags = .allocate(capacity: JoinedPairs.tokenFlagsCapacity(capacity))
     }
 
-    deinit { seen.deallocate() }
+    deinit {
+        seen.deallocate()
+        hashes.deallocate()
+        tokenFlags.deallocate()
+    }
 
     /// Appends the filter of the joined runs of `tokens` to `out`; returns its word count.
     func filter(of tokens: UnsafeBufferPointer<UInt32>, into out: inout [UInt64]) -> Int {
-        // A local array: appending to the stored one from the closure was checked for
-        // exclusive access on every hash.
-        var found: [UInt64] = []
-        swap(&found, &hashes)
-        defer { swap(&found, &hashes) }
-        found.removeAll(keepingCapacity: true)
-        flags.withUnsafeBufferPointer { f in JoinedPairs.forEachRun(in: tokens, flags: f) { _, _, h in found.append(h) } }
-        return Self.append(found, seen: seen, into: &out)
+        if tokens.count > capacity {
+            hashes.deallocate()
+            tokenFlags.deallocate()
+            capacity = tokens.count
+            hashes = .allocate(capacity: 3 * capacity)
+            tokenFlags = .allocate(capacity: JoinedPairs.tokenFlagsCapacity(capacity))
+        }
+        let found = hashes, room = tokenFlags
+        var count = 0
+        flags.withUnsafeBufferPointer { f in
+            JoinedPairs.forEachRun(in: tokens, tokenFlags: JoinedPairs.tokenFlags(of: tokens, flags: f, into: room)) { _, _, h in
+                found[count] = h
+                count += 1
+            }
+        }
+        return Self.append(UnsafeBufferPointer(start: found, count: count), seen: seen, into: &out)
     }
 
     /// The filter of `hashes` (repeats allowed), appended to `out`.
-    private static func append(_ hashes: [UInt64], seen: UnsafeMutablePointer<UInt64>, into out: inout [UInt64]) -> Int {
+    private static func append(_ hashes: UnsafeBufferPointer<UInt64>, seen: UnsafeMutablePointer<UInt64>, into out: inout [UInt64]) -> Int {
         var set = 0
         for h in hashes {
             let b = Int(h >> 48)
             let mask: UInt64 = 1 << UInt64(b & 63)
-            if seen[b >> 6] & mask == 0 { seen[b >> 6] |= mask; set += 1 }
+            set &+= Int(truncatingIfNeeded: (seen[b >> 6] & mask) == 0 ? 1 : 0)
+            seen[b >> 6] |= mask
         }
         for h in hashes { seen[Int(h >> 48) >> 6] = 0 }
         let words = JoinedPairs.words(forRuns: set * 2 > seenBits ? hashes.count : linearCount(set: set))

@@ -260,6 +260,22 @@ enum Varint {
         return i + 1
     }
 
+    /// Reads the varint at `p` and moves `p` past it, reading at most `maximumBytes` (the
+    /// caller makes sure that many are there).
+    @inline(__always)
+    static func read(_ p: inout UnsafePointer<UInt8>) -> UInt32 {
+        var b = p.pointee
+        p += 1
+        var value = UInt32(b & 0x7F), shift: UInt32 = 7
+        while b >= 0x80 && shift < 35 {
+            b = p.pointee
+            p += 1
+            value |= UInt32(b & 0x7F) << shift
+            shift += 7
+        }
+        return value
+    }
+
     /// Appends `value` to `out` (the same bytes as `write`).
     static func append(_ value: UInt32, to out: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumBytes) { bytes in

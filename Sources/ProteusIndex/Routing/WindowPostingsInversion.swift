@@ -18,24 +18,16 @@ extension WindowPostingsBuilder {
         let out = try UnlinkedTemporaryFile(folder: folder, name: name, holding: "the routing tier's postings")
         let windows = adopted.isEmpty ? try SectionBlob(file: spill) : SectionBlob(concatenating: adopted)
         let workers = max(1, threads)
-        // Per worker: where the next window of each id of its share of the pass goes (-1 for
-        // other ids), and its share's encoded lists.
-        let cursors = (0..<workers).map { _ in
-            let c = UnsafeMutablePointer<Int32>.allocate(capacity: windowsPerID.count)
-            c.initialize(repeating: -1, count: windowsPerID.count)
-            return c
-        }
-        defer { for c in cursors { c.deallocate() } }
-        var encoded = [[UInt8]](repeating: [], count: workers)
-        var failures = [Error?](repeating: nil, count: workers)
-        // The passes: consecutive ids whose lists fit the budget together.
+        // The passes: consecutive ids whose lists fit a worker's share of the budget together.
+        // Workers take whole passes side by side, each reading only its pass's windows.
+        let share = max(1, budget / workers)
         var passes: [(ids: Range<Int>, total: Int)] = []
         var first = 0
         while first < tier.ids.count {
             var last = first, total = 0
             while last < tier.ids.count {
                 let n = tier.hasList(last) ? Int(tier.windowCounts[last]) : 0
-                if total + n > budget && last > first { break }
+                if total + n > share && last > first { break }
                 total += n
                 last += 1
             }
@@ -43,141 +35,193 @@ extension WindowPostingsBuilder {
             first = last
         }
         // Each pass reading every window costs passes × the spill, which grows with the square
-        // of the corpus: with three passes or more, one read first sorts the listed ids into a
+        // of the corpus: with two passes or more, one read first sorts the listed ids into a
         // file per pass, and each pass reads only its own.
         let perPass = passes.count >= Self.distributingPasses
             ? try distribute(windows, into: passes.map(\.ids), tier) : nil
-        for (p, (ids, total)) in passes.enumerated() {
-            let first = ids.lowerBound, last = ids.upperBound
-            let windows = perPass?[p] ?? windows
-            // Each worker takes consecutive ids holding about an equal share of the pass's
-            // window numbers, reads the whole spill, and places only its ids' numbers.
-            var starts: [Int] = []
-            var shares: [Range<Int>] = []
-            var at = 0, shareStart = first
-            for k in first..<last {
-                starts.append(at)
-                if tier.hasList(k) { at += Int(tier.windowCounts[k]) }
-                if shares.count < workers - 1 && at * workers >= total * (shares.count + 1) {
-                    shares.append(shareStart..<(k + 1))
-                    shareStart = k + 1
-                }
-            }
-            shares.append(shareStart..<last)
-            if at > 0 {
-                let scratch = UnsafeMutableBufferPointer<Number>.allocate(capacity: at)
-                defer { scratch.deallocate() }
-                encoded.withUnsafeMutableBufferPointer { encoded in
-                    failures.withUnsafeMutableBufferPointer { failures in
-                        DispatchQueue.concurrentPerform(iterations: shares.count) { w in
-                            let share = shares[w], cursor = cursors[w]
-                            guard share.contains(where: { tier.hasList($0) }) else { encoded[w] = []; return }
-                            for k in share where tier.hasList(k) { cursor[Int(tier.ids[k])] = Int32(starts[k - first]) }
-                            defer { for k in share { cursor[Int(tier.ids[k])] = -1 } }
-                            do {
-                                var reader = SpillReader(blob: windows, name: name)
-                                for window in 0..<windowCount {
-                                    let n = try reader.next()
-                                    let number = Number(truncatingIfNeeded: window)
-                                    var id: UInt32 = 0
-                                    for _ in 0..<n {
-                                        id &+= try reader.next()
-                                        let c = cursor[Int(id)]
-                                        guard c >= 0 else { continue }
-                                        scratch[Int(c)] = number
-                                        cursor[Int(id)] = c + 1
-                                    }
-                                }
-                            } catch {
-                                failures[w] = error
-                                return
-                            }
-                            // Sized exactly up front: growing by doubling would hold twice the bytes.
-                            var bytes: [UInt8] = []
-                            bytes.reserveCapacity(share.reduce(0) { $0 + tier.listBytes($1) })
-                            var wide: [UInt32] = []
-                            for k in share where tier.hasList(k) {
-                                let list = scratch[starts[k - first]..<(starts[k - first] + Int(tier.windowCounts[k]))]
-                                wide.removeAll(keepingCapacity: true)
-                                wide.append(contentsOf: list.lazy.map { UInt32($0) })
-                                wide.withUnsafeBufferPointer { PostingList.encode($0, windows: tier.windowCount, into: &bytes) }
-                            }
-                            encoded[w] = bytes
+        // Per worker: where the next window of each id of its pass goes (-1 for other ids),
+        // its window numbers, and its pass's encoded lists.
+        let cursors = (0..<workers).map { _ in
+            let c = UnsafeMutablePointer<Int32>.allocate(capacity: windowsPerID.count)
+            c.initialize(repeating: -1, count: windowsPerID.count)
+            return c
+        }
+        let largest = passes.map(\.total).max() ?? 0
+        let scratches = (0..<workers).map { _ in UnsafeMutableBufferPointer<Number>.allocate(capacity: max(1, largest)) }
+        defer {
+            for c in cursors { c.deallocate() }
+            for s in scratches { s.deallocate() }
+        }
+        var encoded = [[UInt8]](repeating: [], count: workers)
+        var failures = [Error?](repeating: nil, count: workers)
+        for group in stride(from: 0, to: passes.count, by: workers) {
+            let inGroup = min(workers, passes.count - group)
+            encoded.withUnsafeMutableBufferPointer { encoded in
+                failures.withUnsafeMutableBufferPointer { failures in
+                    DispatchQueue.concurrentPerform(iterations: inGroup) { w in
+                        let (ids, total) = passes[group + w]
+                        guard total > 0 else { encoded[w] = []; return }
+                        do {
+                            encoded[w] = try invertPass(ids, tier, windows: perPass?[group + w] ?? windows,
+                                                        cursor: cursors[w], scratch: scratches[w])
+                        } catch {
+                            failures[w] = error
                         }
                     }
                 }
-                if let failure = failures.compactMap({ $0 }).first { throw failure }
-                for w in shares.indices {
-                    try encoded[w].withUnsafeBytes { try out.write($0) }
-                    encoded[w] = []  // freed before the next pass encodes its own
-                }
+            }
+            if let failure = failures.compactMap({ $0 }).first { throw failure }
+            for w in 0..<inGroup {
+                try encoded[w].withUnsafeBytes { try out.write($0) }
+                encoded[w] = []  // freed before the next passes encode their own
             }
         }
         return try SectionBlob(file: out)
+    }
+
+    /// The encoded lists of the ids `ids` (tier indices), from one read of `windows`: each
+    /// window number is placed in its id's stretch of `scratch`, then each list is encoded.
+    private func invertPass<Number: FixedWidthInteger & UnsignedInteger>(
+        _ ids: Range<Int>, _ tier: RoutingTierContents, windows: SectionBlob,
+        cursor: UnsafeMutablePointer<Int32>, scratch: UnsafeMutableBufferPointer<Number>
+    ) throws -> [UInt8] {
+        var starts: [Int] = []
+        var at = 0
+        for k in ids {
+            starts.append(at)
+            if tier.hasList(k) {
+                cursor[Int(tier.ids[k])] = Int32(at)
+                at += Int(tier.windowCounts[k])
+            }
+        }
+        defer { for k in ids { cursor[Int(tier.ids[k])] = -1 } }
+        var reader = SpillReader(blob: windows, name: name)
+        let limit = UInt32(windowsPerID.count)
+        let windowIDs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: windowsPerID.count)
+        defer { windowIDs.deallocate() }
+        for window in 0..<windowCount {
+            let n = try reader.nextWindow(into: windowIDs.baseAddress!, capacity: windowIDs.count, limit: limit)
+            let number = Number(truncatingIfNeeded: window)
+            for i in 0..<n {
+                let id = Int(windowIDs[i])
+                let c = cursor[id]
+                guard c >= 0 else { continue }
+                scratch[Int(c)] = number
+                cursor[id] = c &+ 1
+            }
+        }
+        // Sized exactly up front: growing by doubling would hold twice the bytes.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(ids.reduce(0) { $0 + tier.listBytes($1) })
+        var wide: [UInt32] = []
+        for k in ids where tier.hasList(k) {
+            let list = scratch[starts[k - ids.lowerBound]..<(starts[k - ids.lowerBound] + Int(tier.windowCounts[k]))]
+            wide.removeAll(keepingCapacity: true)
+            wide.append(contentsOf: list.lazy.map { UInt32($0) })
+            wide.withUnsafeBufferPointer { PostingList.encode($0, windows: tier.windowCount, into: &bytes) }
+        }
+        return bytes
     }
 
     /// From this many inversion passes on, the windows are first sorted into a file per pass.
     static let distributingPasses = 2
 
     /// The windows split by pass: one spill per pass in the same encoding (every window, each
-    /// with only the listed ids of that pass), written in one read of `windows`.
+    /// with only the listed ids of that pass), written in one read of `windows` per thread,
+    /// each thread writing the spills of its own consecutive passes. It runs at the end of a
+    /// build while nothing else does, so it is written for speed: a window's ids are decoded
+    /// in one go, the listed ones found by a bit per id (the vocabulary's bits stay in L1),
+    /// and since ids come in order and each pass takes the ids below the next pass's first,
+    /// the pass is a pointer moving forward, not a table lookup per id.
     private func distribute(_ windows: SectionBlob, into passes: [Range<Int>], _ tier: RoutingTierContents) throws -> [SectionBlob] {
-        var passOf = [Int32](repeating: -1, count: windowsPerID.count)
-        for (p, ids) in passes.enumerated() {
-            for k in ids where tier.hasList(k) { passOf[Int(tier.ids[k])] = Int32(p) }
-        }
+        // passEnds[p]: the first id after pass p's (ids of no pass lie between, unlisted).
+        let passEnds = passes.map { $0.isEmpty ? 0 : tier.ids[$0.upperBound - 1] + 1 }
         let files = try passes.map { _ in
             try UnlinkedTemporaryFile(folder: folder, name: name, holding: "the routing tier's window lists", bufferBytes: 0)
         }
-        // A buffer of `stride` bytes per pass, written out when a varint might not fit; the
-        // buffers share a fixed 4 MiB, since the passes grow with the corpus.
+        // A buffer of `stride` bytes per pass, written out when a window's group might not
+        // fit; the buffers share a fixed 4 MiB, since the passes grow with the corpus.
         let stride = max(1 << 12, (4 << 20) / passes.count)
         let buffers = UnsafeMutablePointer<UInt8>.allocate(capacity: passes.count * stride)
         let used = UnsafeMutableBufferPointer<Int>.allocate(capacity: passes.count)
         used.initialize(repeating: 0)
-        let group = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: windowsPerID.count + 1)
-        defer { buffers.deallocate(); used.deallocate(); group.deallocate() }
+        defer { buffers.deallocate(); used.deallocate() }
+        let workers = min(max(1, threads), passes.count)
+        var failures = [Error?](repeating: nil, count: workers)
+        failures.withUnsafeMutableBufferPointer { failures in
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let mine = (passes.count * w / workers)..<(passes.count * (w + 1) / workers)
+                do {
+                    try distribute(windows, passes: mine, ends: passEnds, ranges: passes, tier,
+                                   to: files, buffers: buffers, stride: stride, used: used)
+                } catch {
+                    failures[w] = error
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        return try files.map { try SectionBlob(file: $0) }
+    }
+
+    /// One thread's part of `distribute`: the spills of passes `mine`.
+    private func distribute(_ windows: SectionBlob, passes mine: Range<Int>, ends passEnds: [UInt32], ranges: [Range<Int>],
+                            _ tier: RoutingTierContents, to files: [UnlinkedTemporaryFile],
+                            buffers: UnsafeMutablePointer<UInt8>, stride: Int, used: UnsafeMutableBufferPointer<Int>) throws {
+        let listed = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: windowsPerID.count / 64 + 1)
+        listed.initialize(repeating: 0)
+        let ids = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: windowsPerID.count + 1)
+        defer { listed.deallocate(); ids.deallocate() }
+        for p in mine {
+            for k in ranges[p] where tier.hasList(k) {
+                let id = Int(tier.ids[k])
+                listed[id >> 6] |= 1 << UInt64(id & 63)
+            }
+        }
         func flush(_ p: Int) throws {
             try files[p].write(UnsafeRawBufferPointer(start: buffers + p * stride, count: used[p]))
             used[p] = 0
         }
-        func put(_ value: UInt32, _ p: Int) throws {
-            if used[p] + 5 > stride { try flush(p) }
-            var v = value
+        /// Pass `p`'s part of a window: the count, then the ids `group` as deltas.
+        func emit(_ group: Slice<UnsafeMutableBufferPointer<UInt32>>, to p: Int) throws {
+            // Room for every varint of the group (a group larger than a stride goes in pieces).
+            if used[p] + Varint.maximumBytes * (group.count + 1) > stride { try flush(p) }
             let out = buffers + p * stride
-            while v >= 0x80 { out[used[p]] = UInt8(v & 0x7F) | 0x80; used[p] += 1; v >>= 7 }
-            out[used[p]] = UInt8(v); used[p] += 1
+            guard Varint.maximumBytes * (group.count + 1) <= stride else {
+                var bytes: [UInt8] = []
+                Varint.append(UInt32(group.count), to: &bytes)
+                var previous: UInt32 = 0
+                for id in group { Varint.append(id - previous, to: &bytes); previous = id }
+                try bytes.withUnsafeBytes { try files[p].write($0) }
+                return
+            }
+            var at = Varint.write(UInt32(group.count), to: out, at: used[p])
+            var previous: UInt32 = 0
+            for id in group {
+                at = Varint.write(id - previous, to: out, at: at)
+                previous = id
+            }
+            used[p] = at
         }
         var reader = SpillReader(blob: windows, name: name)
+        let limit = UInt32(windowsPerID.count)
         for _ in 0..<windowCount {
-            // Ids are increasing and so are their passes: each pass's ids come together. A
-            // window writes its count of ids (0 for most passes) to every pass, then the ids.
-            var next = 0, grouped = 0
-            func emit(_ p: Int) throws {
-                while next < p { try put(0, next); next += 1 }
-                try put(UInt32(grouped), p)
-                var previous: UInt32 = 0
-                for k in 0..<grouped { try put(group[k] - previous, p); previous = group[k] }
-                next = p + 1
-                grouped = 0
+            // The window's listed ids of these passes, in order (so each pass's come together).
+            let n = try reader.nextWindow(into: ids.baseAddress!, capacity: ids.count, limit: limit)
+            var kept = 0
+            for i in 0..<n {
+                let id = ids[i]
+                ids[kept] = id
+                kept &+= Int(truncatingIfNeeded: listed[Int(id >> 6)] >> UInt64(id & 63) & 1)
             }
-            let n = Int(try reader.next())
-            var id: UInt32 = 0
-            var current = -1
-            for _ in 0..<n {
-                id &+= try reader.next()
-                let p = Int(passOf[Int(id)])
-                guard p >= 0 else { continue }
-                if p != current && current >= 0 { try emit(current) }
-                current = p
-                group[grouped] = id
-                grouped += 1
+            var from = 0
+            for p in mine {
+                var to = from
+                while to < kept && ids[to] < passEnds[p] { to += 1 }
+                try emit(ids[from..<to], to: p)
+                from = to
             }
-            if current >= 0 { try emit(current) }
-            while next < passes.count { try put(0, next); next += 1 }
         }
-        for p in passes.indices { try flush(p) }
-        return try files.map { try SectionBlob(file: $0) }
+        for p in mine { try flush(p) }
     }
 }
 
@@ -185,7 +229,8 @@ extension WindowPostingsBuilder {
 private struct SpillReader {
     let blob: SectionBlob
     let name: String
-    private let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 20)
+    static let bufferBytes = 1 << 20
+    private let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bufferBytes)
     private var position = 0
     private var available = 0
     private var offset = 0
@@ -232,8 +277,55 @@ private struct SpillReader {
         }
     }
 
+    /// Decodes the next window into `ids` (room for `capacity`): its count, then its ids,
+    /// each a delta from the one before; returns the count. Ids must lie below `limit`.
+    /// One tight loop with nothing that throws inside: decoding value by value through
+    /// `next` kept the running id in memory, not in a register, and cost 12 ns an id.
+    mutating func nextWindow(into ids: UnsafeMutablePointer<UInt32>, capacity: Int, limit: UInt32) throws -> Int {
+        let n = Int(try next())
+        guard n <= capacity else { throw corrupt() }
+        let most = Varint.maximumBytes * n
+        if available - position < most { try compact() }
+        var id: UInt64 = 0
+        if available - position >= most {
+            var p = UnsafePointer(buffer + position)
+            for i in 0..<n {
+                id &+= UInt64(Varint.read(&p))
+                ids[i] = UInt32(truncatingIfNeeded: id)
+            }
+            position = p - UnsafePointer(buffer)
+        } else {
+            // The spill's last bytes: fewer than the longest encoding, value by value.
+            for i in 0..<n {
+                id &+= UInt64(try next())
+                ids[i] = UInt32(truncatingIfNeeded: id)
+            }
+        }
+        guard id < UInt64(limit) else { throw corrupt() }
+        return n
+    }
+
+    /// Moves the unread bytes to the front and fills the buffer from the spill (a window's
+    /// longest encoding, 5 bytes an id of the vocabulary, is well within it).
+    private mutating func compact() throws {
+        let kept = available - position
+        buffer.update(from: buffer + position, count: kept)
+        position = 0
+        available = kept
+        let n = min(Self.bufferBytes - kept, blob.count - offset)
+        guard n > 0 else { return }
+        try blob.read(into: UnsafeMutableRawBufferPointer(start: buffer + kept, count: n), at: offset)
+        offset += n
+        available += n
+    }
+
+    /// The error for a spill that does not hold what was written to it.
+    func corrupt() -> ProteusError {
+        ProteusError(.ioError, path: name, "the routing tier's window lists were not read back as written")
+    }
+
     private mutating func refill() throws {
-        let n = min(1 << 20, blob.count - offset)
+        let n = min(Self.bufferBytes, blob.count - offset)
         guard n > 0 else {
             throw ProteusError(.ioError, path: name, "the routing tier's window lists end early")
         }

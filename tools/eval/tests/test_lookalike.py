@@ -12,10 +12,12 @@ def pieces(enc):
     return lookalike.Pieces(enc, kw)
 
 
+@pytest.mark.parametrize("shuffle_max", [lookalike.SHUFFLE_MAX, 0], ids=["shuffled", "permuted"])
 @pytest.mark.parametrize("depth", [0.0, 0.37, 1.0])
-def test_haystack_is_exact_tiktoken_text_with_one_asked_line(tmp_path, enc, pieces, depth):
+def test_haystack_is_exact_tiktoken_text_with_one_asked_line(tmp_path, enc, pieces, depth, shuffle_max):
     path = tmp_path / "l.u32"
-    case = lookalike.write_case(path, 6000, depth, seed=4, enc=enc, pieces=pieces)
+    case = lookalike.write_case(path, 6000, depth, seed=4, enc=enc, pieces=pieces, block_lines=50,
+                                shuffle_max=shuffle_max)
     tokens = np.fromfile(path, dtype="<u4")
     assert len(tokens) == 6000
     text = enc.decode(tokens.tolist())
@@ -36,6 +38,40 @@ def test_haystack_is_exact_tiktoken_text_with_one_asked_line(tmp_path, enc, piec
     present = {ln.split(" for ")[1].split(" is:")[0] for ln in lines}  # lines sharing two of its three words:
     assert sum(1 for k in present if k != key and sum(x == y for x, y in zip(k.split("-"), (a, n, w))) == 2) >= 4
     assert len(present) == len(lines)  # every key distinct
+
+
+@pytest.mark.parametrize("shuffle_max", [lookalike.SHUFFLE_MAX, 0], ids=["shuffled", "permuted"])
+@pytest.mark.parametrize("depth", [0.0, 0.5, 1.0])
+def test_block_size_does_not_change_the_case(tmp_path, enc, pieces, depth, shuffle_max):
+    outs = []
+    for block_lines in (1, 7, 64, 10**6):  # one line at a time, uneven blocks, one block
+        path = tmp_path / f"l{block_lines}.u32"
+        case = lookalike.write_case(path, 6000, depth, seed=9, enc=enc, pieces=pieces, block_lines=block_lines,
+                                    shuffle_max=shuffle_max)
+        outs.append((np.fromfile(path, dtype="<u4").tolist(), case.spec.question, case.spec.expected,
+                     case.needles[0].start, case.expected_positions))
+    assert all(o == outs[0] for o in outs[1:])
+
+
+def test_permuted_lines_start_as_near_the_depth_as_a_line_allows(tmp_path, enc, pieces):
+    """The streaming generator puts the asked line at the last line start at or before
+    depth·(length - its length), so it always fits, also at depth 1."""
+    for seed in range(6):
+        for depth in (0.0, 0.5, 1.0):
+            case = lookalike.write_case(tmp_path / "l.u32", 3000, depth, seed=seed, enc=enc, pieces=pieces,
+                                        shuffle_max=0)
+            line = len(case.needles[0].tokens)
+            target = round(depth * (3000 - line))
+            assert target - 40 < case.needles[0].start <= target and case.needles[0].start + line <= 3000
+
+
+def test_key_permutation_is_a_bijection():
+    for size in (1, 2, 5, 512, 1000, 4097):
+        perm = lookalike.KeyPermutation(size, np.random.default_rng(size))
+        out = perm(np.arange(size, dtype=np.uint64))
+        assert sorted(out.tolist()) == list(range(size))
+        assert np.array_equal(np.concatenate([perm(np.arange(s, min(s + 3, size), dtype=np.uint64))
+                                              for s in range(0, size, 3)]), out)
 
 
 def test_keys_are_distinct_and_include_the_structured_distractors(pieces):

@@ -240,6 +240,8 @@ class Evaluator:
         spans = np.array([[r["start"], r["end"]] for r in full[0]["results"]], dtype=np.int64).reshape(-1, 2)
         row = self.score(top5[0]["results"], spans, case) | {"query_seconds": qsec, "listed_spans": len(spans),
                                                             "mode": top5[0].get("mode"), "query_as": how}
+        row |= {k: top5[0][k] for k in ("windows_read", "candidate_windows", "stopped_at_window_limit", "elapsed_ms")
+                if k in top5[0]}  # routing's own figures, where the binary prints them
         if "question_tokens" in top5[0]:  # the product's tokenizer must agree with tiktoken
             # A question opening with a word is read as if a space came before it (README: the exact pass).
             q = case.spec.question

@@ -132,6 +132,23 @@ def cost_table(rows, methods, lengths) -> list[str]:
     return out
 
 
+def routing_table(rows) -> list[str]:
+    """Per routed case: the windows `query --corpus` read (the binary's own figures, where it
+    prints them) beside top-1 and the query's wall time."""
+    rs = [r for r in rows if r["method"] == "proteus" and "error" not in r and r.get("windows_read") is not None]
+    if not rs:
+        return []
+    out = ["## Routing per case (proteus, corpus given)", "",
+           "| length | task | depth | top-1 | windows read / candidates | stopped at the window limit | "
+           "query ms (process wall / routing) |", "|---|---|---|---|---|---|---|"]
+    for r in rs:
+        out.append(f"| {generate.format_length(r['length'])} | {r['task']} | {r['depth']:g} | "
+                   f"{'yes' if r.get('top1') else 'no'} | {r['windows_read']:,} / {r.get('candidate_windows') or 0:,} | "
+                   f"{'yes' if r.get('stopped_at_window_limit') else 'no'} | {1000 * r['query_seconds']:.0f} / "
+                   f"{_fmt(r.get('elapsed_ms'))} |")
+    return [*out, ""]
+
+
 def goal_lines(rows, lengths, goals=GOALS) -> list[str]:
     out = ["| goal | length | measured (proteus) | verdict |", "|---|---|---|---|"]
     ours = [r for r in rows if r["method"] == "proteus"]
@@ -301,9 +318,11 @@ def _other_runs(out_path) -> list[str]:
     return out
 
 
-def _haystack_lines(meta) -> list[str]:
+def _haystack_lines(meta, rows=()) -> list[str]:
     h, src = meta["haystack"], meta.get("haystack_source") or {}
-    if h == "essay":
+    if rows and all(r["task"] == "lookalike" for r in rows):
+        out = [f"Haystack: none written (--haystack {h} unused): the lookalike task brings its own  "]
+    elif h == "essay":
         out = [f"Haystack: essay (Paul Graham essays shuffled by essay, seed {meta['seed']})  "]
     elif h == "noise":
         out = [f"Haystack: RULER noise, seed {meta['seed']}  "]
@@ -367,7 +386,7 @@ def write(out_path, heatmap_path, meta, rows, perf) -> None:
     lines = ["# proteus-index evaluation results", "",
              f"Command: `{meta['command']}`  ", f"Commit: `{meta['commit']}`  ",
              f"Binary: `{meta['binary']}` (repository commit `{meta.get('binary_commit')}`)  ",
-             *_haystack_lines(meta),
+             *_haystack_lines(meta, rows),
              f"Build options: --buffer {meta['buffer']} --chunk-len {meta['chunk_len']} --per-chunk {meta['per_chunk']} "
              f"--span {meta['span']} --threads {meta['threads']}  ", f"Run time: {meta['elapsed_seconds']:.0f} s", "",
              "Success at k: every expected value is readable (text or token ids) from the top-k results "
@@ -385,6 +404,7 @@ def write(out_path, heatmap_path, meta, rows, perf) -> None:
              *side_by_side(rows, lengths),
              "## Results per task", "", *task_tables(rows, methods, lengths),
              "## Cost", "", *cost_table(rows, methods, lengths), "",
+             *routing_table(rows),
              "## Performance (same run)", "",
              "Throughput = tokens / seconds of one run over the same u32 tokens, page cache warm. `scan` columns and "
              "the build use the binary's own timer (`seconds` in its JSON; wall time if absent); cat, zstd -dc and "

@@ -178,6 +178,24 @@ def test_unique_report_judges_issue_goals_and_shows_methods_side_by_side(tmp_pat
     assert "keys from WordNet" in text
 
 
+def test_lookalike_only_report_names_no_haystack_and_lists_the_windows_read(tmp_path):
+    meta = {"command": "python3 tools/eval/run.py --tasks lookalike", "commit": "abc", "binary": "proteus-index",
+            "haystack": "synthetic", "seed": 1, "buffer": 32768, "chunk_len": 65536, "per_chunk": 4096, "span": 8,
+            "threads": 2, "elapsed_seconds": 3.0, "heatmap_baseline": "proteus-heroes",
+            "haystack_source": {"lookalike_words": {"source": "WordNet", "adjectives": 3, "nouns": 4, "words": 5}}}
+    rows = [{"method": m, "length": 10**9, "task": "lookalike", "depth": d, "retention": False, "top1": m == "proteus",
+             "top5": m == "proteus", "index_bytes": 1, "query_seconds": 0.25, "build_seconds": 30.0, "heroes": 32768,
+             "windows_read": 3814 if m == "proteus" else 0, "candidate_windows": 61036 if m == "proteus" else 0,
+             "stopped_at_window_limit": m == "proteus", "elapsed_ms": 201.5}
+            for d in (0.0, 0.5) for m in ("proteus", "proteus-heroes")]
+    out = tmp_path / "R.md"
+    report.write(out, tmp_path / "h.png", meta, rows, [])
+    text = out.read_text()
+    assert "Haystack: none written (--haystack synthetic unused): the lookalike task brings its own" in text
+    assert "SYNTHETIC" not in text
+    assert "| 1B | lookalike | 0.5 | yes | 3,814 / 61,036 | yes | 250 / 202 |" in text
+
+
 @pytest.mark.parametrize("haystack", ["unique", "synthetic"])
 def test_unique_and_synthetic_haystacks_run_end_to_end_with_tantivy(tmp_path, enc, essays, haystack):
     """Without a binary (tantivy alone): the haystack is cut from (or generated from) a small

@@ -3,17 +3,17 @@
 /// Windows arrive in order, each as its sorted distinct ids. They are counted (windows per
 /// id) and spilled to an unlinked temporary file as delta varints, about 1.5 bytes per
 /// (window, id) pair. Only at the end is it known which ids deserve a list, so `finish`
-/// inverts the spill in passes: each pass takes the next ids whose lists fit a fixed budget
-/// of `passBudget` window numbers, reads the whole spill once, and encodes those lists into
-/// a second temporary file. With many passes (a corpus of several GiB), one read first sorts
-/// the listed ids into a spill per pass, so that the passes do not each read everything
-/// (`WindowPostingsInversion.swift`). Memory stays the budget plus two vocabulary-sized
+/// inverts the spill in passes: each pass takes the next ids whose lists fit a thread's share
+/// of a fixed budget of `passBudget` window numbers, reads its windows once, and encodes
+/// those lists; the threads run passes side by side, into a second temporary file in pass
+/// order. With two passes or more, one read first sorts the listed ids into a spill per pass,
+/// so that the passes do not each read everything (`WindowPostingsInversion.swift`). Memory stays the budget plus two vocabulary-sized
 /// tables however large the corpus; the corpus itself is never read twice.
 final class WindowPostingsBuilder {
-    /// Window numbers held in memory during one inversion pass (16 MiB) by default: small
+    /// Window numbers held in memory by the inversion's passes at a time (16 MiB) by default: small
     /// enough that a corpus of 1 GiB already fills it, so the peak stays flat above that.
     static let defaultPassBudget = 4 << 20
-    /// Window numbers of 4 bytes held in memory during one inversion pass (twice as many
+    /// Window numbers of 4 bytes held in memory by the passes at a time (twice as many
     /// when they fit in 2 bytes: the memory is the same).
     let passBudget: Int
     /// Whether window numbers may be held as u16 when they fit (tests turn it off to try
@@ -178,17 +178,10 @@ final class WindowPostingsBuilder {
                 pending = .allocate(capacity: most)
             }
         }
-        var at = Varint.write(UInt32(ids.count), to: pending.baseAddress!, at: pendingCount)
-        var previous: UInt32 = 0
         windowsPerID.withUnsafeMutableBufferPointer { counts in
-            let out = pending.baseAddress!
-            for id in ids {
-                counts[Int(id)] &+= 1
-                at = Varint.write(id - previous, to: out, at: at)
-                previous = id
-            }
+            for id in ids { counts[Int(id)] &+= 1 }
         }
-        pendingCount = at
+        pendingCount = Varint.write(window: ids, to: pending.baseAddress!, at: pendingCount)
         windowCount += 1
         if pendingCount >= Self.flushBytes { try flush() }
     }
@@ -258,6 +251,20 @@ enum Varint {
         }
         out[i] = UInt8(v)
         return i + 1
+    }
+
+    /// Writes a window of the spill at `out + at` (room for `maximumBytes` × (count + 1)):
+    /// its count, then its sorted ids, each as the delta from the one before; returns where
+    /// the next goes.
+    @inline(__always)
+    static func write<C: Collection>(window ids: C, to out: UnsafeMutablePointer<UInt8>, at: Int) -> Int where C.Element == UInt32 {
+        var at = write(UInt32(ids.count), to: out, at: at)
+        var previous: UInt32 = 0
+        for id in ids {
+            at = write(id - previous, to: out, at: at)
+            previous = id
+        }
+        return at
     }
 
     /// Reads the varint at `p` and moves `p` past it, reading at most `maximumBytes` (the

@@ -183,24 +183,18 @@ extension WindowPostingsBuilder {
         }
         /// Pass `p`'s part of a window: the count, then the ids `group` as deltas.
         func emit(_ group: Slice<UnsafeMutableBufferPointer<UInt32>>, to p: Int) throws {
-            // Room for every varint of the group (a group larger than a stride goes in pieces).
-            if used[p] + Varint.maximumBytes * (group.count + 1) > stride { try flush(p) }
-            let out = buffers + p * stride
-            guard Varint.maximumBytes * (group.count + 1) <= stride else {
-                var bytes: [UInt8] = []
-                Varint.append(UInt32(group.count), to: &bytes)
-                var previous: UInt32 = 0
-                for id in group { Varint.append(id - previous, to: &bytes); previous = id }
-                try bytes.withUnsafeBytes { try files[p].write($0) }
+            // Room for every varint of the group; a group longer than a stride is written
+            // from a buffer of its own.
+            let most = Varint.maximumBytes * (group.count + 1)
+            if used[p] + most > stride { try flush(p) }
+            guard most <= stride else {
+                try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: most) { room in
+                    let n = Varint.write(window: group, to: room.baseAddress!, at: 0)
+                    try files[p].write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(room)[0..<n]))
+                }
                 return
             }
-            var at = Varint.write(UInt32(group.count), to: out, at: used[p])
-            var previous: UInt32 = 0
-            for id in group {
-                at = Varint.write(id - previous, to: out, at: at)
-                previous = id
-            }
-            used[p] = at
+            used[p] = Varint.write(window: group, to: buffers + p * stride, at: used[p])
         }
         var reader = SpillReader(blob: windows, name: name)
         let limit = UInt32(windowsPerID.count)

@@ -17,14 +17,17 @@ import Foundation
         let engine: QueryEngine
         let teleporter: Teleporter
 
-        init(_ tokens: [UInt32], window: Int = 2_048, buffer: Int = 1_024, threads: Int = 1, tag: String) throws {
+        /// `pairFilters`: the tier keeps each window's joined pairs, as `build` with a tokenizer does.
+        init(_ tokens: [UInt32], window: Int = 2_048, buffer: Int = 1_024, threads: Int = 1, pairFilters: Bool = false, tag: String) throws {
             self.tokens = tokens
             folder = try IndexFileFixtures.temporaryFolder(tag)
             source = try MemoryTokenSource(name: "corpus", tokens: tokens, tokenizer: TeleportTests.tokenizer.identity)
             var p = BuildParameters()
             p.bufferTokens = buffer
             p.routeWindow = window
-            var contents = try BuildPipeline(parameters: p).run(source: source, threads: threads)
+            var pipeline = try BuildPipeline(parameters: p)
+            if pairFilters { pipeline.pairFlags = TeleportTests.tokenizer.joinFlags() }
+            var contents = try pipeline.run(source: source, threads: threads)
             contents.tokenizer = TeleportTests.tokenizer.identity
             contents.splitPattern = TeleportTests.tokenizer.pattern.rawValue
             contents.embeddedRanks = try EmbeddedRanks.encode(TeleportTests.tokenizer.ranks)
@@ -121,6 +124,41 @@ import Foundation
         #expect(r.passages[0].score >= Teleporter.foundShare)
         for v in values { #expect(r.passages.contains { $0.source == .corpus && f.text($0).contains(v) }, "\(v)") }
         #expect(r.windowsRead >= 3 && Set(r.boundsRead).count == 1, "\(r.windowsRead) \(r.boundsRead)")
+    }
+
+    @Test func fromTheCapTheWindowsLikeTheBestAnswerAreReadFirst() throws {
+        // The question's common words ("mentioned in the provided text") stand in a third of
+        // the windows, and so the first value's window and twenty windows holding the key's
+        // pieces apart outrank the other values' windows, which hold only the key's line. In
+        // bound order the search stops (at 16 windows, for a cap of 1) before those; from the
+        // cap, the windows that may hold a line like the best answer come first, the likeliest
+        // (the key whole) before the key's pieces apart.
+        let plain = String(repeating: "The weather report for the valley said nothing new today.\n", count: 40)
+        let asides = String(repeating: "As mentioned in the provided text, all of it is true.\n", count: 6)
+        let apart = "The amber-fox ran.\nThe peregrine-falcon flew.\nSpecial magic numbers for the rest.\n"
+        let values = ["1111111", "2222222", "3333333"]
+        let line = { (v: String) in "One of the special magic numbers for amber-falcon is: \(v).\n" }
+        var text = plain + plain + asides + line(values[0]) + plain + plain
+        for v in values.dropFirst() { text += plain + line(v) + plain + plain }
+        for _ in 0..<20 { text += asides + apart + plain + plain + plain + plain + plain + plain }
+        let f = try Fixture(Self.tokenizer.encodeOrdinary(text), window: 512, buffer: 64, pairFilters: true, tag: "teleport-like")
+        let question = "What are all the special magic numbers for amber-falcon mentioned in the provided text?"
+        let every = try f.ask(question, maxWindows: Int.max)
+        let valueWindows = try values.map { v in try #require(every.passages.first { f.text($0).contains(v) }).start / 512 }
+        // The order the test is about: more than the search limit of windows before the second value's.
+        let scorer = PassageScorer(question: f.teleporter.terms(Self.tokenizer.encodeOrdinary(question)),
+                                   shapes: TokenShapes(tokenizer: f.engine.tokenizer, vocabularySize: f.engine.heroes.vocabularySize),
+                                   vocabularySize: f.engine.heroes.vocabularySize)
+        let order = try WindowRouter.candidates(for: scorer, tier: #require(f.teleporter.tier), limit: 1_000).best.map { UInt64($0.window) }
+        let searchLimit = Teleporter.searchLimit(maxWindows: 1, windowCount: f.teleporter.tier!.shape.windowCount)
+        try #require(order.first == valueWindows[0] && order.firstIndex(of: valueWindows[1])! > searchLimit, "\(order) \(valueWindows)")
+        let r = try f.ask(question, maxWindows: 1)
+        // The best answer holds most of the question's weight, but not of the best window's
+        // bound: it is not found, and without the windows like it the search would end at its limit.
+        let best = try #require(r.passages.first)
+        try #require(best.score >= Teleporter.foundShare && best.score < Teleporter.foundShare * every.boundsRead[0], "\(best.score)")
+        for v in values { #expect(r.passages.contains { $0.source == .corpus && f.text($0).contains(v) }, "\(v)") }
+        #expect(r.windowsRead <= searchLimit, "\(r.windowsRead)")
     }
 
     @Test func aQuestionsFirstWordIsReadAsInsideASentence() throws {

@@ -91,6 +91,15 @@ struct PassageScorer {
         return s
     }
 
+    /// The slots a passage holds, by slot (its matched tokens' terms).
+    func heldSlots(_ p: Passage) -> [Bool] {
+        var held = [Bool](repeating: false, count: question.count)
+        p.tokens.withUnsafeBufferPointer { b in
+            for i in p.matchedOffsets { let s = slot(at: i, in: b); if s >= 0 { held[s] = true } }
+        }
+        return held
+    }
+
     /// Positions of `buffer` in `range` holding an anchor token.
     func anchorPositions(_ buffer: UnsafeBufferPointer<UInt32>, in range: Range<Int>) -> [Int] {
         var found: [Int] = []

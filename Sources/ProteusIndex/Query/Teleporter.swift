@@ -109,6 +109,11 @@ public final class Teleporter {
     /// only when it scores at least this share of the best: the values of one key score
     /// alike, while a phrase of common words has many weaker echoes above `foundShare`.
     public static let anotherValueShare: Float = 0.9
+    // From the cap on, once the best answer holds `foundShare` of the question's weight, the
+    // windows that may hold an answer like it (its terms, scoring `anotherValueShare` of it)
+    // are read first, likeliest first: the other values of a key hold the key's line and not
+    // the question's other words, and a billion tokens held 6,700 windows of those words and
+    // the key's common pieces that outrank them, far past the search limit.
 
     /// Windows decoded ahead of the exact pass per thread: enough to keep every thread busy,
     /// few enough that a stop wastes little.
@@ -150,44 +155,85 @@ public final class Teleporter {
                 let searchLimit = Self.searchLimit(maxWindows: maxWindows, windowCount: tier.shape.windowCount)
                 // One past the cap, so a stop at the cap is told from running out of windows.
                 let limit = min(searchLimit, tier.shape.windowCount) + 1
-                let (candidates, count) = try WindowRouter.candidates(for: scorer, tier: tier, limit: limit)
+                let router = try WindowRouter(scorer: scorer, tier: tier)
+                var (list, count) = router.candidates(limit: limit)
                 result.candidateWindows = count
                 // Strictly in bound order, so `maxWindows` never spends a read on a window
                 // that a better one is still waiting behind (reading a whole frame's windows
                 // together once let a needle's window at the corpus's end go unread). Ties are
                 // in window order, so windows of one frame come together and the cursor's
-                // decoded frame serves them.
+                // decoded frame serves them. The one exception is the windows like the best
+                // answer, read first from the cap on (`like`).
                 // Further threads decompress the next windows while this one scores.
-                let prefetch = threads > 1 && candidates.count > 1
-                    ? WindowPrefetch(reader: reader, cursor: cursor, windows: candidates.map(\.window),
-                                     room: try readAheadRoom(corpus, windowTokens: windowTokens, threads: threads))
-                    : nil
+                var prefetch: WindowPrefetch?, prefetchFrom = 0
+                func readAhead(from first: Int) throws {
+                    prefetch?.finish()
+                    prefetch = threads > 1 && list.count - first > 1
+                        ? WindowPrefetch(reader: reader, cursor: cursor, windows: list[first...].map(\.window),
+                                         room: try readAheadRoom(corpus, windowTokens: windowTokens, threads: threads))
+                        : nil
+                    prefetchFrom = first
+                }
+                try readAhead(from: 0)
                 defer { prefetch?.finish() }
                 // The lowest bound of a window that gave a new found answer, and when the last
                 // such window was read: a window tied with it is as likely to hold another
                 // (the other values of a key), so the cap does not stop routing inside that
                 // tie while it still gives new ones, one at least every `maxWindows`.
                 var foundBound = Float.infinity, lastFound = Int.min / 2
-                let bestBound = candidates.first?.bound ?? 1
+                let bestBound = list.first?.bound ?? 1
                 func isFound(_ p: Passage) -> Bool { Self.isFound(p, bestBound: bestBound) }
                 func foundAnswers() -> Int {
                     answers.corpusAnswers(scoringAtLeast: Self.anotherValueShare * (answers.best ?? 0), where: isFound)
                 }
                 var found = foundAnswers()
-                for (i, c) in candidates.enumerated() {
+                // `list[i..<likeEnd]` are the windows like the best answer, once looked for.
+                var i = 0, likeEnd = 0, lookedForLike = false
+                func firstStart(_ window: Int) -> UInt64 { UInt64(max(0, window * windowTokens - WindowScan.marginBefore)) }
+                while i < list.count {
+                    let c = list[i], like = i < likeEnd
                     // A window's passages start at most a read margin before it.
-                    let firstStart = UInt64(max(0, c.window * windowTokens - WindowScan.marginBefore))
-                    if !answers.couldChange(bound: c.bound, startingAtOrAfter: firstStart) { break }
-                    if result.windowsRead >= maxWindows
-                        && (result.windowsRead == searchLimit || (answers.bestPassage.map(isFound) ?? false
-                            && (c.bound < foundBound || result.windowsRead - lastFound >= maxWindows))) {
-                        result.stoppedAtLimit = true
-                        break
+                    if !answers.couldChange(bound: c.bound, startingAtOrAfter: firstStart(c.window)) {
+                        guard like else { break }
+                        // In their own order: this one is passed over, not the rest.
+                        if let prefetch { _ = try? prefetch.window(i - prefetchFrom); prefetch.release(i - prefetchFrom) }
+                        i += 1
+                        continue
+                    }
+                    if result.windowsRead >= maxWindows {
+                        if result.windowsRead == searchLimit { result.stoppedAtLimit = true; break }
+                        if !lookedForLike, let best = answers.bestPassage, best.source == .corpus, best.score >= Self.foundShare {
+                            lookedForLike = true
+                            let read = Set(list[..<i].map(\.window))
+                            let windows = router.windows(like: scorer.heldSlots(best), scoringAtLeast: Self.anotherValueShare * best.score,
+                                                         limit: searchLimit, excluding: read)
+                            if !windows.isEmpty {
+                                let likeSet = Set(windows.map(\.window))
+                                list = Array(list[..<i]) + windows + list[i...].filter { !likeSet.contains($0.window) }
+                                likeEnd = i + windows.count
+                                lastFound = max(lastFound, result.windowsRead)
+                                try readAhead(from: i)
+                                continue
+                            }
+                        }
+                        if let best = answers.bestPassage, isFound(best) {
+                            if like && result.windowsRead - lastFound >= maxWindows {
+                                // The windows like it stopped giving answers: on in bound order.
+                                list.removeSubrange(i..<likeEnd)
+                                likeEnd = i
+                                try readAhead(from: i)
+                                continue
+                            }
+                            if !like && (c.bound < foundBound || result.windowsRead - lastFound >= maxWindows) {
+                                result.stoppedAtLimit = true
+                                break
+                            }
+                        }
                     }
                     if let prefetch {
-                        let read = try prefetch.window(i)
+                        let read = try prefetch.window(i - prefetchFrom)
                         try reader.scan(window: c.window, core: read.core, anchors: read.anchors, into: &answers) { read.tokens($0) }
-                        prefetch.release(i)
+                        prefetch.release(i - prefetchFrom)
                     } else {
                         try reader.scan(window: c.window, cursor: cursor, into: &answers)
                     }
@@ -195,10 +241,11 @@ public final class Teleporter {
                     result.boundsRead.append(c.bound)
                     let foundNow = foundAnswers()
                     if foundNow > found {
-                        foundBound = min(foundBound, c.bound)
+                        if !like { foundBound = min(foundBound, c.bound) }
                         lastFound = result.windowsRead
                     }
                     found = foundNow
+                    i += 1
                 }
                 result.finalThreshold = answers.cutoff
             }

@@ -13,14 +13,24 @@ struct WindowRouter {
         var bound: Float
     }
 
-    /// The best `limit` candidate windows, highest bound first (ties: lower window first),
-    /// and how many windows are candidates in all. Reading never goes past `limit`, so only
-    /// those are kept in order: sorting all of them cost a 100M-token query a tenth of its time.
-    static func candidates(for scorer: PassageScorer, tier: RoutingTier, limit: Int) throws -> (best: [Candidate], count: Int) {
+    let scorer: PassageScorer
+    let tier: RoutingTier
+    /// presence[slot]: windows where the slot may be; nil = everywhere.
+    private let presence: [[UInt64]?]
+    /// Windows holding an anchor (all of them when an anchor has no list).
+    private let anchorWindows: [UInt64]
+    private let anchorEverywhere: Bool
+    /// Joined pairs: the hashes of every joined spelling of each, for the pair filters.
+    private let pairHashes: [[UInt64]]?
+    /// Runs: the hashes of every joined spelling of each stretch of 3 or 4 tokens.
+    private let runHashes: [[[UInt64]?]]
+
+    /// Reads the lists of the question's terms from the tier.
+    init(scorer: PassageScorer, tier: RoutingTier) throws {
+        self.scorer = scorer
+        self.tier = tier
         let question = scorer.question
-        let windows = tier.shape.windowCount
-        let words = (windows + 63) / 64
-        // presence[slot]: windows where the slot may be; nil = everywhere.
+        let words = (tier.shape.windowCount + 63) / 64
         var presence: [[UInt64]?] = []
         var anchorWindows = [UInt64](repeating: 0, count: words)
         var anchorEverywhere = false
@@ -36,12 +46,10 @@ struct WindowRouter {
             }
             presence.append(bits)
         }
-        func present(_ slot: Int, _ w: Int) -> Bool {
-            guard let bits = presence[slot] else { return true }
-            return bits[w >> 6] & (1 << UInt64(w & 63)) != 0
-        }
-        // Joined pairs: the hashes of every joined spelling of each, for the pair filters.
-        let pairHashes: [[UInt64]]? = tier.pairFilters.map { _ in
+        self.presence = presence
+        self.anchorWindows = anchorWindows
+        self.anchorEverywhere = anchorEverywhere
+        pairHashes = tier.pairFilters.map { _ in
             question.pairs.enumerated().map { k, pair in
                 guard question.pairJoined[k] else { return [] }
                 var hashes: [UInt64] = []
@@ -54,12 +62,7 @@ struct WindowRouter {
                 return hashes
             }
         }
-        func pairMayBe(_ k: Int, _ w: Int) -> Bool {
-            guard let pairHashes, let filters = tier.pairFilters else { return true }
-            return filters.mayHold(anyOf: pairHashes[k], window: w)
-        }
-        // Runs: the hashes of every joined spelling of each stretch of 3 or 4 tokens.
-        let runHashes: [[[UInt64]?]] = tier.pairFilters == nil ? [] : question.runs.map { run in
+        runHashes = tier.pairFilters == nil ? [] : question.runs.map { run in
             var byStretch: [[UInt64]?] = []
             for from in run.indices {
                 for to in from..<run.count where (2..<JoinedPairs.longestRun).contains(to - from + 1) {
@@ -68,11 +71,30 @@ struct WindowRouter {
             }
             return byStretch
         }
-        func stretchMayBe(_ r: Int, _ from: Int, _ to: Int, _ w: Int) -> Bool {
+    }
+
+    /// Whether window `w` holds one of the question's anchors (only those can hold an answer).
+    func isCandidate(_ w: Int) -> Bool {
+        anchorEverywhere || anchorWindows[w >> 6] & (1 << UInt64(w & 63)) != 0
+    }
+
+    /// The most a passage anchored in window `w` can score; counting only the slots `holding`
+    /// marks, when given (what a passage like one already found can score there).
+    func bound(window w: Int, holding: [Bool]? = nil) -> Float {
+        func present(_ slot: Int) -> Bool {
+            if let holding, !holding[slot] { return false }
+            guard let bits = presence[slot] else { return true }
+            return bits[w >> 6] & (1 << UInt64(w & 63)) != 0
+        }
+        func pairMayBe(_ k: Int) -> Bool {
+            guard let pairHashes, let filters = tier.pairFilters else { return true }
+            return filters.mayHold(anyOf: pairHashes[k], window: w)
+        }
+        func stretchMayBe(_ r: Int, _ from: Int, _ to: Int) -> Bool {
             guard let filters = tier.pairFilters else { return true }
             // Every run of `longestRun` tokens inside the stretch (or the stretch itself).
             let pairsPerRun = JoinedPairs.longestRun - 1
-            let length = question.runs[r].count
+            let length = scorer.question.runs[r].count
             for start in from...max(from, to - pairsPerRun + 1) {
                 let end = min(to, start + pairsPerRun - 1)
                 guard let hashes = runHashes[r][Self.stretchSlot(from: start, to: end, runLength: length)] else { continue }
@@ -80,16 +102,23 @@ struct WindowRouter {
             }
             return true
         }
+        return scorer.bound(present: present, pairMayBe: pairMayBe, stretchMayBe: stretchMayBe)
+    }
+
+    /// The best `limit` candidate windows, highest bound first (ties: lower window first),
+    /// and how many windows are candidates in all. Reading never goes past `limit`, so only
+    /// those are kept in order: sorting all of them cost a 100M-token query a tenth of its time.
+    func candidates(limit: Int) -> (best: [Candidate], count: Int) {
         // `best` stays sorted; windows come in increasing order, so a tie never displaces.
         // A large limit (a user's --max-windows) sorts everything instead of inserting.
+        let windows = tier.shape.windowCount
         let inserting = limit <= Self.insertionLimit
         var best: [Candidate] = []
         best.reserveCapacity(min(limit, windows) + 1)
         var count = 0
-        for w in 0..<windows where anchorEverywhere || anchorWindows[w >> 6] & (1 << UInt64(w & 63)) != 0 {
+        for w in 0..<windows where isCandidate(w) {
             count += 1
-            let bound = scorer.bound(present: { present($0, w) }, pairMayBe: { pairMayBe($0, w) },
-                                     stretchMayBe: { stretchMayBe($0, $1, $2, w) })
+            let bound = self.bound(window: w)
             guard inserting else { best.append(Candidate(window: w, bound: bound)); continue }
             if best.count == limit, let last = best.last, bound <= last.bound { continue }
             var i = best.count
@@ -98,10 +127,33 @@ struct WindowRouter {
             if best.count > limit { best.removeLast() }
         }
         if !inserting {
-            best.sort { $0.bound != $1.bound ? $0.bound > $1.bound : $0.window < $1.window }
+            best.sort(by: Self.readingOrder)
             if best.count > limit { best.removeLast(best.count - limit) }
         }
         return (best, count)
+    }
+
+    /// The windows that may hold a passage scoring at least `least` with only the slots
+    /// `holding` marks (passages like one already found), likeliest first (ties: higher whole
+    /// bound first, then window order), at most `limit`, leaving out `excluded`.
+    func windows(like holding: [Bool], scoringAtLeast least: Float, limit: Int, excluding excluded: Set<Int>) -> [Candidate] {
+        var like: [(candidate: Candidate, likeness: Float)] = []
+        for w in 0..<tier.shape.windowCount where isCandidate(w) && !excluded.contains(w) {
+            let likeness = bound(window: w, holding: holding)
+            if likeness >= least { like.append((Candidate(window: w, bound: bound(window: w)), likeness)) }
+        }
+        like.sort { $0.likeness != $1.likeness ? $0.likeness > $1.likeness : Self.readingOrder($0.candidate, $1.candidate) }
+        return like.prefix(limit).map(\.candidate)
+    }
+
+    /// Reading order: highest bound first, ties in window order (a frame's windows together).
+    static func readingOrder(_ a: Candidate, _ b: Candidate) -> Bool {
+        a.bound != b.bound ? a.bound > b.bound : a.window < b.window
+    }
+
+    /// The same, for a question's scorer.
+    static func candidates(for scorer: PassageScorer, tier: RoutingTier, limit: Int) throws -> (best: [Candidate], count: Int) {
+        try WindowRouter(scorer: scorer, tier: tier).candidates(limit: limit)
     }
 
     /// Up to this many best candidates are kept by insertion (at most this many moves each).

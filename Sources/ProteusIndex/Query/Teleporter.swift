@@ -211,7 +211,6 @@ public final class Teleporter {
                                 let likeSet = Set(windows.map(\.window))
                                 list = Array(list[..<i]) + windows + list[i...].filter { !likeSet.contains($0.window) }
                                 likeEnd = i + windows.count
-                                lastFound = max(lastFound, result.windowsRead)
                                 try readAhead(from: i)
                                 continue
                             }

@@ -137,8 +137,20 @@ struct WindowRouter {
     /// `holding` marks (passages like one already found), likeliest first (ties: higher whole
     /// bound first, then window order), at most `limit`, leaving out `excluded`.
     func windows(like holding: [Bool], scoringAtLeast least: Float, limit: Int, excluding excluded: Set<Int>) -> [Candidate] {
+        // A first test from the slots' lists alone: the held slots present, with every bonus
+        // of their pairs (most windows lack a rare one and fail it without a filter probed).
+        let question = scorer.question
+        var bonuses: Float = 0
+        for (a, b) in question.pairs where holding[a] && holding[b] { bonuses += PassageScorer.pairBonus * question.pairWeight(a, b) }
+        let listed = (0..<question.count).filter { holding[$0] && presence[$0] != nil }
+        var everywhere = bonuses
+        for slot in 0..<question.count where holding[slot] && presence[slot] == nil { everywhere += question.weights[slot] }
+        let needed = least * question.totalWeight
         var like: [(candidate: Candidate, likeness: Float)] = []
         for w in 0..<tier.shape.windowCount where isCandidate(w) && !excluded.contains(w) {
+            var most = everywhere
+            for slot in listed where presence[slot]![w >> 6] & (1 << UInt64(w & 63)) != 0 { most += question.weights[slot] }
+            if most < needed * (1 - AnswerCollector.tieTolerance) { continue }
             let likeness = bound(window: w, holding: holding)
             if likeness >= least { like.append((Candidate(window: w, bound: bound(window: w)), likeness)) }
         }

@@ -156,6 +156,12 @@ import ProteusIndex
             #expect(q.stderr.contains(message), "\(q.stderr)")
             let v = try CLI.run(["inspect", broken, "--verify"])
             #expect(v.status == 65 && v.stderr.contains("section 'RPRO' at byte \(at): "))
+            // Described, the damaged tier is the same error, not "routing tier: none".
+            for json in [false, true] {
+                let d = try CLI.run(["inspect", broken] + (json ? ["--json"] : []))
+                #expect(d.status == 65 && d.stdout.isEmpty, "\(d.stdout)")
+                #expect(d.stderr.hasPrefix("proteus-index: \(broken): section 'RPRO' at byte \(at): "), "\(d.stderr)")
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ import Foundation
         let c = F.realisticContents()
         try HeroIndexWriter.write(c, to: path, inputs: [])
         let index = try HeroIndex(path: path)
-        let json = IndexDescription(index).json
+        let json = try IndexDescription(index).json
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["format_version"] as? Int == Int(IndexFormat.version))
         #expect(object["file_size"] as? Int == Int(index.fileSize))
@@ -37,7 +37,7 @@ import Foundation
         let c = F.realisticContents()
         try HeroIndexWriter.write(c, to: path, inputs: [])
         let index = try HeroIndex(path: path)
-        let lines = IndexDescription(index).text.split(separator: "\n").map(String.init)
+        let lines = try IndexDescription(index).text.split(separator: "\n").map(String.init)
         #expect(lines[0] == "\(path): proteus-index hero index, format version \(IndexFormat.version) (readable by version \(IndexFormat.oldestReadable) and later), \(index.fileSize) bytes")
         #expect(lines[1] == "  corpus: 1234567 tokens in 3 documents, 19 chunks")
         #expect(lines[2] == "  heroes: \(c.tokens.count) tokens in 24 spans (77824 champions, 45000 evicted)")

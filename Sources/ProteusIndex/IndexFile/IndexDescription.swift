@@ -9,21 +9,23 @@ public struct IndexDescription {
     /// A description of an open index (nothing is read until `text` or `json` is asked for).
     public init(_ index: HeroIndex) { self.index = index }
 
-    /// Multi-line human-readable description.
+    /// Multi-line human-readable description. A damaged routing tier or shard section is an
+    /// error naming it (read as "none", it once said a corrupt tier was absent).
     public var text: String {
-        let i = index, m = index.metadata, s = m.statistics, p = m.parameters
-        var lines = [
-            "\(i.path): proteus-index hero index, format version \(i.formatVersion) (readable by version \(i.oldestReaderVersion) and later), \(i.fileSize) bytes",
-            "  corpus: \(s.tokens) tokens in \(i.entry(.documentStarts).count) documents, \(s.chunks) chunks\(s.keptWhole ? ", kept whole" : "")",
-            "  heroes: \(i.entry(.heroTokens).count) tokens in \(i.entry(.spans).count) spans (\(s.champions) champions, \(s.evicted) evicted)",
-            "  parameters: chunk \(p.chunkLength), per-chunk \(p.perChunk), top-p \(p.topP), buffer \(p.bufferTokens), span \(p.span), gates \(p.gateCount), feature dimension \(p.featureDimension), sample \(p.statisticsSampleTokens) tokens",
-            "  signals: \(p.signals.names.joined(separator: ", ")); features from \(p.featureSource)",
-        ]
-        if !p.focus.isEmpty { lines.append("  focus: \(p.focus)") }
-        if let t = m.tokenizer {
-            lines.append("  tokenizer: \(t.name), vocabulary \(t.vocabularySize), sha256 \(t.sha256Hex)\(m.splitPattern.map { ", split pattern \($0)" } ?? "")")
-        } else {
-            lines.append("  tokenizer: unknown")
+        get throws {
+            let i = index, m = index.metadata, s = m.statistics, p = m.parameters
+            var lines = [
+                "\(i.path): proteus-index hero index, format version \(i.formatVersion) (readable by version \(i.oldestReaderVersion) and later), \(i.fileSize) bytes",
+                "  corpus: \(s.tokens) tokens in \(i.entry(.documentStarts).count) documents, \(s.chunks) chunks\(s.keptWhole ? ", kept whole" : "")",
+                "  heroes: \(i.entry(.heroTokens).count) tokens in \(i.entry(.spans).count) spans (\(s.champions) champions, \(s.evicted) evicted)",
+                "  parameters: chunk \(p.chunkLength), per-chunk \(p.perChunk), top-p \(p.topP), buffer \(p.bufferTokens), span \(p.span), gates \(p.gateCount), feature dimension \(p.featureDimension), sample \(p.statisticsSampleTokens) tokens",
+                "  signals: \(p.signals.names.joined(separator: ", ")); features from \(p.featureSource)",
+            ]
+            if !p.focus.isEmpty { lines.append("  focus: \(p.focus)") }
+            if let t = m.tokenizer {
+                lines.append("  tokenizer: \(t.name), vocabulary \(t.vocabularySize), sha256 \(t.sha256Hex)\(m.splitPattern.map { ", split pattern \($0)" } ?? "")")
+            } else {
+                lines.append("  tokenizer: unknown")
         }
         lines.append("  embedded tokenizer ranks: \(i.entry(.tokenizerRanks).length) bytes")
         lines.append("  dna: vocabulary \(m.vocabularySize), feature dimension \(m.featureDimension), \(m.gateCount) gates")
@@ -33,12 +35,12 @@ public struct IndexDescription {
         if let c = m.fingerprint.corpus {
             lines.append("  corpus identity: \(c.tokenCount) tokens, content hash \(hex(c.contentHash)), sample hash \(hex(c.sampleHash))")
         }
-        if let shard = try? i.shardState(withDNA: false, withWindows: false) {
+        if let shard = try i.shardState(withDNA: false, withWindows: false) {
             let first = UInt64(shard.chunks.lowerBound) * UInt64(p.chunkLength)
             let end = min(UInt64(shard.chunks.upperBound) * UInt64(p.chunkLength), s.tokens)
             lines.append("  shard: \(shard.spec.description), chunks \(shard.chunks.lowerBound)..<\(shard.chunks.upperBound) of \(shard.chunkCount), tokens \(first)..<\(end)")
         }
-        if let r = try? i.routing()?.summary {
+        if let r = try i.routing()?.summary {
             let total = r.directoryBytes + r.postingBytes + r.pairFilterBytes
             let perToken = s.tokens > 0 ? decimal(Double(total) / Double(s.tokens), places: 3) : "-"
             let pairs = r.pairFilterBytes > 0 ? ", joined-pair filters \(r.pairFilterBytes)" : ", no joined-pair filters"
@@ -52,6 +54,7 @@ public struct IndexDescription {
             lines.append("    \(e.name) at byte \(e.offset): \(e.length) bytes, \(e.count) elements, xxh64 \(hex(e.checksum))")
         }
         return lines.joined(separator: "\n")
+        }
     }
 
     private var corpusJSON: JSONValue {
@@ -61,23 +64,26 @@ public struct IndexDescription {
     }
 
     private var routingJSON: JSONValue {
-        guard let tier = try? index.routing() else { return .null }
-        let r = tier.summary
-        let fields: [(String, Int)] = [
-            ("window_tokens", r.windowTokens), ("windows", r.windows), ("list_limit", r.listLimit), ("ids", r.ids),
-            ("elias_fano_lists", r.eliasFanoLists), ("bitmap_lists", r.bitmapLists), ("ids_without_list", r.idsWithoutList),
-            ("directory_bytes", r.directoryBytes), ("list_bytes", r.postingBytes), ("pair_filter_bytes", r.pairFilterBytes),
-        ]
-        return .object(fields.map { ($0.0, .integer(Int64($0.1))) })
+        get throws {
+            guard let tier = try index.routing() else { return .null }
+            let r = tier.summary
+            let fields: [(String, Int)] = [
+                ("window_tokens", r.windowTokens), ("windows", r.windows), ("list_limit", r.listLimit), ("ids", r.ids),
+                ("elias_fano_lists", r.eliasFanoLists), ("bitmap_lists", r.bitmapLists), ("ids_without_list", r.idsWithoutList),
+                ("directory_bytes", r.directoryBytes), ("list_bytes", r.postingBytes), ("pair_filter_bytes", r.pairFilterBytes),
+            ]
+            return .object(fields.map { ($0.0, .integer(Int64($0.1))) })
+        }
     }
 
     /// One JSON object with the same facts (keys in a fixed order).
     public var json: String {
-        let i = index, m = index.metadata, s = m.statistics, p = m.parameters
-        var tokenizer = JSONValue.null
-        if let t = m.tokenizer {
-            tokenizer = .object([("name", .string(t.name)), ("vocabulary_size", .integer(Int64(t.vocabularySize))),
-                                 ("sha256", .string(t.sha256Hex)), ("split_pattern", m.splitPattern.map(JSONValue.string) ?? .null)])
+        get throws {
+            let i = index, m = index.metadata, s = m.statistics, p = m.parameters
+            var tokenizer = JSONValue.null
+            if let t = m.tokenizer {
+                tokenizer = .object([("name", .string(t.name)), ("vocabulary_size", .integer(Int64(t.vocabularySize))),
+                                     ("sha256", .string(t.sha256Hex)), ("split_pattern", m.splitPattern.map(JSONValue.string) ?? .null)])
         }
         let object = JSONValue.object([
             ("path", .string(i.path)),
@@ -106,7 +112,7 @@ public struct IndexDescription {
             ("dna", .object([("vocabulary_size", .integer(Int64(m.vocabularySize))),
                              ("feature_dimension", .integer(Int64(m.featureDimension))), ("gates", .integer(Int64(m.gateCount)))])),
             ("corpus", corpusJSON),
-            ("routing", routingJSON),
+            ("routing", try routingJSON),
             ("inputs", .array(m.fingerprint.inputs.map { .object([
                 ("path", .string($0.path)), ("size", .unsigned($0.size)),
                 ("modification_seconds", .integer($0.modificationSeconds)), ("content_hash", .string(hex($0.contentHash))),
@@ -117,6 +123,7 @@ public struct IndexDescription {
             ]) })),
         ])
         return object.serialized()
+        }
     }
 }
 

@@ -26,7 +26,9 @@ struct Inspect: ParsableCommand {
                 let index = try HeroIndex(path: file)
                 if verify { try index.verify() }
                 let description = IndexDescription(index)
-                print(json ? description.json : description.text, terminator: json ? "\n" : "")
+                // Made whole before anything is printed: a damaged section prints nothing but its error.
+                let text = json ? try description.json : try description.text
+                print(text, terminator: json ? "\n" : "")
                 return
             }
             let opened = try InputOpener.open([file], options: try input.options())

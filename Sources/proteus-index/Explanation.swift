@@ -14,6 +14,10 @@ enum Explanation {
             let windows = t.windows.map { "\($0) windows" } ?? "most windows"
             lines.append("  \(spelled)  weight \(String(format: "%.2f", t.weight))\(t.anchor ? " anchor" : ""), \(windows)")
         }
+        if let like = r.likeWindows {
+            lines.append("  from the cap on, \(like.count) windows that may hold an answer like the best one "
+                         + "(\(String(format: "%.3f", like.forScore))) read first")
+        }
         if !r.boundsRead.isEmpty {
             let shown = r.boundsRead.prefix(8).map { String(format: "%.3f", $0) }.joined(separator: " ")
             lines.append("  bounds read: \(shown)\(r.boundsRead.count > 8 ? " … \(String(format: "%.3f", r.boundsRead.last!))" : "")"

@@ -159,6 +159,9 @@ import Foundation
         try #require(best.score >= Teleporter.foundShare && best.score < Teleporter.foundShare * every.boundsRead[0], "\(best.score)")
         for v in values { #expect(r.passages.contains { $0.source == .corpus && f.text($0).contains(v) }, "\(v)") }
         #expect(r.windowsRead <= searchLimit, "\(r.windowsRead)")
+        let like = try #require(r.likeWindows)
+        #expect(like.count >= 2 && like.forScore == best.score)
+        #expect(every.likeWindows == nil)  // no cap reached
         // Read ahead on a second thread, restarted where the order changes: the same reading.
         let two = try f.ask(question, maxWindows: 1, threads: 2)
         #expect(two.passages == r.passages && two.boundsRead == r.boundsRead)

@@ -19,6 +19,9 @@ public struct TeleportResult {
     /// the question) stopped the reading before the bounds did (answers may then miss a
     /// better passage in an unread window).
     public var stoppedAtLimit = false
+    /// Windows like the best answer (its terms, scoring `anotherValueShare` of it) put first
+    /// from the cap on, and the score they were looked for at (nil: not looked for).
+    public var likeWindows: (count: Int, forScore: Float)?
     /// Why the answer came from the heroes alone, when it did for a reason of the question's.
     public var note: String?
     /// The question's terms as the exact pass weighed them (for `--explain`).
@@ -211,6 +214,7 @@ public final class Teleporter {
                             let read = Set(list[..<i].map(\.window))
                             let windows = router.windows(like: scorer.heldSlots(best), scoringAtLeast: Self.anotherValueShare * best.score,
                                                          limit: searchLimit, excluding: read)
+                            result.likeWindows = (windows.count, best.score)
                             if !windows.isEmpty {
                                 let likeSet = Set(windows.map(\.window))
                                 list = Array(list[..<i]) + windows + list[i...].filter { !likeSet.contains($0.window) }

@@ -52,6 +52,16 @@ import Foundation
             #expect(r.stderr.hasPrefix("\(merged): \(n) shards"))
             #expect(try Self.bytes(one) == Self.bytes(single), "merge of \(n) shards on one thread")
         }
+        // A damaged shard section is described as its error, not left out of the description.
+        let part = Self.corpus.dir.path("tok-1of2.phb"), broken = Self.corpus.dir.path("tok-1of2-broken.phb")
+        let info = try JSONSerialization.jsonObject(with: Data(try CLI.run(["inspect", part, "--json"]).stdout.utf8)) as! [String: Any]
+        let shrd = (info["sections"] as! [[String: Any]]).first { $0["kind"] as? String == "SHRD" }!
+        var bytes = try [UInt8](Self.bytes(part))
+        bytes[shrd["offset"] as! Int] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: broken))
+        let d = try CLI.run(["inspect", broken])
+        #expect(d.status == 65 && d.stdout.isEmpty, "\(d.stdout)")
+        #expect(d.stderr == "proteus-index: \(broken): section 'SHRD' at byte \(shrd["offset"] as! Int): checksum mismatch\n", "\(d.stderr)")
         // The merged index answers as the single build does.
         let q = try CLI.run(["query", Self.corpus.dir.path("merged-4.phb"), IndexCommandTests.question, "--json", "--top", "1"])
         #expect(q.status == 0, "\(q.stderr)")

@@ -24,6 +24,37 @@ import Foundation
         #expect(frozen.retains(BuildTestCorpus.needle, at: 400_000))
     }
 
+    /// The chunks between two publications of the gates are picked side by side and their
+    /// lessons taught in sample order: the gates are those of the plain loop (score, pick and
+    /// teach one chunk after the other), on any thread count.
+    @Test func theGatesEvolveAsInOrderOnAnyThreadCount() throws {
+        let tokens = Self.haystack
+        let source = try MemoryTokenSource(tokens: tokens)
+        var p = fastParameters()
+        p.chunkLength = 4_096  // 147 sample chunks (the whole corpus): runs of 1, 2, 4 ... 32 between publications
+        let pipeline = try BuildPipeline(parameters: p)
+        let learned = try [1, 2, 3].map { try pipeline.learn(source: source, embeddings: nil, threads: $0) }
+        let reference = SalienceGates(count: p.gateCount, dimension: learned[0].features.dimension, focusRows: [])
+        let scorer = ChunkScorer(tables: learned[0].scoreTables(p, identifierShapes: nil), candidateLimit: p.candidateLimit,
+                                 championLimit: p.perChunk, bonusMargin: reference.maximumBonus)
+        let picker = ChampionPicker(parameters: p, features: learned[0].features, rows: FeatureRows(learned[0].features),
+                                    gates: reference)
+        let result = ChunkResult(chunkLength: p.chunkLength, candidateLimit: p.candidateLimit)
+        for (chunk, start) in stride(from: 0, to: tokens.count, by: p.chunkLength).enumerated() {
+            tokens.withUnsafeBufferPointer {
+                let window = UnsafeBufferPointer(rebasing: $0[start..<min(tokens.count, start + p.chunkLength)])
+                scorer.score(window, index: chunk, start: UInt64(start), into: result)
+            }
+            picker.teach(picker.lesson(champions: picker.pick(result), tokens: result.tokens, chunk: chunk), chunk: chunk)
+        }
+        picker.publishFinal()
+        #expect(reference.state.activeCount > 0)
+        for dna in learned {
+            #expect(dna.gates?.state == reference.state)
+            #expect(DNAFile.encode(dna) == DNAFile.encode(learned[0]))
+        }
+    }
+
     @Test func vocabularyAndTokenizerMismatchesNameTheField() throws {
         let source = try MemoryTokenSource(tokens: Self.haystack)
         var dna = try BuildPipeline(parameters: fastParameters()).learn(source: source, embeddings: nil)

@@ -18,9 +18,9 @@ final class ChampionPicker {
     private let selector: ChampionSelector
     /// Feature rows (`(vocabularySize + 1) × dimension`), stable storage for the gates.
     private let rows: FeatureRows
-    /// Gate bonus per id, valid where `stamp[id] == publication` (the gates' published state).
+    /// Gate bonus per id, valid where `stamp[id]` is the gates' `publications` (their
+    /// published state when it was computed).
     private let stamp: UnsafeMutablePointer<Int32>
-    private var publication: Int32 = 1
     private let bonusCache: UnsafeMutablePointer<Float>
     /// Index in this chunk's learning list, valid where `learnStamp[id] == chunk index + 1`.
     private let learnStamp: UnsafeMutablePointer<Int32>
@@ -36,7 +36,7 @@ final class ChampionPicker {
         self.rows = rows
         keys = .allocate(capacity: p.candidateLimit)
         stamp = .allocate(capacity: f.rowCount)
-        stamp.initialize(repeating: 0, count: f.rowCount)
+        stamp.initialize(repeating: -1, count: f.rowCount)
         bonusCache = .allocate(capacity: f.rowCount)
         learnStamp = .allocate(capacity: f.rowCount)
         learnStamp.initialize(repeating: 0, count: f.rowCount)
@@ -59,20 +59,30 @@ final class ChampionPicker {
     /// The chunk's champions as `ChampionKey`s, best first (a view of `keys`, valid until the
     /// next call).
     func pick(_ r: ChunkResult) -> UnsafeBufferPointer<UInt64> {
+        pick(r, bonuses: nil)
+    }
+
+    /// The same with every id's gate bonus looked up in `bonuses` (`fillBonuses`), when given,
+    /// instead of this picker's cache.
+    func pick(_ r: ChunkResult, bonuses: UnsafePointer<Float>?) -> UnsafeBufferPointer<UInt64> {
         let candidateCount = r.candidateCount
         // Bonuses are cached per id for as long as the gates' published state lasts.
-        let mark = publication
+        let mark = gates?.publications ?? 0
         for i in 0..<candidateCount {
             let c = r.candidates[i]
             var score = r.scores[Int(c)]
             if let gates {
                 let t = r.tokens[Int(c)]
                 let id = Int(min(t, UInt32(vocabularySize)))
-                if stamp[id] != mark {
-                    stamp[id] = mark
-                    bonusCache[id] = gates.bonus(row(t))
+                if let bonuses {
+                    score += bonuses[id]
+                } else {
+                    if stamp[id] != mark {
+                        stamp[id] = mark
+                        bonusCache[id] = gates.bonus(row(t))
+                    }
+                    score += bonusCache[id]
                 }
-                score += bonusCache[id]
             }
             keys[i] = ChampionKey.make(score: score, position: c)
         }
@@ -81,33 +91,51 @@ final class ChampionPicker {
         return UnsafeBufferPointer(rebasing: chosen[0..<championCount])
     }
 
-    /// Learning only (the DNA's gate evolution): hands the gates the chunk's distinct champion
-    /// ids, strongest first, with multiplicity, and publishes on the gates' schedule.
-    func teach(champions: UnsafeBufferPointer<UInt64>, tokens: UnsafeMutableBufferPointer<UInt32>, chunk: Int) {
+    /// Writes the gates' bonus of each id of `ids` (the row of `vocabularySize` for every id
+    /// beyond) to `table[id]`, for `pick(_:bonuses:)`.
+    func fillBonuses(_ ids: Range<Int>, into table: UnsafeMutablePointer<Float>) {
         guard let gates else { return }
+        for id in ids { table[id] = gates.bonus(row(UInt32(truncatingIfNeeded: id))) }
+    }
+
+    /// One chunk's lesson for the gates (the DNA's gate evolution): its distinct champion ids,
+    /// strongest first, with multiplicity, at most `SalienceGates.learnLimit`. It depends on
+    /// the chunk's champions alone, so workers draw the lessons of the chunks between two
+    /// publications side by side while the gates stand still.
+    func lesson(champions: UnsafeBufferPointer<UInt64>, tokens: UnsafeMutableBufferPointer<UInt32>, chunk: Int) -> [Lesson] {
+        guard gates != nil else { return [] }
         let mark = Int32(truncatingIfNeeded: chunk + 1)
-        var rows: [(row: UnsafePointer<Float>, weight: Int)] = []
+        var lesson: [Lesson] = []
         for k in champions {
             let t = tokens[ChampionKey.position(k)]
             let id = Int(min(t, UInt32(vocabularySize)))
             if learnStamp[id] == mark {
-                rows[Int(learnIndex[id])].weight += 1
-            } else if rows.count < SalienceGates.learnLimit {
+                lesson[Int(learnIndex[id])].weight += 1
+            } else if lesson.count < SalienceGates.learnLimit {
                 learnStamp[id] = mark
-                learnIndex[id] = Int32(rows.count)
-                rows.append((row(t), 1))
+                learnIndex[id] = Int32(lesson.count)
+                lesson.append(Lesson(id: UInt32(id), weight: 1))
             }
         }
-        gates.learn(champions: rows)
-        if SalienceGates.publishes(after: chunk) {
-            gates.publish()
-            publication += 1
-        }
+        return lesson
+    }
+
+    /// Learning only: teaches the gates chunk `chunk`'s lesson, and publishes on the gates'
+    /// schedule (every picker's cached bonuses then lapse).
+    func teach(_ lesson: [Lesson], chunk: Int) {
+        guard let gates else { return }
+        gates.learn(champions: lesson.map { (row($0.id), $0.weight) })
+        if SalienceGates.publishes(after: chunk) { gates.publish() }
+    }
+
+    /// A champion id and how many of the chunk's champions it is.
+    struct Lesson {
+        var id: UInt32
+        var weight: Int
     }
 
     /// Makes the gates' current learned state the one that scores (the end of learning).
     func publishFinal() {
         gates?.publish()
-        publication += 1
     }
 }

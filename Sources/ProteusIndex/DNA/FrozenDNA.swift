@@ -48,7 +48,7 @@ struct FrozenDNA {
                                      chunkLength: p.chunkLength, useSurprisal: p.uses(.surprisal),
                                      burstiness: p.uses(.burstiness), identifierShapes: p.uses(.shapes) ? identifierShapes : nil)
             try GateEvolution(parameters: p, tables: tables, features: features, gates: evolving)
-                .run(source: source, sample: sample)
+                .run(source: source, sample: sample, threads: threads)
             gates = evolving
         }
         return FrozenDNA(parameters: parameters, tokenizer: tokenizer, learnedTokens: source.tokenCount,

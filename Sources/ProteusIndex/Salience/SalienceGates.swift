@@ -40,6 +40,9 @@ final class SalienceGates {
     /// Published `weight * confidence` per gate (0 for unused gates and padding).
     private let servingStrength: UnsafeMutablePointer<Float>
     private var servingAny = false
+    /// How many times a state was published: a picker's cached bonuses are valid while this
+    /// stays what it was when they were computed.
+    private(set) var publications: Int32 = 0
     private var confidence: [Float]
     private var weight: [Float]
     private var active: [Int] = []   // indices of gates in use, in order of creation
@@ -109,6 +112,7 @@ final class SalienceGates {
             servingStrength[g] = weight[g] * confidence[g]
         }
         servingAny = !active.isEmpty
+        publications &+= 1
     }
 
     deinit {

@@ -62,8 +62,8 @@ final class ChampionPicker {
         pick(r, bonuses: nil)
     }
 
-    /// The same with every id's gate bonus looked up in `bonuses` (`fillBonuses`), when given,
-    /// instead of this picker's cache.
+    /// The same with every id's gate bonus looked up in `bonuses` (`fillBonuses`; NaN: not
+    /// there, computed), when given, instead of this picker's cache.
     func pick(_ r: ChunkResult, bonuses: UnsafePointer<Float>?) -> UnsafeBufferPointer<UInt64> {
         let candidateCount = r.candidateCount
         // Bonuses are cached per id for as long as the gates' published state lasts.
@@ -75,7 +75,8 @@ final class ChampionPicker {
                 let t = r.tokens[Int(c)]
                 let id = Int(min(t, UInt32(vocabularySize)))
                 if let bonuses {
-                    score += bonuses[id]
+                    let b = bonuses[id]
+                    score += b.isNaN ? gates.bonus(row(t)) : b
                 } else {
                     if stamp[id] != mark {
                         stamp[id] = mark
@@ -91,11 +92,11 @@ final class ChampionPicker {
         return UnsafeBufferPointer(rebasing: chosen[0..<championCount])
     }
 
-    /// Writes the gates' bonus of each id of `ids` (the row of `vocabularySize` for every id
-    /// beyond) to `table[id]`, for `pick(_:bonuses:)`.
-    func fillBonuses(_ ids: Range<Int>, into table: UnsafeMutablePointer<Float>) {
+    /// Writes the gates' bonus of each id of `ids` (at most `vocabularySize`, the row of every
+    /// id beyond) to `table[id]`, for `pick(_:bonuses:)`.
+    func fillBonuses(_ ids: ArraySlice<UInt32>, into table: UnsafeMutablePointer<Float>) {
         guard let gates else { return }
-        for id in ids { table[id] = gates.bonus(row(UInt32(truncatingIfNeeded: id))) }
+        for id in ids { table[Int(id)] = gates.bonus(row(id)) }
     }
 
     /// One chunk's lesson for the gates (the DNA's gate evolution): its distinct champion ids,

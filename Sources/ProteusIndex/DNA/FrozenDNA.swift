@@ -47,7 +47,9 @@ struct FrozenDNA {
             let tables = ScoreTables(surprisal: statistics.surprisal, vocabularySize: statistics.vocabularySize,
                                      chunkLength: p.chunkLength, useSurprisal: p.uses(.surprisal),
                                      burstiness: p.uses(.burstiness), identifierShapes: p.uses(.shapes) ? identifierShapes : nil)
-            try GateEvolution(parameters: p, tables: tables, features: features, gates: evolving)
+            let sampleIDs = (0..<statistics.vocabularySize).filter { statistics.counts[$0] > 0 }.map(UInt32.init)
+                + [UInt32(statistics.vocabularySize)]
+            try GateEvolution(parameters: p, tables: tables, features: features, gates: evolving, sampleIDs: sampleIDs)
                 .run(source: source, sample: sample, threads: threads)
             gates = evolving
         }

@@ -6,18 +6,22 @@ import Dispatch
 /// build once did over the whole corpus. Afterwards the gates are published a last time and
 /// never change again.
 ///
-/// Picks only see the published state, so after each publication every id's bonus is
-/// computed once into a table (the ids shared out between `threads` threads), the chunks up to
-/// the next publication are read, scored and picked side by side, each drawing its chunk's
-/// lesson, and the lessons are taught in sample order on the calling thread. The gates are the
-/// same for any thread count. (On one thread this was 0.4 s of a 2.1 s build of 100M tokens,
-/// with the second core idle; each thread's picker caching its own bonuses did the gates'
-/// work twice.)
+/// Picks only see the published state, so on several threads, after each publication the
+/// bonus of every id the sample holds is computed once into a table (the ids shared out
+/// between the threads), the chunks up to the next publication are read, scored and picked
+/// side by side, each drawing its chunk's lesson, and the lessons are taught in sample order on
+/// the calling thread. One thread picks as it always did, with its picker's cache of the ids it
+/// meets. The gates are the same for any thread count. (On one thread this was 0.4 s of a 2.1 s
+/// build of 100M tokens, with the second core idle; each thread's picker caching its own
+/// bonuses did the gates' work twice, and a table of every id of the vocabulary cost one thread
+/// 40% more on the essays, which use a fifth of it.)
 struct GateEvolution {
     let parameters: BuildParameters
     let tables: ScoreTables
     let features: TokenFeatures
     let gates: SalienceGates
+    /// Every id the sample holds (and `vocabularySize`, the row of ids beyond it), increasing.
+    let sampleIDs: [UInt32]
 
     /// One worker's reader, scorer and picker, kept from one run of chunks to the next.
     private final class Lane {
@@ -53,7 +57,10 @@ struct GateEvolution {
                  picker: ChampionPicker(parameters: p, features: features, rows: rows, gates: gates),
                  result: ChunkResult(chunkLength: p.chunkLength, candidateLimit: p.candidateLimit))
         }
+        // Ids missing from the table (none, unless the sample and the chunks disagree) are NaN,
+        // and `pick` computes theirs.
         let bonuses = UnsafeMutablePointer<Float>.allocate(capacity: features.rowCount)
+        bonuses.initialize(repeating: .nan, count: features.rowCount)
         defer { bonuses.deallocate() }
         var first = 0
         while first < chunks.count {
@@ -61,10 +68,13 @@ struct GateEvolution {
             var last = first
             while last < chunks.count - 1 && !SalienceGates.publishes(after: last) { last += 1 }
             let run = first...last
-            let ids = features.rowCount, width = lanes.count
-            func fill(_ l: Int) { lanes[l].picker.fillBonuses((l * ids / width)..<((l + 1) * ids / width), into: bonuses) }
-            if width == 1 { fill(0) } else { DispatchQueue.concurrentPerform(iterations: width) { fill($0) } }
-            let lessons = try lessons(of: run, chunks: chunks, lanes: lanes, bonuses: bonuses)
+            let width = lanes.count, ids = sampleIDs.count
+            if width > 1 {
+                DispatchQueue.concurrentPerform(iterations: width) { l in
+                    lanes[l].picker.fillBonuses(sampleIDs[(l * ids / width)..<((l + 1) * ids / width)], into: bonuses)
+                }
+            }
+            let lessons = try lessons(of: run, chunks: chunks, lanes: lanes, bonuses: width > 1 ? bonuses : nil)
             for (k, chunk) in run.enumerated() { lanes[0].picker.teach(lessons[k], chunk: chunk) }
             first = last + 1
         }
@@ -73,7 +83,7 @@ struct GateEvolution {
 
     /// The lessons of chunks `run`, in order: lane `l` takes every `lanes.count`-th chunk.
     private func lessons(of run: ClosedRange<Int>, chunks: [(start: UInt64, count: Int)],
-                         lanes: [Lane], bonuses: UnsafePointer<Float>) throws -> [[ChampionPicker.Lesson]] {
+                         lanes: [Lane], bonuses: UnsafePointer<Float>?) throws -> [[ChampionPicker.Lesson]] {
         let count = run.count, width = min(lanes.count, count)
         // One slot per chunk and one error slot per lane, each written by one thread only.
         let lessons = UnsafeMutablePointer<[ChampionPicker.Lesson]>.allocate(capacity: count)

@@ -40,10 +40,20 @@ import Foundation
         let picker = ChampionPicker(parameters: p, features: learned[0].features, rows: FeatureRows(learned[0].features),
                                     gates: reference)
         let result = ChunkResult(chunkLength: p.chunkLength, candidateLimit: p.candidateLimit)
+        // A shared table's picks equal the cache's, with an id missing from it (NaN) computed.
+        let rowCount = learned[0].features.rowCount
+        let table = UnsafeMutablePointer<Float>.allocate(capacity: rowCount)
+        defer { table.deallocate() }
         for (chunk, start) in stride(from: 0, to: tokens.count, by: p.chunkLength).enumerated() {
             tokens.withUnsafeBufferPointer {
                 let window = UnsafeBufferPointer(rebasing: $0[start..<min(tokens.count, start + p.chunkLength)])
                 scorer.score(window, index: chunk, start: UInt64(start), into: result)
+            }
+            if chunk % 16 == 3 {
+                table.initialize(repeating: .nan, count: rowCount)
+                picker.fillBonuses((0..<UInt32(rowCount)).filter { $0 % 2 == 0 }[...], into: table)
+                let cached = Array(picker.pick(result))
+                #expect(Array(picker.pick(result, bonuses: table)) == cached)
             }
             picker.teach(picker.lesson(champions: picker.pick(result), tokens: result.tokens, chunk: chunk), chunk: chunk)
         }

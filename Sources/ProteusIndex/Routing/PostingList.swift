@@ -31,8 +31,10 @@ enum PostingList {
 
     private static func bitmapBytes(windows: Int) -> Int { (windows + 7) / 8 }
 
-    /// Appends the encoding of `list` (sorted, distinct, each below `windows`) to `out`.
-    static func encode(_ list: UnsafeBufferPointer<UInt32>, windows: Int, into out: inout [UInt8]) {
+    /// Appends the encoding of `list` (sorted, distinct, each below `windows`) to `out`. Generic
+    /// over the width of the window numbers, so the build's u16 lists are encoded where they lie.
+    static func encode<Number: FixedWidthInteger & UnsignedInteger>(_ list: UnsafeBufferPointer<Number>, windows: Int,
+                                                                      into out: inout [UInt8]) {
         let n = list.count
         guard n > 0 else { return }
         let base = out.count
@@ -41,22 +43,31 @@ enum PostingList {
             let bytes = UnsafeMutableBufferPointer(rebasing: all[base...])
             switch encoding(count: n, windows: windows) {
             case .bitmap:
-                for w in list { bytes[Int(w) >> 3] |= 1 << (w & 7) }
+                for w in list { bytes[Int(w) >> 3] |= 1 << (UInt8(truncatingIfNeeded: w) & 7) }
             case .eliasFano(let l):
                 let lowBytes = (n * l + 7) / 8
-                let mask = UInt32((1 << l) - 1)
-                for (i, w) in list.enumerated() {
+                let mask = UInt64((1 << l) - 1)
+                for i in 0..<n {
+                    let w = UInt64(list[i])
                     if l > 0 { setBits(bytes, at: i * l, width: l, value: w & mask) }
-                    let bit = lowBytes * 8 + Int(w >> UInt32(l)) + i
-                    bytes[bit >> 3] |= 1 << (bit & 7)
+                    let bit = lowBytes * 8 + Int(w >> UInt64(l)) + i
+                    bytes[bit >> 3] |= 1 << UInt8(bit & 7)
                 }
             }
         }
     }
 
-    private static func setBits(_ bytes: UnsafeMutableBufferPointer<UInt8>, at bit: Int, width: Int, value: UInt32) {
-        var v = UInt64(value) << UInt64(bit & 7)
+    /// ORs the `width` (at most 56) low bits of `value` into `bytes` from bit `bit` on: one
+    /// unaligned 64-bit OR where 8 bytes remain, else byte by byte.
+    @inline(__always)
+    private static func setBits(_ bytes: UnsafeMutableBufferPointer<UInt8>, at bit: Int, width: Int, value: UInt64) {
         var i = bit >> 3
+        var v = value << UInt64(bit & 7)
+        if i + 8 <= bytes.count {
+            let p = UnsafeMutableRawPointer(bytes.baseAddress! + i)
+            p.storeBytes(of: (p.loadUnaligned(as: UInt64.self) | v.littleEndian), as: UInt64.self)
+            return
+        }
         var remaining = width + (bit & 7)
         while remaining > 0 {
             bytes[i] |= UInt8(truncatingIfNeeded: v)

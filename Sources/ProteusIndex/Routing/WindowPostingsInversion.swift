@@ -113,12 +113,10 @@ extension WindowPostingsBuilder {
         // Sized exactly up front: growing by doubling would hold twice the bytes.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(ids.reduce(0) { $0 + tier.listBytes($1) })
-        var wide: [UInt32] = []
         for k in ids where tier.hasList(k) {
-            let list = scratch[starts[k - ids.lowerBound]..<(starts[k - ids.lowerBound] + Int(tier.windowCounts[k]))]
-            wide.removeAll(keepingCapacity: true)
-            wide.append(contentsOf: list.lazy.map { UInt32($0) })
-            wide.withUnsafeBufferPointer { PostingList.encode($0, windows: tier.windowCount, into: &bytes) }
+            let start = starts[k - ids.lowerBound]
+            PostingList.encode(UnsafeBufferPointer(rebasing: scratch[start..<(start + Int(tier.windowCounts[k]))]),
+                               windows: tier.windowCount, into: &bytes)
         }
         return bytes
     }

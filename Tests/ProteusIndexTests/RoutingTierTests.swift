@@ -106,6 +106,12 @@ import Foundation
                 let builder = try WindowPostingsBuilder(vocabularySize: 5_000, windowTokens: 1_024, listShare: 0.5, name: "t",
                                                         passBudget: 100, narrowNumbers: narrow)
                 builder.threads = threads
+                if threads == 3 {
+                    // Buffers of 24 bytes a pass: most windows' ids of a pass outgrow theirs and
+                    // are written from a buffer of their own.
+                    builder.distributeBufferBytes = 24
+                    builder.distributeStrideFloor = 24
+                }
                 let scorer = ChunkScorer(tables: ScoreTables(surprisal: [Float](repeating: 10, count: 5_001), vocabularySize: 5_000,
                                                              chunkLength: 8_192, useSurprisal: true, burstiness: false),
                                          candidateLimit: 16, championLimit: 8, bonusMargin: 0, routeWindow: 1_024)

@@ -22,6 +22,11 @@ final class WindowPostingsBuilder {
     /// Threads for the inversion: each takes a share of a pass's ids (the bytes are the same
     /// for any count).
     var threads = 1
+    /// Bytes the passes' spills are gathered in when the windows are sorted by pass, shared
+    /// between the passes, and the least any pass gets (tests make them tiny, so that a
+    /// window's ids of one pass outgrow their buffer).
+    var distributeBufferBytes = 4 << 20
+    var distributeStrideFloor = 1 << 12
 
     let windowTokens: Int
     private let listShare: Double

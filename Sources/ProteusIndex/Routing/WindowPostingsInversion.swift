@@ -138,8 +138,8 @@ extension WindowPostingsBuilder {
             try UnlinkedTemporaryFile(folder: folder, name: name, holding: "the routing tier's window lists", bufferBytes: 0)
         }
         // A buffer of `stride` bytes per pass, written out when a window's group might not
-        // fit; the buffers share a fixed 4 MiB, since the passes grow with the corpus.
-        let stride = max(1 << 12, (4 << 20) / passes.count)
+        // fit; the buffers share `distributeBufferBytes` (4 MiB), since the passes grow with the corpus.
+        let stride = max(distributeStrideFloor, distributeBufferBytes / passes.count)
         let buffers = UnsafeMutablePointer<UInt8>.allocate(capacity: passes.count * stride)
         let used = UnsafeMutableBufferPointer<Int>.allocate(capacity: passes.count)
         used.initialize(repeating: 0)

@@ -55,6 +55,9 @@ import Foundation
         // A damaged shard section is described as its error, not left out of the description.
         let part = Self.corpus.dir.path("tok-1of2.phb"), broken = Self.corpus.dir.path("tok-1of2-broken.phb")
         let info = try JSONSerialization.jsonObject(with: Data(try CLI.run(["inspect", part, "--json"]).stdout.utf8)) as! [String: Any]
+        #expect((info["shard"] as? [String: Any])?["count"] as? Int == 2)
+        let whole = try JSONSerialization.jsonObject(with: Data(try CLI.run(["inspect", single, "--json"]).stdout.utf8)) as! [String: Any]
+        #expect(whole["shard"] is NSNull)
         let shrd = (info["sections"] as! [[String: Any]]).first { $0["kind"] as? String == "SHRD" }!
         var bytes = try [UInt8](Self.bytes(part))
         bytes[shrd["offset"] as! Int] ^= 0xFF
@@ -115,11 +118,20 @@ import Foundation
         return (folder, starts, lengths.reduce(0) { $0 + $1.1 })
     }()
 
-    /// The tokens a shard index covers, as `inspect` tells them ("shard: i/N, chunks a..<b of c, tokens x..<y").
+    /// The tokens a shard index covers, as `inspect` tells them ("shard: i/N, chunks a..<b of c, tokens x..<y"),
+    /// checked against `inspect --json`'s "shard" object.
     static func coveredTokens(_ path: String) throws -> Range<Int> {
         let line = try #require(try CLI.run(["inspect", path]).stdout.split(separator: "\n").first { $0.hasPrefix("  shard: ") })
         let range = try #require(line.split(separator: " ").last?.split(separator: ".").compactMap { Int($0.drop { $0 == "<" }) })
         try #require(range.count == 2, "\(line)")
+        let info = try JSONSerialization.jsonObject(with: Data(try CLI.run(["inspect", path, "--json"]).stdout.utf8)) as! [String: Any]
+        let shard = try #require(info["shard"] as? [String: Any])
+        #expect(shard["token_start"] as? Int == range[0] && shard["token_end"] as? Int == range[1], "\(shard)")
+        let chunks = try #require(line.split(separator: ",").first { $0.contains("chunks") }?.split(separator: " "))
+        let first = shard["first"] as! Int, last = shard["last"] as! Int
+        #expect(shard["spec"] as? String == "\(first == last ? "\(first)" : "\(first)-\(last)")/\(shard["count"]!)", "\(shard)")
+        #expect(shard["spec"] as? String == String(line.split(separator: " ")[1].dropLast()), "\(line) \(shard)")
+        #expect("\(shard["chunk_start"]!)..<\(shard["chunk_end"]!)" == chunks[1] && "\(shard["chunks"]!)" == chunks[3], "\(line) \(shard)")
         return range[0]..<range[1]
     }
 

@@ -35,10 +35,8 @@ public struct IndexDescription {
         if let c = m.fingerprint.corpus {
             lines.append("  corpus identity: \(c.tokenCount) tokens, content hash \(hex(c.contentHash)), sample hash \(hex(c.sampleHash))")
         }
-        if let shard = try i.shardState(withDNA: false, withWindows: false) {
-            let first = UInt64(shard.chunks.lowerBound) * UInt64(p.chunkLength)
-            let end = min(UInt64(shard.chunks.upperBound) * UInt64(p.chunkLength), s.tokens)
-            lines.append("  shard: \(shard.spec.description), chunks \(shard.chunks.lowerBound)..<\(shard.chunks.upperBound) of \(shard.chunkCount), tokens \(first)..<\(end)")
+        if let place = try shardPlace {
+            lines.append("  shard: \(place.spec.description), chunks \(place.chunks.lowerBound)..<\(place.chunks.upperBound) of \(place.chunkCount), tokens \(place.tokens.lowerBound)..<\(place.tokens.upperBound)")
         }
         if let r = try i.routing()?.summary {
             let total = r.directoryBytes + r.postingBytes + r.pairFilterBytes
@@ -54,6 +52,30 @@ public struct IndexDescription {
             lines.append("    \(e.name) at byte \(e.offset): \(e.length) bytes, \(e.count) elements, xxh64 \(hex(e.checksum))")
         }
         return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Where a shard index sits in its corpus (nil for a whole index).
+    private var shardPlace: (spec: ShardSpec, chunks: Range<Int>, chunkCount: Int, tokens: Range<UInt64>)? {
+        get throws {
+            guard let shard = try index.shardState(withDNA: false, withWindows: false) else { return nil }
+            let chunkLength = UInt64(index.metadata.parameters.chunkLength), tokens = index.metadata.statistics.tokens
+            let first = UInt64(shard.chunks.lowerBound) * chunkLength
+            let end = min(UInt64(shard.chunks.upperBound) * chunkLength, tokens)
+            return (shard.spec, shard.chunks, shard.chunkCount, first..<max(first, end))
+        }
+    }
+
+    private var shardJSON: JSONValue {
+        get throws {
+            guard let place = try shardPlace else { return .null }
+            return .object([
+                ("spec", .string(place.spec.description)), ("first", .integer(Int64(place.spec.index))), ("last", .integer(Int64(place.spec.last))),
+                ("count", .integer(Int64(place.spec.count))),
+                ("chunk_start", .integer(Int64(place.chunks.lowerBound))), ("chunk_end", .integer(Int64(place.chunks.upperBound))),
+                ("chunks", .integer(Int64(place.chunkCount))),
+                ("token_start", .unsigned(place.tokens.lowerBound)), ("token_end", .unsigned(place.tokens.upperBound)),
+            ])
         }
     }
 
@@ -112,6 +134,7 @@ public struct IndexDescription {
             ("dna", .object([("vocabulary_size", .integer(Int64(m.vocabularySize))),
                              ("feature_dimension", .integer(Int64(m.featureDimension))), ("gates", .integer(Int64(m.gateCount)))])),
             ("corpus", corpusJSON),
+            ("shard", try shardJSON),
             ("routing", try routingJSON),
             ("inputs", .array(m.fingerprint.inputs.map { .object([
                 ("path", .string($0.path)), ("size", .unsigned($0.size)),

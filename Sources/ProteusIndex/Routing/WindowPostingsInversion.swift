@@ -19,20 +19,31 @@ extension WindowPostingsBuilder {
         let windows = adopted.isEmpty ? try SectionBlob(file: spill) : SectionBlob(concatenating: adopted)
         let workers = max(1, threads)
         // The passes: consecutive ids whose lists fit a worker's share of the budget together.
-        // Workers take whole passes side by side, each reading only its pass's windows.
-        let share = max(1, budget / workers)
+        // Workers take whole passes side by side, each reading only its pass's windows. Past
+        // one, the passes are as many as the share needs rounded up to a multiple of the
+        // workers, and of even size: a last group of fewer passes, or one large pass, kept one
+        // thread working alone at the end of a build.
+        let listed = tier.ids.indices.reduce(0) { $0 + (tier.hasList($1) ? Int(tier.windowCounts[$1]) : 0) }
+        let most = max(1, budget / workers)
+        let needed = (listed + most - 1) / most
+        let passCount = needed <= 1 ? 1 : (needed + workers - 1) / workers * workers
         var passes: [(ids: Range<Int>, total: Int)] = []
-        var first = 0
+        var first = 0, done = 0
         while first < tier.ids.count {
-            var last = first, total = 0
-            while last < tier.ids.count {
-                let n = tier.hasList(last) ? Int(tier.windowCounts[last]) : 0
-                if total + n > share && last > first { break }
+            // Pass k ends once the lists so far reach k + 1 shares of them all (the last takes
+            // the rest), never holding more than `most`.
+            let last = passes.count + 1 >= passCount
+            let goal = last ? listed : (passes.count + 1) * listed / passCount
+            var end = first, total = 0
+            while end < tier.ids.count {
+                let n = tier.hasList(end) ? Int(tier.windowCounts[end]) : 0
+                if end > first && (total + n > most || (!last && done + total >= goal)) { break }
                 total += n
-                last += 1
+                end += 1
             }
-            passes.append((first..<last, total))
-            first = last
+            passes.append((first..<end, total))
+            done += total
+            first = end
         }
         // Each pass reading every window costs passes × the spill, which grows with the square
         // of the corpus: with two passes or more, one read first sorts the listed ids into a

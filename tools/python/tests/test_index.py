@@ -32,6 +32,24 @@ def assert_describes_as_inspect(index: proteus_index.HeroIndex, expected: dict) 
     assert described == expected
 
 
+def test_a_shard_index_describes_its_place_as_inspect(binary, indexes, tmp_path):
+    """A shard's and a partial merge's place (`shard` of `inspect --json`, read from `SHRD`)."""
+    corpus = str(indexes["essays"].corpus_u32)
+    run_cli(binary, "learn", corpus, "-o", str(tmp_path / "c.dna"), "--quiet")
+    parts = []
+    for i in (1, 2, 3):
+        parts.append(tmp_path / f"part-{i}.phb")
+        run_cli(binary, "build", corpus, "--dna", str(tmp_path / "c.dna"), "--shard", f"{i}/3", "-o", str(parts[-1]),
+                "--quiet")
+    run_cli(binary, "merge", str(parts[0]), str(parts[1]), "--partial", "-o", str(tmp_path / "part-1-2.phb"), "--quiet")
+    for path, spec in [(parts[1], "2/3"), (tmp_path / "part-1-2.phb", "1-2/3")]:
+        expected = inspect_json(binary, path)
+        with proteus_index.open(path) as index:
+            assert_describes_as_inspect(index, expected)
+            assert index.describe()["shard"]["spec"] == spec
+            assert index.describe()["shard"]["token_end"] > index.describe()["shard"]["token_start"]
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_header_and_metadata_equal_inspect(binary, indexes, name):
     built = indexes[name]

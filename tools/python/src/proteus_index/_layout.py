@@ -89,6 +89,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("RSKP", 8, optional=True, verified_on_access=True),
     Kind("RPST", 1, optional=True),
     Kind("RLIN", 8, optional=True, verified_on_access=True),
+    # A shard index's state; the package reads only its place (`HeroIndex.describe`).
+    Kind("SHRD", 1, optional=True, verified_on_access=True),
 ]}
 
 #: The routing tier's sections, in the order the Swift reader checks them.

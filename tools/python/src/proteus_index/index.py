@@ -26,6 +26,7 @@ import xxhash
 from . import _layout as L
 from . import _routing
 from ._errors import DATA_ERROR, IO_ERROR, NO_INPUT, USAGE, ProteusIndexError
+from . import _metadata
 from ._metadata import Metadata, decode as decode_metadata
 from ._ranks import RankTable
 from ._sniff import explain
@@ -343,12 +344,14 @@ class HeroIndex:
         return self._cached("documents", self._checked_documents)
 
     def describe(self) -> dict[str, Any]:
-        """What ``proteus-index inspect --json`` prints, from the header and `META` alone.
+        """What ``proteus-index inspect --json`` prints, from the header and `META` (and, for a
+        shard index, the place recorded at the start and end of its `SHRD` section).
 
         The same keys and values, except ``routing``, which holds the tier's shape
         (window_tokens, windows, list_limit) but not the counts `inspect` gets by walking
         the directory.
         """
+        shard = self._cached("shard", self._shard_place)
         m = copy.deepcopy(self.metadata)
         return {
             "path": self.path, "kind": "proteus-index", "format_version": self.format_version,
@@ -360,10 +363,47 @@ class HeroIndex:
             "embedded_ranks_bytes": self._by_kind["TOKR"].length,
             "dna": {"vocabulary_size": m.vocabulary_size, "feature_dimension": m.feature_dimension,
                     "gates": m.gate_count},
-            "corpus": m.corpus, "routing": m.routing, "inputs": m.inputs,
+            "corpus": m.corpus, "shard": shard, "routing": m.routing, "inputs": m.inputs,
             "sections": [{"kind": e.name, "offset": e.offset, "length": e.length, "count": e.count,
                           "xxh64": f"{e.checksum:016x}"} for e in self.sections],
         }
+
+    def _shard_place(self) -> dict[str, Any] | None:
+        """A shard index's place in its corpus, as ``inspect --json``'s ``shard`` (None for a
+        whole index): `SHRD` is checksummed, its first fields and its last are read, and the
+        arrays between are skipped by their counts (the layout of Swift's `ShardState`)."""
+        e = self._by_kind.get("SHRD")
+        if e is None:
+            return None
+        self._verify_once("SHRD")
+
+        def fail(what: str) -> ProteusIndexError:
+            return self._fail(f"section 'SHRD' at byte {e.offset}: {what}")
+
+        r = _metadata._Reader(bytes(self._raw("SHRD")), fail)
+        first, count = r.int(), r.int()
+        if not 1 <= first <= count:
+            raise fail(f"shard {first}/{count} is impossible")
+        chunk_start, chunk_end, chunks = r.int(), r.int(), r.int()
+        if not 0 <= chunk_start <= chunk_end <= chunks:
+            raise fail(f"shard chunks {chunk_start}..<{chunk_end} of {chunks} are impossible")
+        r.u64(), r.u8(), r.u64()  # champions, kept whole, sample hash
+        r.int(), r.int(), r.u64(), r.u8()  # capture span, routing windows, line breaks, has line starts
+        # line starts, block digests, DNA, and the pool: positions, scores, left, right, window tokens and scores
+        for size in (8, 8, 1, 8, 4, 4, 4, 4, 4):
+            n = r.u64()
+            if n > (len(r.raw) - r.position) // size:
+                raise fail(f"array of {n} elements at byte {r.position - 8} cannot fit in the section")
+            r.take(n * size)
+        last = first if r.at_end else r.int()
+        if not first <= last <= count:
+            raise fail(f"shard {first}-{last}/{count} is impossible")
+        chunk_length, tokens = self.metadata.parameters["chunk_length"], self.metadata.statistics["tokens"]
+        token_start = chunk_start * chunk_length
+        token_end = max(token_start, min(chunk_end * chunk_length, tokens))
+        return {"spec": f"{first}/{count}" if last == first else f"{first}-{last}/{count}", "first": first, "last": last,
+                "count": count, "chunk_start": chunk_start, "chunk_end": chunk_end, "chunks": chunks,
+                "token_start": token_start, "token_end": token_end}
 
     @property
     def parameters(self) -> dict[str, Any]:

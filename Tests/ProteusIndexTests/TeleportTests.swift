@@ -149,7 +149,7 @@ import Foundation
         let scorer = PassageScorer(question: f.teleporter.terms(Self.tokenizer.encodeOrdinary(question)),
                                    shapes: TokenShapes(tokenizer: f.engine.tokenizer, vocabularySize: f.engine.heroes.vocabularySize),
                                    vocabularySize: f.engine.heroes.vocabularySize)
-        let order = try WindowRouter.candidates(for: scorer, tier: #require(f.teleporter.tier), limit: 1_000).best.map { UInt64($0.window) }
+        let order = try WindowRouter(scorer: scorer, tier: #require(f.teleporter.tier)).candidates(limit: 1_000).best.map { UInt64($0.window) }
         let searchLimit = Teleporter.searchLimit(maxWindows: 1, windowCount: f.teleporter.tier!.shape.windowCount)
         try #require(order.first == valueWindows[0] && order.firstIndex(of: valueWindows[1])! > searchLimit, "\(order) \(valueWindows)")
         let r = try f.ask(question, maxWindows: 1)
@@ -206,11 +206,11 @@ import Foundation
         for question in Self.facts.map(\.question) + ["How do startups raise money from investors?"] {
             let scorer = PassageScorer(question: t.terms(Self.tokenizer.encodeOrdinary(question)), shapes: shapes,
                                        vocabularySize: f.engine.heroes.vocabularySize)
-            let all = try WindowRouter.candidates(for: scorer, tier: tier, limit: WindowRouter.insertionLimit + 1)
+            let all = try WindowRouter(scorer: scorer, tier: tier).candidates(limit: WindowRouter.insertionLimit + 1)
             #expect(all.best.count == all.count && all.count > 8)
             #expect(all.best == all.best.sorted { $0.bound != $1.bound ? $0.bound > $1.bound : $0.window < $1.window })
             for limit in [1, 3, 8] {
-                let some = try WindowRouter.candidates(for: scorer, tier: tier, limit: limit)
+                let some = try WindowRouter(scorer: scorer, tier: tier).candidates(limit: limit)
                 #expect(some.count == all.count)
                 #expect(some.best == Array(all.best.prefix(limit)), "\(question), limit \(limit)")
             }
@@ -305,7 +305,7 @@ import Foundation
         let scorer = PassageScorer(question: f.teleporter.terms(Self.tokenizer.encodeOrdinary(question)),
                                    shapes: TokenShapes(tokenizer: f.engine.tokenizer, vocabularySize: f.engine.heroes.vocabularySize),
                                    vocabularySize: f.engine.heroes.vocabularySize)
-        let order = try WindowRouter.candidates(for: scorer, tier: #require(f.teleporter.tier), limit: 64).best.map(\.window)
+        let order = try WindowRouter(scorer: scorer, tier: #require(f.teleporter.tier)).candidates(limit: 64).best.map(\.window)
         let cap = 3
         let expected = try f.ask(question, maxWindows: cap)
         let n = expected.windowsRead

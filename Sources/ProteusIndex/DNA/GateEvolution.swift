@@ -57,24 +57,24 @@ struct GateEvolution {
                  picker: ChampionPicker(parameters: p, features: features, rows: rows, gates: gates),
                  result: ChunkResult(chunkLength: p.chunkLength, candidateLimit: p.candidateLimit))
         }
-        // Ids missing from the table (none, unless the sample and the chunks disagree) are NaN,
-        // and `pick` computes theirs.
-        let bonuses = UnsafeMutablePointer<Float>.allocate(capacity: features.rowCount)
-        bonuses.initialize(repeating: .nan, count: features.rowCount)
-        defer { bonuses.deallocate() }
+        // Several threads share a bonus table; ids missing from it (none, unless the sample and
+        // the chunks disagree) are NaN, and `pick` computes theirs.
+        let bonuses: UnsafeMutablePointer<Float>? = lanes.count > 1 ? .allocate(capacity: features.rowCount) : nil
+        bonuses?.initialize(repeating: .nan, count: features.rowCount)
+        defer { bonuses?.deallocate() }
         var first = 0
         while first < chunks.count {
             // The chunks up to and including the next one after which the gates publish.
             var last = first
             while last < chunks.count - 1 && !SalienceGates.publishes(after: last) { last += 1 }
             let run = first...last
-            let width = lanes.count, ids = sampleIDs.count
-            if width > 1 {
+            if let bonuses {
+                let width = lanes.count, ids = sampleIDs.count
                 DispatchQueue.concurrentPerform(iterations: width) { l in
                     lanes[l].picker.fillBonuses(sampleIDs[(l * ids / width)..<((l + 1) * ids / width)], into: bonuses)
                 }
             }
-            let lessons = try lessons(of: run, chunks: chunks, lanes: lanes, bonuses: width > 1 ? bonuses : nil)
+            let lessons = try lessons(of: run, chunks: chunks, lanes: lanes, bonuses: bonuses.map { UnsafePointer($0) })
             for (k, chunk) in run.enumerated() { lanes[0].picker.teach(lessons[k], chunk: chunk) }
             first = last + 1
         }

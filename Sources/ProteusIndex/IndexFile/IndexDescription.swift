@@ -26,32 +26,32 @@ public struct IndexDescription {
                 lines.append("  tokenizer: \(t.name), vocabulary \(t.vocabularySize), sha256 \(t.sha256Hex)\(m.splitPattern.map { ", split pattern \($0)" } ?? "")")
             } else {
                 lines.append("  tokenizer: unknown")
-        }
-        lines.append("  embedded tokenizer ranks: \(i.entry(.tokenizerRanks).length) bytes")
-        lines.append("  dna: vocabulary \(m.vocabularySize), feature dimension \(m.featureDimension), \(m.gateCount) gates")
-        for input in m.fingerprint.inputs {
-            lines.append("  input: \(input.path) (\(input.size) bytes, modified \(input.modificationSeconds), hash \(hex(input.contentHash)))")
-        }
-        if let c = m.fingerprint.corpus {
-            lines.append("  corpus identity: \(c.tokenCount) tokens, content hash \(hex(c.contentHash)), sample hash \(hex(c.sampleHash))")
-        }
-        if let place = try shardPlace {
-            lines.append("  shard: \(place.spec.description), chunks \(place.chunks.lowerBound)..<\(place.chunks.upperBound) of \(place.chunkCount), tokens \(place.tokens.lowerBound)..<\(place.tokens.upperBound)")
-        }
-        if let r = try i.routing()?.summary {
-            let total = r.directoryBytes + r.postingBytes + r.pairFilterBytes
-            let perToken = s.tokens > 0 ? decimal(Double(total) / Double(s.tokens), places: 3) : "-"
-            let pairs = r.pairFilterBytes > 0 ? ", joined-pair filters \(r.pairFilterBytes)" : ", no joined-pair filters"
-            lines.append("  routing tier: \(r.windows) windows of \(r.windowTokens) tokens, \(total) bytes (\(perToken) bytes per corpus token): directory \(r.directoryBytes), lists \(r.postingBytes)\(pairs)")
-            lines.append("    \(r.ids) ids: \(r.eliasFanoLists) Elias-Fano lists, \(r.bitmapLists) bitmaps, \(r.idsWithoutList) in more than \(r.listLimit) windows without a list")
-        } else {
-            lines.append("  routing tier: none (questions are answered from the heroes, or with --rescan)")
-        }
-        lines.append("  sections:")
-        for e in i.sections {
-            lines.append("    \(e.name) at byte \(e.offset): \(e.length) bytes, \(e.count) elements, xxh64 \(hex(e.checksum))")
-        }
-        return lines.joined(separator: "\n")
+            }
+            lines.append("  embedded tokenizer ranks: \(i.entry(.tokenizerRanks).length) bytes")
+            lines.append("  dna: vocabulary \(m.vocabularySize), feature dimension \(m.featureDimension), \(m.gateCount) gates")
+            for input in m.fingerprint.inputs {
+                lines.append("  input: \(input.path) (\(input.size) bytes, modified \(input.modificationSeconds), hash \(hex(input.contentHash)))")
+            }
+            if let c = m.fingerprint.corpus {
+                lines.append("  corpus identity: \(c.tokenCount) tokens, content hash \(hex(c.contentHash)), sample hash \(hex(c.sampleHash))")
+            }
+            if let place = try shardPlace {
+                lines.append("  shard: \(place.spec.description), chunks \(place.chunks.lowerBound)..<\(place.chunks.upperBound) of \(place.chunkCount), tokens \(place.tokens.lowerBound)..<\(place.tokens.upperBound)")
+            }
+            if let r = try i.routing()?.summary {
+                let total = r.directoryBytes + r.postingBytes + r.pairFilterBytes
+                let perToken = s.tokens > 0 ? decimal(Double(total) / Double(s.tokens), places: 3) : "-"
+                let pairs = r.pairFilterBytes > 0 ? ", joined-pair filters \(r.pairFilterBytes)" : ", no joined-pair filters"
+                lines.append("  routing tier: \(r.windows) windows of \(r.windowTokens) tokens, \(total) bytes (\(perToken) bytes per corpus token): directory \(r.directoryBytes), lists \(r.postingBytes)\(pairs)")
+                lines.append("    \(r.ids) ids: \(r.eliasFanoLists) Elias-Fano lists, \(r.bitmapLists) bitmaps, \(r.idsWithoutList) in more than \(r.listLimit) windows without a list")
+            } else {
+                lines.append("  routing tier: none (questions are answered from the heroes, or with --rescan)")
+            }
+            lines.append("  sections:")
+            for e in i.sections {
+                lines.append("    \(e.name) at byte \(e.offset): \(e.length) bytes, \(e.count) elements, xxh64 \(hex(e.checksum))")
+            }
+            return lines.joined(separator: "\n")
         }
     }
 
@@ -106,46 +106,46 @@ public struct IndexDescription {
             if let t = m.tokenizer {
                 tokenizer = .object([("name", .string(t.name)), ("vocabulary_size", .integer(Int64(t.vocabularySize))),
                                      ("sha256", .string(t.sha256Hex)), ("split_pattern", m.splitPattern.map(JSONValue.string) ?? .null)])
-        }
-        let object = JSONValue.object([
-            ("path", .string(i.path)),
-            ("kind", .string("proteus-index")),
-            ("format_version", .integer(Int64(i.formatVersion))),
-            ("oldest_reader_version", .integer(Int64(i.oldestReaderVersion))),
-            ("file_size", .unsigned(i.fileSize)),
-            ("statistics", .object([
-                ("tokens", .unsigned(s.tokens)), ("chunks", .integer(Int64(s.chunks))), ("champions", .unsigned(s.champions)),
-                ("evicted", .unsigned(s.evicted)), ("hero_tokens", .integer(Int64(s.heroTokens))), ("spans", .integer(Int64(s.spans))),
-                ("kept_whole", .bool(s.keptWhole)),
-            ])),
-            ("parameters", .object([
-                ("chunk_length", .integer(Int64(p.chunkLength))), ("per_chunk", .integer(Int64(p.perChunk))), ("top_p", .number(p.topP)),
-                ("buffer_tokens", .integer(Int64(p.bufferTokens))), ("span", .integer(Int64(p.span))),
-                ("signals", .array(p.signals.names.map(JSONValue.string))), ("gate_count", .integer(Int64(p.gateCount))),
-                ("feature_dimension", .integer(Int64(p.featureDimension))),
-                ("statistics_sample_tokens", .integer(Int64(p.statisticsSampleTokens))), ("focus", .string(p.focus)),
-                ("feature_source", .string(p.featureSource)),
-            ])),
-            ("documents", .unsigned(i.entry(.documentStarts).count)),
-            ("hero_tokens", .unsigned(i.entry(.heroTokens).count)),
-            ("spans", .unsigned(i.entry(.spans).count)),
-            ("tokenizer", tokenizer),
-            ("embedded_ranks_bytes", .unsigned(i.entry(.tokenizerRanks).length)),
-            ("dna", .object([("vocabulary_size", .integer(Int64(m.vocabularySize))),
-                             ("feature_dimension", .integer(Int64(m.featureDimension))), ("gates", .integer(Int64(m.gateCount)))])),
-            ("corpus", corpusJSON),
-            ("shard", try shardJSON),
-            ("routing", try routingJSON),
-            ("inputs", .array(m.fingerprint.inputs.map { .object([
-                ("path", .string($0.path)), ("size", .unsigned($0.size)),
-                ("modification_seconds", .integer($0.modificationSeconds)), ("content_hash", .string(hex($0.contentHash))),
-            ]) })),
-            ("sections", .array(i.sections.map { .object([
-                ("kind", .string($0.name)), ("offset", .unsigned($0.offset)), ("length", .unsigned($0.length)),
-                ("count", .unsigned($0.count)), ("xxh64", .string(hex($0.checksum))),
-            ]) })),
-        ])
-        return object.serialized()
+            }
+            let object = JSONValue.object([
+                ("path", .string(i.path)),
+                ("kind", .string("proteus-index")),
+                ("format_version", .integer(Int64(i.formatVersion))),
+                ("oldest_reader_version", .integer(Int64(i.oldestReaderVersion))),
+                ("file_size", .unsigned(i.fileSize)),
+                ("statistics", .object([
+                    ("tokens", .unsigned(s.tokens)), ("chunks", .integer(Int64(s.chunks))), ("champions", .unsigned(s.champions)),
+                    ("evicted", .unsigned(s.evicted)), ("hero_tokens", .integer(Int64(s.heroTokens))), ("spans", .integer(Int64(s.spans))),
+                    ("kept_whole", .bool(s.keptWhole)),
+                ])),
+                ("parameters", .object([
+                    ("chunk_length", .integer(Int64(p.chunkLength))), ("per_chunk", .integer(Int64(p.perChunk))), ("top_p", .number(p.topP)),
+                    ("buffer_tokens", .integer(Int64(p.bufferTokens))), ("span", .integer(Int64(p.span))),
+                    ("signals", .array(p.signals.names.map(JSONValue.string))), ("gate_count", .integer(Int64(p.gateCount))),
+                    ("feature_dimension", .integer(Int64(p.featureDimension))),
+                    ("statistics_sample_tokens", .integer(Int64(p.statisticsSampleTokens))), ("focus", .string(p.focus)),
+                    ("feature_source", .string(p.featureSource)),
+                ])),
+                ("documents", .unsigned(i.entry(.documentStarts).count)),
+                ("hero_tokens", .unsigned(i.entry(.heroTokens).count)),
+                ("spans", .unsigned(i.entry(.spans).count)),
+                ("tokenizer", tokenizer),
+                ("embedded_ranks_bytes", .unsigned(i.entry(.tokenizerRanks).length)),
+                ("dna", .object([("vocabulary_size", .integer(Int64(m.vocabularySize))),
+                                 ("feature_dimension", .integer(Int64(m.featureDimension))), ("gates", .integer(Int64(m.gateCount)))])),
+                ("corpus", corpusJSON),
+                ("shard", try shardJSON),
+                ("routing", try routingJSON),
+                ("inputs", .array(m.fingerprint.inputs.map { .object([
+                    ("path", .string($0.path)), ("size", .unsigned($0.size)),
+                    ("modification_seconds", .integer($0.modificationSeconds)), ("content_hash", .string(hex($0.contentHash))),
+                ]) })),
+                ("sections", .array(i.sections.map { .object([
+                    ("kind", .string($0.name)), ("offset", .unsigned($0.offset)), ("length", .unsigned($0.length)),
+                    ("count", .unsigned($0.count)), ("xxh64", .string(hex($0.checksum))),
+                ]) })),
+            ])
+            return object.serialized()
         }
     }
 }

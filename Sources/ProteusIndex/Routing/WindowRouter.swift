@@ -75,7 +75,7 @@ struct WindowRouter {
 
     /// Whether window `w` holds one of the question's anchors (only those can hold an answer).
     func isCandidate(_ w: Int) -> Bool {
-        anchorEverywhere || anchorWindows[w >> 6] & (1 << UInt64(w & 63)) != 0
+        anchorEverywhere || Self.holds(anchorWindows, w)
     }
 
     /// The most a passage anchored in window `w` can score; counting only the slots `holding`
@@ -84,7 +84,7 @@ struct WindowRouter {
         func present(_ slot: Int) -> Bool {
             if let holding, !holding[slot] { return false }
             guard let bits = presence[slot] else { return true }
-            return bits[w >> 6] & (1 << UInt64(w & 63)) != 0
+            return Self.holds(bits, w)
         }
         func pairMayBe(_ k: Int) -> Bool {
             guard let pairHashes, let filters = tier.pairFilters else { return true }
@@ -149,7 +149,7 @@ struct WindowRouter {
         var like: [(candidate: Candidate, likeness: Float)] = []
         for w in 0..<tier.shape.windowCount where isCandidate(w) && !excluded.contains(w) {
             var most = everywhere
-            for slot in listed where presence[slot]![w >> 6] & (1 << UInt64(w & 63)) != 0 { most += question.weights[slot] }
+            for slot in listed where Self.holds(presence[slot]!, w) { most += question.weights[slot] }
             if most < needed * (1 - AnswerCollector.tieTolerance) { continue }
             let likeness = bound(window: w, holding: holding)
             if likeness >= least { like.append((Candidate(window: w, bound: bound(window: w)), likeness)) }
@@ -163,9 +163,10 @@ struct WindowRouter {
         a.bound != b.bound ? a.bound > b.bound : a.window < b.window
     }
 
-    /// The same, for a question's scorer.
-    static func candidates(for scorer: PassageScorer, tier: RoutingTier, limit: Int) throws -> (best: [Candidate], count: Int) {
-        try WindowRouter(scorer: scorer, tier: tier).candidates(limit: limit)
+    /// Whether window `w`'s bit is set in `bits` (a bit per window).
+    @inline(__always)
+    private static func holds(_ bits: [UInt64], _ w: Int) -> Bool {
+        bits[w >> 6] & (1 << UInt64(w & 63)) != 0
     }
 
     /// Up to this many best candidates are kept by insertion (at most this many moves each).

@@ -94,18 +94,20 @@ import Foundation
         let one = try BuildPipeline(parameters: p).run(source: source, threads: 1)
         let two = try BuildPipeline(parameters: p).run(source: source, threads: 2)
         #expect(one == two)
-        // The inversion in passes of at most 100 window numbers gives the same bytes, with
-        // window numbers held as u16 (as they fit here) or as u32, on 1 to 3 threads (each
+        // The inversion in passes of at most 1,000 or 100 window numbers gives the same bytes,
+        // with window numbers held as u16 (as they fit here) or as u32, on 1 to 3 threads (each
         // taking a share of a pass's ids). Those are many passes, so the windows are first
-        // sorted into a file per pass.
+        // sorted by pass: with 1,000, 25 or 49 passes, into a file each; with 100, 245 or 489
+        // passes, into files that consecutive passes share (7 files, or the usual 128).
         let tier = try #require(one.routing)
         let listed = tier.ids.indices.filter { tier.hasList($0) }.reduce(0) { $0 + Int(tier.windowCounts[$1]) }
         #expect(listed > 2 * WindowPostingsBuilder.distributingPasses * 100)
         for narrow in [true, false] {
             for threads in 1...3 {
                 let builder = try WindowPostingsBuilder(vocabularySize: 5_000, windowTokens: 1_024, listShare: 0.5, name: "t",
-                                                        passBudget: 100, narrowNumbers: narrow)
+                                                        passBudget: threads == 1 ? 1_000 : 100, narrowNumbers: narrow)
                 builder.threads = threads
+                if threads == 2 { builder.distributeFiles = 7 }
                 if threads == 3 {
                     // Buffers of 24 bytes a pass: most windows' ids of a pass outgrow theirs and
                     // are written from a buffer of their own.

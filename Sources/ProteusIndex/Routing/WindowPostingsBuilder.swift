@@ -27,6 +27,11 @@ final class WindowPostingsBuilder {
     /// window's ids of one pass outgrow their buffer).
     var distributeBufferBytes = 4 << 20
     var distributeStrideFloor = 1 << 12
+    /// At most this many files (two descriptors each) hold the windows sorted by pass; past
+    /// it, consecutive passes share a file and each skips the others' ids. Descriptors that
+    /// grew with the passes met `ulimit -n` (1,024 by default), and Foundation's `Process.run`
+    /// overreads its /proc/self/fd listing past about 1,300 (swift-corelibs-foundation #5472).
+    var distributeFiles = 128
 
     let windowTokens: Int
     private let listShare: Double

@@ -48,8 +48,7 @@ extension WindowPostingsBuilder {
         // Each pass reading every window costs passes × the spill, which grows with the square
         // of the corpus: with two passes or more, one read first sorts the listed ids into a
         // file per pass, and each pass reads only its own.
-        let perPass = passes.count >= Self.distributingPasses
-            ? try distribute(windows, into: passes.map(\.ids), tier) : nil
+        let perPass = passes.count >= Self.distributingPasses ? try distribute(windows, into: passes.map(\.ids), tier) : nil
         // Per worker: where the next window of each id of its pass goes (-1 for other ids),
         // its window numbers, and its pass's encoded lists.
         let cursors = (0..<workers).map { _ in
@@ -135,14 +134,25 @@ extension WindowPostingsBuilder {
     /// From this many inversion passes on, the windows are first sorted into a file per pass.
     static let distributingPasses = 2
 
-    /// The windows split by pass: one spill per pass in the same encoding (every window, each
-    /// with only the listed ids of that pass), written in one read of `windows` per thread,
-    /// each thread writing the spills of its own consecutive passes. It runs at the end of a
-    /// build while nothing else does, so it is written for speed: a window's ids are decoded
-    /// in one go, the listed ones found by a bit per id (the vocabulary's bits stay in L1),
-    /// and since ids come in order and each pass takes the ids below the next pass's first,
-    /// the pass is a pointer moving forward, not a table lookup per id.
+    /// The windows sorted by pass, for each pass the spill holding its ids (shared by
+    /// consecutive passes past `distributeFiles`).
     private func distribute(_ windows: SectionBlob, into passes: [Range<Int>], _ tier: RoutingTierContents) throws -> [SectionBlob] {
+        let fileCount = min(passes.count, max(1, distributeFiles))
+        let firstPass = (0...fileCount).map { passes.count * $0 / fileCount }
+        let shared = (0..<fileCount).map { f in passes[firstPass[f]].lowerBound..<passes[firstPass[f + 1] - 1].upperBound }
+        let files = try split(windows, by: shared, tier)
+        return (0..<fileCount).flatMap { f in repeatElement(files[f], count: firstPass[f + 1] - firstPass[f]) }
+    }
+
+    /// The windows split by ranges of ids (here called passes): one spill per range in the
+    /// same encoding (every window, each with only the listed ids of that range), written in
+    /// one read of `windows` per thread, each thread writing the spills of its own consecutive
+    /// ranges. It runs at the end of a build while nothing else does, so it is written for
+    /// speed: a window's ids are decoded in one go, the listed ones found by a bit per id
+    /// (the vocabulary's bits stay in L1), and since ids come in order and each pass takes
+    /// the ids below the next pass's first, the pass is a pointer moving forward, not a table
+    /// lookup per id.
+    private func split(_ windows: SectionBlob, by passes: [Range<Int>], _ tier: RoutingTierContents) throws -> [SectionBlob] {
         // passEnds[p]: the first id after pass p's (ids of no pass lie between, unlisted).
         let passEnds = passes.map { $0.isEmpty ? 0 : tier.ids[$0.upperBound - 1] + 1 }
         let files = try passes.map { _ in
@@ -172,7 +182,7 @@ extension WindowPostingsBuilder {
         return try files.map { try SectionBlob(file: $0) }
     }
 
-    /// One thread's part of `distribute`: the spills of passes `mine`.
+    /// One thread's part of `split`: the spills of passes `mine`.
     private func distribute(_ windows: SectionBlob, passes mine: Range<Int>, ends passEnds: [UInt32], ranges: [Range<Int>],
                             _ tier: RoutingTierContents, to files: [UnlinkedTemporaryFile],
                             buffers: UnsafeMutablePointer<UInt8>, stride: Int, used: UnsafeMutableBufferPointer<Int>) throws {

@@ -146,9 +146,7 @@ public enum DirectoryWalker {
                     // Sorted, so which path reaches a folder first (under --follow) is fixed.
                     return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
                 }
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-                }
+                let name = directoryEntryName(entry)
                 if name != "." && name != ".." { names.append(name) }
             }
         }

@@ -19,6 +19,49 @@ import Foundation
         #expect(a.count > 100_000)
     }
 
+    @Test(arguments: [SplitPattern.cl100k, .r50k])
+    func aTableFocusedOnAQuestionEncodesItAndItsSpellingsLikeTheWholeOne(pattern: SplitPattern) throws {
+        let full = TokenizerFixtures.cl100k
+        let whole = Tokenizer(ranks: full.ranks, pattern: pattern, identity: full.identity)
+        let blob = try EmbeddedRanks.encode(full.ranks)
+        func focused(on texts: [String]) throws -> Tokenizer {
+            let ranks = try blob.withUnsafeBytes { try EmbeddedRanks.decode($0, for: texts, splitBy: { _ in pattern }) { ProteusError(.dataError, $0) } }
+            #expect(ranks.firstByteWithoutToken() == nil)  // as a query checks it
+            return Tokenizer(ranks: ranks, pattern: pattern, identity: full.identity)
+        }
+        let lines = (String(decoding: TokenizerFixtures.mixed, as: UTF8.self) + String(decoding: TokenizerFixtures.unicode, as: UTF8.self)
+            + String(decoding: TokenizerFixtures.essays.prefix(20_000), as: UTF8.self))
+            .split(separator: "\n").map { QueryEngine.encodedText(String($0)) }
+        let questions = Array(lines.prefix(30)) + ["sable-lagoon-prime", " 0x7f3a9c2e 550e8400-e29b-41d4-a716-446655440000",
+                                                   " WINDOWS windows Windows", " naïveté  \t\n\n  spaces   ", " x"]
+        let wholeShapes = TokenShapes(tokenizer: whole, vocabularySize: Int(full.identity.vocabularySize))
+        let several = Array(lines.filter { $0.utf8.count <= 100 }.prefix(80))
+        for (texts, each) in questions.map({ ([$0], [$0]) }) + [(several, Array(several.suffix(40)))] {
+            let tokenizer = try focused(on: texts)
+            let shapes = TokenShapes(tokenizer: tokenizer, vocabularySize: Int(full.identity.vocabularySize))
+            for text in each {
+                let ids = tokenizer.encodeOrdinary(text)
+                #expect(ids == whole.encodeOrdinary(text), "\(text)")
+                for id in ids { #expect(shapes.spellings(of: id) == wholeShapes.spellings(of: id), "\(text): \(id)") }
+            }
+            // Its own texts never needed the whole table, and the hash table is a small part.
+            #expect(tokenizer.ranks.coverage?.builtWhole == false)
+            #expect(texts.count > 1 || tokenizer.ranks.tokenCount < 2_000)
+        }
+        // Anything else is answered by the whole table, built then.
+        let tokenizer = try focused(on: [" sable-lagoon-prime"])
+        let other = String(decoding: TokenizerFixtures.essays.prefix(5_000), as: UTF8.self)
+        #expect(tokenizer.encodeOrdinary(other) == whole.encodeOrdinary(other))
+        #expect(tokenizer.ranks.coverage?.builtWhole == true)
+        let away = try focused(on: [" sable"])
+        #expect(Array(" elephant".utf8).withUnsafeBytes { away.ranks.rank(of: $0) } == Array(" elephant".utf8).withUnsafeBytes { full.ranks.rank(of: $0) })
+        #expect(away.ranks.coverage?.builtWhole == true)
+        // A question of one endless word is not worth a focused table.
+        let long = " " + String(repeating: "lagoon", count: 2_000)
+        let plain = try focused(on: [long])
+        #expect(plain.ranks.coverage == nil && plain.encodeOrdinary(long) == whole.encodeOrdinary(long))
+    }
+
     @Test func aDamagedTableIsRefusedWithWhatIsWrong() throws {
         let tiny = try RankTable(tokensByRank: (0..<256).map { [UInt8($0)] } + [Array("ab".utf8)])
         let good = try EmbeddedRanks.encode(tiny)

@@ -55,15 +55,21 @@ public final class QueryEngine {
     private let spans: HeroSpans
 
     /// Opens `path`. `tokenizer` overrides the embedded one and must have the same SHA-256
-    /// as the tokenizer the corpus was built with.
-    public init(path: String, tokenizer explicit: Tokenizer? = nil) throws {
+    /// as the tokenizer the corpus was built with. `questions`, when known before any is
+    /// asked, lets the embedded tokenizer hash only the ranks they can look up (a sixth of a
+    /// one-question process was that table); another question builds the whole table.
+    public init(path: String, tokenizer explicit: Tokenizer? = nil, questions: [String] = []) throws {
         let index = try HeroIndex(path: path)
         self.index = index
         if let explicit {
             try TokenizerChoice.check(explicit.identity, against: index.tokenizer, recordedIn: path)
             tokenizer = explicit
         } else if !index.embeddedRanks.isEmpty, let identity = index.tokenizer {
-            let ranks = try EmbeddedRanks.decode(index.embeddedRanks) {
+            func pattern(rankCount: Int) -> SplitPattern {
+                index.splitPattern.flatMap { SplitPattern(rawValue: $0) } ?? SplitPattern.inferred(rankCount: rankCount) ?? .cl100k
+            }
+            let ranks = try EmbeddedRanks.decode(index.embeddedRanks, for: questions.isEmpty ? nil : questions.map(Self.encodedText),
+                                                 splitBy: pattern) {
                 ProteusError(.dataError, path: path, "section 'TOKR' at byte \(index.entry(.tokenizerRanks).offset): \($0)")
             }
             // Encoding traps without every single-byte token; a corrupt or crafted index must
@@ -71,9 +77,7 @@ public final class QueryEngine {
             if let byte = ranks.firstByteWithoutToken() {
                 throw ProteusError(.dataError, path: path, "section 'TOKR' at byte \(index.entry(.tokenizerRanks).offset): the embedded tokenizer has no token for the single byte 0x\(String(format2: byte))")
             }
-            let pattern = index.splitPattern.flatMap { SplitPattern(rawValue: $0) }
-                ?? SplitPattern.inferred(rankCount: ranks.count) ?? .cl100k
-            tokenizer = Tokenizer(ranks: ranks, pattern: pattern, identity: identity)
+            tokenizer = Tokenizer(ranks: ranks, pattern: pattern(rankCount: ranks.count), identity: identity)
         } else {
             tokenizer = nil
         }
@@ -99,8 +103,13 @@ public final class QueryEngine {
             throw ProteusError(.usage, path: index.path,
                                "this index embeds no tokenizer: pass --tokenizer FILE.tiktoken or the question as --query-ids")
         }
+        return tokenizer.encodeOrdinary(Self.encodedText(question))
+    }
+
+    /// The text `tokenize` encodes for `question`.
+    static func encodedText(_ question: String) -> String {
         let opensWithAWord = question.first.map { $0.isLetter || $0.isNumber } ?? false
-        return tokenizer.encodeOrdinary(opensWithAWord ? " " + question : question)
+        return opensWithAWord ? " " + question : question
     }
 
     /// Total tokens of the indexed corpus (where a question is "teleported" to).

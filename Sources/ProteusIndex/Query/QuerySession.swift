@@ -18,6 +18,8 @@ public final class QuerySession {
         /// Threads for `--rescan`.
         public var threads = 1
         public var input = InputOptions()
+        /// The questions that will be asked, when known before the first (see `QueryEngine`).
+        public var questions: [String] = []
         public init() {}
     }
 
@@ -35,7 +37,7 @@ public final class QuerySession {
 
     public init(index path: String, tokenizer: Tokenizer?, options: Options) throws {
         self.options = options
-        engine = try QueryEngine(path: path, tokenizer: tokenizer)
+        engine = try QueryEngine(path: path, tokenizer: tokenizer, questions: options.questions)
         var corpus: TokenSource?
         if let rescan = options.rescan {
             corpus = try CorpusLocator.explicit([rescan], for: engine.index, options: options.input)

@@ -24,8 +24,12 @@ enum EmbeddedRanks {
         return Array(frame[0..<n])
     }
 
-    /// The rank table in `frame`; `fail(what)` names the section in the error.
-    static func decode(_ frame: UnsafeRawBufferPointer, fail: (String) -> ProteusError) throws -> RankTable {
+    /// The rank table in `frame`; `fail(what)` names the section in the error. With `texts`,
+    /// its hash table holds only what encoding those texts looks up, cut into pieces by
+    /// `pattern(rank count)` (`RankCoverage`); the whole table is built if anything else is asked.
+    static func decode(_ frame: UnsafeRawBufferPointer, for texts: [String]? = nil,
+                       splitBy pattern: (Int) -> SplitPattern = { SplitPattern.inferred(rankCount: $0) ?? .cl100k },
+                       fail: (String) -> ProteusError) throws -> RankTable {
         let decompressor = ZstdFrameDecompressor()
         guard let size = decompressor.declaredContentSize(frame), size >= 8, size <= UInt64(maximumSize) else {
             throw fail("not a compressed rank table of at most \(maximumSize) bytes")
@@ -60,11 +64,21 @@ enum EmbeddedRanks {
         guard lengths.reduce(0, +) == plain.count - at else {
             throw fail("rank table lengths add up to \(lengths.reduce(0, +)) bytes, but \(plain.count - at) follow them")
         }
-        do {
+        func build(keeping: RankKeySet?, coverage: RankCoverage?) throws -> RankTable {
             let blob = try plain.withUnsafeBytes {
-                try RankTableLayout.build(bytes: UnsafeRawBufferPointer(rebasing: $0[at...]), lengths: lengths)
+                try RankTableLayout.build(bytes: UnsafeRawBufferPointer(rebasing: $0[at...]), lengths: lengths, keeping: keeping)
             }
-            return try RankTable(serialized: blob.bytes, owner: blob)
+            return try RankTable(serialized: blob.bytes, owner: blob, coverage: coverage)
+        }
+        do {
+            let covered = Set((texts ?? []).map { Array($0.utf8) })
+            guard !covered.isEmpty, let keys = RankCoverage.keys(of: covered, pattern: pattern(count), longest: lengths.max() ?? 0) else {
+                return try build(keeping: nil, coverage: nil)
+            }
+            // The whole table was checked for nothing but these ranks: one with the same bytes
+            // as another elsewhere leaves it unbuilt (nil), and the focused table answers.
+            let coverage = RankCoverage(texts: covered, keys: keys) { try? build(keeping: nil, coverage: nil) }
+            return try build(keeping: keys, coverage: coverage)
         } catch RankTableBuildError.duplicateBytes(let rank, let original) {
             throw fail("ranks \(original) and \(rank) have the same bytes")
         } catch is RankTableBuildError {

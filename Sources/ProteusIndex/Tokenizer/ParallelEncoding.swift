@@ -29,6 +29,9 @@ extension Tokenizer {
     /// position of `bytes` in a larger text, so that "at byte N" in errors counts from there.
     public func encodeOrdinaryParallel(_ bytes: UnsafeRawBufferPointer, threads: Int = 0,
                                        chunkSize: Int = 1 << 20, offset: Int = 0) throws -> [UInt32] {
+        if let whole = wholeTokenizer(unlessCovering: bytes) {
+            return try whole.encodeOrdinaryParallel(bytes, threads: threads, chunkSize: chunkSize, offset: offset)
+        }
         let starts = Tokenizer.chunkStarts(bytes, chunkSize: chunkSize)
         let workers = max(1, min(threads > 0 ? threads : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), starts.count))
         if workers == 1 {

@@ -163,4 +163,17 @@ struct PieceScanner {
     func pieceEnd(from p: Int, _ pattern: SplitPattern) -> Int {
         pattern == .cl100k ? cl100kPieceEnd(from: p) : r50kPieceEnd(from: p)
     }
+
+    /// Where each piece of `text` (valid UTF-8) ends under `pattern`.
+    static func pieceEnds(_ text: UnsafeBufferPointer<UInt8>, _ pattern: SplitPattern) -> [Int] {
+        guard let base = text.baseAddress else { return [] }
+        let scanner = PieceScanner(base, count: text.count)
+        var ends: [Int] = []
+        var p = 0
+        while p < text.count {
+            p = scanner.pieceEnd(from: p, pattern)
+            ends.append(p)
+        }
+        return ends
+    }
 }

@@ -19,8 +19,10 @@ public final class RankTable: @unchecked Sendable {
     /// Number of rank positions: every rank is below it (highest rank + 1). Ranks without
     /// bytes (gaps) are allowed and decode as absent.
     public let count: Int
-    /// Number of ranks that have bytes.
+    /// Number of ranks that have bytes (in a focused table: that its hash table holds).
     public let tokenCount: Int
+    /// Set for a table focused on a few texts: what it can answer, and the whole table.
+    let coverage: RankCoverage?
     private let offsets: UnsafePointer<UInt32>
     private let slots: UnsafePointer<RankSlot>
     private let bytes: UnsafePointer<UInt8>
@@ -34,7 +36,12 @@ public final class RankTable: @unchecked Sendable {
     /// Uses a serialized table in place. `owner` is retained for as long as the table lives
     /// (pass the `MappedFile` the blob points into). `path` names the file in errors.
     /// Validates the header, the section sizes and the first and last offsets only: O(1).
-    public init(serialized blob: UnsafeRawBufferPointer, owner: AnyObject?, path: String? = nil) throws {
+    public convenience init(serialized blob: UnsafeRawBufferPointer, owner: AnyObject?, path: String? = nil) throws {
+        try self.init(serialized: blob, owner: owner, path: path, coverage: nil)
+    }
+
+    init(serialized blob: UnsafeRawBufferPointer, owner: AnyObject?, path: String? = nil, coverage: RankCoverage?) throws {
+        self.coverage = coverage
         let layout = try RankTableLayout(validating: blob, path: path)
         let base = blob.baseAddress!
         self.count = layout.count
@@ -70,6 +77,9 @@ public final class RankTable: @unchecked Sendable {
     /// The rank of `key`, or nil when it is not a token.
     public func rank(of key: UnsafeRawBufferPointer) -> UInt32? {
         guard let p = key.baseAddress, key.count > 0 else { return nil }
+        if let coverage, !coverage.keys.contains(RankTableLayout.key(p, key.count).hash), let whole = coverage.wholeTable() {
+            return whole.rank(of: key)
+        }
         let r = rank(p.assumingMemoryBound(to: UInt8.self), key.count)
         return r == .max ? nil : r
     }

@@ -11,7 +11,7 @@ import Darwin
 /// | 0 | 8 | magic `PRXRANKS` |
 /// | 8 | 4 | version u32 = 1 |
 /// | 12 | 4 | count u32: highest rank + 1 |
-/// | 16 | 4 | tokenCount u32: ranks that have bytes |
+/// | 16 | 4 | tokenCount u32: ranks in the hash table (every rank that has bytes, but in a table focused on a few texts) |
 /// | 20 | 4 | slotCount u32: power of two, > tokenCount |
 /// | 24 | 4 | byteCount u32: token bytes in total |
 /// | 28 | 4 | maxProbes u32: longest probe sequence of any stored token |
@@ -82,12 +82,15 @@ struct RankTableLayout {
         return try flat.withUnsafeBytes { try build(bytes: $0, lengths: tokens.map(\.count)) }
     }
 
-    /// The same from every rank's bytes back to back and each rank's length (0 = gap).
-    static func build(bytes flat: UnsafeRawBufferPointer, lengths: [Int]) throws -> OwnedBlob {
+    /// The same from every rank's bytes back to back and each rank's length (0 = gap). With
+    /// `keeping`, the hash table holds only the single bytes and the ranks whose key hash is
+    /// in it (a table focused on a few texts, `RankCoverage`); offsets and bytes hold every rank.
+    static func build(bytes flat: UnsafeRawBufferPointer, lengths: [Int], keeping: RankKeySet? = nil) throws -> OwnedBlob {
         let byteCount = flat.count
-        let tokenCount = lengths.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+        var tokenCount = lengths.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
         guard byteCount < Int(UInt32.max), lengths.count < 1 << 28, !lengths.isEmpty,
               lengths.reduce(0, +) == byteCount else { throw RankTableBuildError.tooLarge }
+        if let keeping { tokenCount = min(tokenCount, keeping.count + 256) }
         var slotCount = 16
         while slotCount < 2 * tokenCount { slotCount <<= 1 }
         var layout = RankTableLayout(count: lengths.count, tokenCount: tokenCount, slotCount: slotCount,
@@ -101,10 +104,20 @@ struct RankTableLayout {
         if byteCount > 0 { UnsafeMutableRawPointer(bytes).copyMemory(from: flat.baseAddress!, byteCount: byteCount) }
         var at = 0
         var maxProbes = 1
+        var kept = 0
         for (rank, length) in lengths.enumerated() {
             offsets[rank] = UInt32(at)
             guard length > 0 else { continue }
+            if let keeping, length > 1, !keeping.mayHold(bytes + at, length) {
+                at += length
+                continue
+            }
             let (prefix, hash) = key(UnsafeRawPointer(bytes + at), length)
+            if let keeping, length > 1, !keeping.contains(hash) {
+                at += length
+                continue
+            }
+            kept += 1
             var i = Int(truncatingIfNeeded: hash) & (slotCount - 1)
             var probes = 1
             while slots[i].rank != .max {
@@ -121,10 +134,10 @@ struct RankTableLayout {
             at += length
         }
         offsets[lengths.count] = UInt32(at)
-        layout = RankTableLayout(count: lengths.count, tokenCount: tokenCount, slotCount: slotCount,
+        layout = RankTableLayout(count: lengths.count, tokenCount: kept, slotCount: slotCount,
                                  byteCount: byteCount, maxProbes: maxProbes)
         base.copyMemory(from: magic, byteCount: 8)
-        for (offset, value) in [(8, Int(version)), (12, layout.count), (16, tokenCount), (20, slotCount),
+        for (offset, value) in [(8, Int(version)), (12, layout.count), (16, kept), (20, slotCount),
                                 (24, byteCount), (28, maxProbes)] {
             base.storeBytes(of: UInt32(value).littleEndian, toByteOffset: offset, as: UInt32.self)
         }

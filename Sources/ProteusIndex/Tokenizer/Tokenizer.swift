@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A tiktoken-compatible byte-level BPE tokenizer: `encodeOrdinary` gives exactly the ids of
 /// tiktoken's `encode_ordinary` for the same rank file and split pattern.
 ///
@@ -15,6 +17,8 @@ public final class Tokenizer: @unchecked Sendable {
     /// up here instead of in the hash table.
     private let twoByteRanks: UnsafeMutablePointer<UInt32>
     private let specialTokens: [UInt32: [UInt8]]
+    /// Over focused ranks: the tokenizer of the whole table, made when another text comes.
+    private let wholeForOtherTexts = Mutex<Tokenizer?>(nil)
 
     /// Loads a `.tiktoken` rank file. `name` defaults to the file name without its extension
     /// ("cl100k_base"); `pattern` defaults to the one that fits the number of ranks (about
@@ -62,6 +66,7 @@ public final class Tokenizer: @unchecked Sendable {
     /// sequence, counted from `offset`, the position of `bytes` in a larger text; the error
     /// has no path, callers add theirs).
     public func encodeOrdinary(_ bytes: UnsafeRawBufferPointer, into tokens: inout [UInt32], offset: Int = 0) throws {
+        if let whole = wholeTokenizer(unlessCovering: bytes) { return try whole.encodeOrdinary(bytes, into: &tokens, offset: offset) }
         let encoder = makeEncoder()
         try encodeChunk(bytes, offset: offset, encoder: encoder, into: &tokens)
     }
@@ -133,6 +138,18 @@ public final class Tokenizer: @unchecked Sendable {
 
     deinit { twoByteRanks.deallocate() }
 
+    /// For ranks focused on a few texts (`RankCoverage`), a tokenizer over the whole table
+    /// when `bytes` is not one of them; nil when these ranks encode `bytes` as the whole would.
+    func wholeTokenizer(unlessCovering bytes: UnsafeRawBufferPointer) -> Tokenizer? {
+        guard let coverage = ranks.coverage, !coverage.covers(text: bytes), let table = coverage.wholeTable() else { return nil }
+        return wholeForOtherTexts.withLock { whole in
+            if let whole { return whole }
+            let built = Tokenizer(ranks: table, pattern: pattern, identity: identity)
+            whole = built
+            return built
+        }
+    }
+
     func makeEncoder() -> BytePairEncoder {
         BytePairEncoder(ranks: ranks, byteRanks: byteRanks, twoByteRanks: UnsafePointer(twoByteRanks), owner: self)
     }
@@ -178,14 +195,6 @@ public final class Tokenizer: @unchecked Sendable {
     /// The piece boundaries of `bytes` (valid UTF-8): the end offset of each piece. For tests
     /// and reference checks against the pattern's regular expression.
     func pieceEnds(_ bytes: UnsafeRawBufferPointer) -> [Int] {
-        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return [] }
-        let scanner = PieceScanner(base, count: bytes.count)
-        var ends: [Int] = []
-        var p = 0
-        while p < bytes.count {
-            p = scanner.pieceEnd(from: p, pattern)
-            ends.append(p)
-        }
-        return ends
+        PieceScanner.pieceEnds(bytes.assumingMemoryBound(to: UInt8.self), pattern)
     }
 }

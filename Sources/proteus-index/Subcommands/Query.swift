@@ -97,6 +97,7 @@ struct Query: ParsableCommand {
             options.indexOnly = indexOnly
             options.threads = Threads.count(threads)
             options.input = try input.options()
+            if queryIds == nil, let question { options.questions = [question] }
             let session = try QuerySession(index: index, tokenizer: try tokenizer.load(), options: options)
             let asked = try collectQuestions()
             for warning in session.warnings { printError("proteus-index: warning: \(warning)") }

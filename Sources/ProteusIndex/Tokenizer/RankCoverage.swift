@@ -1,0 +1,156 @@
+import Synchronization
+
+/// What a rank table built for a few texts can answer (`EmbeddedRanks.decode(_:for:splitBy:fail:)`).
+///
+/// A query process tokenizes one question, yet building the hash table of every rank cost it
+/// about a sixth of its time. BPE only looks up substrings of the text it encodes, and a
+/// question's terms only look up other spellings of their own tokens, so a table holding the
+/// ranks those keys can name gives the same ids. Anything else (another text, another key)
+/// goes to the whole table, built the first time it is needed: a focused table is never wrong,
+/// only slower outside its texts.
+final class RankCoverage: @unchecked Sendable {
+    /// The texts the focused table encodes, as the encoder receives them.
+    private let texts: Set<[UInt8]>
+    /// The hash (`RankTableLayout.key`) of every key those texts can look up.
+    let keys: RankKeySet
+    private let buildWhole: () -> RankTable?
+    private let whole = Mutex<RankTable??>(nil)
+
+    init(texts: Set<[UInt8]>, keys: RankKeySet, buildWhole: @escaping () -> RankTable?) {
+        self.texts = texts
+        self.keys = keys
+        self.buildWhole = buildWhole
+    }
+
+    /// Whether encoding `bytes` with the focused table gives the ids of the whole one.
+    func covers(text bytes: UnsafeRawBufferPointer) -> Bool {
+        texts.contains(Array(bytes))
+    }
+
+    /// Most substrings a focused table is made for (a question of a few hundred words is some
+    /// thousands; each is hashed up to five times, in spellings).
+    static let substringLimit = 50_000
+
+    /// Whether the whole table was needed (tests: a focused table's texts never build it).
+    var builtWhole: Bool { whole.withLock { $0 != nil } }
+
+    /// The table of every rank, built once on first use; nil when it cannot be (two ranks
+    /// with the same bytes, outside what the focused table holds).
+    func wholeTable() -> RankTable? {
+        whole.withLock { table in
+            if let table { return table }
+            let built = buildWhole()
+            table = .some(built)
+            return built
+        }
+    }
+
+    /// The keys of `texts` (valid UTF-8) for a focused table: every single byte (the table's
+    /// check that each has a token), every substring of a piece `pattern` cuts, up to
+    /// `longest` bytes (what BPE looks up: it never crosses a piece), and for each the other
+    /// spellings `TokenShapes.spellings` asks for (with and without a leading space, first
+    /// letter in either case).
+    /// Nil past `substringLimit` substrings (a long word pasted as a question): then hashing
+    /// every rank once is cheaper.
+    static func keys(of texts: Set<[UInt8]>, pattern: SplitPattern, longest: Int) -> RankKeySet? {
+        let pieces = texts.map { text in (text, text.withUnsafeBufferPointer { PieceScanner.pieceEnds($0, pattern) }) }
+        var substrings = 0
+        for (_, ends) in pieces {
+            var start = 0
+            for end in ends {
+                substrings += (end - start) * min(end - start, longest)
+                start = end
+            }
+        }
+        guard substrings <= substringLimit else { return nil }
+        var keys = RankKeySet()
+        func add(_ bytes: ArraySlice<UInt8>) {
+            bytes.withUnsafeBytes { keys.insert(RankTableLayout.key($0.baseAddress!, $0.count).hash, leading: $0) }
+        }
+        for byte in 0...UInt8.max { add([byte][...]) }
+        for (text, ends) in pieces {
+            var pieceStart = 0
+            for pieceEnd in ends {
+                for start in pieceStart..<pieceEnd {
+                    for end in (start + 1)...min(pieceEnd, start + longest) {
+                        let substring = text[start..<end]
+                        add(substring)
+                        var core = Array(substring)
+                        if core.first == 0x20 { core.removeFirst() }
+                        guard let first = core.first, first | 0x20 >= 0x61 && first | 0x20 <= 0x7A else { continue }
+                        for flip in [false, true] {
+                            var spelling = core
+                            if flip { spelling[0] ^= 0x20 }
+                            add(spelling[...])
+                            add(([0x20] + spelling)[...])
+                        }
+                    }
+                }
+                pieceStart = pieceEnd
+            }
+        }
+        return keys
+    }
+
+}
+
+/// A set of 64-bit key hashes, open addressing with linear probing (0 marks an empty slot, so
+/// a hash of 0 is stored as 1: a collision only keeps one rank too many), and a bit per
+/// signature (first and last two bytes and the length) of every key of two bytes or more:
+/// most ranks are ruled out by that bit, before their bytes are hashed.
+struct RankKeySet {
+    private var slots = [UInt64](repeating: 0, count: 64)
+    private(set) var count = 0
+    private var signatures = [UInt64](repeating: 0, count: 65_536 / 64)
+
+    /// Adds the hash of `key`, whose bytes give its signature.
+    mutating func insert(_ hash: UInt64, leading key: UnsafeRawBufferPointer) {
+        if key.count >= 2 {
+            let s = Self.signature(key.baseAddress!.assumingMemoryBound(to: UInt8.self), key.count)
+            signatures[s >> 6] |= 1 << UInt64(s & 63)
+        }
+        insert(hash)
+    }
+
+    /// Whether some key may be the `n` (≥ 2) bytes at `p`.
+    @inline(__always)
+    func mayHold(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let s = Self.signature(p, n)
+        return signatures[s >> 6] & (1 << UInt64(s & 63)) != 0
+    }
+
+    @inline(__always)
+    private static func signature(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        let v = UInt64(p[0]) | UInt64(p[1]) << 8 | UInt64(p[n - 2]) << 16 | UInt64(p[n - 1]) << 24 | UInt64(n) << 32
+        return Int((v &* 0x9e37_79b9_7f4a_7c15) >> 48)
+    }
+
+    private mutating func insert(_ hash: UInt64) {
+        if 2 * (count + 1) > slots.count { grow() }
+        let h = hash == 0 ? 1 : hash
+        var i = Int(truncatingIfNeeded: h) & (slots.count - 1)
+        while slots[i] != 0 {
+            if slots[i] == h { return }
+            i = (i + 1) & (slots.count - 1)
+        }
+        slots[i] = h
+        count += 1
+    }
+
+    func contains(_ hash: UInt64) -> Bool {
+        let h = hash == 0 ? 1 : hash
+        var i = Int(truncatingIfNeeded: h) & (slots.count - 1)
+        while slots[i] != 0 {
+            if slots[i] == h { return true }
+            i = (i + 1) & (slots.count - 1)
+        }
+        return false
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: 2 * old.count)
+        count = 0
+        for h in old where h != 0 { insert(h) }
+    }
+}

@@ -8,7 +8,9 @@
 #     and 90th percentiles, with the default threads and with one (same answers), for two kinds of question drawn from the corpus with a fixed seed:
 #     "phrase" (eight consecutive words of a random line, as a user quotes what they remember)
 #     and "terms" (the three rarest words of a random line, as a user types keywords);
-#   - one routed question as a whole process against `proteus-index --version`;
+#   - routed questions as whole processes against `proteus-index --version`: the first 10
+#     of each kind, each timed by hyperfine; the goal takes the median question (one
+#     question alone, as before, was the first terms question, which reads 180 windows);
 #   - `query --rescan` (every window, exhaustive) against `scan` of the same .tok.
 # Usage: tools/bench/teleport.sh CORPUS.u32 [QUESTIONS PER KIND, default 200]
 set -euo pipefail
@@ -62,9 +64,15 @@ for kind in phrase terms; do
     --threads 1 > "$work/$kind-1.jsonl"
 done
 q1=$(head -n 1 "$work/terms.txt")
-hyperfine -N --warmup 3 --runs 30 --export-json "$work/process.json" \
-  -n "proteus-index --version" "$bin --version" \
-  -n "one routed question (terms), whole process" "$bin query $work/routed.phb --corpus $work/corpus.tok -- '$q1'" >/dev/null
+whole=(-n "proteus-index --version" "$bin --version")
+for kind in phrase terms; do
+  i=0
+  while IFS= read -r q && (( i < 10 )); do
+    i=$((i + 1))
+    whole+=(-n "$kind $i, whole process" "$bin query $work/routed.phb --corpus $work/corpus.tok -- $(printf '%q' "$q")")
+  done < "$work/$kind.txt"
+done
+hyperfine -N --warmup 2 --runs 15 --export-json "$work/process.json" "${whole[@]}" >/dev/null
 hyperfine -N --warmup 1 --runs 3 --export-json "$work/rescan.json" \
   -n "scan" "$bin scan $work/corpus.tok" \
   -n "query --rescan" "$bin query $work/routed.phb --rescan $work/corpus.tok -- '$q1'" >/dev/null
@@ -105,18 +113,22 @@ for kind in ("phrase", "terms"):
     ms1 = [r["elapsed_ms"] for r in single]
     print(f"| {kind}: the same on one thread (answers {'identical' if same else 'DIFFERENT'}) "
           f"| {statistics.median(ms1):.1f} ms | {pct(ms1, 0.9):.1f} ms |")
-for k, v in {**build, **process, **rescan}.items():
+floor = process.pop("proteus-index --version")
+wholes = {kind: [v for k, v in process.items() if k.startswith(kind)] for kind in ("phrase", "terms")}
+for kind, times in wholes.items():
+    print(f"| {kind}: one question as a whole process ({len(times)} questions, hyperfine medians) "
+          f"| {statistics.median(times) * 1000:.1f} ms | {pct(times, 0.9) * 1000:.1f} ms |")
+for k, v in {**build, "proteus-index --version": floor, **rescan}.items():
     print(f"| {k} (hyperfine median) | {v * 1000:.1f} ms | |")
 print(f"| peak RSS, build with tier | {rss / 1024:.0f} MiB | |")
-floor = process["proteus-index --version"]
-one = process["one routed question (terms), whole process"]
+one = statistics.median(wholes["phrase"] + wholes["terms"])
 lost = 1 - build["build, no tier"] / build["build, routing tier"]
 ratio = rescan["scan"] / rescan["query --rescan"]
 def verdict(ok):
     return "met" if ok else "MISSED"
 print("\n| goal | measured | |")
 print("|---|---|---|")
-print(f"| routed query, whole process ≤ 3× `--version` | {one / floor:.2f}× ({one * 1000:.1f} vs {floor * 1000:.1f} ms) | {verdict(one <= 3 * floor)} |")
+print(f"| routed query, whole process ≤ 3× `--version` (median question) | {one / floor:.2f}× ({one * 1000:.1f} vs {floor * 1000:.1f} ms) | {verdict(one <= 3 * floor)} |")
 for kind, (w, ms) in kinds.items():
     print(f"| windows read, median ≤ 32 ({kind}) | {w:g} | {verdict(w <= 32)} |")
     print(f"| routing + exact pass ≤ 5 ms median ({kind}) | {ms:.1f} ms | {verdict(ms <= 5)} |")

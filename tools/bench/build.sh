@@ -23,11 +23,15 @@ rss1=$(rss "$bin" build "$work/corpus.u32" -o "$work/r1.phb" --tokenizer "$tok" 
 for _ in $(seq 2 "$large"); do cat "$work/corpus.u32"; done > "$work/big.part"
 cat "$work/corpus.u32" "$work/big.part" > "$work/big.u32"; rm "$work/big.part"
 rssN=$(rss "$bin" build "$work/big.u32" -o "$work/rN.phb" --tokenizer "$tok" --quiet)
-heroes=$("$bin" inspect "$work/a.phb" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["statistics"]["hero_tokens"])' 2>/dev/null || echo 32768)
-python3 - "$work/build.json" "$rss1" "$rssN" "$large" "$(stat -c %s "$work/a.phb")" "$heroes" "$(stat -c %s "$work/corpus.u32")" <<'PY'
+# The heroes and the routing tier's bytes: the 8 MiB budget is the heroes' index (issue 3); the
+# tier came later with its own goal (≤ 10% of the zstd .tok, tools/bench/teleport.sh).
+read -r heroes tier < <("$bin" inspect "$work/a.phb" --json | python3 -c 'import json,sys
+d = json.load(sys.stdin); r = d.get("routing") or {}
+print(d["statistics"]["hero_tokens"], r.get("directory_bytes", 0) + r.get("list_bytes", 0) + r.get("pair_filter_bytes", 0))')
+python3 - "$work/build.json" "$rss1" "$rssN" "$large" "$(stat -c %s "$work/a.phb")" "$heroes" "$(stat -c %s "$work/corpus.u32")" "$tier" <<'PY'
 import json, sys
 m = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}
-rss1, rssN, large, index_bytes, heroes, size = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
+rss1, rssN, large, index_bytes, heroes, size, tier = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
 print(f"| command (1 GiB, {size // 4:,} tokens) | median | tokens/s |")
 print("|---|---|---|")
 for k, v in m.items():
@@ -44,5 +48,6 @@ for name, t, ref, goal in [("build 1 thread ≤ 2× plain scan", m["build raw u3
 budget = 8 * 2**20 + 16 * heroes
 print(f"| peak RSS equal ±10% at 1 and {large} GiB | {int(rss1) / 1024:.0f} MiB / {int(rssN) / 1024:.0f} MiB | {'met' if abs(int(rssN) - int(rss1)) <= 0.1 * int(rss1) else 'MISSED'} |")
 print(f"| peak RSS ≤ 256 MiB | {max(int(rss1), int(rssN)) / 1024:.0f} MiB | {'met' if max(int(rss1), int(rssN)) <= 256 * 1024 else 'MISSED'} |")
-print(f"| index ≤ 8 MiB + 16 B × {heroes} heroes = {budget:,} B | {index_bytes:,} B | {'met' if index_bytes <= budget else 'MISSED'} |")
+print(f"| index without its routing tier ≤ 8 MiB + 16 B × {heroes} heroes = {budget:,} B | {index_bytes - tier:,} B "
+      f"(the tier {tier:,} B more) | {'met' if index_bytes - tier <= budget else 'MISSED'} |")
 PY

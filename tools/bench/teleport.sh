@@ -20,7 +20,7 @@ per_kind=${2:-200}
 source tools/bench/common.sh teleport
 "$bin" convert "$corpus" -o "$work/corpus.tok" --quiet
 cat "$work/corpus.tok" > /dev/null
-hyperfine -N --warmup 0 --runs 3 --export-json "$work/build.json" \
+hyperfine -N --warmup 1 --runs 5 --export-json "$work/build.json" \
   -n "build, routing tier" "$bin build $work/corpus.tok -o $work/routed.phb --tokenizer $tok --quiet" \
   -n "build, no tier" "$bin build $work/corpus.tok -o $work/plain.phb --tokenizer $tok --route-window 0 --quiet" >/dev/null
 rss=$(/usr/bin/time -v "$bin" build "$work/corpus.tok" -o "$work/again.phb" --tokenizer "$tok" --quiet 2>&1 >/dev/null \

@@ -25,7 +25,7 @@ import Foundation
         let whole = Tokenizer(ranks: full.ranks, pattern: pattern, identity: full.identity)
         let blob = try EmbeddedRanks.encode(full.ranks)
         func focused(on texts: [String]) throws -> Tokenizer {
-            let ranks = try blob.withUnsafeBytes { try EmbeddedRanks.decode($0, for: texts, splitBy: { _ in pattern }) { ProteusError(.dataError, $0) } }
+            let ranks = try blob.withUnsafeBytes { try EmbeddedRanks.decode($0, focus: .init(texts: texts, pattern: { _ in pattern })) { ProteusError(.dataError, $0) } }
             #expect(ranks.firstByteWithoutToken() == nil)  // as a query checks it
             return Tokenizer(ranks: ranks, pattern: pattern, identity: full.identity)
         }

@@ -25,7 +25,7 @@ import Foundation
             var p = BuildParameters()
             p.bufferTokens = buffer
             p.routeWindow = window
-            var pipeline = try BuildPipeline(parameters: p)
+            let pipeline = try BuildPipeline(parameters: p)
             if pairFilters { pipeline.pairFlags = TeleportTests.tokenizer.joinFlags() }
             var contents = try pipeline.run(source: source, threads: threads)
             contents.tokenizer = TeleportTests.tokenizer.identity

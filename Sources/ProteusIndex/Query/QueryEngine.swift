@@ -68,8 +68,7 @@ public final class QueryEngine {
             func pattern(rankCount: Int) -> SplitPattern {
                 index.splitPattern.flatMap { SplitPattern(rawValue: $0) } ?? SplitPattern.inferred(rankCount: rankCount) ?? .cl100k
             }
-            let ranks = try EmbeddedRanks.decode(index.embeddedRanks, for: questions.isEmpty ? nil : questions.map(Self.encodedText),
-                                                 splitBy: pattern) {
+            let ranks = try EmbeddedRanks.decode(index.embeddedRanks, focus: .init(texts: questions.map(Self.encodedText), pattern: pattern)) {
                 ProteusError(.dataError, path: path, "section 'TOKR' at byte \(index.entry(.tokenizerRanks).offset): \($0)")
             }
             // Encoding traps without every single-byte token; a corrupt or crafted index must

@@ -47,7 +47,7 @@ extension WindowPostingsBuilder {
         }
         // Each pass reading every window costs passes × the spill, which grows with the square
         // of the corpus: with two passes or more, one read first sorts the listed ids into a
-        // file per pass, and each pass reads only its own.
+        // file per pass (or per few passes, past `distributeFiles`), and each pass reads its own.
         let perPass = passes.count >= Self.distributingPasses ? try distribute(windows, into: passes.map(\.ids), tier) : nil
         // Per worker: where the next window of each id of its pass goes (-1 for other ids),
         // its window numbers, and its pass's encoded lists.
@@ -131,7 +131,7 @@ extension WindowPostingsBuilder {
         return bytes
     }
 
-    /// From this many inversion passes on, the windows are first sorted into a file per pass.
+    /// From this many inversion passes on, the windows are first sorted by pass (`distribute`).
     static let distributingPasses = 2
 
     /// The windows sorted by pass, for each pass the spill holding its ids (shared by
@@ -171,7 +171,7 @@ extension WindowPostingsBuilder {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let mine = (passes.count * w / workers)..<(passes.count * (w + 1) / workers)
                 do {
-                    try distribute(windows, passes: mine, ends: passEnds, ranges: passes, tier,
+                    try splitPart(windows, passes: mine, ends: passEnds, ranges: passes, tier,
                                    to: files, buffers: buffers, stride: stride, used: used)
                 } catch {
                     failures[w] = error
@@ -183,9 +183,9 @@ extension WindowPostingsBuilder {
     }
 
     /// One thread's part of `split`: the spills of passes `mine`.
-    private func distribute(_ windows: SectionBlob, passes mine: Range<Int>, ends passEnds: [UInt32], ranges: [Range<Int>],
-                            _ tier: RoutingTierContents, to files: [UnlinkedTemporaryFile],
-                            buffers: UnsafeMutablePointer<UInt8>, stride: Int, used: UnsafeMutableBufferPointer<Int>) throws {
+    private func splitPart(_ windows: SectionBlob, passes mine: Range<Int>, ends passEnds: [UInt32], ranges: [Range<Int>],
+                           _ tier: RoutingTierContents, to files: [UnlinkedTemporaryFile],
+                           buffers: UnsafeMutablePointer<UInt8>, stride: Int, used: UnsafeMutableBufferPointer<Int>) throws {
         let listed = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: windowsPerID.count / 64 + 1)
         listed.initialize(repeating: 0)
         let ids = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: windowsPerID.count + 1)

@@ -24,12 +24,17 @@ enum EmbeddedRanks {
         return Array(frame[0..<n])
     }
 
-    /// The rank table in `frame`; `fail(what)` names the section in the error. With `texts`,
-    /// its hash table holds only what encoding those texts looks up, cut into pieces by
-    /// `pattern(rank count)` (`RankCoverage`); the whole table is built if anything else is asked.
-    static func decode(_ frame: UnsafeRawBufferPointer, for texts: [String]? = nil,
-                       splitBy pattern: (Int) -> SplitPattern = { SplitPattern.inferred(rankCount: $0) ?? .cl100k },
-                       fail: (String) -> ProteusError) throws -> RankTable {
+    /// Texts a table is made for, and the pattern that cuts them into pieces (given the number
+    /// of ranks, for a pattern inferred from it).
+    struct Focus {
+        var texts: [String]
+        var pattern: (Int) -> SplitPattern
+    }
+
+    /// The rank table in `frame`; `fail(what)` names the section in the error. With `focus`,
+    /// its hash table holds only what encoding the focus's texts looks up (`RankCoverage`);
+    /// the whole table is built if anything else is asked.
+    static func decode(_ frame: UnsafeRawBufferPointer, focus: Focus? = nil, fail: (String) -> ProteusError) throws -> RankTable {
         let decompressor = ZstdFrameDecompressor()
         guard let size = decompressor.declaredContentSize(frame), size >= 8, size <= UInt64(maximumSize) else {
             throw fail("not a compressed rank table of at most \(maximumSize) bytes")
@@ -71,8 +76,9 @@ enum EmbeddedRanks {
             return try RankTable(serialized: blob.bytes, owner: blob, coverage: coverage)
         }
         do {
-            let covered = Set((texts ?? []).map { Array($0.utf8) })
-            guard !covered.isEmpty, let keys = RankCoverage.keys(of: covered, pattern: pattern(count), longest: lengths.max() ?? 0) else {
+            let covered = Set((focus?.texts ?? []).map { Array($0.utf8) })
+            guard let focus, !covered.isEmpty,
+                  let keys = RankCoverage.keys(of: covered, pattern: focus.pattern(count), longest: lengths.max() ?? 0) else {
                 return try build(keeping: nil, coverage: nil)
             }
             // The whole table was checked for nothing but these ranks: one with the same bytes

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// What a rank table built for a few texts can answer (`EmbeddedRanks.decode(_:for:splitBy:fail:)`).
+/// What a rank table built for a few texts can answer (`EmbeddedRanks.decode(_:focus:fail:)`).
 ///
 /// A query process tokenizes one question, yet building the hash table of every rank cost it
 /// about a sixth of its time. BPE only looks up substrings of the text it encodes, and a
@@ -64,9 +64,7 @@ final class RankCoverage: @unchecked Sendable {
         }
         guard substrings <= substringLimit else { return nil }
         var keys = RankKeySet()
-        func add(_ bytes: ArraySlice<UInt8>) {
-            bytes.withUnsafeBytes { keys.insert(RankTableLayout.key($0.baseAddress!, $0.count).hash, leading: $0) }
-        }
+        func add(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBytes { keys.insert($0) } }
         for byte in 0...UInt8.max { add([byte][...]) }
         for (text, ends) in pieces {
             var pieceStart = 0
@@ -91,32 +89,34 @@ final class RankCoverage: @unchecked Sendable {
         }
         return keys
     }
-
 }
 
-/// A set of 64-bit key hashes, open addressing with linear probing (0 marks an empty slot, so
-/// a hash of 0 is stored as 1: a collision only keeps one rank too many), and a bit per
-/// signature (first and last two bytes and the length) of every key of two bytes or more:
-/// most ranks are ruled out by that bit, before their bytes are hashed.
+/// The keys (`RankTableLayout.key` hashes) of a focused table: open addressing with linear
+/// probing (0 marks an empty slot, so a hash of 0 is stored as 1: a collision only keeps one
+/// rank too many), and a bit per signature (first and last two bytes and the length) of every
+/// key of two bytes or more, so that most ranks are ruled out before their bytes are hashed.
 struct RankKeySet {
     private var slots = [UInt64](repeating: 0, count: 64)
     private(set) var count = 0
     private var signatures = [UInt64](repeating: 0, count: 65_536 / 64)
 
-    /// Adds the hash of `key`, whose bytes give its signature.
-    mutating func insert(_ hash: UInt64, leading key: UnsafeRawBufferPointer) {
-        if key.count >= 2 {
-            let s = Self.signature(key.baseAddress!.assumingMemoryBound(to: UInt8.self), key.count)
+    mutating func insert(_ key: UnsafeRawBufferPointer) {
+        let p = key.baseAddress!, n = key.count
+        if n >= 2 {
+            let s = Self.signature(p.assumingMemoryBound(to: UInt8.self), n)
             signatures[s >> 6] |= 1 << UInt64(s & 63)
         }
-        insert(hash)
+        insert(hash: RankTableLayout.key(p, n).hash)
     }
 
-    /// Whether some key may be the `n` (≥ 2) bytes at `p`.
+    /// Whether the `n` bytes at `p` are one of the keys.
     @inline(__always)
-    func mayHold(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        let s = Self.signature(p, n)
-        return signatures[s >> 6] & (1 << UInt64(s & 63)) != 0
+    func holds(_ p: UnsafeRawPointer, _ n: Int) -> Bool {
+        if n >= 2 {
+            let s = Self.signature(p.assumingMemoryBound(to: UInt8.self), n)
+            guard signatures[s >> 6] & (1 << UInt64(s & 63)) != 0 else { return false }
+        }
+        return slot(of: RankTableLayout.key(p, n).hash).found
     }
 
     @inline(__always)
@@ -125,32 +125,29 @@ struct RankKeySet {
         return Int((v &* 0x9e37_79b9_7f4a_7c15) >> 48)
     }
 
-    private mutating func insert(_ hash: UInt64) {
-        if 2 * (count + 1) > slots.count { grow() }
+    /// Where `hash` is, or the empty slot where it would go.
+    private func slot(of hash: UInt64) -> (index: Int, found: Bool) {
         let h = hash == 0 ? 1 : hash
         var i = Int(truncatingIfNeeded: h) & (slots.count - 1)
         while slots[i] != 0 {
-            if slots[i] == h { return }
+            if slots[i] == h { return (i, true) }
             i = (i + 1) & (slots.count - 1)
         }
-        slots[i] = h
-        count += 1
+        return (i, false)
     }
 
-    func contains(_ hash: UInt64) -> Bool {
-        let h = hash == 0 ? 1 : hash
-        var i = Int(truncatingIfNeeded: h) & (slots.count - 1)
-        while slots[i] != 0 {
-            if slots[i] == h { return true }
-            i = (i + 1) & (slots.count - 1)
-        }
-        return false
+    private mutating func insert(hash: UInt64) {
+        if 2 * (count + 1) > slots.count { grow() }
+        let (i, found) = slot(of: hash)
+        guard !found else { return }
+        slots[i] = hash == 0 ? 1 : hash
+        count += 1
     }
 
     private mutating func grow() {
         let old = slots
         slots = [UInt64](repeating: 0, count: 2 * old.count)
         count = 0
-        for h in old where h != 0 { insert(h) }
+        for h in old where h != 0 { insert(hash: h) }
     }
 }

@@ -77,7 +77,7 @@ public final class RankTable: @unchecked Sendable {
     /// The rank of `key`, or nil when it is not a token.
     public func rank(of key: UnsafeRawBufferPointer) -> UInt32? {
         guard let p = key.baseAddress, key.count > 0 else { return nil }
-        if let coverage, !coverage.keys.contains(RankTableLayout.key(p, key.count).hash), let whole = coverage.wholeTable() {
+        if let coverage, !coverage.keys.holds(p, key.count), let whole = coverage.wholeTable() {
             return whole.rank(of: key)
         }
         let r = rank(p.assumingMemoryBound(to: UInt8.self), key.count)

@@ -83,14 +83,14 @@ struct RankTableLayout {
     }
 
     /// The same from every rank's bytes back to back and each rank's length (0 = gap). With
-    /// `keeping`, the hash table holds only the single bytes and the ranks whose key hash is
-    /// in it (a table focused on a few texts, `RankCoverage`); offsets and bytes hold every rank.
+    /// `keeping`, the hash table holds only the ranks whose bytes are among its keys (a table
+    /// focused on a few texts, `RankCoverage`); offsets and bytes hold every rank.
     static func build(bytes flat: UnsafeRawBufferPointer, lengths: [Int], keeping: RankKeySet? = nil) throws -> OwnedBlob {
         let byteCount = flat.count
         var tokenCount = lengths.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
         guard byteCount < Int(UInt32.max), lengths.count < 1 << 28, !lengths.isEmpty,
               lengths.reduce(0, +) == byteCount else { throw RankTableBuildError.tooLarge }
-        if let keeping { tokenCount = min(tokenCount, keeping.count + 256) }
+        if let keeping { tokenCount = min(tokenCount, keeping.count) }
         var slotCount = 16
         while slotCount < 2 * tokenCount { slotCount <<= 1 }
         var layout = RankTableLayout(count: lengths.count, tokenCount: tokenCount, slotCount: slotCount,
@@ -108,15 +108,11 @@ struct RankTableLayout {
         for (rank, length) in lengths.enumerated() {
             offsets[rank] = UInt32(at)
             guard length > 0 else { continue }
-            if let keeping, length > 1, !keeping.mayHold(bytes + at, length) {
+            if let keeping, !keeping.holds(bytes + at, length) {
                 at += length
                 continue
             }
             let (prefix, hash) = key(UnsafeRawPointer(bytes + at), length)
-            if let keeping, length > 1, !keeping.contains(hash) {
-                at += length
-                continue
-            }
             kept += 1
             var i = Int(truncatingIfNeeded: hash) & (slotCount - 1)
             var probes = 1

@@ -196,25 +196,41 @@ import Foundation
         #expect(sawSeveralBounds)
     }
 
-    @Test func theBestCandidatesKeptByInsertionAreTheSortedCandidatesPrefix() throws {
-        // The router keeps only the best `limit` windows in order (ties: lower window first);
-        // above `insertionLimit` it sorts them all. Both must give the full order's prefix.
-        let f = Self.planted
-        let t = f.teleporter
-        let tier = try #require(t.tier)
-        let shapes = TokenShapes(tokenizer: f.engine.tokenizer, vocabularySize: f.engine.heroes.vocabularySize)
-        for question in Self.facts.map(\.question) + ["How do startups raise money from investors?"] {
-            let scorer = PassageScorer(question: t.terms(Self.tokenizer.encodeOrdinary(question)), shapes: shapes,
-                                       vocabularySize: f.engine.heroes.vocabularySize)
-            let all = try WindowRouter(scorer: scorer, tier: tier).candidates(limit: WindowRouter.insertionLimit + 1)
-            #expect(all.best.count == all.count && all.count > 8)
-            #expect(all.best == all.best.sorted { $0.bound != $1.bound ? $0.bound > $1.bound : $0.window < $1.window })
-            for limit in [1, 3, 8] {
-                let some = try WindowRouter(scorer: scorer, tier: tier).candidates(limit: limit)
-                #expect(some.count == all.count)
-                #expect(some.best == Array(all.best.prefix(limit)), "\(question), limit \(limit)")
+    @Test func theBestCandidatesAreEveryCandidatesExactBoundsInOrder() throws {
+        // The router bounds windows exactly only in the order of their bounds by the lists
+        // and stops once the next cannot enter the best `limit`: the result must be the
+        // prefix of every candidate window bounded exactly and sorted (ties: lower first).
+        // The essays, and lookalike key lines whose pieces stand in every window, where only
+        // the pair filters tell the windows apart.
+        let filtered = try Fixture(Self.lookalikes.tokens, window: 512, pairFilters: true, tag: "teleport-candidates")
+        let cases = [(Self.planted, Self.facts.map(\.question) + ["How do startups raise money from investors?"]),
+                     (filtered, Self.lookalikes.keys.prefix(4).map { "What is the special magic number for \($0)?" })]
+        var filtersLowered = 0
+        for (f, questions) in cases {
+            let t = f.teleporter
+            let tier = try #require(t.tier)
+            let shapes = TokenShapes(tokenizer: f.engine.tokenizer, vocabularySize: f.engine.heroes.vocabularySize)
+            for question in questions {
+                let scorer = PassageScorer(question: t.terms(Self.tokenizer.encodeOrdinary(question)), shapes: shapes,
+                                           vocabularySize: f.engine.heroes.vocabularySize)
+                let router = try WindowRouter(scorer: scorer, tier: tier)
+                let windows = (0..<tier.shape.windowCount).filter(router.isCandidate)
+                let every = windows.map { WindowRouter.Candidate(window: $0, bound: router.bound(window: $0)) }
+                    .sorted { $0.bound != $1.bound ? $0.bound > $1.bound : $0.window < $1.window }
+                #expect(every.count > 8)
+                for w in windows {
+                    #expect(router.bound(window: w) <= router.listBound(window: w), "\(question), window \(w)")
+                    if router.bound(window: w) < router.listBound(window: w) { filtersLowered += 1 }
+                }
+                for limit in [0, 1, 3, 8, every.count, every.count + 5] {
+                    let some = router.candidates(limit: limit)
+                    #expect(some.count == every.count)
+                    #expect(some.best == Array(every.prefix(limit)), "\(question), limit \(limit)")
+                }
             }
         }
+        // The pair filters lower some bounds, so the order by the lists is not the answer.
+        #expect(filtersLowered > 0)
     }
 
     @Test func routedAnswersEqualTheRescanWhereRoutingReadsEveryWindow() throws {

@@ -8,9 +8,10 @@
 #     and 90th percentiles, with the default threads and with one (same answers), for two kinds of question drawn from the corpus with a fixed seed:
 #     "phrase" (eight consecutive words of a random line, as a user quotes what they remember)
 #     and "terms" (the three rarest words of a random line, as a user types keywords);
-#   - routed questions as whole processes against `proteus-index --version`: the first 10
-#     of each kind, each timed by hyperfine; the goal takes the median question (one
-#     question alone, as before, was the first terms question, which reads 180 windows);
+#   - routed questions as whole processes against `proteus-index --version`: every question
+#     of both kinds, each timed by hyperfine (5 runs), and `--version` at the start, middle
+#     and end; the goal takes the median question against the median `--version` (the first
+#     10 of each kind, as before, read a median of 180 windows where all read 32 and 111);
 #   - `query --rescan` (every window, exhaustive) against `scan` of the same .tok.
 # Usage: tools/bench/teleport.sh CORPUS.u32 [QUESTIONS PER KIND, default 200]
 set -euo pipefail
@@ -67,12 +68,13 @@ q1=$(head -n 1 "$work/terms.txt")
 whole=(-n "proteus-index --version" "$bin --version")
 for kind in phrase terms; do
   i=0
-  while IFS= read -r q && (( i < 10 )); do
+  while IFS= read -r q; do
     i=$((i + 1))
     whole+=(-n "$kind $i, whole process" "$bin query $work/routed.phb --corpus $work/corpus.tok -- $(printf '%q' "$q")")
   done < "$work/$kind.txt"
+  whole+=(-n "proteus-index --version, after $kind" "$bin --version")
 done
-hyperfine -N --warmup 2 --runs 15 --export-json "$work/process.json" "${whole[@]}" >/dev/null
+hyperfine -N --warmup 1 --runs 5 --export-json "$work/process.json" "${whole[@]}" >/dev/null
 hyperfine -N --warmup 1 --runs 3 --export-json "$work/rescan.json" \
   -n "scan" "$bin scan $work/corpus.tok" \
   -n "query --rescan" "$bin query $work/routed.phb --rescan $work/corpus.tok -- '$q1'" >/dev/null
@@ -113,7 +115,7 @@ for kind in ("phrase", "terms"):
     ms1 = [r["elapsed_ms"] for r in single]
     print(f"| {kind}: the same on one thread (answers {'identical' if same else 'DIFFERENT'}) "
           f"| {statistics.median(ms1):.1f} ms | {pct(ms1, 0.9):.1f} ms |")
-floor = process.pop("proteus-index --version")
+floor = statistics.median([process.pop(k) for k in list(process) if k.startswith("proteus-index --version")])
 wholes = {kind: [v for k, v in process.items() if k.startswith(kind)] for kind in ("phrase", "terms")}
 for kind, times in wholes.items():
     print(f"| {kind}: one question as a whole process ({len(times)} questions, hyperfine medians) "

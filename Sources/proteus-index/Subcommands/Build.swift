@@ -6,6 +6,7 @@ import Glibc
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Score every token, promote chunk champions and keep the heroes in a .phb index.",
         discussion: "INPUT is any token source: a file of any readable format, a directory (walked in sorted order) or '-'. "
             + "One index covers all inputs (documents keep their names and ranges); --each writes one index per input file.")

@@ -3,6 +3,7 @@ import ProteusIndex
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "convert",
         abstract: "Convert between token formats: any readable input to .tok, or to raw .u16/.u32.",
         discussion: """
             The output format follows the output's extension: .tok (with --codec), .u16 or .u32. Documents are kept \

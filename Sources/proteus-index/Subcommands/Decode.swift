@@ -3,6 +3,7 @@ import ProteusIndex
 
 struct Decode: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "decode",
         abstract: "Print the text of a token range of any token file.")
 
     @Argument(help: "A token file ('-' for standard input).")

@@ -3,6 +3,7 @@ import ProteusIndex
 
 struct Encode: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "encode",
         abstract: "Tokenize text files into a .tok corpus (one document per file).",
         discussion: "Directories are walked in sorted order the way ripgrep walks them: hidden files, files excluded by .gitignore/.ignore and symbolic links are left out (see --glob, --no-ignore, --follow), "
             + "a file reached twice is read once, and files that are not UTF-8 text are skipped with one line each on stderr and recorded in the .tok (inspect --skipped). "

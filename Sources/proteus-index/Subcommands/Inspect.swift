@@ -3,6 +3,7 @@ import ProteusIndex
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "Describe a token file or an index: format, codec, tokens, documents, frames, tokenizer.",
         discussion: "For a .phb index: its header, sections, build parameters, statistics and source fingerprint.")
 

@@ -6,6 +6,7 @@ import Glibc
 
 struct Learn: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "learn",
         abstract: "Learn the DNA (statistics, features, salience gates) of a corpus into a .dna file.",
         discussion: "Phase 1 of build on its own: 'build --dna FILE.dna' then scores with it, so shards built on "
             + "different machines share one DNA. The DNA records the tokenizer; another tokenizer's build refuses it.")

@@ -3,6 +3,7 @@ import ProteusIndex
 
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "merge",
         abstract: "Join shard indexes (build --shard i/N --dna) into the index of the whole corpus, or append a part (build --after) to an appendable index.",
         discussion: "The result is byte-identical to a single 'build --dna' of the whole corpus. Every shard 1..N "
             + "must be given once, built with the same DNA, parameters, tokenizer and corpus. With --partial, "

@@ -4,6 +4,7 @@ import ProteusIndex
 
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "query",
         abstract: "Answer questions: the passages that hold them, with exact positions and text.",
         discussion: "When the corpus is at hand (given with --corpus, or unchanged at the path the index records), "
             + "each question is routed to the corpus windows that hold its rare tokens and answered from the exact "

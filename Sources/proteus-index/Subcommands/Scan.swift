@@ -3,6 +3,7 @@ import ProteusIndex
 
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "scan",
         abstract: "Read every token of the inputs and print their count and sum (reader throughput).",
         discussion: "With --plain, sums the file's mapped bytes as u32 words without the reader: the machine's own limit for comparison.")
 

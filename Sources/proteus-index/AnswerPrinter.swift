@@ -18,23 +18,27 @@ struct AnswerPrinter {
             let from = r.source == .corpus ? "corpus" : "hero span"
             let place = r.line.map { line in "\(r.documentName):\(line)" + (r.column.map { ":\($0)" } ?? "") } ?? r.documentName
             out += "#\(r.rank)  \(String(format: "%.3f", r.score))  \(place)  tokens \(r.start)..<\(r.end) (\(from))\n"
-            if r.text != nil { out += indent(marked(r)) }
+            if r.text != nil { out += Self.indent(shown(r)) }
             if i < contexts.count, let c = contexts[i], let text = c.text {
-                out += "   context \(c.start)..<\(c.end):\n" + indent(text)
+                out += "   context \(c.start)..<\(c.end):\n" + Self.indent(text)
             }
         }
         Swift.print(out, terminator: "")
     }
 
-    /// The answer's text, with the question's tokens in bold on a terminal.
-    private func marked(_ r: SpanAnswer) -> String {
+    /// The answer's text as shown, with the question's tokens in bold on a terminal. An answer
+    /// that starts inside a line loses the space before its first word.
+    private func shown(_ r: SpanAnswer) -> String {
         guard let text = r.text else { return "" }
-        let bytes = Array(text.utf8)
+        var bytes = Array(text.utf8)
+        let lead = (r.column ?? 1) > 1 ? bytes.prefix(while: { $0 == 0x20 || $0 == 0x09 }).count : 0
+        bytes.removeFirst(lead)
+        let ranges = r.matchedByteRanges.map { max(0, $0.lowerBound - lead)..<max(0, $0.upperBound - lead) }.filter { !$0.isEmpty }
         // Marks go in only when the text is the tokens' exact bytes (valid UTF-8).
-        guard color, !r.matchedByteRanges.isEmpty, r.matchedByteRanges.last!.upperBound <= bytes.count else { return text }
+        guard color, !ranges.isEmpty, ranges.last!.upperBound <= bytes.count else { return String(decoding: bytes, as: UTF8.self) }
         var out: [UInt8] = []
         var at = 0
-        for range in r.matchedByteRanges {
+        for range in ranges {
             out += bytes[at..<range.lowerBound] + Array("\u{1B}[1m".utf8) + bytes[range] + Array("\u{1B}[0m".utf8)
             at = range.upperBound
         }
@@ -42,9 +46,13 @@ struct AnswerPrinter {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private func indent(_ text: String) -> String {
-        let flat = text.replacingOccurrences(of: "\r\n", with: "\n")
-        return flat.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
+    /// The text's lines indented under the answer's header, without the spaces and blank lines
+    /// a passage ends with (a paragraph break); `--json` keeps the exact text.
+    static func indent(_ text: String) -> String {
+        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+            .map { String($0.reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()) }
+        while lines.count > 1, lines.last!.isEmpty { lines.removeLast() }
+        return lines.map { "    " + $0 }.joined(separator: "\n") + "\n"
     }
 
     func jsonObject(_ answer: QueryAnswer, contexts: [SpanContext?], warnings: [String]) -> JSONValue {

@@ -45,6 +45,32 @@ import ProteusIndex
         #expect(decoded.stdout == first["text"] as? String)
     }
 
+    @Test func theTextViewShowsEachAnswerWithoutTheBlankLinesItEndsWith() throws {
+        // The same answers as --json, each indented under its header; the spaces and blank
+        // lines a passage ends with, and the space before the first word of a passage that
+        // starts inside a line, are not shown.
+        var trimmed = 0
+        for question in [Self.question, "How do startup founders talk to investors?", "What did the painters learn?"] {
+            let json = try Self.json(try CLI.run(["query", Self.index, question, "--json", "--top", "5"]))
+            let view = try CLI.run(["query", Self.index, question, "--top", "5"])
+            #expect(view.status == 0)
+            var expected = "? \(question)\n"
+            for r in json["results"] as! [[String: Any]] {
+                let text = r["text"] as! String
+                var lines = text.components(separatedBy: "\n").map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }
+                while lines.count > 1, lines.last!.isEmpty { lines.removeLast() }
+                if (r["column"] as? Int ?? 1) > 1 { lines[0] = String(lines[0].drop(while: { $0 == " " })) }
+                if lines.joined(separator: "\n") != text { trimmed += 1 }
+                let place = "\(r["document"] as! String):\(r["line"] as! Int):\(r["column"] as! Int)"
+                expected += "#\(r["rank"] as! Int)  \(String(format: "%.3f", r["score"] as! Double))  \(place)  tokens "
+                    + "\(r["start"] as! Int)..<\(r["end"] as! Int) (\(r["source"] as! String == "corpus" ? "corpus" : "hero span"))\n"
+                expected += lines.map { "    " + $0 + "\n" }.joined()
+            }
+            #expect(view.stdout == expected)
+        }
+        #expect(trimmed > 0)
+    }
+
     @Test func indexOnlyAndRescanAreTheOtherModes() throws {
         let heroes = try Self.json(CLI.run(["query", Self.index, Self.question, "--json", "--index-only"]))
         #expect(heroes["mode"] as? String == "heroes" && heroes["windows_read"] as? Int == 0)

@@ -218,6 +218,10 @@ import Foundation
                 let every = windows.map { WindowRouter.Candidate(window: $0, bound: router.bound(window: $0)) }
                     .sorted { $0.bound != $1.bound ? $0.bound > $1.bound : $0.window < $1.window }
                 #expect(every.count > 8)
+                // The integer keys the router sorts order as the candidates do.
+                let byLists = windows.map { WindowRouter.Candidate(window: $0, bound: router.listBound(window: $0)) }
+                #expect(byLists.map { WindowRouter.readingKey(bound: $0.bound, window: $0.window) }.sorted().map(WindowRouter.candidate)
+                        == byLists.sorted(by: WindowRouter.readingOrder))
                 for w in windows {
                     #expect(router.bound(window: w) <= router.listBound(window: w), "\(question), window \(w)")
                     if router.bound(window: w) < router.listBound(window: w) { filtersLowered += 1 }

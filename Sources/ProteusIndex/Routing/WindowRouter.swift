@@ -118,15 +118,18 @@ struct WindowRouter {
     /// first ordered by their bounds from the lists alone, which are never lower, and bounded
     /// exactly in that order until the next cannot enter the best `limit`.
     func candidates(limit: Int) -> (best: [Candidate], count: Int) {
-        var byLists: [Candidate] = []
+        // Reading order as one integer per window (bound descending, then window), sorted
+        // without a comparator: sorting the candidates by `readingOrder` cost a process 0.8 ms.
+        var byLists: [UInt64] = []
         for w in 0..<tier.shape.windowCount where isCandidate(w) {
-            byLists.append(Candidate(window: w, bound: listBound(window: w)))
+            byLists.append(Self.readingKey(bound: listBound(window: w), window: w))
         }
         guard limit > 0 else { return ([], byLists.count) }
-        byLists.sort(by: Self.readingOrder)
+        byLists.sort()
         var best: [Candidate] = []
         best.reserveCapacity(min(limit, byLists.count) + 1)
-        for c in byLists {
+        for key in byLists {
+            let c = Self.candidate(readingKey: key)
             // Later windows bound at most as high by their lists, and tie only further on.
             if best.count == limit, !Self.readingOrder(c, best[limit - 1]) { break }
             let exact = Candidate(window: c.window, bound: bound(window: c.window))
@@ -140,6 +143,17 @@ struct WindowRouter {
             if best.count > limit { best.removeLast() }
         }
         return (best, byLists.count)
+    }
+
+    /// A key whose integer order is `readingOrder`: a bound's bits (bounds are never negative,
+    /// so their bit patterns order as they do) inverted above, the window below.
+    static func readingKey(bound: Float, window: Int) -> UInt64 {
+        precondition(window >= 0 && window <= Int(UInt32.max), "window \(window) past a routing key")
+        return UInt64(UInt32.max - max(bound, 0).bitPattern) << 32 | UInt64(window)
+    }
+
+    static func candidate(readingKey key: UInt64) -> Candidate {
+        Candidate(window: Int(key & 0xFFFF_FFFF), bound: Float(bitPattern: UInt32.max - UInt32(key >> 32)))
     }
 
     /// The windows that may hold a passage scoring at least `least` with only the slots

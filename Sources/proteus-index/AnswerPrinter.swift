@@ -47,12 +47,29 @@ struct AnswerPrinter {
     }
 
     /// The text's lines indented under the answer's header, without the spaces and blank lines
-    /// a passage ends with (a paragraph break); `--json` keeps the exact text.
+    /// a passage ends with (a paragraph break); `--json` keeps the exact text. On bytes: the
+    /// same on Characters (and Foundation's replacingOccurrences) cost a question's process
+    /// 0.9 ms, nearly all of it the runtime's first look at those generic types.
     static func indent(_ text: String) -> String {
-        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
-            .map { String($0.reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()) }
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
+        var lines: [ArraySlice<UInt8>] = []
+        let bytes = Array(text.utf8)
+        var start = 0
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
+            var end = i
+            while end > start && blank(bytes[end - 1]) { end -= 1 }
+            lines.append(bytes[start..<end])
+            start = i + 1
+        }
         while lines.count > 1, lines.last!.isEmpty { lines.removeLast() }
-        return lines.map { "    " + $0 }.joined(separator: "\n") + "\n"
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 5 * lines.count)
+        for line in lines {
+            out += [0x20, 0x20, 0x20, 0x20]
+            out += line
+            out.append(0x0A)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     func jsonObject(_ answer: QueryAnswer, contexts: [SpanContext?], warnings: [String]) -> JSONValue {

@@ -113,6 +113,7 @@ struct Query: ParsableCommand {
                     try PackWriter.write(pack, to: emit)
                 }
             }
+            exitLeavingTeardownToTheKernel(holding: session)
         }
     }
 

@@ -20,22 +20,22 @@ struct AnswerPrinter {
             out += "#\(r.rank)  \(String(format: "%.3f", r.score))  \(place)  tokens \(r.start)..<\(r.end) (\(from))\n"
             if r.text != nil { out += Self.indent(shown(r)) }
             if i < contexts.count, let c = contexts[i], let text = c.text {
-                out += "   context \(c.start)..<\(c.end):\n" + Self.indent(text)
+                out += "   context \(c.start)..<\(c.end):\n" + Self.indent(Array(text.utf8))
             }
         }
         Swift.print(out, terminator: "")
     }
 
-    /// The answer's text as shown, with the question's tokens in bold on a terminal. An answer
-    /// that starts inside a line loses the space before its first word.
-    private func shown(_ r: SpanAnswer) -> String {
-        guard let text = r.text else { return "" }
+    /// The answer's text as shown (UTF-8), with the question's tokens in bold on a terminal.
+    /// An answer that starts inside a line loses the space before its first word.
+    private func shown(_ r: SpanAnswer) -> [UInt8] {
+        guard let text = r.text else { return [] }
         var bytes = Array(text.utf8)
         let lead = (r.column ?? 1) > 1 ? bytes.prefix(while: { $0 == 0x20 || $0 == 0x09 }).count : 0
         bytes.removeFirst(lead)
         let ranges = r.matchedByteRanges.map { max(0, $0.lowerBound - lead)..<max(0, $0.upperBound - lead) }.filter { !$0.isEmpty }
         // Marks go in only when the text is the tokens' exact bytes (valid UTF-8).
-        guard color, !ranges.isEmpty, ranges.last!.upperBound <= bytes.count else { return String(decoding: bytes, as: UTF8.self) }
+        guard color, !ranges.isEmpty, ranges.last!.upperBound <= bytes.count else { return bytes }
         var out: [UInt8] = []
         var at = 0
         for range in ranges {
@@ -43,17 +43,16 @@ struct AnswerPrinter {
             at = range.upperBound
         }
         out += bytes[at...]
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
-    /// The text's lines indented under the answer's header, without the spaces and blank lines
-    /// a passage ends with (a paragraph break); `--json` keeps the exact text. On bytes: the
-    /// same on Characters (and Foundation's replacingOccurrences) cost a question's process
-    /// 0.9 ms, nearly all of it the runtime's first look at those generic types.
-    static func indent(_ text: String) -> String {
+    /// The lines of `bytes` (UTF-8) indented under the answer's header, without the spaces and
+    /// blank lines a passage ends with (a paragraph break); `--json` keeps the exact text. On
+    /// bytes: the same on Characters (and Foundation's replacingOccurrences) cost a question's
+    /// process 0.9 ms, nearly all of it the runtime's first look at those generic types.
+    static func indent(_ bytes: [UInt8]) -> String {
         func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
         var lines: [ArraySlice<UInt8>] = []
-        let bytes = Array(text.utf8)
         var start = 0
         for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
             var end = i

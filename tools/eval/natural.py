@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Questions a person asks about real text, asked of proteus-index and of tantivy side by side.
+
+  python3 tools/eval/natural.py $PROTEUS_EVAL_DATA/unique.u32 --questions 200 --out tools/eval/RESULTS-natural.md
+
+The planted needles of run.py test what a needle test can; a person asks about the text itself.
+Lines of at least 12 words are drawn from the corpus with a fixed seed, each with its token
+range, and turned into two kinds of question:
+  - phrase: eight consecutive words of a line, as a person quotes what they remember;
+  - terms: the line's three rarest words (by their count in the corpus's first 20M tokens,
+    ties in the line's order), as a person types keywords.
+A top-k answer succeeds for a phrase when its text holds the phrase (whitespace aside: any line
+that says it will do), and for terms when its text holds the three words, as words, in any
+case. Three ways of answering, over the same tokens:
+  - proteus-index routed (`query --corpus`, the default mode), its index built here;
+  - proteus-index `--rescan` (every window: the exact pass's own ceiling);
+  - tantivy (BM25, tantivy_baseline.py: 128-token passages every 64 tokens, no stored text), a
+    passage being the answer, so its text is longer than ours (at most 112 tokens).
+Latency is in-process: `elapsed_ms` of `query --json`, and tantivy's search as its Python
+bindings run it (query built, searched, ids read), medians."""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np  # noqa: E402
+
+import binary as cli  # noqa: E402
+import generate  # noqa: E402
+import tantivy_baseline  # noqa: E402
+
+PHRASE_WORDS = 8
+TERMS = 3
+MIN_LINE_WORDS = 12
+COUNT_SAMPLE = 20_000_000  # tokens counted for the words' rarity
+
+
+@dataclass
+class Line:
+    start: int  # token range in the corpus
+    end: int
+    text: str
+
+
+def draw_lines(tokens: np.ndarray, enc, count: int, seed: int, span: int = 400) -> list[Line]:
+    """`count` lines of at least MIN_LINE_WORDS words, from random places of `tokens`: a line is
+    cut from the text of `span` tokens (never the first or last, which may be partial), and its
+    token range runs from the token holding its first character to the one holding its last."""
+    rng = random.Random(seed)
+    out: list[Line] = []
+    while len(out) < count:
+        at = rng.randrange(0, max(1, len(tokens) - span))
+        ids = np.asarray(tokens[at:at + span]).tolist()
+        text, offsets = enc.decode_with_offsets(ids)
+        lines, char = [], 0
+        for piece in text.split("\n"):
+            lines.append((char, piece))
+            char += len(piece) + 1
+        whole = [(c, p) for c, p in lines[1:-1] if len(p.split()) >= MIN_LINE_WORDS]
+        if not whole:
+            continue
+        c, piece = rng.choice(whole)
+        first = max(i for i, o in enumerate(offsets) if o <= c)
+        last = max(i for i, o in enumerate(offsets) if o < c + len(piece))
+        out.append(Line(at + first, at + last + 1, piece))
+    return out
+
+
+def phrase_question(line: Line, rng: random.Random) -> str:
+    words = line.text.split()
+    start = rng.randrange(0, len(words) - PHRASE_WORDS + 1)
+    return " ".join(words[start:start + PHRASE_WORDS])
+
+
+def words_of(text: str) -> list[str]:
+    """The keywords a person could type from `text`: runs of letters, digits, '_' and inner
+    '-', longer than two characters, in order, once each."""
+    found = re.findall(r"[^\W_](?:[\w-]*[^\W_])?", text)
+    return list(dict.fromkeys(w for w in found if len(w) > 2))
+
+
+def terms_question(line: Line, rarity) -> str | None:
+    """The line's TERMS rarest words (`rarity(word)`: lower is rarer), None when it has fewer."""
+    words = words_of(line.text)
+    if len(words) < TERMS:
+        return None
+    return " ".join(sorted(words, key=rarity)[:TERMS])  # a stable sort: ties keep the line's order
+
+
+def normalized(text: str) -> str:
+    return " ".join(text.split())
+
+
+def holds_phrase(text: str, phrase: str) -> bool:
+    return normalized(phrase) in normalized(text)
+
+
+def holds_terms(text: str, terms: str) -> bool:
+    return all(re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", text, re.IGNORECASE) for w in terms.split())
+
+
+def success_at(results: list[dict], question: str, kind: str, k: int) -> bool:
+    holds = holds_phrase if kind == "phrase" else holds_terms
+    return any(holds(r["text"], question) for r in results[:k])
+
+
+def first_success(results: list[dict], question: str, kind: str) -> int | None:
+    """The rank of the first answer that succeeds, None when none does."""
+    return next((k for k in range(1, len(results) + 1) if success_at(results[k - 1:k], question, kind, 1)), None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", help="raw little-endian u32 tokens (cl100k_base) of real text")
+    ap.add_argument("--questions", type=int, default=200, help="questions of each kind")
+    ap.add_argument("--seed", type=int, default=10)
+    ap.add_argument("--top", type=int, default=5)
+    ap.add_argument("--binary", help="proteus-index (default: .build/release/proteus-index)")
+    ap.add_argument("--tokenizer", default=str(generate.DEFAULT_RANKS))
+    ap.add_argument("--scratch", help="folder for the indexes (default: a temporary one)")
+    ap.add_argument("--no-tantivy", action="store_true")
+    ap.add_argument("--out", help="RESULTS markdown (a .json beside it)")
+    args = ap.parse_args(argv)
+
+    binary = cli.locate(args.binary, build_if_missing=False)
+    enc = generate.load_encoding(args.tokenizer)
+    tokens = np.memmap(args.corpus, dtype="<u4", mode="r")
+    counts = np.bincount(np.asarray(tokens[:COUNT_SAMPLE]), minlength=enc.n_vocab)
+
+    def rarity(word: str) -> int:  # the count of the word's rarest token, spelled after a space
+        return int(min(counts[t] for t in enc.encode_ordinary(" " + word)))
+
+    rng = random.Random(args.seed)
+    lines = draw_lines(tokens, enc, 2 * args.questions, args.seed)
+    asked = {"phrase": [phrase_question(l, rng) for l in lines[:args.questions]],
+             "terms": [q for q in (terms_question(l, rarity) for l in lines[args.questions:]) if q]}
+
+    with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
+        index = f"{scratch}/natural.phb"
+        built = cli.build(binary, args.corpus, index, tokenizer=args.tokenizer, buffer=32768, chunk_len=65536,
+                          per_chunk=4096, span=8, threads=2)
+        inspect = json.loads(cli.run([binary, "inspect", index, "--json"]).stdout)
+        routing = inspect["routing"]
+        tier_bytes = routing["directory_bytes"] + routing["list_bytes"] + routing["pair_filter_bytes"]
+        ix = None
+        if not args.no_tantivy:
+            if why := tantivy_baseline.available():
+                sys.exit(f"natural.py: {why} (or --no-tantivy)")
+            ix = tantivy_baseline.TantivyIndex(tokens, enc, f"{scratch}/tantivy")
+        rows = []
+        for kind, questions in asked.items():
+            qfile = f"{scratch}/{kind}.txt"
+            routed, _ = cli.query(binary, index, questions, qfile, args.top, True, ("--corpus", args.corpus))
+            rescan, _ = cli.query(binary, index, questions, qfile, args.top, True, ("--rescan", args.corpus))
+            methods = {"routed": [a["results"] for a in routed], "rescan": [a["results"] for a in rescan]}
+            ms = {"routed": statistics.median(a["elapsed_ms"] for a in routed),
+                  "rescan": statistics.median(a["elapsed_ms"] for a in rescan)}
+            if ix is not None:
+                methods["tantivy"] = [ix.search(q, args.top) for q in questions]
+                ms["tantivy"] = 1000 * statistics.median(ix.latency(q, args.top, repeats=5) for q in questions)
+            row = {"kind": kind, "questions": len(questions),
+                   "windows_read_median": statistics.median(a["windows_read"] for a in routed),
+                   "median_ms": ms}
+            for name, results in methods.items():
+                row[name] = {f"top{k}": sum(success_at(r, q, kind, k) for r, q in zip(results, questions)) / len(questions)
+                             for k in (1, args.top)}
+                row[name]["first_success"] = [first_success(r, q, kind) for r, q in zip(results, questions)]
+            rows.append(row)
+        summary = {"corpus": str(Path(args.corpus).name), "tokens": int(len(tokens)), "seed": args.seed, "top": args.top,
+                   "binary": Path(binary).name, "commit": commit(), "index_bytes": built.get("index_bytes"), "tier_bytes": tier_bytes,
+                   "tantivy_bytes": ix.nbytes if ix else None, "tantivy_build_seconds": ix.build_seconds if ix else None,
+                   "build_seconds": built["wall_seconds"], "rows": rows,
+                   "questions": asked}
+    text = report(summary)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text)
+        Path(args.out).with_suffix(".json").write_text(json.dumps(summary, indent=1) + "\n")
+    return 0
+
+
+def commit() -> str:
+    """The repository's commit, "-dirty" when the tree has changes."""
+    p = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=7"], cwd=Path(__file__).parent,
+                       capture_output=True, text=True)
+    return p.stdout.strip() if p.returncode == 0 else "unknown"
+
+
+def report(s: dict) -> str:
+    k = s["top"]
+    names = [n for n in ("routed", "rescan", "tantivy") if n in s["rows"][0]]
+    head = "| kind | questions | " + " | ".join(f"{n} top-1 / top-{k}" for n in names) + \
+           " | windows read (routed, median) | " + " | ".join(f"{n} ms" for n in names) + " |"
+    out = [f"# Questions a person asks: {s['corpus']} ({s['tokens']:,} tokens)", "",
+           f"`tools/eval/natural.py`, seed {s['seed']}, commit {s['commit']}. Lines of at least {MIN_LINE_WORDS} words drawn "
+           f"from the corpus; a phrase question is {PHRASE_WORDS} consecutive words of one, answered when a top-k "
+           f"answer's text holds it; a terms question is the {TERMS} rarest words of another, answered when an "
+           f"answer holds all {TERMS} as words. routed: `query --corpus`; rescan: `query --rescan` (every window); "
+           f"tantivy: BM25 over 128-token passages every 64. Latency in-process, medians. "
+           f"Index {s['index_bytes']:,} bytes, its routing tier {s['tier_bytes']:,}"
+           + (f"; tantivy {s['tantivy_bytes']:,} bytes (no stored text), built in {s['tantivy_build_seconds']:.1f} s"
+              if s["tantivy_bytes"] else "") + f"; our build {s['build_seconds']:.1f} s.", "",
+           head, "|" + "---|" * (3 + 2 * len(names))]
+    for r in s["rows"]:
+        cells = [f"{r[n]['top1']:.1%} / {r[n][f'top{k}']:.1%}" for n in names]
+        times = [f"{r['median_ms'][n]:.2f}" for n in names]
+        out.append(f"| {r['kind']} | {r['questions']} | " + " | ".join(cells) + f" | {r['windows_read_median']:g} | "
+                   + " | ".join(times) + " |")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+import random
+
+import numpy as np
+
+import natural
+
+
+def test_drawn_lines_are_whole_lines_of_the_corpus_with_their_token_ranges(base, enc):
+    tokens = np.memmap(base, dtype="<u4", mode="r")
+    lines = natural.draw_lines(tokens, enc, 6, seed=3)
+    assert [(l.start, l.end, l.text) for l in lines] == \
+           [(l.start, l.end, l.text) for l in natural.draw_lines(tokens, enc, 6, seed=3)]
+    for line in lines:
+        assert len(line.text.split()) >= natural.MIN_LINE_WORDS and "\n" not in line.text
+        text = enc.decode(tokens[line.start:line.end].tolist())
+        assert line.text in text  # the range holds the line ...
+        inner = enc.decode(tokens[line.start + 1:line.end - 1].tolist())
+        assert line.text not in inner  # ... and no more than the tokens holding its ends
+
+
+def test_a_phrase_is_eight_consecutive_words_of_the_line():
+    line = natural.Line(0, 1, "one two three four five six seven eight nine ten eleven twelve")
+    q = natural.phrase_question(line, random.Random(1))
+    assert len(q.split()) == 8 and q in line.text
+
+
+def test_keywords_are_words_a_person_types_and_the_rarest_three_are_asked():
+    assert natural.words_of("Use /bin/sh or sable-lagoon-prime, not __init__ 42x; Use") == \
+           ["Use", "bin", "sable-lagoon-prime", "not", "init", "42x"]
+    rarity = {"Use": 9, "bin": 1, "sable-lagoon-prime": 1, "not": 50, "init": 3, "42x": 7}
+    line = natural.Line(0, 1, "Use /bin/sh or sable-lagoon-prime, not __init__ 42x")
+    assert natural.terms_question(line, rarity.get) == "bin sable-lagoon-prime init"  # a tie keeps the line's order
+    assert natural.terms_question(natural.Line(0, 1, "an ox is"), rarity.get) is None
+
+
+def test_success_needs_the_phrase_or_every_keyword_as_a_word():
+    assert natural.holds_phrase("the cache is\n  flushed on arch", "cache is flushed on")
+    assert not natural.holds_phrase("the cache is flushed", "cache was flushed")
+    assert natural.holds_terms("One who keeps a Nursery of trees", "nursery trees")
+    assert not natural.holds_terms("Nurseryman, n.; pl. Nurserymen.", "nursery")
+    assert not natural.holds_terms("amber sable-lagoon-prime", "sable-lagoon")
+    results = [{"text": "nothing here"}, {"text": "quokka and zanzibar"}]
+    assert natural.first_success(results, "zanzibar quokka", "terms") == 2
+    assert not natural.success_at(results, "zanzibar quokka", "terms", 1) and natural.success_at(results, "zanzibar quokka", "terms", 2)
+    assert natural.first_success(results, "zanzibar ocelot", "terms") is None

@@ -140,6 +140,12 @@ import Testing
         #expect(a.count == 3 && a[1].text.hasPrefix("The zanzibar port closed") && a[2].text.hasPrefix("quokka"), "\(a)")
         // A question whose terms stand in one sentence gets that sentence alone.
         #expect(Self.answers("zanzibar dawn", in: text).first?.text == " The zanzibar port opened at dawn.")
+        // The nearest sentence of the line adding a term joins with the sentences between
+        // (keywords typed from a paragraph stand sentences apart), never across a line break.
+        let gap = "Alpha saw zanzibar. Nothing happened then. Beta saw quokka.\nGamma saw nothing. Delta saw zanzibar.\n"
+        let joined = Self.answers("zanzibar quokka", in: gap)
+        #expect(joined.first?.text == "Alpha saw zanzibar. Nothing happened then. Beta saw quokka.\n", "\(joined)")
+        #expect(joined.count == 2 && joined[1].text == " Delta saw zanzibar.\n", "\(joined)")
         // For terms, one sentence joins on each side at most: a long line does not gather a
         // question's words from sentence after sentence into an answer that is not there.
         let line = "Alpha saw zanzibar. Beta saw quokka. Gamma saw wombat. Delta saw ocelot. Epsilon saw nothing.\n"

@@ -116,28 +116,39 @@ struct PassageScorer {
     }
 
     /// The passage around the anchor at `a`: its sentence, joined with the sentences beside
-    /// it that carry the question on (`carriesOn`), within the reach and the paragraph.
+    /// it that carry its phrase on and the nearest on its line adding a rare term, within the reach.
     func extent(around a: Int, in buffer: UnsafeBufferPointer<UInt32>) -> Range<Int> {
         let n = buffer.count
         let lowest = max(0, a - Self.reachBack), highest = min(n, a + Self.reachForward + 1)
         var (start, cutStart) = sentenceStart(before: a, lowest: lowest, in: buffer)
         var (end, cutEnd) = sentenceEnd(from: a, highest: highest, in: buffer)
-        // Sentences that carry a phrase on join while they do; one that adds a rare term
-        // joins once on each side (a passage gathering terms from sentence after sentence
-        // of a long line would look like an answer that is not there).
+        // Sentences that carry a phrase on join while they do; the nearest sentence of the
+        // line that adds a rare term joins once on each side, with the sentences between (a
+        // passage gathering terms from sentence after sentence of a long line would look like
+        // an answer that is not there, and the reach bounds how far it looks).
         var termJoined = false
         while !cutEnd && end < highest && !shapes.endsParagraph(buffer[end - 1]) {
             let (next, cut) = sentenceEnd(from: end, highest: highest, in: buffer)
-            guard let join = carriesOn(start..<end, end..<next, termsToo: !termJoined, in: buffer) else { break }
-            (end, cutEnd) = (next, cut)
-            if join == .term { termJoined = true }
+            if continuesPhrase(start..<end, end..<next, in: buffer) {
+                (end, cutEnd) = (next, cut)
+            } else if !termJoined, let far = sentenceAddingTerm(to: start..<end, forward: true, lowest: lowest, highest: highest, in: buffer) {
+                (end, cutEnd) = far
+                termJoined = true
+            } else {
+                break
+            }
         }
         termJoined = false
         while !cutStart && start > lowest && !shapes.endsParagraph(buffer[start - 1]) {
             let (previous, cut) = sentenceStart(before: start - 1, lowest: lowest, in: buffer)
-            guard let join = carriesOn(start..<end, previous..<start, termsToo: !termJoined, in: buffer) else { break }
-            (start, cutStart) = (previous, cut)
-            if join == .term { termJoined = true }
+            if continuesPhrase(start..<end, previous..<start, in: buffer) {
+                (start, cutStart) = (previous, cut)
+            } else if !termJoined, let far = sentenceAddingTerm(to: start..<end, forward: false, lowest: lowest, highest: highest, in: buffer) {
+                (start, cutStart) = far
+                termJoined = true
+            } else {
+                break
+            }
         }
         if cutStart {
             // Begin at the first word start, so the passage never opens inside a word.
@@ -174,38 +185,52 @@ struct PassageScorer {
         return (highest, highest < n)
     }
 
-    /// Why a sentence beside a passage joins it (`carriesOn`).
-    private enum Join { case phrase, term }
-
-    /// Whether the sentence `next`, just before or after the passage `passage`, belongs in the
-    /// same answer, and why: the question's phrase runs on across the sentence end between
-    /// them (three question tokens in a row, as the question has them, with the end among
-    /// them: a quote of "...to arch. 2. ..." is one answer), or (when `termsToo`), on the same
-    /// line, it holds one of the question's rarest terms (at least half the heaviest's weight)
-    /// that the passage lacks: keywords spread over two sentences of a line. Lines stay apart
-    /// otherwise: each line of a list of lookalike keys is an answer of its own. A question
-    /// whose terms all stand in one sentence still gets that sentence alone.
-    private func carriesOn(_ passage: Range<Int>, _ next: Range<Int>, termsToo: Bool,
-                           in buffer: UnsafeBufferPointer<UInt32>) -> Join? {
-        guard !next.isEmpty, !passage.isEmpty else { return nil }
+    /// Whether the sentence `next`, just before or after the passage `passage`, carries the
+    /// question's phrase on across the sentence end between them: three question tokens in a
+    /// row, as the question has them, with the end among them (a quote of "...to arch. 2. ..."
+    /// is one answer).
+    private func continuesPhrase(_ passage: Range<Int>, _ next: Range<Int>, in buffer: UnsafeBufferPointer<UInt32>) -> Bool {
+        guard !next.isEmpty, !passage.isEmpty else { return false }
         let after = next.lowerBound >= passage.upperBound
         let (before, behind) = after ? (passage, next) : (next, passage)
         // The last token before the sentence end and the first word after it.
         var first = before.upperBound - 1, second = behind.lowerBound
         while second < behind.upperBound && shapes.isBlank(buffer[second]) { second += 1 }
         while first > before.lowerBound && shapes.isBlank(buffer[first]) { first -= 1 }
-        if second < behind.upperBound && isQuestionPair(first, second, in: buffer)
+        return second < behind.upperBound && isQuestionPair(first, second, in: buffer)
             && ((first > before.lowerBound && isQuestionPair(first - 1, first, in: buffer))
-                || (second + 1 < behind.upperBound && isQuestionPair(second, second + 1, in: buffer))) {
-            return .phrase
-        }
-        guard termsToo, !shapes.breaksLine(buffer[before.upperBound - 1]) else { return nil }
-        for i in next {
-            let s = slot(at: i, in: buffer)
-            guard s >= 0, question.anchors[s], question.weights[s] >= Self.joiningTermShare * question.heaviestWeight else { continue }
-            if !passage.contains(where: { slot(at: $0, in: buffer) == s }) { return .term }
+                || (second + 1 < behind.upperBound && isQuestionPair(second, second + 1, in: buffer)))
+    }
+
+    /// Where the passage reaches (`forward`: its new end, else its new start, and whether the
+    /// reach cut there) to take in the nearest sentence on its line, within the reach, that
+    /// holds one of the question's rarest terms (at least half the heaviest's weight) the
+    /// passage lacks: keywords spread over the sentences of one line. Nil when none does.
+    /// Lines stay apart: each line of a list of lookalike keys is an answer of its own, and a
+    /// question whose terms all stand in one sentence still gets that sentence alone.
+    private func sentenceAddingTerm(to passage: Range<Int>, forward: Bool, lowest: Int, highest: Int,
+                                    in buffer: UnsafeBufferPointer<UInt32>) -> (Int, cut: Bool)? {
+        var edge = forward ? passage.upperBound : passage.lowerBound
+        while forward ? edge < highest : edge > lowest {
+            // The sentences meet at `edge`: never across a line break or a paragraph's end.
+            guard !shapes.breaksLine(buffer[edge - 1]), !shapes.endsParagraph(buffer[edge - 1]) else { return nil }
+            let (far, cut) = forward ? sentenceEnd(from: edge, highest: highest, in: buffer)
+                                     : sentenceStart(before: edge - 1, lowest: lowest, in: buffer)
+            if addsTerm(forward ? edge..<far : far..<edge, to: passage, in: buffer) { return (far, cut) }
+            if cut { return nil }
+            edge = far
         }
         return nil
+    }
+
+    /// Whether `sentence` holds one of the question's rarest terms that `passage` lacks.
+    private func addsTerm(_ sentence: Range<Int>, to passage: Range<Int>, in buffer: UnsafeBufferPointer<UInt32>) -> Bool {
+        for i in sentence {
+            let s = slot(at: i, in: buffer)
+            guard s >= 0, question.anchors[s], question.weights[s] >= Self.joiningTermShare * question.heaviestWeight else { continue }
+            if !passage.contains(where: { slot(at: $0, in: buffer) == s }) { return true }
+        }
+        return false
     }
 
     /// Whether the tokens at `i` and `j` stand as one of the question's adjacent pairs.

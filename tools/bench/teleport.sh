@@ -31,10 +31,11 @@ cmp "$work/routed.phb" "$work/again.phb" >/dev/null || echo "note: two builds di
 
 python3 - "$corpus" "$tok" "$per_kind" "$work/phrase.txt" "$work/terms.txt" <<'PY'
 # Questions drawn from the corpus itself, so every one has an answer somewhere in it.
-import collections, random, re, sys
+import random, sys
 import numpy as np
 sys.path.insert(0, "tools/eval")
 import generate
+import natural
 corpus, ranks, per_kind, phrase_out, terms_out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 enc = generate.load_encoding(ranks)
 ids = np.memmap(corpus, dtype="<u4", mode="r")
@@ -54,8 +55,8 @@ with open(phrase_out, "w") as phrase, open(terms_out, "w") as terms:
         words = a_line().split()
         start = rng.randrange(0, len(words) - 8)
         phrase.write(" ".join(words[start:start + 8]) + "\n")
-        plain = [w for w in (re.sub(r"[^\w-]", "", w).strip("-") for w in a_line().split()) if len(w) > 2]
-        terms.write(" ".join(sorted(set(plain), key=rarity)[:3]) + "\n")
+        # natural.py's keywords, ties in the line's order (a set's order changed with every run)
+        terms.write(" ".join(sorted(natural.words_of(a_line()), key=rarity)[:3]) + "\n")
 PY
 # Default threads (all cores: the next windows are decompressed ahead), and one thread.
 for kind in phrase terms; do

@@ -11,6 +11,14 @@ struct ProteusIndexCommand: ParsableCommand {
         subcommands: CommandRegistry.subcommands
     )
 
+    static func main() {
+        if let stray = DashLedText.first(in: Array(CommandLine.arguments.dropFirst())) {
+            printError(DashLedText.refusal(stray))
+            exit(withError: ExitCode(ProteusError.Kind.usage.rawValue))
+        }
+        main(nil)
+    }
+
     /// A bare `proteus-index` is a usage error (64), the help on stderr.
     func run() throws {
         printError(ProteusIndexCommand.helpMessage())

@@ -29,6 +29,17 @@ import Foundation
         }
     }
 
+    @Test func aQuestionStartingWithADashIsRefusedWithTheWayToAskIt() throws {
+        // Read as short flags, it held an "h": the help, exit 0, the question unasked.
+        let index = QueryContractTests.index
+        let question = "-2 or +2 is returned if there was"
+        let r = try CLI.run(["query", index, question])
+        #expect(r.status == 64 && r.stdout.isEmpty)
+        #expect(r.stderr == "proteus-index: '\(question)' starts with '-' but is not an option: a question that starts with '-' goes after '--' (query INDEX -- \"\(question)\"), a value as --option=VALUE\n")
+        let asked = try CLI.run(["query", index, "--json", "--", question])
+        #expect(asked.status == 0 && asked.stdout.contains("\"question\":\"-2 or +2 is returned if there was\""), "\(asked.stderr)")
+    }
+
     @Test func textRenamedBinIsRefusedAsText() throws {
         let dir = try TemporaryDirectory()
         try "It was the best of times.\n".write(toFile: dir.path("train.bin"), atomically: false, encoding: .utf8)

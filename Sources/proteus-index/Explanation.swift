@@ -6,13 +6,16 @@ enum Explanation {
     static func text(_ r: TeleportResult, tokenizer: Tokenizer?) -> String {
         var lines = ["explain: mode \(r.mode.rawValue), \(r.windowsRead) of \(r.candidateWindows) candidate windows read"
                      + (r.stoppedAtLimit ? " (stopped at --max-windows)" : "")]
+        func quoted(_ id: UInt32) -> String {
+            guard let bytes = try? [id].withUnsafeBufferPointer({ try tokenizer?.decode($0) }) ?? nil else { return "#\(id)" }
+            return "'" + String(decoding: bytes, as: UTF8.self) + "'"
+        }
         for t in r.terms {
-            let spelled = t.ids.map { id -> String in
-                guard let bytes = try? [id].withUnsafeBufferPointer({ try tokenizer?.decode($0) }) ?? nil else { return "#\(id)" }
-                return "'" + String(decoding: bytes, as: UTF8.self) + "'"
-            }.joined(separator: "|")
+            let spelled = t.ids.map(quoted).joined(separator: "|")
             let windows = t.windows.map { "\($0) windows" } ?? "most windows"
-            lines.append("  \(spelled)  weight \(String(format: "%.2f", t.weight))\(t.anchor ? " anchor" : ""), \(windows)")
+            let forms = t.lineStartForms.map { $0.map(quoted).joined(separator: " ") }.joined(separator: ", ")
+            lines.append("  \(spelled)  weight \(String(format: "%.2f", t.weight))\(t.anchor ? " anchor" : ""), \(windows)"
+                         + (forms.isEmpty ? "" : "; at a line start in \(forms)"))
         }
         if let like = r.likeWindows {
             lines.append("  from the cap on, \(like.count) windows that may hold an answer like the best one "

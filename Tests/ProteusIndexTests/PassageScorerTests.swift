@@ -17,7 +17,8 @@ import Testing
         let shapes = TokenShapes(tokenizer: tokenizer, vocabularySize: Int(tokenizer.identity.vocabularySize))
         let lexicon = QuestionTerms.Lexicon(surprisal: surprisal, occurs: { _ in true },
                                             spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
-                                            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) })
+                                            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) },
+                                            lineStartForms: { shapes.lineStartForms(ofWord: $0) })
         let terms = QuestionTerms(tokens: tokenizer.encodeOrdinary(question), lexicon: lexicon)
         return PassageScorer(question: terms, shapes: shapes, vocabularySize: Int(tokenizer.identity.vocabularySize))
     }

@@ -179,6 +179,40 @@ import Foundation
         #expect(try f.engine.tokenize("\"Tromsø\"?") == Self.tokenizer.encodeOrdinary("\"Tromsø\"?"))
     }
 
+    @Test func aWordAtALineStartIsMetAsTheWordItIs() throws {
+        // " gambrel" is " gamb" "rel"; a dictionary's headword "Gambrel" opening a line is "G"
+        // "amb" "rel". Routed (with the pair filters that bound the form), rescanned, and
+        // bounded by the router at least as high as it scores.
+        var tokens = Self.tokenizer.encodeOrdinary(String(decoding: TokenizerFixtures.essays, as: UTF8.self))
+        let period = Self.tokenizer.encodeOrdinary(".")[0]
+        var at = tokens.count * 3 / 5
+        while tokens[at - 1] != period { at -= 1 }
+        let line = "\nGambrel, n. The hind leg of a horse; a stick crooked like it.\n"
+        tokens.insert(contentsOf: Self.tokenizer.encodeOrdinary(line), at: at)
+        #expect(Array(Self.tokenizer.encodeOrdinary("Gambrel").prefix(1)) != Self.tokenizer.encodeOrdinary(" Gambrel").prefix(1).map { $0 })
+        let f = try Fixture(tokens, window: 1_024, pairFilters: true, tag: "teleport-line-start")
+        let question = try f.engine.tokenize("gambrel horse")  // " gambrel horse", as the CLI asks it
+        let terms = f.teleporter.terms(question)
+        #expect(terms.lineStartForms.map(\.ids) == [Self.tokenizer.encodeOrdinary("Gambrel")], "\(terms.lineStartForms)")
+        // " gamb" stands nowhere but in the form: still a term of its own.
+        #expect(terms.count == 3 && terms.slot(of: question[0]) == nil && terms.anchors[0])
+        // A word of one token has none: its line-start pieces stand everywhere (" mice", "M" "ice").
+        #expect(f.teleporter.terms(Self.tokenizer.encodeOrdinary(" mice")).lineStartForms.isEmpty)
+        func ask(exhaustive: Bool = false, maxWindows: Int = 64, floor: Float = Teleporter.defaultAnswerFloor) throws -> TeleportResult {
+            try f.teleporter.answer(tokens: question, top: 5, maxWindows: maxWindows, exhaustive: exhaustive, floor: floor)
+        }
+        let routed = try ask()
+        let best = try #require(routed.passages.first)
+        #expect(f.text(best).hasPrefix("Gambrel, n.") && best.coverage >= 0.99, "\(routed.passages.map(f.text))")
+        #expect(best.start == UInt64(at + 1))
+        let rescan = try ask(exhaustive: true), exact = try ask(maxWindows: Int.max, floor: 0)
+        #expect(exact.passages == rescan.passages && rescan.passages.first == best)
+        let scorer = PassageScorer(question: terms, shapes: TokenShapes(tokenizer: f.engine.tokenizer, vocabularySize: f.engine.heroes.vocabularySize),
+                                   vocabularySize: f.engine.heroes.vocabularySize)
+        let router = try WindowRouter(scorer: scorer, tier: try #require(f.teleporter.tier))
+        #expect(router.bound(window: at / 1_024) >= best.score)
+    }
+
     @Test func aLongValueComesBackWhole() throws {
         let r = try Self.planted.ask(Self.facts[2].question)
         #expect(Self.planted.text(r.passages[0]) == " " + Self.facts[2].fact)

@@ -36,11 +36,15 @@ struct PassageScorer {
     /// Per-id slot, as a direct load for every token of a window where a dictionary would
     /// hash: one u16 per id (200 KB for cl100k, built for every question), 0 for ids the
     /// question does not hold, else the slot + 1, with the top bit set for ids that match
-    /// only where a word starts (`QuestionTerms.wordStartOnly`). Weights are per slot.
+    /// only where a word starts (`QuestionTerms.wordStartOnly`) and the next for ids that
+    /// match only inside a line-start form (`QuestionTerms.formPlaces`; their slot is the
+    /// heaviest they may credit). Weights are per slot.
     private final class Lookup {
         static let wordStartBit: UInt16 = 0x8000
-        /// Slots beyond this are left out (a question of more than 32,766 distinct terms).
-        static let maximumSlots = 0x7FFE
+        static let formBit: UInt16 = 0x4000
+        static let slotBits: UInt16 = 0x3FFF
+        /// Slots beyond this are left out (a question of more than 16,382 distinct terms).
+        static let maximumSlots = 0x3FFE
         let count: Int
         let code: UnsafeMutablePointer<UInt16>
         /// Weight by code (index 0: no slot, weight 0).
@@ -52,10 +56,11 @@ struct PassageScorer {
             weightByCode = [0] + weights.prefix(Self.maximumSlots)
         }
         deinit { code.deallocate() }
-        @inline(__always) func slot(_ id: UInt32) -> Int { Int(id) < count ? Int(code[Int(id)] & 0x7FFF) - 1 : -1 }
+        @inline(__always) func slot(_ id: UInt32) -> Int { Int(id) < count ? Int(code[Int(id)] & Self.slotBits) - 1 : -1 }
         @inline(__always) func wordStartOnly(_ id: UInt32) -> Bool { code[Int(id)] & Self.wordStartBit != 0 }
+        @inline(__always) func formOnly(_ id: UInt32) -> Bool { code[Int(id)] & Self.formBit != 0 }
         @inline(__always) func weight(_ id: UInt32) -> Float {
-            Int(id) < count ? weightByCode.withUnsafeBufferPointer { $0[Int(code[Int(id)] & 0x7FFF)] } : 0
+            Int(id) < count ? weightByCode.withUnsafeBufferPointer { $0[Int(code[Int(id)] & Self.slotBits)] } : 0
         }
     }
 
@@ -67,6 +72,13 @@ struct PassageScorer {
         for (id, slot) in question.matchedIDs where Int(id) < vocabularySize && slot < Lookup.maximumSlots {
             lookup.code[Int(id)] = UInt16(slot + 1) | (question.wordStartOnly.contains(id) ? Lookup.wordStartBit : 0)
             if question.anchors[slot] { anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63) }
+        }
+        for (id, slot) in question.formOnlyIDs where Int(id) < vocabularySize && slot < Lookup.maximumSlots {
+            lookup.code[Int(id)] = UInt16(slot + 1) | Lookup.formBit
+            // A form crediting any anchor slot anchors (`slot(at:)` tells which it credits).
+            if question.formPlaces[id]!.contains(where: { question.anchors[question.lineStartForms[$0.form].slots[$0.position]] }) {
+                anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63)
+            }
         }
         anchorBits = anchor
         var pairs: [Int: Int] = [:]
@@ -83,11 +95,14 @@ struct PassageScorer {
     }
 
     /// The slot the token at `i` of `buffer` matches, -1 for none: a word-start-only
-    /// spelling inside a word (after a token ending in a letter or a digit) matches nothing.
+    /// spelling inside a word (after a token ending in a letter or a digit) matches nothing,
+    /// and a form-only id only within its line-start form.
     @inline(__always) private func slot(at i: Int, in buffer: UnsafeBufferPointer<UInt32>) -> Int {
         let id = buffer[i]
         let s = lookup.slot(id)
-        if s >= 0, lookup.wordStartOnly(id), i > 0, shapes.endsInWord(buffer[i - 1]) { return -1 }
+        guard s >= 0 else { return s }
+        if lookup.formOnly(id) { return question.formSlot(at: i, in: buffer, endsInWord: shapes.endsInWord) }
+        if lookup.wordStartOnly(id), i > 0, shapes.endsInWord(buffer[i - 1]) { return -1 }
         return s
     }
 
@@ -107,7 +122,8 @@ struct PassageScorer {
         anchorBits.withUnsafeBufferPointer { bits in
             for i in range {
                 let id = buffer[i]
-                if id < limit && bits[Int(id >> 6)] & (1 << UInt64(id & 63)) != 0 && slot(at: i, in: buffer) >= 0 {
+                // (A form-only id may credit a slot that anchors nothing where it stands.)
+                if id < limit && bits[Int(id >> 6)] & (1 << UInt64(id & 63)) != 0, case let s = slot(at: i, in: buffer), s >= 0, question.anchors[s] {
                     found.append(i)
                 }
             }

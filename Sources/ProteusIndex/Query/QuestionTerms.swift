@@ -41,11 +41,14 @@ public struct QuestionTerms {
         public var endsInWord: (UInt32) -> Bool
         /// The id's join flags (`JoinedPairs`): which adjacent question tokens are one word.
         public var joinFlags: (UInt32) -> UInt8
+        /// A word's tokenizations at a line start (`TokenShapes.lineStartForms`).
+        public var lineStartForms: (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])]
 
         public init(surprisal: @escaping (UInt32) -> Float, occurs: @escaping (UInt32) -> Bool,
                     spellings: @escaping (UInt32) -> [UInt32] = { [$0] }, isContent: @escaping (UInt32) -> Bool = { _ in true },
                     startsWord: @escaping (UInt32) -> Bool = { _ in true }, endsInWord: @escaping (UInt32) -> Bool = { _ in false },
-                    joinFlags: @escaping (UInt32) -> UInt8 = { _ in 0 }) {
+                    joinFlags: @escaping (UInt32) -> UInt8 = { _ in 0 },
+                    lineStartForms: @escaping (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] = { _ in [] }) {
             self.surprisal = surprisal
             self.occurs = occurs
             self.spellings = spellings
@@ -53,6 +56,7 @@ public struct QuestionTerms {
             self.startsWord = startsWord
             self.endsInWord = endsInWord
             self.joinFlags = joinFlags
+            self.lineStartForms = lineStartForms
         }
     }
 
@@ -82,6 +86,15 @@ public struct QuestionTerms {
     /// in the question, so " number" does not match the "number" of "unnumbered", while a
     /// piece inside a question's word ("umb" of "mumbler") matches inside words too.
     public private(set) var wordStartOnly: Set<UInt32> = []
+    /// The question's words as they are tokenized at the start of a line, where no space
+    /// leads them ("Grazing, n." is "G" "raz" "ing", the question's " Grazing" is " Graz"
+    /// "ing"): each form's ids and the slot each credits (that of the question token holding
+    /// its last byte), so a dictionary's headword or a line's first word is met as the word.
+    public private(set) var lineStartForms: [(ids: [UInt32], slots: [Int])] = []
+    /// The ids that are no spelling of the slot they credit in a form ("G", "raz"): they
+    /// match only where their whole form stands at a word start. Each with its forms and
+    /// its place in each.
+    public private(set) var formPlaces: [UInt32: [(form: Int, position: Int)]] = [:]
     /// Whether each slot is a connector (`JoinedPairs.connector`: "-", ".", "::").
     public private(set) var connectors: [Bool] = []
     /// Sum of the slot weights: a passage holding every slot (and no pair) scores 1.
@@ -92,10 +105,17 @@ public struct QuestionTerms {
 
     public init(tokens: [UInt32], lexicon: Lexicon) {
         self.tokens = tokens
+        let flags = tokens.map(lexicon.joinFlags)
+        let wordForms = Self.wordForms(tokens, flags: flags, lexicon: lexicon)
         var questionSlot: [UInt32: Int] = [:]
         for (k, id) in tokens.enumerated() where questionSlot[id] == nil {
             let forms = lexicon.spellings(id).filter { slotOf[$0] == nil && lexicon.occurs($0) }
-            guard !forms.isEmpty else { continue }
+            // A token the corpus holds only as a line-start form's pieces (a headword never
+            // met inside a line) is a term too, as rare as the rarest of those pieces.
+            let formPieces = forms.isEmpty ? wordForms.filter { $0.range.contains(k) }.flatMap { w in
+                w.form.ids.indices.filter { w.range.lowerBound + w.form.covering[$0] == k }.map { w.form.ids[$0] }
+            } : []
+            guard !forms.isEmpty || !formPieces.isEmpty else { continue }
             let slot = spellings.count
             questionSlot[id] = slot
             for f in forms { slotOf[f] = slot }
@@ -104,7 +124,8 @@ public struct QuestionTerms {
             }
             spellings.append(forms)
             // Surprisal of the spellings together: -log2 of the sum of their probabilities.
-            let p = forms.reduce(0.0) { $0 + exp2(-Double(lexicon.surprisal($1))) }
+            let p = forms.isEmpty ? exp2(-Double(formPieces.map(lexicon.surprisal).max()!))
+                                  : forms.reduce(0.0) { $0 + exp2(-Double(lexicon.surprisal($1))) }
             let content = lexicon.isContent(id)
             let w = content ? max(Float(-log2(p)) - Self.surprisalFloor, Self.minimumWeight) : Self.minimumWeight
             weights.append(w)
@@ -124,7 +145,6 @@ public struct QuestionTerms {
             }
             run.removeAll()
         }
-        let flags = tokens.map(lexicon.joinFlags)
         for i in tokens.indices.dropFirst() {
             let a = tokens[i - 1], b = tokens[i]
             guard let sa = questionSlot[a], let sb = questionSlot[b], sa != sb, seen.insert(sa << 20 | sb).inserted else {
@@ -139,6 +159,56 @@ public struct QuestionTerms {
             if joined { run.append(pairs.count - 1) } else { endRun() }
         }
         endRun()
+        for (range, form) in wordForms {
+            let slots = form.covering.map { questionSlot[tokens[range.lowerBound + $0]] }
+            guard slots.allSatisfy({ $0 != nil }) else { continue }
+            var own: [Int] = []  // places of the ids that are no spelling of their slot
+            var usable = true
+            for (place, (id, slot)) in zip(form.ids, slots).enumerated() {
+                if let s = slotOf[id] { usable = usable && s == slot! } else { own.append(place) }
+            }
+            guard usable, !own.isEmpty else { continue }
+            for place in own { formPlaces[form.ids[place], default: []].append((lineStartForms.count, place)) }
+            lineStartForms.append((form.ids, slots.map { $0! }))
+        }
+    }
+
+    /// The line-start forms of the question's words (those a space leads) whose every id the
+    /// corpus holds, each with its word's range in `tokens`.
+    private static func wordForms(_ tokens: [UInt32], flags: [UInt8], lexicon: Lexicon)
+        -> [(range: Range<Int>, form: (ids: [UInt32], covering: [Int]))] {
+        var found: [(range: Range<Int>, form: (ids: [UInt32], covering: [Int]))] = []
+        guard !tokens.isEmpty else { return found }
+        var start = 0
+        for end in tokens.indices.dropFirst() + [tokens.count] {
+            if end < tokens.count && JoinedPairs.joined(before: end >= 2 ? flags[end - 2] : 0, flags[end - 1], flags[end],
+                                                       after: end + 1 < flags.count ? flags[end + 1] : 0) { continue }
+            defer { start = end }
+            guard lexicon.startsWord(tokens[start]) else { continue }
+            for form in lexicon.lineStartForms(tokens[start..<end]) where form.ids.allSatisfy(lexicon.occurs) {
+                found.append((start..<end, form))
+            }
+        }
+        return found
+    }
+
+    /// The slot the form-only id at `i` of `buffer` credits where one of its forms stands
+    /// whole there at a word start (`endsInWord` of the token before), -1 where none does.
+    func formSlot(at i: Int, in buffer: UnsafeBufferPointer<UInt32>, endsInWord: (UInt32) -> Bool) -> Int {
+        guard let places = formPlaces[buffer[i]] else { return -1 }
+        for (f, position) in places {
+            let ids = lineStartForms[f].ids, first = i - position
+            guard first >= 0, first + ids.count <= buffer.count, first == 0 || !endsInWord(buffer[first - 1]) else { continue }
+            if ids.indices.allSatisfy({ buffer[first + $0] == ids[$0] }) { return lineStartForms[f].slots[position] }
+        }
+        return -1
+    }
+
+    /// Every form-only id with the heaviest slot it may credit.
+    var formOnlyIDs: [(id: UInt32, slot: Int)] {
+        formPlaces.keys.sorted().map { id in
+            (id, formPlaces[id]!.map { lineStartForms[$0.form].slots[$0.position] }.max { weights[$0] < weights[$1] }!)
+        }
     }
 
     /// The same question with every term an anchor (a question of stop words only, asked

@@ -39,6 +39,8 @@ public struct TermReport {
     public var anchor: Bool
     /// Windows that hold one of its spellings (nil: no list, in most windows).
     public var windows: Int?
+    /// The line-start forms that stand for it (`QuestionTerms.lineStartForms`), as ids.
+    public var lineStartForms: [[UInt32]] = []
 }
 
 /// Answers a question from the heroes and, when the corpus is at hand, from the corpus
@@ -71,7 +73,8 @@ public final class Teleporter {
             surprisal: heroes.surprisal,
             occurs: { Int($0) < heroes.vocabularySize && (tier == nil || tier!.entry(of: $0) != nil) },
             spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
-            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) })
+            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) },
+            lineStartForms: { shapes.lineStartForms(ofWord: $0) })
         return QuestionTerms(tokens: tokens, lexicon: lexicon)
     }
 
@@ -282,7 +285,8 @@ public final class Teleporter {
                 }
                 windows = n < 0 ? nil : n
             }
-            return TermReport(ids: q.spellings[slot], weight: q.weights[slot], anchor: q.anchors[slot], windows: windows)
+            return TermReport(ids: q.spellings[slot], weight: q.weights[slot], anchor: q.anchors[slot], windows: windows,
+                              lineStartForms: q.lineStartForms.filter { $0.slots.contains(slot) }.map(\.ids))
         }
     }
 

@@ -24,6 +24,12 @@ struct WindowRouter {
     private let pairHashes: [[UInt64]]?
     /// Runs: the hashes of every joined spelling of each stretch of 3 or 4 tokens.
     private let runHashes: [[[UInt64]?]]
+    /// Line-start forms (`QuestionTerms.lineStartForms`) found in the corpus: the windows of
+    /// each one's rarest id (nil = everywhere), the hashes of its joined pairs, and the forms
+    /// crediting each slot.
+    private let formBits: [[UInt64]?]
+    private let formPairs: [[UInt64]]
+    private let formsOfSlot: [[Int]]
 
     /// Reads the lists of the question's terms from the tier.
     init(scorer: PassageScorer, tier: RoutingTier) throws {
@@ -41,10 +47,38 @@ struct WindowRouter {
                 guard tier.hasList(e) else { bits = nil; break }
                 try tier.forEachWindow(of: e) { w in bits![w >> 6] |= 1 << UInt64(w & 63) }
             }
-            if question.anchors[slot] {
-                if let bits { for i in 0..<words { anchorWindows[i] |= bits[i] } } else { anchorEverywhere = true }
-            }
             presence.append(bits)
+        }
+        // A line-start form stands only where all its ids do, so within the list of its rarest
+        // one (everywhere when none has a list; nowhere when one is not in the corpus), and
+        // only where the window's pair filter may hold each of its joined pairs: "S" "V" of
+        // "SV" stand in most windows, and as a list alone would take " SV" everywhere.
+        var formBits: [[UInt64]?] = [], formPairs: [[UInt64]] = []
+        var formsOfSlot = [[Int]](repeating: [], count: question.count)
+        for form in question.lineStartForms {
+            let entries = form.ids.map { tier.entry(of: $0) }
+            guard entries.allSatisfy({ $0 != nil }) else { continue }
+            var bits: [UInt64]? = nil
+            if let rarest = entries.compactMap({ $0 }).filter({ tier.hasList($0) }).min(by: { $0.windowCount < $1.windowCount }) {
+                var b = [UInt64](repeating: 0, count: words)
+                try tier.forEachWindow(of: rarest) { w in b[w >> 6] |= 1 << UInt64(w & 63) }
+                bits = b
+            }
+            for slot in Set(form.slots) { formsOfSlot[slot].append(formBits.count) }
+            formBits.append(bits)
+            formPairs.append(form.ids.indices.dropFirst().compactMap { j in
+                JoinedPairs.mayJoin(scorer.shapes.joinFlags(form.ids[j - 1]), scorer.shapes.joinFlags(form.ids[j]))
+                    ? JoinedPairs.hash(form.ids[j - 1], form.ids[j]) : nil
+            })
+        }
+        self.formBits = formBits
+        self.formPairs = formPairs
+        self.formsOfSlot = formsOfSlot
+        for slot in presence.indices where question.anchors[slot] {
+            if let bits = presence[slot] { for i in 0..<words { anchorWindows[i] |= bits[i] } } else { anchorEverywhere = true }
+            for f in formsOfSlot[slot] {
+                if let bits = formBits[f] { for i in 0..<words { anchorWindows[i] |= bits[i] } } else { anchorEverywhere = true }
+            }
         }
         self.presence = presence
         self.anchorWindows = anchorWindows
@@ -59,10 +93,26 @@ struct WindowRouter {
                         hashes.append(JoinedPairs.hash(x, y))
                     }
                 }
+                // The pair as a line-start form holds it ("raz" "ing" of "Grazing").
+                for form in question.lineStartForms {
+                    for j in form.ids.indices.dropFirst() where form.slots[j - 1] == pair.0 && form.slots[j] == pair.1 {
+                        hashes.append(JoinedPairs.hash(form.ids[j - 1], form.ids[j]))
+                    }
+                }
                 return hashes
             }
         }
+        // A run's stretches as a line-start form holds them are not looked up: a run with a
+        // pair that a form holds may be anywhere its pairs may be.
+        var pairsInForms = Set<Int>()
+        for form in question.lineStartForms {
+            for j in form.ids.indices.dropFirst() where form.slots[j - 1] != form.slots[j] {
+                if let k = question.pairs.firstIndex(where: { $0 == (form.slots[j - 1], form.slots[j]) }) { pairsInForms.insert(k) }
+            }
+        }
         runHashes = tier.pairFilters == nil ? [] : question.runs.map { run in
+            if run.contains(where: pairsInForms.contains) { return run.indices.flatMap { from in
+                (from..<run.count).filter { (2..<JoinedPairs.longestRun).contains($0 - from + 1) }.map { _ in nil as [UInt64]? } } }
             var byStretch: [[UInt64]?] = []
             for from in run.indices {
                 for to in from..<run.count where (2..<JoinedPairs.longestRun).contains(to - from + 1) {
@@ -83,8 +133,7 @@ struct WindowRouter {
     func bound(window w: Int, holding: [Bool]? = nil) -> Float {
         func present(_ slot: Int) -> Bool {
             if let holding, !holding[slot] { return false }
-            guard let bits = presence[slot] else { return true }
-            return Self.holds(bits, w)
+            return presence[slot].map { Self.holds($0, w) } ?? true || formMayStand(slot, w)
         }
         func pairMayBe(_ k: Int) -> Bool {
             guard let pairHashes, let filters = tier.pairFilters else { return true }
@@ -109,7 +158,25 @@ struct WindowRouter {
     /// taken as joined where both its tokens may be: never below `bound(window:)`, and found
     /// without touching the window's pair filter.
     func listBound(window w: Int) -> Float {
-        scorer.bound(present: { slot in presence[slot].map { Self.holds($0, w) } ?? true })
+        scorer.bound(present: { listPresent($0, w) })
+    }
+
+    /// Whether the slot may be in window `w` by the lists alone: a spelling's, or the rarest
+    /// id's of a line-start form crediting it.
+    private func listPresent(_ slot: Int, _ w: Int) -> Bool {
+        if presence[slot].map({ Self.holds($0, w) }) ?? true { return true }
+        return formsOfSlot[slot].contains { f in formBits[f].map { Self.holds($0, w) } ?? true }
+    }
+
+    /// Whether a line-start form crediting the slot may stand in window `w`: its rarest id
+    /// listed there and its joined pairs in the window's filter.
+    private func formMayStand(_ slot: Int, _ w: Int) -> Bool {
+        formsOfSlot[slot].contains { f in
+            guard formBits[f].map({ Self.holds($0, w) }) ?? true else { return false }
+            guard let filters = tier.pairFilters else { return true }
+            let filter = filters.filter(w)
+            return formPairs[f].allSatisfy { JoinedPairs.mayContain($0, in: filter) }
+        }
     }
 
     /// The best `limit` candidate windows, highest bound first (ties: lower window first),
@@ -165,14 +232,12 @@ struct WindowRouter {
         let question = scorer.question
         var bonuses: Float = 0
         for (a, b) in question.pairs where holding[a] && holding[b] { bonuses += PassageScorer.pairBonus * question.pairWeight(a, b) }
-        let listed = (0..<question.count).filter { holding[$0] && presence[$0] != nil }
-        var everywhere = bonuses
-        for slot in 0..<question.count where holding[slot] && presence[slot] == nil { everywhere += question.weights[slot] }
+        let held = (0..<question.count).filter { holding[$0] }
         let needed = least * question.totalWeight
         var like: [(candidate: Candidate, likeness: Float)] = []
         for w in 0..<tier.shape.windowCount where isCandidate(w) && !excluded.contains(w) {
-            var most = everywhere
-            for slot in listed where Self.holds(presence[slot]!, w) { most += question.weights[slot] }
+            var most = bonuses
+            for slot in held where listPresent(slot, w) { most += question.weights[slot] }
             if most < needed * (1 - AnswerCollector.tieTolerance) { continue }
             let likeness = bound(window: w, holding: holding)
             if likeness >= least { like.append((Candidate(window: w, bound: bound(window: w)), likeness)) }

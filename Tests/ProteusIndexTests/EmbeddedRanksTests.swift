@@ -43,6 +43,14 @@ import Foundation
                 let ids = tokenizer.encodeOrdinary(text)
                 #expect(ids == whole.encodeOrdinary(text), "\(text)")
                 for id in ids { #expect(shapes.spellings(of: id) == wholeShapes.spellings(of: id), "\(text): \(id)") }
+                // Its words as lines open them (capitalized, no space) are encoded as the whole
+                // table encodes them, and without it.
+                for i in ids.indices where shapes.startsWord(ids[i]) {
+                    var j = i + 1
+                    while j < ids.count && !shapes.startsWord(ids[j]) && shapes.isContent(ids[j]) { j += 1 }
+                    #expect(shapes.lineStartForms(ofWord: ids[i..<j]).map(\.ids) == wholeShapes.lineStartForms(ofWord: ids[i..<j]).map(\.ids),
+                            "\(text): \(ids[i..<j])")
+                }
             }
             // Its own texts never needed the whole table, and the hash table is a small part.
             #expect(tokenizer.ranks.coverage?.builtWhole == false)

@@ -83,7 +83,7 @@ enum EmbeddedRanks {
             }
             // The whole table was checked for nothing but these ranks: one with the same bytes
             // as another elsewhere leaves it unbuilt (nil), and the focused table answers.
-            let coverage = RankCoverage(texts: covered, keys: keys) { try? build(keeping: nil, coverage: nil) }
+            let coverage = RankCoverage(texts: covered, pattern: focus.pattern(count), keys: keys) { try? build(keeping: nil, coverage: nil) }
             return try build(keeping: keys, coverage: coverage)
         } catch RankTableBuildError.duplicateBytes(let rank, let original) {
             throw fail("ranks \(original) and \(rank) have the same bytes")

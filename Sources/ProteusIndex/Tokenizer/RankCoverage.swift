@@ -11,20 +11,47 @@ import Synchronization
 final class RankCoverage: @unchecked Sendable {
     /// The texts the focused table encodes, as the encoder receives them.
     private let texts: Set<[UInt8]>
+    /// The pieces `pattern` cuts those texts into.
+    private let pieces: [[UInt8]]
+    private let pattern: SplitPattern
     /// The hash (`RankTableLayout.key`) of every key those texts can look up.
     let keys: RankKeySet
     private let buildWhole: () -> RankTable?
     private let whole = Mutex<RankTable??>(nil)
 
-    init(texts: Set<[UInt8]>, keys: RankKeySet, buildWhole: @escaping () -> RankTable?) {
+    init(texts: Set<[UInt8]>, pattern: SplitPattern, keys: RankKeySet, buildWhole: @escaping () -> RankTable?) {
         self.texts = texts
+        self.pattern = pattern
+        pieces = texts.flatMap { Self.pieces(of: $0, pattern) }
         self.keys = keys
         self.buildWhole = buildWhole
     }
 
-    /// Whether encoding `bytes` with the focused table gives the ids of the whole one.
+    /// Whether encoding `bytes` with the focused table gives the ids of the whole one: one of
+    /// its texts, or a text whose every piece stands inside one of theirs, the first maybe
+    /// with its first letter in the other case (a question's word as it opens a line,
+    /// `TokenShapes.lineStartForms`): BPE looks up only substrings of a piece, and `keys`
+    /// holds each of theirs in both cases of its first letter.
     func covers(text bytes: UnsafeRawBufferPointer) -> Bool {
-        texts.contains(Array(bytes))
+        let text = Array(bytes)
+        if texts.contains(text) { return true }
+        for (k, piece) in Self.pieces(of: text, pattern).enumerated() {
+            var flipped = piece
+            if k == 0, let first = piece.first, first | 0x20 >= 0x61 && first | 0x20 <= 0x7A { flipped[0] ^= 0x20 }
+            guard pieces.contains(where: { Self.holds($0, piece) || (k == 0 && Self.holds($0, flipped)) }) else { return false }
+        }
+        return true
+    }
+
+    private static func pieces(of text: [UInt8], _ pattern: SplitPattern) -> [[UInt8]] {
+        let ends = text.withUnsafeBufferPointer { PieceScanner.pieceEnds($0, pattern) }
+        return zip([0] + ends, ends).map { Array(text[$0..<$1]) }
+    }
+
+    /// Whether `part` stands inside `whole`.
+    private static func holds(_ whole: [UInt8], _ part: [UInt8]) -> Bool {
+        guard part.count <= whole.count else { return false }
+        return (0...(whole.count - part.count)).contains { whole[$0..<($0 + part.count)].elementsEqual(part) }
     }
 
     /// Most substrings a focused table is made for (a question of a few hundred words is some

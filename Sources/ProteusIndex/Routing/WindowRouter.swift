@@ -111,12 +111,11 @@ struct WindowRouter {
             }
         }
         runHashes = tier.pairFilters == nil ? [] : question.runs.map { run in
-            if run.contains(where: pairsInForms.contains) { return run.indices.flatMap { from in
-                (from..<run.count).filter { (2..<JoinedPairs.longestRun).contains($0 - from + 1) }.map { _ in nil as [UInt64]? } } }
+            let inForm = run.contains(where: pairsInForms.contains)
             var byStretch: [[UInt64]?] = []
             for from in run.indices {
                 for to in from..<run.count where (2..<JoinedPairs.longestRun).contains(to - from + 1) {
-                    byStretch.append(Self.spellingHashes(of: run[from...to], question: question, shapes: scorer.shapes))
+                    byStretch.append(inForm ? nil : Self.spellingHashes(of: run[from...to], question: question, shapes: scorer.shapes))
                 }
             }
             return byStretch

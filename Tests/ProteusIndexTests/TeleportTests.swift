@@ -196,6 +196,12 @@ import Foundation
         #expect(terms.lineStartForms.map(\.ids) == [Self.tokenizer.encodeOrdinary("Gambrel")], "\(terms.lineStartForms)")
         // " gamb" stands nowhere but in the form: still a term of its own.
         #expect(terms.count == 3 && terms.slot(of: question[0]) == nil && terms.anchors[0])
+        // A piece of the form that an earlier term spells is that term, not one more of no
+        // spelling ("Nutgall Gallnut" weighed its "nut" twice, the second never met).
+        let repeated = try f.engine.tokenize("rel gambrel")
+        #expect(repeated == Self.tokenizer.encodeOrdinary(" rel") + question.prefix(2))
+        let again = f.teleporter.terms(repeated)
+        #expect(again.count == 2 && again.slot(of: repeated[2]) == 0 && again.slot(of: repeated[0]) == 0, "\(again.spellings)")
         // A word of one token has none: its line-start pieces stand everywhere (" mice", "M" "ice").
         #expect(f.teleporter.terms(Self.tokenizer.encodeOrdinary(" mice")).lineStartForms.isEmpty)
         func ask(exhaustive: Bool = false, maxWindows: Int = 64, floor: Float = Teleporter.defaultAnswerFloor) throws -> TeleportResult {

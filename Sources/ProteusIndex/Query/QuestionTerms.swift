@@ -109,10 +109,12 @@ public struct QuestionTerms {
         let wordForms = Self.wordForms(tokens, flags: flags, lexicon: lexicon)
         var questionSlot: [UInt32: Int] = [:]
         for (k, id) in tokens.enumerated() where questionSlot[id] == nil {
-            let forms = lexicon.spellings(id).filter { slotOf[$0] == nil && lexicon.occurs($0) }
+            let occurring = lexicon.spellings(id).filter(lexicon.occurs)
+            let forms = occurring.filter { slotOf[$0] == nil }
             // A token the corpus holds only as a line-start form's pieces (a headword never
-            // met inside a line) is a term too, as rare as the rarest of those pieces.
-            let formPieces = forms.isEmpty ? wordForms.filter { $0.range.contains(k) }.flatMap { w in
+            // met inside a line) is a term too, as rare as the rarest of those pieces. One whose
+            // spellings an earlier term took ("nut" of "Gallnut" after "Nutgall") is that term.
+            let formPieces = occurring.isEmpty ? wordForms.filter { $0.range.contains(k) }.flatMap { w in
                 w.form.ids.indices.filter { w.range.lowerBound + w.form.covering[$0] == k }.map { w.form.ids[$0] }
             } : []
             guard !forms.isEmpty || !formPieces.isEmpty else { continue }

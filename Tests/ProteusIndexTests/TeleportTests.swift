@@ -167,6 +167,21 @@ import Foundation
         #expect(two.passages == r.passages && two.boundsRead == r.boundsRead)
     }
 
+    @Test func fromTheCapOnNoCandidateWindowIsDropped() {
+        // The reading order once the windows like the best answer are looked for. Those came
+        // first and the rest of the held list after them, so where they overlapped the list
+        // ran out below the search limit; once they stopped giving answers the unread ones
+        // were dropped (20M real tokens: a phrase question stopped after 382 of 512 windows).
+        typealias C = WindowRouter.Candidate
+        let all = (0..<20).map { C(window: $0, bound: Float(20 - $0)) }
+        let like = [12, 10, 14, 11].map { all[$0] }  // likeliest first, not in bound order
+        let list = Teleporter.likeFirst(read: all[..<4], like: like, candidates: Array(all.prefix(16 + like.count)))
+        #expect(list.map(\.window) == [0, 1, 2, 3, 12, 10, 14, 11] + [4, 5, 6, 7, 8, 9, 13, 15, 16, 17, 18, 19])
+        // Two of them read, then on in bound order: the other two wait for their turn.
+        let back = Array(list[..<6]) + Teleporter.inBoundOrder(list[6...])
+        #expect(back.map(\.window) == [0, 1, 2, 3, 12, 10] + [4, 5, 6, 7, 8, 9, 11, 13, 14, 15, 16, 17, 18, 19])
+    }
+
     @Test func aQuestionsFirstWordIsReadAsInsideASentence() throws {
         // "Tromsø" alone is "T" "rom" "s" "ø"; inside a sentence, as the fact has it, " Trom" "s" "ø".
         let f = Self.planted

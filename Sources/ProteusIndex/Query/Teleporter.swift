@@ -219,8 +219,8 @@ public final class Teleporter {
                                                          limit: searchLimit, excluding: read)
                             result.likeWindows = (windows.count, best.score)
                             if !windows.isEmpty {
-                                let likeSet = Set(windows.map(\.window))
-                                list = Array(list[..<i]) + windows + list[i...].filter { !likeSet.contains($0.window) }
+                                list = Self.likeFirst(read: list[..<i], like: windows,
+                                                      candidates: router.candidates(limit: limit + windows.count).best)
                                 likeEnd = i + windows.count
                                 try readAhead(from: i)
                                 continue
@@ -229,7 +229,7 @@ public final class Teleporter {
                         if let best = answers.bestPassage, isFound(best) {
                             if like && result.windowsRead - lastFound >= maxWindows {
                                 // The windows like it stopped giving answers: on in bound order.
-                                list.removeSubrange(i..<likeEnd)
+                                list = Array(list[..<i]) + Self.inBoundOrder(list[i...])
                                 likeEnd = i
                                 try readAhead(from: i)
                                 continue
@@ -262,6 +262,21 @@ public final class Teleporter {
         }
         result.passages = answers.answers
         return result
+    }
+
+    /// The reading order from the cap on: the windows read, the windows like the best answer,
+    /// then the other `candidates` in bound order (taken with as many more as there are like
+    /// ones, so the list does not run out below the search limit where they overlap).
+    static func likeFirst(read: ArraySlice<WindowRouter.Candidate>, like: [WindowRouter.Candidate],
+                          candidates: [WindowRouter.Candidate]) -> [WindowRouter.Candidate] {
+        let before = Set(read.map(\.window)).union(like.map(\.window))
+        return Array(read) + like + candidates.filter { !before.contains($0.window) }
+    }
+
+    /// Unread windows back in bound order (once the windows like the best answer stop giving
+    /// answers, those not read yet wait for their turn by their bound, not dropped).
+    static func inBoundOrder(_ unread: ArraySlice<WindowRouter.Candidate>) -> [WindowRouter.Candidate] {
+        unread.sorted(by: WindowRouter.readingOrder)
     }
 
     /// The read-ahead room for `threads` threads, made on first use.

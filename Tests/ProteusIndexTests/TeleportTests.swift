@@ -103,12 +103,14 @@ import Foundation
         // Found in the first windows: the cap holds.
         let found = try f.ask(Self.facts[1].question, maxWindows: 1)
         #expect(found.passages[0].score >= Teleporter.foundShare)
-        #expect(found.windowsRead == 1 && found.stoppedAtLimit)
+        #expect(found.windowsRead == 1 && found.stoppedAtLimit && found.note == nil)
         // Two facts in one question: no passage holds most of it, so routing reads on, up to
         // `searchExtension` times the cap.
         let split = try f.ask(Self.facts[1].question + " " + Self.facts[3].question, maxWindows: 1)
         #expect(split.passages[0].score < Teleporter.foundShare)
         #expect(split.windowsRead == Teleporter.searchExtension && split.stoppedAtLimit, "\(split.windowsRead)")
+        // And says so: a better passage may wait in a window it did not read.
+        #expect(split.note == Teleporter.unfoundNote(read: Teleporter.searchExtension, of: split.candidateWindows))
         #expect(split.boundsRead == split.boundsRead.sorted(by: >))
     }
 

@@ -38,7 +38,8 @@ public struct QueryAnswer {
     public var candidateWindows: Int
     /// The window limit stopped the reading (a better passage may lie in an unread window).
     public var stoppedAtLimit: Bool
-    /// Why this question was answered from the heroes alone, when it was the question's doing.
+    /// Why this question was answered from the heroes alone, when it was the question's doing;
+    /// or that routing stopped at its search limit without finding the question's text.
     public var note: String?
     /// Time to tokenize, route, read, score and decode (the index and corpus already open).
     public var seconds: Double = 0

@@ -22,7 +22,8 @@ public struct TeleportResult {
     /// Windows like the best answer (its terms, scoring `anotherValueShare` of it) put first
     /// from the cap on, and the score they were looked for at (nil: not looked for).
     public var likeWindows: (count: Int, forScore: Float)?
-    /// Why the answer came from the heroes alone, when it did for a reason of the question's.
+    /// Why the answer came from the heroes alone, when it did for a reason of the question's;
+    /// or that routing read up to its search limit without finding the question's text.
     public var note: String?
     /// The question's terms as the exact pass weighed them (for `--explain`).
     public var terms: [TermReport] = []
@@ -211,7 +212,11 @@ public final class Teleporter {
                         continue
                     }
                     if result.windowsRead >= maxWindows {
-                        if result.windowsRead == searchLimit { result.stoppedAtLimit = true; break }
+                        if result.windowsRead == searchLimit {
+                            result.stoppedAtLimit = true
+                            if !(answers.bestPassage.map(isFound) ?? false) { result.note = Self.unfoundNote(read: searchLimit, of: count) }
+                            break
+                        }
                         if !lookedForLike, let best = answers.bestPassage, best.source == .corpus, best.score >= Self.foundShare, !isFound(best) {
                             lookedForLike = true
                             let read = Set(list[..<i].map(\.window))
@@ -262,6 +267,13 @@ public final class Teleporter {
         }
         result.passages = answers.answers
         return result
+    }
+
+    /// The note for a question whose text routing did not find within its search limit: the
+    /// windows that tie on their bound can outnumber it (a phrase of common words), and only
+    /// an exhaustive pass is sure to read the one that holds it.
+    static func unfoundNote(read: Int, of candidates: Int) -> String {
+        "no answer holds most of the question in \(read) of the \(candidates) windows that may hold it (routing's search limit); --rescan reads every window"
     }
 
     /// The reading order from the cap on: the windows read, the windows like the best answer,

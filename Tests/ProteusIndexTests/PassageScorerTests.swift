@@ -92,10 +92,13 @@ import Testing
         #expect(!Teleporter.isFound(passage(0.79, 1.0), bestBound: 0.9))
     }
 
-    @Test func searchingWhileNothingIsFoundReadsSixteenTimesTheCapOrASixteenthOfTheCorpus() {
+    @Test func searchingWhileNothingIsFoundReadsSixteenTimesTheCapOrASixteenthOfTheCorpusOrAllOfASmallOne() {
         #expect(Teleporter.searchLimit(maxWindows: 32, windowCount: 6_104) == 512)
         #expect(Teleporter.searchLimit(maxWindows: 32, windowCount: 61_035) == 3_814)
         #expect(Teleporter.searchLimit(maxWindows: Int.max / 2, windowCount: 10) == Int.max)
+        // Every window, when that is at most 4 times the limit.
+        #expect(Teleporter.searchLimit(maxWindows: 32, windowCount: 2_051) == 2_051)
+        #expect(Teleporter.searchLimit(maxWindows: 32, windowCount: 2_052) == 512)
     }
 
     @Test func aWordOfTheQuestionDoesNotMatchInsideAnotherWord() {

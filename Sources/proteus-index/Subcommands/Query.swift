@@ -45,7 +45,7 @@ struct Query: ParsableCommand {
     @Flag(help: "Answer from the heroes only, without reading the corpus.")
     var indexOnly = false
 
-    @Option(help: ArgumentHelp("Corpus windows read per question when routing, once an answer holds most of the question (while none does, up to \(Teleporter.searchExtension) times as many, or 1/\(Teleporter.searchShareDivisor) of the corpus's windows if more)."))
+    @Option(help: ArgumentHelp("Corpus windows read per question when routing, once an answer holds most of the question (while none does, up to \(Teleporter.searchExtension) times as many, or 1/\(Teleporter.searchShareDivisor) of the corpus's windows if more, or all of them if at most \(Teleporter.wholeCorpusFactor) times that)."))
     var maxWindows: Int = 32
 
     @Flag(help: "Explain each answer on standard error: the question's terms, their weights and windows, and what routing read.")

@@ -303,7 +303,10 @@ def _other_runs(out_path) -> list[str]:
            "proteus retention / top-5 per task, from each run's own RESULTS-*.md (same harness, other settings).", ""]
     for p in others:
         data = json.loads(p.read_text())
-        rows = [r for r in data["rows"] if r["method"] == "proteus" and "error" not in r]
+        # Only this harness's runs: natural.py's RESULTS-natural.json has rows of its own shape.
+        rows = [r for r in data.get("rows", []) if r.get("method") == "proteus" and "error" not in r]
+        if "meta" not in data:
+            continue
         if not rows:
             continue
         lengths = sorted({r["length"] for r in rows})

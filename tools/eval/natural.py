@@ -106,7 +106,10 @@ def holds_phrase(text: str, phrase: str) -> bool:
 
 
 def holds_terms(text: str, terms: str) -> bool:
-    return all(re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", text, re.IGNORECASE) for w in terms.split())
+    """Every keyword is a word of `text` as `words_of` reads words (any case): "-nues" holds
+    "nues" (the question took it from there), "sable-lagoon-prime" does not hold "sable-lagoon"."""
+    words = {w.lower() for w in words_of(text)}
+    return all(w.lower() in words for w in terms.split())
 
 
 def success_at(results: list[dict], question: str, kind: str, k: int) -> bool:

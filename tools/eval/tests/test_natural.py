@@ -39,6 +39,9 @@ def test_success_needs_the_phrase_or_every_keyword_as_a_word():
     assert natural.holds_terms("One who keeps a Nursery of trees", "nursery trees")
     assert not natural.holds_terms("Nurseryman, n.; pl. Nurserymen.", "nursery")
     assert not natural.holds_terms("amber sable-lagoon-prime", "sable-lagoon")
+    # A keyword is met as the question took it: "-nues" and "(-Duseithreads)" hold theirs.
+    assert natural.holds_terms("Ing'enue, n.; pl. -nues.", "nues Ing")
+    assert natural.holds_terms("compile a threaded Perl (-Duseithreads)", "Duseithreads threaded")
     results = [{"text": "nothing here"}, {"text": "quokka and zanzibar"}]
     assert natural.first_success(results, "zanzibar quokka", "terms") == 2
     assert not natural.success_at(results, "zanzibar quokka", "terms", 1) and natural.success_at(results, "zanzibar quokka", "terms", 2)

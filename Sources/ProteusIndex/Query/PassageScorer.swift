@@ -22,9 +22,6 @@ struct PassageScorer {
     static let reachForward = RoutingTierContents.windowReach
     /// Weight of an adjacent pair, as a share of its lighter token's weight.
     static let pairBonus: Float = 0.5
-    /// A sentence beside a passage joins it for a term it adds only for a term weighing at
-    /// least this share of the question's heaviest.
-    static let joiningTermShare: Float = 0.5
 
     let question: QuestionTerms
     /// Learns token shapes as ids are met: one per thread (`forAnotherThread`).
@@ -132,36 +129,34 @@ struct PassageScorer {
     }
 
     /// The passage around the anchor at `a`: its sentence, joined with the sentences beside
-    /// it that carry its phrase on and the nearest on its line adding a rare term, within the reach.
+    /// it that carry its phrase on and those of its line adding a rare term, within the reach.
     func extent(around a: Int, in buffer: UnsafeBufferPointer<UInt32>) -> Range<Int> {
         let n = buffer.count
         let lowest = max(0, a - Self.reachBack), highest = min(n, a + Self.reachForward + 1)
         var (start, cutStart) = sentenceStart(before: a, lowest: lowest, in: buffer)
         var (end, cutEnd) = sentenceEnd(from: a, highest: highest, in: buffer)
-        // Sentences that carry a phrase on join while they do; the nearest sentence of the
-        // line that adds a rare term joins once on each side, with the sentences between (a
-        // passage gathering terms from sentence after sentence of a long line would look like
-        // an answer that is not there, and the reach bounds how far it looks).
-        var termJoined = false
+        // Sentences that carry a phrase on join while they do, and so do the nearest sentences
+        // of the line that add a rare term, with the sentences between, while the reach allows:
+        // a dictionary's line splits into sentences at "n." and "pl.", and its headword, its
+        // plural and its gloss are one answer (joining only the nearest term-adding sentence
+        // on each side, and only for a term half as heavy as the heaviest, left 3 of 21 such
+        // keyword questions short of a word on 20M real tokens).
         while !cutEnd && end < highest && !shapes.endsParagraph(buffer[end - 1]) {
             let (next, cut) = sentenceEnd(from: end, highest: highest, in: buffer)
             if continuesPhrase(start..<end, end..<next, in: buffer) {
                 (end, cutEnd) = (next, cut)
-            } else if !termJoined, let far = sentenceAddingTerm(to: start..<end, forward: true, lowest: lowest, highest: highest, in: buffer) {
+            } else if let far = sentenceAddingTerm(to: start..<end, forward: true, lowest: lowest, highest: highest, in: buffer) {
                 (end, cutEnd) = far
-                termJoined = true
             } else {
                 break
             }
         }
-        termJoined = false
         while !cutStart && start > lowest && !shapes.endsParagraph(buffer[start - 1]) {
             let (previous, cut) = sentenceStart(before: start - 1, lowest: lowest, in: buffer)
             if continuesPhrase(start..<end, previous..<start, in: buffer) {
                 (start, cutStart) = (previous, cut)
-            } else if !termJoined, let far = sentenceAddingTerm(to: start..<end, forward: false, lowest: lowest, highest: highest, in: buffer) {
+            } else if let far = sentenceAddingTerm(to: start..<end, forward: false, lowest: lowest, highest: highest, in: buffer) {
                 (start, cutStart) = far
-                termJoined = true
             } else {
                 break
             }
@@ -220,8 +215,8 @@ struct PassageScorer {
 
     /// Where the passage reaches (`forward`: its new end, else its new start, and whether the
     /// reach cut there) to take in the nearest sentence on its line, within the reach, that
-    /// holds one of the question's rarest terms (at least half the heaviest's weight) the
-    /// passage lacks: keywords spread over the sentences of one line. Nil when none does.
+    /// holds one of the question's rare terms (an anchor) the passage lacks: keywords spread
+    /// over the sentences of one line. Nil when none does.
     /// Lines stay apart: each line of a list of lookalike keys is an answer of its own, and a
     /// question whose terms all stand in one sentence still gets that sentence alone.
     private func sentenceAddingTerm(to passage: Range<Int>, forward: Bool, lowest: Int, highest: Int,
@@ -239,11 +234,11 @@ struct PassageScorer {
         return nil
     }
 
-    /// Whether `sentence` holds one of the question's rarest terms that `passage` lacks.
+    /// Whether `sentence` holds one of the question's rare terms (anchors) that `passage` lacks.
     private func addsTerm(_ sentence: Range<Int>, to passage: Range<Int>, in buffer: UnsafeBufferPointer<UInt32>) -> Bool {
         for i in sentence {
             let s = slot(at: i, in: buffer)
-            guard s >= 0, question.anchors[s], question.weights[s] >= Self.joiningTermShare * question.heaviestWeight else { continue }
+            guard s >= 0, question.anchors[s] else { continue }
             if !passage.contains(where: { slot(at: $0, in: buffer) == s }) { return true }
         }
         return false

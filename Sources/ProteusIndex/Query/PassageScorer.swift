@@ -135,12 +135,10 @@ struct PassageScorer {
         let lowest = max(0, a - Self.reachBack), highest = min(n, a + Self.reachForward + 1)
         var (start, cutStart) = sentenceStart(before: a, lowest: lowest, in: buffer)
         var (end, cutEnd) = sentenceEnd(from: a, highest: highest, in: buffer)
-        // Sentences that carry a phrase on join while they do, and so do the nearest sentences
-        // of the line that add a rare term, with the sentences between, while the reach allows:
-        // a dictionary's line splits into sentences at "n." and "pl.", and its headword, its
-        // plural and its gloss are one answer (joining only the nearest term-adding sentence
-        // on each side, and only for a term half as heavy as the heaviest, left 3 of 21 such
-        // keyword questions short of a word on 20M real tokens).
+        // Sentences that carry a phrase on join while they do, and so do the sentences of the
+        // line that add a rare term, with those between, while the reach allows: a dictionary's
+        // line splits into sentences at "n." and "pl.", and its headword, plural and gloss are
+        // one answer.
         while !cutEnd && end < highest && !shapes.endsParagraph(buffer[end - 1]) {
             let (next, cut) = sentenceEnd(from: end, highest: highest, in: buffer)
             if continuesPhrase(start..<end, end..<next, in: buffer) {
@@ -221,13 +219,14 @@ struct PassageScorer {
     /// question whose terms all stand in one sentence still gets that sentence alone.
     private func sentenceAddingTerm(to passage: Range<Int>, forward: Bool, lowest: Int, highest: Int,
                                     in buffer: UnsafeBufferPointer<UInt32>) -> (Int, cut: Bool)? {
+        var held: [Bool]?  // the passage's slots, read once a sentence holds an anchor
         var edge = forward ? passage.upperBound : passage.lowerBound
         while forward ? edge < highest : edge > lowest {
             // The sentences meet at `edge`: never across a line break or a paragraph's end.
             guard !shapes.breaksLine(buffer[edge - 1]), !shapes.endsParagraph(buffer[edge - 1]) else { return nil }
             let (far, cut) = forward ? sentenceEnd(from: edge, highest: highest, in: buffer)
                                      : sentenceStart(before: edge - 1, lowest: lowest, in: buffer)
-            if addsTerm(forward ? edge..<far : far..<edge, to: passage, in: buffer) { return (far, cut) }
+            if addsTerm(forward ? edge..<far : far..<edge, to: passage, held: &held, in: buffer) { return (far, cut) }
             if cut { return nil }
             edge = far
         }
@@ -235,11 +234,19 @@ struct PassageScorer {
     }
 
     /// Whether `sentence` holds one of the question's rare terms (anchors) that `passage` lacks.
-    private func addsTerm(_ sentence: Range<Int>, to passage: Range<Int>, in buffer: UnsafeBufferPointer<UInt32>) -> Bool {
+    /// `held` keeps the passage's slots across the sentences tried for it: it was read again
+    /// for every anchor of every sentence, and a passage now tries sentence after sentence.
+    private func addsTerm(_ sentence: Range<Int>, to passage: Range<Int>, held: inout [Bool]?,
+                          in buffer: UnsafeBufferPointer<UInt32>) -> Bool {
         for i in sentence {
             let s = slot(at: i, in: buffer)
             guard s >= 0, question.anchors[s] else { continue }
-            if !passage.contains(where: { slot(at: $0, in: buffer) == s }) { return true }
+            if held == nil {
+                var slots = [Bool](repeating: false, count: question.count)
+                for j in passage { let t = slot(at: j, in: buffer); if t >= 0 { slots[t] = true } }
+                held = slots
+            }
+            if !held![s] { return true }
         }
         return false
     }

@@ -142,6 +142,21 @@ import Foundation
         #expect(try HeroIndex(path: path).formatVersion == 7)
     }
 
+    @Test func theWindowReachIsRecordedAndAnOlderIndexReadsTheOldOne() throws {
+        var m = IndexMetadata()
+        m.windowReach = 200
+        let bytes = m.encoded()
+        func decoded(_ b: [UInt8]) throws -> IndexMetadata {
+            try b.withUnsafeBytes { try IndexMetadata.decode($0) { ProteusError(.dataError, path: "index.phb", "section 'META': \($0)") } }
+        }
+        #expect(try decoded(bytes).windowReach == 200)
+        #expect(IndexMetadata().windowReach == RoutingTierContents.windowReach)
+        // META of an index built before the reach was recorded ends just before it.
+        #expect(try decoded(Array(bytes.dropLast(8))).windowReach == 64)
+        let negative = Array(bytes.dropLast(8)) + [UInt8](repeating: 0xFF, count: 8)
+        #expect(failure { _ = try decoded(negative) } == "index.phb: section 'META': routing window reach of -1 tokens is impossible")
+    }
+
     @Test func foreignFilesAreExplained() throws {
         let dir = try F.temporaryFolder("foreign")
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -13,22 +13,23 @@ import Testing
         return common.contains(text) ? 5 : 16
     }
 
-    static func scorer(_ question: String) -> PassageScorer {
+    static func scorer(_ question: String, reach: Int = RoutingTierContents.windowReach) -> PassageScorer {
         let shapes = TokenShapes(tokenizer: tokenizer, vocabularySize: Int(tokenizer.identity.vocabularySize))
         let lexicon = QuestionTerms.Lexicon(surprisal: surprisal, occurs: { _ in true },
                                             spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
                                             startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) },
                                             lineStartForms: { shapes.lineStartForms(ofWord: $0) })
         let terms = QuestionTerms(tokens: tokenizer.encodeOrdinary(question), lexicon: lexicon)
-        return PassageScorer(question: terms, shapes: shapes, vocabularySize: Int(tokenizer.identity.vocabularySize))
+        return PassageScorer(question: terms, shapes: shapes, vocabularySize: Int(tokenizer.identity.vocabularySize), reach: reach)
     }
 
     /// Answers of `question` over `text` (one document), best first, as text.
-    static func answers(_ question: String, in text: String, top: Int = 5) -> [(text: String, score: Float)] {
+    static func answers(_ question: String, in text: String, top: Int = 5,
+                        reach: Int = RoutingTierContents.windowReach) -> [(text: String, score: Float)] {
         let tokens = tokenizer.encodeOrdinary(text)
         var collector = AnswerCollector(top: top)
         tokens.withUnsafeBufferPointer { buffer in
-            scorer(question).scan(buffer, base: 0, anchorsIn: 0..<buffer.count, source: .corpus,
+            scorer(question, reach: reach).scan(buffer, base: 0, anchorsIn: 0..<buffer.count, source: .corpus,
                                   document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
         }
         return collector.answers.map { p in
@@ -156,6 +157,17 @@ import Testing
         let line = "Alpha saw zanzibar. Beta saw quokka. Gamma saw wombat. Delta saw ocelot. Epsilon saw nothing.\n"
         let spread = Self.answers("zanzibar quokka wombat ocelot", in: line)
         #expect(spread.first?.text == "Alpha saw zanzibar. Beta saw quokka. Gamma saw wombat. Delta saw ocelot.", "\(spread)")
+        // The reach is the index's (what its windows' lists cover): terms 90 tokens apart, as
+        // in a dictionary entry or a paragraph, are one answer within the 128 tokens recorded
+        // since 2026-12, and two in an index recorded with the 64 before.
+        let some = (0..<10).map { "Filler sentence number \($0) here." }.joined(separator: " ")
+        let paragraph = "Alpha saw zanzibar. \(some) Beta saw quokka.\n"
+        let apart = Self.tokenizer.encodeOrdinary("zanzibar. \(some) Beta saw quokka").count
+        #expect(apart > 64 && apart < RoutingTierContents.windowReach, "\(apart)")
+        let wide = Self.answers("zanzibar quokka", in: paragraph)
+        #expect(wide.first.map { $0.text.contains("zanzibar") && $0.text.contains("quokka") } == true, "\(wide)")
+        let narrow = Self.answers("zanzibar quokka", in: paragraph, reach: 64)
+        #expect(narrow.count == 2 && narrow.allSatisfy { !($0.text.contains("zanzibar") && $0.text.contains("quokka")) }, "\(narrow)")
         // Beyond the reach it looks no further: terms 150 words apart are two answers.
         let filler = (0..<30).map { "Filler sentence number \($0) here." }.joined(separator: " ")
         let far = Self.answers("zanzibar quokka", in: "Alpha saw zanzibar. \(filler) Beta saw quokka.\n")
@@ -177,7 +189,7 @@ import Testing
         #expect(answer.hasPrefix(" word"), "starts on a word: \(answer.prefix(20))")
         let last = answer.split(separator: " ").last.map(String.init) ?? ""
         #expect(words.contains(last), "ends on a whole word: \(last)")
-        #expect(Self.tokenizer.encodeOrdinary(answer).count <= PassageScorer.reachBack + PassageScorer.reachForward + 1)
+        #expect(Self.tokenizer.encodeOrdinary(answer).count <= PassageScorer.sentenceBack + PassageScorer.sentenceForward + 1)
     }
 
     @Test func questionStartAndCapitalisedWordsMatchTheirSentenceSpellings() {

@@ -117,10 +117,14 @@ import Foundation
     @Test func theCapDoesNotStopInsideATieWithAWindowThatHeldAFoundAnswer() throws {
         // Three values of one key, each in a window of its own among filler: they tie on
         // their bound, and once the first is found the others are read too, each new one
-        // found within `maxWindows` windows of the last.
-        let filler = String(repeating: "The weather report for the valley said nothing new today.\n", count: 120)
+        // found within `maxWindows` windows of the last. The filler's lines (11 tokens each)
+        // put each value more than the reach from its window's edges (at 296, 207 and 228 of
+        // 512), so no neighbouring window's list holds it too and ties with it.
+        let line = "The weather report for the valley said nothing new today.\n"
         let values = ["1111111", "2222222", "3333333"]
-        let text = values.map { filler + "One of the special magic numbers for amber-falcon is: \($0).\n" }.joined() + filler
+        let text = zip(values, [120, 130, 140]).map { value, lines in
+            String(repeating: line, count: lines) + "One of the special magic numbers for amber-falcon is: \(value).\n"
+        }.joined() + String(repeating: line, count: 120)
         let f = try Fixture(Self.tokenizer.encodeOrdinary(text), window: 512, buffer: 64, tag: "teleport-ties")
         let r = try f.ask("What are the special magic numbers for amber-falcon?", maxWindows: 1)
         #expect(r.passages[0].score >= Teleporter.foundShare)

@@ -162,6 +162,10 @@ public struct HeroIndexContents: Equatable, Sendable {
     public var dna = DNAState()
     /// Which corpus windows hold each token id; nil when built without one.
     public var routing: RoutingTierContents?
+    /// Tokens past each edge that the routing windows' lists hold (the tier's, or a shard's
+    /// and an append's windows before inversion): what the builder collects, the least of
+    /// the parts' in a merge.
+    public var windowReach = RoutingTierContents.windowReach
     /// What a shard index (`build --shard`) carries for the merge; nil in a whole index.
     var shard: ShardState?
     /// A shard's routing windows before inversion; nil in a whole index.

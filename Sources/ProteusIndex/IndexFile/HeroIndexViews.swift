@@ -148,6 +148,7 @@ extension HeroIndex {
         c.fingerprint = m.fingerprint
         c.tokenizer = m.tokenizer
         c.splitPattern = m.splitPattern
+        c.windowReach = m.windowReach
         c.documents = try documents().table()
         c.embeddedRanks = Array(embeddedRanks)
         c.spans = Array(try spans())

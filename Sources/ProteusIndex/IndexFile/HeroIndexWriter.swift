@@ -272,5 +272,6 @@ extension IndexMetadata {
         routing = c.routing?.shape
         dnaRows = c.dna.ids.count
         unseenSurprisal = c.dna.unseenSurprisal
+        windowReach = c.windowReach
     }
 }

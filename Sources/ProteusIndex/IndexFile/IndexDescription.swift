@@ -42,7 +42,7 @@ public struct IndexDescription {
                 let total = r.directoryBytes + r.postingBytes + r.pairFilterBytes
                 let perToken = s.tokens > 0 ? decimal(Double(total) / Double(s.tokens), places: 3) : "-"
                 let pairs = r.pairFilterBytes > 0 ? ", joined-pair filters \(r.pairFilterBytes)" : ", no joined-pair filters"
-                lines.append("  routing tier: \(r.windows) windows of \(r.windowTokens) tokens, \(total) bytes (\(perToken) bytes per corpus token): directory \(r.directoryBytes), lists \(r.postingBytes)\(pairs)")
+                lines.append("  routing tier: \(r.windows) windows of \(r.windowTokens) tokens (and \(r.windowReach) past each edge), \(total) bytes (\(perToken) bytes per corpus token): directory \(r.directoryBytes), lists \(r.postingBytes)\(pairs)")
                 lines.append("    \(r.ids) ids: \(r.eliasFanoLists) Elias-Fano lists, \(r.bitmapLists) bitmaps, \(r.idsWithoutList) in more than \(r.listLimit) windows without a list")
             } else {
                 lines.append("  routing tier: none (questions are answered from the heroes, or with --rescan)")
@@ -93,6 +93,7 @@ public struct IndexDescription {
                 ("window_tokens", r.windowTokens), ("windows", r.windows), ("list_limit", r.listLimit), ("ids", r.ids),
                 ("elias_fano_lists", r.eliasFanoLists), ("bitmap_lists", r.bitmapLists), ("ids_without_list", r.idsWithoutList),
                 ("directory_bytes", r.directoryBytes), ("list_bytes", r.postingBytes), ("pair_filter_bytes", r.pairFilterBytes),
+                ("window_reach", r.windowReach),
             ]
             return .object(fields.map { ($0.0, .integer(Int64($0.1))) })
         }

@@ -26,6 +26,8 @@ public struct IndexMetadata: Equatable, Sendable {
     /// DNA rows (ids the sample saw) and the surprisal of every other id.
     public var dnaRows: Int = 0
     public var unseenSurprisal: Float = 0
+    /// Tokens past each edge that the routing windows' lists hold (a tier's or a shard's).
+    public var windowReach = RoutingTierContents.windowReach
 
     /// Empty metadata (the defaults of each part).
     public init() {}
@@ -62,6 +64,7 @@ public struct IndexMetadata: Equatable, Sendable {
             w.u8(0)
         }
         w.int(dnaRows); w.u32(unseenSurprisal.bitPattern)
+        w.int(windowReach)
         return w.bytes
     }
 
@@ -109,6 +112,11 @@ public struct IndexMetadata: Equatable, Sendable {
         m.dnaRows = try r.int(); m.unseenSurprisal = Float(bitPattern: try r.u32())
         guard m.dnaRows >= 0, m.dnaRows <= m.vocabularySize else {
             throw fail("\(m.dnaRows) DNA rows for a vocabulary of \(m.vocabularySize)")
+        }
+        // Recorded since the reach grew from 64 to 128 tokens; older files end before it.
+        m.windowReach = r.atEnd ? RoutingTierContents.unrecordedWindowReach : try r.int()
+        guard m.windowReach >= 0, m.windowReach <= 1 << 20 else {
+            throw fail("routing window reach of \(m.windowReach) tokens is impossible")
         }
         return m
     }

@@ -11,9 +11,12 @@ public struct RoutingTierContents: Equatable, Sendable {
     /// The sections of a tier, all present or all absent.
     static let sectionKinds: [SectionKind] = [.routeIDs, .routeRanks, .routeWindowCounts, .routeSkips, .routePostings]
     /// A window's list records the ids this many tokens past each of its edges too: a
-    /// passage anchored in the window reaches no further (`PassageScorer`'s reaches are at
-    /// most this), so the lists give an exact bound on what such a passage can hold.
-    public static let windowReach = 64
+    /// passage anchored in the window reaches no further (`PassageScorer.reach` is at most
+    /// this), so the lists give an exact bound on what such a passage can hold. It is what
+    /// builds record in META (`IndexMetadata.windowReach`); queries take the recorded one.
+    public static let windowReach = 128
+    /// The reach of an index whose META does not record one (built before it was recorded).
+    static let unrecordedWindowReach = 64
 
     /// Tokens per window (the last window may hold fewer).
     public var windowTokens: Int = 0

@@ -63,6 +63,8 @@ enum AppendMerge {
         contents.splitPattern = part.splitPattern
         contents.embeddedRanks = Array(part.embeddedRanks)
         contents.fingerprint.inputs = part.fingerprint.inputs
+        // Windows of a wider reach hold those of a narrower one: the least bounds them all.
+        contents.windowReach = min(whole.metadata.windowReach, part.metadata.windowReach)
         let pool = try PoolMerge.pool(of: parts, parameters: p)
         let heroes = try PoolMerge.heroes(of: parts, pool: pool, parameters: p)
         contents.statistics.tokens = part.statistics.tokens

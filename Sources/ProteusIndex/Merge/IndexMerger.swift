@@ -56,6 +56,8 @@ public enum IndexMerger {
         contents.splitPattern = first.index.splitPattern
         contents.embeddedRanks = Array(first.index.embeddedRanks)
         contents.fingerprint.inputs = first.index.fingerprint.inputs
+        // Windows of a wider reach hold those of a narrower one: the least bounds them all.
+        contents.windowReach = parts.map(\.index.metadata.windowReach).min()!
         let pool = try PoolMerge.pool(of: parts, parameters: p)
         let heroes = try PoolMerge.heroes(of: parts, pool: pool, parameters: p)
         contents.statistics.tokens = first.index.statistics.tokens

@@ -10,16 +10,21 @@
 /// of a word of three or more pieces count only as one unbroken stretch (the passage's
 /// best), so those two lookalikes side by side do not add up to the key either.
 ///
-/// A passage is the sentence or line holding the anchor, joined with the sentences of its
-/// paragraph that carry the question on (its phrase running across the sentence end, or a
-/// rare question term the passage lacks), reaching at most `reachBack` tokens before the
-/// anchor and `reachForward` after; where a cap cuts, the cut moves to a word boundary, so
-/// a number, a UUID or a hyphenated key next to the anchor comes back whole.
+/// A passage is the sentence or line holding the anchor, at most `sentenceBack` tokens before
+/// it and `sentenceForward` after, joined with the sentences of its paragraph that carry the
+/// question on (its phrase running across the sentence end, or a rare question term the
+/// passage lacks), reaching at most `reach` tokens from the anchor either way; where a cap
+/// cuts, the cut moves to a word boundary, so a number, a UUID or a hyphenated key next to
+/// the anchor comes back whole.
 struct PassageScorer {
-    /// How far a passage reaches from its anchor: at most the reach the routing tier's
-    /// window lists cover, so a window's bound covers every passage anchored in it.
-    static let reachBack = 48
-    static let reachForward = RoutingTierContents.windowReach
+    /// How far the anchor's own sentence reaches, so that a long line is not a page.
+    static let sentenceBack = 48
+    static let sentenceForward = 64
+    /// How far a passage reaches from its anchor with the sentences it joins: at most the
+    /// reach the routing tier's window lists cover (`RoutingTier.windowReach`), so a window's
+    /// bound covers every passage anchored in it. Keywords spread over a dictionary entry or
+    /// a paragraph stand up to 170 tokens apart.
+    let reach: Int
     /// Weight of an adjacent pair, as a share of its lighter token's weight.
     static let pairBonus: Float = 0.5
 
@@ -61,7 +66,8 @@ struct PassageScorer {
         }
     }
 
-    init(question: QuestionTerms, shapes: TokenShapes, vocabularySize: Int) {
+    init(question: QuestionTerms, shapes: TokenShapes, vocabularySize: Int, reach: Int = RoutingTierContents.windowReach) {
+        self.reach = reach
         self.question = question
         self.shapes = shapes
         var anchor = [UInt64](repeating: 0, count: vocabularySize / 64 + 1)
@@ -132,9 +138,9 @@ struct PassageScorer {
     /// it that carry its phrase on and those of its line adding a rare term, within the reach.
     func extent(around a: Int, in buffer: UnsafeBufferPointer<UInt32>) -> Range<Int> {
         let n = buffer.count
-        let lowest = max(0, a - Self.reachBack), highest = min(n, a + Self.reachForward + 1)
-        var (start, cutStart) = sentenceStart(before: a, lowest: lowest, in: buffer)
-        var (end, cutEnd) = sentenceEnd(from: a, highest: highest, in: buffer)
+        let lowest = max(0, a - reach), highest = min(n, a + reach + 1)
+        var (start, cutStart) = sentenceStart(before: a, lowest: max(lowest, a - Self.sentenceBack), in: buffer)
+        var (end, cutEnd) = sentenceEnd(from: a, highest: min(highest, a + Self.sentenceForward + 1), in: buffer)
         // Sentences that carry a phrase on join while they do, and so do the sentences of the
         // line that add a rare term, with those between, while the reach allows: a dictionary's
         // line splits into sentences at "n." and "pl.", and its headword, plural and gloss are
@@ -355,13 +361,13 @@ struct PassageScorer {
         var documentRange: Range<Int> = 0..<0
         // Prefix sums of matched weight when anchors are dense enough to pay for them.
         var prefix: [Float] = []
-        let reachTokens = Self.reachBack + Self.reachForward + 1
+        let reachTokens = 2 * reach + 1
         // Each pair's bonus is at most `pairBonus` × one of its terms, each term in at most two pairs.
         let scale = (1 + 2 * Self.pairBonus) / max(question.totalWeight, .leastNormalMagnitude)
         for a in anchors {
             if answers.cutoff > 0 {
-                let lo = max(0, a - Self.reachBack), hi = min(buffer.count, a + Self.reachForward + 1)
-                var reach: Float = 0
+                let lo = max(0, a - reach), hi = min(buffer.count, a + reach + 1)
+                var within: Float = 0
                 if anchors.count * reachTokens > buffer.count {
                     if prefix.isEmpty {
                         prefix.reserveCapacity(buffer.count + 1)
@@ -369,11 +375,11 @@ struct PassageScorer {
                         var sum: Float = 0
                         for id in buffer { sum += lookup.weight(id); prefix.append(sum) }
                     }
-                    reach = prefix[hi] - prefix[lo]
+                    within = prefix[hi] - prefix[lo]
                 } else {
-                    for i in lo..<hi { reach += lookup.weight(buffer[i]) }
+                    for i in lo..<hi { within += lookup.weight(buffer[i]) }
                 }
-                if reach * scale < answers.cutoff { continue }
+                if within * scale < answers.cutoff { continue }
             }
             if !documentRange.contains(a) {
                 let d = document(base + UInt64(a))

@@ -155,7 +155,8 @@ public final class Teleporter {
             note = "the question has no rare token to look for; answered from the heroes"
             question = QuestionTerms(allAnchors: question)
         }
-        let scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: engine.heroes.vocabularySize)
+        let scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: engine.heroes.vocabularySize,
+                                   reach: tier?.windowReach ?? RoutingTierContents.windowReach)
         var answers = AnswerCollector(top: top, floor: exhaustive ? 0 : floor)
         scanHeroes(scorer, into: &answers)
         var result = TeleportResult(passages: [], mode: .heroes, note: note)
@@ -187,7 +188,8 @@ public final class Teleporter {
                     prefetch?.finish()
                     prefetch = threads > 1 && list.count - first > 1
                         ? WindowPrefetch(reader: reader, cursor: cursor, windows: list[first...].map(\.window),
-                                         room: try readAheadRoom(corpus, windowTokens: windowTokens, threads: threads))
+                                         room: try readAheadRoom(corpus, windowTokens: windowTokens, reach: reader.scorer.reach,
+                                                                 threads: threads))
                         : nil
                     prefetchFrom = first
                 }
@@ -206,7 +208,7 @@ public final class Teleporter {
                 var found = foundAnswers()
                 // `list[i..<likeEnd]` are the windows like the best answer, once looked for.
                 var i = 0, likeEnd = 0, lookedForLike = false
-                func firstStart(_ window: Int) -> UInt64 { UInt64(max(0, window * windowTokens - WindowScan.marginBefore)) }
+                func firstStart(_ window: Int) -> UInt64 { UInt64(max(0, window * windowTokens - reader.marginBefore)) }
                 while i < list.count {
                     let c = list[i], like = i < likeEnd
                     // A window's passages start at most a read margin before it.
@@ -298,10 +300,10 @@ public final class Teleporter {
     }
 
     /// The read-ahead room for `threads` threads, made on first use.
-    private func readAheadRoom(_ corpus: TokenSource, windowTokens: Int, threads: Int) throws -> WindowPrefetch.Room {
+    private func readAheadRoom(_ corpus: TokenSource, windowTokens: Int, reach: Int, threads: Int) throws -> WindowPrefetch.Room {
         let workers = threads - 1, depth = Self.prefetchDepth * threads
-        if let room, room.fits(windowTokens: windowTokens, workers: workers, depth: depth) { return room }
-        let made = try WindowPrefetch.Room(source: corpus, windowTokens: windowTokens, workers: workers, depth: depth)
+        if let room, room.fits(windowTokens: windowTokens, reach: reach, workers: workers, depth: depth) { return room }
+        let made = try WindowPrefetch.Room(source: corpus, windowTokens: windowTokens, reach: reach, workers: workers, depth: depth)
         room = made
         return made
     }

@@ -29,20 +29,23 @@ final class WindowPrefetch: @unchecked Sendable {
         let slots: UnsafeMutablePointer<UInt32>
         let cursors: [TokenCursor]
 
-        init(source: TokenSource, windowTokens: Int, workers: Int, depth: Int) throws {
+        init(source: TokenSource, windowTokens: Int, reach: Int, workers: Int, depth: Int) throws {
             self.depth = max(1, depth)
-            slotTokens = Self.slotTokens(windowTokens: windowTokens)
+            slotTokens = Self.slotTokens(windowTokens: windowTokens, reach: reach)
             cursors = try (0..<max(1, workers)).map { _ in try source.makeCursor() }
             slots = .allocate(capacity: self.depth * slotTokens)
         }
 
         deinit { slots.deallocate() }
 
-        static func slotTokens(windowTokens: Int) -> Int { WindowScan.marginBefore + windowTokens + WindowScan.marginAfter }
+        static func slotTokens(windowTokens: Int, reach: Int) -> Int {
+            WindowScan.marginBefore(reach: reach) + windowTokens + WindowScan.marginAfter(reach: reach)
+        }
 
         /// Whether it is the room `init` would make for these.
-        func fits(windowTokens: Int, workers: Int, depth: Int) -> Bool {
-            slotTokens == Self.slotTokens(windowTokens: windowTokens) && cursors.count == max(1, workers) && self.depth == max(1, depth)
+        func fits(windowTokens: Int, reach: Int, workers: Int, depth: Int) -> Bool {
+            slotTokens == Self.slotTokens(windowTokens: windowTokens, reach: reach) && cursors.count == max(1, workers)
+                && self.depth == max(1, depth)
         }
 
         func slot(_ index: Int) -> UnsafeMutablePointer<UInt32> { slots + (index % depth) * slotTokens }
@@ -164,7 +167,7 @@ final class WindowPrefetch: @unchecked Sendable {
     /// reach (so the pass never reads a neighbour's frame itself).
     private func read(_ w: Int, reader: WindowScan, cursor: TokenCursor, into slot: UnsafeMutablePointer<UInt32>) throws -> Prepared {
         let start = UInt64(w) * UInt64(reader.windowTokens)
-        let core = slot + WindowScan.marginBefore
+        let core = slot + reader.marginBefore
         let read = try reader.read(window: w, cursor: cursor)
         if let from = read.baseAddress { core.update(from: from, count: read.count) }
         let n = read.count, end = start + UInt64(n)

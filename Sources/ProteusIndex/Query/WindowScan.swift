@@ -16,8 +16,10 @@ struct WindowScan {
     }
 
     /// Read margins: one token past each reach, so a capped passage is seen to be capped.
-    static let marginBefore = PassageScorer.reachBack + 1
-    static let marginAfter = PassageScorer.reachForward + 2
+    var marginBefore: Int { Self.marginBefore(reach: scorer.reach) }
+    var marginAfter: Int { Self.marginAfter(reach: scorer.reach) }
+    static func marginBefore(reach: Int) -> Int { reach + 1 }
+    static func marginAfter(reach: Int) -> Int { reach + 2 }
 
     var windowCount: Int {
         Int((source.tokenCount + UInt64(windowTokens) - 1) / UInt64(windowTokens))
@@ -67,12 +69,12 @@ struct WindowScan {
     /// `start` (or meets the corpus's ends).
     private func innerAnchors(start: UInt64, count: Int) -> (from: Int, to: Int) {
         let end = start + UInt64(count)
-        return (start == 0 ? 0 : Self.marginBefore, end == source.tokenCount ? count : count - Self.marginAfter)
+        return (start == 0 ? 0 : marginBefore, end == source.tokenCount ? count : count - marginAfter)
     }
 
     /// The tokens an anchor at absolute position `at` reaches, with the read margins.
     private func reach(of at: UInt64) -> Range<UInt64> {
-        (at - min(at, UInt64(Self.marginBefore)))..<min(source.tokenCount, at + UInt64(Self.marginAfter))
+        (at - min(at, UInt64(marginBefore)))..<min(source.tokenCount, at + UInt64(marginAfter))
     }
 
     /// What the edge anchors of a window of `count` tokens from `start` reach past its

@@ -15,6 +15,9 @@ public struct RoutingTier {
     public let lineStarts: UnsafeBufferPointer<UInt64>?
     /// Each window's joined-pair filter (nil: built without).
     let pairFilters: PairFilterView?
+    /// Tokens past each window edge that its list and filter cover: how far a passage may
+    /// reach from its anchor with the bounds still exact.
+    public var windowReach: Int { owner.metadata.windowReach }
 
     typealias Entry = RoutingDirectory.Entry
 
@@ -59,6 +62,8 @@ extension RoutingTier {
         public var postingBytes: Int
         /// Bytes of the joined-pair filters and their offsets (0: none).
         public var pairFilterBytes: Int = 0
+        /// Tokens past each window edge its list and filter cover.
+        public var windowReach: Int = 0
     }
 
     public var summary: Summary {
@@ -67,7 +72,8 @@ extension RoutingTier {
                         directoryBytes: directory.ids.words.count * 8 + directory.ids.ranks.count * 4
                             + directory.counts.count + directory.skips.count * 8,
                         postingBytes: postings.count,
-                        pairFilterBytes: pairFilters.map { $0.words.count * 8 + $0.offsets.count * 8 } ?? 0)
+                        pairFilterBytes: pairFilters.map { $0.words.count * 8 + $0.offsets.count * 8 } ?? 0,
+                        windowReach: windowReach)
         try? forEachEntry { e in
             if !hasList(e) { s.idsWithoutList += 1 }
             else if PostingList.encoding(count: e.windowCount, windows: shape.windowCount) == .bitmap { s.bitmapLists += 1 }

@@ -41,6 +41,13 @@ def write(path: Path, sections: list[tuple[bytes, int, int, bytes]], format_vers
     path.write_bytes(header[:L.CHECKSUMMED_HEADER_BYTES] + struct.pack("<Q", checksum) + table + body)
 
 
+def meta_ending(source: Path, tail: bytes) -> list[tuple[bytes, int, int, bytes]]:
+    """`source`'s sections with META's last field (the window reach) replaced by `tail`."""
+    _, sections = sections_of(source)
+    return [(code, element, len(data) - 8 + len(tail), data[:-8] + tail) if code == b"META" else (code, element, count, data)
+            for code, element, count, data in sections]
+
+
 def set_versions(source: Path, target: Path, format_version: int, oldest_reader: int) -> None:
     """A copy of `source` whose header declares other versions (checksum recomputed)."""
     _, sections = sections_of(source)

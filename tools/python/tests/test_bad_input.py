@@ -6,12 +6,13 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import struct
 
 import numpy as np
 import pytest
 
 import proteus_index
-from phb_files import flip_byte, sections_of, set_versions, write
+from phb_files import flip_byte, meta_ending, sections_of, set_versions, write
 from support import mapped, run_cli
 
 
@@ -43,6 +44,12 @@ def test_not_an_index(binary, indexes, tmp_path):
     for path in (text, tok, empty, tmp_path / "missing.phb", tmp_path):
         refused_on_open(binary, path)
     assert "it looks like a .tok token file" in str(refused_on_open(binary, tok))
+
+
+def test_an_impossible_window_reach(binary, indexes, tmp_path):
+    bad = tmp_path / "reach.phb"
+    write(bad, meta_ending(indexes["essays"].path, struct.pack("<q", -1)), 2, 2)
+    assert refused_on_open(binary, bad).message.endswith("routing window reach of -1 tokens is impossible")
 
 
 def test_a_newer_format_version(binary, indexes, tmp_path):

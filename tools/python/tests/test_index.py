@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import proteus_index
-from phb_files import downgrade_to_version1, set_versions
+from phb_files import downgrade_to_version1, meta_ending, set_versions, write
 from support import TOKENIZER, run_cli
 
 QUESTIONS = ["What is the best thing to do in San Francisco?", "How do startups raise money from investors?",
@@ -28,7 +28,7 @@ def assert_describes_as_inspect(index: proteus_index.HeroIndex, expected: dict) 
     described, expected = dict(index.describe()), dict(expected)
     routing = expected.pop("routing")
     shape = described.pop("routing")
-    assert shape == (None if routing is None else {k: routing[k] for k in ("window_tokens", "windows", "list_limit")})
+    assert shape == (None if routing is None else {k: routing[k] for k in ("window_tokens", "windows", "list_limit", "window_reach")})
     assert described == expected
 
 
@@ -194,12 +194,14 @@ def test_a_newer_writer_readable_by_version_2_is_read(binary, indexes, tmp_path)
 
 def test_window_lists_hold_every_window_of_an_id_and_its_reach(indexes):
     """`window_list` decodes the routing tier as the Swift reader does: each listed id's
-    windows are those holding it, counting the 64 tokens past each edge."""
+    windows are those holding it, counting the tokens past each edge that the index records
+    (128 since it is recorded)."""
     built = indexes["essays"]
     tokens = np.fromfile(built.corpus_u32, dtype="<u4")
     with proteus_index.open(built.path) as index:
         shape = index.metadata.routing
-        width, reach = shape["window_tokens"], 64
+        width, reach = shape["window_tokens"], shape["window_reach"]
+        assert reach == index.metadata.window_reach == 128
         listed = unlisted = 0
         for token_id in np.unique(tokens)[::37]:
             found = index.window_list(int(token_id))
@@ -215,3 +217,14 @@ def test_window_lists_hold_every_window_of_an_id_and_its_reach(indexes):
             assert np.all(np.diff(found) > 0)
         assert listed > 100 and unlisted > 0
         assert index.window_list(int(tokens.max()) + 1).size == 0  # an id the corpus never holds
+
+
+def test_an_index_from_before_the_window_reach_was_recorded_reads_64(binary, indexes, tmp_path):
+    """META ends before the reach in an index built before it was recorded: both readers take
+    the 64 tokens those builds' window lists held."""
+    old = tmp_path / "old.phb"
+    write(old, meta_ending(indexes["essays"].path, b""), 2, 2)
+    with proteus_index.open(old) as index:
+        assert index.metadata.window_reach == 64 and index.metadata.routing["window_reach"] == 64
+        assert_describes_as_inspect(index, inspect_json(binary, old))
+

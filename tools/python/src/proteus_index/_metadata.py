@@ -36,13 +36,16 @@ class Metadata:
     gate_count: int = 0
     #: tokens, content_hash, sample_hash of the indexed token stream (version 2), or None.
     corpus: dict[str, Any] | None = None
-    #: window_tokens, windows, list_limit of the routing tier, or None when there is none.
+    #: window_tokens, windows, list_limit and window_reach of the routing tier, or None when
+    #: there is none.
     routing: dict[str, int] | None = None
     #: Bytes of the fields a version 1 reader knows (the section ends there in version 1).
     version1_length: int = 0
     #: DNA rows (ids the statistics sample saw) and the surprisal of every other id.
     dna_rows: int = 0
     unseen_surprisal: float = 0.0
+    #: Tokens past each edge that the routing windows' lists hold (64 before it was recorded).
+    window_reach: int = 64
 
 
 class _Reader:
@@ -155,4 +158,10 @@ def decode(raw: bytes, fail: Callable[[str], ProteusIndexError]) -> Metadata:
     m.unseen_surprisal = struct.unpack("<f", struct.pack("<I", r.u32()))[0]
     if not 0 <= m.dna_rows <= m.vocabulary_size:
         raise fail(f"{m.dna_rows} DNA rows for a vocabulary of {m.vocabulary_size}")
+    # Recorded since the reach grew from 64 to 128 tokens; older files end before it.
+    m.window_reach = 64 if r.at_end else r.int()
+    if not 0 <= m.window_reach <= 1 << 20:
+        raise fail(f"routing window reach of {m.window_reach} tokens is impossible")
+    if m.routing is not None:
+        m.routing["window_reach"] = m.window_reach
     return m

@@ -54,6 +54,9 @@ public final class Teleporter {
     /// The verified corpus, nil to answer from the heroes alone.
     public let corpus: TokenSource?
     let tier: RoutingTier?
+    /// How far a passage reaches from its anchor: what the tier's window lists hold past
+    /// their edges (so its bounds stay exact), the builds' own reach without a tier.
+    private let passageReach: Int
     private let shapes: TokenShapes
     private var cursor: TokenCursor?
     /// Where windows are read ahead on further threads, kept from question to question.
@@ -63,6 +66,7 @@ public final class Teleporter {
         self.engine = engine
         self.corpus = corpus
         tier = try engine.index.routing()
+        passageReach = tier?.windowReach ?? RoutingTierContents.windowReach
         shapes = TokenShapes(tokenizer: engine.tokenizer, vocabularySize: engine.heroes.vocabularySize)
         cursor = try corpus?.makeCursor()
     }
@@ -156,7 +160,7 @@ public final class Teleporter {
             question = QuestionTerms(allAnchors: question)
         }
         let scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: engine.heroes.vocabularySize,
-                                   reach: tier?.windowReach ?? RoutingTierContents.windowReach)
+                                   reach: passageReach)
         var answers = AnswerCollector(top: top, floor: exhaustive ? 0 : floor)
         scanHeroes(scorer, into: &answers)
         var result = TeleportResult(passages: [], mode: .heroes, note: note)
@@ -188,8 +192,7 @@ public final class Teleporter {
                     prefetch?.finish()
                     prefetch = threads > 1 && list.count - first > 1
                         ? WindowPrefetch(reader: reader, cursor: cursor, windows: list[first...].map(\.window),
-                                         room: try readAheadRoom(corpus, windowTokens: windowTokens, reach: reader.scorer.reach,
-                                                                 threads: threads))
+                                         room: try readAheadRoom(corpus, windowTokens: windowTokens, threads: threads))
                         : nil
                     prefetchFrom = first
                 }
@@ -300,10 +303,10 @@ public final class Teleporter {
     }
 
     /// The read-ahead room for `threads` threads, made on first use.
-    private func readAheadRoom(_ corpus: TokenSource, windowTokens: Int, reach: Int, threads: Int) throws -> WindowPrefetch.Room {
+    private func readAheadRoom(_ corpus: TokenSource, windowTokens: Int, threads: Int) throws -> WindowPrefetch.Room {
         let workers = threads - 1, depth = Self.prefetchDepth * threads
-        if let room, room.fits(windowTokens: windowTokens, reach: reach, workers: workers, depth: depth) { return room }
-        let made = try WindowPrefetch.Room(source: corpus, windowTokens: windowTokens, reach: reach, workers: workers, depth: depth)
+        if let room, room.fits(windowTokens: windowTokens, reach: passageReach, workers: workers, depth: depth) { return room }
+        let made = try WindowPrefetch.Room(source: corpus, windowTokens: windowTokens, reach: passageReach, workers: workers, depth: depth)
         room = made
         return made
     }
@@ -333,7 +336,7 @@ public final class Teleporter {
             PackPiece(start: p.start, tokens: p.tokens, scores: [Float](repeating: 0, count: p.tokens.count),
                       document: engine.documents.document(containing: p.start) ?? 0)
         }
-        let scorer = PassageScorer(question: terms(tokens), shapes: shapes, vocabularySize: heroes.vocabularySize)
+        let scorer = PassageScorer(question: terms(tokens), shapes: shapes, vocabularySize: heroes.vocabularySize, reach: passageReach)
         var ranked: [(score: Float, span: HeroSpan)] = []
         for s in 0..<heroes.spanCount {
             let span = heroes.span(s)

@@ -210,11 +210,18 @@ import Foundation
         while tokens[at - 1] != period { at -= 1 }
         let line = "\nGambrel, n. The hind leg of a horse; a stick crooked like it.\n"
         tokens.insert(contentsOf: Self.tokenizer.encodeOrdinary(line), at: at)
+        // A list's line opens with its word as typed, and " wrath" is one token, "wr" "ath"
+        // here; "Wrathful" holds the pieces of "Wrath" but is another word.
+        var other = tokens.count / 5
+        while tokens[other - 1] != period { other -= 1 }
+        let list = "\nwrath, anger, ire: belligerence aroused by a wrong.\nWrathful, a. Very angry; raging.\n"
+        tokens.insert(contentsOf: Self.tokenizer.encodeOrdinary(list), at: other)
+        at += Self.tokenizer.encodeOrdinary(list).count
         #expect(Array(Self.tokenizer.encodeOrdinary("Gambrel").prefix(1)) != Self.tokenizer.encodeOrdinary(" Gambrel").prefix(1).map { $0 })
         let f = try Fixture(tokens, window: 1_024, pairFilters: true, tag: "teleport-line-start")
         let question = try f.engine.tokenize("gambrel horse")  // " gambrel horse", as the CLI asks it
         let terms = f.teleporter.terms(question)
-        #expect(terms.lineStartForms.map(\.ids) == [Self.tokenizer.encodeOrdinary("Gambrel")], "\(terms.lineStartForms)")
+        #expect(terms.lineStartForms.map(\.ids) == ["gambrel", "Gambrel", "Horse"].map(Self.tokenizer.encodeOrdinary), "\(terms.lineStartForms)")
         // " gamb" stands nowhere but in the form: still a term of its own.
         #expect(terms.count == 3 && terms.slot(of: question[0]) == nil && terms.anchors[0])
         // A piece of the form that an earlier term spells is that term, not one more of no
@@ -223,8 +230,14 @@ import Foundation
         #expect(repeated == Self.tokenizer.encodeOrdinary(" rel") + question.prefix(2))
         let again = f.teleporter.terms(repeated)
         #expect(again.count == 2 && again.slot(of: repeated[2]) == 0 && again.slot(of: repeated[0]) == 0, "\(again.spellings)")
-        // A word of one token has none: its line-start pieces stand everywhere (" mice", "M" "ice").
-        #expect(f.teleporter.terms(Self.tokenizer.encodeOrdinary(" mice")).lineStartForms.isEmpty)
+        // A word of one token has them only where it is rare: a common one's pieces stand
+        // everywhere (" founders" in 39 of 147 windows), a rare one's do not (" horse" in 2).
+        #expect(f.teleporter.terms(Self.tokenizer.encodeOrdinary(" founders")).lineStartForms.isEmpty)
+        #expect(f.teleporter.terms(Self.tokenizer.encodeOrdinary(" horse")).lineStartForms.map(\.ids) == [Self.tokenizer.encodeOrdinary("Horse")])
+        let wrath = try f.teleporter.answer(tokens: try f.engine.tokenize("wrath aroused"), top: 5, maxWindows: 64)
+        #expect(wrath.passages.first.map(f.text)?.hasPrefix("wrath, anger, ire") == true && wrath.passages[0].coverage >= 0.99,
+                "\(wrath.passages.map(f.text))")
+        #expect(!wrath.passages.contains { f.text($0).hasPrefix("Wrathful") }, "\(wrath.passages.map(f.text))")
         func ask(exhaustive: Bool = false, maxWindows: Int = 64, floor: Float = Teleporter.defaultAnswerFloor) throws -> TeleportResult {
             try f.teleporter.answer(tokens: question, top: 5, maxWindows: maxWindows, exhaustive: exhaustive, floor: floor)
         }

@@ -8,10 +8,14 @@ Lines of at least 12 words are drawn from the corpus with a fixed seed, each wit
 range, and turned into two kinds of question:
   - phrase: eight consecutive words of a line, as a person quotes what they remember;
   - terms: the line's three rarest words (by their count in the corpus's first 20M tokens,
-    ties in the line's order), as a person types keywords.
+    ties in the line's order), as a person types keywords;
+  - mixed: the same three words with two rare words of another line among them, as a person
+    asks with words the text does not use (answered as terms: the line's three words);
+  - question: the same three words in a question's sentence ("Where is A, B and C
+    explained?"), whose own words the text need not hold (answered as terms).
 A top-k answer succeeds for a phrase when its text holds the phrase (whitespace aside: any line
-that says it will do), and for terms when its text holds the three words, as words, in any
-case. Three ways of answering, over the same tokens:
+that says it will do), and for the other kinds when its text holds the line's three words, as
+words, in any case. Three ways of answering, over the same tokens:
   - proteus-index routed (`query --corpus`, the default mode), its index built here;
   - proteus-index `--rescan` (every window: the exact pass's own ceiling);
   - tantivy (BM25, tantivy_baseline.py: 128-token passages every 64 tokens, no stored text), a
@@ -97,6 +101,24 @@ def terms_question(line: Line, rarity) -> str | None:
     return " ".join(sorted(words, key=rarity)[:TERMS])  # a stable sort: ties keep the line's order
 
 
+QUESTION_SENTENCES = ("What does the text say about {}?", "Where is {} explained?", "how do {} relate", "Tell me about {}.")
+
+
+def mixed_question(terms: str, other: Line, rarity) -> str | None:
+    """`terms` with the 2nd and 3rd rarest words of `other` that `terms`' line lacks put among them
+    (after the second and after the third), None when `other` has too few."""
+    words = terms.split()
+    foreign = sorted((w for w in words_of(other.text) if w.lower() not in {t.lower() for t in words}), key=rarity)
+    if len(foreign) < 3:
+        return None
+    return " ".join(words[:2] + [foreign[1]] + words[2:] + [foreign[2]])
+
+
+def sentence_question(terms: str, rng: random.Random) -> str:
+    a, b, c = terms.split()
+    return rng.choice(QUESTION_SENTENCES).format(f"{a}, {b} and {c}")
+
+
 def normalized(text: str) -> str:
     return " ".join(text.split())
 
@@ -112,14 +134,15 @@ def holds_terms(text: str, terms: str) -> bool:
     return all(w.lower() in words for w in terms.split())
 
 
-def success_at(results: list[dict], question: str, kind: str, k: int) -> bool:
+def success_at(results: list[dict], target: str, kind: str, k: int) -> bool:
+    """Whether a top-`k` answer holds `target`: the phrase, or the line's three words."""
     holds = holds_phrase if kind == "phrase" else holds_terms
-    return any(holds(r["text"], question) for r in results[:k])
+    return any(holds(r["text"], target) for r in results[:k])
 
 
-def first_success(results: list[dict], question: str, kind: str) -> int | None:
+def first_success(results: list[dict], target: str, kind: str) -> int | None:
     """The rank of the first answer that succeeds, None when none does."""
-    return next((k for k in range(1, len(results) + 1) if success_at(results[k - 1:k], question, kind, 1)), None)
+    return next((k for k in range(1, len(results) + 1) if success_at(results[k - 1:k], target, kind, 1)), None)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,8 +168,12 @@ def main(argv: list[str] | None = None) -> int:
 
     rng = random.Random(args.seed)
     lines = draw_lines(tokens, enc, 2 * args.questions, args.seed)
-    asked = {"phrase": [phrase_question(l, rng) for l in lines[:args.questions]],
-             "terms": [q for q in (terms_question(l, rarity) for l in lines[args.questions:]) if q]}
+    # Each kind's (question, target): what is asked, and what an answer must hold.
+    asked = {"phrase": [(q, q) for q in (phrase_question(l, rng) for l in lines[:args.questions])]}
+    keyed = [(t, other) for t, other in ((terms_question(l, rarity), o) for l, o in zip(lines[args.questions:], lines)) if t]
+    asked["terms"] = [(t, t) for t, _ in keyed]
+    asked["mixed"] = [(q, t) for q, t in ((mixed_question(t, other, rarity), t) for t, other in keyed) if q]
+    asked["question"] = [(sentence_question(t, rng), t) for t, _ in keyed]
 
     with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
         index = f"{scratch}/natural.phb"
@@ -161,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
                 sys.exit(f"natural.py: {why} (or --no-tantivy)")
             ix = tantivy_baseline.TantivyIndex(tokens, enc, f"{scratch}/tantivy")
         rows = []
-        for kind, questions in asked.items():
+        for kind, pairs in asked.items():
+            questions, targets = [q for q, _ in pairs], [t for _, t in pairs]
             qfile = f"{scratch}/{kind}.txt"
             routed, _ = cli.query(binary, index, questions, qfile, args.top, True, ("--corpus", args.corpus))
             rescan, _ = cli.query(binary, index, questions, qfile, args.top, True, ("--rescan", args.corpus))
@@ -175,9 +203,9 @@ def main(argv: list[str] | None = None) -> int:
                    "windows_read_median": statistics.median(a["windows_read"] for a in routed),
                    "median_ms": ms}
             for name, results in methods.items():
-                row[name] = {f"top{k}": sum(success_at(r, q, kind, k) for r, q in zip(results, questions)) / len(questions)
+                row[name] = {f"top{k}": sum(success_at(r, t, kind, k) for r, t in zip(results, targets)) / len(questions)
                              for k in (1, args.top)}
-                row[name]["first_success"] = [first_success(r, q, kind) for r, q in zip(results, questions)]
+                row[name]["first_success"] = [first_success(r, t, kind) for r, t in zip(results, targets)]
             rows.append(row)
         summary = {"corpus": str(Path(args.corpus).name), "tokens": int(len(tokens)), "seed": args.seed, "top": args.top,
                    "binary": Path(binary).name, "commit": commit(), "index_bytes": built.get("index_bytes"), "tier_bytes": tier_bytes,
@@ -208,7 +236,8 @@ def report(s: dict) -> str:
            f"`tools/eval/natural.py`, seed {s['seed']}, commit {s['commit']}. Lines of at least {MIN_LINE_WORDS} words drawn "
            f"from the corpus; a phrase question is {PHRASE_WORDS} consecutive words of one, answered when a top-k "
            f"answer's text holds it; a terms question is the {TERMS} rarest words of another, answered when an "
-           f"answer holds all {TERMS} as words. routed: `query --corpus`; rescan: `query --rescan` (every window); "
+           f"answer holds all {TERMS} as words; mixed puts two rare words of a third line among them, question "
+           f"puts them in a question's sentence (both answered as terms). routed: `query --corpus`; rescan: `query --rescan` (every window); "
            f"tantivy: BM25 over 128-token passages every 64. Latency in-process, medians. "
            f"Index {s['index_bytes']:,} bytes, its routing tier {s['tier_bytes']:,}"
            + (f"; tantivy {s['tantivy_bytes']:,} bytes (no stored text), built in {s['tantivy_build_seconds']:.1f} s"

@@ -104,7 +104,7 @@ struct PassageScorer {
         let id = buffer[i]
         let s = lookup.slot(id)
         guard s >= 0 else { return s }
-        if lookup.formOnly(id) { return question.formSlot(at: i, in: buffer, endsInWord: shapes.endsInWord) }
+        if lookup.formOnly(id) { return question.formSlot(at: i, in: buffer, endsInWord: shapes.endsInWord, startsInWord: shapes.startsInWord) }
         if lookup.wordStartOnly(id), i > 0, shapes.endsInWord(buffer[i - 1]) { return -1 }
         return s
     }

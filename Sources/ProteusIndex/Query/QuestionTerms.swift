@@ -43,12 +43,16 @@ public struct QuestionTerms {
         public var joinFlags: (UInt32) -> UInt8
         /// A word's tokenizations at a line start (`TokenShapes.lineStartForms`).
         public var lineStartForms: (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])]
+        /// Whether the id stands in few places of the corpus (`rareWindowShareDivisor`): a
+        /// word of one token is looked for in its line-start pieces only then.
+        public var isRare: (UInt32) -> Bool
 
         public init(surprisal: @escaping (UInt32) -> Float, occurs: @escaping (UInt32) -> Bool,
                     spellings: @escaping (UInt32) -> [UInt32] = { [$0] }, isContent: @escaping (UInt32) -> Bool = { _ in true },
                     startsWord: @escaping (UInt32) -> Bool = { _ in true }, endsInWord: @escaping (UInt32) -> Bool = { _ in false },
                     joinFlags: @escaping (UInt32) -> UInt8 = { _ in 0 },
-                    lineStartForms: @escaping (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] = { _ in [] }) {
+                    lineStartForms: @escaping (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] = { _ in [] },
+                    isRare: @escaping (UInt32) -> Bool = { _ in false }) {
             self.surprisal = surprisal
             self.occurs = occurs
             self.spellings = spellings
@@ -57,6 +61,7 @@ public struct QuestionTerms {
             self.endsInWord = endsInWord
             self.joinFlags = joinFlags
             self.lineStartForms = lineStartForms
+            self.isRare = isRare
         }
     }
 
@@ -175,6 +180,15 @@ public struct QuestionTerms {
         }
     }
 
+    /// A word of one token is also looked for in the pieces it takes where no space leads it
+    /// when it stands in at most one window in this many: a commoner one's pieces raise the
+    /// bounds of many windows that lack it (from 1 in 4 as often, about 16 bits of surprisal,
+    /// phrase questions at 100M tokens read 129 windows, not 110; 116 from this share).
+    public static let rareWindowShareDivisor = 16
+    /// The same without a routing tier, by surprisal (bits): about once in 262,144 tokens,
+    /// one window of 16,384 tokens in 16.
+    public static let rareSurprisal: Float = 18
+
     /// The line-start forms of the question's words (those a space leads) whose every id the
     /// corpus holds, each with its word's range in `tokens`.
     private static func wordForms(_ tokens: [UInt32], flags: [UInt8], lexicon: Lexicon)
@@ -187,6 +201,9 @@ public struct QuestionTerms {
                                                        after: end + 1 < flags.count ? flags[end + 1] : 0) { continue }
             defer { start = end }
             guard lexicon.startsWord(tokens[start]) else { continue }
+            // A word of one token only when it is rare: a common one's pieces (" mice" opens a
+            // line as "M" "ice") stand everywhere, and the windows that hold it do anyway.
+            guard end - start >= 2 || lexicon.isRare(tokens[start]) else { continue }
             for form in lexicon.lineStartForms(tokens[start..<end]) where form.ids.allSatisfy(lexicon.occurs) {
                 found.append((start..<end, form))
             }
@@ -195,12 +212,16 @@ public struct QuestionTerms {
     }
 
     /// The slot the form-only id at `i` of `buffer` credits where one of its forms stands
-    /// whole there at a word start (`endsInWord` of the token before), -1 where none does.
-    func formSlot(at i: Int, in buffer: UnsafeBufferPointer<UInt32>, endsInWord: (UInt32) -> Bool) -> Int {
+    /// there as a whole word: at a word start (`endsInWord` of the token before) and not
+    /// going on after it (`startsInWord` of the token after: "Ire" of "Ireland" is no "ire").
+    /// -1 where none does.
+    func formSlot(at i: Int, in buffer: UnsafeBufferPointer<UInt32>, endsInWord: (UInt32) -> Bool,
+                  startsInWord: (UInt32) -> Bool) -> Int {
         guard let places = formPlaces[buffer[i]] else { return -1 }
         for (f, position) in places {
-            let ids = lineStartForms[f].ids, first = i - position
-            guard first >= 0, first + ids.count <= buffer.count, first == 0 || !endsInWord(buffer[first - 1]) else { continue }
+            let ids = lineStartForms[f].ids, first = i - position, after = first + ids.count
+            guard first >= 0, after <= buffer.count, first == 0 || !endsInWord(buffer[first - 1]),
+                  after == buffer.count || !startsInWord(buffer[after]) else { continue }
             if ids.indices.allSatisfy({ buffer[first + $0] == ids[$0] }) { return lineStartForms[f].slots[position] }
         }
         return -1

@@ -79,7 +79,13 @@ public final class Teleporter {
             occurs: { Int($0) < heroes.vocabularySize && (tier == nil || tier!.entry(of: $0) != nil) },
             spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
             startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) },
-            lineStartForms: { shapes.lineStartForms(ofWord: $0) })
+            lineStartForms: { shapes.lineStartForms(ofWord: $0) },
+            isRare: { id in
+                guard let tier else { return heroes.surprisal(id) >= QuestionTerms.rareSurprisal }
+                // An id the corpus never holds is as rare as can be (a word met only at line starts).
+                guard let e = tier.entry(of: id) else { return true }
+                return e.windowCount * QuestionTerms.rareWindowShareDivisor <= tier.shape.windowCount
+            })
         return QuestionTerms(tokens: tokens, lexicon: lexicon)
     }
 

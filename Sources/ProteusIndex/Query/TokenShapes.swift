@@ -114,14 +114,14 @@ final class TokenShapes {
     }
 
     /// How a word of the question (`word`: its tokens, the first led by a space) is tokenized
-    /// where no space leads it, at the start of a line ("Grazing, n." is "G" "raz" "ing" where
-    /// " Grazing" is " Graz" "ing"): a plain word capitalized, another as typed. Each
-    /// form's ids, and for each id the place in `word` of the token holding its last byte.
-    /// Forms that are the word's own pieces (but for the space) are left out: its spellings
-    /// already match them. So is a word of one token: its line-start pieces stand everywhere
-    /// (" mice" opens a line as "M" "ice"), and bounded 38% more windows for phrase questions.
+    /// where no space leads it, at the start of a line or after punctuation ("Grazing, n." is
+    /// "G" "raz" "ing" where " Grazing" is " Graz" "ing"; a list's "wrath, anger" is "wr"
+    /// "ath"): a plain word as typed and capitalized, another as typed. Each form's ids, and
+    /// for each id the place in `word` of the token holding its last byte. Forms that are
+    /// the word's own pieces (but for the space) are left out: its spellings already match
+    /// them. (Which words get forms at all is the question's choice: `QuestionTerms`.)
     func lineStartForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
-        guard let tokenizer, word.count >= 2, word.count <= 16 else { return [] }
+        guard let tokenizer, !word.isEmpty, word.count <= 16 else { return [] }
         var bytes: [UInt8] = [], ends: [Int] = []  // the word's bytes, and where each token ends
         for id in word {
             guard let b = tokenizer.ranks.bytes(ofRank: id) else { return [] }
@@ -129,22 +129,27 @@ final class TokenShapes {
             ends.append(bytes.count)
         }
         guard bytes.count > 1, bytes[0] == 0x20, bytes[1] | 0x20 >= 0x61 && bytes[1] | 0x20 <= 0x7A else { return [] }
-        // A plain word (lowercase, or capitalized) as a line of prose starts it, capitalized;
-        // another as typed ("sV" of "SV" is no word).
+        // A plain word (lowercase, or capitalized) starts a line of prose capitalized, and a
+        // list's line as typed; another only as typed ("sV" of "SV" is no word).
         let plain = bytes.dropFirst(2).allSatisfy { !($0 >= 0x41 && $0 <= 0x5A) }
-        var core = Array(bytes.dropFirst())
-        if plain { core[0] &= ~0x20 }
-        var ids: [UInt32] = []
-        guard (try? core.withUnsafeBytes({ try tokenizer.encodeOrdinary($0, into: &ids) })) != nil else { return [] }
-        var covering: [Int] = [], end = 1  // byte offsets in `bytes` (the space is byte 0)
-        for id in ids {
-            end += tokenizer.ranks.bytes(ofRank: id)?.count ?? 0
-            covering.append(ends.firstIndex { $0 >= end } ?? word.count - 1)
+        let typed = Array(bytes.dropFirst())
+        var cores = [typed]
+        if plain && typed[0] & 0x20 != 0 { cores.append([typed[0] & ~0x20] + typed.dropFirst()) }
+        var forms: [(ids: [UInt32], covering: [Int])] = []
+        for core in cores {
+            var ids: [UInt32] = []
+            guard (try? core.withUnsafeBytes({ try tokenizer.encodeOrdinary($0, into: &ids) })) != nil else { continue }
+            var covering: [Int] = [], end = 1  // byte offsets in `bytes` (the space is byte 0)
+            for id in ids {
+                end += tokenizer.ranks.bytes(ofRank: id)?.count ?? 0
+                covering.append(ends.firstIndex { $0 >= end } ?? word.count - 1)
+            }
+            let ownPieces = ids.count == word.count
+                && zip(ids.dropFirst(), word.dropFirst()).allSatisfy { $0 == $1 }
+                && spellings(of: word.first!).contains(ids[0])
+            if !ownPieces { forms.append((ids, covering)) }
         }
-        let ownPieces = ids.count == word.count
-            && zip(ids.dropFirst(), word.dropFirst()).allSatisfy { $0 == $1 }
-            && spellings(of: word.first!).contains(ids[0])
-        return ownPieces ? [] : [(ids, covering)]
+        return forms
     }
 
     /// Whether the token is whitespace only (a passage does not begin or end with one).
@@ -156,6 +161,10 @@ final class TokenShapes {
     /// Whether the token ends inside a word (its last byte a letter or a digit), so a token
     /// after it without leading space continues that word.
     func endsInWord(_ id: UInt32) -> Bool { joinFlags(id) & JoinedPairs.canLead != 0 }
+
+    /// Whether the token goes on a word when one ends before it: its first byte is a letter
+    /// or a digit ("ireland"'s "land"), no space nor punctuation.
+    func startsInWord(_ id: UInt32) -> Bool { joinFlags(id) & JoinedPairs.startsWithWord != 0 }
 
     /// Whether `id` holds a blank line: a passage never reaches across it.
     func endsParagraph(_ id: UInt32) -> Bool { shape(id).contains(.paragraph) }

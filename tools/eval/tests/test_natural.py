@@ -46,3 +46,21 @@ def test_success_needs_the_phrase_or_every_keyword_as_a_word():
     assert natural.first_success(results, "zanzibar quokka", "terms") == 2
     assert not natural.success_at(results, "zanzibar quokka", "terms", 1) and natural.success_at(results, "zanzibar quokka", "terms", 2)
     assert natural.first_success(results, "zanzibar ocelot", "terms") is None
+
+
+def test_a_mixed_question_puts_two_rare_words_of_another_line_among_the_keywords():
+    counts = {"quokka": 1, "zanzibar": 2, "ocelot": 3, "walrus": 4, "sleeps": 5}
+
+    def rarity(word: str) -> int:
+        return counts.get(word, 90)
+    other = natural.Line(0, 1, "the walrus sleeps beside the ocelot and the Quokka")
+    # "quokka" is a keyword already (any case): the others are the foreign words, rarest first.
+    assert natural.mixed_question("quokka zanzibar lemur", other, rarity) == "quokka zanzibar walrus lemur sleeps"
+    assert natural.mixed_question("quokka zanzibar lemur", natural.Line(0, 1, "the ocelot"), rarity) is None
+
+
+def test_a_sentence_question_holds_the_keywords_in_order_and_is_answered_as_terms():
+    q = natural.sentence_question("quokka zanzibar lemur", random.Random(4))
+    assert q in [s.format("quokka, zanzibar and lemur") for s in natural.QUESTION_SENTENCES]
+    assert natural.success_at([{"text": "A lemur met a quokka in Zanzibar."}], "quokka zanzibar lemur", "question", 1)
+    assert not natural.success_at([{"text": "Where is the lemur explained?"}], "quokka zanzibar lemur", "question", 1)

@@ -49,6 +49,34 @@ import Testing
         #expect(a.count >= 2 && a[0].score > a[1].score)
     }
 
+    @Test func aWordOfSeveralPiecesWeighsItsRarestPieceAndHalfTheOthers() {
+        // " Hystrix" is " H" "yst" "rix": one word, as BM25 weighs it, not three (two such words
+        // outweighed three shorter ones of the asked line). "-l" opens a word of its own.
+        let text = " Hystrix passage sable-lagoon"
+        let q = Self.scorer(text).question
+        let ids = Self.tokenizer.encodeOrdinary(text)
+        #expect(ids.count == 8)  // " H" "yst" "rix" | " passage" | " s" "able" | "-l" "agoon"
+        // Each token's weight asked alone (a question of one token is one word).
+        func alone(_ id: UInt32) -> Float {
+            Self.scorer(String(decoding: (try? [id].withUnsafeBufferPointer { try Self.tokenizer.decode($0) }) ?? [], as: UTF8.self)).question.weights[0]
+        }
+        func slot(_ k: Int) -> Int { q.slot(of: ids[k])! }
+        func weights(_ r: Range<Int>) -> [Float] { r.map { q.weights[slot($0)] } }
+        func expected(_ r: Range<Int>) -> [Float] {
+            let own = r.map { alone(ids[$0]) }, top = own.firstIndex(of: own.max()!)!
+            return own.indices.map { $0 == top ? own[$0] : max(own[$0] * QuestionTerms.dependentPieceShare, QuestionTerms.minimumWeight) }
+        }
+        #expect(weights(0..<3) == expected(0..<3), "\(weights(0..<3))")
+        #expect(weights(0..<3).reduce(0, +) < (0..<3).map { alone(ids[$0]) }.reduce(0, +) * 0.75)
+        #expect(weights(3..<4) == [alone(ids[3])])
+        #expect(weights(4..<6) == expected(4..<6) && weights(6..<8) == expected(6..<8), "\(weights(4..<8))")
+        #expect(abs(q.totalWeight - q.weights.reduce(0, +)) < 1e-4)
+        // Every piece still anchors, and its pairs weigh by its own rarity: they tell the
+        // word from lookalikes sharing its pieces.
+        #expect((0..<3).allSatisfy { q.anchors[slot($0)] && q.pairBase[slot($0)] == alone(ids[$0]) })
+        #expect(q.pairWeight(slot(0), slot(1)) == min(alone(ids[0]), alone(ids[1])))
+    }
+
     @Test func coverageIsTheShareOfTheQuestionHeldWithoutThePairsBonus() {
         // Scattered words of the question with two of its pairs ("in San", "San Francisco")
         // score above their share of the question's weight (`coverage` in `--json`).

@@ -49,7 +49,7 @@ struct PassageScorer {
         static let maximumSlots = 0x3FFE
         let count: Int
         let code: UnsafeMutablePointer<UInt16>
-        /// Weight by code (index 0: no slot, weight 0).
+        /// Weight by code (index 0: no slot, weight 0): the slot's `pairBase`, for the skip bound.
         let weightByCode: [Float]
         init(count: Int, weights: [Float]) {
             self.count = count
@@ -71,7 +71,8 @@ struct PassageScorer {
         self.question = question
         self.shapes = shapes
         var anchor = [UInt64](repeating: 0, count: vocabularySize / 64 + 1)
-        lookup = Lookup(count: vocabularySize, weights: question.weights)
+        // The skip bound of `scan` counts each token at its pairs' weight, never below its own.
+        lookup = Lookup(count: vocabularySize, weights: question.pairBase)
         for (id, slot) in question.matchedIDs where Int(id) < vocabularySize && slot < Lookup.maximumSlots {
             lookup.code[Int(id)] = UInt16(slot + 1) | (question.wordStartOnly.contains(id) ? Lookup.wordStartBit : 0)
             if question.anchors[slot] { anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63) }
@@ -362,7 +363,8 @@ struct PassageScorer {
         // Prefix sums of matched weight when anchors are dense enough to pay for them.
         var prefix: [Float] = []
         let reachTokens = 2 * reach + 1
-        // Each pair's bonus is at most `pairBonus` × one of its terms, each term in at most two pairs.
+        // Each pair's bonus is at most `pairBonus` × one of its terms' `pairBase` (at least its
+        // weight, which `lookup` counts), each term in at most two pairs.
         let scale = (1 + 2 * Self.pairBonus) / max(question.totalWeight, .leastNormalMagnitude)
         for a in anchors {
             if answers.cutoff > 0 {

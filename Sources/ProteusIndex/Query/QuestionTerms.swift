@@ -71,6 +71,9 @@ public struct QuestionTerms {
     public private(set) var spellings: [[UInt32]] = []
     /// Weight of each slot.
     public private(set) var weights: [Float] = []
+    /// Weight of each slot as its own token's rarity gives it, before the pieces of a word
+    /// weigh as the word (`dependentPieceShare`): what its pairs' bonuses are taken from.
+    public private(set) var pairBase: [Float] = []
     /// Whether each slot anchors answers.
     public private(set) var anchors: [Bool] = []
     /// Adjacent question pairs of distinct slots, as (first slot, second slot), deduplicated.
@@ -140,9 +143,12 @@ public struct QuestionTerms {
             anchors.append(content && w >= Self.anchorWeight)
             totalWeight += w
         }
-        heaviestWeight = weights.max() ?? 0
+        // Anchors and pairs by each token's own rarity, before a word's pieces weigh as the word.
         let heaviest = zip(weights, anchors).filter(\.1).map(\.0).max() ?? 0
         for i in anchors.indices where weights[i] < Self.anchorShare * heaviest { anchors[i] = false }
+        pairBase = weights
+        weighAsWords(flags: flags, slotOfToken: tokens.map { questionSlot[$0] })
+        heaviestWeight = weights.max() ?? 0
         var seen = Set<Int>()
         var run: [Int] = []  // the joined pairs of the word being read
         func endRun() {
@@ -188,6 +194,47 @@ public struct QuestionTerms {
     /// The same without a routing tier, by surprisal (bits): about once in 262,144 tokens,
     /// one window of 16,384 tokens in 16.
     public static let rareSurprisal: Float = 18
+
+    /// Share of its weight a piece of a word keeps when the word has a rarer piece. A word
+    /// in several pieces (" Hystrix" is " H" "yst" "rix") tells about as much as its rarest
+    /// piece, since the others mostly come with it; summed whole, two long rare words of
+    /// another line outweighed three shorter words of the asked one (BM25 weighs a word
+    /// once). The pairs that join the pieces keep the pieces' own weights (`pairBase`): they
+    /// tell a key from lookalikes sharing its pieces, and halved they let a haystack of
+    /// lookalike keys outrank the asked key's window.
+    public static let dependentPieceShare: Float = 0.5
+
+    /// Each word of several pieces weighs its rarest piece plus `dependentPieceShare` of the
+    /// others. A word is a token that starts one (after a space, a connector or punctuation)
+    /// and the tokens that go on inside it ("yst" "rix"); a slot is weighed by the first word
+    /// holding it.
+    private mutating func weighAsWords(flags: [UInt8], slotOfToken: [Int?]) {
+        var weighed = Set<Int>()
+        var start = 0
+        for end in flags.indices.dropFirst() + [flags.count] where !flags.isEmpty {
+            if end < flags.count && Self.continuesWord(flags[end - 1], flags[end]) { continue }
+            defer { start = end }
+            var slots: [Int] = []
+            for k in start..<end {
+                if let s = slotOfToken[k], !weighed.contains(s), !slots.contains(s) { slots.append(s) }
+            }
+            weighed.formUnion(slots)
+            guard slots.count >= 2, let rarest = slots.max(by: { weights[$0] < weights[$1] }) else { continue }
+            for s in slots where s != rarest {
+                let w = max(weights[s] * Self.dependentPieceShare, Self.minimumWeight)
+                totalWeight -= weights[s] - w
+                weights[s] = w
+            }
+        }
+    }
+
+    /// Whether a token with flags `b` goes on the word of the token with flags `a` before it:
+    /// `a` ends in a letter or a digit and is no connector, and `b` starts with one, with no
+    /// space between ("H" "yst"; not "-" "orch", nor "sable" "-l").
+    static func continuesWord(_ a: UInt8, _ b: UInt8) -> Bool {
+        a & JoinedPairs.canLead != 0 && a & JoinedPairs.connector == 0
+            && b & JoinedPairs.canFollow != 0 && b & JoinedPairs.startsWithWord != 0
+    }
 
     /// The line-start forms of the question's words (those a space leads) whose every id the
     /// corpus holds, each with its word's range in `tokens`.
@@ -260,8 +307,8 @@ public struct QuestionTerms {
 
     /// Weight of the pair `(a, b)`: the lighter of its two terms, or the word's where the
     /// other is a connector ("lively" "-" of "lively-orchard"), which weighs nothing alone
-    /// but ties the compound together. Either way at most one of the pair's terms' weight.
+    /// but ties the compound together; by their own weights (`pairBase`).
     func pairWeight(_ a: Int, _ b: Int) -> Float {
-        connectors[a] ? weights[b] : connectors[b] ? weights[a] : min(weights[a], weights[b])
+        connectors[a] ? pairBase[b] : connectors[b] ? pairBase[a] : min(pairBase[a], pairBase[b])
     }
 }

@@ -188,8 +188,9 @@ public struct QuestionTerms {
 
     /// A word of one token is also looked for in the pieces it takes where no space leads it
     /// when it stands in at most one window in this many: a commoner one's pieces raise the
-    /// bounds of many windows that lack it (from 1 in 4 as often, about 16 bits of surprisal,
-    /// phrase questions at 100M tokens read 129 windows, not 110; 116 from this share).
+    /// bounds of many windows that lack it (phrase questions at 100M tokens read a median of
+    /// 110 windows with no such forms, 129 with them from about 16 bits of surprisal, 116
+    /// from this share).
     public static let rareWindowShareDivisor = 16
     /// The same without a routing tier, by surprisal (bits): about once in 262,144 tokens,
     /// one window of 16,384 tokens in 16.

@@ -106,8 +106,9 @@ import Testing
     }
 
     @Test func foundIsRelativeToTheBestBoundUnlessTheAnswerHoldsNearlyAllTheQuestionsWords() {
-        func passage(_ score: Float, _ coverage: Float) -> Passage {
-            Passage(start: 0, tokens: [1], score: score, matchedTokens: 1, matchedOffsets: [0], source: .corpus, coverage: coverage)
+        func passage(_ score: Float, _ coverage: Float, phrase: Float = 1) -> Passage {
+            Passage(start: 0, tokens: [1], score: score, matchedTokens: 1, matchedOffsets: [0], source: .corpus, coverage: coverage,
+                    phraseCoverage: phrase)
         }
         // The billion-token niah case: scattered words with one of the question's phrases,
         // against the needle whose phrase runs on (the best bound 1.20).
@@ -119,6 +120,46 @@ import Testing
         // A bound without pairs: 80% of the question's weight, as before.
         #expect(Teleporter.isFound(passage(0.8, 0.8), bestBound: 1.0))
         #expect(!Teleporter.isFound(passage(0.79, 1.0), bestBound: 0.9))
+        // Every word of a quote but few of its phrase pairs: a paraphrase, whatever it scores;
+        // an answer lacking some of the question's words (a question's sentence) is judged
+        // by its score alone.
+        #expect(!Teleporter.isFound(passage(1.13, 1.0, phrase: 0.4), bestBound: 1.3))
+        #expect(Teleporter.isFound(passage(1.13, 1.0, phrase: 0.8), bestBound: 1.3))
+        #expect(Teleporter.isFound(passage(1.076, 0.89, phrase: 0.2), bestBound: 1.2))
+    }
+
+    @Test func aQuotedPhraseIsFoundOnlyWhereItsPhrasePairsStandTogether() {
+        // A quote holds common words, which tell nothing alone: its pairs with them are the
+        // phrase. A paraphrase holding every word of the quote holds few of those pairs.
+        let question = "Once the virtual table is created, it can"
+        let q = Self.scorer(question).question
+        let ids = Self.tokenizer.encodeOrdinary(question)
+        let inPhrase = q.pairs.indices.filter { q.pairInPhrase[$0] }
+        // Every pair but " virtual" " table" and " it" " can" (two rare words each here:
+        // keywords side by side).
+        func pair(_ k: Int) -> Int? { q.pairs.firstIndex { $0 == (q.slot(of: ids[k])!, q.slot(of: ids[k + 1])!) } }
+        #expect(inPhrase.count == q.pairs.count - 2, "\(q.pairs)")
+        #expect(pair(2).map { !q.pairInPhrase[$0] } == true && pair(7).map { !q.pairInPhrase[$0] } == true)
+        #expect(abs(q.phrasePairWeight - inPhrase.reduce(0) { $0 + q.pairWeight(q.pairs[$1].0, q.pairs[$1].1) }) < 1e-5)
+        let text = "Once a virtual table is in use, the table that was created can be dropped; it can not be renamed.\n" +
+            "Once the virtual table is created, it can be queried as follows."
+        let tokens = Self.tokenizer.encodeOrdinary(text)
+        var collector = AnswerCollector(top: 2)
+        tokens.withUnsafeBufferPointer { buffer in
+            Self.scorer(question).scan(buffer, base: 0, anchorsIn: 0..<buffer.count, source: .corpus,
+                                       document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
+        }
+        let a = collector.answers
+        #expect(a.count == 2, "\(a)")
+        guard a.count == 2 else { return }
+        let (quote, paraphrase) = (a[0], a[1])
+        #expect(quote.phraseCoverage == 1 && quote.coverage == 1)
+        #expect(paraphrase.coverage == 1 && paraphrase.phraseCoverage < Teleporter.foundShare, "\(paraphrase.phraseCoverage)")
+        #expect(Teleporter.isFound(quote, bestBound: quote.score))
+        #expect(!Teleporter.isFound(paraphrase, bestBound: quote.score))
+        // A keyword question has no phrase pairs: every answer holds all of its none.
+        let keywords = Self.scorer("virtual table created").question
+        #expect(keywords.pairInPhrase.allSatisfy { !$0 } && keywords.phrasePairWeight == 0)
     }
 
     @Test func searchingWhileNothingIsFoundReadsSixteenTimesTheCapOrASixteenthOfTheCorpusOrAllOfASmallOne() {

@@ -21,6 +21,9 @@ public struct Passage: Equatable {
     /// Share of the question's weight among the passage's tokens, without the bonus of
     /// its adjacent pairs: how much of the question it holds.
     public var coverage: Float = 0
+    /// Share of the bonus of the question's phrase pairs (`QuestionTerms.pairInPhrase`) the
+    /// passage holds: 1 for a question with none.
+    public var phraseCoverage: Float = 1
 
     /// One past the last position.
     public var end: UInt64 { start + UInt64(tokens.count) }

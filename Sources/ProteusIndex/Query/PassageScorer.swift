@@ -137,11 +137,12 @@ struct PassageScorer {
 
     /// Score of the passage `range` of `buffer`, and the offsets (from `range.lowerBound`)
     /// of the tokens that match the question.
-    func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>) -> (score: Float, matched: Int, offsets: [Int], coverage: Float) {
+    func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>)
+        -> (score: Float, matched: Int, offsets: [Int], coverage: Float, phraseCoverage: Float) {
         var seenSlots = [Bool](repeating: false, count: question.count)
         var seenPairs = [Bool](repeating: false, count: question.pairs.count)
         var bestStretch = [Float](repeating: 0, count: question.runs.count)
-        var total: Float = 0, matched = 0, held: Float = 0
+        var total: Float = 0, matched = 0, held: Float = 0, phraseHeld: Float = 0
         var offsets: [Int] = []
         var previousSlot = -1
         // The run pair that ended on the previous token, and its stretch's bonus so far.
@@ -171,6 +172,7 @@ struct PassageScorer {
                 } else if !seenPairs[p] {
                     seenPairs[p] = true
                     total += bonus
+                    if question.pairInPhrase[p] { phraseHeld += bonus }
                 }
             }
             stretch = continued
@@ -179,7 +181,9 @@ struct PassageScorer {
         for b in bestStretch { total += b }
         let weight = question.totalWeight
         // `held` sums the same weights as `totalWeight` in another order: at most 1 but for rounding.
-        return (weight > 0 ? total / weight : 0, matched, offsets, weight > 0 ? min(1, held / weight) : 0)
+        let phrase = question.phrasePairWeight
+        return (weight > 0 ? total / weight : 0, matched, offsets, weight > 0 ? min(1, held / weight) : 0,
+                phrase > 0 ? min(1, phraseHeld / (Self.pairBonus * phrase)) : 1)
     }
 
     /// The most a passage can score holding only the slots `present` says may be there.
@@ -265,9 +269,10 @@ struct PassageScorer {
             let range = (local.lowerBound + documentRange.lowerBound)..<(local.upperBound + documentRange.lowerBound)
             if range == last { continue }
             last = range
-            let (score, matched, offsets, coverage) = self.score(buffer, range)
+            let (score, matched, offsets, coverage, phraseCoverage) = self.score(buffer, range)
             answers.offer(Passage(start: base + UInt64(range.lowerBound), tokens: Array(buffer[range]), score: score,
-                                  matchedTokens: matched, matchedOffsets: offsets, source: source, coverage: coverage))
+                                  matchedTokens: matched, matchedOffsets: offsets, source: source, coverage: coverage,
+                                  phraseCoverage: phraseCoverage))
         }
     }
 }

@@ -82,6 +82,12 @@ public struct QuestionTerms {
     /// such a pair counts only where the text joins it too, so "sable-lagoon" is not met by
     /// "sable- lagoon", and the routing tier's pair filters bound it.
     public private(set) var pairJoined: [Bool] = []
+    /// Whether each pair is a phrase pair: two words side by side (not joined), one of them
+    /// common (lighter than `anchorWeight`: "the", "is", ","). A common word tells nothing
+    /// alone, so a question that holds one quotes a phrase, and its answer holds the phrase.
+    public private(set) var pairInPhrase: [Bool] = []
+    /// The phrase pairs' summed `pairWeight`.
+    public private(set) var phrasePairWeight: Float = 0
     /// Words of three or more pieces in the question ("sable-lagoon-prime"), each as its
     /// joined pairs in order (indices into `pairs`). The pairs of such a word earn their
     /// bonus only as one unbroken stretch in the text: the best stretch a passage holds
@@ -168,6 +174,9 @@ public struct QuestionTerms {
                                             after: i + 1 < flags.count ? flags[i + 1] : 0)
             pairs.append((sa, sb))
             pairJoined.append(joined)
+            let inPhrase = !joined && min(pairBase[sa], pairBase[sb]) < Self.anchorWeight
+            pairInPhrase.append(inPhrase)
+            if inPhrase { phrasePairWeight += pairWeight(sa, sb) }
             runOfPair.append(nil)
             if joined { run.append(pairs.count - 1) } else { endRun() }
         }

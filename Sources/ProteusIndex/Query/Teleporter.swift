@@ -114,7 +114,11 @@ public final class Teleporter {
 
     /// Whether `p` is the question's text found, when the best window's bound is `bestBound`.
     static func isFound(_ p: Passage, bestBound: Float) -> Bool {
-        p.score >= foundShare * max(1, bestBound) || (p.score >= foundShare && p.coverage >= wholeCoverage)
+        // One holding the question's every word but few of its phrase pairs is a paraphrase
+        // of a quote ("Once a virtual table has been created, it can" for "Once the virtual
+        // table is created, it can"): found, it stopped routing before the quote's window.
+        guard p.coverage < wholeCoverage || p.phraseCoverage >= foundShare else { return false }
+        return p.score >= foundShare * max(1, bestBound) || (p.score >= foundShare && p.coverage >= wholeCoverage)
     }
 
     /// Windows routing reads at most while no answer is found: every window when that is at

@@ -13,9 +13,10 @@ enum Explanation {
         for t in r.terms {
             let spelled = t.ids.map(quoted).joined(separator: "|")
             let windows = t.windows.map { "\($0) windows" } ?? "most windows"
-            let forms = t.lineStartForms.map { $0.map(quoted).joined(separator: " ") }.joined(separator: ", ")
+            func listed(_ forms: [[UInt32]]) -> String { forms.map { $0.map(quoted).joined(separator: " ") }.joined(separator: ", ") }
+            let forms = listed(t.lineStartForms), glued = listed(t.gluedForms)
             lines.append("  \(spelled)  weight \(String(format: "%.2f", t.weight))\(t.anchor ? " anchor" : ""), \(windows)"
-                         + (forms.isEmpty ? "" : "; at a line start in \(forms)"))
+                         + (forms.isEmpty ? "" : "; at a line start in \(forms)") + (glued.isEmpty ? "" : "; glued in \(glued)"))
         }
         if let like = r.likeWindows {
             lines.append("  from the cap on, \(like.count) windows that may hold an answer like the best one "

@@ -13,23 +13,24 @@ import Testing
         return common.contains(text) ? 5 : 16
     }
 
-    static func scorer(_ question: String, reach: Int = RoutingTierContents.windowReach) -> PassageScorer {
+    /// `rare`: every word of one token counts as rare (`Lexicon.isRare`), so it has its forms.
+    static func scorer(_ question: String, reach: Int = RoutingTierContents.windowReach, rare: Bool = false) -> PassageScorer {
         let shapes = TokenShapes(tokenizer: tokenizer, vocabularySize: Int(tokenizer.identity.vocabularySize))
         let lexicon = QuestionTerms.Lexicon(surprisal: surprisal, occurs: { _ in true },
                                             spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
                                             startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) },
-                                            lineStartForms: { shapes.lineStartForms(ofWord: $0) })
+                                            lineStartForms: { shapes.lineStartForms(ofWord: $0) }, isRare: { _ in rare })
         let terms = QuestionTerms(tokens: tokenizer.encodeOrdinary(question), lexicon: lexicon)
         return PassageScorer(question: terms, shapes: shapes, vocabularySize: Int(tokenizer.identity.vocabularySize), reach: reach)
     }
 
     /// Answers of `question` over `text` (one document), best first, as text.
     static func answers(_ question: String, in text: String, top: Int = 5,
-                        reach: Int = RoutingTierContents.windowReach) -> [(text: String, score: Float)] {
+                        reach: Int = RoutingTierContents.windowReach, rare: Bool = false) -> [(text: String, score: Float)] {
         let tokens = tokenizer.encodeOrdinary(text)
         var collector = AnswerCollector(top: top)
         tokens.withUnsafeBufferPointer { buffer in
-            scorer(question, reach: reach).scan(buffer, base: 0, anchorsIn: 0..<buffer.count, source: .corpus,
+            scorer(question, reach: reach, rare: rare).scan(buffer, base: 0, anchorsIn: 0..<buffer.count, source: .corpus,
                                   document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
         }
         return collector.answers.map { p in
@@ -160,6 +161,25 @@ import Testing
         // A keyword question has no phrase pairs: every answer holds all of its none.
         let keywords = Self.scorer("virtual table created").question
         #expect(keywords.pairInPhrase.allSatisfy { !$0 } && keywords.phrasePairWeight == 0)
+    }
+
+    @Test func aWordGluedToACharacterBeforeItIsTheWord() {
+        // Code and paths glue a character to the word after it: "tmp.adjusted()" is "tmp"
+        // ".adjust" "ed" "()", "(tmp" is one token; none is a spelling of " adjusted" or " tmp".
+        #expect(Self.tokenizer.encodeOrdinary("tmp.adjusted()").count == 4)
+        let text = "The exponent is set apart here.\n# Let exp = min(tmp.exp - 1, tmp.adjusted() - precision - 1).\n" +
+            "Call x.adjustedness() instead.\n"
+        // (A space leads the question, as the CLI asks it: a word's forms are a space-led word's.)
+        let a = Self.answers(" adjusted Let tmp", in: text, rare: true)
+        #expect(a.first?.text.contains("tmp.adjusted()") == true && a.first.map { $0.score > 0.999 } == true, "\(a)")
+        // Without its glued forms (a word of one token has them only where it is rare) the
+        // line holds "Let" and " tmp" (", tmp.adjusted") alone.
+        #expect(Self.answers(" adjusted Let tmp", in: text).first.map { $0.score < 0.7 } == true)
+        // A glued form is the whole word: ".adjust" "ed" "ness" is another word.
+        let other = Self.answers(" adjusted", in: "Call x.adjustedness() instead.\n", rare: true)
+        #expect(other.isEmpty, "\(other)")
+        // "-" glues nothing: a key's lookalike "amber-sable-lagoon" does not hold "sable-lagoon".
+        #expect(!TokenShapes.gluingCharacters.contains(UInt8(ascii: "-")))
     }
 
     @Test func searchingWhileNothingIsFoundReadsSixteenTimesTheCapOrASixteenthOfTheCorpusOrAllOfASmallOne() {

@@ -221,7 +221,11 @@ import Foundation
         let f = try Fixture(tokens, window: 1_024, pairFilters: true, tag: "teleport-line-start")
         let question = try f.engine.tokenize("gambrel horse")  // " gambrel horse", as the CLI asks it
         let terms = f.teleporter.terms(question)
-        #expect(terms.lineStartForms.map(\.ids) == ["gambrel", "Gambrel", "Horse"].map(Self.tokenizer.encodeOrdinary), "\(terms.lineStartForms)")
+        let lineStart = terms.lineStartForms.indices.filter { !terms.formIsGlued[$0] }.map { terms.lineStartForms[$0].ids }
+        #expect(lineStart == ["gambrel", "Gambrel", "Horse"].map(Self.tokenizer.encodeOrdinary), "\(terms.lineStartForms)")
+        // And glued to a character before it, where the corpus holds the pieces (".g" "amb" "rel").
+        #expect(terms.lineStartForms.indices.filter { terms.formIsGlued[$0] }.map { terms.lineStartForms[$0].ids }
+                == [Self.tokenizer.encodeOrdinary(".gambrel")], "\(terms.lineStartForms)")
         // " gamb" stands nowhere but in the form: still a term of its own.
         #expect(terms.count == 3 && terms.slot(of: question[0]) == nil && terms.anchors[0])
         // A piece of the form that an earlier term spells is that term, not one more of no

@@ -41,7 +41,8 @@ public struct QuestionTerms {
         public var endsInWord: (UInt32) -> Bool
         /// The id's join flags (`JoinedPairs`): which adjacent question tokens are one word.
         public var joinFlags: (UInt32) -> UInt8
-        /// A word's tokenizations at a line start (`TokenShapes.lineStartForms`).
+        /// A word's tokenizations at a line start, and glued to a character before it
+        /// (`TokenShapes.lineStartForms`).
         public var lineStartForms: (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])]
         /// Whether the id stands in few places of the corpus (`rareWindowShareDivisor`): a
         /// word of one token is looked for in its line-start pieces only then.
@@ -103,12 +104,17 @@ public struct QuestionTerms {
     /// The question's words as they are tokenized at the start of a line, where no space
     /// leads them ("Grazing, n." is "G" "raz" "ing", the question's " Grazing" is " Graz"
     /// "ing"): each form's ids and the slot each credits (that of the question token holding
-    /// its last byte), so a dictionary's headword or a line's first word is met as the word.
+    /// its last byte), so a dictionary's headword or a line's first word is met as the word;
+    /// and as they are tokenized glued to a character before them (`formIsGlued`: "tmp.adjusted"
+    /// is "tmp" ".adjust" "ed"), so code, paths and quotes hold the word too.
     public private(set) var lineStartForms: [(ids: [UInt32], slots: [Int])] = []
     /// The ids that are no spelling of the slot they credit in a form ("G", "raz"): they
     /// match only where their whole form stands at a word start. Each with its forms and
     /// its place in each.
     public private(set) var formPlaces: [UInt32: [(form: Int, position: Int)]] = [:]
+    /// Whether each form opens with a character glued to the word (`TokenShapes.gluingCharacters`:
+    /// ".adjust" "ed"), which stands after any token; a line-start form stands at a word start.
+    public private(set) var formIsGlued: [Bool] = []
     /// Whether each slot is a connector (`JoinedPairs.connector`: "-", ".", "::").
     public private(set) var connectors: [Bool] = []
     /// Sum of the slot weights: a passage holding every slot (and no pair) scores 1.
@@ -125,12 +131,16 @@ public struct QuestionTerms {
         for (k, id) in tokens.enumerated() where questionSlot[id] == nil {
             let occurring = lexicon.spellings(id).filter(lexicon.occurs)
             let forms = occurring.filter { slotOf[$0] == nil }
-            // A token the corpus holds only as a line-start form's pieces (a headword never
-            // met inside a line) is a term too, as rare as the rarest of those pieces. One whose
-            // spellings an earlier term took ("nut" of "Gallnut" after "Nutgall") is that term.
-            let formPieces = occurring.isEmpty ? wordForms.filter { $0.range.contains(k) }.flatMap { w in
+            // A token the corpus holds only as a form's pieces (a headword never met inside a
+            // line) is a term too, as rare as the rarest of its line-start forms' pieces (of
+            // its glued forms' when it has no other: a glued character's piece is rarer than
+            // the word). One whose spellings an earlier term took ("nut" of "Gallnut" after
+            // "Nutgall") is that term.
+            let covering = occurring.isEmpty ? wordForms.filter { $0.range.contains(k) } : []
+            let lineStart = covering.filter { lexicon.joinFlags($0.form.ids[0]) & JoinedPairs.startsWithWord != 0 }
+            let formPieces = (lineStart.isEmpty ? covering : lineStart).flatMap { w in
                 w.form.ids.indices.filter { w.range.lowerBound + w.form.covering[$0] == k }.map { w.form.ids[$0] }
-            } : []
+            }
             guard !forms.isEmpty || !formPieces.isEmpty else { continue }
             let slot = spellings.count
             questionSlot[id] = slot
@@ -192,6 +202,7 @@ public struct QuestionTerms {
             guard usable, !own.isEmpty else { continue }
             for place in own { formPlaces[form.ids[place], default: []].append((lineStartForms.count, place)) }
             lineStartForms.append((form.ids, slots.map { $0! }))
+            formIsGlued.append(lexicon.joinFlags(form.ids[0]) & JoinedPairs.startsWithWord == 0)
         }
     }
 
@@ -277,7 +288,8 @@ public struct QuestionTerms {
         guard let places = formPlaces[buffer[i]] else { return -1 }
         for (f, position) in places {
             let ids = lineStartForms[f].ids, first = i - position, after = first + ids.count
-            guard first >= 0, after <= buffer.count, first == 0 || !endsInWord(buffer[first - 1]),
+            // A glued form's own first character bounds the word before it ("tmp" ".adjust").
+            guard first >= 0, after <= buffer.count, first == 0 || formIsGlued[f] || !endsInWord(buffer[first - 1]),
                   after == buffer.count || !startsInWord(buffer[after]) else { continue }
             if ids.indices.allSatisfy({ buffer[first + $0] == ids[$0] }) { return lineStartForms[f].slots[position] }
         }

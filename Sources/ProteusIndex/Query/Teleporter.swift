@@ -40,8 +40,10 @@ public struct TermReport {
     public var anchor: Bool
     /// Windows that hold one of its spellings (nil: no list, in most windows).
     public var windows: Int?
-    /// The line-start forms that stand for it (`QuestionTerms.lineStartForms`), as ids.
+    /// The line-start forms that stand for it (`QuestionTerms.lineStartForms`), as ids, and
+    /// the forms glued to a character before it (".adjust" "ed").
     public var lineStartForms: [[UInt32]] = []
+    public var gluedForms: [[UInt32]] = []
 }
 
 /// Answers a question from the heroes and, when the corpus is at hand, from the corpus
@@ -333,8 +335,10 @@ public final class Teleporter {
                 }
                 windows = n < 0 ? nil : n
             }
+            let forms = q.lineStartForms.indices.filter { q.lineStartForms[$0].slots.contains(slot) }
             return TermReport(ids: q.spellings[slot], weight: q.weights[slot], anchor: q.anchors[slot], windows: windows,
-                              lineStartForms: q.lineStartForms.filter { $0.slots.contains(slot) }.map(\.ids))
+                              lineStartForms: forms.filter { !q.formIsGlued[$0] }.map { q.lineStartForms[$0].ids },
+                              gluedForms: forms.filter { q.formIsGlued[$0] }.map { q.lineStartForms[$0].ids })
         }
     }
 

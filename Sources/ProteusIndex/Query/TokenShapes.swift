@@ -116,7 +116,9 @@ final class TokenShapes {
     /// How a word of the question (`word`: its tokens, the first led by a space) is tokenized
     /// where no space leads it, at the start of a line or after punctuation ("Grazing, n." is
     /// "G" "raz" "ing" where " Grazing" is " Graz" "ing"; a list's "wrath, anger" is "wr"
-    /// "ath"): a plain word as typed and capitalized, another as typed. Each form's ids, and
+    /// "ath"): a plain word as typed and capitalized, another as typed; and glued to each of
+    /// `gluingCharacters` (".adjust" "ed" of "tmp.adjusted()"), as typed, where the character
+    /// does not split off alone (then the rest is the line-start form). Each form's ids, and
     /// for each id the place in `word` of the token holding its last byte. Forms that are
     /// the word's own pieces (but for the space) are left out: its spellings already match
     /// them. (Which words get forms at all is the question's choice: `QuestionTerms`.)
@@ -136,10 +138,13 @@ final class TokenShapes {
         var cores = [typed]
         if plain && typed[0] & 0x20 != 0 { cores.append([typed[0] & ~0x20] + typed.dropFirst()) }
         var forms: [(ids: [UInt32], covering: [Int])] = []
-        for core in cores {
+        /// The form of `core` (the word's bytes after the space, or a glued character in the
+        /// space's place), when its tokens are not the word's own pieces.
+        func add(_ core: [UInt8], glued: Bool) {
             var ids: [UInt32] = []
-            guard (try? core.withUnsafeBytes({ try tokenizer.encodeOrdinary($0, into: &ids) })) != nil else { continue }
-            var covering: [Int] = [], end = 1  // byte offsets in `bytes` (the space is byte 0)
+            guard (try? core.withUnsafeBytes({ try tokenizer.encodeOrdinary($0, into: &ids) })) != nil, !ids.isEmpty else { return }
+            // Byte offsets in `bytes`: the space is byte 0, and a glued character stands there.
+            var covering: [Int] = [], end = glued ? 0 : 1
             for id in ids {
                 end += tokenizer.ranks.bytes(ofRank: id)?.count ?? 0
                 covering.append(ends.firstIndex { $0 >= end } ?? word.count - 1)
@@ -147,10 +152,20 @@ final class TokenShapes {
             let ownPieces = ids.count == word.count
                 && zip(ids.dropFirst(), word.dropFirst()).allSatisfy { $0 == $1 }
                 && spellings(of: word.first!).contains(ids[0])
-            if !ownPieces { forms.append((ids, covering)) }
+            // A character split off its own leaves the word as it stands at a line start.
+            let splitOff = glued && tokenizer.ranks.bytes(ofRank: ids[0]).map { $0.count == 1 } ?? true
+            if !ownPieces && !splitOff && !forms.contains(where: { $0.ids == ids }) { forms.append((ids, covering)) }
         }
+        for core in cores { add(core, glued: false) }
+        for c in Self.gluingCharacters { add([c] + typed, glued: true) }
         return forms
     }
+
+    /// Characters that the split pattern glues to the letters after them ("tmp.adjusted()"
+    /// is "tmp" ".adjust" "ed" "()", "(tmp" one token, "quote_types" "quote" "_types"), so a
+    /// word after one is none of its own spellings: code, paths, quotes and brackets. Not
+    /// "-": "amber-sable-lagoon-prime" must not hold the key "sable-lagoon-prime".
+    static let gluingCharacters: [UInt8] = Array("._(/'\"[@#:=<*`$\\{&+~|%".utf8)
 
     /// Whether the token is whitespace only (a passage does not begin or end with one).
     func isBlank(_ id: UInt32) -> Bool { shape(id).contains(.blank) }

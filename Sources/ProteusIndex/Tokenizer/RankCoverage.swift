@@ -32,16 +32,27 @@ final class RankCoverage: @unchecked Sendable {
     /// with its first letter in the other case (a question's word as it opens a line,
     /// `TokenShapes.lineStartForms`): BPE looks up only substrings of a piece, and `keys`
     /// holds each of theirs in both cases of its first letter.
+    /// The same for a word glued to a character before it (`TokenShapes.gluingCharacters`):
+    /// a first piece of that character and the start of a piece of theirs ("." "adjusted" of
+    /// " adjusted"), whose keys `keys(of:)` holds too. A piece of one byte is always covered.
     func covers(text bytes: UnsafeRawBufferPointer) -> Bool {
         let text = Array(bytes)
         if texts.contains(text) { return true }
         for (k, piece) in Self.pieces(of: text, pattern).enumerated() {
             var flipped = piece
             if k == 0, let first = piece.first, first | 0x20 >= 0x61 && first | 0x20 <= 0x7A { flipped[0] ^= 0x20 }
-            guard pieces.contains(where: { Self.holds($0, piece) || (k == 0 && Self.holds($0, flipped)) }) else { return false }
+            let glued = k == 0 && piece.count > 1 && Self.gluing.contains(piece[0])
+                && pieces.contains { Self.core(of: $0).starts(with: piece.dropFirst()) }
+            guard piece.count == 1 || glued || pieces.contains(where: { Self.holds($0, piece) || (k == 0 && Self.holds($0, flipped)) })
+            else { return false }
         }
         return true
     }
+
+    static let gluing = Set(TokenShapes.gluingCharacters)
+
+    /// A piece without its leading space.
+    private static func core(of piece: [UInt8]) -> ArraySlice<UInt8> { piece.first == 0x20 ? piece.dropFirst() : piece[...] }
 
     private static func pieces(of text: [UInt8], _ pattern: SplitPattern) -> [[UInt8]] {
         let ends = text.withUnsafeBufferPointer { PieceScanner.pieceEnds($0, pattern) }
@@ -103,6 +114,10 @@ final class RankCoverage: @unchecked Sendable {
                         var core = Array(substring)
                         if core.first == 0x20 { core.removeFirst() }
                         guard let first = core.first, first | 0x20 >= 0x61 && first | 0x20 <= 0x7A else { continue }
+                        // The piece's start glued to a character (`covers`).
+                        if start == pieceStart && core.count < longest {
+                            for c in TokenShapes.gluingCharacters { add(([c] + core)[...]) }
+                        }
                         for flip in [false, true] {
                             var spelling = core
                             if flip { spelling[0] ^= 0x20 }

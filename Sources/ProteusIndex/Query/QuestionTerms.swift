@@ -137,7 +137,7 @@ public struct QuestionTerms {
             // the word). One whose spellings an earlier term took ("nut" of "Gallnut" after
             // "Nutgall") is that term.
             let covering = occurring.isEmpty ? wordForms.filter { $0.range.contains(k) } : []
-            let lineStart = covering.filter { lexicon.joinFlags($0.form.ids[0]) & JoinedPairs.startsWithWord != 0 }
+            let lineStart = covering.filter { !Self.isGlued($0.form.ids, lexicon) }
             let formPieces = (lineStart.isEmpty ? covering : lineStart).flatMap { w in
                 w.form.ids.indices.filter { w.range.lowerBound + w.form.covering[$0] == k }.map { w.form.ids[$0] }
             }
@@ -202,8 +202,14 @@ public struct QuestionTerms {
             guard usable, !own.isEmpty else { continue }
             for place in own { formPlaces[form.ids[place], default: []].append((lineStartForms.count, place)) }
             lineStartForms.append((form.ids, slots.map { $0! }))
-            formIsGlued.append(lexicon.joinFlags(form.ids[0]) & JoinedPairs.startsWithWord == 0)
+            formIsGlued.append(Self.isGlued(form.ids, lexicon))
         }
+    }
+
+    /// Whether a form of a word opens with a character glued to it (".adjust" "ed"): a
+    /// line-start form opens with a letter or a digit.
+    private static func isGlued(_ form: [UInt32], _ lexicon: Lexicon) -> Bool {
+        lexicon.joinFlags(form[0]) & JoinedPairs.startsWithWord == 0
     }
 
     /// A word of one token is also looked for in the pieces it takes where no space leads it

@@ -13,24 +13,28 @@ import Testing
         return common.contains(text) ? 5 : 16
     }
 
-    /// `rare`: every word of one token counts as rare (`Lexicon.isRare`), so it has its forms.
-    static func scorer(_ question: String, reach: Int = RoutingTierContents.windowReach, rare: Bool = false) -> PassageScorer {
+    /// `rare`: every word of one token counts as rare (`Lexicon.isRare`), so it has its forms;
+    /// `everywhere`: as in most windows (`Lexicon.routesEverywhere`), so it has its line-start forms.
+    static func scorer(_ question: String, reach: Int = RoutingTierContents.windowReach, rare: Bool = false,
+                       everywhere: Bool = false) -> PassageScorer {
         let shapes = TokenShapes(tokenizer: tokenizer, vocabularySize: Int(tokenizer.identity.vocabularySize))
         let lexicon = QuestionTerms.Lexicon(surprisal: surprisal, occurs: { _ in true },
                                             spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
                                             startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) },
-                                            lineStartForms: { shapes.lineStartForms(ofWord: $0) }, isRare: { _ in rare })
+                                            lineStartForms: { shapes.lineStartForms(ofWord: $0) }, isRare: { _ in rare },
+                                            routesEverywhere: { _ in everywhere })
         let terms = QuestionTerms(tokens: tokenizer.encodeOrdinary(question), lexicon: lexicon)
         return PassageScorer(question: terms, shapes: shapes, vocabularySize: Int(tokenizer.identity.vocabularySize), reach: reach)
     }
 
     /// Answers of `question` over `text` (one document), best first, as text.
     static func answers(_ question: String, in text: String, top: Int = 5,
-                        reach: Int = RoutingTierContents.windowReach, rare: Bool = false) -> [(text: String, score: Float)] {
+                        reach: Int = RoutingTierContents.windowReach, rare: Bool = false,
+                        everywhere: Bool = false) -> [(text: String, score: Float)] {
         let tokens = tokenizer.encodeOrdinary(text)
         var collector = AnswerCollector(top: top)
         tokens.withUnsafeBufferPointer { buffer in
-            scorer(question, reach: reach, rare: rare).scan(buffer, base: 0, anchorsIn: 0..<buffer.count, source: .corpus,
+            scorer(question, reach: reach, rare: rare, everywhere: everywhere).scan(buffer, base: 0, anchorsIn: 0..<buffer.count, source: .corpus,
                                   document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
         }
         return collector.answers.map { p in
@@ -48,6 +52,22 @@ import Testing
         let a = Self.answers("What is the special magic number for sable-lagoon-prime?", in: text)
         #expect(a.first?.text.contains("3333333") == true, "\(a)")
         #expect(a.count >= 2 && a[0].score > a[1].score)
+    }
+
+    @Test func aCommonWordOpeningALineIsTheWord() {
+        // " Typically" is one token, "Typically" opening a line "Typ" "ically". A word in most
+        // windows keeps its line-start forms (they raise no window's bound), not its glued ones.
+        let text = "Typically only the magnitude data is numerical.\nSome magnitude data is numerical.\n"
+        let question = " Typically magnitude numerical"  // as a query reads it (`QueryEngine`)
+        let forms = Self.scorer(question, everywhere: true).question.lineStartForms.map(\.ids)
+        #expect(forms.contains(Self.tokenizer.encodeOrdinary("Typically")), "\(forms)")
+        #expect(!Self.scorer(question, everywhere: true).question.formIsGlued.contains(true))
+        #expect(Self.scorer(question, rare: true).question.formIsGlued.contains(true))
+        #expect(Self.scorer(question).question.lineStartForms.isEmpty)
+        let a = Self.answers(question, in: text, everywhere: true)
+        #expect(a.count == 2 && a[0].text.contains("Typically") && a[0].score > a[1].score, "\(a)")
+        let without = Self.answers(question, in: text)
+        #expect(without.count == 2 && without[0].score == without[1].score, "\(without)")
     }
 
     @Test func aWordOfSeveralPiecesWeighsItsRarestPieceAndHalfTheOthers() {

@@ -45,15 +45,20 @@ public struct QuestionTerms {
         /// (`TokenShapes.lineStartForms`).
         public var lineStartForms: (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])]
         /// Whether the id stands in few places of the corpus (`rareWindowShareDivisor`): a
-        /// word of one token is looked for in its line-start pieces only then.
+        /// word of one token is looked for in its line-start pieces only then...
         public var isRare: (UInt32) -> Bool
+        /// ...or when the routing tier keeps no list of it or of another of its spellings (it
+        /// stands in most windows), so its line-start forms cannot raise a window's bound
+        /// ("Typically" opening a line is "Typ" "ically"; " Typically" is one token).
+        public var routesEverywhere: (UInt32) -> Bool
 
         public init(surprisal: @escaping (UInt32) -> Float, occurs: @escaping (UInt32) -> Bool,
                     spellings: @escaping (UInt32) -> [UInt32] = { [$0] }, isContent: @escaping (UInt32) -> Bool = { _ in true },
                     startsWord: @escaping (UInt32) -> Bool = { _ in true }, endsInWord: @escaping (UInt32) -> Bool = { _ in false },
                     joinFlags: @escaping (UInt32) -> UInt8 = { _ in 0 },
                     lineStartForms: @escaping (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] = { _ in [] },
-                    isRare: @escaping (UInt32) -> Bool = { _ in false }) {
+                    isRare: @escaping (UInt32) -> Bool = { _ in false },
+                    routesEverywhere: @escaping (UInt32) -> Bool = { _ in false }) {
             self.surprisal = surprisal
             self.occurs = occurs
             self.spellings = spellings
@@ -63,6 +68,7 @@ public struct QuestionTerms {
             self.joinFlags = joinFlags
             self.lineStartForms = lineStartForms
             self.isRare = isRare
+            self.routesEverywhere = routesEverywhere
         }
     }
 
@@ -275,10 +281,14 @@ public struct QuestionTerms {
                                                        after: end + 1 < flags.count ? flags[end + 1] : 0) { continue }
             defer { start = end }
             guard lexicon.startsWord(tokens[start]) else { continue }
-            // A word of one token only when it is rare: a common one's pieces (" mice" opens a
-            // line as "M" "ice") stand everywhere, and the windows that hold it do anyway.
-            guard end - start >= 2 || lexicon.isRare(tokens[start]) else { continue }
-            for form in lexicon.lineStartForms(tokens[start..<end]) where form.ids.allSatisfy(lexicon.occurs) {
+            // A word of one token when it is rare. A middling one's pieces (" mice" opens a line
+            // as "M" "ice") stand in many windows that lack it and would raise their bounds; a
+            // word in most windows raises none, and keeps its line-start forms, not its glued
+            // ones ("(the" is one token, in code everywhere).
+            let rare = end - start >= 2 || lexicon.isRare(tokens[start])
+            guard rare || lexicon.routesEverywhere(tokens[start]) else { continue }
+            for form in lexicon.lineStartForms(tokens[start..<end])
+            where form.ids.allSatisfy(lexicon.occurs) && (rare || !isGlued(form.ids, lexicon)) {
                 found.append((start..<end, form))
             }
         }

@@ -87,6 +87,11 @@ public final class Teleporter {
                 // An id the corpus never holds is as rare as can be (a word met only at line starts).
                 guard let e = tier.entry(of: id) else { return true }
                 return e.windowCount * QuestionTerms.rareWindowShareDivisor <= tier.shape.windowCount
+            },
+            routesEverywhere: { id in
+                // As the router sees the word: anywhere when a spelling of it has no list.
+                guard let tier else { return false }
+                return shapes.spellings(of: id).contains { tier.entry(of: $0).map { !tier.hasList($0) } ?? false }
             })
         return QuestionTerms(tokens: tokens, lexicon: lexicon)
     }

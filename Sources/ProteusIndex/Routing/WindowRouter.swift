@@ -56,6 +56,8 @@ struct WindowRouter {
         var formBits: [[UInt64]?] = [], formPairs: [[UInt64]] = []
         var formsOfSlot = [[Int]](repeating: [], count: question.count)
         for form in question.lineStartForms {
+            // A form of words that may be anywhere changes no bound: its list is not read.
+            guard form.slots.contains(where: { presence[$0] != nil }) else { continue }
             let entries = form.ids.map { tier.entry(of: $0) }
             guard entries.allSatisfy({ $0 != nil }) else { continue }
             var bits: [UInt64]? = nil

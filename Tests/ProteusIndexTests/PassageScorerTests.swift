@@ -70,9 +70,10 @@ import Testing
         #expect(without.count == 2 && without[0].score == without[1].score, "\(without)")
     }
 
-    @Test func aWordOfSeveralPiecesWeighsItsRarestPieceAndHalfTheOthers() {
+    @Test func aWordOfSeveralPiecesWeighsItsRarestPieceAndLessForEachOther() {
         // " Hystrix" is " H" "yst" "rix": one word, as BM25 weighs it, not three (two such words
-        // outweighed three shorter ones of the asked line). "-l" opens a word of its own.
+        // outweighed three shorter ones of the asked line): the next heaviest piece keeps half
+        // its weight, the one after a quarter. "-l" opens a word of its own.
         let text = " Hystrix passage sable-lagoon"
         let q = Self.scorer(text).question
         let ids = Self.tokenizer.encodeOrdinary(text)
@@ -84,8 +85,12 @@ import Testing
         func slot(_ k: Int) -> Int { q.slot(of: ids[k])! }
         func weights(_ r: Range<Int>) -> [Float] { r.map { q.weights[slot($0)] } }
         func expected(_ r: Range<Int>) -> [Float] {
-            let own = r.map { alone(ids[$0]) }, top = own.firstIndex(of: own.max()!)!
-            return own.indices.map { $0 == top ? own[$0] : max(own[$0] * QuestionTerms.dependentPieceShare, QuestionTerms.minimumWeight) }
+            let own = r.map { alone(ids[$0]) }
+            let order = own.indices.sorted { (own[$0], -$0) > (own[$1], -$1) }  // heaviest first
+            return own.indices.map { k in
+                let share = (0..<order.firstIndex(of: k)!).reduce(Float(1)) { s, _ in s * QuestionTerms.dependentPieceShare }
+                return k == order[0] ? own[k] : max(own[k] * share, QuestionTerms.minimumWeight)
+            }
         }
         #expect(weights(0..<3) == expected(0..<3), "\(weights(0..<3))")
         #expect(weights(0..<3).reduce(0, +) < (0..<3).map { alone(ids[$0]) }.reduce(0, +) * 0.75)

@@ -170,7 +170,7 @@ extension HeroIndex {
             r.windowTokens = tier.shape.windowTokens
             r.windowCount = tier.shape.windowCount
             r.listLimit = tier.shape.listLimit
-            try tier.forEachEntry { e in
+            tier.forEachEntry { e in
                 r.ids.append(e.id)
                 r.windowCounts.append(UInt32(e.windowCount))
             }

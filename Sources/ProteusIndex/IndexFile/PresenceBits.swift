@@ -37,6 +37,30 @@ struct PresenceBits {
         return k + (words[w] & ((1 << UInt64(id & 63)) - 1)).nonzeroBitCount
     }
 
+    /// The number of ids in the set, and the last one; throws `fail(rank)` at the first rank
+    /// that does not count the ids before it.
+    func checkedCount(fail: (Int) -> ProteusError) throws -> (count: Int, last: UInt32?) {
+        var k = 0, last: UInt32?
+        for (w, word) in words.enumerated() {
+            if w % Self.wordsPerRank == 0 && Int(ranks[w / Self.wordsPerRank]) != k { throw fail(w / Self.wordsPerRank) }
+            k += word.nonzeroBitCount
+            if word != 0 { last = UInt32(w * 64 + 63 - word.leadingZeroBitCount) }
+        }
+        return (k, last)
+    }
+
+    /// The id of rank `k` (a checked set holding more than `k` ids).
+    func id(ofRank k: Int) -> UInt32 {
+        var left = k
+        for (w, word) in words.enumerated() {
+            var bits = word
+            if bits.nonzeroBitCount <= left { left -= bits.nonzeroBitCount; continue }
+            for _ in 0..<left { bits &= bits - 1 }
+            return UInt32(w * 64 + bits.trailingZeroBitCount)
+        }
+        preconditionFailure("rank \(k) is past the set")
+    }
+
     /// Every id of the set, increasing; throws `fail(word)` at the first rank that does not
     /// count the ids before it.
     func forEach(fail: (Int) -> ProteusError, _ body: (UInt32) throws -> Void) throws {

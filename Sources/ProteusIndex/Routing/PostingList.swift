@@ -14,16 +14,22 @@ enum PostingList {
     }
 
     /// Bytes of the list of `n` windows out of `windows`.
+    @inline(__always)
     static func byteCount(count n: Int, windows: Int) -> Int {
         guard n > 0 else { return 0 }
         return min(eliasFanoBytes(count: n, windows: windows), bitmapBytes(windows: windows))
     }
 
+    /// floor(log2(windows / n)), found without dividing: the largest l with n << l <= windows.
+    /// (Opening a tier sizes every id's list; a division each was most of that walk.)
+    @inline(__always)
     static func lowBits(count n: Int, windows: Int) -> Int {
         guard n > 0, windows > n else { return 0 }
-        return Int.bitWidth - 1 - (windows / n).leadingZeroBitCount
+        let l = n.leadingZeroBitCount - windows.leadingZeroBitCount
+        return n << l <= windows ? l : l - 1
     }
 
+    @inline(__always)
     private static func eliasFanoBytes(count n: Int, windows: Int) -> Int {
         let l = lowBits(count: n, windows: windows)
         return (n * l + 7) / 8 + (n + (windows >> l) + 1 + 7) / 8

@@ -50,13 +50,36 @@ struct RoutingDirectory {
         return Entry(id: id, windowCount: Int(readCount(&at) ?? 0), listOffset: offset)
     }
 
-    /// Every entry in id order; throws `fail(section, byte, what)` at the first inconsistency
-    /// (the reader calls this once, on first use, so lookups can trust the directory).
-    /// Returns the total list bytes the counts call for (checked against the postings section).
-    @discardableResult
-    func forEachEntry(fail: (SectionKind, Int, String) -> ProteusError, _ body: (Entry) throws -> Void) throws -> Int {
-        var k = 0, at = 0, offset = 0
-        try ids.forEach(fail: { fail(.routeRanks, 4 * $0, "rank \($0) does not count the ids before it") }) { id in
+    /// Every entry in id order, of a directory `check` passed.
+    func forEachEntry(_ body: (Entry) throws -> Void) rethrows {
+        var at = 0, offset = 0
+        for (w, word) in ids.words.enumerated() {
+            var bits = word
+            while bits != 0 {
+                let n = Int(readCount(&at) ?? 0)
+                try body(Entry(id: UInt32(w * 64 + bits.trailingZeroBitCount), windowCount: n, listOffset: offset))
+                if n <= listLimit { offset += PostingList.byteCount(count: n, windows: windows) }
+                bits &= bits - 1
+            }
+        }
+    }
+
+    /// Throws `fail(section, byte, what)` at the directory's first inconsistency: ranks,
+    /// counts and skips that disagree, a count outside 1...windows. The reader calls this
+    /// once, on first use, so lookups can trust the directory. Every query opening a tier
+    /// does, so it sizes the lists from a table and visits no entry (a 100M-token tier's
+    /// 71k ids: the fastest of 150 index-only processes 15.9 ms before, 15.3 ms after).
+    /// Returns the total list bytes the counts call for (checked against the postings
+    /// section) and the last id.
+    func check(fail: (SectionKind, Int, String) -> ProteusError) throws -> (listBytes: Int, lastID: UInt32?) {
+        let (entries, last) = try ids.checkedCount(fail: { fail(.routeRanks, 4 * $0, "rank \($0) does not count the ids before it") })
+        // List sizes of the small counts, once: most ids have a short list, and sizing each
+        // was most of the walk's time (a tier of small windows sizes its long lists as it goes).
+        let sized = min(listLimit, windows), tabled = min(sized, 1 << 12)
+        let sizes = (0...max(tabled, 0)).map { PostingList.byteCount(count: $0, windows: windows) }
+        var at = 0, offset = 0
+        let counts = self.counts, skips = self.skips  // in registers, not reloaded from self
+        for k in 0..<entries {
             if k % Self.skipInterval == 0 {
                 let s = 2 * (k / Self.skipInterval)
                 // Compared as stored (u64): a crafted skip above Int.max must be refused, not trap.
@@ -65,17 +88,22 @@ struct RoutingDirectory {
                 }
             }
             let start = at
-            guard let n = readCount(&at), n >= 1, Int(n) <= windows else {
-                throw fail(.routeWindowCounts, start, "the window count of token id \(id) is missing or outside 1...\(windows)")
+            var n = 0
+            if at < counts.count && counts[at] < 0x80 {  // one byte: most counts
+                n = Int(counts[at])
+                at += 1
+            } else if let long = readCount(&at) {
+                n = Int(long)
             }
-            try body(Entry(id: id, windowCount: Int(n), listOffset: offset))
-            if Int(n) <= listLimit { offset += PostingList.byteCount(count: Int(n), windows: windows) }
-            k += 1
+            guard n >= 1, n <= windows else {
+                throw fail(.routeWindowCounts, start, "the window count of token id \(ids.id(ofRank: k)) is missing or outside 1...\(windows)")
+            }
+            if n <= tabled { offset += sizes[n] } else if n <= sized { offset += PostingList.byteCount(count: n, windows: windows) }
         }
-        guard at == counts.count, skips.count == 2 * ((k + Self.skipInterval - 1) / Self.skipInterval) else {
-            throw fail(.routeWindowCounts, at, "\(counts.count - at) bytes left after the counts of \(k) ids")
+        guard at == counts.count, skips.count == 2 * ((entries + Self.skipInterval - 1) / Self.skipInterval) else {
+            throw fail(.routeWindowCounts, at, "\(counts.count - at) bytes left after the counts of \(entries) ids")
         }
-        return offset
+        return (offset, last)
     }
 
     /// The varint at `at`, advancing it; nil when it runs past the end or past 32 bits.

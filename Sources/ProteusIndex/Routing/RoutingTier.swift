@@ -41,8 +41,8 @@ public struct RoutingTier {
     }
 
     /// Every entry, in id order.
-    func forEachEntry(_ body: (Entry) throws -> Void) throws {
-        try directory.forEachEntry(fail: owner.routingFailure, body)
+    func forEachEntry(_ body: (Entry) throws -> Void) rethrows {
+        try directory.forEachEntry(body)
     }
 }
 
@@ -74,7 +74,7 @@ extension RoutingTier {
                         postingBytes: postings.count,
                         pairFilterBytes: pairFilters.map { $0.words.count * 8 + $0.offsets.count * 8 } ?? 0,
                         windowReach: windowReach)
-        try? forEachEntry { e in
+        forEachEntry { e in
             if !hasList(e) { s.idsWithoutList += 1 }
             else if PostingList.encoding(count: e.windowCount, windows: shape.windowCount) == .bitmap { s.bitmapLists += 1 }
             else { s.eliasFanoLists += 1 }
@@ -102,8 +102,7 @@ extension HeroIndex {
         let postings = try accessed(.routePostings)
         try checkOnce(2) {
             // One walk: ids are increasing, so only the last one can be outside the vocabulary.
-            var last: UInt32?
-            let needed = try directory.forEachEntry(fail: routingFailure) { last = $0.id }
+            let (needed, last) = try directory.check(fail: routingFailure)
             if let id = last, Int(id) >= metadata.vocabularySize {
                 throw routingFailure(.routeIDs, Int(id / 64) * 8, "token id \(id) is outside the vocabulary of \(metadata.vocabularySize)")
             }

@@ -40,7 +40,7 @@ struct WindowRouter {
         var presence: [[UInt64]?] = []
         var anchorWindows = [UInt64](repeating: 0, count: words)
         var anchorEverywhere = false
-        for (slot, ids) in question.spellings.enumerated() {
+        for ids in question.spellings {
             var bits: [UInt64]? = [UInt64](repeating: 0, count: words)
             for id in ids {
                 guard let e = tier.entry(of: id) else { continue }

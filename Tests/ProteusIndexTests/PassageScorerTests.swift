@@ -18,12 +18,17 @@ import Testing
     static func scorer(_ question: String, reach: Int = RoutingTierContents.windowReach, rare: Bool = false,
                        everywhere: Bool = false) -> PassageScorer {
         let shapes = TokenShapes(tokenizer: tokenizer, vocabularySize: Int(tokenizer.identity.vocabularySize))
+        return scorer(tokenizer.encodeOrdinary(question), shapes: shapes, reach: reach, rare: rare, everywhere: everywhere)
+    }
+
+    static func scorer(_ tokens: [UInt32], shapes: TokenShapes, reach: Int = RoutingTierContents.windowReach, rare: Bool = false,
+                       everywhere: Bool = false) -> PassageScorer {
         let lexicon = QuestionTerms.Lexicon(surprisal: surprisal, occurs: { _ in true },
                                             spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
                                             startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) },
                                             lineStartForms: { shapes.lineStartForms(ofWord: $0) }, isRare: { _ in rare },
-                                            routesEverywhere: { _ in everywhere })
-        let terms = QuestionTerms(tokens: tokenizer.encodeOrdinary(question), lexicon: lexicon)
+                                            routesEverywhere: { _ in everywhere }, continuesIdentifier: { shapes.continuesIdentifier($0) })
+        let terms = QuestionTerms(tokens: tokens, lexicon: lexicon)
         return PassageScorer(question: terms, shapes: shapes, vocabularySize: Int(tokenizer.identity.vocabularySize), reach: reach)
     }
 
@@ -68,6 +73,26 @@ import Testing
         #expect(a.count == 2 && a[0].text.contains("Typically") && a[0].score > a[1].score, "\(a)")
         let without = Self.answers(question, in: text)
         #expect(without.count == 2 && without[0].score == without[1].score, "\(without)")
+    }
+
+    @Test func anIdentifierIsOneWordAndACompoundIsSeveral() {
+        // "_" goes on an identifier, as it does in code: " SQL" "ITE" "_CREATE" "_FUNCTION"
+        // weighs as one word, its pieces after the rarest decaying; "-" starts a compound's
+        // next word, each weighed whole ("sable-lagoon" is " s" "able" | "-l" "agoon").
+        let ids = Self.tokenizer.encodeOrdinary(" SQLITE_CREATE_FUNCTION sable-lagoon")
+        let q = Self.scorer(" SQLITE_CREATE_FUNCTION sable-lagoon").question
+        func text(_ id: UInt32) -> String {
+            String(decoding: (try? [id].withUnsafeBufferPointer { try Self.tokenizer.decode($0) }) ?? [], as: UTF8.self)
+        }
+        let pieces = ids.prefix { text($0) != " s" }
+        #expect(pieces.map(text) == [" SQLITE", "_CREATE", "_FUNCTION"])
+        let weights = pieces.map { q.weights[q.slot(of: $0)!] }.sorted(by: >)
+        // Every piece weighs 16 bits alone (`surprisal`): the rarest whole, then half, a quarter...
+        let full = weights[0]
+        #expect(weights == weights.indices.map { max(full / Float(1 << $0), QuestionTerms.minimumWeight) }, "\(weights)")
+        let compound = ids.suffix(from: pieces.count).map { q.weights[q.slot(of: $0)!] }
+        // "-l" "agoon" is a word of its own: its heavier piece whole, the other halved.
+        #expect(compound.count == 4 && compound[2] == full && compound[3] == full / 2, "\(compound)")
     }
 
     @Test func aWordOfSeveralPiecesWeighsItsRarestPieceAndLessForEachOther() {

@@ -51,6 +51,8 @@ public struct QuestionTerms {
         /// stands in most windows), so its line-start forms cannot raise a window's bound
         /// ("Typically" opening a line is "Typ" "ically"; " Typically" is one token).
         public var routesEverywhere: (UInt32) -> Bool
+        /// Whether the id goes on an identifier after a word ("_CREATE" of "SQLITE_CREATE").
+        public var continuesIdentifier: (UInt32) -> Bool
 
         public init(surprisal: @escaping (UInt32) -> Float, occurs: @escaping (UInt32) -> Bool,
                     spellings: @escaping (UInt32) -> [UInt32] = { [$0] }, isContent: @escaping (UInt32) -> Bool = { _ in true },
@@ -58,7 +60,8 @@ public struct QuestionTerms {
                     joinFlags: @escaping (UInt32) -> UInt8 = { _ in 0 },
                     lineStartForms: @escaping (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] = { _ in [] },
                     isRare: @escaping (UInt32) -> Bool = { _ in false },
-                    routesEverywhere: @escaping (UInt32) -> Bool = { _ in false }) {
+                    routesEverywhere: @escaping (UInt32) -> Bool = { _ in false },
+                    continuesIdentifier: @escaping (UInt32) -> Bool = { _ in false }) {
             self.surprisal = surprisal
             self.occurs = occurs
             self.spellings = spellings
@@ -69,6 +72,7 @@ public struct QuestionTerms {
             self.lineStartForms = lineStartForms
             self.isRare = isRare
             self.routesEverywhere = routesEverywhere
+            self.continuesIdentifier = continuesIdentifier
         }
     }
 
@@ -169,7 +173,7 @@ public struct QuestionTerms {
         let heaviest = zip(weights, anchors).filter(\.1).map(\.0).max() ?? 0
         for i in anchors.indices where weights[i] < Self.anchorShare * heaviest { anchors[i] = false }
         pairBase = weights
-        weighAsWords(flags: flags, slotOfToken: tokens.map { questionSlot[$0] })
+        weighAsWords(flags: flags, identifierPieces: tokens.map(lexicon.continuesIdentifier), slotOfToken: tokens.map { questionSlot[$0] })
         heaviestWeight = weights.max() ?? 0
         var seen = Set<Int>()
         var run: [Int] = []  // the joined pairs of the word being read
@@ -239,14 +243,16 @@ public struct QuestionTerms {
     public static let dependentPieceShare: Float = 0.5
 
     /// Each word of several pieces weighs its rarest piece plus a decaying share of the others
-    /// (`dependentPieceShare`). A word is a token that starts one (after a space, a connector or punctuation)
-    /// and the tokens that go on inside it ("yst" "rix"); a slot is weighed by the first word
-    /// holding it.
-    private mutating func weighAsWords(flags: [UInt8], slotOfToken: [Int?]) {
+    /// (`dependentPieceShare`). A word is a token that starts one (after a space, a connector
+    /// or punctuation) and the tokens that go on inside it ("yst" "rix"), an identifier's "_"
+    /// pieces too ("_CREATE" "_FUNCTION": weighed apart, a long identifier of another line
+    /// outweighed the asked line's words; a compound's "-l" still starts a word); a slot is
+    /// weighed by the first word holding it.
+    private mutating func weighAsWords(flags: [UInt8], identifierPieces: [Bool], slotOfToken: [Int?]) {
         var weighed = Set<Int>()
         var start = 0
         for end in flags.indices.dropFirst() + [flags.count] where !flags.isEmpty {
-            if end < flags.count && Self.continuesWord(flags[end - 1], flags[end]) { continue }
+            if end < flags.count && Self.continuesWord(flags[end - 1], flags[end], identifierPiece: identifierPieces[end]) { continue }
             defer { start = end }
             var slots: [Int] = []
             for k in start..<end {
@@ -269,9 +275,9 @@ public struct QuestionTerms {
     /// Whether a token with flags `b` goes on the word of the token with flags `a` before it:
     /// `a` ends in a letter or a digit and is no connector, and `b` starts with one, with no
     /// space between ("H" "yst"; not "-" "orch", nor "sable" "-l").
-    static func continuesWord(_ a: UInt8, _ b: UInt8) -> Bool {
+    static func continuesWord(_ a: UInt8, _ b: UInt8, identifierPiece: Bool = false) -> Bool {
         a & JoinedPairs.canLead != 0 && a & JoinedPairs.connector == 0
-            && b & JoinedPairs.canFollow != 0 && b & JoinedPairs.startsWithWord != 0
+            && b & JoinedPairs.canFollow != 0 && (b & JoinedPairs.startsWithWord != 0 || identifierPiece)
     }
 
     /// The line-start forms of the question's words (those a space leads) whose every id the

@@ -92,7 +92,8 @@ public final class Teleporter {
                 // As the router sees the word: anywhere when a spelling of it has no list.
                 guard let tier else { return false }
                 return shapes.spellings(of: id).contains { tier.entry(of: $0).map { !tier.hasList($0) } ?? false }
-            })
+            },
+            continuesIdentifier: { shapes.continuesIdentifier($0) })
         return QuestionTerms(tokens: tokens, lexicon: lexicon)
     }
 

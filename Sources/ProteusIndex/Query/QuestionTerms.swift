@@ -237,9 +237,10 @@ public struct QuestionTerms {
     /// about as much as its rarest piece, since the others mostly come with it; summed whole,
     /// two long rare words of another line outweighed three shorter words of the asked one
     /// (BM25 weighs a word once), and with every other piece halved a word of five or more
-    /// still did (natural.py's mixed questions: 561 of 599 in the top 5, 565 decaying). The pairs that join the pieces keep the pieces' own weights (`pairBase`): they
-    /// tell a key from lookalikes sharing its pieces, and halved they let a haystack of
-    /// lookalike keys outrank the asked key's window.
+    /// still did (natural.py's mixed questions: 560 of 599 in the top 5, 564 decaying). The
+    /// pairs that join the pieces keep the pieces' own weights (`pairBase`): they tell a key
+    /// from lookalikes sharing its pieces, and halved they let a haystack of lookalike keys
+    /// outrank the asked key's window.
     public static let dependentPieceShare: Float = 0.5
 
     /// Each word of several pieces weighs its rarest piece plus a decaying share of the others

@@ -276,7 +276,7 @@ public struct QuestionTerms {
     /// Whether a token with flags `b` goes on the word of the token with flags `a` before it:
     /// `a` ends in a letter or a digit and is no connector, and `b` starts with one, with no
     /// space between ("H" "yst"; not "-" "orch", nor "sable" "-l").
-    static func continuesWord(_ a: UInt8, _ b: UInt8, identifierPiece: Bool = false) -> Bool {
+    static func continuesWord(_ a: UInt8, _ b: UInt8, identifierPiece: Bool) -> Bool {
         a & JoinedPairs.canLead != 0 && a & JoinedPairs.connector == 0
             && b & JoinedPairs.canFollow != 0 && (b & JoinedPairs.startsWithWord != 0 || identifierPiece)
     }

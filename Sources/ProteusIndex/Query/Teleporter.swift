@@ -88,11 +88,7 @@ public final class Teleporter {
                 guard let e = tier.entry(of: id) else { return true }
                 return e.windowCount * QuestionTerms.rareWindowShareDivisor <= tier.shape.windowCount
             },
-            routesEverywhere: { id in
-                // As the router sees the word: anywhere when a spelling of it has no list.
-                guard let tier else { return false }
-                return shapes.spellings(of: id).contains { tier.entry(of: $0).map { !tier.hasList($0) } ?? false }
-            },
+            routesEverywhere: { id in tier?.mayBeAnywhere(shapes.spellings(of: id)) ?? false },
             continuesIdentifier: { shapes.continuesIdentifier($0) })
         return QuestionTerms(tokens: tokens, lexicon: lexicon)
     }
@@ -332,14 +328,8 @@ public final class Teleporter {
     private func report(_ q: QuestionTerms) -> [TermReport] {
         (0..<q.count).map { slot in
             var windows: Int? = nil
-            if let tier {
-                var n = 0
-                for id in q.spellings[slot] {
-                    guard let e = tier.entry(of: id) else { continue }
-                    if !tier.hasList(e) { n = -1; break }
-                    n += e.windowCount
-                }
-                windows = n < 0 ? nil : n
+            if let tier, !tier.mayBeAnywhere(q.spellings[slot]) {
+                windows = q.spellings[slot].reduce(0) { $0 + (tier.entry(of: $1)?.windowCount ?? 0) }
             }
             let forms = q.lineStartForms.indices.filter { q.lineStartForms[$0].slots.contains(slot) }
             return TermReport(ids: q.spellings[slot], weight: q.weights[slot], anchor: q.anchors[slot], windows: windows,

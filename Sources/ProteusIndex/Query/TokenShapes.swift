@@ -83,15 +83,14 @@ final class TokenShapes {
     /// counts as a letter): punctuation and whitespace do not.
     func isContent(_ id: UInt32) -> Bool {
         guard let bytes = tokenizer?.ranks.bytes(ofRank: id) else { return true }
-        return bytes.contains { $0 >= 0x80 || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }
+        return bytes.contains(where: JoinedPairs.isWordByte)
     }
 
     /// Whether the token is "_" and a letter or a digit after it ("_CREATE"): it goes on an
     /// identifier (a word for weighing, `QuestionTerms`), where "-l" starts a compound's word.
     func continuesIdentifier(_ id: UInt32) -> Bool {
-        guard let bytes = tokenizer?.ranks.bytes(ofRank: id), bytes.count >= 2, bytes[0] == 0x5F else { return false }
-        let b = bytes[1]
-        return b >= 0x80 || (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
+        guard let bytes = tokenizer?.ranks.bytes(ofRank: id), bytes.count >= 2 else { return false }
+        return bytes[0] == 0x5F && JoinedPairs.isWordByte(bytes[1])
     }
 
     /// The token's join flags (`JoinedPairs.flags`; none without a tokenizer).

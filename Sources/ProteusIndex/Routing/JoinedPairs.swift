@@ -28,10 +28,14 @@ enum JoinedPairs {
     /// Characters that join the words on either side when they stand alone between them.
     static let connectorBytes: Set<UInt8> = Set("-_./:@#+~\\".utf8)
 
+    /// Whether a byte is a letter or a digit (any byte of a multi-byte character counts as a
+    /// letter).
+    @inline(__always)
+    static func isWordByte(_ b: UInt8) -> Bool { b >= 0x80 || (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
+
     /// The join flags of a token with these bytes.
     static func flags<C: Collection>(ofTokenBytes bytes: C) -> UInt8 where C.Element == UInt8 {
         guard let first = bytes.first else { return 0 }
-        func isWordByte(_ b: UInt8) -> Bool { b >= 0x80 || (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
         guard bytes.contains(where: isWordByte) else {
             return bytes.count <= 2 && bytes.allSatisfy(connectorBytes.contains) ? connector | opensPiece : 0
         }

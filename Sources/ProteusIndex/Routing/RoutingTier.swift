@@ -27,6 +27,12 @@ public struct RoutingTier {
     /// Whether the entry has a window list (ids in more windows have none).
     func hasList(_ e: Entry) -> Bool { e.windowCount <= shape.listLimit }
 
+    /// Whether a term spelled as `ids` may stand in any window: one of them occurs with no
+    /// list. Routing bounds such a term as present everywhere.
+    func mayBeAnywhere(_ ids: [UInt32]) -> Bool {
+        ids.contains { entry(of: $0).map { !hasList($0) } ?? false }
+    }
+
     /// Calls `body` with every window of the entry's list, increasing.
     func forEachWindow(of e: Entry, _ body: (Int) -> Void) throws {
         guard hasList(e) else { return }

@@ -41,11 +41,11 @@ struct WindowRouter {
         var anchorWindows = [UInt64](repeating: 0, count: words)
         var anchorEverywhere = false
         for ids in question.spellings {
-            var bits: [UInt64]? = [UInt64](repeating: 0, count: words)
+            guard !tier.mayBeAnywhere(ids) else { presence.append(nil); continue }
+            var bits = [UInt64](repeating: 0, count: words)
             for id in ids {
                 guard let e = tier.entry(of: id) else { continue }
-                guard tier.hasList(e) else { bits = nil; break }
-                try tier.forEachWindow(of: e) { w in bits![w >> 6] |= 1 << UInt64(w & 63) }
+                try tier.forEachWindow(of: e) { w in bits[w >> 6] |= 1 << UInt64(w & 63) }
             }
             presence.append(bits)
         }

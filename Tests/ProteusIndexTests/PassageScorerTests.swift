@@ -8,9 +8,12 @@ import Testing
     static let common: Set<String> = [" the", " is", " of", " for", " a", " in", " and", " to", "?", ".", " One", " What",
                                       " what", "What", " special", " magic", " numbers", " number", ":"]
 
+    /// Middling words: keywords (weight 2), lighter than a quarter of a rare one (weight 10).
+    static let middling: Set<String> = [" garden"]
+
     static func surprisal(_ id: UInt32) -> Float {
         let text = String(decoding: (try? tokenizer.decode([id].withUnsafeBufferPointer { $0 })) ?? [], as: UTF8.self)
-        return common.contains(text) ? 5 : 16
+        return common.contains(text) ? 5 : middling.contains(text) ? 8 : 16
     }
 
     /// `rare`: every word of one token counts as rare (`Lexicon.isRare`), so it has its forms;
@@ -296,6 +299,13 @@ import Testing
         let line = "Alpha saw zanzibar. Beta saw quokka. Gamma saw wombat. Delta saw ocelot. Epsilon saw nothing.\n"
         let spread = Self.answers("zanzibar quokka wombat ocelot", in: line)
         #expect(spread.first?.text == "Alpha saw zanzibar. Beta saw quokka. Gamma saw wombat. Delta saw ocelot.", "\(spread)")
+        // A keyword much lighter than the question's rarest anchors nothing, yet its sentence
+        // joins: the gloss after a headword's plural holds the commoner word asked with it.
+        let gloss = "Zanzibarman, n.; pl. Zanzibarmen. One who keeps a garden.\nAnother line with a garden.\n"
+        let light = Self.scorer("Zanzibarman garden")
+        #expect(light.question.keywords.filter { $0 }.count > light.question.anchors.filter { $0 }.count)
+        let glossed = Self.answers("Zanzibarman garden", in: gloss)
+        #expect(glossed.first?.text == "Zanzibarman, n.; pl. Zanzibarmen. One who keeps a garden.\n", "\(glossed)")
         // The reach is the index's (what its windows' lists cover): terms 90 tokens apart, as
         // in a dictionary entry or a paragraph, are one answer within the 128 tokens recorded
         // since 2026-12, and two in an index recorded with the 64 before.

@@ -2,14 +2,14 @@
 /// of its paragraph that carry the question on, within the reach (`PassageScorer`).
 extension PassageScorer {
     /// The passage around the anchor at `a`: its sentence, joined with the sentences beside
-    /// it that carry its phrase on and those of its line adding a rare term, within the reach.
+    /// it that carry its phrase on and those of its line adding a keyword, within the reach.
     func extent(around a: Int, in buffer: UnsafeBufferPointer<UInt32>) -> Range<Int> {
         let n = buffer.count
         let lowest = max(0, a - reach), highest = min(n, a + reach + 1)
         var (start, cutStart) = sentenceStart(before: a, lowest: max(lowest, a - Self.sentenceBack), in: buffer)
         var (end, cutEnd) = sentenceEnd(from: a, highest: min(highest, a + Self.sentenceForward + 1), in: buffer)
         // Sentences that carry a phrase on join while they do, and so do the sentences of the
-        // line that add a rare term, with those between, while the reach allows: a dictionary's
+        // line that add a keyword, with those between, while the reach allows: a dictionary's
         // line splits into sentences at "n." and "pl.", and its headword, plural and gloss are
         // one answer.
         while !cutEnd && end < highest && !shapes.endsParagraph(buffer[end - 1]) {
@@ -86,7 +86,7 @@ extension PassageScorer {
 
     /// Where the passage reaches (`forward`: its new end, else its new start, and whether the
     /// reach cut there) to take in the nearest sentence on its line, within the reach, that
-    /// holds one of the question's rare terms (an anchor) the passage lacks: keywords spread
+    /// holds one of the question's keywords (`QuestionTerms.keywords`) the passage lacks: keywords spread
     /// over the sentences of one line. Nil when none does.
     /// Lines stay apart: each line of a list of lookalike keys is an answer of its own, and a
     /// question whose terms all stand in one sentence still gets that sentence alone.
@@ -106,14 +106,14 @@ extension PassageScorer {
         return nil
     }
 
-    /// Whether `sentence` holds one of the question's rare terms (anchors) that `passage` lacks.
+    /// Whether `sentence` holds one of the question's keywords that `passage` lacks.
     /// `held` keeps the passage's slots across the sentences tried for it: it was read again
     /// for every anchor of every sentence, and a passage now tries sentence after sentence.
     private func addsTerm(_ sentence: Range<Int>, to passage: Range<Int>, held: inout [Bool]?,
                           in buffer: UnsafeBufferPointer<UInt32>) -> Bool {
         for i in sentence {
             let s = slot(at: i, in: buffer)
-            guard s >= 0, question.anchors[s] else { continue }
+            guard s >= 0, question.keywords[s] else { continue }
             if held == nil {
                 var slots = [Bool](repeating: false, count: question.count)
                 for j in passage { let t = slot(at: j, in: buffer); if t >= 0 { slots[t] = true } }

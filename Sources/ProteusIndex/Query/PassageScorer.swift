@@ -12,7 +12,7 @@
 ///
 /// A passage is the sentence or line holding the anchor, at most `sentenceBack` tokens before
 /// it and `sentenceForward` after, joined with the sentences of its paragraph that carry the
-/// question on (its phrase running across the sentence end, or a rare question term the
+/// question on (its phrase running across the sentence end, or a question keyword the
 /// passage lacks), reaching at most `reach` tokens from the anchor either way; where a cap
 /// cuts, the cut moves to a word boundary, so a number, a UUID or a hyphenated key next to
 /// the anchor comes back whole (`PassageExtent.swift`).

@@ -87,6 +87,10 @@ public struct QuestionTerms {
     public private(set) var pairBase: [Float] = []
     /// Whether each slot anchors answers.
     public private(set) var anchors: [Bool] = []
+    /// Whether each slot is a keyword: a content term at least `anchorWeight` heavy, however
+    /// light beside the heaviest. A sentence holding one the passage lacks joins the passage
+    /// (a dictionary line's gloss holds the word its headword sentence ends before).
+    public private(set) var keywords: [Bool] = []
     /// Adjacent question pairs of distinct slots, as (first slot, second slot), deduplicated.
     public private(set) var pairs: [(Int, Int)] = []
     /// Whether each pair is joined in the question (two pieces of one word, `JoinedPairs`):
@@ -170,6 +174,7 @@ public struct QuestionTerms {
             totalWeight += w
         }
         // Anchors and pairs by each token's own rarity, before a word's pieces weigh as the word.
+        keywords = anchors
         let heaviest = zip(weights, anchors).filter(\.1).map(\.0).max() ?? 0
         for i in anchors.indices where weights[i] < Self.anchorShare * heaviest { anchors[i] = false }
         pairBase = weights
@@ -336,6 +341,7 @@ public struct QuestionTerms {
     public init(allAnchors q: QuestionTerms) {
         self = q
         for i in anchors.indices { anchors[i] = true }
+        keywords = anchors
     }
 
     /// Every id the question matches, with its slot.

@@ -125,10 +125,16 @@ import Testing
         #expect(weights(3..<4) == [alone(ids[3])])
         #expect(weights(4..<6) == expected(4..<6) && weights(6..<8) == expected(6..<8), "\(weights(4..<8))")
         #expect(abs(q.totalWeight - q.weights.reduce(0, +)) < 1e-4)
-        // Every piece still anchors, and its pairs weigh by its own rarity: they tell the
-        // word from lookalikes sharing its pieces.
+        // Every piece still anchors. A plain word's pieces in order are the word, already
+        // weighed: their pair weighs the lighter share of it, not the pieces' own rarity (a
+        // long rare word of another line outweighed the asked line's words). A compound's
+        // pairs keep their own: they tell a key from the lookalikes sharing its pieces.
         #expect((0..<3).allSatisfy { q.anchors[slot($0)] && q.pairBase[slot($0)] == alone(ids[$0]) })
-        #expect(q.pairWeight(slot(0), slot(1)) == min(alone(ids[0]), alone(ids[1])))
+        func pair(_ k: Int) -> Int { q.pairs.firstIndex { $0 == (slot(k), slot(k + 1)) }! }
+        #expect(q.pairWeights[pair(0)] == min(q.weights[slot(0)], q.weights[slot(1)]))
+        #expect(q.pairWeights[pair(0)] < min(alone(ids[0]), alone(ids[1])))
+        #expect(q.pairWeights[pair(5)] == min(alone(ids[5]), alone(ids[6])))  // "able" "-l"
+        #expect(q.pairWeights[pair(6)] == min(alone(ids[6]), alone(ids[7])))  // "-l" "agoon"
     }
 
     @Test func coverageIsTheShareOfTheQuestionHeldWithoutThePairsBonus() {
@@ -194,7 +200,7 @@ import Testing
         func pair(_ k: Int) -> Int? { q.pairs.firstIndex { $0 == (q.slot(of: ids[k])!, q.slot(of: ids[k + 1])!) } }
         #expect(inPhrase.count == q.pairs.count - 2, "\(q.pairs)")
         #expect(pair(2).map { !q.pairInPhrase[$0] } == true && pair(7).map { !q.pairInPhrase[$0] } == true)
-        #expect(abs(q.phrasePairWeight - inPhrase.reduce(0) { $0 + q.pairWeight(q.pairs[$1].0, q.pairs[$1].1) }) < 1e-5)
+        #expect(abs(q.phrasePairWeight - inPhrase.reduce(0) { $0 + q.pairWeights[$1] }) < 1e-5)
         let text = "Once a virtual table is in use, the table that was created can be dropped; it can not be renamed.\n" +
             "Once the virtual table is created, it can be queried as follows."
         let tokens = Self.tokenizer.encodeOrdinary(text)

@@ -4,7 +4,8 @@
 ///
 /// A passage's score is the weight of the distinct question tokens it holds plus, for every
 /// pair of the question's adjacent tokens that stands adjacent in the passage too, half the
-/// lighter token's weight, all divided by the question's total weight. The pairs are what
+/// pair's weight (`QuestionTerms.pairWeights`: the lighter token's), all divided by the
+/// question's total weight. The pairs are what
 /// tell a key from a lookalike that shares some of its pieces: "sable-lagoon-prime" beats
 /// "sable-lagoon-dusk" and "amber-lagoon-prime" by the pairs it alone completes. The pairs
 /// of a word of three or more pieces count only as one unbroken stretch (the passage's
@@ -164,7 +165,7 @@ struct PassageScorer {
             var continued: (run: Int, position: Int, bonus: Float)?
             if previousSlot >= 0, let p = pairIndex[previousSlot << 20 | slot],
                !question.pairJoined[p] || JoinedPairs.joined(at: i, in: buffer, within: range, flags: shapes.joinFlags) {
-                let bonus = Self.pairBonus * question.pairWeight(previousSlot, slot)
+                let bonus = Self.pairBonus * question.pairWeights[p]
                 if let (run, position) = question.runOfPair[p] {
                     let before = stretch.flatMap { $0.run == run && $0.position == position - 1 ? $0.bonus : nil } ?? 0
                     continued = (run, position, before + bonus)
@@ -199,7 +200,7 @@ struct PassageScorer {
             return present(a) && present(b) && (!question.pairJoined[k] || pairMayBe(k))
         }
         for (k, (a, b)) in question.pairs.enumerated() where question.runOfPair[k] == nil && mayBe(k) {
-            total += Self.pairBonus * question.pairWeight(a, b)
+            total += Self.pairBonus * question.pairWeights[k]
         }
         for (r, run) in question.runs.enumerated() {
             var best: Float = 0
@@ -208,8 +209,7 @@ struct PassageScorer {
                 for to in from..<run.count {
                     // A stretch the window cannot hold cannot grow into one it holds.
                     guard mayBe(run[to]), to == from || stretchMayBe(r, from, to) else { break }
-                    let (a, b) = question.pairs[run[to]]
-                    bonus += Self.pairBonus * question.pairWeight(a, b)
+                    bonus += Self.pairBonus * question.pairWeights[run[to]]
                     best = max(best, bonus)
                 }
             }

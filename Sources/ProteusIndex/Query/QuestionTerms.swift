@@ -97,6 +97,8 @@ public struct QuestionTerms {
     /// such a pair counts only where the text joins it too, so "sable-lagoon" is not met by
     /// "sable- lagoon", and the routing tier's pair filters bound it.
     public private(set) var pairJoined: [Bool] = []
+    /// The weight each pair's bonus is a share of (`PassageScorer.pairBonus`).
+    public private(set) var pairWeights: [Float] = []
     /// Whether each pair is a phrase pair: two words side by side (not joined), one of them
     /// common (lighter than `anchorWeight`: "the", "is", ","). A common word tells nothing
     /// alone, so a question that holds one quotes a phrase, and its answer holds the phrase.
@@ -178,7 +180,8 @@ public struct QuestionTerms {
         let heaviest = zip(weights, anchors).filter(\.1).map(\.0).max() ?? 0
         for i in anchors.indices where weights[i] < Self.anchorShare * heaviest { anchors[i] = false }
         pairBase = weights
-        weighAsWords(flags: flags, identifierPieces: tokens.map(lexicon.continuesIdentifier), slotOfToken: tokens.map { questionSlot[$0] })
+        let identifierPieces = tokens.map(lexicon.continuesIdentifier)
+        weighAsWords(flags: flags, identifierPieces: identifierPieces, slotOfToken: tokens.map { questionSlot[$0] })
         heaviestWeight = weights.max() ?? 0
         var seen = Set<Int>()
         var run: [Int] = []  // the joined pairs of the word being read
@@ -189,6 +192,7 @@ public struct QuestionTerms {
             }
             run.removeAll()
         }
+        let plainWord = Self.plainWordPieces(flags: flags, identifierPieces: identifierPieces)
         for i in tokens.indices.dropFirst() {
             let a = tokens[i - 1], b = tokens[i]
             guard let sa = questionSlot[a], let sb = questionSlot[b], sa != sb, seen.insert(sa << 20 | sb).inserted else {
@@ -199,9 +203,14 @@ public struct QuestionTerms {
                                             after: i + 1 < flags.count ? flags[i + 1] : 0)
             pairs.append((sa, sb))
             pairJoined.append(joined)
+            // Two pieces of a plain word ("Phys" "iol") in order are the word, weighed already:
+            // their bonus is from the pieces' shares of it. In a compound and across words it
+            // is from their own weights, so a key in order beats lookalikes sharing its pieces.
+            let inWord = joined && plainWord[i]
+            pairWeights.append(inWord ? min(weights[sa], weights[sb]) : Self.pairWeight(sa, sb, base: pairBase, connectors: connectors))
             let inPhrase = !joined && min(pairBase[sa], pairBase[sb]) < Self.anchorWeight
             pairInPhrase.append(inPhrase)
-            if inPhrase { phrasePairWeight += pairWeight(sa, sb) }
+            if inPhrase { phrasePairWeight += pairWeights[pairs.count - 1] }
             runOfPair.append(nil)
             if joined { run.append(pairs.count - 1) } else { endRun() }
         }
@@ -243,7 +252,9 @@ public struct QuestionTerms {
     /// two long rare words of another line outweighed three shorter words of the asked one
     /// (BM25 weighs a word once), and with every other piece halved a word of five or more
     /// still did (natural.py's mixed questions: 560 of 599 in the top 5, 564 decaying). The
-    /// pairs that join the pieces keep the pieces' own weights (`pairBase`): they tell a key
+    /// pairs inside a word weigh these shares too (`pairWeights`: with their pieces' own
+    /// weights, a word of two pieces in order weighed both whole again; 567 -> 579), while
+    /// the pairs that join words keep the pieces' own weights (`pairBase`): they tell a key
     /// from lookalikes sharing its pieces, and halved they let a haystack of lookalike keys
     /// outrank the asked key's window.
     public static let dependentPieceShare: Float = 0.5
@@ -276,6 +287,24 @@ public struct QuestionTerms {
                 weights[s] = w
             }
         }
+    }
+
+    /// Whether each token belongs to a plain word: its joined tokens (`JoinedPairs`) are one
+    /// word for weighing (`continuesWord`), no compound of several ("sable-lagoon-prime",
+    /// whose pairs tell it from the lookalikes in a haystack of keys).
+    private static func plainWordPieces(flags: [UInt8], identifierPieces: [Bool]) -> [Bool] {
+        var plain = [Bool](repeating: true, count: flags.count)
+        var start = 0, oneWord = true
+        for end in flags.indices.dropFirst() + [flags.count] where !flags.isEmpty {
+            if end < flags.count && JoinedPairs.joined(before: end >= 2 ? flags[end - 2] : 0, flags[end - 1], flags[end],
+                                                       after: end + 1 < flags.count ? flags[end + 1] : 0) {
+                oneWord = oneWord && continuesWord(flags[end - 1], flags[end], identifierPiece: identifierPieces[end])
+                continue
+            }
+            for k in start..<end { plain[k] = oneWord }
+            (start, oneWord) = (end, true)
+        }
+        return plain
     }
 
     /// Whether a token with flags `b` goes on the word of the token with flags `a` before it:
@@ -361,10 +390,10 @@ public struct QuestionTerms {
     /// Number of slots.
     public var count: Int { spellings.count }
 
-    /// Weight of the pair `(a, b)`: the lighter of its two terms, or the word's where the
-    /// other is a connector ("lively" "-" of "lively-orchard"), which weighs nothing alone
-    /// but ties the compound together; by their own weights (`pairBase`).
-    func pairWeight(_ a: Int, _ b: Int) -> Float {
-        connectors[a] ? pairBase[b] : connectors[b] ? pairBase[a] : min(pairBase[a], pairBase[b])
+    /// Weight of a pair of slots across words: the lighter of its two terms, or the word's
+    /// where the other is a connector ("lively" "-" of "lively-orchard"), which weighs nothing
+    /// alone but ties the compound together; by their own weights (`pairBase`).
+    private static func pairWeight(_ a: Int, _ b: Int, base: [Float], connectors: [Bool]) -> Float {
+        connectors[a] ? base[b] : connectors[b] ? base[a] : min(base[a], base[b])
     }
 }

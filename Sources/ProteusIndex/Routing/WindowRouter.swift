@@ -232,7 +232,7 @@ struct WindowRouter {
         // of their pairs (most windows lack a rare one and fail it without a filter probed).
         let question = scorer.question
         var bonuses: Float = 0
-        for (a, b) in question.pairs where holding[a] && holding[b] { bonuses += PassageScorer.pairBonus * question.pairWeight(a, b) }
+        for (k, (a, b)) in question.pairs.enumerated() where holding[a] && holding[b] { bonuses += PassageScorer.pairBonus * question.pairWeights[k] }
         let held = (0..<question.count).filter { holding[$0] }
         let needed = least * question.totalWeight
         var like: [(candidate: Candidate, likeness: Float)] = []

@@ -75,12 +75,42 @@ import Foundation
         try F.editTable(path) { F.put(UInt64(rows - 1), &$0, e + 24); F.put(UInt64((rows - 1) * 4), &$0, e + 16) }
         #expect(failure { _ = try HeroIndex(path: path) }
                 == "\(path): section 'DSUR' at byte \(F.u64(b, e + 8)): \(rows - 1) elements, expected \(rows) (one per DNA row)")
-        // Row ids that do not add up to the rows are refused on first use of the DNA.
-        try F.write(b, to: path)
-        try F.editSection(path, .dnaIDs) { $0[0] ^= 0x01 }
-        let d = F.entryPosition(b, .dnaIDs)
-        #expect(failure { _ = try HeroIndex(path: path).dna() } != nil)
-        _ = d
+    }
+
+    /// The DNA's row ids (a presence bit per id, `DIDS`, and a rank every few words, `DRNK`)
+    /// are checked on first use of the DNA, each refusal naming its section and byte.
+    @Test func dnaRowIDsMustAddUpToTheRows() throws {
+        let (dir, path) = try written("consistency-dna-ids")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pristine = try F.read(path)
+        let index = try HeroIndex(path: path)
+        let rows = index.metadata.dnaRows, vocabulary = index.metadata.vocabularySize
+        let ids = index.entry(.dnaIDs), ranks = index.entry(.dnaRanks)
+        let words = Int(ids.length) / 8
+        #expect(words > PresenceBits.wordsPerRank && vocabulary % 64 != 0 && (vocabulary + 63) / 64 == words)
+        let bits = try F.read(path)[Int(ids.offset)..<Int(ids.offset + ids.length)]
+        // The last word's lowest id, whose bit is set (the last word holds no rank).
+        let lastWord = Array(bits.suffix(8))
+        let lowest = try #require((0..<64).first { lastWord[$0 / 8] & (1 << ($0 % 8)) != 0 })
+        // One id too few.
+        try F.editSection(path, .dnaIDs) { $0[8 * (words - 1) + lowest / 8] &= ~UInt8(1 << (lowest % 8)) }
+        #expect(failure { _ = try HeroIndex(path: path).dna() }
+                == "\(path): section 'DIDS' at byte \(ids.offset): \(rows - 1) ids for \(rows) DNA rows")
+        // The same count, one id moved past the vocabulary.
+        try F.write(pristine, to: path)
+        try F.editSection(path, .dnaIDs) {
+            $0[8 * (words - 1) + lowest / 8] &= ~UInt8(1 << (lowest % 8))
+            $0[8 * words - 1] |= 0x80
+        }
+        #expect(failure { _ = try HeroIndex(path: path).dna() }
+                == "\(path): section 'DIDS' at byte \(ids.offset): id \(words * 64 - 1) is outside the vocabulary of \(vocabulary)")
+        // A rank that does not count the ids before its words.
+        try F.write(pristine, to: path)
+        try F.editSection(path, .dnaRanks) { $0[4] &+= 1 }
+        #expect(failure { _ = try HeroIndex(path: path).dna() }
+                == "\(path): section 'DRNK' at byte \(ranks.offset + 4): rank 1 does not count the ids before it")
+        try F.write(pristine, to: path)
+        #expect(failure { _ = try HeroIndex(path: path).dna() } == nil)
     }
 }
 

@@ -199,7 +199,7 @@ struct PassageScorer {
             let (a, b) = question.pairs[k]
             return present(a) && present(b) && (!question.pairJoined[k] || pairMayBe(k))
         }
-        for (k, (a, b)) in question.pairs.enumerated() where question.runOfPair[k] == nil && mayBe(k) {
+        for k in question.pairs.indices where question.runOfPair[k] == nil && mayBe(k) {
             total += Self.pairBonus * question.pairWeights[k]
         }
         for (r, run) in question.runs.enumerated() {

@@ -86,8 +86,8 @@ extension PassageScorer {
 
     /// Where the passage reaches (`forward`: its new end, else its new start, and whether the
     /// reach cut there) to take in the nearest sentence on its line, within the reach, that
-    /// holds one of the question's keywords (`QuestionTerms.keywords`) the passage lacks: keywords spread
-    /// over the sentences of one line. Nil when none does.
+    /// holds one of the question's keywords (`QuestionTerms.keywords`) the passage lacks:
+    /// keywords spread over the sentences of one line. Nil when none does.
     /// Lines stay apart: each line of a list of lookalike keys is an answer of its own, and a
     /// question whose terms all stand in one sentence still gets that sentence alone.
     private func sentenceAddingTerm(to passage: Range<Int>, forward: Bool, lowest: Int, highest: Int,

@@ -5,11 +5,11 @@
 /// A passage's score is the weight of the distinct question tokens it holds plus, for every
 /// pair of the question's adjacent tokens that stands adjacent in the passage too, half the
 /// pair's weight (`QuestionTerms.pairWeights`: the lighter token's), all divided by the
-/// question's total weight. The pairs are what
-/// tell a key from a lookalike that shares some of its pieces: "sable-lagoon-prime" beats
-/// "sable-lagoon-dusk" and "amber-lagoon-prime" by the pairs it alone completes. The pairs
-/// of a word of three or more pieces count only as one unbroken stretch (the passage's
-/// best), so those two lookalikes side by side do not add up to the key either.
+/// question's total weight. The pairs are what tell a key from a lookalike that shares some
+/// of its pieces: "sable-lagoon-prime" beats "sable-lagoon-dusk" and "amber-lagoon-prime" by
+/// the pairs it alone completes. The pairs of a word of three or more pieces count only as
+/// one unbroken stretch (the passage's best), so those two lookalikes side by side do not
+/// add up to the key either.
 ///
 /// A passage is the sentence or line holding the anchor, at most `sentenceBack` tokens before
 /// it and `sentenceForward` after, joined with the sentences of its paragraph that carry the

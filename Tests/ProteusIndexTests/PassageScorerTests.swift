@@ -165,6 +165,25 @@ import Testing
         #expect(needle.coverage > scattered.coverage && needle.coverage < 1 && needle.score > needle.coverage)
     }
 
+    @Test func aClumpedWordWeighsAsItsWindowsSay() {
+        // 1,000 windows; an id met about 500 times (surprisal 11 of 1,024,000 tokens) would
+        // fill about 393 windows at random: in 393 it is not clumped, in 39 ten times.
+        let tokens = 1_024_000.0
+        let spread = Teleporter.clumping(surprisal: 11, windows: 393, of: 1_000, corpusTokens: tokens)
+        let clumped = Teleporter.clumping(surprisal: 11, windows: 39, of: 1_000, corpusTokens: tokens)
+        #expect(abs(spread - 1) < 0.01 && abs(clumped - 10.1) < 0.1, "\(spread) \(clumped)")
+        // Never below 1, and 1 where the windows cannot tell (every window, or none known).
+        #expect(Teleporter.clumping(surprisal: 11, windows: 900, of: 1_000, corpusTokens: tokens) == 1)
+        #expect(Teleporter.clumping(surprisal: 11, windows: 1_000, of: 1_000, corpusTokens: tokens) == 1)
+        #expect(Teleporter.clumping(surprisal: 11, windows: 0, of: 1_000, corpusTokens: tokens) == 1)
+        // A term's probability is divided by its clumping: ten times clumped, log2(10) bits heavier.
+        func weight(_ clumping: Float) -> Float {
+            let lexicon = QuestionTerms.Lexicon(surprisal: { _ in 16 }, occurs: { _ in true }, clumping: { _ in clumping })
+            return QuestionTerms(tokens: [42], lexicon: lexicon).weights[0]
+        }
+        #expect(abs(weight(10) - weight(1) - 3.321_928) < 1e-4, "\(weight(10)) \(weight(1))")
+    }
+
     @Test func foundIsRelativeToTheBestBoundUnlessTheAnswerHoldsNearlyAllTheQuestionsWords() {
         func passage(_ score: Float, _ coverage: Float, phrase: Float = 1) -> Passage {
             Passage(start: 0, tokens: [1], score: score, matchedTokens: 1, matchedOffsets: [0], source: .corpus, coverage: coverage,

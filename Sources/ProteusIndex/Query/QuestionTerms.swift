@@ -53,6 +53,10 @@ public struct QuestionTerms {
         public var routesEverywhere: (UInt32) -> Bool
         /// Whether the id goes on an identifier after a word ("_CREATE" of "SQLITE_CREATE").
         public var continuesIdentifier: (UInt32) -> Bool
+        /// How many times fewer windows hold the id than would if its occurrences fell at
+        /// random (at least 1, `Teleporter.clumping`): a clumped word is rarer to meet in a
+        /// passage than its count says, so its probability is divided by it.
+        public var clumping: (UInt32) -> Float
 
         public init(surprisal: @escaping (UInt32) -> Float, occurs: @escaping (UInt32) -> Bool,
                     spellings: @escaping (UInt32) -> [UInt32] = { [$0] }, isContent: @escaping (UInt32) -> Bool = { _ in true },
@@ -61,7 +65,8 @@ public struct QuestionTerms {
                     lineStartForms: @escaping (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] = { _ in [] },
                     isRare: @escaping (UInt32) -> Bool = { _ in false },
                     routesEverywhere: @escaping (UInt32) -> Bool = { _ in false },
-                    continuesIdentifier: @escaping (UInt32) -> Bool = { _ in false }) {
+                    continuesIdentifier: @escaping (UInt32) -> Bool = { _ in false },
+                    clumping: @escaping (UInt32) -> Float = { _ in 1 }) {
             self.surprisal = surprisal
             self.occurs = occurs
             self.spellings = spellings
@@ -73,6 +78,7 @@ public struct QuestionTerms {
             self.isRare = isRare
             self.routesEverywhere = routesEverywhere
             self.continuesIdentifier = continuesIdentifier
+            self.clumping = clumping
         }
     }
 
@@ -165,9 +171,10 @@ public struct QuestionTerms {
                 for f in forms where !lexicon.startsWord(f) { wordStartOnly.insert(f) }
             }
             spellings.append(forms)
-            // Surprisal of the spellings together: -log2 of the sum of their probabilities.
+            // Surprisal of the spellings together: -log2 of the sum of their probabilities, each
+            // divided by its clumping (the chance of meeting it in a passage, not per token).
             let p = forms.isEmpty ? exp2(-Double(formPieces.map(lexicon.surprisal).max()!))
-                                  : forms.reduce(0.0) { $0 + exp2(-Double(lexicon.surprisal($1))) }
+                                  : forms.reduce(0.0) { $0 + exp2(-Double(lexicon.surprisal($1))) / Double(lexicon.clumping($1)) }
             let content = lexicon.isContent(id)
             let w = content ? max(Float(-log2(p)) - Self.surprisalFloor, Self.minimumWeight) : Self.minimumWeight
             weights.append(w)

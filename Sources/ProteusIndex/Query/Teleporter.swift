@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// How a question was answered.
 public enum AnswerMode: String, Sendable {
     /// Routed to the corpus windows that hold its rare tokens, merged with the heroes.
@@ -75,7 +81,7 @@ public final class Teleporter {
 
     /// The question as the exact pass sees it (ids the corpus never holds are left out).
     public func terms(_ tokens: [UInt32]) -> QuestionTerms {
-        let tier = self.tier, shapes = self.shapes, heroes = engine.heroes
+        let tier = self.tier, shapes = self.shapes, heroes = engine.heroes, corpusTokens = engine.corpusTokens
         let lexicon = QuestionTerms.Lexicon(
             surprisal: heroes.surprisal,
             occurs: { Int($0) < heroes.vocabularySize && (tier == nil || tier!.entry(of: $0) != nil) },
@@ -89,8 +95,27 @@ public final class Teleporter {
                 return e.windowCount * QuestionTerms.rareWindowShareDivisor <= tier.shape.windowCount
             },
             routesEverywhere: { id in tier?.mayBeAnywhere(shapes.spellings(of: id)) ?? false },
-            continuesIdentifier: { shapes.continuesIdentifier($0) })
+            continuesIdentifier: { shapes.continuesIdentifier($0) },
+            clumping: { id in
+                guard let tier, let e = tier.entry(of: id) else { return 1 }
+                return Self.clumping(surprisal: heroes.surprisal(id), windows: e.windowCount,
+                                     of: tier.shape.windowCount, corpusTokens: Double(corpusTokens))
+            })
         return QuestionTerms(tokens: tokens, lexicon: lexicon)
+    }
+
+    /// How many times fewer of `windowCount` windows hold an id than would if its occurrences
+    /// (as many as its surprisal says of `corpusTokens`) fell at random: at least 1, and 1 for
+    /// an id in every window, whose clumping the windows cannot tell. A word that comes in
+    /// clumps ("nodes" in the pages about trees) is rarer to meet in a passage than its count
+    /// says, as BM25's document frequency tells; the question's weights take it into account
+    /// (on the 20M real tokens, mixed questions 578 to 580 and questions 577 to 582 of 599 on
+    /// three draws; on the Python standard library 96.4% to 97.4% and 95.4% to 97.0%).
+    static func clumping(surprisal: Float, windows: Int, of windowCount: Int, corpusTokens: Double) -> Float {
+        guard windows > 0, windows < windowCount else { return 1 }
+        let occurrences = corpusTokens * exp2(-Double(surprisal))
+        let expected = Double(windowCount) * -expm1(-occurrences / Double(windowCount))
+        return Float(max(1, expected / Double(windows)))
     }
 
     /// Answers scoring less than this share of the best one are not worth reading more

@@ -109,7 +109,7 @@ public final class Teleporter {
     /// an id in every window, whose clumping the windows cannot tell. A word that comes in
     /// clumps ("nodes" in the pages about trees) is rarer to meet in a passage than its count
     /// says, as BM25's document frequency tells; the question's weights take it into account
-    /// (on the 20M real tokens, mixed questions 578 to 580 and questions 577 to 582 of 599 on
+    /// (on the 20M real tokens, mixed questions 578 to 580 and questions 577 to 580 of 599 on
     /// three draws; on the Python standard library 96.4% to 97.4% and 95.4% to 97.0%).
     static func clumping(surprisal: Float, windows: Int, of windowCount: Int, corpusTokens: Double) -> Float {
         guard windows > 0, windows < windowCount else { return 1 }

@@ -206,8 +206,7 @@ public struct QuestionTerms {
                 endRun()  // a piece the corpus lacks, or a pair met before, ends the word's run
                 continue
             }
-            let joined = JoinedPairs.joined(before: i >= 2 ? flags[i - 2] : 0, flags[i - 1], flags[i],
-                                            after: i + 1 < flags.count ? flags[i + 1] : 0)
+            let joined = Self.joinsPrevious(flags, at: i)
             pairs.append((sa, sb))
             pairJoined.append(joined)
             // Two pieces of a plain word ("Phys" "iol") in order are the word, weighed already:
@@ -296,32 +295,6 @@ public struct QuestionTerms {
         }
     }
 
-    /// Whether each token belongs to a plain word: its joined tokens (`JoinedPairs`) are one
-    /// word for weighing (`continuesWord`), no compound of several ("sable-lagoon-prime",
-    /// whose pairs tell it from the lookalikes in a haystack of keys).
-    private static func plainWordPieces(flags: [UInt8], identifierPieces: [Bool]) -> [Bool] {
-        var plain = [Bool](repeating: true, count: flags.count)
-        var start = 0, oneWord = true
-        for end in flags.indices.dropFirst() + [flags.count] where !flags.isEmpty {
-            if end < flags.count && JoinedPairs.joined(before: end >= 2 ? flags[end - 2] : 0, flags[end - 1], flags[end],
-                                                       after: end + 1 < flags.count ? flags[end + 1] : 0) {
-                oneWord = oneWord && continuesWord(flags[end - 1], flags[end], identifierPiece: identifierPieces[end])
-                continue
-            }
-            for k in start..<end { plain[k] = oneWord }
-            (start, oneWord) = (end, true)
-        }
-        return plain
-    }
-
-    /// Whether a token with flags `b` goes on the word of the token with flags `a` before it:
-    /// `a` ends in a letter or a digit and is no connector, and `b` starts with one, with no
-    /// space between ("H" "yst"; not "-" "orch", nor "sable" "-l").
-    static func continuesWord(_ a: UInt8, _ b: UInt8, identifierPiece: Bool) -> Bool {
-        a & JoinedPairs.canLead != 0 && a & JoinedPairs.connector == 0
-            && b & JoinedPairs.canFollow != 0 && (b & JoinedPairs.startsWithWord != 0 || identifierPiece)
-    }
-
     /// The line-start forms of the question's words (those a space leads) whose every id the
     /// corpus holds, each with its word's range in `tokens`.
     private static func wordForms(_ tokens: [UInt32], flags: [UInt8], lexicon: Lexicon)
@@ -330,8 +303,7 @@ public struct QuestionTerms {
         guard !tokens.isEmpty else { return found }
         var start = 0
         for end in tokens.indices.dropFirst() + [tokens.count] {
-            if end < tokens.count && JoinedPairs.joined(before: end >= 2 ? flags[end - 2] : 0, flags[end - 1], flags[end],
-                                                       after: end + 1 < flags.count ? flags[end + 1] : 0) { continue }
+            if end < tokens.count && joinsPrevious(flags, at: end) { continue }
             defer { start = end }
             guard lexicon.startsWord(tokens[start]) else { continue }
             // A word of one token when it is rare. A middling one's pieces (" mice" opens a line

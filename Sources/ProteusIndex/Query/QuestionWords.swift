@@ -1,0 +1,34 @@
+/// How a question's tokens group into words: the rules `QuestionTerms` weighs and pairs them by.
+extension QuestionTerms {
+    /// Whether the token at `i` of a question with join flags `flags` is joined to the one
+    /// before it (`JoinedPairs`: two pieces of one word or compound).
+    static func joinsPrevious(_ flags: [UInt8], at i: Int) -> Bool {
+        JoinedPairs.joined(before: i >= 2 ? flags[i - 2] : 0, flags[i - 1], flags[i],
+                           after: i + 1 < flags.count ? flags[i + 1] : 0)
+    }
+
+    /// Whether each token belongs to a plain word: its joined tokens (`JoinedPairs`) are one
+    /// word for weighing (`continuesWord`), no compound of several ("sable-lagoon-prime",
+    /// whose pairs tell it from the lookalikes in a haystack of keys).
+    static func plainWordPieces(flags: [UInt8], identifierPieces: [Bool]) -> [Bool] {
+        var plain = [Bool](repeating: true, count: flags.count)
+        var start = 0, oneWord = true
+        for end in flags.indices.dropFirst() + [flags.count] where !flags.isEmpty {
+            if end < flags.count && joinsPrevious(flags, at: end) {
+                oneWord = oneWord && continuesWord(flags[end - 1], flags[end], identifierPiece: identifierPieces[end])
+                continue
+            }
+            for k in start..<end { plain[k] = oneWord }
+            (start, oneWord) = (end, true)
+        }
+        return plain
+    }
+
+    /// Whether a token with flags `b` goes on the word of the token with flags `a` before it:
+    /// `a` ends in a letter or a digit and is no connector, and `b` starts with one, with no
+    /// space between ("H" "yst"; not "-" "orch", nor "sable" "-l").
+    static func continuesWord(_ a: UInt8, _ b: UInt8, identifierPiece: Bool) -> Bool {
+        a & JoinedPairs.canLead != 0 && a & JoinedPairs.connector == 0
+            && b & JoinedPairs.canFollow != 0 && (b & JoinedPairs.startsWithWord != 0 || identifierPiece)
+    }
+}

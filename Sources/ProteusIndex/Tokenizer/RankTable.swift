@@ -93,23 +93,20 @@ public final class RankTable: @unchecked Sendable {
     }
 
     /// Calls `body` with the rank holding each occurrence of `byte` in the tokens' bytes (a
-    /// rank holding it twice is called twice): one memchr pass over the bytes and a binary
-    /// search of the offsets per occurrence, where a walk over every rank would cost a query
-    /// process a millisecond. A corrupt offset skips the occurrence, never reads outside.
+    /// rank holding it twice is called twice): one memchr pass over the bytes, and the offsets
+    /// walked forward alongside, since the occurrences come in order. A binary search per
+    /// occurrence missed the cache at every step (0.4 ms of a query process for cl100k's
+    /// 3,278 line breaks); calling `bytes(ofRank:)` for every rank cost a millisecond. A
+    /// corrupt offset skips the occurrence, never reads outside.
     func forEachRank(holding byte: UInt8, _ body: (Int) -> Void) {
         let n = Int(byteCount)
-        var from = 0
+        var from = 0, rank = 0
         while from < n, let hit = memchr(bytes + from, Int32(byte), n - from) {
             let at = UInt32(UnsafeRawPointer(hit) - UnsafeRawPointer(bytes))
             from = Int(at) + 1
-            // Smallest r with offsets[r] > at: the byte belongs to rank r - 1.
-            var lo = 0, hi = count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if offsets[mid] > at { hi = mid } else { lo = mid + 1 }
-            }
-            let rank = lo - 1
-            if rank >= 0, offsets[rank] <= at, at < offsets[rank + 1] { body(rank) }
+            // The first rank from here whose bytes end past the byte: the one holding it.
+            while rank < count && offsets[rank + 1] <= at { rank += 1 }
+            if rank < count, offsets[rank] <= at, at < offsets[rank + 1] { body(rank) }
         }
     }
 

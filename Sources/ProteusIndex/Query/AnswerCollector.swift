@@ -24,6 +24,9 @@ public struct Passage: Equatable {
     /// Share of the bonus of the question's phrase pairs (`QuestionTerms.pairInPhrase`) the
     /// passage holds: 1 for a question with none.
     public var phraseCoverage: Float = 1
+    /// Whether the question has a frame (`QuestionTerms.framed`) and the passage holds
+    /// every slot but the frame's.
+    public var holdsAllButTheFrame = false
 
     /// One past the last position.
     public var end: UInt64 { start + UInt64(tokens.count) }

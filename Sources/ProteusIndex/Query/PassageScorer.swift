@@ -139,7 +139,8 @@ struct PassageScorer {
     /// Score of the passage `range` of `buffer`, and the offsets (from `range.lowerBound`)
     /// of the tokens that match the question.
     func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>)
-        -> (score: Float, matched: Int, offsets: [Int], coverage: Float, phraseCoverage: Float) {
+        -> (score: Float, matched: Int, offsets: [Int], coverage: Float, phraseCoverage: Float, holdsAllButTheFrame: Bool) {
+        var requiredHeld = 0
         var seenSlots = [Bool](repeating: false, count: question.count)
         var seenPairs = [Bool](repeating: false, count: question.pairs.count)
         var bestStretch = [Float](repeating: 0, count: question.runs.count)
@@ -161,6 +162,7 @@ struct PassageScorer {
                 total += question.weights[slot]
                 held += question.weights[slot]
                 matched += 1
+                if question.required[slot] { requiredHeld += 1 }
             }
             var continued: (run: Int, position: Int, bonus: Float)?
             if previousSlot >= 0, let p = pairIndex[previousSlot << 20 | slot],
@@ -184,7 +186,8 @@ struct PassageScorer {
         // `held` sums the same weights as `totalWeight` in another order: at most 1 but for rounding.
         let phrase = question.phrasePairWeight
         return (weight > 0 ? total / weight : 0, matched, offsets, weight > 0 ? min(1, held / weight) : 0,
-                phrase > 0 ? min(1, phraseHeld / (Self.pairBonus * phrase)) : 1)
+                phrase > 0 ? min(1, phraseHeld / (Self.pairBonus * phrase)) : 1,
+                question.framed && requiredHeld == question.requiredCount)
     }
 
     /// The most a passage can score holding only the slots `present` says may be there.
@@ -269,10 +272,10 @@ struct PassageScorer {
             let range = (local.lowerBound + documentRange.lowerBound)..<(local.upperBound + documentRange.lowerBound)
             if range == last { continue }
             last = range
-            let (score, matched, offsets, coverage, phraseCoverage) = self.score(buffer, range)
+            let (score, matched, offsets, coverage, phraseCoverage, allButFrame) = self.score(buffer, range)
             answers.offer(Passage(start: base + UInt64(range.lowerBound), tokens: Array(buffer[range]), score: score,
                                   matchedTokens: matched, matchedOffsets: offsets, source: source, coverage: coverage,
-                                  phraseCoverage: phraseCoverage))
+                                  phraseCoverage: phraseCoverage, holdsAllButTheFrame: allButFrame))
         }
     }
 }

@@ -139,11 +139,18 @@ public struct QuestionTerms {
     public private(set) var formIsGlued: [Bool] = []
     /// Whether each slot is a connector (`JoinedPairs.connector`: "-", ".", "::").
     public private(set) var connectors: [Bool] = []
+    /// Whether each slot is one an answer must hold, all but the question's frame
+    /// (`QuestionFrame.swift`), and whether the question has a frame at all.
+    public private(set) var required: [Bool] = []
+    public private(set) var framed = false
+    public private(set) var requiredCount = 0
     /// Sum of the slot weights: a passage holding every slot (and no pair) scores 1.
     public private(set) var totalWeight: Float = 0
     /// The heaviest slot's weight.
     public private(set) var heaviestWeight: Float = 0
     private var slotOf: [UInt32: Int] = [:]
+    /// Where each slot's token first stands in the question.
+    private var firstToken: [Int] = []
 
     public init(tokens: [UInt32], lexicon: Lexicon) {
         self.tokens = tokens
@@ -171,6 +178,7 @@ public struct QuestionTerms {
                 for f in forms where !lexicon.startsWord(f) { wordStartOnly.insert(f) }
             }
             spellings.append(forms)
+            firstToken.append(k)
             // Surprisal of the spellings together: -log2 of the sum of their probabilities, each
             // divided by its clumping (the chance of meeting it in a passage, not per token).
             let p = forms.isEmpty ? exp2(-Double(formPieces.map(lexicon.surprisal).max()!))
@@ -221,6 +229,9 @@ public struct QuestionTerms {
             if joined { run.append(pairs.count - 1) } else { endRun() }
         }
         endRun()
+        (required, framed) = Self.frame(tokens: tokens, flags: flags, firstTokens: firstToken, ownWeights: pairBase,
+                                        pairs: pairs, pairInPhrase: pairInPhrase, lexicon: lexicon)
+        requiredCount = required.filter { $0 }.count
         for (range, form) in wordForms {
             let slots = form.covering.map { questionSlot[tokens[range.lowerBound + $0]] }
             guard slots.allSatisfy({ $0 != nil }) else { continue }

@@ -115,6 +115,10 @@ public final class Teleporter {
     /// An answer holding this share of the question's words' weight is found whatever the
     /// bound (every rare word of a keyword question, in no particular order).
     public static let wholeCoverage: Float = 0.9
+    /// An answer holding every slot of a framed question but the frame (`QuestionTerms.framed`)
+    /// and at least this share of its weight is found: the frame stands in most windows, and
+    /// an answer holding it too is no better an answer.
+    public static let frameFoundShare: Float = 0.5
     public static let searchExtension = 16
     /// While nothing is found, routing may also read this share of the corpus's windows when
     /// that is more: a question's words tie in more windows as the corpus grows (a billion
@@ -127,6 +131,7 @@ public final class Teleporter {
         // of a quote ("Once a virtual table has been created, it can" for "Once the virtual
         // table is created, it can"): found, it stopped routing before the quote's window.
         guard p.coverage < wholeCoverage || p.phraseCoverage >= foundShare else { return false }
+        if p.holdsAllButTheFrame && p.coverage >= frameFoundShare { return true }
         return p.score >= foundShare * max(1, bestBound) || (p.score >= foundShare && p.coverage >= wholeCoverage)
     }
 

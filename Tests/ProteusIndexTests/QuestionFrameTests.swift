@@ -1,0 +1,84 @@
+import Testing
+@testable import ProteusIndex
+
+/// A question's frame ("Tell me about", "What does"): the words an answer need not hold.
+@Suite struct QuestionFrameTests {
+    static let tokenizer = PassageScorerTests.tokenizer
+    static let shapes = TokenShapes(tokenizer: tokenizer, vocabularySize: Int(tokenizer.identity.vocabularySize))
+
+    /// `QuestionTerms` of `question` where the words of `everywhere` stand in most windows (the
+    /// tier keeps no list of them); `tier: false` stands for an index without a routing tier.
+    static func terms(_ question: String, everywhere: Set<String>, tier: Bool = true) -> QuestionTerms {
+        let lexicon = QuestionTerms.Lexicon(
+            surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
+            spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
+            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) },
+            routesEverywhere: { id in tier && everywhere.contains(text(id).trimmingPrefix(" ").lowercased()) })
+        return QuestionTerms(tokens: tokenizer.encodeOrdinary(question), lexicon: lexicon)
+    }
+
+    static func text(_ id: UInt32) -> String {
+        String(decoding: (try? tokenizer.decode([id].withUnsafeBufferPointer { $0 })) ?? [], as: UTF8.self)
+    }
+
+    /// The question's words an answer must hold, in question order.
+    static func required(_ q: QuestionTerms) -> [String] {
+        q.spellings.indices.filter { q.required[$0] }.map { text(q.spellings[$0][0]) }
+    }
+
+    /// Words in most windows, in any spelling.
+    static let common: Set<String> = ["tell", "me", "about", "and", "let", "then", "a", "please", "see", "the", "of",
+                                      "what", "does", "how", "do"]
+
+    @Test func aFrameOpeningTheQuestionIsSetAside() {
+        let q = Self.terms("Tell me about searcher, camps and pursuits.", everywhere: Self.common)
+        #expect(q.framed)
+        #expect(Self.required(q) == [" searcher", " camps", " pursuits"])
+        #expect(q.requiredCount == 3)
+    }
+
+    @Test func commonWordsAfterAKeywordAreKeywordsNotAFrame() {
+        // Three keywords of a line, two of them common: no frame, every word counts.
+        #expect(!Self.terms("Let journal Then", everywhere: Self.common).framed)
+        // A light common word among the keywords (" and") does not undo the frame.
+        #expect(Self.terms("Tell me about searcher and camps", everywhere: Self.common).framed)
+    }
+
+    @Test func aQuoteOfCommonWordsHasNoFrame() {
+        // "see the" is a phrase pair of two common words: the quote's answer holds it.
+        let q = Self.terms("Please see the documentation of chain", everywhere: Self.common)
+        #expect(!q.framed)
+    }
+
+    @Test func withoutATierOrWithoutKeywordsThereIsNoFrame() {
+        #expect(!Self.terms("Tell me about searcher", everywhere: Self.common, tier: false).framed)
+        #expect(!Self.terms("Tell me about", everywhere: Self.common).framed)
+        #expect(!Self.terms("searcher camps pursuits", everywhere: Self.common).framed)
+    }
+
+    @Test func anAnswerHoldingAllButTheFrameIsFound() {
+        let question = "Tell me about searcher, camps and pursuits."
+        let q = Self.terms(question, everywhere: Self.common)
+        let scorer = PassageScorer(question: q, shapes: Self.shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize),
+                                   reach: RoutingTierContents.windowReach)
+        func passage(_ text: String) -> Passage {
+            let tokens = Self.tokenizer.encodeOrdinary(text)
+            let s = tokens.withUnsafeBufferPointer { scorer.score($0, 0..<$0.count) }
+            return Passage(start: 0, tokens: tokens, score: s.score, matchedTokens: s.matched, matchedOffsets: s.offsets,
+                           source: .corpus, coverage: s.coverage, phraseCoverage: s.phraseCoverage,
+                           holdsAllButTheFrame: s.holdsAllButTheFrame)
+        }
+        let answer = passage("The searcher left the camps for other pursuits.")
+        #expect(answer.holdsAllButTheFrame)
+        #expect(answer.coverage < Teleporter.foundShare)  // not found by the question's weight alone
+        #expect(Teleporter.isFound(answer, bestBound: 1))
+        // Missing one keyword: judged by its score against the best bound, as before.
+        let partial = passage("Tell me about the searcher and the camps.")
+        #expect(!partial.holdsAllButTheFrame)
+        #expect(!Teleporter.isFound(partial, bestBound: 1.3))
+        // All but the frame, but the keywords weigh too little of the question.
+        var light = answer
+        light.coverage = Teleporter.frameFoundShare - 0.01
+        #expect(!Teleporter.isFound(light, bestBound: 1))
+    }
+}

@@ -15,7 +15,7 @@ enum Explanation {
             let windows = t.windows.map { "\($0) windows" } ?? "most windows"
             func listed(_ forms: [[UInt32]]) -> String { forms.map { $0.map(quoted).joined(separator: " ") }.joined(separator: ", ") }
             let forms = listed(t.lineStartForms), glued = listed(t.gluedForms)
-            lines.append("  \(spelled)  weight \(String(format: "%.2f", t.weight))\(t.anchor ? " anchor" : ""), \(windows)"
+            lines.append("  \(spelled)  weight \(String(format: "%.2f", t.weight))\(t.anchor ? " anchor" : "")\(t.frame ? " frame" : ""), \(windows)"
                          + (forms.isEmpty ? "" : "; at a line start in \(forms)") + (glued.isEmpty ? "" : "; glued in \(glued)"))
         }
         if let like = r.likeWindows {

@@ -93,6 +93,11 @@ import ProteusIndex
         let p = try CLI.run(["query", Self.index, "procrastination", "--explain", "--top", "1"])
         #expect(p.status == 0 && p.stderr.contains("' procrast'  weight "), "\(p.stderr)")
         #expect(p.stderr.contains("; at a line start in 'pro' 'crast' 'ination', 'Pro' 'crast' 'ination'"), "\(p.stderr)")
+        // A question's frame (words in most windows opening it) is marked: no answer need hold it.
+        let f = try CLI.run(["query", Self.index, "Tell me about procrastination", "--explain", "--top", "1"])
+        let lines = f.stderr.components(separatedBy: "\n")
+        #expect(lines.contains { $0.hasPrefix("  ' me'|") && $0.contains(" frame, most windows") }, "\(f.stderr)")
+        #expect(lines.contains { $0.hasPrefix("  ' procrast'  weight ") && !$0.contains("frame") }, "\(f.stderr)")
     }
 
     @Test func conflictingModesAreUsageErrors() throws {

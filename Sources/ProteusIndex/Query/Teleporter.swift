@@ -38,6 +38,8 @@ public struct TermReport {
     public var ids: [UInt32]
     public var weight: Float
     public var anchor: Bool
+    /// Part of the question's frame, which an answer need not hold (`QuestionTerms.framed`).
+    public var frame = false
     /// Windows that hold one of its spellings (nil: no list, in most windows).
     public var windows: Int?
     /// The line-start forms that stand for it (`QuestionTerms.lineStartForms`), as ids, and
@@ -342,7 +344,8 @@ public final class Teleporter {
                 windows = q.spellings[slot].reduce(0) { $0 + (tier.entry(of: $1)?.windowCount ?? 0) }
             }
             let forms = q.lineStartForms.indices.filter { q.lineStartForms[$0].slots.contains(slot) }
-            return TermReport(ids: q.spellings[slot], weight: q.weights[slot], anchor: q.anchors[slot], windows: windows,
+            return TermReport(ids: q.spellings[slot], weight: q.weights[slot], anchor: q.anchors[slot],
+                              frame: q.framed && !q.required[slot], windows: windows,
                               lineStartForms: forms.filter { !q.formIsGlued[$0] }.map { q.lineStartForms[$0].ids },
                               gluedForms: forms.filter { q.formIsGlued[$0] }.map { q.lineStartForms[$0].ids })
         }

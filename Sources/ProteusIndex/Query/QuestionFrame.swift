@@ -18,17 +18,18 @@ extension QuestionTerms {
             (k == 0 || !joinsPrevious(flags, at: k)) && (k + 1 == tokens.count || !joinsPrevious(flags, at: k + 1))
         }
         var required: [Bool] = []
-        var frameWords = 0, opens = true
+        var frameWords = 0, opens = true, anyRequired = false
         for (s, k) in firstTokens.enumerated() {
             let content = lexicon.isContent(tokens[k])
             let frame = !content || (alone(k) && lexicon.routesEverywhere(tokens[k]))
             if frame && content {
                 frameWords += 1
-                if ownWeights[s] >= anchorWeight && required.contains(true) { opens = false }
+                if ownWeights[s] >= anchorWeight && anyRequired { opens = false }
             }
             required.append(!frame)
+            anyRequired = anyRequired || !frame
         }
-        let framed = frameWords > 0 && opens && required.contains(true)
+        let framed = frameWords > 0 && opens && anyRequired
             && !pairs.indices.contains { pairInPhrase[$0] && !required[pairs[$0].0] && !required[pairs[$0].1] }
         return (required, framed)
     }

@@ -149,14 +149,13 @@ public struct QuestionTerms {
     /// The heaviest slot's weight.
     public private(set) var heaviestWeight: Float = 0
     private var slotOf: [UInt32: Int] = [:]
-    /// Where each slot's token first stands in the question.
-    private var firstToken: [Int] = []
 
     public init(tokens: [UInt32], lexicon: Lexicon) {
         self.tokens = tokens
         let flags = tokens.map(lexicon.joinFlags)
         let wordForms = Self.wordForms(tokens, flags: flags, lexicon: lexicon)
         var questionSlot: [UInt32: Int] = [:]
+        var firstToken: [Int] = []  // where each slot's token first stands in the question
         for (k, id) in tokens.enumerated() where questionSlot[id] == nil {
             let occurring = lexicon.spellings(id).filter(lexicon.occurs)
             let forms = occurring.filter { slotOf[$0] == nil }

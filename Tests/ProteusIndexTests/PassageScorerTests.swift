@@ -283,6 +283,35 @@ import Testing
         #expect(shapes.endsInWord(Self.tokenizer.encodeOrdinary(" un")[0]) && !shapes.endsInWord(Self.tokenizer.encodeOrdinary(".")[0]))
     }
 
+    @Test func aWordsFirstPieceStandingAsAnotherWordEarnsHalfOfIt() {
+        // " nursery" "man": "nursery school" holds another word. Whole, the first piece made
+        // that line (" Who" and " nursery", 20) outrank the asked word's (" nursery", "man"
+        // and their pair, 17.5).
+        let a = Self.answers("Who was the nurseryman?", in: "Who went to nursery school?\nThe nurseryman sold trees.\n")
+        #expect(a.count == 2 && a[0].text.contains("nurseryman") && a[0].score > a[1].score, "\(a)")
+        let scorer = Self.scorer(" nurseryman")
+        let q = scorer.question
+        let nursery = Self.tokenizer.encodeOrdinary(" nursery")[0]
+        #expect(q.opensWordOnly == [true, false])
+        func coverage(_ text: String) -> Float {
+            let tokens = Self.tokenizer.encodeOrdinary(text)
+            return tokens.withUnsafeBufferPointer { scorer.score($0, 0..<$0.count).coverage }
+        }
+        let share = q.weights[q.slot(of: nursery)!] / q.totalWeight
+        #expect(abs(coverage("a nursery school") - PassageScorer.otherWordShare * share) < 1e-5)
+        // Where the word goes on, another ending of it ("nurserymen") holds the piece whole.
+        #expect(abs(coverage("the nurserymen") - share) < 1e-5)
+        #expect(abs(coverage("the nurseryman") - 1) < 1e-5)
+        // An identifier goes on after its first piece ("pretty" "_flags").
+        let identifier = Self.scorer(" pretty_flags")
+        let flagsLess = Self.tokenizer.encodeOrdinary("used by pretty_print"), plain = Self.tokenizer.encodeOrdinary("a pretty view")
+        let (whole, other) = (flagsLess.withUnsafeBufferPointer { identifier.score($0, 0..<$0.count).coverage },
+                              plain.withUnsafeBufferPointer { identifier.score($0, 0..<$0.count).coverage })
+        #expect(identifier.question.opensWordOnly.first == true && abs(other - PassageScorer.otherWordShare * whole) < 1e-5)
+        // A piece that also stands alone in the question is that word wherever it stands.
+        #expect(Self.scorer(" nursery and nurseryman").question.opensWordOnly.first == false)
+    }
+
     @Test func answerIsTheSentenceAroundTheMatchAndKeepsAUUIDWhole() {
         let uuid = "2f1b7c9e-4d3a-4c61-9b8e-0a5d6e7f8a9b"
         let text = "Nothing to see here. The special magic uuid for quiet-harbor is: \(uuid). Then other words follow on."

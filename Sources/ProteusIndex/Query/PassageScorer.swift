@@ -9,7 +9,8 @@
 /// of its pieces: "sable-lagoon-prime" beats "sable-lagoon-dusk" and "amber-lagoon-prime" by
 /// the pairs it alone completes. The pairs of a word of three or more pieces count only as
 /// one unbroken stretch (the passage's best), so those two lookalikes side by side do not
-/// add up to the key either.
+/// add up to the key either. The first piece of a question's word of several pieces, met
+/// where the text's word ends after it, is another word and earns `otherWordShare` of it.
 ///
 /// A passage is the sentence or line holding the anchor, at most `sentenceBack` tokens before
 /// it and `sentenceForward` after, joined with the sentences of its paragraph that carry the
@@ -28,6 +29,10 @@ struct PassageScorer {
     let reach: Int
     /// Weight of an adjacent pair, as a share of its lighter token's weight.
     static let pairBonus: Float = 0.5
+    /// Share of its weight the first piece of a question's word earns where the text's word
+    /// ends after it (`QuestionTerms.opensWordOnly`): "nursery school" holds a word that
+    /// shares a piece with the asked "nurseryman", not the word.
+    static let otherWordShare: Float = 0.5
 
     let question: QuestionTerms
     /// Learns token shapes as ids are met: one per thread (`forAnotherThread`).
@@ -141,7 +146,8 @@ struct PassageScorer {
     func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>)
         -> (score: Float, matched: Int, offsets: [Int], coverage: Float, phraseCoverage: Float, holdsAllButTheFrame: Bool) {
         var requiredHeld = 0
-        var seenSlots = [Bool](repeating: false, count: question.count)
+        // Each slot's best credit so far: its weight, or a share where it stands as another word.
+        var credited = [Float](repeating: 0, count: question.count)
         var seenPairs = [Bool](repeating: false, count: question.pairs.count)
         var bestStretch = [Float](repeating: 0, count: question.runs.count)
         var total: Float = 0, matched = 0, held: Float = 0, phraseHeld: Float = 0
@@ -157,12 +163,17 @@ struct PassageScorer {
                 continue
             }
             offsets.append(i - range.lowerBound)
-            if !seenSlots[slot] {
-                seenSlots[slot] = true
-                total += question.weights[slot]
-                held += question.weights[slot]
-                matched += 1
-                if question.required[slot] { requiredHeld += 1 }
+            let weight = question.weights[slot]
+            // (A form-only id matched its whole form, the word itself.)
+            let otherWord = question.opensWordOnly[slot] && !lookup.formOnly(buffer[i])
+                && i + 1 < buffer.count && !shapes.startsInWord(buffer[i + 1]) && !shapes.continuesIdentifier(buffer[i + 1])
+            let credit = otherWord ? Self.otherWordShare * weight : weight
+            if credited[slot] == 0 { matched += 1 }
+            if credit > credited[slot] {
+                if credit == weight && question.required[slot] { requiredHeld += 1 }
+                total += credit - credited[slot]
+                held += credit - credited[slot]
+                credited[slot] = credit
             }
             var continued: (run: Int, position: Int, bonus: Float)?
             if previousSlot >= 0, let p = pairIndex[previousSlot << 20 | slot],

@@ -139,6 +139,11 @@ public struct QuestionTerms {
     public private(set) var formIsGlued: [Bool] = []
     /// Whether each slot is a connector (`JoinedPairs.connector`: "-", ".", "::").
     public private(set) var connectors: [Bool] = []
+    /// Whether each slot stands in the question only as the first piece of a plain word of
+    /// several (" nursery" of " nursery" "man", " Ham" of " Ham" "let"): in a passage where
+    /// the word ends after it, it is another word ("nursery school"), and earns only
+    /// `PassageScorer.otherWordShare` of its weight.
+    public private(set) var opensWordOnly: [Bool] = []
     /// Whether each slot is one an answer must hold, all but the question's frame
     /// (`QuestionFrame.swift`), and whether the question has a frame at all.
     public private(set) var required: [Bool] = []
@@ -207,6 +212,8 @@ public struct QuestionTerms {
             run.removeAll()
         }
         let plainWord = Self.plainWordPieces(flags: flags, identifierPieces: identifierPieces)
+        opensWordOnly = Self.wordOpeners(tokens: tokens, flags: flags, identifierPieces: identifierPieces,
+                                         plainWord: plainWord, slotOfToken: questionSlot, slots: weights.count)
         for i in tokens.indices.dropFirst() {
             let a = tokens[i - 1], b = tokens[i]
             guard let sa = questionSlot[a], let sb = questionSlot[b], sa != sb, seen.insert(sa << 20 | sb).inserted else {
@@ -303,6 +310,22 @@ public struct QuestionTerms {
                 weights[s] = w
             }
         }
+    }
+
+    /// For each slot, whether every place of its token in the question opens a plain word of
+    /// several pieces: it does not go on the word before it, and the next token goes on it.
+    private static func wordOpeners(tokens: [UInt32], flags: [UInt8], identifierPieces: [Bool], plainWord: [Bool],
+                                    slotOfToken: [UInt32: Int], slots: Int) -> [Bool] {
+        var opens = [Bool](repeating: true, count: slots)
+        var seen = [Bool](repeating: false, count: slots)
+        func goesOn(_ k: Int) -> Bool { continuesWord(flags[k - 1], flags[k], identifierPiece: identifierPieces[k]) }
+        for (k, id) in tokens.enumerated() {
+            guard let s = slotOfToken[id] else { continue }
+            seen[s] = true
+            let opener = plainWord[k] && (k == 0 || !goesOn(k)) && k + 1 < tokens.count && goesOn(k + 1)
+            opens[s] = opens[s] && opener
+        }
+        return zip(opens, seen).map { $0 && $1 }
     }
 
     /// The line-start forms of the question's words (those a space leads) whose every id the

@@ -53,8 +53,6 @@ public struct QuestionTerms {
         public var routesEverywhere: (UInt32) -> Bool
         /// Whether the id goes on an identifier after a word ("_CREATE" of "SQLITE_CREATE").
         public var continuesIdentifier: (UInt32) -> Bool
-        /// Whether the id holds a question mark: a question ending in one asks, it quotes nothing.
-        public var asks: (UInt32) -> Bool
         /// How many times fewer windows hold the id than would if its occurrences fell at
         /// random (at least 1, `Teleporter.clumping`): a clumped word is rarer to meet in a
         /// passage than its count says, so its probability is divided by it.
@@ -68,7 +66,6 @@ public struct QuestionTerms {
                     isRare: @escaping (UInt32) -> Bool = { _ in false },
                     routesEverywhere: @escaping (UInt32) -> Bool = { _ in false },
                     continuesIdentifier: @escaping (UInt32) -> Bool = { _ in false },
-                    asks: @escaping (UInt32) -> Bool = { _ in false },
                     clumping: @escaping (UInt32) -> Float = { _ in 1 }) {
             self.surprisal = surprisal
             self.occurs = occurs
@@ -81,7 +78,6 @@ public struct QuestionTerms {
             self.isRare = isRare
             self.routesEverywhere = routesEverywhere
             self.continuesIdentifier = continuesIdentifier
-            self.asks = asks
             self.clumping = clumping
         }
     }

@@ -92,7 +92,6 @@ public final class Teleporter {
             },
             routesEverywhere: { id in tier?.mayBeAnywhere(shapes.spellings(of: id)) ?? false },
             continuesIdentifier: { shapes.continuesIdentifier($0) },
-            asks: { shapes.asks($0) },
             clumping: { id in
                 guard let tier, let e = tier.entry(of: id) else { return 1 }
                 return Self.clumping(surprisal: heroes.surprisal(id), windows: e.windowCount,

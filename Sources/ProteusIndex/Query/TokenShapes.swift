@@ -86,11 +86,6 @@ final class TokenShapes {
         return bytes.contains(where: JoinedPairs.isWordByte)
     }
 
-    /// Whether the token holds a question mark ("?", ")?", "?\n").
-    func asks(_ id: UInt32) -> Bool {
-        tokenizer?.ranks.bytes(ofRank: id)?.contains(UInt8(ascii: "?")) ?? false
-    }
-
     /// Whether the token is "_" and a letter or a digit after it ("_CREATE"): it goes on an
     /// identifier (a word for weighing, `QuestionTerms`), where "-l" starts a compound's word.
     func continuesIdentifier(_ id: UInt32) -> Bool {

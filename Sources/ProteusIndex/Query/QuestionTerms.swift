@@ -312,22 +312,6 @@ public struct QuestionTerms {
         }
     }
 
-    /// For each slot, whether every place of its token in the question opens a plain word of
-    /// several pieces: it does not go on the word before it, and the next token goes on it.
-    private static func wordOpeners(tokens: [UInt32], flags: [UInt8], identifierPieces: [Bool], plainWord: [Bool],
-                                    slotOfToken: [UInt32: Int], slots: Int) -> [Bool] {
-        var opens = [Bool](repeating: true, count: slots)
-        var seen = [Bool](repeating: false, count: slots)
-        func goesOn(_ k: Int) -> Bool { continuesWord(flags[k - 1], flags[k], identifierPiece: identifierPieces[k]) }
-        for (k, id) in tokens.enumerated() {
-            guard let s = slotOfToken[id] else { continue }
-            seen[s] = true
-            let opener = plainWord[k] && (k == 0 || !goesOn(k)) && k + 1 < tokens.count && goesOn(k + 1)
-            opens[s] = opens[s] && opener
-        }
-        return zip(opens, seen).map { $0 && $1 }
-    }
-
     /// The line-start forms of the question's words (those a space leads) whose every id the
     /// corpus holds, each with its word's range in `tokens`.
     private static func wordForms(_ tokens: [UInt32], flags: [UInt8], lexicon: Lexicon)

@@ -31,4 +31,19 @@ extension QuestionTerms {
         a & JoinedPairs.canLead != 0 && a & JoinedPairs.connector == 0
             && b & JoinedPairs.canFollow != 0 && (b & JoinedPairs.startsWithWord != 0 || identifierPiece)
     }
+
+    /// For each slot, whether every place of its token in the question opens a plain word of
+    /// several pieces: it does not go on the word before it, and the next token goes on it
+    /// (`opensWordOnly`). Every slot's token stands in the question.
+    static func wordOpeners(tokens: [UInt32], flags: [UInt8], identifierPieces: [Bool], plainWord: [Bool],
+                            slotOfToken: [UInt32: Int], slots: Int) -> [Bool] {
+        var opens = [Bool](repeating: true, count: slots)
+        func goesOn(_ k: Int) -> Bool { continuesWord(flags[k - 1], flags[k], identifierPiece: identifierPieces[k]) }
+        for (k, id) in tokens.enumerated() {
+            guard let s = slotOfToken[id] else { continue }
+            let opener = plainWord[k] && (k == 0 || !goesOn(k)) && k + 1 < tokens.count && goesOn(k + 1)
+            opens[s] = opens[s] && opener
+        }
+        return opens
+    }
 }

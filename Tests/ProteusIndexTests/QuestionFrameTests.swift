@@ -13,7 +13,8 @@ import Testing
             surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
             spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
             startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) },
-            routesEverywhere: { id in tier && everywhere.contains(text(id).trimmingPrefix(" ").lowercased()) })
+            routesEverywhere: { id in tier && everywhere.contains(text(id).trimmingPrefix(" ").lowercased()) },
+            word: { shapes.asciiWord($0) })
         return QuestionTerms(tokens: tokenizer.encodeOrdinary(question), lexicon: lexicon)
     }
 
@@ -56,18 +57,42 @@ import Testing
         #expect(!Self.terms("searcher camps pursuits", everywhere: Self.common).framed)
     }
 
-    @Test func anAnswerHoldingAllButTheFrameIsFound() {
-        let question = "Tell me about searcher, camps and pursuits."
-        let q = Self.terms(question, everywhere: Self.common)
-        let scorer = PassageScorer(question: q, shapes: Self.shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize),
+    /// The exact pass of `q` over a text: the whole text as one passage.
+    static func passages(_ q: QuestionTerms) -> (String) -> Passage {
+        let scorer = PassageScorer(question: q, shapes: shapes, vocabularySize: Int(tokenizer.identity.vocabularySize),
                                    reach: RoutingTierContents.windowReach)
-        func passage(_ text: String) -> Passage {
-            let tokens = Self.tokenizer.encodeOrdinary(text)
+        return { text in
+            let tokens = tokenizer.encodeOrdinary(text)
             let s = tokens.withUnsafeBufferPointer { scorer.score($0, 0..<$0.count) }
             return Passage(start: 0, tokens: tokens, score: s.score, matchedTokens: s.matched, matchedOffsets: s.offsets,
                            source: .corpus, coverage: s.coverage, phraseCoverage: s.phraseCoverage,
                            holdsAllButTheFrame: s.holdsAllButTheFrame)
         }
+    }
+
+    @Test func theWordsThatAskWeighTheLeastAndFrameTheQuestion() {
+        let q = Self.terms("what does supernatural mean", everywhere: Self.common)
+        #expect(Self.required(q) == [" supernatural"])
+        #expect(q.framed)
+        for s in q.spellings.indices where !q.required[s] { #expect(q.weights[s] == QuestionTerms.minimumWeight) }
+        // By their own rarity " does" and " mean" outweighed the word asked about.
+        let passage = Self.passages(q)
+        #expect(passage("Above nature; supernatural.").score > passage("What does this mean for regexps?").score)
+        // "how do I": all three ask; a closing "mean" asks only after "what do/does/did".
+        #expect(Self.required(Self.terms("How do I enable tracing?", everywhere: Self.common)) == [" enable", " tracing"])
+        #expect(Self.required(Self.terms("how does the mean differ", everywhere: Self.common)).contains(" mean"))
+        // An interrogative with no auxiliary after it is a keyword ("Why synch keep": three
+        // rare words of a line), and so is one inside the question.
+        let keywords = Self.terms("Why synch keep", everywhere: Self.common)
+        #expect(keywords.weights[0] > QuestionTerms.minimumWeight && keywords.required[0])
+        let inside = Self.terms("tracing: what does it cost", everywhere: Self.common)
+        #expect(!inside.spellings.indices.contains { inside.weights[$0] == QuestionTerms.minimumWeight && Self.text(inside.spellings[$0][0]) == " does" })
+    }
+
+    @Test func anAnswerHoldingAllButTheFrameIsFound() {
+        let question = "Tell me about searcher, camps and pursuits."
+        let q = Self.terms(question, everywhere: Self.common)
+        let passage = Self.passages(q)
         let answer = passage("The searcher left the camps for other pursuits.")
         #expect(answer.holdsAllButTheFrame)
         #expect(answer.coverage < Teleporter.foundShare)  // not found by the question's weight alone

@@ -5,23 +5,20 @@
 /// keywords in a frame read a median of 1,130 of 1,231 windows before; `Teleporter.isFound`).
 extension QuestionTerms {
     /// Which slots an answer must hold, and whether the question has a frame. A frame slot is
-    /// punctuation or a word of one token the routing tier keeps no list of (it stands in most
-    /// windows: `Lexicon.routesEverywhere`); the others are required. The question has a frame
-    /// when it holds frame words and required slots, its heavier frame words (`anchorWeight`,
-    /// by their own weights) all open it before the first required slot ("Let journal Then"
-    /// is three keywords, two of them common), and no phrase pair joins two frame slots (a
-    /// quote's "see the", which its answer must hold).
-    static func frame(tokens: [UInt32], flags: [UInt8], firstTokens: [Int], ownWeights: [Float],
+    /// punctuation, a word that asks (`asking`, by token: `askingWords`), or a word of one
+    /// token the routing tier keeps no list of (it stands in most windows:
+    /// `Lexicon.routesEverywhere`); the others are required. The question has a frame when it
+    /// holds frame words and required slots, its heavier frame words (`anchorWeight`, by their
+    /// own weights) all open it before the first required slot ("Let journal Then" is three
+    /// keywords, two of them common), and no phrase pair joins two frame slots that do not
+    /// ask (a quote's "see the", which its answer must hold).
+    static func frame(tokens: [UInt32], flags: [UInt8], firstTokens: [Int], ownWeights: [Float], asking: [Bool],
                       pairs: [(Int, Int)], pairInPhrase: [Bool], lexicon: Lexicon) -> (required: [Bool], framed: Bool) {
-        // A word of one token: joined to neither neighbour.
-        func alone(_ k: Int) -> Bool {
-            (k == 0 || !joinsPrevious(flags, at: k)) && (k + 1 == tokens.count || !joinsPrevious(flags, at: k + 1))
-        }
         var required: [Bool] = []
         var frameWords = 0, opens = true, anyRequired = false
         for (s, k) in firstTokens.enumerated() {
             let content = lexicon.isContent(tokens[k])
-            let frame = !content || (alone(k) && lexicon.routesEverywhere(tokens[k]))
+            let frame = !content || asking[k] || (standsAlone(flags, at: k) && lexicon.routesEverywhere(tokens[k]))
             if frame && content {
                 frameWords += 1
                 if ownWeights[s] >= anchorWeight && anyRequired { opens = false }
@@ -30,7 +27,10 @@ extension QuestionTerms {
             anyRequired = anyRequired || !frame
         }
         let framed = frameWords > 0 && opens && anyRequired
-            && !pairs.indices.contains { pairInPhrase[$0] && !required[pairs[$0].0] && !required[pairs[$0].1] }
+            && !pairs.indices.contains { p in
+                let (a, b) = pairs[p]
+                return pairInPhrase[p] && !required[a] && !required[b] && !asking[firstTokens[a]] && !asking[firstTokens[b]]
+            }
         return (required, framed)
     }
 }

@@ -57,6 +57,9 @@ public struct QuestionTerms {
         /// random (at least 1, `Teleporter.clumping`): a clumped word is rarer to meet in a
         /// passage than its count says, so its probability is divided by it.
         public var clumping: (UInt32) -> Float
+        /// The id as a lowercase word of ASCII letters (`TokenShapes.asciiWord`), nil when it
+        /// is none: the words that ask are told by it (`askingWords`).
+        public var word: (UInt32) -> String?
 
         public init(surprisal: @escaping (UInt32) -> Float, occurs: @escaping (UInt32) -> Bool,
                     spellings: @escaping (UInt32) -> [UInt32] = { [$0] }, isContent: @escaping (UInt32) -> Bool = { _ in true },
@@ -66,7 +69,8 @@ public struct QuestionTerms {
                     isRare: @escaping (UInt32) -> Bool = { _ in false },
                     routesEverywhere: @escaping (UInt32) -> Bool = { _ in false },
                     continuesIdentifier: @escaping (UInt32) -> Bool = { _ in false },
-                    clumping: @escaping (UInt32) -> Float = { _ in 1 }) {
+                    clumping: @escaping (UInt32) -> Float = { _ in 1 },
+                    word: @escaping (UInt32) -> String? = { _ in nil }) {
             self.surprisal = surprisal
             self.occurs = occurs
             self.spellings = spellings
@@ -79,6 +83,7 @@ public struct QuestionTerms {
             self.routesEverywhere = routesEverywhere
             self.continuesIdentifier = continuesIdentifier
             self.clumping = clumping
+            self.word = word
         }
     }
 
@@ -158,6 +163,7 @@ public struct QuestionTerms {
     public init(tokens: [UInt32], lexicon: Lexicon) {
         self.tokens = tokens
         let flags = tokens.map(lexicon.joinFlags)
+        let asking = Self.askingWords(tokens: tokens, flags: flags, lexicon: lexicon)
         let wordForms = Self.wordForms(tokens, flags: flags, lexicon: lexicon)
         var questionSlot: [UInt32: Int] = [:]
         var firstToken: [Int] = []  // where each slot's token first stands in the question
@@ -188,7 +194,7 @@ public struct QuestionTerms {
             let p = forms.isEmpty ? exp2(-Double(formPieces.map(lexicon.surprisal).max()!))
                                   : forms.reduce(0.0) { $0 + exp2(-Double(lexicon.surprisal($1))) / Double(lexicon.clumping($1)) }
             let content = lexicon.isContent(id)
-            let w = content ? max(Float(-log2(p)) - Self.surprisalFloor, Self.minimumWeight) : Self.minimumWeight
+            let w = content && !asking[k] ? max(Float(-log2(p)) - Self.surprisalFloor, Self.minimumWeight) : Self.minimumWeight
             weights.append(w)
             connectors.append(lexicon.joinFlags(id) & JoinedPairs.connector != 0)
             anchors.append(content && w >= Self.anchorWeight)
@@ -235,7 +241,7 @@ public struct QuestionTerms {
             if joined { run.append(pairs.count - 1) } else { endRun() }
         }
         endRun()
-        (required, framed) = Self.frame(tokens: tokens, flags: flags, firstTokens: firstToken, ownWeights: pairBase,
+        (required, framed) = Self.frame(tokens: tokens, flags: flags, firstTokens: firstToken, ownWeights: pairBase, asking: asking,
                                         pairs: pairs, pairInPhrase: pairInPhrase, lexicon: lexicon)
         requiredCount = required.filter { $0 }.count
         for (range, form) in wordForms {

@@ -7,6 +7,43 @@ extension QuestionTerms {
                            after: i + 1 < flags.count ? flags[i + 1] : 0)
     }
 
+    /// Whether the token at `k` of a question (with join flags `flags`) is a word of one token: joined
+    /// to neither neighbour.
+    static func standsAlone(_ flags: [UInt8], at k: Int) -> Bool {
+        (k == 0 || !joinsPrevious(flags, at: k)) && (k + 1 == flags.count || !joinsPrevious(flags, at: k + 1))
+    }
+
+    /// The English words that open a question...
+    static let interrogatives: Set<String> = ["what", "who", "whom", "whose", "which", "when", "where", "why", "how"]
+    /// ...the auxiliaries and pronouns that may follow them before what is asked about
+    /// ("What does", "how do I", "Who is")...
+    static let askingFollowers: Set<String> = ["is", "are", "was", "were", "am", "be", "do", "does", "did", "can", "could",
+                                               "should", "would", "will", "shall", "may", "might", "must", "has", "have",
+                                               "had", "i", "we", "you", "one"]
+    /// ...and the verb that closes "what does X mean".
+    static let meaningVerbs: Set<String> = ["mean", "means"]
+
+    /// For each token, whether it only asks: an opening interrogative of one token with the
+    /// auxiliaries and pronouns right after it (at least one: "Why synch keep" is three
+    /// keywords), and the "mean" closing "what does/do/did X mean". They weigh the least
+    /// (`minimumWeight`) and belong to the frame: summed by their rarity, "what", "does" and
+    /// "mean" outweighed "supernatural", and "What does this mean for regexps?" outranked the
+    /// dictionary's entry for it.
+    static func askingWords(tokens: [UInt32], flags: [UInt8], lexicon: Lexicon) -> [Bool] {
+        var asking = [Bool](repeating: false, count: tokens.count)
+        func word(_ k: Int) -> String? { standsAlone(flags, at: k) ? lexicon.word(tokens[k]) : nil }
+        guard !tokens.isEmpty, let first = word(0), interrogatives.contains(first) else { return asking }
+        var k = 1
+        while k < tokens.count, let w = word(k), askingFollowers.contains(w) { k += 1 }
+        guard k > 1 else { return asking }
+        for i in 0..<k { asking[i] = true }
+        guard first == "what", let auxiliary = word(1), ["do", "does", "did"].contains(auxiliary) else { return asking }
+        var last = tokens.count - 1
+        while last > k && !lexicon.isContent(tokens[last]) { last -= 1 }
+        if last > k, let w = word(last), meaningVerbs.contains(w) { asking[last] = true }
+        return asking
+    }
+
     /// Whether each token belongs to a plain word: its joined tokens (`JoinedPairs`) are one
     /// word for weighing (`continuesWord`), no compound of several ("sable-lagoon-prime",
     /// whose pairs tell it from the lookalikes in a haystack of keys).

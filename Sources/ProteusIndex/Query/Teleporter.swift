@@ -96,7 +96,7 @@ public final class Teleporter {
                 guard let tier, let e = tier.entry(of: id) else { return 1 }
                 return Self.clumping(surprisal: heroes.surprisal(id), windows: e.windowCount,
                                      of: tier.shape.windowCount, corpusTokens: Double(corpusTokens))
-            })
+            }, word: { shapes.asciiWord($0) })
         return QuestionTerms(tokens: tokens, lexicon: lexicon)
     }
 

@@ -10,8 +10,8 @@ extension QuestionTerms {
     /// `Lexicon.routesEverywhere`); the others are required. The question has a frame when it
     /// holds frame words and required slots, its heavier frame words (`anchorWeight`, by their
     /// own weights) all open it before the first required slot ("Let journal Then" is three
-    /// keywords, two of them common), and no phrase pair joins two frame slots that do not
-    /// ask (a quote's "see the", which its answer must hold).
+    /// keywords, two of them common), and no phrase pair joins two frame slots (a quote's
+    /// "see the", which its answer must hold; a pair that asks is none).
     static func frame(tokens: [UInt32], flags: [UInt8], firstTokens: [Int], ownWeights: [Float], asking: [Bool],
                       pairs: [(Int, Int)], pairInPhrase: [Bool], lexicon: Lexicon) -> (required: [Bool], framed: Bool) {
         var required: [Bool] = []
@@ -27,10 +27,7 @@ extension QuestionTerms {
             anyRequired = anyRequired || !frame
         }
         let framed = frameWords > 0 && opens && anyRequired
-            && !pairs.indices.contains { p in
-                let (a, b) = pairs[p]
-                return pairInPhrase[p] && !required[a] && !required[b] && !asking[firstTokens[a]] && !asking[firstTokens[b]]
-            }
+            && !pairs.indices.contains { pairInPhrase[$0] && !required[pairs[$0].0] && !required[pairs[$0].1] }
         return (required, framed)
     }
 }

@@ -19,6 +19,9 @@ public struct QuestionTerms {
     public static let surprisalFloor: Float = 6
     /// Smallest weight, so a very common token still counts a little.
     public static let minimumWeight: Float = 0.25
+    /// Weight of a word that only asks (`askingWords`): next to nothing, since the answer to
+    /// "What is a kobject?" is "A kobject is...", which holds no "what".
+    public static let askingWeight: Float = 0.01
     /// Terms weighing at least this anchor an answer (rarer than about 1 in 128 tokens)...
     public static let anchorWeight: Float = 1
     /// ...and at least this share of the question's heaviest term: a passage holding only a
@@ -194,7 +197,8 @@ public struct QuestionTerms {
             let p = forms.isEmpty ? exp2(-Double(formPieces.map(lexicon.surprisal).max()!))
                                   : forms.reduce(0.0) { $0 + exp2(-Double(lexicon.surprisal($1))) / Double(lexicon.clumping($1)) }
             let content = lexicon.isContent(id)
-            let w = content && !asking[k] ? max(Float(-log2(p)) - Self.surprisalFloor, Self.minimumWeight) : Self.minimumWeight
+            let w = asking[k] ? Self.askingWeight
+                : content ? max(Float(-log2(p)) - Self.surprisalFloor, Self.minimumWeight) : Self.minimumWeight
             weights.append(w)
             connectors.append(lexicon.joinFlags(id) & JoinedPairs.connector != 0)
             anchors.append(content && w >= Self.anchorWeight)
@@ -234,7 +238,9 @@ public struct QuestionTerms {
             // is from their own weights, so a key in order beats lookalikes sharing its pieces.
             let inWord = joined && plainWord[i]
             pairWeights.append(inWord ? min(weights[sa], weights[sb]) : Self.pairWeight(sa, sb, base: pairBase, connectors: connectors))
+            // A pair that asks ("What is") is no quote's: an answer need not hold it.
             let inPhrase = !joined && min(pairBase[sa], pairBase[sb]) < Self.anchorWeight
+                && !asking[firstToken[sa]] && !asking[firstToken[sb]]
             pairInPhrase.append(inPhrase)
             if inPhrase { phrasePairWeight += pairWeights[pairs.count - 1] }
             runOfPair.append(nil)

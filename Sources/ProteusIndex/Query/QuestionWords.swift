@@ -20,27 +20,30 @@ extension QuestionTerms {
     static let askingFollowers: Set<String> = ["is", "are", "was", "were", "am", "be", "do", "does", "did", "can", "could",
                                                "should", "would", "will", "shall", "may", "might", "must", "has", "have",
                                                "had", "i", "we", "you", "one"]
-    /// ...and the verb that closes "what does X mean".
+    /// ...and the verb that closes "what does X mean" (or "stand for").
     static let meaningVerbs: Set<String> = ["mean", "means"]
 
     /// For each token, whether it only asks: an opening interrogative of one token with the
     /// auxiliaries and pronouns right after it (at least one: "Why synch keep" is three
-    /// keywords), and the "mean" closing "what does/do/did X mean". They weigh the least
-    /// (`minimumWeight`) and belong to the frame: summed by their rarity, "what", "does" and
-    /// "mean" outweighed "supernatural", and "What does this mean for regexps?" outranked the
-    /// dictionary's entry for it.
+    /// keywords), the "mean" or "stand for" closing "what does/do/did X mean", and a closing
+    /// "?" (the answer ends in "."; as a pair, "kobject?" made "A kobject is..." a paraphrase).
+    /// They weigh next to nothing (`askingWeight`), their pairs are no quote's, and they belong to the frame:
+    /// summed by their rarity, "what", "does" and "mean" outweighed "supernatural", and "What
+    /// does this mean for regexps?" outranked the dictionary's entry for it.
     static func askingWords(tokens: [UInt32], flags: [UInt8], lexicon: Lexicon) -> [Bool] {
         var asking = [Bool](repeating: false, count: tokens.count)
+        guard var last = tokens.indices.last else { return asking }
+        if last > 0 && lexicon.word(tokens[last]) == "?" { asking[last] = true }
         func word(_ k: Int) -> String? { standsAlone(flags, at: k) ? lexicon.word(tokens[k]) : nil }
-        guard !tokens.isEmpty, let first = word(0), interrogatives.contains(first) else { return asking }
+        guard let first = word(0), interrogatives.contains(first) else { return asking }
         var k = 1
         while k < tokens.count, let w = word(k), askingFollowers.contains(w) { k += 1 }
         guard k > 1 else { return asking }
         for i in 0..<k { asking[i] = true }
         guard first == "what", let auxiliary = word(1), ["do", "does", "did"].contains(auxiliary) else { return asking }
-        var last = tokens.count - 1
         while last > k && !lexicon.isContent(tokens[last]) { last -= 1 }
         if last > k, let w = word(last), meaningVerbs.contains(w) { asking[last] = true }
+        if last > k + 1, word(last) == "for", word(last - 1) == "stand" { asking[last - 1] = true; asking[last] = true }
         return asking
     }
 

@@ -86,14 +86,15 @@ final class TokenShapes {
         return bytes.contains(where: JoinedPairs.isWordByte)
     }
 
-    /// The token as a lowercase word when it is one of ASCII letters, a space before it or
-    /// not (" What" is "what"); nil otherwise. For the few English words that ask
-    /// (`QuestionTerms.askingWords`).
+    /// The token's text in lowercase without its leading space when it is a short run of
+    /// ASCII letters or a lone "?" (" What" is "what"); nil otherwise. For the few English
+    /// words that ask (`QuestionTerms.askingWords`).
     func asciiWord(_ id: UInt32) -> String? {
         guard var bytes = tokenizer?.ranks.bytes(ofRank: id)?[...] else { return nil }
         if bytes.first == 0x20 { bytes = bytes.dropFirst() }
-        guard !bytes.isEmpty, bytes.count <= 8, bytes.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) else { return nil }
-        return String(decoding: bytes.map { $0 | 0x20 }, as: UTF8.self)
+        guard bytes.elementsEqual([0x3F]) || (!bytes.isEmpty && bytes.count <= 8
+            && bytes.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A })) else { return nil }
+        return String(decoding: bytes.map { $0 == 0x3F ? $0 : $0 | 0x20 }, as: UTF8.self)
     }
 
     /// Whether the token is "_" and a letter or a digit after it ("_CREATE"): it goes on an

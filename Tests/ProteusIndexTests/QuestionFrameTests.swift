@@ -82,6 +82,7 @@ import Testing
         #expect(Self.required(Self.terms("How do I enable tracing?", everywhere: Self.common)) == [" enable", " tracing"])
         #expect(Self.required(Self.terms("how does the mean differ", everywhere: Self.common)).contains(" mean"))
         #expect(Self.required(Self.terms("What does RCU stand for?", everywhere: Self.common)) == [" R", "CU"])
+        #expect(Self.required(Self.terms("Where is tracing explained?", everywhere: Self.common)) == [" tracing"])
         // An interrogative with no auxiliary after it is a keyword ("Why synch keep": three
         // rare words of a line), and so is one inside the question.
         let keywords = Self.terms("Why synch keep", everywhere: Self.common)

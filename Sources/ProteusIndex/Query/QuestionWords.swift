@@ -22,6 +22,9 @@ extension QuestionTerms {
                                                "had", "i", "we", "you", "one"]
     /// ...and the verb that closes "what does X mean" (or "stand for").
     static let meaningVerbs: Set<String> = ["mean", "means"]
+    /// ...and the participles that close "where is X explained" (the text says where by
+    /// saying it, not by the word).
+    static let whereVerbs: Set<String> = ["explained", "described", "documented", "discussed", "mentioned", "covered"]
 
     /// For each token, whether it only asks: an opening interrogative of one token with the
     /// auxiliaries and pronouns right after it (at least one: "Why synch keep" is three
@@ -40,8 +43,9 @@ extension QuestionTerms {
         while k < tokens.count, let w = word(k), askingFollowers.contains(w) { k += 1 }
         guard k > 1 else { return asking }
         for i in 0..<k { asking[i] = true }
-        guard first == "what", let auxiliary = word(1), ["do", "does", "did"].contains(auxiliary) else { return asking }
         while last > k && !lexicon.isContent(tokens[last]) { last -= 1 }
+        if first == "where", last > k, let w = word(last), whereVerbs.contains(w) { asking[last] = true }
+        guard first == "what", let auxiliary = word(1), ["do", "does", "did"].contains(auxiliary) else { return asking }
         if last > k, let w = word(last), meaningVerbs.contains(w) { asking[last] = true }
         if last > k + 1, word(last) == "for", word(last - 1) == "stand" { asking[last - 1] = true; asking[last] = true }
         return asking

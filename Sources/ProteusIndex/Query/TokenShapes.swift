@@ -92,7 +92,7 @@ final class TokenShapes {
     func asciiWord(_ id: UInt32) -> String? {
         guard var bytes = tokenizer?.ranks.bytes(ofRank: id)?[...] else { return nil }
         if bytes.first == 0x20 { bytes = bytes.dropFirst() }
-        guard bytes.elementsEqual([0x3F]) || (!bytes.isEmpty && bytes.count <= 8
+        guard bytes.elementsEqual([0x3F]) || (!bytes.isEmpty && bytes.count <= 12
             && bytes.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A })) else { return nil }
         return String(decoding: bytes.map { $0 == 0x3F ? $0 : $0 | 0x20 }, as: UTF8.self)
     }

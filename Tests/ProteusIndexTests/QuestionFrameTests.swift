@@ -52,7 +52,8 @@ import Testing
     }
 
     @Test func withoutATierOrWithoutKeywordsThereIsNoFrame() {
-        #expect(!Self.terms("Tell me about searcher", everywhere: Self.common, tier: false).framed)
+        #expect(!Self.terms("See about searcher", everywhere: Self.common, tier: false).framed)
+        #expect(Self.terms("Tell me about searcher", everywhere: [], tier: false).framed)  // a request, though
         #expect(!Self.terms("Tell me about", everywhere: Self.common).framed)
         #expect(!Self.terms("searcher camps pursuits", everywhere: Self.common).framed)
     }
@@ -83,6 +84,10 @@ import Testing
         #expect(Self.required(Self.terms("how does the mean differ", everywhere: Self.common)).contains(" mean"))
         #expect(Self.required(Self.terms("What does RCU stand for?", everywhere: Self.common)) == [" R", "CU"])
         #expect(Self.required(Self.terms("Where is tracing explained?", everywhere: Self.common)) == [" tracing"])
+        // A request opens a question too, whatever the corpus holds of its words.
+        let request = Self.terms("Tell me about searcher, camps, pursuits.", everywhere: [])
+        #expect(Self.required(request) == [" searcher", " camps", " pursuits"])
+        #expect(request.framed)
         // An interrogative with no auxiliary after it is a keyword ("Why synch keep": three
         // rare words of a line), and so is one inside the question.
         let keywords = Self.terms("Why synch keep", everywhere: Self.common)
@@ -101,7 +106,7 @@ import Testing
     }
 
     @Test func anAnswerHoldingAllButTheFrameIsFound() {
-        let question = "Tell me about searcher, camps and pursuits."
+        let question = "See about searcher, camps and pursuits."
         let q = Self.terms(question, everywhere: Self.common)
         let passage = Self.passages(q)
         let answer = passage("The searcher left the camps for other pursuits.")
@@ -109,7 +114,7 @@ import Testing
         #expect(answer.coverage < Teleporter.foundShare)  // not found by the question's weight alone
         #expect(Teleporter.isFound(answer, bestBound: 1))
         // Missing one keyword: judged by its score against the best bound, as before.
-        let partial = passage("Tell me about the searcher and the camps.")
+        let partial = passage("See about the searcher and the camps.")
         #expect(!partial.holdsAllButTheFrame)
         #expect(!Teleporter.isFound(partial, bestBound: 1.3))
         // All but the frame, but the keywords weigh too little of the question.

@@ -20,8 +20,8 @@ extension QuestionTerms {
     static let askingFollowers: Set<String> = ["is", "are", "was", "were", "am", "be", "do", "does", "did", "can", "could",
                                                "should", "would", "will", "shall", "may", "might", "must", "has", "have",
                                                "had", "i", "we", "you", "one"]
-    /// ...and the verb that closes "what does X mean" (or "stand for").
-    static let meaningVerbs: Set<String> = ["mean", "means"]
+    /// ...and the verb that closes "what does X mean" or "what does X do" (or "stand for").
+    static let meaningVerbs: Set<String> = ["mean", "means", "do"]
     /// ...and the participles that close "where is X explained" (the text says where by
     /// saying it, not by the word).
     static let whereVerbs: Set<String> = ["explained", "described", "documented", "discussed", "mentioned", "covered"]

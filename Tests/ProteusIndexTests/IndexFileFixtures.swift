@@ -4,9 +4,12 @@ import Foundation
 /// Shared helpers for the `.phb` tests: temporary folders, a realistic contents value, and
 /// byte-level surgery on written files.
 enum IndexFileFixtures {
+    /// A fresh folder under $TMPDIR, removed by its user or, at the latest, when the test
+    /// process exits (a suite's static fixture is never released).
     static func temporaryFolder(_ tag: String) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proteus-\(tag)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        FoldersRemovedAtExit.register(dir.path)
         return dir.path
     }
 
@@ -113,5 +116,24 @@ extension IndexFileFixtures {
         put(XXH64.hash(section), &b, e + 32)
         try write(b, to: path)
         try editTable(path) { _ in }
+    }
+}
+
+/// Folders removed when the test process exits (`atexit`), whatever still holds them.
+enum FoldersRemovedAtExit {
+    nonisolated(unsafe) private static var paths: [String] = []
+    private static let lock = NSLock()
+
+    static func register(_ path: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if paths.isEmpty { atexit { FoldersRemovedAtExit.removeAll() } }
+        paths.append(path)
+    }
+
+    private static func removeAll() {
+        lock.lock()
+        defer { lock.unlock() }
+        for path in paths { try? FileManager.default.removeItem(atPath: path) }
     }
 }

@@ -3,12 +3,8 @@ import Foundation
 
 /// Helpers shared by the XXHash, Codec, Tok and Stdin suites.
 enum TokTestSupport {
-    /// A fresh folder under $TMPDIR, removed by the caller.
-    static func temporaryFolder(_ label: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proteus-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.path
-    }
+    /// A fresh folder under $TMPDIR, removed by the caller (`IndexFileFixtures.temporaryFolder`).
+    static func temporaryFolder(_ label: String) throws -> String { try IndexFileFixtures.temporaryFolder(label) }
 
     struct Run { let status: Int32; let stdout: Data; let stderr: String }
 

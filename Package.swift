@@ -38,14 +38,20 @@ let package = Package(
             swiftSettings: swiftSettings + [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
             linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
         ),
+        // What both test targets share; no product carries it.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ProteusIndexTests",
-            dependencies: ["ProteusIndex"],
+            dependencies: ["ProteusIndex", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["proteus-index", "ProteusIndex"],
+            dependencies: ["proteus-index", "ProteusIndex", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `proteus-index` binary, as a user would, and captures what it prints.
 struct CLIResult {
@@ -60,23 +61,4 @@ final class TemporaryDirectory {
     }
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
     deinit { try? FileManager.default.removeItem(at: url) }
-}
-
-/// Folders removed when the test process exits (`atexit`), whatever still holds them.
-enum FoldersRemovedAtExit {
-    nonisolated(unsafe) private static var paths: [String] = []
-    private static let lock = NSLock()
-
-    static func register(_ path: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if paths.isEmpty { atexit { FoldersRemovedAtExit.removeAll() } }
-        paths.append(path)
-    }
-
-    private static func removeAll() {
-        lock.lock()
-        defer { lock.unlock() }
-        for path in paths { try? FileManager.default.removeItem(atPath: path) }
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import ProteusIndex
 
 /// Shared helpers for the `.phb` tests: temporary folders, a realistic contents value, and
@@ -116,24 +117,5 @@ extension IndexFileFixtures {
         put(XXH64.hash(section), &b, e + 32)
         try write(b, to: path)
         try editTable(path) { _ in }
-    }
-}
-
-/// Folders removed when the test process exits (`atexit`), whatever still holds them.
-enum FoldersRemovedAtExit {
-    nonisolated(unsafe) private static var paths: [String] = []
-    private static let lock = NSLock()
-
-    static func register(_ path: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if paths.isEmpty { atexit { FoldersRemovedAtExit.removeAll() } }
-        paths.append(path)
-    }
-
-    private static func removeAll() {
-        lock.lock()
-        defer { lock.unlock() }
-        for path in paths { try? FileManager.default.removeItem(atPath: path) }
     }
 }

@@ -22,8 +22,8 @@ extension QuestionTerms {
                                                "had", "i", "we", "you", "one"]
     /// ...and the verb that closes "what does X mean" or "what does X do" (or "stand for").
     static let meaningVerbs: Set<String> = ["mean", "means", "do"]
-    /// ...and the participles that close "where is X explained" (the text says where by
-    /// saying it, not by the word).
+    /// The participles that close "where is X explained": the text says where by saying it,
+    /// not by the word.
     static let whereVerbs: Set<String> = ["explained", "described", "documented", "discussed", "mentioned", "covered"]
 
     /// The words of a request that opens a question instead of an interrogative: "Tell me

@@ -126,7 +126,7 @@ import Foundation
         let together = score(" sable-lagoon"), apart = score(" sable- lagoon")
         #expect(together > apart, "\(together) vs \(apart)")
         // The bound of a window whose filter lacks the pair leaves its bonus out.
-        let full = scorer.bound(present: { _ in true }), withoutPairs = scorer.bound(present: { _ in true }, pairMayBe: { _ in false })
+        let full = scorer.bound(presence: { _ in .present }), withoutPairs = scorer.bound(presence: { _ in .present }, pairMayBe: { _ in false })
         #expect(withoutPairs < full && abs(full - together) < 1e-5)
     }
 
@@ -143,8 +143,8 @@ import Foundation
         // A window whose filter lacks the whole key bounds it at the heaviest stretch it may
         // hold: the two lookalikes hold three of its five pairs in a row (" s" "able" "-l"
         // "agoon", "-l" "agoon" "-pr" "ime"), and no more than the heaviest three in a row.
-        let full = scorer.bound(present: { _ in true })
-        let noWhole = scorer.bound(present: { _ in true }, stretchMayBe: { _, from, to in to - from + 1 <= 3 })
+        let full = scorer.bound(presence: { _ in .present })
+        let noWhole = scorer.bound(presence: { _ in .present }, stretchMayBe: { _, from, to in to - from + 1 <= 3 })
         let bonuses = run.map { PassageScorer.pairBonus * question.pairWeights[$0] / question.totalWeight }
         let heaviestThree = (0...2).map { bonuses[$0..<($0 + 3)].reduce(0, +) }.max()!
         #expect(abs(full - key) < 1e-5 && abs(noWhole - (full - bonuses.reduce(0, +) + heaviestThree)) < 1e-5, "\(full) \(noWhole)")

@@ -27,6 +27,23 @@ public struct Passage: Equatable {
     /// Whether the question has a frame (`QuestionTerms.framed`) and the passage holds
     /// every slot but the frame's.
     public var holdsAllButTheFrame = false
+    /// The score without what the question's keywords earn in other forms
+    /// (`QuestionTerms.inflectedSlots`): whether the question's own text is found is told by it.
+    public var scoreAsAsked: Float
+
+    public init(start: UInt64, tokens: [UInt32], score: Float, matchedTokens: Int, matchedOffsets: [Int], source: Source,
+                coverage: Float = 0, phraseCoverage: Float = 1, holdsAllButTheFrame: Bool = false, scoreAsAsked: Float? = nil) {
+        self.start = start
+        self.tokens = tokens
+        self.score = score
+        self.matchedTokens = matchedTokens
+        self.matchedOffsets = matchedOffsets
+        self.source = source
+        self.coverage = coverage
+        self.phraseCoverage = phraseCoverage
+        self.holdsAllButTheFrame = holdsAllButTheFrame
+        self.scoreAsAsked = scoreAsAsked ?? score
+    }
 
     /// One past the last position.
     public var end: UInt64 { start + UInt64(tokens.count) }

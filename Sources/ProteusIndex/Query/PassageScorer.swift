@@ -40,19 +40,23 @@ struct PassageScorer {
     private let anchorBits: [UInt64]
     let pairIndex: [Int: Int]
     private let lookup: Lookup
+    /// The most an inflected form of each slot earns (0: the slot has none).
+    let bestInflection: [Float]
 
     /// Per-id slot, as a direct load for every token of a window where a dictionary would
     /// hash: one u16 per id (200 KB for cl100k, built for every question), 0 for ids the
     /// question does not hold, else the slot + 1, with the top bit set for ids that match
-    /// only where a word starts (`QuestionTerms.wordStartOnly`) and the next for ids that
+    /// only where a word starts (`QuestionTerms.wordStartOnly`), the next for ids that
     /// match only inside a line-start form (`QuestionTerms.formPlaces`; their slot is the
-    /// heaviest they may credit). Weights are per slot.
+    /// heaviest they may credit), and the next for a keyword's inflected forms
+    /// (`QuestionTerms.inflectedSlots`). Weights are per slot.
     private final class Lookup {
         static let wordStartBit: UInt16 = 0x8000
         static let formBit: UInt16 = 0x4000
-        static let slotBits: UInt16 = 0x3FFF
-        /// Slots beyond this are left out (a question of more than 16,382 distinct terms).
-        static let maximumSlots = 0x3FFE
+        static let inflectionBit: UInt16 = 0x2000
+        static let slotBits: UInt16 = 0x1FFF
+        /// Slots beyond this are left out (a question of more than 8,190 distinct terms).
+        static let maximumSlots = 0x1FFE
         let count: Int
         let code: UnsafeMutablePointer<UInt16>
         /// Weight by code (index 0: no slot, weight 0): the slot's `pairBase`, for the skip bound.
@@ -67,6 +71,7 @@ struct PassageScorer {
         @inline(__always) func slot(_ id: UInt32) -> Int { Int(id) < count ? Int(code[Int(id)] & Self.slotBits) - 1 : -1 }
         @inline(__always) func wordStartOnly(_ id: UInt32) -> Bool { code[Int(id)] & Self.wordStartBit != 0 }
         @inline(__always) func formOnly(_ id: UInt32) -> Bool { code[Int(id)] & Self.formBit != 0 }
+        @inline(__always) func inflected(_ id: UInt32) -> Bool { code[Int(id)] & Self.inflectionBit != 0 }
         @inline(__always) func weight(_ id: UInt32) -> Float {
             Int(id) < count ? weightByCode.withUnsafeBufferPointer { $0[Int(code[Int(id)] & Self.slotBits)] } : 0
         }
@@ -90,7 +95,12 @@ struct PassageScorer {
                 anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63)
             }
         }
+        for (id, slot) in question.inflectedSlots where Int(id) < vocabularySize && slot < Lookup.maximumSlots && lookup.code[Int(id)] == 0 {
+            lookup.code[Int(id)] = UInt16(slot + 1) | Lookup.inflectionBit
+            if question.inflectionAnchors(id) { anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63) }
+        }
         anchorBits = anchor
+        bestInflection = question.bestInflectionCredit
         var pairs: [Int: Int] = [:]
         for (k, (a, b)) in question.pairs.enumerated() { pairs[a << 20 | b] = k }
         pairIndex = pairs
@@ -113,6 +123,9 @@ struct PassageScorer {
         guard s >= 0 else { return s }
         if lookup.formOnly(id) { return question.formSlot(at: i, in: buffer, endsInWord: shapes.endsInWord, startsInWord: shapes.startsInWord) }
         if lookup.wordStartOnly(id), i > 0, shapes.endsInWord(buffer[i - 1]) { return -1 }
+        // An inflected form counts as a whole word only: " interrupt" of " interruptible" is none.
+        if lookup.inflected(id), (i > 0 && !shapes.startsWord(id) && shapes.endsInWord(buffer[i - 1]))
+            || (i + 1 < buffer.count && (shapes.startsInWord(buffer[i + 1]) || shapes.continuesIdentifier(buffer[i + 1]))) { return -1 }
         return s
     }
 
@@ -144,15 +157,19 @@ struct PassageScorer {
     /// Score of the passage `range` of `buffer`, and the offsets (from `range.lowerBound`)
     /// of the tokens that match the question.
     func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>)
-        -> (score: Float, matched: Int, offsets: [Int], coverage: Float, phraseCoverage: Float, holdsAllButTheFrame: Bool) {
+        -> (score: Float, matched: Int, offsets: [Int], coverage: Float, phraseCoverage: Float, holdsAllButTheFrame: Bool,
+            scoreAsAsked: Float) {
         var requiredHeld = 0
-        // Each slot's best credit so far: its weight, or a share where it stands as another word.
+        // Each slot's best credit so far: its weight, or a share where it stands as another word
+        // or in another form; and the same without the inflected forms (`asAsked`).
         var credited = [Float](repeating: 0, count: question.count)
-        var seenPairs = [Bool](repeating: false, count: question.pairs.count)
+        var creditedAsAsked = [Float](repeating: 0, count: question.count)
+        var pairCredit = [Float](repeating: 0, count: question.pairs.count)
+        var pairAsAsked = [Bool](repeating: false, count: question.pairs.count)
         var bestStretch = [Float](repeating: 0, count: question.runs.count)
-        var total: Float = 0, matched = 0, held: Float = 0, phraseHeld: Float = 0
+        var total: Float = 0, matched = 0, held: Float = 0, phraseHeld: Float = 0, asAsked: Float = 0
         var offsets: [Int] = []
-        var previousSlot = -1
+        var previousSlot = -1, previousInflected = false
         // The run pair that ended on the previous token, and its stretch's bonus so far.
         var stretch: (run: Int, position: Int, bonus: Float)?
         for i in range {
@@ -167,54 +184,86 @@ struct PassageScorer {
             // (A form-only id matched its whole form, the word itself.)
             let otherWord = question.opensWordOnly[slot] && !lookup.formOnly(buffer[i])
                 && i + 1 < buffer.count && !shapes.startsInWord(buffer[i + 1]) && !shapes.continuesIdentifier(buffer[i + 1])
-            let credit = otherWord ? Self.otherWordShare * weight : weight
+            let inflected = lookup.inflected(buffer[i])
+            let credit = inflected ? question.inflectionCredits[buffer[i]] ?? 0 : otherWord ? Self.otherWordShare * weight : weight
             if credited[slot] == 0 { matched += 1 }
             if credit > credited[slot] {
                 if credit == weight && question.required[slot] { requiredHeld += 1 }
                 total += credit - credited[slot]
-                held += credit - credited[slot]
                 credited[slot] = credit
+            }
+            // How much of the question a passage holds is counted as asked: "examples" for
+            // "example" is no quote found.
+            if !inflected && credit > creditedAsAsked[slot] {
+                held += credit - creditedAsAsked[slot]
+                asAsked += credit - creditedAsAsked[slot]
+                creditedAsAsked[slot] = credit
             }
             var continued: (run: Int, position: Int, bonus: Float)?
             if previousSlot >= 0, let p = pairIndex[previousSlot << 20 | slot],
                !question.pairJoined[p] || JoinedPairs.joined(at: i, in: buffer, within: range, flags: shapes.joinFlags) {
-                let bonus = Self.pairBonus * question.pairWeights[p]
+                // Words side by side as inflected forms ("interrupt handling") are a share of the pair.
+                let shared = inflected || previousInflected
+                let bonus = Self.pairBonus * question.pairWeights[p] * (shared ? QuestionTerms.inflectionShare : 1)
                 if let (run, position) = question.runOfPair[p] {
                     let before = stretch.flatMap { $0.run == run && $0.position == position - 1 ? $0.bonus : nil } ?? 0
                     continued = (run, position, before + bonus)
                     bestStretch[run] = max(bestStretch[run], before + bonus)
-                } else if !seenPairs[p] {
-                    seenPairs[p] = true
-                    total += bonus
+                } else if bonus > pairCredit[p] {
+                    // (Met as inflected forms first, the pair as asked still adds the rest.)
+                    total += bonus - pairCredit[p]
+                    pairCredit[p] = bonus
+                }
+                if !shared && question.runOfPair[p] == nil && !pairAsAsked[p] {
+                    pairAsAsked[p] = true
+                    asAsked += bonus
                     if question.pairInPhrase[p] { phraseHeld += bonus }
                 }
             }
             stretch = continued
             previousSlot = slot
+            previousInflected = inflected
         }
-        for b in bestStretch { total += b }
+        for b in bestStretch { total += b; asAsked += b }  // (the pieces of one word, never inflected)
         let weight = question.totalWeight
         // `held` sums the same weights as `totalWeight` in another order: at most 1 but for rounding.
         let phrase = question.phrasePairWeight
         return (weight > 0 ? total / weight : 0, matched, offsets, weight > 0 ? min(1, held / weight) : 0,
                 phrase > 0 ? min(1, phraseHeld / (Self.pairBonus * phrase)) : 1,
-                question.framed && requiredHeld == question.requiredCount)
+                question.framed && requiredHeld == question.requiredCount, weight > 0 ? asAsked / weight : 0)
     }
 
-    /// The most a passage can score holding only the slots `present` says may be there.
+    /// What a window may hold of a slot: the slot as asked, only an inflected form of it, or
+    /// neither.
+    enum SlotPresence { case absent, inflected, present }
+
+    /// The most a passage can score holding only what `presence` says may be there of each slot.
     /// `pairMayBe` says whether joined pair `k` (of `question.pairs`) may stand joined there,
     /// `stretchMayBe` whether pairs `from...to` of a run (`question.runs`) may stand as one
     /// unbroken stretch (asked only for stretches whose pairs each may be there).
-    func bound(present: (Int) -> Bool, pairMayBe: (Int) -> Bool = { _ in true },
+    func bound(presence: (Int) -> SlotPresence, pairMayBe: (Int) -> Bool = { _ in true },
                stretchMayBe: (_ run: Int, _ from: Int, _ to: Int) -> Bool = { _, _, _ in true }) -> Float {
+        // (On the stack: this runs for every candidate window.)
+        withUnsafeTemporaryAllocation(of: SlotPresence.self, capacity: question.count) { held in
+            for slot in 0..<question.count { held.initializeElement(at: slot, to: presence(slot)) }
+            return bound(held: UnsafeBufferPointer(held), pairMayBe: pairMayBe, stretchMayBe: stretchMayBe)
+        }
+    }
+
+    private func bound(held: UnsafeBufferPointer<SlotPresence>, pairMayBe: (Int) -> Bool,
+                       stretchMayBe: (_ run: Int, _ from: Int, _ to: Int) -> Bool) -> Float {
         var total: Float = 0
-        for slot in 0..<question.count where present(slot) { total += question.weights[slot] }
+        for slot in 0..<question.count {
+            total += held[slot] == .present ? question.weights[slot] : held[slot] == .inflected ? bestInflection[slot] : 0
+        }
         func mayBe(_ k: Int) -> Bool {
             let (a, b) = question.pairs[k]
-            return present(a) && present(b) && (!question.pairJoined[k] || pairMayBe(k))
+            return held[a] != .absent && held[b] != .absent && (!question.pairJoined[k] || pairMayBe(k))
         }
         for k in question.pairs.indices where question.runOfPair[k] == nil && mayBe(k) {
-            total += Self.pairBonus * question.pairWeights[k]
+            let (a, b) = question.pairs[k]
+            let share = held[a] == .present && held[b] == .present ? 1 : QuestionTerms.inflectionShare
+            total += Self.pairBonus * question.pairWeights[k] * share
         }
         for (r, run) in question.runs.enumerated() {
             var best: Float = 0
@@ -283,10 +332,10 @@ struct PassageScorer {
             let range = (local.lowerBound + documentRange.lowerBound)..<(local.upperBound + documentRange.lowerBound)
             if range == last { continue }
             last = range
-            let (score, matched, offsets, coverage, phraseCoverage, allButFrame) = self.score(buffer, range)
+            let (score, matched, offsets, coverage, phraseCoverage, allButFrame, asAsked) = self.score(buffer, range)
             answers.offer(Passage(start: base + UInt64(range.lowerBound), tokens: Array(buffer[range]), score: score,
                                   matchedTokens: matched, matchedOffsets: offsets, source: source, coverage: coverage,
-                                  phraseCoverage: phraseCoverage, holdsAllButTheFrame: allButFrame))
+                                  phraseCoverage: phraseCoverage, holdsAllButTheFrame: allButFrame, scoreAsAsked: asAsked))
         }
     }
 }

@@ -34,6 +34,9 @@ extension QuestionTerms {
         /// The id as a lowercase word of ASCII letters (`TokenShapes.asciiWord`), nil when it
         /// is none: the words that ask are told by it (`askingWords`).
         public var word: (UInt32) -> String?
+        /// The single-token inflected forms of a word token with their spellings
+        /// (`TokenShapes.inflections`), none of its own.
+        public var inflections: (UInt32) -> [UInt32]
 
         public init(surprisal: @escaping (UInt32) -> Float, occurs: @escaping (UInt32) -> Bool,
                     spellings: @escaping (UInt32) -> [UInt32] = { [$0] }, isContent: @escaping (UInt32) -> Bool = { _ in true },
@@ -44,7 +47,8 @@ extension QuestionTerms {
                     routesEverywhere: @escaping (UInt32) -> Bool = { _ in false },
                     continuesIdentifier: @escaping (UInt32) -> Bool = { _ in false },
                     clumping: @escaping (UInt32) -> Float = { _ in 1 },
-                    word: @escaping (UInt32) -> String? = { _ in nil }) {
+                    word: @escaping (UInt32) -> String? = { _ in nil },
+                    inflections: @escaping (UInt32) -> [UInt32] = { _ in [] }) {
             self.surprisal = surprisal
             self.occurs = occurs
             self.spellings = spellings
@@ -58,6 +62,7 @@ extension QuestionTerms {
             self.continuesIdentifier = continuesIdentifier
             self.clumping = clumping
             self.word = word
+            self.inflections = inflections
         }
     }
 }

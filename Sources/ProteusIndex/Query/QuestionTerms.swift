@@ -13,6 +13,8 @@ import Darwin
 /// is " what" in a sentence, "magic" is "Magic" at the start of one). Its weight is the
 /// surprisal of all its spellings together above a floor, so a common word weighs little
 /// however the question spells it; punctuation ("?") weighs the minimum and anchors nothing.
+/// A keyword of one token also meets its other regular forms ("interrupt" for "interrupts")
+/// for a share of its weight (`QuestionInflections.swift`).
 public struct QuestionTerms {
     /// Surprisal (bits) a token carries for free: about the log of a passage's length, so the
     /// weight is close to a passage-level inverse document frequency.
@@ -95,6 +97,10 @@ public struct QuestionTerms {
     public private(set) var required: [Bool] = []
     public private(set) var framed = false
     public private(set) var requiredCount = 0
+    /// The inflected forms of the keywords (`inflectedForms`): the slot each credits, and
+    /// its credit (a share of the slot's weight).
+    public private(set) var inflectedSlots: [UInt32: Int] = [:]
+    public private(set) var inflectionCredits: [UInt32: Float] = [:]
     /// Sum of the slot weights: a passage holding every slot (and no pair) scores 1.
     public private(set) var totalWeight: Float = 0
     /// The heaviest slot's weight.
@@ -150,6 +156,9 @@ public struct QuestionTerms {
         let identifierPieces = tokens.map(lexicon.continuesIdentifier)
         weighAsWords(flags: flags, identifierPieces: identifierPieces, slotOfToken: tokens.map { questionSlot[$0] })
         heaviestWeight = weights.max() ?? 0
+        let taken = slotOf
+        (inflectedSlots, inflectionCredits) = Self.inflectedForms(tokens: tokens, flags: flags, slotOfToken: questionSlot, keywords: keywords,
+                                                                  weights: weights, asking: asking, taken: { taken[$0] != nil }, lexicon: lexicon)
         var seen = Set<Int>()
         var run: [Int] = []  // the joined pairs of the word being read
         func endRun() {

@@ -46,6 +46,8 @@ public struct TermReport {
     /// the forms glued to a character before it (".adjust" "ed").
     public var lineStartForms: [[UInt32]] = []
     public var gluedForms: [[UInt32]] = []
+    /// Its inflected forms (`QuestionTerms.inflectedSlots`) with what each earns.
+    public var inflections: [(id: UInt32, credit: Float)] = []
 }
 
 /// Answers a question from the heroes and, when the corpus is at hand, from the corpus
@@ -96,7 +98,7 @@ public final class Teleporter {
                 guard let tier, let e = tier.entry(of: id) else { return 1 }
                 return Self.clumping(surprisal: heroes.surprisal(id), windows: e.windowCount,
                                      of: tier.shape.windowCount, corpusTokens: Double(corpusTokens))
-            }, word: { shapes.asciiWord($0) })
+            }, word: { shapes.asciiWord($0) }, inflections: { shapes.inflections(of: $0) })
         return QuestionTerms(tokens: tokens, lexicon: lexicon)
     }
 
@@ -134,7 +136,7 @@ public final class Teleporter {
         // table is created, it can"): found, it stopped routing before the quote's window.
         guard p.coverage < wholeCoverage || p.phraseCoverage >= foundShare else { return false }
         if p.holdsAllButTheFrame && p.coverage >= frameFoundShare { return true }
-        return p.score >= foundShare * max(1, bestBound) || (p.score >= foundShare && p.coverage >= wholeCoverage)
+        return p.scoreAsAsked >= foundShare * max(1, bestBound) || (p.scoreAsAsked >= foundShare && p.coverage >= wholeCoverage)
     }
 
     /// Windows routing reads at most while no answer is found: every window when that is at
@@ -254,7 +256,7 @@ public final class Teleporter {
                             if !(answers.bestPassage.map(isFound) ?? false) { result.note = Self.unfoundNote(read: searchLimit, of: count) }
                             break
                         }
-                        if !lookedForLike, let best = answers.bestPassage, best.source == .corpus, best.score >= Self.foundShare, !isFound(best) {
+                        if !lookedForLike, let best = answers.bestPassage, best.source == .corpus, best.scoreAsAsked >= Self.foundShare, !isFound(best) {
                             lookedForLike = true
                             let read = Set(list[..<i].map(\.window))
                             let windows = router.windows(like: scorer.heldSlots(best), scoringAtLeast: Self.anotherValueShare * best.score,
@@ -347,7 +349,8 @@ public final class Teleporter {
             return TermReport(ids: q.spellings[slot], weight: q.weights[slot], anchor: q.anchors[slot],
                               frame: q.framed && !q.required[slot], windows: windows,
                               lineStartForms: forms.filter { !q.formIsGlued[$0] }.map { q.lineStartForms[$0].ids },
-                              gluedForms: forms.filter { q.formIsGlued[$0] }.map { q.lineStartForms[$0].ids })
+                              gluedForms: forms.filter { q.formIsGlued[$0] }.map { q.lineStartForms[$0].ids },
+                              inflections: q.inflectedSlots.filter { $0.value == slot }.keys.sorted().map { ($0, q.inflectionCredits[$0]!) })
         }
     }
 

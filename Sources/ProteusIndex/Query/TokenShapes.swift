@@ -131,6 +131,28 @@ final class TokenShapes {
         return forms
     }
 
+    /// The single-token inflected forms of a word token (`Inflections`), each with its
+    /// spellings, none of the token's own: " interrupts" gives " interrupt", "Interrupt", ...
+    /// A form the tokenizer splits in pieces is left out.
+    func inflections(of id: UInt32) -> [UInt32] {
+        guard let tokenizer, let bytes = tokenizer.ranks.bytes(ofRank: id) else { return [] }
+        var core = Array(bytes)
+        let spaced = core.first == 0x20
+        if spaced { core.removeFirst() }
+        guard let first = core.first else { return [] }
+        let capital = first >= 0x41 && first <= 0x5A
+        if capital { core[0] |= 0x20 }
+        let own = Set(spellings(of: id))
+        var found: [UInt32] = []
+        for var form in Inflections.of(core) {
+            if capital { form[0] ^= 0x20 }
+            if spaced { form.insert(0x20, at: 0) }
+            guard let r = form.withUnsafeBytes({ tokenizer.ranks.rank(of: $0) }) else { continue }
+            for s in spellings(of: r) where !own.contains(s) && !found.contains(s) { found.append(s) }
+        }
+        return found
+    }
+
     /// How a word of the question (`word`: its tokens, the first led by a space) is tokenized
     /// where no space leads it, at the start of a line or after punctuation ("Grazing, n." is
     /// "G" "raz" "ing" where " Grazing" is " Graz" "ing"; a list's "wrath, anger" is "wr"

@@ -17,6 +17,9 @@ struct WindowRouter {
     let tier: RoutingTier
     /// presence[slot]: windows where the slot may be; nil = everywhere.
     private let presence: [[UInt64]?]
+    /// The same for the slot's inflected forms (`QuestionTerms.inflectedSlots`); empty for a
+    /// slot without any.
+    private let inflectionPresence: [[UInt64]?]
     /// Windows holding an anchor (all of them when an anchor has no list).
     private let anchorWindows: [UInt64]
     private let anchorEverywhere: Bool
@@ -49,6 +52,29 @@ struct WindowRouter {
             }
             presence.append(bits)
         }
+        var inflectedIDs = [[UInt32]](repeating: [], count: question.count)
+        for (id, slot) in question.inflectedSlots.sorted(by: { $0.key < $1.key }) { inflectedIDs[slot].append(id) }
+        var inflectionPresence: [[UInt64]?] = []
+        for (slot, ids) in inflectedIDs.enumerated() {
+            guard !ids.isEmpty else { inflectionPresence.append([]); continue }
+            guard !tier.mayBeAnywhere(ids) else {
+                inflectionPresence.append(nil)
+                if question.anchors[slot] && ids.contains(where: question.inflectionAnchors) { anchorEverywhere = true }
+                continue
+            }
+            var bits = [UInt64](repeating: 0, count: words), anchoring = [UInt64](repeating: 0, count: words)
+            for id in ids {
+                guard let e = tier.entry(of: id) else { continue }
+                let anchors = question.inflectionAnchors(id)
+                try tier.forEachWindow(of: e) { w in
+                    bits[w >> 6] |= 1 << UInt64(w & 63)
+                    if anchors { anchoring[w >> 6] |= 1 << UInt64(w & 63) }
+                }
+            }
+            for i in 0..<words { anchorWindows[i] |= anchoring[i] }
+            inflectionPresence.append(bits)
+        }
+        self.inflectionPresence = inflectionPresence
         // A line-start form stands only where all its ids do, so within the list of its rarest
         // one (everywhere when none has a list; nowhere when one is not in the corpus), and
         // only where the window's pair filter may hold each of its joined pairs: "S" "V" of
@@ -132,9 +158,10 @@ struct WindowRouter {
     /// The most a passage anchored in window `w` can score; counting only the slots `holding`
     /// marks, when given (what a passage like one already found can score there).
     func bound(window w: Int, holding: [Bool]? = nil) -> Float {
-        func present(_ slot: Int) -> Bool {
-            if let holding, !holding[slot] { return false }
-            return presence[slot].map { Self.holds($0, w) } ?? true || formMayStand(slot, w)
+        func present(_ slot: Int) -> PassageScorer.SlotPresence {
+            if let holding, !holding[slot] { return .absent }
+            if presence[slot].map({ Self.holds($0, w) }) ?? true || formMayStand(slot, w) { return .present }
+            return inflectionMayStand(slot, w) ? .inflected : .absent
         }
         func pairMayBe(_ k: Int) -> Bool {
             guard let pairHashes, let filters = tier.pairFilters else { return true }
@@ -152,21 +179,28 @@ struct WindowRouter {
             }
             return true
         }
-        return scorer.bound(present: present, pairMayBe: pairMayBe, stretchMayBe: stretchMayBe)
+        return scorer.bound(presence: present, pairMayBe: pairMayBe, stretchMayBe: stretchMayBe)
     }
 
     /// The most a passage anchored in window `w` can score by the lists alone, every pair
     /// taken as joined where both its tokens may be: never below `bound(window:)`, and found
     /// without touching the window's pair filter.
     func listBound(window w: Int) -> Float {
-        scorer.bound(present: { listPresent($0, w) })
+        scorer.bound(presence: { listPresent($0, w) })
     }
 
     /// Whether the slot may be in window `w` by the lists alone: a spelling's, or the rarest
     /// id's of a line-start form crediting it.
-    private func listPresent(_ slot: Int, _ w: Int) -> Bool {
-        if presence[slot].map({ Self.holds($0, w) }) ?? true { return true }
-        return formsOfSlot[slot].contains { f in formBits[f].map { Self.holds($0, w) } ?? true }
+    private func listPresent(_ slot: Int, _ w: Int) -> PassageScorer.SlotPresence {
+        if presence[slot].map({ Self.holds($0, w) }) ?? true { return .present }
+        if formsOfSlot[slot].contains(where: { f in formBits[f].map { Self.holds($0, w) } ?? true }) { return .present }
+        return inflectionMayStand(slot, w) ? .inflected : .absent
+    }
+
+    /// Whether an inflected form of the slot may be in window `w`.
+    private func inflectionMayStand(_ slot: Int, _ w: Int) -> Bool {
+        guard let bits = inflectionPresence[slot] else { return true }
+        return !bits.isEmpty && Self.holds(bits, w)
     }
 
     /// Whether a line-start form crediting the slot may stand in window `w`: its rarest id
@@ -238,7 +272,13 @@ struct WindowRouter {
         var like: [(candidate: Candidate, likeness: Float)] = []
         for w in 0..<tier.shape.windowCount where isCandidate(w) && !excluded.contains(w) {
             var most = bonuses
-            for slot in held where listPresent(slot, w) { most += question.weights[slot] }
+            for slot in held {
+                switch listPresent(slot, w) {
+                case .present: most += question.weights[slot]
+                case .inflected: most += scorer.bestInflection[slot]
+                case .absent: break
+                }
+            }
             if most < needed * (1 - AnswerCollector.tieTolerance) { continue }
             let likeness = bound(window: w, holding: holding)
             if likeness >= least { like.append((Candidate(window: w, bound: bound(window: w)), likeness)) }

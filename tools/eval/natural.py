@@ -12,7 +12,10 @@ range, and turned into two kinds of question:
   - mixed: the same three words with two rare words of another line among them, as a person
     asks with words the text does not use (answered as terms: the line's three words);
   - question: the same three words in a question's sentence ("Where is A, B and C
-    explained?"), whose own words the text need not hold (answered as terms).
+    explained?"), whose own words the text need not hold (answered as terms);
+  - inflected: the same three words, each that has one in another regular form the corpus
+    holds as a word ("handled" for "handling", "interrupt" for "interrupts"), as a person
+    asks in their own grammar (answered as terms: the line's three words as it spells them).
 A top-k answer succeeds for a phrase when its text holds the phrase (whitespace aside: any line
 that says it will do), and for the other kinds when its text holds the line's three words, as
 words, in any case. Three ways of answering, over the same tokens:
@@ -119,6 +122,49 @@ def sentence_question(terms: str, rng: random.Random) -> str:
     return rng.choice(QUESTION_SENTENCES).format(f"{a}, {b} and {c}")
 
 
+def inflections(word: str) -> list[str]:
+    """Regular English forms of a lowercase word: plural or third person, -ed, -ing, and back to
+    the stem from any of them. Guesses: the caller keeps those the corpus holds as words."""
+    if len(word) < 4 or not word.isalpha():
+        return []
+    stems = {word}
+    if word.endswith("ies"):
+        stems.add(word[:-3] + "y")
+    elif word.endswith("es"):
+        stems |= {word[:-2], word[:-1]}
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        stems.add(word[:-1])
+    if word.endswith("ied"):
+        stems.add(word[:-3] + "y")
+    elif word.endswith("ed"):
+        stems |= {word[:-2], word[:-1]}
+    if word.endswith("ing"):
+        stems |= {word[:-3], word[:-3] + "e"}
+    forms = set()
+    for stem in (s for s in stems if len(s) >= 3):
+        forms |= {stem, stem + "s", stem + "es", stem + "ed", stem + "d", stem + "ing"}
+        if stem.endswith("y"):
+            forms |= {stem[:-1] + "ies", stem[:-1] + "ied"}
+        if stem.endswith("e"):
+            forms.add(stem[:-1] + "ing")
+    return sorted(forms - {word})
+
+
+def inflected_question(terms: str, known: set[str], rng: random.Random) -> str | None:
+    """`terms` with each word that has another form in `known` (lowercase words of the corpus)
+    put in one of them, chosen at random; None when no word has one."""
+    out, changed = [], False
+    for w in terms.split():
+        forms = [f for f in inflections(w.lower()) if f in known]
+        if forms and w.isalpha():
+            f = rng.choice(forms)
+            out.append(f.capitalize() if w[0].isupper() else f)
+            changed = True
+        else:
+            out.append(w)
+    return " ".join(out) if changed else None
+
+
 def normalized(text: str) -> str:
     return " ".join(text.split())
 
@@ -156,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scratch", help="folder for the indexes (default: a temporary one)")
     ap.add_argument("--no-tantivy", action="store_true")
     ap.add_argument("--out", help="RESULTS markdown (a .json beside it)")
+    ap.add_argument("--kinds", default="phrase,terms,mixed,question,inflected", help="the kinds of question asked")
     args = ap.parse_args(argv)
 
     binary = cli.locate(args.binary, build_if_missing=False)
@@ -174,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     asked["terms"] = [(t, t) for t, _ in keyed]
     asked["mixed"] = [(q, t) for q, t in ((mixed_question(t, other, rarity), t) for t, other in keyed) if q]
     asked["question"] = [(sentence_question(t, rng), t) for t, _ in keyed]
+    # The corpus's words, from the text of the tokens counted for rarity.
+    known = {w.lower() for w in re.findall(r"[A-Za-z]+", enc.decode(np.asarray(tokens[:COUNT_SAMPLE]).tolist()))}
+    asked["inflected"] = [(q, t) for q, t in ((inflected_question(t, known, rng), t) for t, _ in keyed) if q]
+    asked = {kind: asked[kind] for kind in args.kinds.split(",")}
 
     with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
         index = f"{scratch}/natural.phb"
@@ -237,7 +288,7 @@ def report(s: dict) -> str:
            f"from the corpus; a phrase question is {PHRASE_WORDS} consecutive words of one, answered when a top-k "
            f"answer's text holds it; a terms question is the {TERMS} rarest words of another, answered when an "
            f"answer holds all {TERMS} as words; mixed puts two rare words of a third line among them, question "
-           f"puts them in a question's sentence (both answered as terms). routed: `query --corpus`; rescan: `query --rescan` (every window); "
+           f"puts them in a question's sentence, inflected in other forms of the words (all answered as terms). routed: `query --corpus`; rescan: `query --rescan` (every window); "
            f"tantivy: BM25 over 128-token passages every 64. Latency in-process, medians. "
            f"Index {s['index_bytes']:,} bytes, its routing tier {s['tier_bytes']:,}"
            + (f"; tantivy {s['tantivy_bytes']:,} bytes (no stored text), built in {s['tantivy_build_seconds']:.1f} s"

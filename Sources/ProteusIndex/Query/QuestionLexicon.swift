@@ -18,6 +18,8 @@ extension QuestionTerms {
         /// A word's tokenizations at a line start, and glued to a character before it
         /// (`TokenShapes.lineStartForms`).
         public var lineStartForms: (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])]
+        /// The same for the word in the other case of its letters (`TokenShapes.caseForms`).
+        public var caseForms: (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])]
         /// Whether the id stands in few places of the corpus (`rareWindowShareDivisor`): a
         /// word of one token is looked for in its line-start pieces only then...
         public var isRare: (UInt32) -> Bool
@@ -48,7 +50,8 @@ extension QuestionTerms {
                     continuesIdentifier: @escaping (UInt32) -> Bool = { _ in false },
                     clumping: @escaping (UInt32) -> Float = { _ in 1 },
                     word: @escaping (UInt32) -> String? = { _ in nil },
-                    inflections: @escaping (UInt32) -> [UInt32] = { _ in [] }) {
+                    inflections: @escaping (UInt32) -> [UInt32] = { _ in [] },
+                    caseForms: @escaping (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] = { _ in [] }) {
             self.surprisal = surprisal
             self.occurs = occurs
             self.spellings = spellings
@@ -63,6 +66,7 @@ extension QuestionTerms {
             self.clumping = clumping
             self.word = word
             self.inflections = inflections
+            self.caseForms = caseForms
         }
     }
 }

@@ -138,8 +138,13 @@ public struct QuestionTerms {
             firstToken.append(k)
             // Surprisal of the spellings together: -log2 of the sum of their probabilities, each
             // divided by its clumping (the chance of meeting it in a passage, not per token).
+            // A word of one token in its other case of one token too (" DMA" for " dma") is counted
+            // in, so a rare spelling of a common word weighs little. (A form of several pieces is
+            // not: its rarest piece's count, all it could go by, is often another word's.)
+            let otherCase = wordForms.filter { $0.isCase && $0.range == k..<(k + 1) && $0.form.ids.count == 1 }
+                .reduce(0.0) { $0 + exp2(-Double(lexicon.surprisal($1.form.ids[0]))) / Double(lexicon.clumping($1.form.ids[0])) }
             let p = forms.isEmpty ? exp2(-Double(formPieces.map(lexicon.surprisal).max()!))
-                                  : forms.reduce(0.0) { $0 + exp2(-Double(lexicon.surprisal($1))) / Double(lexicon.clumping($1)) }
+                                  : forms.reduce(otherCase) { $0 + exp2(-Double(lexicon.surprisal($1))) / Double(lexicon.clumping($1)) }
             let content = lexicon.isContent(id)
             let w = asking[k] ? Self.askingWeight
                 : content ? max(Float(-log2(p)) - Self.surprisalFloor, Self.minimumWeight) : Self.minimumWeight
@@ -197,7 +202,7 @@ public struct QuestionTerms {
         (required, framed) = Self.frame(tokens: tokens, flags: flags, firstTokens: firstToken, ownWeights: pairBase, asking: asking,
                                         pairs: pairs, pairInPhrase: pairInPhrase, lexicon: lexicon)
         requiredCount = required.filter { $0 }.count
-        for (range, form) in wordForms {
+        for (range, form, _) in wordForms {
             let slots = form.covering.map { questionSlot[tokens[range.lowerBound + $0]] }
             guard slots.allSatisfy({ $0 != nil }) else { continue }
             var own: [Int] = []  // places of the ids that are no spelling of their slot
@@ -272,10 +277,11 @@ public struct QuestionTerms {
     }
 
     /// The line-start forms of the question's words (those a space leads) whose every id the
-    /// corpus holds, each with its word's range in `tokens`.
+    /// corpus holds, and the words in their other case (`Lexicon.caseForms`), each with its
+    /// word's range in `tokens`.
     private static func wordForms(_ tokens: [UInt32], flags: [UInt8], lexicon: Lexicon)
-        -> [(range: Range<Int>, form: (ids: [UInt32], covering: [Int]))] {
-        var found: [(range: Range<Int>, form: (ids: [UInt32], covering: [Int]))] = []
+        -> [(range: Range<Int>, form: (ids: [UInt32], covering: [Int]), isCase: Bool)] {
+        var found: [(range: Range<Int>, form: (ids: [UInt32], covering: [Int]), isCase: Bool)] = []
         guard !tokens.isEmpty else { return found }
         var start = 0
         for end in tokens.indices.dropFirst() + [tokens.count] {
@@ -290,7 +296,11 @@ public struct QuestionTerms {
             guard rare || lexicon.routesEverywhere(tokens[start]) else { continue }
             for form in lexicon.lineStartForms(tokens[start..<end])
             where form.ids.allSatisfy(lexicon.occurs) && (rare || !isGlued(form.ids, lexicon)) {
-                found.append((start..<end, form))
+                found.append((start..<end, form, false))
+            }
+            // The word in the other case ("NUMA" for "numa"), after a space or at a line start.
+            for form in lexicon.caseForms(tokens[start..<end]) where form.ids.allSatisfy(lexicon.occurs) {
+                found.append((start..<end, form, true))
             }
         }
         return found

@@ -98,7 +98,8 @@ public final class Teleporter {
                 guard let tier, let e = tier.entry(of: id) else { return 1 }
                 return Self.clumping(surprisal: heroes.surprisal(id), windows: e.windowCount,
                                      of: tier.shape.windowCount, corpusTokens: Double(corpusTokens))
-            }, word: { shapes.asciiWord($0) }, inflections: { shapes.inflections(of: $0) })
+            }, word: { shapes.asciiWord($0) }, inflections: { shapes.inflections(of: $0) },
+            caseForms: { shapes.caseForms(ofWord: $0) })
         return QuestionTerms(tokens: tokens, lexicon: lexicon)
     }
 

@@ -153,6 +153,57 @@ final class TokenShapes {
         return found
     }
 
+    /// Letters of the words whose other case is looked for (`caseForms`): a word in capitals
+    /// ("KASAN", "SIGTERM") in lowercase, and a short one as an acronym ("numa" as "NUMA").
+    /// A longer word's capitals are a heading's. An identifier (with a "_": "kvm_max_vcpu_ids"
+    /// of "KVM_MAX_VCPU_IDS") goes either way up to `identifierBytes`.
+    static let lowercasedLetters = 3...12
+    static let capitalizedLetters = 3...8
+    static let identifierBytes = 48
+
+    /// The word (`word`: its tokens, the first led by a space) in the other case of all its
+    /// letters, as a person types an acronym ("numa" of "NUMA", "KASAN" of "kasan"): all
+    /// capitals for a short word with a lowercase letter, all lowercase for one with two
+    /// capitals or more. Each after a space and at a line start, tokenized afresh (" numa" is one
+    /// token, " NUMA" is " NUM" "A"), with `lineStartForms`' covering. Forms that are the
+    /// word's own spellings are left out.
+    func caseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
+        guard let tokenizer, !word.isEmpty, word.count <= 16 else { return [] }
+        var bytes: [UInt8] = [], ends: [Int] = []
+        for id in word {
+            guard let b = tokenizer.ranks.bytes(ofRank: id) else { return [] }
+            bytes += b
+            ends.append(bytes.count)
+        }
+        let typed = bytes.dropFirst()
+        func isLetter(_ b: UInt8) -> Bool { b | 0x20 >= 0x61 && b | 0x20 <= 0x7A }
+        guard bytes.first == 0x20, let first = typed.first, isLetter(first),
+              typed.allSatisfy({ isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }) else { return [] }
+        let identifier = typed.contains(0x5F)
+        guard identifier || typed.allSatisfy(isLetter), typed.count <= Self.identifierBytes else { return [] }
+        let letters = typed.filter(isLetter).count, capitals = typed.filter { isLetter($0) && $0 < 0x61 }.count
+        let other: [UInt8] = capitals < letters && (identifier || Self.capitalizedLetters.contains(typed.count))
+            ? typed.map { isLetter($0) ? $0 & ~0x20 : $0 } : []
+        let lower: [UInt8] = capitals >= 2 && (identifier || Self.lowercasedLetters.contains(typed.count))
+            ? typed.map { isLetter($0) ? $0 | 0x20 : $0 } : []
+        var forms: [(ids: [UInt32], covering: [Int])] = []
+        for core in [other, lower] where !core.isEmpty {
+            for spaced in [true, false] {
+                var ids: [UInt32] = []
+                let text = spaced ? [0x20] + core : core
+                guard (try? text.withUnsafeBytes({ try tokenizer.encodeOrdinary($0, into: &ids) })) != nil, !ids.isEmpty else { continue }
+                var covering: [Int] = [], end = spaced ? 0 : 1
+                for id in ids {
+                    end += tokenizer.ranks.bytes(ofRank: id)?.count ?? 0
+                    covering.append(ends.firstIndex { $0 >= end } ?? word.count - 1)
+                }
+                let own = ids.count == 1 && word.count == 1 && spellings(of: word.first!).contains(ids[0])
+                if !own && !forms.contains(where: { $0.ids == ids }) { forms.append((ids, covering)) }
+            }
+        }
+        return forms
+    }
+
     /// How a word of the question (`word`: its tokens, the first led by a space) is tokenized
     /// where no space leads it, at the start of a line or after punctuation ("Grazing, n." is
     /// "G" "raz" "ing" where " Grazing" is " Graz" "ing"; a list's "wrath, anger" is "wr"

@@ -15,7 +15,9 @@ range, and turned into two kinds of question:
     explained?"), whose own words the text need not hold (answered as terms);
   - inflected: the same three words, each that has one in another regular form the corpus
     holds as a word ("handled" for "handling", "interrupt" for "interrupts"), as a person
-    asks in their own grammar (answered as terms: the line's three words as it spells them).
+    asks in their own grammar (answered as terms: the line's three words as it spells them);
+  - lowercase: the terms of the lines where one is an acronym or in capitals (two capital
+    letters or more: "NUMA", "SIGTERM"), typed in lowercase, as a person types them.
 A top-k answer succeeds for a phrase when its text holds the phrase (whitespace aside: any line
 that says it will do), and for the other kinds when its text holds the line's three words, as
 words, in any case. Three ways of answering, over the same tokens:
@@ -202,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scratch", help="folder for the indexes (default: a temporary one)")
     ap.add_argument("--no-tantivy", action="store_true")
     ap.add_argument("--out", help="RESULTS markdown (a .json beside it)")
-    ap.add_argument("--kinds", default="phrase,terms,mixed,question,inflected", help="the kinds of question asked")
+    ap.add_argument("--kinds", default="phrase,terms,mixed,question,inflected,lowercase", help="the kinds of question asked")
     args = ap.parse_args(argv)
 
     binary = cli.locate(args.binary, build_if_missing=False)
@@ -224,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     # The corpus's words, from the text of the tokens counted for rarity.
     known = {w.lower() for w in re.findall(r"[A-Za-z]+", enc.decode(np.asarray(tokens[:COUNT_SAMPLE]).tolist()))}
     asked["inflected"] = [(q, t) for q, t in ((inflected_question(t, known, rng), t) for t, _ in keyed) if q]
+    asked["lowercase"] = [(t.lower(), t) for t, _ in keyed if any(sum(c.isupper() for c in w) >= 2 for w in t.split())]
     asked = {kind: asked[kind] for kind in args.kinds.split(",")}
 
     with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
@@ -288,7 +291,8 @@ def report(s: dict) -> str:
            f"from the corpus; a phrase question is {PHRASE_WORDS} consecutive words of one, answered when a top-k "
            f"answer's text holds it; a terms question is the {TERMS} rarest words of another, answered when an "
            f"answer holds all {TERMS} as words; mixed puts two rare words of a third line among them, question "
-           f"puts them in a question's sentence, inflected in other forms of the words (all answered as terms). routed: `query --corpus`; rescan: `query --rescan` (every window); "
+           f"puts them in a question's sentence, inflected in other forms of the words, lowercase types those holding "
+           f"a word of two capitals or more in lowercase (all answered as terms). routed: `query --corpus`; rescan: `query --rescan` (every window); "
            f"tantivy: BM25 over 128-token passages every 64. Latency in-process, medians. "
            f"Index {s['index_bytes']:,} bytes, its routing tier {s['tier_bytes']:,}"
            + (f"; tantivy {s['tantivy_bytes']:,} bytes (no stored text), built in {s['tantivy_build_seconds']:.1f} s"

@@ -23,8 +23,7 @@ extension QuestionTerms {
             guard let slot = slotOfToken[id], keywords[slot], !asking[k], k == 0 || lexicon.startsWord(id),
                   k == 0 || !joinsPrevious(flags, at: k), k + 1 == tokens.count || !joinsPrevious(flags, at: k + 1) else { continue }
             for form in lexicon.inflections(id) where lexicon.occurs(form) && !taken(form) && slots[form] == nil {
-                let p = lexicon.spellings(form).filter(lexicon.occurs)
-                    .reduce(0.0) { $0 + exp2(-Double(lexicon.surprisal($1))) / Double(lexicon.clumping($1)) }
+                let p = lexicon.spellings(form).filter(lexicon.occurs).reduce(0.0) { $0 + chance(of: $1, lexicon) }
                 let own = p > 0 ? max(Float(-log2(p)) - surprisalFloor, minimumWeight) : weights[slot]
                 slots[form] = slot
                 credits[form] = inflectionShare * min(weights[slot], own)

@@ -142,9 +142,9 @@ public struct QuestionTerms {
             // in, so a rare spelling of a common word weighs little. (A form of several pieces is
             // not: its rarest piece's count, all it could go by, is often another word's.)
             let otherCase = wordForms.filter { $0.isCase && $0.range == k..<(k + 1) && $0.form.ids.count == 1 }
-                .reduce(0.0) { $0 + exp2(-Double(lexicon.surprisal($1.form.ids[0]))) / Double(lexicon.clumping($1.form.ids[0])) }
+                .reduce(0.0) { $0 + Self.chance(of: $1.form.ids[0], lexicon) }
             let p = forms.isEmpty ? exp2(-Double(formPieces.map(lexicon.surprisal).max()!))
-                                  : forms.reduce(otherCase) { $0 + exp2(-Double(lexicon.surprisal($1))) / Double(lexicon.clumping($1)) }
+                                  : forms.reduce(otherCase) { $0 + Self.chance(of: $1, lexicon) }
             let content = lexicon.isContent(id)
             let w = asking[k] ? Self.askingWeight
                 : content ? max(Float(-log2(p)) - Self.surprisalFloor, Self.minimumWeight) : Self.minimumWeight
@@ -215,6 +215,11 @@ public struct QuestionTerms {
             lineStartForms.append((form.ids, slots.map { $0! }))
             formIsGlued.append(Self.isGlued(form.ids, lexicon))
         }
+    }
+
+    /// The chance of meeting `id` in a passage: its probability divided by its clumping.
+    static func chance(of id: UInt32, _ lexicon: Lexicon) -> Double {
+        exp2(-Double(lexicon.surprisal(id))) / Double(lexicon.clumping(id))
     }
 
     /// Whether a form of a word opens with a character glued to it (".adjust" "ed"): a

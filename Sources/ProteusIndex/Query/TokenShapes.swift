@@ -153,6 +153,30 @@ final class TokenShapes {
         return found
     }
 
+    /// A question word's bytes (its tokens', the first led by a space) and where each token
+    /// ends in them; nil past 16 tokens or for an id without bytes.
+    private func wordBytes(_ word: ArraySlice<UInt32>) -> (bytes: [UInt8], ends: [Int])? {
+        guard let tokenizer, !word.isEmpty, word.count <= 16 else { return nil }
+        var bytes: [UInt8] = [], ends: [Int] = []
+        for id in word {
+            guard let b = tokenizer.ranks.bytes(ofRank: id) else { return nil }
+            bytes += b
+            ends.append(bytes.count)
+        }
+        return (bytes, ends)
+    }
+
+    /// For each id of a form of a word whose tokens end at `ends`, the place in the word of
+    /// the token holding the id's last byte, the form's first byte standing at byte `from`.
+    private func covering(_ ids: [UInt32], from: Int, ends: [Int]) -> [Int] {
+        var covering: [Int] = [], end = from
+        for id in ids {
+            end += tokenizer?.ranks.bytes(ofRank: id)?.count ?? 0
+            covering.append(ends.firstIndex { $0 >= end } ?? ends.count - 1)
+        }
+        return covering
+    }
+
     /// Letters of the words whose other case is looked for (`caseForms`): a word in capitals
     /// ("KASAN", "SIGTERM") in lowercase, and a short one as an acronym ("numa" as "NUMA").
     /// A longer word's capitals are a heading's. An identifier (with a "_": "kvm_max_vcpu_ids"
@@ -168,13 +192,7 @@ final class TokenShapes {
     /// token, " NUMA" is " NUM" "A"), with `lineStartForms`' covering. Forms that are the
     /// word's own spellings are left out.
     func caseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
-        guard let tokenizer, !word.isEmpty, word.count <= 16 else { return [] }
-        var bytes: [UInt8] = [], ends: [Int] = []
-        for id in word {
-            guard let b = tokenizer.ranks.bytes(ofRank: id) else { return [] }
-            bytes += b
-            ends.append(bytes.count)
-        }
+        guard let tokenizer, let (bytes, ends) = wordBytes(word) else { return [] }
         let typed = bytes.dropFirst()
         func isLetter(_ b: UInt8) -> Bool { b | 0x20 >= 0x61 && b | 0x20 <= 0x7A }
         guard bytes.first == 0x20, let first = typed.first, isLetter(first),
@@ -192,11 +210,7 @@ final class TokenShapes {
                 var ids: [UInt32] = []
                 let text = spaced ? [0x20] + core : core
                 guard (try? text.withUnsafeBytes({ try tokenizer.encodeOrdinary($0, into: &ids) })) != nil, !ids.isEmpty else { continue }
-                var covering: [Int] = [], end = spaced ? 0 : 1
-                for id in ids {
-                    end += tokenizer.ranks.bytes(ofRank: id)?.count ?? 0
-                    covering.append(ends.firstIndex { $0 >= end } ?? word.count - 1)
-                }
+                let covering = self.covering(ids, from: spaced ? 0 : 1, ends: ends)
                 let own = ids.count == 1 && word.count == 1 && spellings(of: word.first!).contains(ids[0])
                 if !own && !forms.contains(where: { $0.ids == ids }) { forms.append((ids, covering)) }
             }
@@ -214,13 +228,7 @@ final class TokenShapes {
     /// the word's own pieces (but for the space) are left out: its spellings already match
     /// them. (Which words get forms at all is the question's choice: `QuestionTerms`.)
     func lineStartForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
-        guard let tokenizer, !word.isEmpty, word.count <= 16 else { return [] }
-        var bytes: [UInt8] = [], ends: [Int] = []  // the word's bytes, and where each token ends
-        for id in word {
-            guard let b = tokenizer.ranks.bytes(ofRank: id) else { return [] }
-            bytes += b
-            ends.append(bytes.count)
-        }
+        guard let tokenizer, let (bytes, ends) = wordBytes(word) else { return [] }
         guard bytes.count > 1, bytes[0] == 0x20, bytes[1] | 0x20 >= 0x61 && bytes[1] | 0x20 <= 0x7A else { return [] }
         // A plain word (lowercase, or capitalized) starts a line of prose capitalized, and a
         // list's line as typed; another only as typed ("sV" of "SV" is no word).
@@ -235,11 +243,7 @@ final class TokenShapes {
             var ids: [UInt32] = []
             guard (try? core.withUnsafeBytes({ try tokenizer.encodeOrdinary($0, into: &ids) })) != nil, !ids.isEmpty else { return }
             // Byte offsets in `bytes`: the space is byte 0, and a glued character stands there.
-            var covering: [Int] = [], end = glued ? 0 : 1
-            for id in ids {
-                end += tokenizer.ranks.bytes(ofRank: id)?.count ?? 0
-                covering.append(ends.firstIndex { $0 >= end } ?? word.count - 1)
-            }
+            let covering = self.covering(ids, from: glued ? 0 : 1, ends: ends)
             let ownPieces = ids.count == word.count
                 && zip(ids.dropFirst(), word.dropFirst()).allSatisfy { $0 == $1 }
                 && spellings(of: word.first!).contains(ids[0])

@@ -167,6 +167,12 @@ def inflected_question(terms: str, known: set[str], rng: random.Random) -> str |
     return " ".join(out) if changed else None
 
 
+def lowercase_question(terms: str) -> str | None:
+    """`terms` in lowercase when one of them has two capital letters or more ("NUMA", "eBPF"),
+    None otherwise: a first letter's case is a spelling the query meets already."""
+    return terms.lower() if any(sum(c.isupper() for c in w) >= 2 for w in terms.split()) else None
+
+
 def normalized(text: str) -> str:
     return " ".join(text.split())
 
@@ -226,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     # The corpus's words, from the text of the tokens counted for rarity.
     known = {w.lower() for w in re.findall(r"[A-Za-z]+", enc.decode(np.asarray(tokens[:COUNT_SAMPLE]).tolist()))}
     asked["inflected"] = [(q, t) for q, t in ((inflected_question(t, known, rng), t) for t, _ in keyed) if q]
-    asked["lowercase"] = [(t.lower(), t) for t, _ in keyed if any(sum(c.isupper() for c in w) >= 2 for w in t.split())]
+    asked["lowercase"] = [(q, t) for q, t in ((lowercase_question(t), t) for t, _ in keyed) if q]
     asked = {kind: asked[kind] for kind in args.kinds.split(",")}
 
     with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:

@@ -64,3 +64,22 @@ def test_a_sentence_question_holds_the_keywords_in_order_and_is_answered_as_term
     assert q in [s.format("quokka, zanzibar and lemur") for s in natural.QUESTION_SENTENCES]
     assert natural.success_at([{"text": "A lemur met a quokka in Zanzibar."}], "quokka zanzibar lemur", "question", 1)
     assert not natural.success_at([{"text": "Where is the lemur explained?"}], "quokka zanzibar lemur", "question", 1)
+
+
+def test_inflections_go_through_the_stem_and_a_question_keeps_those_the_corpus_holds():
+    assert {"interrupt", "interrupted", "interrupting"} <= set(natural.inflections("interrupts"))
+    assert {"query", "queried", "querying"} <= set(natural.inflections("queries"))
+    assert {"handle", "handles", "handling"} <= set(natural.inflections("handled"))
+    assert natural.inflections("box") == [] and natural.inflections("x86y") == []
+    known = {"interrupt", "handling"}
+    q = natural.inflected_question("Interrupts handled quokka", known, random.Random(1))
+    assert q == "Interrupt handling quokka"
+    assert natural.inflected_question("quokka zanzibar", known, random.Random(1)) is None
+    # Answered as terms: the line's own words.
+    assert natural.success_at([{"text": "Interrupts handled by a quokka."}], "Interrupts handled quokka", "inflected", 1)
+
+
+def test_a_lowercase_question_is_asked_only_of_terms_with_an_acronym():
+    assert natural.lowercase_question("NUMA balancing scans") == "numa balancing scans"
+    assert natural.lowercase_question("KVM_MAX_VCPU_IDS EFAULT Invalid") == "kvm_max_vcpu_ids efault invalid"
+    assert natural.lowercase_question("Numa balancing scans") is None

@@ -94,6 +94,34 @@ import Testing
         #expect(half.scoreAsAsked < half.score && half.coverage < 0.6, "\(half)")
     }
 
+    @Test func aWordOfSeveralTokensMeetsItsFormsAsWholeForms() {
+        let word = Self.tokenizer.encodeOrdinary(" cathedrals")  // " cath" "ed" "r" "als"
+        let forms = Self.shapes.inflectedForms(ofWord: word[...]).map(Self.text)
+        #expect(forms.contains(" cathedral"), "\(forms)")
+        // Not the word's own tokens with a suffix after them, and nothing for a word of one token.
+        #expect(!forms.contains { $0.hasPrefix(" cathedrals") }, "\(forms)")
+        #expect(Self.shapes.inflectedForms(ofWord: Self.tokenizer.encodeOrdinary(" interrupts")[...]).isEmpty)
+        let shapes = Self.shapes
+        let lexicon = QuestionTerms.Lexicon(surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
+                                            spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
+                                            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) },
+                                            joinFlags: { shapes.joinFlags($0) }, continuesIdentifier: { shapes.continuesIdentifier($0) },
+                                            inflectedForms: { shapes.inflectedForms(ofWord: $0) })
+        let terms = QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(" cathedrals"), lexicon: lexicon)
+        let scorer = PassageScorer(question: terms, shapes: shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
+        func score(_ text: String) -> (Float, Float) {
+            let tokens = Self.tokenizer.encodeOrdinary(text)
+            let s = tokens.withUnsafeBufferPointer { scorer.score($0, 0..<$0.count) }
+            return (s.score, s.scoreAsAsked)
+        }
+        let asked = score("Two cathedrals stood."), other = score("One cathedral stood."), longer = score("One cathedralship.")
+        #expect(asked.0 > 0.99 && asked.1 == asked.0, "\(asked)")
+        // The form earns half the heaviest piece's weight, and none of it as asked.
+        #expect(other.0 > 0.25 && other.0 < 0.6 * asked.0 && other.1 == 0, "\(other)")
+        // Only where the whole form stands as a word.
+        #expect(longer.0 < other.0, "\(longer)")
+    }
+
     @Test func aPieceOfAKeyOrAWordOfSeveralPiecesIsMatchedAsAsked() {
         let (terms, _) = Self.answers(" sable-lagoon-prime orchards", in: "")
         #expect(terms.inflectedSlots.isEmpty, "\(terms.inflectedSlots.keys.map { Self.text([$0]) })")
@@ -125,6 +153,9 @@ import Testing
             ("A lantern hung by the door.", 0.1),                                       // one keyword
             ("The night watch polished the brass lantern during the harvest.", 0.4),    // all three, inflected
             ("Polishing the lantern after harvesting is a tradition.", 0.8),            // all three as asked
+            ("Old cathedrals are cold.", 0.2),                                          // the word as asked
+            ("The bells rang at noon.", 0.5),                                           // two of three, earlier
+            ("The bells of the old cathedral rang at noon.", 0.6),                      // the third in one token
         ])
         let f = try TeleportTests.Fixture(tokens, tag: "teleport-inflections")
         let routed = try f.ask(" polishing lantern harvesting")
@@ -136,5 +167,14 @@ import Testing
         let rescan = try f.ask(" polishing lantern harvesting", exhaustive: true)
         let above = rescan.passages.prefix { $0.score >= Teleporter.defaultAnswerFloor * rescan.passages[0].score }
         #expect(Array(routed.passages.prefix(above.count)) == Array(above))
+        // A word of several tokens (" cath" "ed" "r" "als") meets its form of one: the line
+        // holding it and the two other words outranks the earlier line holding only those two.
+        let bells = try f.ask(" cathedrals bells noon")
+        let order = bells.passages.map(f.text)
+        let form = order.firstIndex { $0.contains("old cathedral rang") }, two = order.firstIndex { $0.contains("The bells rang") }
+        #expect(form != nil && two != nil && form! < two!, "\(order)")
+        let bellsRescan = try f.ask(" cathedrals bells noon", exhaustive: true)
+        let bellsAbove = bellsRescan.passages.prefix { $0.score >= Teleporter.defaultAnswerFloor * bellsRescan.passages[0].score }
+        #expect(Array(bells.passages.prefix(bellsAbove.count)) == Array(bellsAbove))
     }
 }

@@ -89,7 +89,8 @@ struct PassageScorer {
             if question.anchors[slot] { anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63) }
         }
         for (id, slot) in question.formOnlyIDs where Int(id) < vocabularySize && slot < Lookup.maximumSlots {
-            lookup.code[Int(id)] = UInt16(slot + 1) | Lookup.formBit
+            // (An id of inflected forms only earns their share: `QuestionTerms.isInflectedFormID`.)
+            lookup.code[Int(id)] = UInt16(slot + 1) | Lookup.formBit | (question.isInflectedFormID(id) ? Lookup.inflectionBit : 0)
             // A form crediting any anchor slot anchors (`slot(at:)` tells which it credits).
             if question.formPlaces[id]!.contains(where: { question.anchors[question.lineStartForms[$0.form].slots[$0.position]] }) {
                 anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63)

@@ -32,6 +32,40 @@ extension QuestionTerms {
         return (slots, credits)
     }
 
+    /// The inflected forms of the question's keywords of several tokens (" Televisions" is
+    /// " Tele" "visions", " Television" one token), as forms (`lineStartForms`) whose own ids
+    /// credit the word's heaviest slot with `inflectionShare` of its weight, where the whole
+    /// form stands. A form whose ids another slot spells, or that an as-asked form holds, is
+    /// left out (an id credits one slot, one way).
+    mutating func addInflectedWordForms(flags: [UInt8], asking: [Bool], questionSlot: [UInt32: Int], lexicon: Lexicon) {
+        var start = 0
+        for end in tokens.indices.dropFirst() + [tokens.count] where !tokens.isEmpty {
+            if end < tokens.count && Self.joinsPrevious(flags, at: end) { continue }
+            defer { start = end }
+            guard end - start >= 2, lexicon.startsWord(tokens[start]), !(start..<end).contains(where: { asking[$0] }) else { continue }
+            let wordSlots = (start..<end).compactMap { questionSlot[tokens[$0]] }
+            guard let heaviest = wordSlots.max(by: { weights[$0] < weights[$1] }), keywords[heaviest] else { continue }
+            for ids in lexicon.inflectedForms(tokens[start..<end]) where ids.allSatisfy(lexicon.occurs) {
+                let own = ids.indices.filter { slotOf[ids[$0]] == nil }
+                guard !own.isEmpty, ids.allSatisfy({ slotOf[$0].map(wordSlots.contains) ?? true }),
+                      own.allSatisfy({ formPlaces[ids[$0]].map { $0.allSatisfy { formIsInflected[$0.form] } } ?? true }),
+                      !lineStartForms.contains(where: { $0.ids == ids }) else { continue }
+                for place in own {
+                    formPlaces[ids[place], default: []].append((lineStartForms.count, place))
+                    inflectionCredits[ids[place]] = Self.inflectionShare * weights[heaviest]
+                }
+                lineStartForms.append((ids, [Int](repeating: heaviest, count: ids.count)))
+                formIsGlued.append(Self.isGlued(ids, lexicon))
+                formIsInflected.append(true)
+            }
+        }
+    }
+
+    /// Whether a form-only id stands only in inflected forms (it earns their share).
+    func isInflectedFormID(_ id: UInt32) -> Bool {
+        formPlaces[id].map { $0.allSatisfy { formIsInflected[$0.form] } } ?? false
+    }
+
     /// Whether an inflected form anchors answers: its slot does, and the form earns at least
     /// the share of an anchor's weight (a common form of a rare word would anchor everywhere).
     func inflectionAnchors(_ id: UInt32) -> Bool {
@@ -43,6 +77,9 @@ extension QuestionTerms {
     var bestInflectionCredit: [Float] {
         var best = [Float](repeating: 0, count: count)
         for (id, slot) in inflectedSlots { best[slot] = max(best[slot], inflectionCredits[id]!) }
+        for (f, form) in lineStartForms.enumerated() where formIsInflected[f] {
+            for slot in form.slots { best[slot] = max(best[slot], Self.inflectionShare * weights[slot]) }
+        }
         return best
     }
 }

@@ -20,6 +20,8 @@ extension QuestionTerms {
         public var lineStartForms: (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])]
         /// The same for the word in the other case of its letters (`TokenShapes.caseForms`).
         public var caseForms: (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])]
+        /// The inflected forms of a word of several tokens (`TokenShapes.inflectedForms`).
+        public var inflectedForms: (ArraySlice<UInt32>) -> [[UInt32]]
         /// Whether the id stands in few places of the corpus (`rareWindowShareDivisor`): a
         /// word of one token is looked for in its line-start pieces only then...
         public var isRare: (UInt32) -> Bool
@@ -51,7 +53,8 @@ extension QuestionTerms {
                     clumping: @escaping (UInt32) -> Float = { _ in 1 },
                     word: @escaping (UInt32) -> String? = { _ in nil },
                     inflections: @escaping (UInt32) -> [UInt32] = { _ in [] },
-                    caseForms: @escaping (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] = { _ in [] }) {
+                    caseForms: @escaping (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] = { _ in [] },
+                    inflectedForms: @escaping (ArraySlice<UInt32>) -> [[UInt32]] = { _ in [] }) {
             self.surprisal = surprisal
             self.occurs = occurs
             self.spellings = spellings
@@ -67,6 +70,7 @@ extension QuestionTerms {
             self.word = word
             self.inflections = inflections
             self.caseForms = caseForms
+            self.inflectedForms = inflectedForms
         }
     }
 }

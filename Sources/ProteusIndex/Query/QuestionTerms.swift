@@ -77,14 +77,17 @@ public struct QuestionTerms {
     /// its last byte), so a dictionary's headword or a line's first word is met as the word;
     /// and as they are tokenized glued to a character before them (`formIsGlued`: "tmp.adjusted"
     /// is "tmp" ".adjust" "ed"), so code, paths and quotes hold the word too.
-    public private(set) var lineStartForms: [(ids: [UInt32], slots: [Int])] = []
+    public internal(set) var lineStartForms: [(ids: [UInt32], slots: [Int])] = []
     /// The ids that are no spelling of the slot they credit in a form ("G", "raz"): they
     /// match only where their whole form stands at a word start. Each with its forms and
     /// its place in each.
-    public private(set) var formPlaces: [UInt32: [(form: Int, position: Int)]] = [:]
+    public internal(set) var formPlaces: [UInt32: [(form: Int, position: Int)]] = [:]
     /// Whether each form opens with a character glued to the word (`TokenShapes.gluingCharacters`:
     /// ".adjust" "ed"), which stands after any token; a line-start form stands at a word start.
-    public private(set) var formIsGlued: [Bool] = []
+    public internal(set) var formIsGlued: [Bool] = []
+    /// Whether each form is an inflected form of a word of several tokens
+    /// (`addInflectedWordForms`), which earns `inflectionShare` of its slot's weight.
+    public internal(set) var formIsInflected: [Bool] = []
     /// Whether each slot is a connector (`JoinedPairs.connector`: "-", ".", "::").
     public private(set) var connectors: [Bool] = []
     /// Whether each slot stands in the question only as the first piece of a plain word of
@@ -100,12 +103,13 @@ public struct QuestionTerms {
     /// The inflected forms of the keywords (`inflectedForms`): the slot each credits, and
     /// its credit (a share of the slot's weight).
     public private(set) var inflectedSlots: [UInt32: Int] = [:]
-    public private(set) var inflectionCredits: [UInt32: Float] = [:]
+    public internal(set) var inflectionCredits: [UInt32: Float] = [:]
     /// Sum of the slot weights: a passage holding every slot (and no pair) scores 1.
     public private(set) var totalWeight: Float = 0
     /// The heaviest slot's weight.
     public private(set) var heaviestWeight: Float = 0
-    private var slotOf: [UInt32: Int] = [:]
+    /// The slot each spelling credits (extensions in other files add forms by it).
+    var slotOf: [UInt32: Int] = [:]
 
     public init(tokens: [UInt32], lexicon: Lexicon) {
         self.tokens = tokens
@@ -214,7 +218,9 @@ public struct QuestionTerms {
             for place in own { formPlaces[form.ids[place], default: []].append((lineStartForms.count, place)) }
             lineStartForms.append((form.ids, slots.map { $0! }))
             formIsGlued.append(Self.isGlued(form.ids, lexicon))
+            formIsInflected.append(false)
         }
+        addInflectedWordForms(flags: flags, asking: asking, questionSlot: questionSlot, lexicon: lexicon)
     }
 
     /// The chance of meeting `id` in a passage: its probability divided by its clumping.
@@ -224,7 +230,7 @@ public struct QuestionTerms {
 
     /// Whether a form of a word opens with a character glued to it (".adjust" "ed"): a
     /// line-start form opens with a letter or a digit.
-    private static func isGlued(_ form: [UInt32], _ lexicon: Lexicon) -> Bool {
+    static func isGlued(_ form: [UInt32], _ lexicon: Lexicon) -> Bool {
         lexicon.joinFlags(form[0]) & JoinedPairs.startsWithWord == 0
     }
 

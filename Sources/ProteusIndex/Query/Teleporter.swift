@@ -48,6 +48,8 @@ public struct TermReport {
     public var gluedForms: [[UInt32]] = []
     /// Its inflected forms (`QuestionTerms.inflectedSlots`) with what each earns.
     public var inflections: [(id: UInt32, credit: Float)] = []
+    /// The inflected forms of its word of several tokens (`QuestionTerms.formIsInflected`).
+    public var inflectedForms: [[UInt32]] = []
 }
 
 /// Answers a question from the heroes and, when the corpus is at hand, from the corpus
@@ -99,7 +101,7 @@ public final class Teleporter {
                 return Self.clumping(surprisal: heroes.surprisal(id), windows: e.windowCount,
                                      of: tier.shape.windowCount, corpusTokens: Double(corpusTokens))
             }, word: { shapes.asciiWord($0) }, inflections: { shapes.inflections(of: $0) },
-            caseForms: { shapes.caseForms(ofWord: $0) })
+            caseForms: { shapes.caseForms(ofWord: $0) }, inflectedForms: { shapes.inflectedForms(ofWord: $0) })
         return QuestionTerms(tokens: tokens, lexicon: lexicon)
     }
 
@@ -346,12 +348,14 @@ public final class Teleporter {
             if let tier, !tier.mayBeAnywhere(q.spellings[slot]) {
                 windows = q.spellings[slot].reduce(0) { $0 + (tier.entry(of: $1)?.windowCount ?? 0) }
             }
-            let forms = q.lineStartForms.indices.filter { q.lineStartForms[$0].slots.contains(slot) }
+            let all = q.lineStartForms.indices.filter { q.lineStartForms[$0].slots.contains(slot) }
+            let forms = all.filter { !q.formIsInflected[$0] }
             return TermReport(ids: q.spellings[slot], weight: q.weights[slot], anchor: q.anchors[slot],
                               frame: q.framed && !q.required[slot], windows: windows,
                               lineStartForms: forms.filter { !q.formIsGlued[$0] }.map { q.lineStartForms[$0].ids },
                               gluedForms: forms.filter { q.formIsGlued[$0] }.map { q.lineStartForms[$0].ids },
-                              inflections: q.inflectedSlots.filter { $0.value == slot }.keys.sorted().map { ($0, q.inflectionCredits[$0]!) })
+                              inflections: q.inflectedSlots.filter { $0.value == slot }.keys.sorted().map { ($0, q.inflectionCredits[$0]!) },
+                              inflectedForms: all.filter { q.formIsInflected[$0] }.map { q.lineStartForms[$0].ids })
         }
     }
 

@@ -153,6 +153,30 @@ final class TokenShapes {
         return found
     }
 
+    /// The regular inflected forms (`Inflections`) of a word of several tokens (`word`, the
+    /// first led by a space) of letters only, each tokenized after a space, its first letter's
+    /// case kept: " Televisions" (" Tele" "visions") gives " Television"; not the word's own
+    /// tokens with more after them.
+    func inflectedForms(ofWord word: ArraySlice<UInt32>) -> [[UInt32]] {
+        guard word.count >= 2, let tokenizer, let (bytes, _) = wordBytes(word), bytes.first == 0x20 else { return [] }
+        var core = Array(bytes.dropFirst())
+        guard let first = core.first, core.allSatisfy({ $0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A }),
+              core.dropFirst().allSatisfy({ $0 >= 0x61 }) else { return [] }
+        let capital = first < 0x61
+        core[0] |= 0x20
+        var found: [[UInt32]] = []
+        for var form in Inflections.of(core) {
+            if capital { form[0] &= ~0x20 }
+            var ids: [UInt32] = []
+            guard (try? ([0x20] + form).withUnsafeBytes({ try tokenizer.encodeOrdinary($0, into: &ids) })) != nil,
+                  !ids.isEmpty, !ids.starts(with: word), !found.contains(ids) else { continue }
+            // (The word's own tokens and a suffix after them, " cath" "ed" "r" "als" "es", are
+            // met by the word's pieces already, or never.)
+            found.append(ids)
+        }
+        return found
+    }
+
     /// A question word's bytes (its tokens', the first led by a space) and where each token
     /// ends in them; nil past 16 tokens or for an id without bytes.
     private func wordBytes(_ word: ArraySlice<UInt32>) -> (bytes: [UInt8], ends: [Int])? {

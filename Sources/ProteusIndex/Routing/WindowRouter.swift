@@ -33,6 +33,8 @@ struct WindowRouter {
     private let formBits: [[UInt64]?]
     private let formPairs: [[UInt64]]
     private let formsOfSlot: [[Int]]
+    /// The same for the inflected forms of a word of several tokens (`QuestionTerms.formIsInflected`).
+    private let inflectedFormsOfSlot: [[Int]]
 
     /// Reads the lists of the question's terms from the tier.
     init(scorer: PassageScorer, tier: RoutingTier) throws {
@@ -80,8 +82,8 @@ struct WindowRouter {
         // only where the window's pair filter may hold each of its joined pairs: "S" "V" of
         // "SV" stand in most windows, and as a list alone would take " SV" everywhere.
         var formBits: [[UInt64]?] = [], formPairs: [[UInt64]] = []
-        var formsOfSlot = [[Int]](repeating: [], count: question.count)
-        for form in question.lineStartForms {
+        var formsOfSlot = [[Int]](repeating: [], count: question.count), inflectedFormsOfSlot = formsOfSlot
+        for (f, form) in question.lineStartForms.enumerated() {
             // A form of words that may be anywhere changes no bound: its list is not read.
             guard form.slots.contains(where: { presence[$0] != nil }) else { continue }
             let entries = form.ids.map { tier.entry(of: $0) }
@@ -92,7 +94,9 @@ struct WindowRouter {
                 try tier.forEachWindow(of: rarest) { w in b[w >> 6] |= 1 << UInt64(w & 63) }
                 bits = b
             }
-            for slot in Set(form.slots) { formsOfSlot[slot].append(formBits.count) }
+            for slot in Set(form.slots) {
+                if question.formIsInflected[f] { inflectedFormsOfSlot[slot].append(formBits.count) } else { formsOfSlot[slot].append(formBits.count) }
+            }
             formBits.append(bits)
             formPairs.append(form.ids.indices.dropFirst().compactMap { j in
                 JoinedPairs.mayJoin(scorer.shapes.joinFlags(form.ids[j - 1]), scorer.shapes.joinFlags(form.ids[j]))
@@ -102,9 +106,10 @@ struct WindowRouter {
         self.formBits = formBits
         self.formPairs = formPairs
         self.formsOfSlot = formsOfSlot
+        self.inflectedFormsOfSlot = inflectedFormsOfSlot
         for slot in presence.indices where question.anchors[slot] {
             if let bits = presence[slot] { for i in 0..<words { anchorWindows[i] |= bits[i] } } else { anchorEverywhere = true }
-            for f in formsOfSlot[slot] {
+            for f in formsOfSlot[slot] + inflectedFormsOfSlot[slot] {
                 if let bits = formBits[f] { for i in 0..<words { anchorWindows[i] |= bits[i] } } else { anchorEverywhere = true }
             }
         }
@@ -160,8 +165,8 @@ struct WindowRouter {
     func bound(window w: Int, holding: [Bool]? = nil) -> Float {
         func present(_ slot: Int) -> PassageScorer.SlotPresence {
             if let holding, !holding[slot] { return .absent }
-            if presence[slot].map({ Self.holds($0, w) }) ?? true || formMayStand(slot, w) { return .present }
-            return inflectionMayStand(slot, w) ? .inflected : .absent
+            if presence[slot].map({ Self.holds($0, w) }) ?? true || formMayStand(formsOfSlot[slot], w) { return .present }
+            return inflectionMayStand(slot, w) || formMayStand(inflectedFormsOfSlot[slot], w) ? .inflected : .absent
         }
         func pairMayBe(_ k: Int) -> Bool {
             guard let pairHashes, let filters = tier.pairFilters else { return true }
@@ -193,8 +198,9 @@ struct WindowRouter {
     /// id's of a line-start form crediting it.
     private func listPresent(_ slot: Int, _ w: Int) -> PassageScorer.SlotPresence {
         if presence[slot].map({ Self.holds($0, w) }) ?? true { return .present }
-        if formsOfSlot[slot].contains(where: { f in formBits[f].map { Self.holds($0, w) } ?? true }) { return .present }
-        return inflectionMayStand(slot, w) ? .inflected : .absent
+        func listed(_ forms: [Int]) -> Bool { forms.contains { f in formBits[f].map { Self.holds($0, w) } ?? true } }
+        if listed(formsOfSlot[slot]) { return .present }
+        return inflectionMayStand(slot, w) || listed(inflectedFormsOfSlot[slot]) ? .inflected : .absent
     }
 
     /// Whether an inflected form of the slot may be in window `w`.
@@ -203,10 +209,10 @@ struct WindowRouter {
         return !bits.isEmpty && Self.holds(bits, w)
     }
 
-    /// Whether a line-start form crediting the slot may stand in window `w`: its rarest id
-    /// listed there and its joined pairs in the window's filter.
-    private func formMayStand(_ slot: Int, _ w: Int) -> Bool {
-        formsOfSlot[slot].contains { f in
+    /// Whether one of `forms` (a slot's line-start forms, or its inflected forms) may stand in
+    /// window `w`: its rarest id listed there and its joined pairs in the window's filter.
+    private func formMayStand(_ forms: [Int], _ w: Int) -> Bool {
+        forms.contains { f in
             guard formBits[f].map({ Self.holds($0, w) }) ?? true else { return false }
             guard let filters = tier.pairFilters else { return true }
             let filter = filters.filter(w)

@@ -92,7 +92,9 @@ struct PassageScorer {
             // (An id of inflected forms only earns their share: `QuestionTerms.isInflectedFormID`.)
             lookup.code[Int(id)] = UInt16(slot + 1) | Lookup.formBit | (question.isInflectedFormID(id) ? Lookup.inflectionBit : 0)
             // A form crediting any anchor slot anchors (`slot(at:)` tells which it credits).
-            if question.formPlaces[id]!.contains(where: { question.anchors[question.lineStartForms[$0.form].slots[$0.position]] }) {
+            let anchors = question.isInflectedFormID(id) ? question.inflectionAnchors(id)
+                : question.formPlaces[id]!.contains(where: { question.anchors[question.lineStartForms[$0.form].slots[$0.position]] })
+            if anchors {
                 anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63)
             }
         }

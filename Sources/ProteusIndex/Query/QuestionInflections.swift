@@ -66,11 +66,13 @@ extension QuestionTerms {
         formPlaces[id].map { $0.allSatisfy { formIsInflected[$0.form] } } ?? false
     }
 
-    /// Whether an inflected form anchors answers: its slot does, and the form earns at least
-    /// the share of an anchor's weight (a common form of a rare word would anchor everywhere).
+    /// Whether an inflected form's id anchors answers: its slot does, and the form earns at
+    /// least the share of an anchor's weight (a common form of a rare word would anchor
+    /// everywhere) and `anchorShare` of the heaviest term's, as a term must to anchor.
     func inflectionAnchors(_ id: UInt32) -> Bool {
-        guard let slot = inflectedSlots[id], let credit = inflectionCredits[id] else { return false }
-        return anchors[slot] && credit >= Self.inflectionShare * Self.anchorWeight
+        guard let slot = inflectedSlots[id] ?? formPlaces[id]?.first.map({ lineStartForms[$0.form].slots[$0.position] }),
+              let credit = inflectionCredits[id] else { return false }
+        return anchors[slot] && credit >= max(Self.inflectionShare * Self.anchorWeight, Self.anchorShare * heaviestWeight)
     }
 
     /// The most any inflected form of each slot earns (0 for a slot without one).

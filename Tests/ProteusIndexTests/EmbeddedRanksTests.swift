@@ -70,6 +70,43 @@ import Foundation
         #expect(plain.ranks.coverage == nil && plain.encodeOrdinary(long) == whole.encodeOrdinary(long))
     }
 
+    /// A query tokenizes its words' other forms (`caseForms`, `inflectedForms`, `inflections`):
+    /// focused on `QueryEngine.focusTexts`, they come out as the whole table gives them, and
+    /// the whole table is never built (it was, for every question, before the form texts).
+    @Test func aTableFocusedAsAQueryFocusesItGivesEveryWordsFormsWithoutTheWholeTable() throws {
+        let full = TokenizerFixtures.cl100k
+        let blob = try EmbeddedRanks.encode(full.ranks)
+        let vocabulary = Int(full.identity.vocabularySize)
+        let wholeShapes = TokenShapes(tokenizer: full, vocabularySize: vocabulary)
+        let questions = ["how are interrupts handled", "what is numa balancing", "Which KASAN reports name kvm_max_vcpu_ids?",
+                         "the Televisions of old cathedrals stopped running", "KiCad eBPF SIGTERM queries"]
+            + String(decoding: TokenizerFixtures.essays.prefix(3_000), as: UTF8.self).split(separator: "\n").prefix(12).map(String.init)
+        var forms = 0
+        for question in questions {
+            let ranks = try blob.withUnsafeBytes {
+                try EmbeddedRanks.decode($0, focus: .init(texts: QueryEngine.focusTexts(of: [question]), pattern: { _ in .cl100k })) { ProteusError(.dataError, $0) }
+            }
+            let tokenizer = Tokenizer(ranks: ranks, pattern: .cl100k, identity: full.identity)
+            let shapes = TokenShapes(tokenizer: tokenizer, vocabularySize: vocabulary)
+            let ids = tokenizer.encodeOrdinary(QueryEngine.encodedText(question))
+            #expect(ids == full.encodeOrdinary(QueryEngine.encodedText(question)))
+            for i in ids.indices where shapes.startsWord(ids[i]) {
+                var j = i + 1
+                while j < ids.count && !shapes.startsWord(ids[j]) && shapes.isContent(ids[j]) { j += 1 }
+                let word = ids[i..<j]
+                #expect(shapes.caseForms(ofWord: word).map(\.ids) == wholeShapes.caseForms(ofWord: word).map(\.ids), "\(question): \(word)")
+                #expect(shapes.inflectedForms(ofWord: word) == wholeShapes.inflectedForms(ofWord: word), "\(question): \(word)")
+                forms += shapes.caseForms(ofWord: word).count + shapes.inflectedForms(ofWord: word).count
+                // (A word of one token has its inflections looked up, `QuestionTerms.inflectedForms`.)
+                guard word.count == 1 else { continue }
+                #expect(shapes.inflections(of: word.first!) == wholeShapes.inflections(of: word.first!), "\(question): \(word)")
+                forms += shapes.inflections(of: word.first!).count
+            }
+            #expect(tokenizer.ranks.coverage?.builtWhole == false, "\(question)")
+        }
+        #expect(forms > 40)
+    }
+
     @Test func aDamagedTableIsRefusedWithWhatIsWrong() throws {
         let tiny = try RankTable(tokensByRank: (0..<256).map { [UInt8($0)] } + [Array("ab".utf8)])
         let good = try EmbeddedRanks.encode(tiny)

@@ -69,7 +69,7 @@ public final class QueryEngine {
             func pattern(rankCount: Int) -> SplitPattern {
                 index.splitPattern.flatMap { SplitPattern(rawValue: $0) } ?? SplitPattern.inferred(rankCount: rankCount) ?? .cl100k
             }
-            let ranks = try EmbeddedRanks.decode(index.embeddedRanks, focus: .init(texts: questions.map(Self.encodedText), pattern: pattern)) {
+            let ranks = try EmbeddedRanks.decode(index.embeddedRanks, focus: .init(texts: Self.focusTexts(of: questions), pattern: pattern)) {
                 ProteusError(.dataError, path: path, "section 'TOKR' at byte \(index.entry(.tokenizerRanks).offset): \($0)")
             }
             // Encoding traps without every single-byte token; a corrupt or crafted index must
@@ -104,6 +104,12 @@ public final class QueryEngine {
                                "this index embeds no tokenizer: pass --tokenizer FILE.tiktoken or the question as --query-ids")
         }
         return tokenizer.encodeOrdinary(Self.encodedText(question))
+    }
+
+    /// What the embedded tokenizer is focused on for `questions`: each as `tokenize` encodes
+    /// it, and the texts of its words' other forms (`TokenShapes.formTexts(ofQuestion:)`).
+    static func focusTexts(of questions: [String]) -> [String] {
+        questions.flatMap { [encodedText($0)] + TokenShapes.formTexts(ofQuestion: $0) }
     }
 
     /// The text `tokenize` encodes for `question`.

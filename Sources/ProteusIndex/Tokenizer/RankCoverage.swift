@@ -91,42 +91,52 @@ final class RankCoverage: @unchecked Sendable {
     /// Nil past `substringLimit` substrings (a long word pasted as a question): then hashing
     /// every rank once is cheaper.
     static func keys(of texts: Set<[UInt8]>, pattern: SplitPattern, longest: Int) -> RankKeySet? {
-        let pieces = texts.map { text in (text, text.withUnsafeBufferPointer { PieceScanner.pieceEnds($0, pattern) }) }
-        var substrings = 0
-        for (_, ends) in pieces {
+        // Each distinct piece once: a question's forms (`QueryEngine.focusTexts`) repeat most of them.
+        var pieces = Set<[UInt8]>()
+        for text in texts {
             var start = 0
-            for end in ends {
-                substrings += (end - start) * min(end - start, longest)
+            for end in text.withUnsafeBufferPointer({ PieceScanner.pieceEnds($0, pattern) }) {
+                pieces.insert(Array(text[start..<end]))
                 start = end
             }
         }
-        guard substrings <= substringLimit else { return nil }
+        guard pieces.reduce(0, { $0 + $1.count * min($1.count, longest) }) <= substringLimit else { return nil }
         var keys = RankKeySet()
-        func add(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBytes { keys.insert($0) } }
-        for byte in 0...UInt8.max { add([byte][...]) }
-        for (text, ends) in pieces {
-            var pieceStart = 0
-            for pieceEnd in ends {
-                for start in pieceStart..<pieceEnd {
-                    for end in (start + 1)...min(pieceEnd, start + longest) {
-                        let substring = text[start..<end]
-                        add(substring)
-                        var core = Array(substring)
-                        if core.first == 0x20 { core.removeFirst() }
-                        guard let first = core.first, first | 0x20 >= 0x61 && first | 0x20 <= 0x7A else { continue }
-                        // The piece's start glued to a character (`covers`).
-                        if start == pieceStart && core.count < longest {
-                            for c in TokenShapes.gluingCharacters { add(([c] + core)[...]) }
-                        }
-                        for flip in [false, true] {
-                            var spelling = core
-                            if flip { spelling[0] ^= 0x20 }
-                            add(spelling[...])
-                            add(([0x20] + spelling)[...])
+        // Every spelling is written into one scratch buffer, its core at byte 1 and the byte
+        // before it (a space, a gluing character) at byte 0: an array per spelling cost a
+        // query process 2 ms.
+        var scratch = [UInt8](repeating: 0, count: longest + 1)
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            let s = buffer.baseAddress!
+            func add(_ p: UnsafePointer<UInt8>, _ n: Int) { keys.insert(UnsafeRawBufferPointer(start: p, count: n)) }
+            for byte in 0...UInt8.max {
+                s[0] = byte
+                add(s, 1)
+            }
+            for piece in pieces {
+                piece.withUnsafeBufferPointer { p in
+                    for start in p.indices {
+                        for end in (start + 1)...min(p.count, start + longest) {
+                            add(p.baseAddress! + start, end - start)
+                            let coreStart = p[start] == 0x20 ? start + 1 : start, n = end - coreStart
+                            guard n > 0, p[coreStart] | 0x20 >= 0x61 && p[coreStart] | 0x20 <= 0x7A else { continue }
+                            (s + 1).update(from: p.baseAddress! + coreStart, count: n)
+                            // The piece's start glued to a character (`covers`).
+                            if start == 0 && n < longest {
+                                for c in TokenShapes.gluingCharacters {
+                                    s[0] = c
+                                    add(s, n + 1)
+                                }
+                            }
+                            s[0] = 0x20
+                            for _ in 0..<2 {
+                                add(s + 1, n)
+                                add(s, n + 1)
+                                s[1] ^= 0x20
+                            }
                         }
                     }
                 }
-                pieceStart = pieceEnd
             }
         }
         return keys

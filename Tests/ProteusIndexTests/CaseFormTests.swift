@@ -50,4 +50,48 @@ import Testing
         // "NUMAX" is another word: it does not hold the form.
         #expect(answers.allSatisfy { !$0.0.contains("NUMAX") || $0.1 < answers[0].1 }, "\(answers)")
     }
+
+    static func mixedForms(_ word: String) -> [String] {
+        Self.shapes.mixedCaseForms(ofWord: Self.tokenizer.encodeOrdinary(word)[...]).map { InflectionTests.text($0.ids) }
+    }
+
+    @Test func aNameTypedInLowercaseIsLookedForInMixedCase() {
+        #expect(Self.mixedForms(" kicad").contains(" KiCad"), "\(Self.mixedForms(" kicad"))")
+        #expect(Self.mixedForms(" kicad").contains("KiCad"), "\(Self.mixedForms(" kicad"))")
+        #expect(Self.mixedForms(" mccarthy").contains(" McCarthy"), "\(Self.mixedForms(" mccarthy"))")
+        #expect(Self.mixedForms(" github").contains(" GitHub"), "\(Self.mixedForms(" github"))")
+        #expect(TokenShapes.mixedCaseSpellings(of: Array("kicad".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["KiCad", "KicAd"])
+        // Only a lowercase word of 5 to 10 letters after a space.
+        #expect(Self.mixedForms(" KiCad").isEmpty && Self.mixedForms(" nues").isEmpty && Self.mixedForms(" javascripts").isEmpty)
+        #expect(Self.mixedForms("kicad").isEmpty && Self.mixedForms(" ki2cad").isEmpty)
+    }
+
+    /// The mixed-case form answers the word typed in lowercase where it brings a rare piece of
+    /// its own; one whose only rare piece is the typed word's is not looked for.
+    @Test func theTextsMixedCaseAnswersTheWordTypedInLowercaseWhereItBringsARarePiece() {
+        let shapes = Self.shapes
+        func ask(_ question: String, rare: @escaping (UInt32) -> Bool) -> QuestionTerms {
+            let lexicon = QuestionTerms.Lexicon(surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
+                                                spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
+                                                startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) },
+                                                joinFlags: { shapes.joinFlags($0) }, lineStartForms: { shapes.lineStartForms(ofWord: $0) },
+                                                isRare: rare, continuesIdentifier: { shapes.continuesIdentifier($0) },
+                                                mixedCaseForms: { shapes.mixedCaseForms(ofWord: $0) })
+            return QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(question), lexicon: lexicon)
+        }
+        let kiCad = Self.tokenizer.encodeOrdinary(" KiCad")
+        let question = ask(" kicad footprints") { kiCad.contains($0) }
+        let scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
+        let text = "Footprints are drawn by hand.\nKiCad footprints live in libraries.\nThe kiln footprints dried.\n"
+        let tokens = Self.tokenizer.encodeOrdinary(text)
+        var collector = AnswerCollector(top: 3)
+        tokens.withUnsafeBufferPointer { b in
+            scorer.scan(b, base: 0, anchorsIn: 0..<b.count, source: .corpus, document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
+        }
+        let answers = collector.answers.map { (InflectionTests.text($0.tokens), $0.score) }
+        #expect(answers.first?.0.contains("KiCad footprints") == true, "\(answers)")
+        // No piece of it rare: the forms are not looked for, and the line scores as the others.
+        let none = ask(" kicad footprints") { _ in false }
+        #expect(none.lineStartForms.count < question.lineStartForms.count)
+    }
 }

@@ -20,6 +20,8 @@ extension QuestionTerms {
         public var lineStartForms: (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])]
         /// The same for the word in the other case of its letters (`TokenShapes.caseForms`).
         public var caseForms: (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])]
+        /// The same for a lowercase word in mixed case (`TokenShapes.mixedCaseForms`).
+        public var mixedCaseForms: (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])]
         /// The inflected forms of a word of several tokens (`TokenShapes.inflectedForms`).
         public var inflectedForms: (ArraySlice<UInt32>) -> [[UInt32]]
         /// Whether the id stands in few places of the corpus (`rareWindowShareDivisor`): a
@@ -54,7 +56,8 @@ extension QuestionTerms {
                     word: @escaping (UInt32) -> String? = { _ in nil },
                     inflections: @escaping (UInt32) -> [UInt32] = { _ in [] },
                     caseForms: @escaping (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] = { _ in [] },
-                    inflectedForms: @escaping (ArraySlice<UInt32>) -> [[UInt32]] = { _ in [] }) {
+                    inflectedForms: @escaping (ArraySlice<UInt32>) -> [[UInt32]] = { _ in [] },
+                    mixedCaseForms: @escaping (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] = { _ in [] }) {
             self.surprisal = surprisal
             self.occurs = occurs
             self.spellings = spellings
@@ -71,6 +74,7 @@ extension QuestionTerms {
             self.inflections = inflections
             self.caseForms = caseForms
             self.inflectedForms = inflectedForms
+            self.mixedCaseForms = mixedCaseForms
         }
     }
 }

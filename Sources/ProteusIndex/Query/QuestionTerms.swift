@@ -126,7 +126,8 @@ public struct QuestionTerms {
             // its glued forms' when it has no other: a glued character's piece is rarer than
             // the word). One whose spellings an earlier term took ("nut" of "Gallnut" after
             // "Nutgall") is that term.
-            let covering = occurring.isEmpty ? wordForms.filter { $0.range.contains(k) } : []
+            // (A guessed mixed-case form does not weigh the word: "NuEs" is no spelling of "nues".)
+            let covering = occurring.isEmpty ? wordForms.filter { $0.range.contains(k) && !$0.guessed } : []
             let lineStart = covering.filter { !Self.isGlued($0.form.ids, lexicon) }
             let formPieces = (lineStart.isEmpty ? covering : lineStart).flatMap { w in
                 w.form.ids.indices.filter { w.range.lowerBound + w.form.covering[$0] == k }.map { w.form.ids[$0] }
@@ -206,7 +207,7 @@ public struct QuestionTerms {
         (required, framed) = Self.frame(tokens: tokens, flags: flags, firstTokens: firstToken, ownWeights: pairBase, asking: asking,
                                         pairs: pairs, pairInPhrase: pairInPhrase, lexicon: lexicon)
         requiredCount = required.filter { $0 }.count
-        for (range, form, _) in wordForms {
+        for (range, form, _, _) in wordForms {
             let slots = form.covering.map { questionSlot[tokens[range.lowerBound + $0]] }
             guard slots.allSatisfy({ $0 != nil }) else { continue }
             var own: [Int] = []  // places of the ids that are no spelling of their slot
@@ -289,10 +290,10 @@ public struct QuestionTerms {
 
     /// The line-start forms of the question's words (those a space leads) whose every id the
     /// corpus holds, and the words in their other case (`Lexicon.caseForms`), each with its
-    /// word's range in `tokens`.
+    /// word's range in `tokens`, and whether it is a guess (`Lexicon.mixedCaseForms`).
     private static func wordForms(_ tokens: [UInt32], flags: [UInt8], lexicon: Lexicon)
-        -> [(range: Range<Int>, form: (ids: [UInt32], covering: [Int]), isCase: Bool)] {
-        var found: [(range: Range<Int>, form: (ids: [UInt32], covering: [Int]), isCase: Bool)] = []
+        -> [(range: Range<Int>, form: (ids: [UInt32], covering: [Int]), isCase: Bool, guessed: Bool)] {
+        var found: [(range: Range<Int>, form: (ids: [UInt32], covering: [Int]), isCase: Bool, guessed: Bool)] = []
         guard !tokens.isEmpty else { return found }
         var start = 0
         for end in tokens.indices.dropFirst() + [tokens.count] {
@@ -307,11 +308,19 @@ public struct QuestionTerms {
             guard rare || lexicon.routesEverywhere(tokens[start]) else { continue }
             for form in lexicon.lineStartForms(tokens[start..<end])
             where form.ids.allSatisfy(lexicon.occurs) && (rare || !isGlued(form.ids, lexicon)) {
-                found.append((start..<end, form, false))
+                found.append((start..<end, form, false, false))
             }
             // The word in the other case ("NUMA" for "numa"), after a space or at a line start.
             for form in lexicon.caseForms(tokens[start..<end]) where form.ids.allSatisfy(lexicon.occurs) {
-                found.append((start..<end, form, true))
+                found.append((start..<end, form, true, false))
+            }
+            // In mixed case ("KiCad" for "kicad") where it brings a rare piece of its own: a guessed
+            // capital inside a word mostly gives common pieces (" Ap" "P" "ly"), which would raise
+            // the bound of every window, or keeps the word's rare piece ("Co" "M" "unities").
+            let own = Set(tokens[start..<end].flatMap(lexicon.spellings))
+            for form in lexicon.mixedCaseForms(tokens[start..<end])
+            where form.ids.allSatisfy(lexicon.occurs) && form.ids.contains(where: { !own.contains($0) && lexicon.isRare($0) }) {
+                found.append((start..<end, form, true, true))
             }
         }
         return found

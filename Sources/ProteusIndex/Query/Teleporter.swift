@@ -47,7 +47,8 @@ public final class Teleporter {
                 return Self.clumping(surprisal: heroes.surprisal(id), windows: e.windowCount,
                                      of: tier.shape.windowCount, corpusTokens: Double(corpusTokens))
             }, word: { shapes.asciiWord($0) }, inflections: { shapes.inflections(of: $0) },
-            caseForms: { shapes.caseForms(ofWord: $0) }, inflectedForms: { shapes.inflectedForms(ofWord: $0) })
+            caseForms: { shapes.caseForms(ofWord: $0) }, inflectedForms: { shapes.inflectedForms(ofWord: $0) },
+            mixedCaseForms: { shapes.mixedCaseForms(ofWord: $0) })
         return QuestionTerms(tokens: tokens, lexicon: lexicon)
     }
 

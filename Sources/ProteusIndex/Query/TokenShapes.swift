@@ -209,9 +209,10 @@ final class TokenShapes {
     static let capitalizedLetters = 3...8
     static let identifierBytes = 48
 
-    /// Texts holding every form `caseForms`, `inflectedForms` and `inflections` may tokenize
+    /// Texts holding every form `caseForms`, `mixedCaseForms`, `inflectedForms` and `inflections` may tokenize
     /// for the words of `question`: each run of letters, digits and "_" in all capitals and all
-    /// lowercase, and a word of letters in its regular inflected forms, capitalized too. A query's tokenizer is
+    /// lowercase, a lowercase word in mixed case, and a word of letters in its regular inflected
+    /// forms, capitalized too. A query's tokenizer is
     /// focused on them with the question (`RankCoverage`): a form outside its texts built the
     /// whole table, 10 ms of a question's process. A superset is harmless, a miss only slower.
     static func formTexts(ofQuestion question: String) -> [String] {
@@ -222,6 +223,7 @@ final class TokenShapes {
             let lower = run.map { $0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A ? $0 | 0x20 : $0 }
             forms.append(lower)
             for form in Inflections.of(lower) { forms += [form, [form[0] & ~0x20] + form.dropFirst()] }
+            if mixedCaseLetters.contains(run.count) && run.elementsEqual(lower) { forms += mixedCaseSpellings(of: lower) }
         }
         return forms.isEmpty ? [] : [" " + forms.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")]
     }
@@ -233,7 +235,7 @@ final class TokenShapes {
     /// token, " NUMA" is " NUM" "A"), with `lineStartForms`' covering. Forms that are the
     /// word's own spellings are left out.
     func caseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
-        guard let tokenizer, let (bytes, ends) = wordBytes(word) else { return [] }
+        guard let (bytes, ends) = wordBytes(word) else { return [] }
         let typed = bytes.dropFirst()
         func isLetter(_ b: UInt8) -> Bool { b | 0x20 >= 0x61 && b | 0x20 <= 0x7A }
         guard bytes.first == 0x20, let first = typed.first, isLetter(first),
@@ -245,8 +247,43 @@ final class TokenShapes {
             ? typed.map { isLetter($0) ? $0 & ~0x20 : $0 } : []
         let lower: [UInt8] = capitals >= 2 && (identifier || Self.lowercasedLetters.contains(typed.count))
             ? typed.map { isLetter($0) ? $0 | 0x20 : $0 } : []
+        return forms(spelling: word, as: [other, lower].filter { !$0.isEmpty }, bytes: bytes, ends: ends)
+    }
+
+    /// Letters of a lowercase word looked for in mixed case (`mixedCaseForms`).
+    static let mixedCaseLetters = 5...10
+
+    /// A word typed in lowercase letters (`word`: its tokens, the first led by a space) as a
+    /// name writes it, capitalized with one more capital inside: "kicad" as "KiCad",
+    /// "mccarthy" as "McCarthy", "github" as "GitHub" (tantivy lowercases every word and
+    /// met them; we did not). Tokenized afresh like `caseForms`; a form is worth looking for
+    /// only where one of its pieces is rare (`QuestionTerms.wordForms`).
+    func mixedCaseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
+        guard let (bytes, ends) = wordBytes(word), bytes.first == 0x20 else { return [] }
+        let typed = Array(bytes.dropFirst())
+        guard Self.mixedCaseLetters.contains(typed.count), typed.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return [] }
+        return forms(spelling: word, as: Self.mixedCaseSpellings(of: typed), bytes: bytes, ends: ends)
+    }
+
+    /// `mixedCaseForms`' spellings of a lowercase word: the first letter and one letter from the
+    /// third to the last but one capitalized.
+    static func mixedCaseSpellings(of typed: [UInt8]) -> [[UInt8]] {
+        guard typed.count >= mixedCaseLetters.lowerBound else { return [] }
+        return (2...(typed.count - 2)).map { i in
+            var w = typed
+            w[0] &= ~0x20
+            w[i] &= ~0x20
+            return w
+        }
+    }
+
+    /// Each of `cores` (a word's letters in another case) tokenized after a space and at a line
+    /// start, with `lineStartForms`' covering of `word`'s tokens (`bytes`, ending at `ends`);
+    /// forms that are the word's own spellings are left out.
+    private func forms(spelling word: ArraySlice<UInt32>, as cores: [[UInt8]], bytes: [UInt8], ends: [Int]) -> [(ids: [UInt32], covering: [Int])] {
+        guard let tokenizer else { return [] }
         var forms: [(ids: [UInt32], covering: [Int])] = []
-        for core in [other, lower] where !core.isEmpty {
+        for core in cores {
             for spaced in [true, false] {
                 var ids: [UInt32] = []
                 let text = spaced ? [0x20] + core : core

@@ -60,6 +60,10 @@ import Testing
         #expect(Self.mixedForms(" kicad").contains("KiCad"), "\(Self.mixedForms(" kicad"))")
         #expect(Self.mixedForms(" mccarthy").contains(" McCarthy"), "\(Self.mixedForms(" mccarthy"))")
         #expect(Self.mixedForms(" github").contains(" GitHub"), "\(Self.mixedForms(" github"))")
+        #expect(Self.mixedForms(" gnucash").contains(" GnuCash"), "\(Self.mixedForms(" gnucash"))")
+        // A guess whose inner capital opens no last token of three letters is no name.
+        #expect(!Self.mixedForms(" scrubbing").contains { $0.hasSuffix("ScRubbing") }, "\(Self.mixedForms(" scrubbing"))")
+        #expect(Self.mixedForms(" scrubbing").allSatisfy { !$0.hasSuffix("bing") }, "\(Self.mixedForms(" scrubbing"))")
         #expect(TokenShapes.mixedCaseSpellings(of: Array("kicad".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["KiCad", "KicAd"])
         // Only a lowercase word of 5 to 10 letters after a space.
         #expect(Self.mixedForms(" KiCad").isEmpty && Self.mixedForms(" nues").isEmpty && Self.mixedForms(" javascripts").isEmpty)

@@ -314,12 +314,15 @@ public struct QuestionTerms {
             for form in lexicon.caseForms(tokens[start..<end]) where form.ids.allSatisfy(lexicon.occurs) {
                 found.append((start..<end, form, true, false))
             }
-            // In mixed case ("KiCad" for "kicad") where it brings a rare piece of its own: a guessed
-            // capital inside a word mostly gives common pieces (" Ap" "P" "ly"), which would raise
-            // the bound of every window, or keeps the word's rare piece ("Co" "M" "unities").
-            let own = Set(tokens[start..<end].flatMap(lexicon.spellings))
-            for form in lexicon.mixedCaseForms(tokens[start..<end])
-            where form.ids.allSatisfy(lexicon.occurs) && form.ids.contains(where: { !own.contains($0) && lexicon.isRare($0) }) {
+            // In mixed case ("KiCad" for "kicad"), for a word the tokenizer splits or the corpus
+            // rarely holds (a name), where a piece of the form is rare and neither the word nor
+            // its other forms hold it (" Gnu" of " Gnu" "Cash"): a guessed capital mostly gives
+            // common pieces, which would raise the bound of every window, or a rare piece the
+            // word's forms look for already, and only raised windows' bounds.
+            let own = Set(tokens[start..<end].flatMap(lexicon.spellings) + found.filter { $0.range == start..<end }.flatMap(\.form.ids))
+            for form in rare ? lexicon.mixedCaseForms(tokens[start..<end]) : []
+            where form.ids.allSatisfy(lexicon.occurs)
+                && form.ids.contains(where: { !own.contains($0) && lexicon.isRare($0) }) {
                 found.append((start..<end, form, true, true))
             }
         }

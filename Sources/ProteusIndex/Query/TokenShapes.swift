@@ -256,13 +256,21 @@ final class TokenShapes {
     /// A word typed in lowercase letters (`word`: its tokens, the first led by a space) as a
     /// name writes it, capitalized with one more capital inside: "kicad" as "KiCad",
     /// "mccarthy" as "McCarthy", "github" as "GitHub" (tantivy lowercases every word and
-    /// met them; we did not). Tokenized afresh like `caseForms`; a form is worth looking for
-    /// only where one of its pieces is rare (`QuestionTerms.wordForms`).
+    /// met them; we did not). Tokenized afresh like `caseForms`, and kept where it is one token
+    /// or ends in one the inner capital opens; a form is worth looking for only where it
+    /// brings a rare piece (`QuestionTerms.wordForms`).
     func mixedCaseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
         guard let (bytes, ends) = wordBytes(word), bytes.first == 0x20 else { return [] }
         let typed = Array(bytes.dropFirst())
-        guard Self.mixedCaseLetters.contains(typed.count), typed.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return [] }
-        return forms(spelling: word, as: Self.mixedCaseSpellings(of: typed), bytes: bytes, ends: ends)
+        guard Self.mixedCaseLetters.contains(typed.count), typed.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }), let tokenizer else { return [] }
+        // A name the tokenizer learned is one token (" McCarthy", " GitHub"), or ends in a token
+        // of three letters or more that its inner capital opens (" Ki" "Cad", " G" "nu" "Cash");
+        // a guess that is neither ("Sc" "Rub" "bing", "Pa" "R" "ables") is no name.
+        return forms(spelling: word, as: Self.mixedCaseSpellings(of: typed), bytes: bytes, ends: ends).filter { form in
+            guard form.ids.count > 1 else { return true }
+            guard let last = tokenizer.ranks.bytes(ofRank: form.ids[form.ids.count - 1]), let first = last.first else { return false }
+            return last.count >= 3 && first >= 0x41 && first <= 0x5A
+        }
     }
 
     /// `mixedCaseForms`' spellings of a lowercase word: the first letter and one letter from the

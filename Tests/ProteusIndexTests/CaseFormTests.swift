@@ -11,6 +11,17 @@ import Testing
         Self.shapes.caseForms(ofWord: Self.tokenizer.encodeOrdinary(word)[...]).map { InflectionTests.text($0.ids) }
     }
 
+    /// The best 3 passages of `text` for `question`, with their scores.
+    static func answers(_ question: QuestionTerms, in text: String) -> [(String, Float)] {
+        let scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: Int(tokenizer.identity.vocabularySize))
+        let tokens = tokenizer.encodeOrdinary(text)
+        var collector = AnswerCollector(top: 3)
+        tokens.withUnsafeBufferPointer { b in
+            scorer.scan(b, base: 0, anchorsIn: 0..<b.count, source: .corpus, document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
+        }
+        return collector.answers.map { (InflectionTests.text($0.tokens), $0.score) }
+    }
+
     @Test func anAcronymIsLookedForInTheOtherCaseAfterASpaceAndAtALineStart() {
         #expect(Set(Self.forms(" numa")) == [" NUMA", "NUMA"], "\(Self.forms(" numa"))")
         #expect(Set(Self.forms(" KASAN")) == [" kasan", "kasan"], "\(Self.forms(" KASAN"))")
@@ -38,14 +49,7 @@ import Testing
                                             isRare: { _ in true }, continuesIdentifier: { shapes.continuesIdentifier($0) },
                                             caseForms: { shapes.caseForms(ofWord: $0) })
         let question = QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(" numa balancing"), lexicon: lexicon)
-        let scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
-        let text = "Load balancing happens here.\nAutomatic NUMA balancing scans the tasks.\nThe NUMAX balancing board.\n"
-        let tokens = Self.tokenizer.encodeOrdinary(text)
-        var collector = AnswerCollector(top: 3)
-        tokens.withUnsafeBufferPointer { b in
-            scorer.scan(b, base: 0, anchorsIn: 0..<b.count, source: .corpus, document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
-        }
-        let answers = collector.answers.map { (InflectionTests.text($0.tokens), $0.score) }
+        let answers = Self.answers(question, in: "Load balancing happens here.\nAutomatic NUMA balancing scans the tasks.\nThe NUMAX balancing board.\n")
         #expect(answers.first?.0.contains("NUMA balancing") == true, "\(answers)")
         // "NUMAX" is another word: it does not hold the form.
         #expect(answers.allSatisfy { !$0.0.contains("NUMAX") || $0.1 < answers[0].1 }, "\(answers)")
@@ -85,14 +89,7 @@ import Testing
         }
         let kiCad = Self.tokenizer.encodeOrdinary(" KiCad")
         let question = ask(" kicad footprints") { kiCad.contains($0) }
-        let scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
-        let text = "Footprints are drawn by hand.\nKiCad footprints live in libraries.\nThe kiln footprints dried.\n"
-        let tokens = Self.tokenizer.encodeOrdinary(text)
-        var collector = AnswerCollector(top: 3)
-        tokens.withUnsafeBufferPointer { b in
-            scorer.scan(b, base: 0, anchorsIn: 0..<b.count, source: .corpus, document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
-        }
-        let answers = collector.answers.map { (InflectionTests.text($0.tokens), $0.score) }
+        let answers = Self.answers(question, in: "Footprints are drawn by hand.\nKiCad footprints live in libraries.\nThe kiln footprints dried.\n")
         #expect(answers.first?.0.contains("KiCad footprints") == true, "\(answers)")
         // No piece of it rare: the forms are not looked for, and the line scores as the others.
         let none = ask(" kicad footprints") { _ in false }

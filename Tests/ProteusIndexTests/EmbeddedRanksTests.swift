@@ -107,6 +107,16 @@ import Foundation
         #expect(forms > 40)
     }
 
+    /// A table of gaps only (every length 0) focused on a question decodes, for the query to
+    /// refuse it by its missing single bytes; hashing its keys trapped on the empty range.
+    @Test func aTableOfGapsFocusedOnAQuestionDecodesForTheQueryToRefuse() throws {
+        let gaps = try EmbeddedRanks.encode(RankTable(tokensByRank: [[], [], []]))
+        let ranks = try gaps.withUnsafeBytes {
+            try EmbeddedRanks.decode($0, focus: .init(texts: QueryEngine.focusTexts(of: ["kicad fonts"]), pattern: { _ in .cl100k })) { ProteusError(.dataError, $0) }
+        }
+        #expect(ranks.tokenCount == 0 && ranks.firstByteWithoutToken() == 0)
+    }
+
     @Test func aDamagedTableIsRefusedWithWhatIsWrong() throws {
         let tiny = try RankTable(tokensByRank: (0..<256).map { [UInt8($0)] } + [Array("ab".utf8)])
         let good = try EmbeddedRanks.encode(tiny)

@@ -209,12 +209,12 @@ final class TokenShapes {
     static let capitalizedLetters = 3...8
     static let identifierBytes = 48
 
-    /// Texts holding every form `caseForms`, `mixedCaseForms`, `inflectedForms` and `inflections` may tokenize
-    /// for the words of `question`: each run of letters, digits and "_" in all capitals and all
-    /// lowercase, a lowercase word in mixed case, and a word of letters in its regular inflected
-    /// forms, capitalized too. A query's tokenizer is
-    /// focused on them with the question (`RankCoverage`): a form outside its texts built the
-    /// whole table, 10 ms of a question's process. A superset is harmless, a miss only slower.
+    /// Texts holding every form `caseForms`, `mixedCaseForms`, `inflectedForms` and
+    /// `inflections` may tokenize for the words of `question`: each run of letters, digits and
+    /// "_" in all capitals and all lowercase, a lowercase word in mixed case, and a word of
+    /// letters in its regular inflected forms, capitalized too. A query's tokenizer is focused
+    /// on them with the question (`RankCoverage`): a form outside its texts built the whole
+    /// table, 10 ms of a question's process. A superset is harmless, a miss only slower.
     static func formTexts(ofQuestion question: String) -> [String] {
         func isWordByte(_ b: UInt8) -> Bool { b | 0x20 >= 0x61 && b | 0x20 <= 0x7A || (b >= 0x30 && b <= 0x39) || b == 0x5F }
         var forms: [[UInt8]] = []

@@ -100,7 +100,8 @@ final class RankCoverage: @unchecked Sendable {
                 start = end
             }
         }
-        guard pieces.reduce(0, { $0 + $1.count * min($1.count, longest) }) <= substringLimit else { return nil }
+        // (No token longer than 0 bytes: a damaged table, which the whole one refuses.)
+        guard longest >= 1, pieces.reduce(0, { $0 + $1.count * min($1.count, longest) }) <= substringLimit else { return nil }
         var keys = RankKeySet()
         // Every spelling is written into one scratch buffer, its core at byte 1 and the byte
         // before it (a space, a gluing character) at byte 0: an array per spelling cost a

@@ -118,7 +118,7 @@ final class TokenShapes {
         guard let tokenizer, let bytes = tokenizer.ranks.bytes(ofRank: id), !bytes.isEmpty else { return [id] }
         var core = Array(bytes)
         if core.first == 0x20 { core.removeFirst() }
-        guard let first = core.first, first | 0x20 >= 0x61 && first | 0x20 <= 0x7A else { return [id] }
+        guard let first = core.first, ASCIICase.isLetter(first) else { return [id] }
         var forms = [id]
         for spaced in [true, false] {
             for flip in [false, true] {
@@ -160,7 +160,7 @@ final class TokenShapes {
     func inflectedForms(ofWord word: ArraySlice<UInt32>) -> [[UInt32]] {
         guard word.count >= 2, let tokenizer, let (bytes, _) = wordBytes(word), bytes.first == 0x20 else { return [] }
         var core = Array(bytes.dropFirst())
-        guard let first = core.first, core.allSatisfy({ $0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A }),
+        guard let first = core.first, core.allSatisfy(ASCIICase.isLetter),
               core.dropFirst().allSatisfy({ $0 >= 0x61 }) else { return [] }
         let capital = first < 0x61
         core[0] |= 0x20
@@ -209,6 +209,9 @@ final class TokenShapes {
     static let capitalizedLetters = 3...8
     static let identifierBytes = 48
 
+    /// A byte of a word or an identifier whose case is looked for: an ASCII letter, a digit, "_".
+    private static func isIdentifierByte(_ b: UInt8) -> Bool { ASCIICase.isLetter(b) || (b >= 0x30 && b <= 0x39) || b == 0x5F }
+
     /// Texts holding every form `caseForms`, `mixedCaseForms`, `inflectedForms` and
     /// `inflections` may tokenize for the words of `question`: each run of letters, digits and
     /// "_" in all capitals and all lowercase, a lowercase word in mixed case, and a word of
@@ -216,11 +219,10 @@ final class TokenShapes {
     /// on them with the question (`RankCoverage`): a form outside its texts built the whole
     /// table, 10 ms of a question's process. A superset is harmless, a miss only slower.
     static func formTexts(ofQuestion question: String) -> [String] {
-        func isWordByte(_ b: UInt8) -> Bool { b | 0x20 >= 0x61 && b | 0x20 <= 0x7A || (b >= 0x30 && b <= 0x39) || b == 0x5F }
         var forms: [[UInt8]] = []
-        for run in Array(question.utf8).split(whereSeparator: { !isWordByte($0) }) where run.count <= identifierBytes {
-            forms.append(run.map { $0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A ? $0 & ~0x20 : $0 })
-            let lower = run.map { $0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A ? $0 | 0x20 : $0 }
+        for run in Array(question.utf8).split(whereSeparator: { !Self.isIdentifierByte($0) }) where run.count <= identifierBytes {
+            forms.append(ASCIICase.uppercased(run))
+            let lower = ASCIICase.lowercased(run)
             forms.append(lower)
             for form in Inflections.of(lower) { forms += [form, [form[0] & ~0x20] + form.dropFirst()] }
             if mixedCaseLetters.contains(run.count) && run.elementsEqual(lower) { forms += mixedCaseSpellings(of: lower) }
@@ -237,16 +239,14 @@ final class TokenShapes {
     func caseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
         guard let (bytes, ends) = wordBytes(word) else { return [] }
         let typed = bytes.dropFirst()
-        func isLetter(_ b: UInt8) -> Bool { b | 0x20 >= 0x61 && b | 0x20 <= 0x7A }
-        guard bytes.first == 0x20, let first = typed.first, isLetter(first),
-              typed.allSatisfy({ isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }) else { return [] }
+        guard bytes.first == 0x20, let first = typed.first, ASCIICase.isLetter(first), typed.allSatisfy(Self.isIdentifierByte) else { return [] }
         let identifier = typed.contains(0x5F)
-        guard identifier || typed.allSatisfy(isLetter), typed.count <= Self.identifierBytes else { return [] }
-        let letters = typed.filter(isLetter).count, capitals = typed.filter { isLetter($0) && $0 < 0x61 }.count
+        guard identifier || typed.allSatisfy(ASCIICase.isLetter), typed.count <= Self.identifierBytes else { return [] }
+        let letters = typed.filter(ASCIICase.isLetter).count, capitals = typed.filter { ASCIICase.isLetter($0) && $0 < 0x61 }.count
         let other: [UInt8] = capitals < letters && (identifier || Self.capitalizedLetters.contains(typed.count))
-            ? typed.map { isLetter($0) ? $0 & ~0x20 : $0 } : []
+            ? ASCIICase.uppercased(typed) : []
         let lower: [UInt8] = capitals >= 2 && (identifier || Self.lowercasedLetters.contains(typed.count))
-            ? typed.map { isLetter($0) ? $0 | 0x20 : $0 } : []
+            ? ASCIICase.lowercased(typed) : []
         return forms(spelling: word, as: [other, lower].filter { !$0.isEmpty }, bytes: bytes, ends: ends)
     }
 
@@ -315,7 +315,7 @@ final class TokenShapes {
     /// them. (Which words get forms at all is the question's choice: `QuestionTerms`.)
     func lineStartForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
         guard let tokenizer, let (bytes, ends) = wordBytes(word) else { return [] }
-        guard bytes.count > 1, bytes[0] == 0x20, bytes[1] | 0x20 >= 0x61 && bytes[1] | 0x20 <= 0x7A else { return [] }
+        guard bytes.count > 1, bytes[0] == 0x20, ASCIICase.isLetter(bytes[1]) else { return [] }
         // A plain word (lowercase, or capitalized) starts a line of prose capitalized, and a
         // list's line as typed; another only as typed ("sV" of "SV" is no word).
         let plain = bytes.dropFirst(2).allSatisfy { !($0 >= 0x41 && $0 <= 0x5A) }

@@ -40,7 +40,7 @@ final class RankCoverage: @unchecked Sendable {
         if texts.contains(text) { return true }
         for (k, piece) in Self.pieces(of: text, pattern).enumerated() {
             var flipped = piece
-            if k == 0, let first = piece.first, first | 0x20 >= 0x61 && first | 0x20 <= 0x7A { flipped[0] ^= 0x20 }
+            if k == 0, let first = piece.first, ASCIICase.isLetter(first) { flipped[0] ^= 0x20 }
             let glued = k == 0 && piece.count > 1 && Self.gluing.contains(piece[0])
                 && pieces.contains { Self.core(of: $0).starts(with: piece.dropFirst()) }
             guard piece.count == 1 || glued || pieces.contains(where: { Self.holds($0, piece) || (k == 0 && Self.holds($0, flipped)) })
@@ -120,7 +120,7 @@ final class RankCoverage: @unchecked Sendable {
                         for end in (start + 1)...min(p.count, start + longest) {
                             add(p.baseAddress! + start, end - start)
                             let coreStart = p[start] == 0x20 ? start + 1 : start, n = end - coreStart
-                            guard n > 0, p[coreStart] | 0x20 >= 0x61 && p[coreStart] | 0x20 <= 0x7A else { continue }
+                            guard n > 0, ASCIICase.isLetter(p[coreStart]) else { continue }
                             (s + 1).update(from: p.baseAddress! + coreStart, count: n)
                             // The piece's start glued to a character (`covers`).
                             if start == 0 && n < longest {

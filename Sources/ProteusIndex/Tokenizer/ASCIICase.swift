@@ -1,0 +1,12 @@
+/// The case of ASCII letters in token bytes, in one place: the tokenizer's focused table and the
+/// question's word forms (other case, mixed case, line starts) all flip it the same way.
+enum ASCIICase {
+    @inline(__always)
+    static func isLetter(_ b: UInt8) -> Bool { b | 0x20 >= 0x61 && b | 0x20 <= 0x7A }
+
+    /// The bytes with every ASCII letter in capitals, the rest as they are.
+    static func uppercased<C: Sequence>(_ bytes: C) -> [UInt8] where C.Element == UInt8 { bytes.map { isLetter($0) ? $0 & ~0x20 : $0 } }
+
+    /// The bytes with every ASCII letter in lowercase, the rest as they are.
+    static func lowercased<C: Sequence>(_ bytes: C) -> [UInt8] where C.Element == UInt8 { bytes.map { isLetter($0) ? $0 | 0x20 : $0 } }
+}

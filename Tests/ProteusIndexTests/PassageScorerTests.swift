@@ -193,6 +193,9 @@ import Testing
         // against the needle whose phrase runs on (the best bound 1.20).
         #expect(!Teleporter.isFound(passage(0.86, 0.75), bestBound: 1.2))
         #expect(Teleporter.isFound(passage(1.076, 0.89), bestBound: 1.2))
+        // A line echoing a quote but for its rarest word ("the documentation of bytes" for "the
+        // documentation of chain"), 0.81 of the bound that the quote's own line reaches.
+        #expect(!Teleporter.isFound(passage(1.058, 0.76), bestBound: 1.298))
         // Every word of a keyword question, none of its pairs: found whatever the bound.
         #expect(Teleporter.isFound(passage(1.0, 1.0), bestBound: 1.3))
         #expect(!Teleporter.isFound(passage(1.0, 0.85), bestBound: 1.3))

@@ -174,6 +174,34 @@ import Foundation
         #expect(two.passages == r.passages && two.boundsRead == r.boundsRead)
     }
 
+    @Test func aLineEchoingAQuoteOfCommonWordsIsNotItsAnswer() throws {
+        // Every word of the quote stands in every window, so every window ties on the best
+        // bound, read in window order. The first windows hold a line that echoes the quote but
+        // for its rarest word ("documentation of bytes" for "documentation of chain"): it
+        // scores over `foundShare` of the question's weight, but well below the bound that
+        // the quote's own line reaches, and routing reads on to that line.
+        let filler = "The weather report for the valley said nothing new today.\n"
+        let reader = "A reader may see the documentation.\n"
+        let chain = "The chain broke again.\n"
+        let echo = "This struct is created by calling bytes on a reader. Please see the documentation of bytes for more details.\n"
+        let quote = "This struct is created by calling chain on a reader. Please see the documentation of chain for more details.\n"
+        let window = String(repeating: filler, count: 15) + reader + chain + echo + String(repeating: filler, count: 15)
+        let text = String(repeating: window, count: 30) + String(repeating: filler, count: 20) + quote + String(repeating: window, count: 2)
+        let f = try Fixture(Self.tokenizer.encodeOrdinary(text), window: 512, buffer: 64, tag: "teleport-echo")
+        let question = "a reader. Please see the documentation of chain"
+        let every = try f.ask(question, exhaustive: true)
+        let answer = try #require(every.passages.first)
+        try #require(f.text(answer).contains(question), "\(every.passages.map(f.text))")
+        let echoed = try #require(every.passages.first { f.text($0).contains("documentation of bytes") })
+        // The echo's share of the best bound lies between the two rules.
+        let bound = answer.score
+        try #require(echoed.score >= Teleporter.foundShare && echoed.score >= Teleporter.foundShare * bound
+                     && echoed.score < Teleporter.boundFoundShare * bound, "\(echoed.score) \(bound)")
+        let r = try f.ask(question, maxWindows: 2)
+        #expect(r.passages.first.map(f.text) == f.text(answer), "\(r.passages.map(f.text))")
+        #expect(r.windowsRead > 20, "\(r.windowsRead)")
+    }
+
     @Test func fromTheCapOnNoCandidateWindowIsDropped() {
         // The reading order once the windows like the best answer are looked for. Those came
         // first and the rest of the held list after them, so where they overlapped the list

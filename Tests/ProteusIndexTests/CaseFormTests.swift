@@ -55,6 +55,32 @@ import Testing
         #expect(answers.allSatisfy { !$0.0.contains("NUMAX") || $0.1 < answers[0].1 }, "\(answers)")
     }
 
+    /// A middling word (neither rare nor in most windows) meets its other case only where a
+    /// piece of the form is rare: "connect" typed for the proxy's "CONNECT" method, which
+    /// stands in a few windows where " connect" stands in half.
+    @Test func aMiddlingWordMeetsItsOtherCaseWhereAPieceOfTheFormIsRare() {
+        let shapes = Self.shapes
+        let capitals = Self.tokenizer.encodeOrdinary(" CONNECT") + Self.tokenizer.encodeOrdinary("CONNECT")
+        let tunnel = Self.tokenizer.encodeOrdinary(" tunnel")
+        func ask(formIsRare: Bool) -> QuestionTerms {
+            let lexicon = QuestionTerms.Lexicon(surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
+                                                spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
+                                                startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) },
+                                                joinFlags: { shapes.joinFlags($0) }, lineStartForms: { shapes.lineStartForms(ofWord: $0) },
+                                                isRare: { tunnel.contains($0) || (formIsRare && capitals.contains($0)) },
+                                                continuesIdentifier: { shapes.continuesIdentifier($0) },
+                                                caseForms: { shapes.caseForms(ofWord: $0) })
+            return QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(" connect tunnel"), lexicon: lexicon)
+        }
+        let question = ask(formIsRare: true)
+        #expect(question.lineStartForms.contains { InflectionTests.text($0.ids) == " CONNECT" && $0.slots.allSatisfy { $0 == 0 } },
+                "\(question.lineStartForms)")
+        let answers = Self.answers(question, in: "A tunnel was dug.\nClients connect here.\nThe CONNECT method is used to tunnel SSL.\n")
+        #expect(answers.first?.0.contains("CONNECT method is used to tunnel") == true, "\(answers)")
+        // Its capitals as common as the word: not looked for.
+        #expect(!ask(formIsRare: false).lineStartForms.contains { $0.slots.contains(0) })
+    }
+
     static func mixedForms(_ word: String) -> [String] {
         Self.shapes.mixedCaseForms(ofWord: Self.tokenizer.encodeOrdinary(word)[...]).map { InflectionTests.text($0.ids) }
     }

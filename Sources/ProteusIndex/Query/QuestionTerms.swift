@@ -305,13 +305,19 @@ public struct QuestionTerms {
             // word in most windows raises none, and keeps its line-start forms, not its glued
             // ones ("(the" is one token, in code everywhere).
             let rare = end - start >= 2 || lexicon.isRare(tokens[start])
-            guard rare || lexicon.routesEverywhere(tokens[start]) else { continue }
-            for form in lexicon.lineStartForms(tokens[start..<end])
-            where form.ids.allSatisfy(lexicon.occurs) && (rare || !isGlued(form.ids, lexicon)) {
-                found.append((start..<end, form, false, false))
+            let everywhere = !rare && lexicon.routesEverywhere(tokens[start])
+            if rare || everywhere {
+                for form in lexicon.lineStartForms(tokens[start..<end])
+                where form.ids.allSatisfy(lexicon.occurs) && (rare || !isGlued(form.ids, lexicon)) {
+                    found.append((start..<end, form, false, false))
+                }
             }
-            // The word in the other case ("NUMA" for "numa"), after a space or at a line start.
-            for form in lexicon.caseForms(tokens[start..<end]) where form.ids.allSatisfy(lexicon.occurs) {
+            // The word in the other case ("NUMA" for "numa"), after a space or at a line start;
+            // for a middling word only where a piece of the form is rare, so that its windows
+            // are few: " connect" stands in half the windows, " CONNECT" of the proxy's method
+            // in a few, as a name's capitals mostly do.
+            for form in lexicon.caseForms(tokens[start..<end])
+            where form.ids.allSatisfy(lexicon.occurs) && (rare || everywhere || form.ids.contains(where: lexicon.isRare)) {
                 found.append((start..<end, form, true, false))
             }
             // In mixed case ("KiCad" for "kicad"), for a word the tokenizer splits or the corpus

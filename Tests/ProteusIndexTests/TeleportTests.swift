@@ -286,6 +286,30 @@ import Foundation
         #expect(router.bound(window: at / 1_024) >= best.score)
     }
 
+    @Test func aHeadwordWhosePieceIsAnotherWordOfTheQuestionIsMet() throws {
+        // " Provine" is " Prov" "ine", the headword "Provine" opening a line "Pro" "vine", and
+        // " vine" is the question's third word: the form's "vine" credits that word, its "Pro"
+        // the first (the form was dropped, and the answer was the gloss without its headword).
+        var tokens = Self.tokenizer.encodeOrdinary(String(decoding: TokenizerFixtures.essays, as: UTF8.self))
+        let period = Self.tokenizer.encodeOrdinary(".")[0]
+        var at = tokens.count * 2 / 5
+        while tokens[at - 1] != period { at -= 1 }
+        let line = "\nProvine, v. i. To lay a stock or branch of a vine in the ground for propagation.\n"
+        tokens.insert(contentsOf: Self.tokenizer.encodeOrdinary(line), at: at)
+        #expect(Self.tokenizer.encodeOrdinary("Provine").map { InflectionTests.text([$0]) } == ["Pro", "vine"])
+        let f = try Fixture(tokens, window: 1_024, pairFilters: true, tag: "teleport-headword")
+        let question = try f.engine.tokenize("Provine propagation vine")
+        let terms = f.teleporter.terms(question)
+        let vine = try #require(terms.slot(of: Self.tokenizer.encodeOrdinary(" vine")[0]))
+        #expect(terms.lineStartForms.contains { $0.ids == Self.tokenizer.encodeOrdinary("Provine") && $0.slots == [0, vine] },
+                "\(terms.lineStartForms)")
+        let routed = try f.teleporter.answer(tokens: question, top: 5, maxWindows: 64)
+        let best = try #require(routed.passages.first)
+        #expect(f.text(best).hasPrefix("Provine, v. i.") && best.start == UInt64(at + 1), "\(routed.passages.map(f.text))")
+        let rescan = try f.teleporter.answer(tokens: question, top: 5, maxWindows: 64, exhaustive: true)
+        #expect(rescan.passages.first == best)
+    }
+
     @Test func aLongValueComesBackWhole() throws {
         let r = try Self.planted.ask(Self.facts[2].question)
         #expect(Self.planted.text(r.passages[0]) == " " + Self.facts[2].fact)

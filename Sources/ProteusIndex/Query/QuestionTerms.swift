@@ -210,14 +210,13 @@ public struct QuestionTerms {
         for (range, form, _, _) in wordForms {
             let slots = form.covering.map { questionSlot[tokens[range.lowerBound + $0]] }
             guard slots.allSatisfy({ $0 != nil }) else { continue }
-            var own: [Int] = []  // places of the ids that are no spelling of their slot
-            var usable = true
-            for (place, (id, slot)) in zip(form.ids, slots).enumerated() {
-                if let s = slotOf[id] { usable = usable && s == slot! } else { own.append(place) }
-            }
-            guard usable, !own.isEmpty else { continue }
+            // The places of the ids that are no spelling of a term credit the word's slots there;
+            // an id that is one credits its own term (" Provine" is " Prov" "ine", the headword
+            // "Provine," is "Pro" "vine", and " vine" is another word of "Provine propagation vine").
+            let own = form.ids.indices.filter { slotOf[form.ids[$0]] == nil }
+            guard !own.isEmpty else { continue }
             for place in own { formPlaces[form.ids[place], default: []].append((lineStartForms.count, place)) }
-            lineStartForms.append((form.ids, slots.map { $0! }))
+            lineStartForms.append((form.ids, zip(form.ids, slots).map { id, slot in slotOf[id] ?? slot! }))
             formIsGlued.append(Self.isGlued(form.ids, lexicon))
             formIsInflected.append(false)
         }

@@ -95,9 +95,40 @@ import Testing
         #expect(!Self.mixedForms(" scrubbing").contains { $0.hasSuffix("ScRubbing") }, "\(Self.mixedForms(" scrubbing"))")
         #expect(Self.mixedForms(" scrubbing").allSatisfy { !$0.hasSuffix("bing") }, "\(Self.mixedForms(" scrubbing"))")
         #expect(TokenShapes.mixedCaseSpellings(of: Array("kicad".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["KiCad", "KicAd"])
-        // Only a lowercase word of 5 to 10 letters after a space.
-        #expect(Self.mixedForms(" KiCad").isEmpty && Self.mixedForms(" nues").isEmpty && Self.mixedForms(" javascripts").isEmpty)
+        // Only a lowercase word of 5 to 10 letters after a space; a longer one only in capitals.
+        #expect(Self.mixedForms(" KiCad").isEmpty && Self.mixedForms(" nues").isEmpty)
+        #expect(Self.mixedForms(" javascripts").allSatisfy { $0.uppercased() == $0 }, "\(Self.mixedForms(" javascripts"))")
+        #expect(Self.mixedForms(" enumerated").contains(" ENUMERATED") && Self.mixedForms(" serializable").contains(" SERIALIZABLE"),
+                "\(Self.mixedForms(" enumerated")) \(Self.mixedForms(" serializable"))")
+        // An acronym's length is `caseForms`' (all capitals up to 8 letters), and 13 is too long.
+        #expect(Self.mixedForms(" numa").isEmpty && Self.mixedForms(" balancing").contains(" BALANCING"))
+        #expect(Self.mixedForms(" interruptible").isEmpty)
         #expect(Self.mixedForms("kicad").isEmpty && Self.mixedForms(" ki2cad").isEmpty)
+    }
+
+    /// A long word typed in lowercase meets the text's capitals (a language's keywords, a
+    /// constant) where they bring a rare piece, the word itself rare or not: "enumerated" of
+    /// the types "BOOLEAN, ENUMERATED, BYTES".
+    @Test func aLongWordTypedInLowercaseMeetsItsCapitalsWhereTheyBringARarePiece() {
+        let shapes = Self.shapes
+        let capitals = Set(Self.tokenizer.encodeOrdinary(" ENUMERATED") + Self.tokenizer.encodeOrdinary("ENUMERATED"))
+        let own = Set(Self.tokenizer.encodeOrdinary(" enumerated"))
+        let bytes = Self.tokenizer.encodeOrdinary(" bytes")
+        func ask(formIsRare: Bool) -> QuestionTerms {
+            let lexicon = QuestionTerms.Lexicon(surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
+                                                spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
+                                                startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) },
+                                                joinFlags: { shapes.joinFlags($0) }, lineStartForms: { shapes.lineStartForms(ofWord: $0) },
+                                                isRare: { bytes.contains($0) || (formIsRare && capitals.contains($0) && !own.contains($0)) },
+                                                continuesIdentifier: { shapes.continuesIdentifier($0) },
+                                                mixedCaseForms: { shapes.mixedCaseForms(ofWord: $0) })
+            return QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(" enumerated bytes"), lexicon: lexicon)
+        }
+        #expect(own.count == 1)  // one token, in many windows: the word itself is no rare one
+        let question = ask(formIsRare: true)
+        let answers = Self.answers(question, in: "Bytes are read.\nThe enumerated values.\nThere are BOOLEAN, ENUMERATED, BYTES and bytes types.\n")
+        #expect(answers.first?.0.contains("ENUMERATED, BYTES and bytes") == true, "\(answers)")
+        #expect(!ask(formIsRare: false).lineStartForms.contains { $0.slots.contains(0) })
     }
 
     /// The mixed-case form answers the word typed in lowercase where it brings a rare piece of

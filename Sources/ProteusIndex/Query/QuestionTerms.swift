@@ -319,13 +319,13 @@ public struct QuestionTerms {
             where form.ids.allSatisfy(lexicon.occurs) && (rare || everywhere || form.ids.contains(where: lexicon.isRare)) {
                 found.append((start..<end, form, true, false))
             }
-            // In mixed case ("KiCad" for "kicad"), for a word the tokenizer splits or the corpus
-            // rarely holds (a name), where a piece of the form is rare and neither the word nor
-            // its other forms hold it (" Gnu" of " Gnu" "Cash"): a guessed capital mostly gives
-            // common pieces, which would raise the bound of every window, or a rare piece the
-            // word's forms look for already, and only raised windows' bounds.
+            // In mixed case ("KiCad" for "kicad") or a long word in capitals ("ENUMERATED"),
+            // where a piece of the form is rare and neither the word nor its other forms hold it
+            // (" Gnu" of " Gnu" "Cash"): a guessed capital mostly gives common pieces, which would
+            // raise the bound of every window, or a rare piece the word's forms look for already,
+            // and only raised windows' bounds. The word itself may be common: " enumerated" is.
             let own = Set(tokens[start..<end].flatMap(lexicon.spellings) + found.filter { $0.range == start..<end }.flatMap(\.form.ids))
-            for form in rare ? lexicon.mixedCaseForms(tokens[start..<end]) : []
+            for form in lexicon.mixedCaseForms(tokens[start..<end])
             where form.ids.allSatisfy(lexicon.occurs)
                 && form.ids.contains(where: { !own.contains($0) && lexicon.isRare($0) }) {
                 found.append((start..<end, form, true, true))

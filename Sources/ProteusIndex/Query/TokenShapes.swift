@@ -259,18 +259,29 @@ final class TokenShapes {
     /// met them; we did not). Tokenized afresh like `caseForms`, and kept where it is one token
     /// or ends in one the inner capital opens; a form is worth looking for only where it
     /// brings a rare piece (`QuestionTerms.wordForms`).
+    ///
+    /// A lowercase word longer than `capitalizedLetters` is guessed in all capitals too, as a
+    /// language's keyword or a constant writes it ("enumerated" as "ENUMERATED"): too long to
+    /// be an acronym, so a guess like the mixed case, looked for only where it brings a rare piece.
     func mixedCaseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
         guard let (bytes, ends) = wordBytes(word), bytes.first == 0x20 else { return [] }
         let typed = Array(bytes.dropFirst())
-        guard Self.mixedCaseLetters.contains(typed.count), typed.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }), let tokenizer else { return [] }
-        // A name the tokenizer learned is one token (" McCarthy", " GitHub"), or ends in a token
-        // of three letters or more that its inner capital opens (" Ki" "Cad", " G" "nu" "Cash");
-        // a guess that is neither ("Sc" "Rub" "bing", "Pa" "R" "ables") is no name.
-        return forms(spelling: word, as: Self.mixedCaseSpellings(of: typed), bytes: bytes, ends: ends).filter { form in
-            guard form.ids.count > 1 else { return true }
-            guard let last = tokenizer.ranks.bytes(ofRank: form.ids[form.ids.count - 1]), let first = last.first else { return false }
-            return last.count >= 3 && first >= 0x41 && first <= 0x5A
+        guard typed.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }), let tokenizer else { return [] }
+        var found: [(ids: [UInt32], covering: [Int])] = []
+        if Self.mixedCaseLetters.contains(typed.count) {
+            // A name the tokenizer learned is one token (" McCarthy", " GitHub"), or ends in a token
+            // of three letters or more that its inner capital opens (" Ki" "Cad", " G" "nu" "Cash");
+            // a guess that is neither ("Sc" "Rub" "bing", "Pa" "R" "ables") is no name.
+            found = forms(spelling: word, as: Self.mixedCaseSpellings(of: typed), bytes: bytes, ends: ends).filter { form in
+                guard form.ids.count > 1 else { return true }
+                guard let last = tokenizer.ranks.bytes(ofRank: form.ids[form.ids.count - 1]), let first = last.first else { return false }
+                return last.count >= 3 && first >= 0x41 && first <= 0x5A
+            }
         }
+        if typed.count > Self.capitalizedLetters.upperBound && Self.lowercasedLetters.contains(typed.count) {
+            found += forms(spelling: word, as: [ASCIICase.uppercased(typed)], bytes: bytes, ends: ends)
+        }
+        return found
     }
 
     /// `mixedCaseForms`' spellings of a lowercase word: the first letter and one letter from the

@@ -22,6 +22,19 @@ import Testing
         return collector.answers.map { (InflectionTests.text($0.tokens), $0.score) }
     }
 
+    /// The terms of `question` as a query makes them, every id in the corpus and `rare` telling
+    /// the rare ones, with the other case and the guessed capitals looked for.
+    static func terms(_ question: String, rare: @escaping (UInt32) -> Bool) -> QuestionTerms {
+        let shapes = Self.shapes
+        let lexicon = QuestionTerms.Lexicon(surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
+                                            spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
+                                            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) },
+                                            joinFlags: { shapes.joinFlags($0) }, lineStartForms: { shapes.lineStartForms(ofWord: $0) },
+                                            isRare: rare, continuesIdentifier: { shapes.continuesIdentifier($0) },
+                                            caseForms: { shapes.caseForms(ofWord: $0) }, mixedCaseForms: { shapes.mixedCaseForms(ofWord: $0) })
+        return QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(question), lexicon: lexicon)
+    }
+
     @Test func anAcronymIsLookedForInTheOtherCaseAfterASpaceAndAtALineStart() {
         #expect(Set(Self.forms(" numa")) == [" NUMA", "NUMA"], "\(Self.forms(" numa"))")
         #expect(Set(Self.forms(" KASAN")) == [" kasan", "kasan"], "\(Self.forms(" KASAN"))")
@@ -59,18 +72,10 @@ import Testing
     /// piece of the form is rare: "connect" typed for the proxy's "CONNECT" method, which
     /// stands in a few windows where " connect" stands in half.
     @Test func aMiddlingWordMeetsItsOtherCaseWhereAPieceOfTheFormIsRare() {
-        let shapes = Self.shapes
         let capitals = Self.tokenizer.encodeOrdinary(" CONNECT") + Self.tokenizer.encodeOrdinary("CONNECT")
         let tunnel = Self.tokenizer.encodeOrdinary(" tunnel")
         func ask(formIsRare: Bool) -> QuestionTerms {
-            let lexicon = QuestionTerms.Lexicon(surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
-                                                spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
-                                                startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) },
-                                                joinFlags: { shapes.joinFlags($0) }, lineStartForms: { shapes.lineStartForms(ofWord: $0) },
-                                                isRare: { tunnel.contains($0) || (formIsRare && capitals.contains($0)) },
-                                                continuesIdentifier: { shapes.continuesIdentifier($0) },
-                                                caseForms: { shapes.caseForms(ofWord: $0) })
-            return QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(" connect tunnel"), lexicon: lexicon)
+            Self.terms(" connect tunnel") { tunnel.contains($0) || (formIsRare && capitals.contains($0)) }
         }
         let question = ask(formIsRare: true)
         #expect(question.lineStartForms.contains { InflectionTests.text($0.ids) == " CONNECT" && $0.slots.allSatisfy { $0 == 0 } },
@@ -110,19 +115,11 @@ import Testing
     /// constant) where they bring a rare piece, the word itself rare or not: "enumerated" of
     /// the types "BOOLEAN, ENUMERATED, BYTES".
     @Test func aLongWordTypedInLowercaseMeetsItsCapitalsWhereTheyBringARarePiece() {
-        let shapes = Self.shapes
         let capitals = Set(Self.tokenizer.encodeOrdinary(" ENUMERATED") + Self.tokenizer.encodeOrdinary("ENUMERATED"))
         let own = Set(Self.tokenizer.encodeOrdinary(" enumerated"))
         let bytes = Self.tokenizer.encodeOrdinary(" bytes")
         func ask(formIsRare: Bool) -> QuestionTerms {
-            let lexicon = QuestionTerms.Lexicon(surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
-                                                spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
-                                                startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) },
-                                                joinFlags: { shapes.joinFlags($0) }, lineStartForms: { shapes.lineStartForms(ofWord: $0) },
-                                                isRare: { bytes.contains($0) || (formIsRare && capitals.contains($0) && !own.contains($0)) },
-                                                continuesIdentifier: { shapes.continuesIdentifier($0) },
-                                                mixedCaseForms: { shapes.mixedCaseForms(ofWord: $0) })
-            return QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(" enumerated bytes"), lexicon: lexicon)
+            Self.terms(" enumerated bytes") { bytes.contains($0) || (formIsRare && capitals.contains($0) && !own.contains($0)) }
         }
         #expect(own.count == 1)  // one token, in many windows: the word itself is no rare one
         let question = ask(formIsRare: true)

@@ -334,6 +334,13 @@ import Testing
         let a = Self.answers("flushed on arch. 2. Then the pages", in: text)
         #expect(a.first?.text == " The cache is flushed on arch. 2. Then the pages return to the pool.", "\(a)")
         #expect((a.first?.score ?? 0) > 1)
+        // Into the next sentence's first word, which an earlier word of the quote spells (" The"
+        // of " the"): that word's term, so the pair across the end is the question's too.
+        let next = Self.answers(" inserts the result into the document. The",
+                                in: "Nothing here.\nScans an image, and then inserts the result into the document. The dialog is the maker's.\n")
+        #expect(next.first?.text.contains("into the document. The dialog") == true, "\(next)")
+        let q = Self.scorer(" inserts the result into the document. The").question
+        #expect(q.pairs.count == 7 && q.pairs.last?.0 == q.slot(of: Self.tokenizer.encodeOrdinary(".")[0]), "\(q.pairs)")
     }
 
     @Test func rareTermsSpreadOverALinesSentencesAreOneAnswerButLinesStayApart() {

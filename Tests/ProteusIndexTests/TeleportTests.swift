@@ -49,6 +49,18 @@ import Foundation
         }
     }
 
+    /// The essays once, in cl100k tokens.
+    static var essayTokens: [UInt32] { tokenizer.encodeOrdinary(String(decoding: TokenizerFixtures.essays, as: UTF8.self)) }
+
+    /// Inserts `text` into `tokens` at the last sentence end at or before `near`; returns where.
+    static func insert(_ text: String, atSentenceEndBefore near: Int, into tokens: inout [UInt32]) -> Int {
+        let period = tokenizer.encodeOrdinary(".")[0]
+        var at = near
+        while tokens[at - 1] != period { at -= 1 }
+        tokens.insert(contentsOf: tokenizer.encodeOrdinary(text), at: at)
+        return at
+    }
+
     /// The essays once (about 150k tokens of prose that never repeats) with `facts` inserted
     /// at sentence ends near the given depths; returns the tokens and each fact's position.
     static func essays(with facts: [(String, Double)]) -> (tokens: [UInt32], positions: [Int]) {
@@ -233,18 +245,12 @@ import Foundation
         // " gambrel" is " gamb" "rel"; a dictionary's headword "Gambrel" opening a line is "G"
         // "amb" "rel". Routed (with the pair filters that bound the form), rescanned, and
         // bounded by the router at least as high as it scores.
-        var tokens = Self.tokenizer.encodeOrdinary(String(decoding: TokenizerFixtures.essays, as: UTF8.self))
-        let period = Self.tokenizer.encodeOrdinary(".")[0]
-        var at = tokens.count * 3 / 5
-        while tokens[at - 1] != period { at -= 1 }
-        let line = "\nGambrel, n. The hind leg of a horse; a stick crooked like it.\n"
-        tokens.insert(contentsOf: Self.tokenizer.encodeOrdinary(line), at: at)
+        var tokens = Self.essayTokens
+        var at = Self.insert("\nGambrel, n. The hind leg of a horse; a stick crooked like it.\n", atSentenceEndBefore: tokens.count * 3 / 5, into: &tokens)
         // A list's line opens with its word as typed, and " wrath" is one token, "wr" "ath"
         // here; "Wrathful" holds the pieces of "Wrath" but is another word.
-        var other = tokens.count / 5
-        while tokens[other - 1] != period { other -= 1 }
         let list = "\nwrath, anger, ire: belligerence aroused by a wrong.\nWrathful, a. Very angry; raging.\n"
-        tokens.insert(contentsOf: Self.tokenizer.encodeOrdinary(list), at: other)
+        _ = Self.insert(list, atSentenceEndBefore: tokens.count / 5, into: &tokens)
         at += Self.tokenizer.encodeOrdinary(list).count
         #expect(Array(Self.tokenizer.encodeOrdinary("Gambrel").prefix(1)) != Self.tokenizer.encodeOrdinary(" Gambrel").prefix(1).map { $0 })
         let f = try Fixture(tokens, window: 1_024, pairFilters: true, tag: "teleport-line-start")
@@ -290,12 +296,9 @@ import Foundation
         // " Provine" is " Prov" "ine", the headword "Provine" opening a line "Pro" "vine", and
         // " vine" is the question's third word: the form's "vine" credits that word, its "Pro"
         // the first (the form was dropped, and the answer was the gloss without its headword).
-        var tokens = Self.tokenizer.encodeOrdinary(String(decoding: TokenizerFixtures.essays, as: UTF8.self))
-        let period = Self.tokenizer.encodeOrdinary(".")[0]
-        var at = tokens.count * 2 / 5
-        while tokens[at - 1] != period { at -= 1 }
+        var tokens = Self.essayTokens
         let line = "\nProvine, v. i. To lay a stock or branch of a vine in the ground for propagation.\n"
-        tokens.insert(contentsOf: Self.tokenizer.encodeOrdinary(line), at: at)
+        let at = Self.insert(line, atSentenceEndBefore: tokens.count * 2 / 5, into: &tokens)
         #expect(Self.tokenizer.encodeOrdinary("Provine").map { InflectionTests.text([$0]) } == ["Pro", "vine"])
         let f = try Fixture(tokens, window: 1_024, pairFilters: true, tag: "teleport-headword")
         let question = try f.engine.tokenize("Provine propagation vine")

@@ -132,7 +132,12 @@ public struct QuestionTerms {
             let formPieces = (lineStart.isEmpty ? covering : lineStart).flatMap { w in
                 w.form.ids.indices.filter { w.range.lowerBound + w.form.covering[$0] == k }.map { w.form.ids[$0] }
             }
-            guard !forms.isEmpty || !formPieces.isEmpty else { continue }
+            guard !forms.isEmpty || !formPieces.isEmpty else {
+                // A spelling of an earlier term is that term, in the question's pairs too: the
+                // quote "...into the document. The" runs on into the next sentence's " The".
+                if let taken = occurring.first(where: { slotOf[$0] != nil }) { questionSlot[id] = slotOf[taken] }
+                continue
+            }
             let slot = spellings.count
             questionSlot[id] = slot
             for f in forms { slotOf[f] = slot }

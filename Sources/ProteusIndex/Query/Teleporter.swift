@@ -59,13 +59,13 @@ public final class Teleporter {
     /// An answer scoring at least this share of the question's weight, or `boundFoundShare` of
     /// the best window's bound when the question's pairs raise it above that (a billion
     /// tokens held a passage of scattered words with "in San Francisco" at 0.86 where the
-    /// needle's phrase scores 1.08 of a bound of 1.20),
-    /// or holding `wholeCoverage` of the question's words, is the question's text found. Until
-    /// one is, routing reads on past `maxWindows`, up to `searchLimit` windows (and once one
-    /// is, on through the windows tied with its window's bound while they still give found
-    /// answers). In a large corpus the question's rare words can stand in hundreds of windows
-    /// that tie on their bound (the bound knows which words a window holds, not whether they
-    /// stand together), and a needle past the first `maxWindows` went unread.
+    /// needle's phrase scores 1.08 of a bound of 1.20), or holding `wholeCoverage` of the
+    /// question's words, is the question's text found. Until one is, routing reads on past
+    /// `maxWindows`, up to `searchLimit` windows (and once one is, on through the windows tied
+    /// with its window's bound while they still give found answers). In a large corpus the
+    /// question's rare words can stand in hundreds of windows that tie on their bound (the
+    /// bound knows which words a window holds, not whether they stand together), and a needle
+    /// past the first `maxWindows` went unread.
     public static let foundShare: Float = 0.8
     /// Where the question's pairs raise the best window's bound above its weight, a found
     /// answer scores at least this share of that bound: a quote of common words ties in most

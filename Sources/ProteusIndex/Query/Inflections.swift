@@ -12,7 +12,7 @@ enum Inflections {
     /// past and present participles, and back from any of them to the stem and its other
     /// forms ("handled": "handle", "handles", "handling"; "queries": "query", "queried").
     static func of(_ word: [UInt8]) -> [[UInt8]] {
-        guard word.count >= shortestWord, word.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return [] }
+        guard word.count >= shortestWord, word.allSatisfy(ASCIICase.isLowercase) else { return [] }
         var forms: [[UInt8]] = []
         func add(_ form: [UInt8]) {
             if form != word, form.count >= shortestStem, !forms.contains(form) { forms.append(form) }

@@ -93,7 +93,7 @@ public final class Teleporter {
         // table is created, it can"): found, it stopped routing before the quote's window.
         guard p.coverage < wholeCoverage || p.phraseCoverage >= foundShare else { return false }
         if p.holdsAllButTheFrame && p.coverage >= frameFoundShare { return true }
-        let share = bestBound > 1 ? max(foundShare, boundFoundShare * bestBound) : foundShare
+        let share = bestBound > 1 ? boundFoundShare * bestBound : foundShare  // (over 1, above foundShare)
         return p.scoreAsAsked >= share || (p.scoreAsAsked >= foundShare && p.coverage >= wholeCoverage)
     }
 

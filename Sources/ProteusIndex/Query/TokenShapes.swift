@@ -63,7 +63,7 @@ final class TokenShapes {
             joinFlagBytes[i] = JoinedPairs.flags(ofTokenBytes: bytes)
             if first == 0x0A || (first == 0x0D && bytes.count > 1 && bytes[1] == 0x0A) { s.insert(.lineStart) }
             if let letter = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }),
-               letter >= 0x61 && letter <= 0x7A { s.insert(.lowercaseStart) }
+               ASCIICase.isLowercase(letter) { s.insert(.lowercaseStart) }
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) { s.insert(.blank) }
             let newlines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             if newlines > 0 { s.insert(.newline) }
@@ -93,7 +93,7 @@ final class TokenShapes {
         guard var bytes = tokenizer?.ranks.bytes(ofRank: id)?[...] else { return nil }
         if bytes.first == 0x20 { bytes = bytes.dropFirst() }
         guard bytes.elementsEqual([0x3F]) || (!bytes.isEmpty && bytes.count <= 12
-            && bytes.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A })) else { return nil }
+            && bytes.allSatisfy(ASCIICase.isLetter)) else { return nil }
         return String(decoding: bytes.map { $0 == 0x3F ? $0 : $0 | 0x20 }, as: UTF8.self)
     }
 
@@ -140,7 +140,7 @@ final class TokenShapes {
         let spaced = core.first == 0x20
         if spaced { core.removeFirst() }
         guard let first = core.first else { return [] }
-        let capital = first >= 0x41 && first <= 0x5A
+        let capital = ASCIICase.isUppercase(first)
         if capital { core[0] |= 0x20 }
         let own = Set(spellings(of: id))
         var found: [UInt32] = []
@@ -161,8 +161,8 @@ final class TokenShapes {
         guard word.count >= 2, let tokenizer, let (bytes, _) = wordBytes(word), bytes.first == 0x20 else { return [] }
         var core = Array(bytes.dropFirst())
         guard let first = core.first, core.allSatisfy(ASCIICase.isLetter),
-              core.dropFirst().allSatisfy({ $0 >= 0x61 }) else { return [] }
-        let capital = first < 0x61
+              core.dropFirst().allSatisfy(ASCIICase.isLowercase) else { return [] }
+        let capital = ASCIICase.isUppercase(first)
         core[0] |= 0x20
         var found: [[UInt32]] = []
         for var form in Inflections.of(core) {
@@ -242,7 +242,7 @@ final class TokenShapes {
         guard bytes.first == 0x20, let first = typed.first, ASCIICase.isLetter(first), typed.allSatisfy(Self.isIdentifierByte) else { return [] }
         let identifier = typed.contains(0x5F)
         guard identifier || typed.allSatisfy(ASCIICase.isLetter), typed.count <= Self.identifierBytes else { return [] }
-        let letters = typed.filter(ASCIICase.isLetter).count, capitals = typed.filter { ASCIICase.isLetter($0) && $0 < 0x61 }.count
+        let letters = typed.filter(ASCIICase.isLetter).count, capitals = typed.filter(ASCIICase.isUppercase).count
         let other: [UInt8] = capitals < letters && (identifier || Self.capitalizedLetters.contains(typed.count))
             ? ASCIICase.uppercased(typed) : []
         let lower: [UInt8] = capitals >= 2 && (identifier || Self.lowercasedLetters.contains(typed.count))
@@ -266,7 +266,7 @@ final class TokenShapes {
     func mixedCaseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
         guard let (bytes, ends) = wordBytes(word), bytes.first == 0x20 else { return [] }
         let typed = Array(bytes.dropFirst())
-        guard typed.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }), let tokenizer else { return [] }
+        guard typed.allSatisfy(ASCIICase.isLowercase), let tokenizer else { return [] }
         var found: [(ids: [UInt32], covering: [Int])] = []
         if Self.mixedCaseLetters.contains(typed.count) {
             // A name the tokenizer learned is one token (" McCarthy", " GitHub"), or ends in a token
@@ -275,7 +275,7 @@ final class TokenShapes {
             found = forms(spelling: word, as: Self.mixedCaseSpellings(of: typed), bytes: bytes, ends: ends).filter { form in
                 guard form.ids.count > 1 else { return true }
                 guard let last = tokenizer.ranks.bytes(ofRank: form.ids[form.ids.count - 1]), let first = last.first else { return false }
-                return last.count >= 3 && first >= 0x41 && first <= 0x5A
+                return last.count >= 3 && ASCIICase.isUppercase(first)
             }
         }
         if typed.count > Self.capitalizedLetters.upperBound && Self.lowercasedLetters.contains(typed.count) {
@@ -329,7 +329,7 @@ final class TokenShapes {
         guard bytes.count > 1, bytes[0] == 0x20, ASCIICase.isLetter(bytes[1]) else { return [] }
         // A plain word (lowercase, or capitalized) starts a line of prose capitalized, and a
         // list's line as typed; another only as typed ("sV" of "SV" is no word).
-        let plain = bytes.dropFirst(2).allSatisfy { !($0 >= 0x41 && $0 <= 0x5A) }
+        let plain = !bytes.dropFirst(2).contains(where: ASCIICase.isUppercase)
         let typed = Array(bytes.dropFirst())
         var cores = [typed]
         if plain && typed[0] & 0x20 != 0 { cores.append([typed[0] & ~0x20] + typed.dropFirst()) }

@@ -3,6 +3,10 @@
 enum ASCIICase {
     @inline(__always)
     static func isLetter(_ b: UInt8) -> Bool { b | 0x20 >= 0x61 && b | 0x20 <= 0x7A }
+    @inline(__always)
+    static func isUppercase(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }
+    @inline(__always)
+    static func isLowercase(_ b: UInt8) -> Bool { b >= 0x61 && b <= 0x7A }
 
     /// The bytes with every ASCII letter in capitals, the rest as they are.
     static func uppercased<C: Sequence>(_ bytes: C) -> [UInt8] where C.Element == UInt8 { bytes.map { isLetter($0) ? $0 & ~0x20 : $0 } }

@@ -98,9 +98,11 @@ import Testing
         let word = Self.tokenizer.encodeOrdinary(" cathedrals")  // " cath" "ed" "r" "als"
         let forms = Self.shapes.inflectedForms(ofWord: word[...]).map(Self.text)
         #expect(forms.contains(" cathedral"), "\(forms)")
-        // Not the word's own tokens with a suffix after them, and nothing for a word of one token.
+        // Not the word's own tokens with a suffix after them; of a word of one token, only its
+        // forms of several tokens (" interrupt" "ing"; " interrupt", " interrupted" are its `inflections`).
         #expect(!forms.contains { $0.hasPrefix(" cathedrals") }, "\(forms)")
-        #expect(Self.shapes.inflectedForms(ofWord: Self.tokenizer.encodeOrdinary(" interrupts")[...]).isEmpty)
+        let ofOne = Self.shapes.inflectedForms(ofWord: Self.tokenizer.encodeOrdinary(" interrupts")[...])
+        #expect(ofOne.map(Self.text).contains(" interrupting") && ofOne.allSatisfy { $0.count >= 2 }, "\(ofOne)")
         let shapes = Self.shapes
         let lexicon = QuestionTerms.Lexicon(surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
                                             spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
@@ -120,6 +122,35 @@ import Testing
         #expect(other.0 > 0.25 && other.0 < 0.6 * asked.0 && other.1 == 0, "\(other)")
         // Only where the whole form stands as a word.
         #expect(longer.0 < other.0, "\(longer)")
+    }
+
+    @Test func aWordOfOneTokenMeetsItsFormsOfSeveral() {
+        // " pasture" is one token, " pastures" two (" past" "ures"): the plural answers the word,
+        // below the word as asked, above a line without it.
+        let shapes = Self.shapes
+        let lexicon = QuestionTerms.Lexicon(surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
+                                            spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
+                                            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) },
+                                            joinFlags: { shapes.joinFlags($0) }, isRare: { PassageScorerTests.surprisal($0) >= 16 },
+                                            continuesIdentifier: { shapes.continuesIdentifier($0) },
+                                            word: { shapes.asciiWord($0) }, inflections: { shapes.inflections(of: $0) },
+                                            inflectedForms: { shapes.inflectedForms(ofWord: $0) })
+        func terms(_ question: String) -> QuestionTerms { QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(question), lexicon: lexicon) }
+        let pasture = terms(" pasture")
+        #expect(pasture.lineStartForms.indices.contains { pasture.formIsInflected[$0] && Self.text(pasture.lineStartForms[$0].ids) == " pastures" },
+                "\(pasture.lineStartForms.map { Self.text($0.ids) })")
+        let scorer = PassageScorer(question: pasture, shapes: shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
+        func score(_ text: String) -> Float {
+            let tokens = Self.tokenizer.encodeOrdinary(text)
+            return tokens.withUnsafeBufferPointer { scorer.score($0, 0..<$0.count).score }
+        }
+        let asked = score("Sheep on the pasture."), plural = score("Sheep on the pastures."), other = score("Sheep on the past hill.")
+        #expect(plural > 0.5 && plural < asked && other < 0.1, "\(asked) \(plural) \(other)")
+        // A form that opens with another form of one token (" interrupt" "ing" of " interrupts")
+        // is left to that token's own credit.
+        let interrupts = terms(" interrupts")
+        #expect(!interrupts.lineStartForms.contains { Self.text($0.ids) == " interrupting" })
+        #expect(interrupts.inflectedSlots.keys.contains { Self.text([$0]) == " interrupt" })
     }
 
     @Test func aPieceOfAKeyOrAWordOfSeveralPiecesIsMatchedAsAsked() {

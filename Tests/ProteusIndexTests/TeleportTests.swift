@@ -243,7 +243,9 @@ import Foundation
         #expect(again.count == 2 && again.slot(of: repeated[2]) == 0 && again.slot(of: repeated[0]) == 0, "\(again.spellings)")
         // A word of one token has them only where it is rare: a common one's pieces stand
         // everywhere (" founders" in 39 of 147 windows), a rare one's do not (" horse" in 2).
-        #expect(f.teleporter.terms(Self.tokenizer.encodeOrdinary(" founders")).lineStartForms.isEmpty)
+        // (Its inflected forms of several tokens are another matter: " found" "ered".)
+        let founders = f.teleporter.terms(Self.tokenizer.encodeOrdinary(" founders"))
+        #expect(founders.lineStartForms.indices.allSatisfy { founders.formIsInflected[$0] }, "\(founders.lineStartForms)")
         #expect(f.teleporter.terms(Self.tokenizer.encodeOrdinary(" horse")).lineStartForms.map(\.ids) == [Self.tokenizer.encodeOrdinary("Horse")])
         let wrath = try f.teleporter.answer(tokens: try f.engine.tokenize("wrath aroused"), top: 5, maxWindows: 64)
         #expect(wrath.passages.first.map(f.text)?.hasPrefix("wrath, anger, ire") == true && wrath.passages[0].coverage >= 0.99,

@@ -33,8 +33,9 @@ extension QuestionTerms {
         return (slots, credits)
     }
 
-    /// The inflected forms of the question's keywords of several tokens (" Televisions" is
-    /// " Tele" "visions", " Television" one token), as forms (`lineStartForms`) whose own ids
+    /// The inflected forms of several tokens of the question's keywords (" Televisions" is
+    /// " Tele" "visions", " Television" one token; " polynomial" one, " polynomials" " pol"
+    /// "ynomials"), as forms (`lineStartForms`) whose own ids
     /// credit the word's heaviest slot with `inflectionShare` of its weight, where the whole
     /// form stands. A form whose ids another slot spells, or that an as-asked form holds, is
     /// left out (an id credits one slot, one way).
@@ -43,12 +44,20 @@ extension QuestionTerms {
         for end in tokens.indices.dropFirst() + [tokens.count] where !tokens.isEmpty {
             if end < tokens.count && Self.joinsPrevious(flags, at: end) { continue }
             defer { start = end }
-            guard end - start >= 2, lexicon.startsWord(tokens[start]), !(start..<end).contains(where: { asking[$0] }) else { continue }
+            guard lexicon.startsWord(tokens[start]), !(start..<end).contains(where: { asking[$0] }) else { continue }
             let wordSlots = (start..<end).compactMap { questionSlot[tokens[$0]] }
             guard let heaviest = wordSlots.max(by: { weights[$0] < weights[$1] }), keywords[heaviest] else { continue }
             for ids in lexicon.inflectedForms(tokens[start..<end]) where ids.allSatisfy(lexicon.occurs) {
                 let own = ids.indices.filter { slotOf[ids[$0]] == nil }
-                guard !own.isEmpty, ids.allSatisfy({ slotOf[$0].map(wordSlots.contains) ?? true }),
+                // A word of one token: not its own spelling or another form with more after it
+                // (" hint" "eds" of "hinted"), whose ids earn their credit as forms of one token;
+                // and, as its line-start forms, only a form that brings a rare piece (" pol"
+                // "ynomials"): the rules guess forms no text holds, and one of common pieces
+                // (" indic" "at" "ored") would stand in many windows' bounds.
+                let oneToken = end - start == 1
+                guard !oneToken || (slotOf[ids[0]] == nil && !ids.contains { inflectedSlots[$0] != nil }
+                                    && ids.contains { slotOf[$0] == nil && lexicon.isRare($0) }),
+                      !own.isEmpty, ids.allSatisfy({ slotOf[$0].map(wordSlots.contains) ?? true }),
                       own.allSatisfy({ formPlaces[ids[$0]].map { $0.allSatisfy { formIsInflected[$0.form] } } ?? true }),
                       !lineStartForms.contains(where: { $0.ids == ids }) else { continue }
                 for place in own {

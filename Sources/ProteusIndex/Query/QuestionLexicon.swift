@@ -22,7 +22,7 @@ extension QuestionTerms {
         public var caseForms: (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])]
         /// The same for a lowercase word in mixed case (`TokenShapes.mixedCaseForms`).
         public var mixedCaseForms: (ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])]
-        /// The inflected forms of a word of several tokens (`TokenShapes.inflectedForms`).
+        /// The inflected forms of several tokens of a word (`TokenShapes.inflectedForms`).
         public var inflectedForms: (ArraySlice<UInt32>) -> [[UInt32]]
         /// Whether the id stands in few places of the corpus (`rareWindowShareDivisor`): a
         /// word of one token is looked for in its line-start pieces only then...

@@ -153,12 +153,13 @@ final class TokenShapes {
         return found
     }
 
-    /// The regular inflected forms (`Inflections`) of a word of several tokens (`word`, the
-    /// first led by a space) of letters only, each tokenized after a space, its first letter's
-    /// case kept: " Televisions" (" Tele" "visions") gives " Television"; not the word's own
-    /// tokens with more after them.
+    /// The regular inflected forms (`Inflections`) of a word (`word`, its tokens, the first
+    /// led by a space) of letters only, each tokenized after a space, its first letter's case
+    /// kept: " Televisions" (" Tele" "visions") gives " Television"; not the word's own tokens
+    /// with more after them. Of a word of one token, only the forms of several: those of one
+    /// are its `inflections` (" polynomial" gives " pol" "ynomials", not " polynomials").
     func inflectedForms(ofWord word: ArraySlice<UInt32>) -> [[UInt32]] {
-        guard word.count >= 2, let tokenizer, let (bytes, _) = wordBytes(word), bytes.first == 0x20 else { return [] }
+        guard !word.isEmpty, let tokenizer, let (bytes, _) = wordBytes(word), bytes.first == 0x20 else { return [] }
         var core = Array(bytes.dropFirst())
         guard let first = core.first, core.allSatisfy(ASCIICase.isLetter),
               core.dropFirst().allSatisfy(ASCIICase.isLowercase) else { return [] }
@@ -169,7 +170,7 @@ final class TokenShapes {
             if capital { form[0] &= ~0x20 }
             var ids: [UInt32] = []
             guard (try? ([0x20] + form).withUnsafeBytes({ try tokenizer.encodeOrdinary($0, into: &ids) })) != nil,
-                  !ids.isEmpty, !ids.starts(with: word), !found.contains(ids) else { continue }
+                  !ids.isEmpty, ids.count >= 2 || word.count >= 2, !ids.starts(with: word), !found.contains(ids) else { continue }
             // (The word's own tokens and a suffix after them, " cath" "ed" "r" "als" "es", are
             // met by the word's pieces already, or never.)
             found.append(ids)

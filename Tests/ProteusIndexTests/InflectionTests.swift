@@ -35,14 +35,24 @@ import Testing
         #expect(!found.contains(" interrupts") && !found.contains("interrupts"))
     }
 
-    static func scorer(_ question: String) -> PassageScorer {
+    /// The lexicon of these tests: `PassageScorerTests`' surprisal, every id in the corpus, the
+    /// shapes' spellings, and a keyword's other forms of one token (`oneToken`: `inflections`),
+    /// of several (`several`: `inflectedForms`), or both.
+    static func lexicon(oneToken: Bool = true, several: Bool = false,
+                        isRare: @escaping (UInt32) -> Bool = { _ in false }) -> QuestionTerms.Lexicon {
         let shapes = Self.shapes
-        let lexicon = QuestionTerms.Lexicon(surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
-                                            spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
-                                            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) },
-                                            joinFlags: { shapes.joinFlags($0) }, continuesIdentifier: { shapes.continuesIdentifier($0) },
-                                            word: { shapes.asciiWord($0) }, inflections: { shapes.inflections(of: $0) })
-        let terms = QuestionTerms(tokens: tokenizer.encodeOrdinary(question), lexicon: lexicon)
+        return QuestionTerms.Lexicon(surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
+                                     spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
+                                     startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) },
+                                     joinFlags: { shapes.joinFlags($0) }, isRare: isRare,
+                                     continuesIdentifier: { shapes.continuesIdentifier($0) },
+                                     word: oneToken ? { shapes.asciiWord($0) } : { _ in nil },
+                                     inflections: oneToken ? { shapes.inflections(of: $0) } : { _ in [] },
+                                     inflectedForms: several ? { shapes.inflectedForms(ofWord: $0) } : { _ in [] })
+    }
+
+    static func scorer(_ question: String) -> PassageScorer {
+        let terms = QuestionTerms(tokens: tokenizer.encodeOrdinary(question), lexicon: lexicon())
         return PassageScorer(question: terms, shapes: shapes, vocabularySize: Int(tokenizer.identity.vocabularySize))
     }
 
@@ -103,14 +113,8 @@ import Testing
         #expect(!forms.contains { $0.hasPrefix(" cathedrals") }, "\(forms)")
         let ofOne = Self.shapes.inflectedForms(ofWord: Self.tokenizer.encodeOrdinary(" interrupts")[...])
         #expect(ofOne.map(Self.text).contains(" interrupting") && ofOne.allSatisfy { $0.count >= 2 }, "\(ofOne)")
-        let shapes = Self.shapes
-        let lexicon = QuestionTerms.Lexicon(surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
-                                            spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
-                                            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) },
-                                            joinFlags: { shapes.joinFlags($0) }, continuesIdentifier: { shapes.continuesIdentifier($0) },
-                                            inflectedForms: { shapes.inflectedForms(ofWord: $0) })
-        let terms = QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(" cathedrals"), lexicon: lexicon)
-        let scorer = PassageScorer(question: terms, shapes: shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
+        let terms = QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(" cathedrals"), lexicon: Self.lexicon(oneToken: false, several: true))
+        let scorer = PassageScorer(question: terms, shapes: Self.shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
         func score(_ text: String) -> (Float, Float) {
             let tokens = Self.tokenizer.encodeOrdinary(text)
             let s = tokens.withUnsafeBufferPointer { scorer.score($0, 0..<$0.count) }
@@ -127,19 +131,12 @@ import Testing
     @Test func aWordOfOneTokenMeetsItsFormsOfSeveral() {
         // " pasture" is one token, " pastures" two (" past" "ures"): the plural answers the word,
         // below the word as asked, above a line without it.
-        let shapes = Self.shapes
-        let lexicon = QuestionTerms.Lexicon(surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
-                                            spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
-                                            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) },
-                                            joinFlags: { shapes.joinFlags($0) }, isRare: { PassageScorerTests.surprisal($0) >= 16 },
-                                            continuesIdentifier: { shapes.continuesIdentifier($0) },
-                                            word: { shapes.asciiWord($0) }, inflections: { shapes.inflections(of: $0) },
-                                            inflectedForms: { shapes.inflectedForms(ofWord: $0) })
+        let lexicon = Self.lexicon(several: true, isRare: { PassageScorerTests.surprisal($0) >= 16 })
         func terms(_ question: String) -> QuestionTerms { QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(question), lexicon: lexicon) }
         let pasture = terms(" pasture")
         #expect(pasture.lineStartForms.indices.contains { pasture.formIsInflected[$0] && Self.text(pasture.lineStartForms[$0].ids) == " pastures" },
                 "\(pasture.lineStartForms.map { Self.text($0.ids) })")
-        let scorer = PassageScorer(question: pasture, shapes: shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
+        let scorer = PassageScorer(question: pasture, shapes: Self.shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
         func score(_ text: String) -> Float {
             let tokens = Self.tokenizer.encodeOrdinary(text)
             return tokens.withUnsafeBufferPointer { scorer.score($0, 0..<$0.count).score }
@@ -163,13 +160,8 @@ import Testing
     }
 
     @Test func aWindowHoldingOnlyInflectedFormsIsBoundedByTheirShare() {
-        let shapes = Self.shapes
-        let lexicon = QuestionTerms.Lexicon(surprisal: PassageScorerTests.surprisal, occurs: { _ in true },
-                                            spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
-                                            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) },
-                                            inflections: { shapes.inflections(of: $0) })
-        let terms = QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(" interrupts handled"), lexicon: lexicon)
-        let scorer = PassageScorer(question: terms, shapes: shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
+        let terms = QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(" interrupts handled"), lexicon: Self.lexicon())
+        let scorer = PassageScorer(question: terms, shapes: Self.shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
         let asked = scorer.bound(presence: { _ in .present })
         let inflected = scorer.bound(presence: { _ in .inflected })
         #expect(asked > 1 && inflected > 0.3 && inflected <= QuestionTerms.inflectionShare * asked + 1e-6, "\(asked) \(inflected)")

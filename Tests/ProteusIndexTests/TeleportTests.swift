@@ -283,10 +283,31 @@ import Foundation
         #expect(sawSeveralBounds)
     }
 
+    @Test func amongWindowsTiedOnTheirBoundTheOneHoldingTheWordAsAskedIsReadFirst() throws {
+        // An earlier window holds "Justified" at a line start ('Just' 'ified', a form of
+        // " justified" crediting it whole), a later one " justified" itself: they tie on their
+        // bound, and window order alone read the form's window first.
+        var tokens = Self.essayTokens
+        let form = Self.insert("\nJustified by necessity, the council met at dawn.\n", atSentenceEndBefore: tokens.count / 4, into: &tokens) / 2_048
+        let asAsked = Self.insert(" The council met at dawn, justified by necessity.", atSentenceEndBefore: tokens.count * 3 / 4, into: &tokens) / 2_048
+        let f = try Fixture(tokens, pairFilters: true, tag: "teleport-likelihood")
+        let question = "council justified by necessity"
+        let scorer = PassageScorer(question: f.teleporter.terms(Self.tokenizer.encodeOrdinary(question)),
+                                   shapes: TokenShapes(tokenizer: f.engine.tokenizer, vocabularySize: f.engine.heroes.vocabularySize),
+                                   vocabularySize: f.engine.heroes.vocabularySize)
+        let router = try WindowRouter(scorer: scorer, tier: #require(f.teleporter.tier))
+        try #require(form < asAsked && router.bound(window: form) == router.bound(window: asAsked),
+                     "windows \(form) and \(asAsked): bounds \(router.bound(window: form)), \(router.bound(window: asAsked))")
+        #expect(router.likelihood(window: asAsked) > router.likelihood(window: form))
+        let order = router.candidates(limit: 8).best.map(\.window)
+        #expect(try #require(order.firstIndex(of: asAsked)) < #require(order.firstIndex(of: form)), "\(order)")
+    }
+
     @Test func theBestCandidatesAreEveryCandidatesExactBoundsInOrder() throws {
         // The router bounds windows exactly only in the order of their bounds by the lists
         // and stops once the next cannot enter the best `limit`: the result must be the
-        // prefix of every candidate window bounded exactly and sorted (ties: lower first).
+        // prefix of every candidate window bounded exactly and sorted (ties: likeliest first,
+        // then lower).
         // The essays, and lookalike key lines whose pieces stand in every window, where only
         // the pair filters tell the windows apart.
         let filtered = try Fixture(Self.lookalikes.tokens, window: 512, pairFilters: true, tag: "teleport-candidates")
@@ -302,8 +323,13 @@ import Foundation
                                            vocabularySize: f.engine.heroes.vocabularySize)
                 let router = try WindowRouter(scorer: scorer, tier: tier)
                 let windows = (0..<tier.shape.windowCount).filter(router.isCandidate)
-                let every = windows.map { WindowRouter.Candidate(window: $0, bound: router.bound(window: $0)) }
-                    .sorted { $0.bound != $1.bound ? $0.bound > $1.bound : $0.window < $1.window }
+                func byBound(_ a: WindowRouter.Candidate, _ b: WindowRouter.Candidate) -> Bool {
+                    if a.bound != b.bound { return a.bound > b.bound }
+                    return a.likelihood != b.likelihood ? a.likelihood > b.likelihood : a.window < b.window
+                }
+                let every = windows.map { w in
+                    WindowRouter.Candidate(window: w, bound: router.bound(window: w), likelihood: router.likelihood(window: w))
+                }.sorted(by: byBound)
                 #expect(every.count > 8)
                 // The integer keys the router sorts order as the candidates do.
                 let byLists = windows.map { WindowRouter.Candidate(window: $0, bound: router.listBound(window: $0)) }

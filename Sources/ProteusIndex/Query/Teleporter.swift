@@ -169,8 +169,9 @@ public final class Teleporter {
                 // Strictly in bound order, so `maxWindows` never spends a read on a window
                 // that a better one is still waiting behind (reading a whole frame's windows
                 // together once let a needle's window at the corpus's end go unread). Ties are
-                // in window order, so windows of one frame come together and the cursor's
-                // decoded frame serves them. The one exception is the windows like the best
+                // read likeliest first (`WindowRouter.likelihood`), then in window order, so
+                // windows of one frame come together and the cursor's decoded frame serves
+                // them. The one exception is the windows like the best
                 // answer, read first from the cap on (`like`).
                 // Further threads decompress the next windows while this one scores.
                 var prefetch: WindowPrefetch?, prefetchFrom = 0

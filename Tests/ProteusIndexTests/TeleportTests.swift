@@ -241,11 +241,14 @@ import Foundation
         #expect(repeated == Self.tokenizer.encodeOrdinary(" rel") + question.prefix(2))
         let again = f.teleporter.terms(repeated)
         #expect(again.count == 2 && again.slot(of: repeated[2]) == 0 && again.slot(of: repeated[0]) == 0, "\(again.spellings)")
-        // A word of one token has them only where it is rare: a common one's pieces stand
-        // everywhere (" founders" in 39 of 147 windows), a rare one's do not (" horse" in 2).
-        // (Its inflected forms of several tokens are another matter: " found" "ered".)
+        // A word of one token has them all only where it is rare (" horse" in 2 windows of 147).
+        // A middling one's pieces stand in many windows (" founders" in 39; "found" "ers" as a
+        // line opens with it), so it has only the forms with a rare piece: "Found" "ers", as a
+        // sentence opens with it. (Its inflected forms of several tokens are another matter:
+        // " found" "ered".)
         let founders = f.teleporter.terms(Self.tokenizer.encodeOrdinary(" founders"))
-        #expect(founders.lineStartForms.indices.allSatisfy { founders.formIsInflected[$0] }, "\(founders.lineStartForms)")
+        #expect(founders.lineStartForms.indices.filter { !founders.formIsInflected[$0] }.map { founders.lineStartForms[$0].ids }
+                == [Self.tokenizer.encodeOrdinary("Founders")], "\(founders.lineStartForms)")
         #expect(f.teleporter.terms(Self.tokenizer.encodeOrdinary(" horse")).lineStartForms.map(\.ids) == [Self.tokenizer.encodeOrdinary("Horse")])
         let wrath = try f.teleporter.answer(tokens: try f.engine.tokenize("wrath aroused"), top: 5, maxWindows: 64)
         #expect(wrath.passages.first.map(f.text)?.hasPrefix("wrath, anger, ire") == true && wrath.passages[0].coverage >= 0.99,

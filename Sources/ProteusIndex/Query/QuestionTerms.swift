@@ -305,16 +305,16 @@ public struct QuestionTerms {
             defer { start = end }
             guard lexicon.startsWord(tokens[start]) else { continue }
             // A word of one token when it is rare. A middling one's pieces (" mice" opens a line
-            // as "M" "ice") stand in many windows that lack it and would raise their bounds; a
-            // word in most windows raises none, and keeps its line-start forms, not its glued
-            // ones ("(the" is one token, in code everywhere).
+            // as "M" "ice") stand in many windows that lack it and would raise their bounds, so
+            // it keeps only the line-start forms with a rare piece, as a sentence opens with it
+            // (" implicitly" as "Implicit" "ly"); a word in most windows raises none, and keeps
+            // its line-start forms, not its glued ones ("(the" is one token, in code everywhere).
             let rare = end - start >= 2 || lexicon.isRare(tokens[start])
             let everywhere = !rare && lexicon.routesEverywhere(tokens[start])
-            if rare || everywhere {
-                for form in lexicon.lineStartForms(tokens[start..<end])
-                where form.ids.allSatisfy(lexicon.occurs) && (rare || !isGlued(form.ids, lexicon)) {
-                    found.append((start..<end, form, false, false))
-                }
+            for form in lexicon.lineStartForms(tokens[start..<end])
+            where form.ids.allSatisfy(lexicon.occurs) && (rare || !isGlued(form.ids, lexicon))
+                && (rare || everywhere || form.ids.contains(where: lexicon.isRare)) {
+                found.append((start..<end, form, false, false))
             }
             // The word in the other case ("NUMA" for "numa"), after a space or at a line start;
             // for a middling word only where a piece of the form is rare, so that its windows

@@ -171,8 +171,8 @@ public final class Teleporter {
                 // together once let a needle's window at the corpus's end go unread). Ties are
                 // read likeliest first (`WindowRouter.likelihood`), then in window order, so
                 // windows of one frame come together and the cursor's decoded frame serves
-                // them. The one exception is the windows like the best
-                // answer, read first from the cap on (`like`).
+                // them. The one exception is the windows like the best answer, read first from
+                // the cap on (`like`).
                 // Further threads decompress the next windows while this one scores.
                 var prefetch: WindowPrefetch?, prefetchFrom = 0
                 func readAhead(from first: Int) throws {

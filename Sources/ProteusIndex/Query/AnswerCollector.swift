@@ -53,7 +53,13 @@ public struct Passage: Equatable {
     /// Answer order: score descending (as `RankOrder`), then the corpus before the heroes (a
     /// hero span that scores as well as the corpus text around it is that text cut at the
     /// span's edges), then position, then the shorter passage.
-    static func before(_ a: Passage, _ b: Passage) -> Bool {
+    static func before(_ a: Passage, _ b: Passage) -> Bool { before(a.orderKey, b.orderKey) }
+
+    /// What answer order reads of a passage, known before its tokens are copied.
+    typealias OrderKey = (score: Float, source: Source, start: UInt64, end: UInt64)
+    var orderKey: OrderKey { (score, source, start, end) }
+
+    static func before(_ a: OrderKey, _ b: OrderKey) -> Bool {
         if a.score != b.score { return a.score > b.score }
         if a.source != b.source { return a.source == .corpus }
         if a.start != b.start { return a.start < b.start }
@@ -84,8 +90,7 @@ struct AnswerCollector {
     }
 
     mutating func offer(_ p: Passage) {
-        guard p.matchedTokens > 0 else { return }
-        if kept.count == capacity, let last = kept.last, !Passage.before(p, last) { return }
+        guard wouldKeep(p.orderKey, matchedTokens: p.matchedTokens) else { return }
         var i = kept.count
         while i > 0 && Passage.before(p, kept[i - 1]) { i -= 1 }
         if i > 0 && kept[i - 1].start == p.start && kept[i - 1].end == p.end { return }  // already held, better or equal
@@ -93,6 +98,14 @@ struct AnswerCollector {
         kept.insert(p, at: i)
         if kept.count > capacity { kept.removeLast() }
         cutoff = max(threshold ?? 0, floor * (best ?? 0))
+    }
+
+    /// Whether `offer` would keep a passage with this order key: the exact pass asks before
+    /// copying a passage's tokens, which most passages it scores do not need.
+    func wouldKeep(_ key: Passage.OrderKey, matchedTokens: Int) -> Bool {
+        guard matchedTokens > 0 else { return false }
+        guard kept.count == capacity, let last = kept.last else { return true }
+        return Passage.before(key, last.orderKey)
     }
 
     /// The answers: the best `top` passages that overlap no better one.

@@ -162,16 +162,32 @@ struct PassageScorer {
     func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>)
         -> (score: Float, matched: Int, offsets: [Int], coverage: Float, phraseCoverage: Float, holdsAllButTheFrame: Bool,
             scoreAsAsked: Float) {
+        // The tallies below live on the stack: this runs for every passage routing reads, and
+        // five arrays a call (allocation, metadata, release) were a sixth of the exact pass.
+        let slots = question.count, pairs = question.pairs.count, runs = question.runs.count
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, 2 * slots + 2 * pairs + runs)) { tallies in
+            tallies.initialize(repeating: 0)
+            let base = tallies.baseAddress!
+            return score(buffer, range, credited: base, creditedAsAsked: base + slots, pairCredit: base + 2 * slots,
+                         pairAsAsked: base + 2 * slots + pairs, bestStretch: UnsafeMutableBufferPointer(start: base + 2 * slots + 2 * pairs, count: runs))
+        }
+    }
+
+    /// `score(_:_:)` with its tallies zeroed: each slot's best credit so far (its weight, or a
+    /// share where it stands as another word or in another form) and the same without the
+    /// inflected forms (`asAsked`); each pair's credit and whether it was met as asked (1);
+    /// each run's best stretch.
+    private func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>,
+                       credited: UnsafeMutablePointer<Float>, creditedAsAsked: UnsafeMutablePointer<Float>,
+                       pairCredit: UnsafeMutablePointer<Float>, pairAsAsked: UnsafeMutablePointer<Float>,
+                       bestStretch: UnsafeMutableBufferPointer<Float>)
+        -> (score: Float, matched: Int, offsets: [Int], coverage: Float, phraseCoverage: Float, holdsAllButTheFrame: Bool,
+            scoreAsAsked: Float) {
         var requiredHeld = 0
-        // Each slot's best credit so far: its weight, or a share where it stands as another word
-        // or in another form; and the same without the inflected forms (`asAsked`).
-        var credited = [Float](repeating: 0, count: question.count)
-        var creditedAsAsked = [Float](repeating: 0, count: question.count)
-        var pairCredit = [Float](repeating: 0, count: question.pairs.count)
-        var pairAsAsked = [Bool](repeating: false, count: question.pairs.count)
-        var bestStretch = [Float](repeating: 0, count: question.runs.count)
         var total: Float = 0, matched = 0, held: Float = 0, phraseHeld: Float = 0, asAsked: Float = 0
         var offsets: [Int] = []
+        // Room for a passage's usual matches at once, not grown one doubling at a time.
+        offsets.reserveCapacity(min(range.count, 32))
         var previousSlot = -1, previousInflected = false
         // The run pair that ended on the previous token, and its stretch's bonus so far.
         var stretch: (run: Int, position: Int, bonus: Float)?
@@ -217,8 +233,8 @@ struct PassageScorer {
                     total += bonus - pairCredit[p]
                     pairCredit[p] = bonus
                 }
-                if !shared && question.runOfPair[p] == nil && !pairAsAsked[p] {
-                    pairAsAsked[p] = true
+                if !shared && question.runOfPair[p] == nil && pairAsAsked[p] == 0 {
+                    pairAsAsked[p] = 1
                     asAsked += bonus
                     if question.pairInPhrase[p] { phraseHeld += bonus }
                 }
@@ -336,7 +352,9 @@ struct PassageScorer {
             if range == last { continue }
             last = range
             let (score, matched, offsets, coverage, phraseCoverage, allButFrame, asAsked) = self.score(buffer, range)
-            answers.offer(Passage(start: base + UInt64(range.lowerBound), tokens: Array(buffer[range]), score: score,
+            let start = base + UInt64(range.lowerBound)
+            guard answers.wouldKeep((score, source, start, start + UInt64(range.count)), matchedTokens: matched) else { continue }
+            answers.offer(Passage(start: start, tokens: Array(buffer[range]), score: score,
                                   matchedTokens: matched, matchedOffsets: offsets, source: source, coverage: coverage,
                                   phraseCoverage: phraseCoverage, holdsAllButTheFrame: allButFrame, scoreAsAsked: asAsked))
         }

@@ -347,6 +347,11 @@ import Foundation
                     #expect(some.count == every.count)
                     #expect(some.best == Array(every.prefix(limit)), "\(question), limit \(limit)")
                 }
+                // One ranking asked for more as routing reads on, and for fewer again, ranks the same.
+                let ranking = WindowRouter.Ranking(router)
+                for limit in [1, 3, 8, every.count, every.count + 5, 2, every.count] {
+                    #expect(ranking.first(limit) == Array(every.prefix(limit)), "\(question), asked again for \(limit)")
+                }
             }
         }
         // The pair filters lower some bounds, so the order by the lists is not the answer.

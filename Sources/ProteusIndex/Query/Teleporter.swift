@@ -97,6 +97,13 @@ public final class Teleporter {
         return p.scoreAsAsked >= share || (p.scoreAsAsked >= foundShare && p.coverage >= wholeCoverage)
     }
 
+    /// Candidates ranked exactly before routing starts reading: twice the cap and one, enough
+    /// for most keyword questions (the median reads 32), where ranking the search limit's 513
+    /// bounded hundreds of windows it never read.
+    static func firstCandidates(maxWindows: Int) -> Int {
+        maxWindows > Int.max / 2 - 1 ? Int.max : 2 * maxWindows + 1
+    }
+
     /// Windows routing reads at most while no answer is found: every window when that is at
     /// most `wholeCorpusFactor` times the limit (on 20M real tokens, 1,231 windows against 512,
     /// phrases of common words tied in more windows than the limit, and reading them all found
@@ -164,8 +171,13 @@ public final class Teleporter {
                 // One past the cap, so a stop at the cap is told from running out of windows.
                 let limit = min(searchLimit, tier.shape.windowCount) + 1
                 let router = try WindowRouter(scorer: scorer, tier: tier)
-                var (list, count) = router.candidates(limit: limit)
+                let ranking = WindowRouter.Ranking(router)
+                let count = ranking.count
                 result.candidateWindows = count
+                // The windows asked of the ranking so far: a few more than the cap, more only
+                // when routing reads on (`Ranking`), so `list` is a prefix of the reading order.
+                var asked = min(limit, Self.firstCandidates(maxWindows: maxWindows))
+                var list = ranking.first(asked)
                 // Strictly in bound order, so `maxWindows` never spends a read on a window
                 // that a better one is still waiting behind (reading a whole frame's windows
                 // together once let a needle's window at the corpus's end go unread). Ties are
@@ -199,7 +211,15 @@ public final class Teleporter {
                 // `list[i..<likeEnd]` are the windows like the best answer, once looked for.
                 var i = 0, likeEnd = 0, lookedForLike = false
                 func firstStart(_ window: Int) -> UInt64 { UInt64(max(0, window * windowTokens - reader.marginBefore)) }
-                while i < list.count {
+                while i < list.count || (asked < limit && list.count == asked) {
+                    if i == list.count {
+                        // Reading on past the windows asked for (in bound order: the list was
+                        // never rearranged while it is a prefix).
+                        asked = min(limit, asked.multipliedReportingOverflow(by: 4).overflow ? limit : 4 * asked)
+                        list = ranking.first(asked)
+                        try readAhead(from: i)
+                        continue
+                    }
                     let c = list[i], like = i < likeEnd
                     // A window's passages start at most a read margin before it.
                     if !answers.couldChange(bound: c.bound, startingAtOrAfter: firstStart(c.window)) {
@@ -222,8 +242,9 @@ public final class Teleporter {
                                                          limit: searchLimit, excluding: read)
                             result.likeWindows = (windows.count, best.score)
                             if !windows.isEmpty {
+                                asked = limit
                                 list = Self.likeFirst(read: list[..<i], like: windows,
-                                                      candidates: router.candidates(limit: limit + windows.count).best)
+                                                      candidates: ranking.first(limit + windows.count))
                                 likeEnd = i + windows.count
                                 try readAhead(from: i)
                                 continue

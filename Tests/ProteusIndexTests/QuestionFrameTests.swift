@@ -51,6 +51,17 @@ import Testing
         #expect(!q.framed)
     }
 
+    @Test func theOpeningOfAQuestionThatAsksIsItsFrameWithItsPairs() {
+        // "the documentation" is a phrase pair of two common words, but in the opening of a
+        // question that asks: how it asks, not a quote.
+        let q = Self.terms("What does the documentation say about searcher?", everywhere: Self.common.union(["documentation", "say"]))
+        #expect(q.framed)
+        #expect(Self.required(q) == [" searcher"])
+        // Not past its first keyword, nor in a quote that does not open by asking.
+        #expect(!Self.terms("What does searcher see the documentation", everywhere: Self.common.union(["documentation"])).framed)
+        #expect(!Self.terms("Please see the documentation of chain", everywhere: Self.common.union(["documentation"])).framed)
+    }
+
     @Test func withoutATierOrWithoutKeywordsThereIsNoFrame() {
         #expect(!Self.terms("See about searcher", everywhere: Self.common, tier: false).framed)
         #expect(Self.terms("Tell me about searcher", everywhere: [], tier: false).framed)  // a request, though

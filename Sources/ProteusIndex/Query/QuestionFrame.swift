@@ -11,7 +11,8 @@ extension QuestionTerms {
     /// holds frame words and required slots, its heavier frame words (`anchorWeight`, by their
     /// own weights) all open it before the first required slot ("Let journal Then" is three
     /// keywords, two of them common), and no phrase pair joins two frame slots (a quote's
-    /// "see the", which its answer must hold; a pair that asks is none).
+    /// "see the", which its answer must hold; a pair that asks is none, nor a pair in the
+    /// opening of a question that opens by asking).
     static func frame(tokens: [UInt32], flags: [UInt8], firstTokens: [Int], ownWeights: [Float], asking: [Bool],
                       pairs: [(Int, Int)], pairInPhrase: [Bool], lexicon: Lexicon) -> (required: [Bool], framed: Bool) {
         var required: [Bool] = []
@@ -26,8 +27,16 @@ extension QuestionTerms {
             required.append(!frame)
             anyRequired = anyRequired || !frame
         }
+        // A question that opens by asking ("What does the documentation say about X") frames
+        // all of its opening: a pair there ("the documentation") is how it asks, not a quote
+        // an answer must hold. (It read every window of 20M real tokens; "Tell me about X" 23.)
+        let firstRequired = required.firstIndex(of: true).map { firstTokens[$0] } ?? tokens.count
+        func opensAsking(_ s: Int) -> Bool { asking.first == true && firstTokens[s] < firstRequired }
         let framed = frameWords > 0 && opens && anyRequired
-            && !pairs.indices.contains { pairInPhrase[$0] && !required[pairs[$0].0] && !required[pairs[$0].1] }
+            && !pairs.indices.contains { k in
+                let (a, b) = pairs[k]
+                return pairInPhrase[k] && !required[a] && !required[b] && !(opensAsking(a) && opensAsking(b))
+            }
         return (required, framed)
     }
 }

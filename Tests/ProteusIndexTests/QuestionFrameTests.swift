@@ -95,6 +95,8 @@ import Testing
         #expect(Self.required(Self.terms("how does the mean differ", everywhere: Self.common)).contains(" mean"))
         #expect(Self.required(Self.terms("What does RCU stand for?", everywhere: Self.common)) == [" R", "CU"])
         #expect(Self.required(Self.terms("Where is tracing explained?", everywhere: Self.common)) == [" tracing"])
+        #expect(Self.required(Self.terms("how do seasons, feast and tracing relate", everywhere: Self.common)) == [" seasons", " feast", " tracing"])
+        #expect(Self.required(Self.terms("How does tracing work?", everywhere: [])) == [" tracing"])
         #expect(Self.required(Self.terms("What does tracing do?", everywhere: [])) == [" tracing"])
         // A request opens a question too, whatever the corpus holds of its words.
         let request = Self.terms("Tell me about searcher, camps, pursuits.", everywhere: [])

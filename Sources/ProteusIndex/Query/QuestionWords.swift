@@ -43,8 +43,8 @@ extension QuestionTerms {
     /// (`requestOpening`), or an opening interrogative of one token with the auxiliaries and
     /// pronouns right after it (at least one: "Why synch keep" is three keywords) and the
     /// participle or verb that closes "where is X explained", "how do X relate" or "what does
-    /// X mean" ("stand for"); and a closing "?" (the answer ends in "."; as a pair, "kobject?" made "A kobject
-    /// is..." a paraphrase). They weigh next to nothing (`askingWeight`), their pairs are no
+    /// X mean" ("stand for"); and a closing "?" (the answer ends in "."; as a pair, "kobject?"
+    /// made "A kobject is..." a paraphrase). They weigh next to nothing (`askingWeight`), their pairs are no
     /// quote's, and they belong to the frame: summed by their rarity, "what", "does" and
     /// "mean" outweighed "supernatural", and "What does this mean for regexps?" outranked the
     /// dictionary's entry for it.

@@ -82,6 +82,10 @@ struct AnswerCollector {
     /// What a passage must score to matter: the `top`-th answer's score once there are
     /// `top` answers, and at least `floor` × the best score; 0 while anything counts.
     private(set) var cutoff: Float = 0
+    /// What a passage must score to be among the answers of what has been read: the `top`-th
+    /// answer's score once there are `top` answers, else 0 (the floor aside, so that answers
+    /// below it are still the best of the windows read).
+    private(set) var lastAnswerScore: Float = 0
 
     init(top: Int, floor: Float = 0) {
         self.top = top
@@ -97,7 +101,8 @@ struct AnswerCollector {
         if i < kept.count && kept[i].start == p.start && kept[i].end == p.end { kept.remove(at: i) }
         kept.insert(p, at: i)
         if kept.count > capacity { kept.removeLast() }
-        cutoff = max(threshold ?? 0, floor * (best ?? 0))
+        lastAnswerScore = threshold ?? 0
+        cutoff = max(lastAnswerScore, floor * (best ?? 0))
     }
 
     /// Whether `offer` would keep a passage with this order key: the exact pass asks before

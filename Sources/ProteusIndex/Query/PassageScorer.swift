@@ -33,15 +33,21 @@ struct PassageScorer {
     /// ends after it (`QuestionTerms.opensWordOnly`): "nursery school" holds a word that
     /// shares a piece with the asked "nurseryman", not the word.
     static let otherWordShare: Float = 0.5
+    /// How far above the sums of weights the skip bound of `scan` stays (float rounding).
+    static let boundMargin: Float = 1e-4
 
     let question: QuestionTerms
     /// Learns token shapes as ids are met: one per thread (`forAnotherThread`).
     private(set) var shapes: TokenShapes
-    private let anchorBits: [UInt64]
+    let anchorBits: [UInt64]
+    /// A bit per id the skip bound of `scan` tracks (`HeldTerms`): the ids of anchor slots.
+    let trackedBits: [UInt64]
     let pairIndex: [Int: Int]
-    private let lookup: Lookup
+    let lookup: Lookup
     /// The most an inflected form of each slot earns (0: the slot has none).
     let bestInflection: [Float]
+    /// What each slot adds to the skip bound of `scan` (`HeldTerms`).
+    let heldTable: HeldTerms.Table
 
     /// Per-id slot, as a direct load for every token of a window where a dictionary would
     /// hash: one u16 per id (200 KB for cl100k, built for every question), 0 for ids the
@@ -50,7 +56,7 @@ struct PassageScorer {
     /// match only inside a line-start form (`QuestionTerms.formPlaces`; their slot is the
     /// heaviest they may credit), and the next for a keyword's inflected forms
     /// (`QuestionTerms.inflectedSlots`). Weights are per slot.
-    private final class Lookup {
+    final class Lookup {
         static let wordStartBit: UInt16 = 0x8000
         static let formBit: UInt16 = 0x4000
         static let inflectionBit: UInt16 = 0x2000
@@ -59,22 +65,21 @@ struct PassageScorer {
         static let maximumSlots = 0x1FFE
         let count: Int
         let code: UnsafeMutablePointer<UInt16>
-        /// Weight by code (index 0: no slot, weight 0): the slot's `pairBase`, for the skip bound.
-        let weightByCode: [Float]
-        init(count: Int, weights: [Float]) {
+        /// Codes in use: 0 (no slot) and one per slot kept.
+        let codeCount: Int
+        init(count: Int, slots: Int) {
             self.count = count
             code = .allocate(capacity: count)
             code.initialize(repeating: 0, count: count)
-            weightByCode = [0] + weights.prefix(Self.maximumSlots)
+            codeCount = 1 + min(slots, Self.maximumSlots)
         }
         deinit { code.deallocate() }
         @inline(__always) func slot(_ id: UInt32) -> Int { Int(id) < count ? Int(code[Int(id)] & Self.slotBits) - 1 : -1 }
         @inline(__always) func wordStartOnly(_ id: UInt32) -> Bool { code[Int(id)] & Self.wordStartBit != 0 }
         @inline(__always) func formOnly(_ id: UInt32) -> Bool { code[Int(id)] & Self.formBit != 0 }
         @inline(__always) func inflected(_ id: UInt32) -> Bool { code[Int(id)] & Self.inflectionBit != 0 }
-        @inline(__always) func weight(_ id: UInt32) -> Float {
-            Int(id) < count ? weightByCode.withUnsafeBufferPointer { $0[Int(code[Int(id)] & Self.slotBits)] } : 0
-        }
+        /// The id's code, 0 for ids the question does not hold.
+        @inline(__always) func code(of id: UInt32) -> UInt16 { Int(id) < count ? code[Int(id)] : 0 }
     }
 
     init(question: QuestionTerms, shapes: TokenShapes, vocabularySize: Int, reach: Int = RoutingTierContents.windowReach) {
@@ -82,8 +87,7 @@ struct PassageScorer {
         self.question = question
         self.shapes = shapes
         var anchor = [UInt64](repeating: 0, count: vocabularySize / 64 + 1)
-        // The skip bound of `scan` counts each token at its pairs' weight, never below its own.
-        lookup = Lookup(count: vocabularySize, weights: question.pairBase)
+        lookup = Lookup(count: vocabularySize, slots: question.count)
         for (id, slot) in question.matchedIDs where Int(id) < vocabularySize && slot < Lookup.maximumSlots {
             lookup.code[Int(id)] = UInt16(slot + 1) | (question.wordStartOnly.contains(id) ? Lookup.wordStartBit : 0)
             if question.anchors[slot] { anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63) }
@@ -103,7 +107,20 @@ struct PassageScorer {
             if question.inflectionAnchors(id) { anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63) }
         }
         anchorBits = anchor
+        // The ids the skip bound tracks: those of anchor slots, and the form-only ids that
+        // anchor (the others credit only slots the bound counts as held anywhere).
+        var tracked = anchor
+        for id in question.matchedIDs.map({ Int($0.id) }) + question.inflectedSlots.keys.map(Int.init)
+        where id < vocabularySize && lookup.code[id] != 0 && lookup.code[id] & Lookup.formBit == 0
+            && question.anchors[Int(lookup.code[id] & Lookup.slotBits) - 1] {
+            tracked[id >> 6] |= 1 << UInt64(id & 63)
+        }
+        trackedBits = tracked
         bestInflection = question.bestInflectionCredit
+        heldTable = HeldTerms.Table(ceiling: zip(question.weights, question.bestInflectionCredit).map { max($0, $1) },
+                                    pairBase: question.pairBase, pairs: question.pairs,
+                                    bonus: { Self.pairBonus * question.pairWeights[$0] },
+                                    tracked: Array(question.anchors.prefix(Lookup.maximumSlots)))
         var pairs: [Int: Int] = [:]
         for (k, (a, b)) in question.pairs.enumerated() { pairs[a << 20 | b] = k }
         pairIndex = pairs
@@ -139,22 +156,6 @@ struct PassageScorer {
             for i in p.matchedOffsets { let s = slot(at: i, in: b); if s >= 0 { held[s] = true } }
         }
         return held
-    }
-
-    /// Positions of `buffer` in `range` holding an anchor token.
-    func anchorPositions(_ buffer: UnsafeBufferPointer<UInt32>, in range: Range<Int>) -> [Int] {
-        var found: [Int] = []
-        let limit = UInt32(anchorBits.count * 64)
-        anchorBits.withUnsafeBufferPointer { bits in
-            for i in range {
-                let id = buffer[i]
-                // (A form-only id may credit a slot that anchors nothing where it stands.)
-                if id < limit && bits[Int(id >> 6)] & (1 << UInt64(id & 63)) != 0, case let s = slot(at: i, in: buffer), s >= 0, question.anchors[s] {
-                    found.append(i)
-                }
-            }
-        }
-        return found
     }
 
     /// Score of the passage `range` of `buffer`, and the offsets (from `range.lowerBound`)
@@ -310,35 +311,35 @@ struct PassageScorer {
     }
 
     /// The same for anchors already found (`anchors`: increasing positions in `buffer`).
-    /// An anchor is skipped without finding its passage when the question tokens within its
-    /// reach (counted with repeats, their pairs at most doubling them) cannot beat the answers'
-    /// cutoff: with common anchors that is most of them, and it changes no answer above it.
-    func scan(_ buffer: UnsafeBufferPointer<UInt32>, base: UInt64, anchors: [Int],
+    /// An anchor is skipped without finding its passage when what the question's terms within
+    /// its reach can score (`heldBound`: each term once, and only the pairs whose both terms
+    /// are there) cannot beat the last answer (`AnswerCollector.lastAnswerScore`, not the floor:
+    /// the answers below it are still the best of what was read): with common anchors that is
+    /// most of them, and it changes no answer. (Counting the terms with repeats, their pairs at
+    /// most doubling them, let through most paragraphs for "Which signal does the kernel send
+    /// when a process exceeds its CPU time limit?", which hold ten of its words.)
+    /// `terms`, when given, are `buffer`'s (`termPositions`), else they are found here once
+    /// skipping is possible.
+    func scan(_ buffer: UnsafeBufferPointer<UInt32>, base: UInt64, anchors: [Int], terms: [(position: Int, code: UInt16)]? = nil,
               source: Passage.Source, document: (UInt64) -> Range<UInt64>, into answers: inout AnswerCollector) {
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: lookup.codeCount) { counts in
+            counts.initialize(repeating: 0)
+            var held = terms.map { HeldTerms($0, counts: counts.baseAddress!, table: heldTable) }
+            scan(buffer, base: base, anchors: anchors, source: source, document: document, held: &held,
+                 counts: counts.baseAddress!, into: &answers)
+        }
+    }
+
+    private func scan(_ buffer: UnsafeBufferPointer<UInt32>, base: UInt64, anchors: [Int], source: Passage.Source,
+                      document: (UInt64) -> Range<UInt64>, held: inout HeldTerms?, counts: UnsafeMutablePointer<Int32>,
+                      into answers: inout AnswerCollector) {
         var last: Range<Int>?
         var documentRange: Range<Int> = 0..<0
-        // Prefix sums of matched weight when anchors are dense enough to pay for them.
-        var prefix: [Float] = []
-        let reachTokens = 2 * reach + 1
-        // Each pair's bonus is at most `pairBonus` × one of its terms' `pairBase` (at least its
-        // weight, which `lookup` counts), each term in at most two pairs.
-        let scale = (1 + 2 * Self.pairBonus) / max(question.totalWeight, .leastNormalMagnitude)
         for a in anchors {
-            if answers.cutoff > 0 {
-                let lo = max(0, a - reach), hi = min(buffer.count, a + reach + 1)
-                var within: Float = 0
-                if anchors.count * reachTokens > buffer.count {
-                    if prefix.isEmpty {
-                        prefix.reserveCapacity(buffer.count + 1)
-                        prefix.append(0)
-                        var sum: Float = 0
-                        for id in buffer { sum += lookup.weight(id); prefix.append(sum) }
-                    }
-                    within = prefix[hi] - prefix[lo]
-                } else {
-                    for i in lo..<hi { within += lookup.weight(buffer[i]) }
-                }
-                if within * scale < answers.cutoff { continue }
+            if answers.lastAnswerScore > 0 {
+                if held == nil { held = HeldTerms(termPositions(buffer).terms, counts: counts, table: heldTable) }
+                held!.cover(max(0, a - reach)..<min(buffer.count, a + reach + 1), table: heldTable)
+                if heldBound(held!) < answers.lastAnswerScore { continue }
             }
             if !documentRange.contains(a) {
                 let d = document(base + UInt64(a))

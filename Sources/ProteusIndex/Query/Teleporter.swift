@@ -266,7 +266,7 @@ public final class Teleporter {
                     }
                     if let prefetch {
                         let read = try prefetch.window(i - prefetchFrom)
-                        try reader.scan(window: c.window, core: read.core, anchors: read.anchors, into: &answers) { read.tokens($0) }
+                        try reader.scan(window: c.window, core: read.core, terms: read.terms, into: &answers) { read.tokens($0) }
                         prefetch.release(i - prefetchFrom)
                     } else {
                         try reader.scan(window: c.window, cursor: cursor, into: &answers)

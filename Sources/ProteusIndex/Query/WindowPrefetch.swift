@@ -52,12 +52,13 @@ final class WindowPrefetch: @unchecked Sendable {
     }
 
     /// A window read ahead: its tokens with what its edge anchors reach past its edges
-    /// (`tokens` starts at absolute position `first`), and its anchors.
+    /// (`tokens` starts at absolute position `first`), and where the question's terms and
+    /// anchors stand in its own tokens (`core`).
     struct Prepared {
         var tokens: UnsafeBufferPointer<UInt32>
         var first: UInt64
         var core: UnsafeBufferPointer<UInt32>
-        var anchors: [Int]
+        var terms: PassageScorer.TermPositions
 
         /// The tokens of an absolute range inside `tokens`.
         func tokens(_ range: Range<UInt64>) -> UnsafeBufferPointer<UInt32> {
@@ -163,7 +164,7 @@ final class WindowPrefetch: @unchecked Sendable {
         return true
     }
 
-    /// Reads window `w` into `slot`, finds its anchors, and adds the tokens its edge anchors
+    /// Reads window `w` into `slot`, finds its terms and anchors, and adds the tokens its edge anchors
     /// reach (so the pass never reads a neighbour's frame itself).
     private func read(_ w: Int, reader: WindowScan, cursor: TokenCursor, into slot: UnsafeMutablePointer<UInt32>) throws -> Prepared {
         let start = UInt64(w) * UInt64(reader.windowTokens)
@@ -171,8 +172,8 @@ final class WindowPrefetch: @unchecked Sendable {
         let read = try reader.read(window: w, cursor: cursor)
         if let from = read.baseAddress { core.update(from: from, count: read.count) }
         let n = read.count, end = start + UInt64(n)
-        let anchors = reader.scorer.anchorPositions(UnsafeBufferPointer(start: core, count: n), in: 0..<n)
-        let edges = reader.edgeReach(start: start, count: n, anchors: anchors)
+        let terms = reader.scorer.termPositions(UnsafeBufferPointer(start: core, count: n))
+        let edges = reader.edgeReach(start: start, count: n, anchors: terms.anchors)
         if edges.before > 0 {
             let before = try reader.read(cursor, (start - UInt64(edges.before))..<start)
             (core - edges.before).update(from: before.baseAddress!, count: edges.before)
@@ -182,6 +183,6 @@ final class WindowPrefetch: @unchecked Sendable {
             (core + n).update(from: after.baseAddress!, count: edges.after)
         }
         return Prepared(tokens: UnsafeBufferPointer(start: core - edges.before, count: edges.before + n + edges.after),
-                        first: start - UInt64(edges.before), core: UnsafeBufferPointer(start: core, count: n), anchors: anchors)
+                        first: start - UInt64(edges.before), core: UnsafeBufferPointer(start: core, count: n), terms: terms)
     }
 }

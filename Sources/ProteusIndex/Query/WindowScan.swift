@@ -36,8 +36,7 @@ struct WindowScan {
     /// it, read around that anchor alone (so a window rarely costs a neighbour's frame).
     func scan(window w: Int, cursor: TokenCursor, into answers: inout AnswerCollector) throws {
         let core = try read(window: w, cursor: cursor)
-        let anchors = scorer.anchorPositions(core, in: 0..<core.count)
-        try scan(window: w, core: core, anchors: anchors, into: &answers) { try read(cursor, $0) }
+        try scan(window: w, core: core, terms: scorer.termPositions(core), into: &answers) { try read(cursor, $0) }
     }
 
     /// The tokens of window `w`, from `cursor` (valid until its next read).
@@ -46,18 +45,18 @@ struct WindowScan {
         return try read(cursor, start..<min(start + UInt64(windowTokens), source.tokenCount))
     }
 
-    /// Scans window `w` given its tokens `core` and their `anchors`. `around` gives the
-    /// tokens of an absolute range reaching past the window's edges (once it is called,
-    /// `core` is not used again: it may be the same cursor's buffer).
-    func scan(window w: Int, core: UnsafeBufferPointer<UInt32>, anchors: [Int], into answers: inout AnswerCollector,
+    /// Scans window `w` given its tokens `core` and where the question's terms stand in them.
+    /// `around` gives the tokens of an absolute range reaching past the window's edges (once
+    /// it is called, `core` is not used again: it may be the same cursor's buffer).
+    func scan(window w: Int, core: UnsafeBufferPointer<UInt32>, terms: PassageScorer.TermPositions, into answers: inout AnswerCollector,
               around: (Range<UInt64>) throws -> UnsafeBufferPointer<UInt32>) throws {
         let start = UInt64(w) * UInt64(windowTokens)
         let (innerFrom, innerTo) = innerAnchors(start: start, count: core.count)
-        let inner = anchors.filter { $0 >= innerFrom && $0 < innerTo }
+        let inner = terms.anchors.filter { $0 >= innerFrom && $0 < innerTo }
         if !inner.isEmpty {
-            scorer.scan(core, base: start, anchors: inner, source: .corpus, document: document, into: &answers)
+            scorer.scan(core, base: start, anchors: inner, terms: terms.terms, source: .corpus, document: document, into: &answers)
         }
-        for a in anchors where a < innerFrom || a >= innerTo {
+        for a in terms.anchors where a < innerFrom || a >= innerTo {
             let at = start + UInt64(a)
             let range = reach(of: at)
             scorer.scan(try around(range), base: range.lowerBound, anchors: [Int(at - range.lowerBound)], source: .corpus,

@@ -201,9 +201,13 @@ struct PassageScorer {
             }
             offsets.append(i - range.lowerBound)
             let weight = question.weights[slot]
-            // (A form-only id matched its whole form, the word itself.)
-            let otherWord = question.opensWordOnly[slot] && !lookup.formOnly(buffer[i])
-                && i + 1 < buffer.count && !shapes.startsInWord(buffer[i + 1]) && !shapes.continuesIdentifier(buffer[i + 1])
+            // (A form-only id matched its whole form, the word itself.) A piece is another
+            // word's where the text's word ends after it and the question's goes on, or where a
+            // compound's piece goes on with letters that are not the question's ("alt.swedish"
+            // for "vm.swappiness").
+            let otherWord = !lookup.formOnly(buffer[i]) && i + 1 < buffer.count
+                && (question.opensWordOnly[slot] && !shapes.startsInWord(buffer[i + 1]) && !shapes.continuesIdentifier(buffer[i + 1])
+                    || question.goesOnInPiece[slot] && shapes.startsInWord(buffer[i + 1]) && !continuesAsAsked(slot, at: i + 1, in: buffer))
             let inflected = lookup.inflected(buffer[i])
             let credit = inflected ? question.inflectionCredits[buffer[i]] ?? 0 : otherWord ? Self.otherWordShare * weight : weight
             if credited[slot] == 0 { matched += 1 }
@@ -251,6 +255,12 @@ struct PassageScorer {
         return (weight > 0 ? total / weight : 0, matched, offsets, weight > 0 ? min(1, held / weight) : 0,
                 phrase > 0 ? min(1, phraseHeld / (Self.pairBonus * phrase)) : 1,
                 question.framed && requiredHeld == question.requiredCount, weight > 0 ? asAsked / weight : 0)
+    }
+
+    /// Whether the token at `j` is one the question has right after `slot` (its pair).
+    @inline(__always) private func continuesAsAsked(_ slot: Int, at j: Int, in buffer: UnsafeBufferPointer<UInt32>) -> Bool {
+        let next = self.slot(at: j, in: buffer)
+        return next >= 0 && pairIndex[slot << 20 | next] != nil
     }
 
     /// What a window may hold of a slot: the slot as asked, only an inflected form of it, or

@@ -95,6 +95,14 @@ public struct QuestionTerms {
     /// the word ends after it, it is another word ("nursery school"), and earns only
     /// `PassageScorer.otherWordShare` of its weight.
     public private(set) var opensWordOnly: [Bool] = []
+    /// Whether each slot's token opens a piece of a compound or an identifier that goes on, in
+    /// the question, with more letters (".sw" "appiness" of "vm.swappiness"): in a passage
+    /// where the piece goes on with letters that are not the question's, it is another word
+    /// (".sw" "ed" "ish" of "alt.swedish"), and earns only `PassageScorer.otherWordShare` of its
+    /// weight. (A plain word's piece going on otherwise is another ending of it: "nurserymen"
+    /// holds " nursery" of "nurseryman" whole; and so is a piece that a new piece follows:
+    /// "pretty_print" holds " pretty" of "pretty_flags".)
+    public private(set) var goesOnInPiece: [Bool] = []
     /// Whether each slot is one an answer must hold, all but the question's frame
     /// (`QuestionFrame.swift`), and whether the question has a frame at all.
     public private(set) var required: [Bool] = []
@@ -186,6 +194,7 @@ public struct QuestionTerms {
         let plainWord = Self.plainWordPieces(flags: flags, identifierPieces: identifierPieces)
         opensWordOnly = Self.wordOpeners(tokens: tokens, flags: flags, identifierPieces: identifierPieces,
                                          plainWord: plainWord, slotOfToken: questionSlot, slots: weights.count)
+        goesOnInPiece = Self.pieceContinuers(tokens: tokens, flags: flags, slotOfToken: questionSlot, slots: weights.count)
         for i in tokens.indices.dropFirst() {
             let a = tokens[i - 1], b = tokens[i]
             guard let sa = questionSlot[a], let sb = questionSlot[b], sa != sb, seen.insert(sa << 20 | sb).inserted else {

@@ -94,6 +94,19 @@ extension QuestionTerms {
             && b & JoinedPairs.canFollow != 0 && (b & JoinedPairs.startsWithWord != 0 || identifierPiece)
     }
 
+    /// For each slot, whether its token opens a piece of a compound or an identifier and every
+    /// place of it in the question has the next token go on with the piece's letters
+    /// (`goesOnInPiece`): ".sw" of "vm" ".sw" "appiness", "-l" of "sable" "-l" "agoon".
+    static func pieceContinuers(tokens: [UInt32], flags: [UInt8], slotOfToken: [UInt32: Int], slots: Int) -> [Bool] {
+        var continued = [Bool](repeating: true, count: slots)
+        for (k, id) in tokens.enumerated() {
+            guard let s = slotOfToken[id] else { continue }
+            continued[s] = continued[s] && flags[k] & JoinedPairs.opensPiece != 0 && flags[k] & JoinedPairs.connector == 0
+                && k + 1 < tokens.count && continuesWord(flags[k], flags[k + 1], identifierPiece: false)
+        }
+        return continued
+    }
+
     /// For each slot, whether every place of its token in the question opens a plain word of
     /// several pieces: it does not go on the word before it, and the next token goes on it
     /// (`opensWordOnly`). Every slot's token stands in the question.

@@ -85,23 +85,17 @@ public struct QuestionTerms {
     /// Whether each form opens with a character glued to the word (`TokenShapes.gluingCharacters`:
     /// ".adjust" "ed"), which stands after any token; a line-start form stands at a word start.
     public internal(set) var formIsGlued: [Bool] = []
-    /// Whether each form is an inflected form of a word of several tokens
-    /// (`addInflectedWordForms`), which earns `inflectionShare` of its slot's weight.
+    /// Whether each form is inflected (`addInflectedWordForms`: it earns `inflectionShare`).
     public internal(set) var formIsInflected: [Bool] = []
     /// Whether each slot is a connector (`JoinedPairs.connector`: "-", ".", "::").
     public private(set) var connectors: [Bool] = []
     /// Whether each slot stands in the question only as the first piece of a plain word of
-    /// several (" nursery" of " nursery" "man", " Ham" of " Ham" "let"): in a passage where
-    /// the word ends after it, it is another word ("nursery school"), and earns only
-    /// `PassageScorer.otherWordShare` of its weight.
+    /// several (" nursery" "man", " Ham" "let"): where the text's word ends after it, it is
+    /// another word ("nursery school"), worth `PassageScorer.otherWordShare` of its weight.
     public private(set) var opensWordOnly: [Bool] = []
-    /// Whether each slot's token opens a piece of a compound or an identifier that goes on, in
-    /// the question, with more letters (".sw" "appiness" of "vm.swappiness"): in a passage
-    /// where the piece goes on with letters that are not the question's, it is another word
-    /// (".sw" "ed" "ish" of "alt.swedish"), and earns only `PassageScorer.otherWordShare` of its
-    /// weight. (A plain word's piece going on otherwise is another ending of it: "nurserymen"
-    /// holds " nursery" of "nurseryman" whole; and so is a piece that a new piece follows:
-    /// "pretty_print" holds " pretty" of "pretty_flags".)
+    /// Whether each slot's token opens a compound's or an identifier's piece that goes on with
+    /// more letters (".sw" "appiness"): where the text's piece goes on with other letters, it
+    /// is another word (".sw" "ed" "ish" of "alt.swedish"), worth `otherWordShare` too.
     public private(set) var goesOnInPiece: [Bool] = []
     /// Whether each slot is one an answer must hold, all but the question's frame
     /// (`QuestionFrame.swift`), and whether the question has a frame at all.

@@ -96,7 +96,10 @@ extension QuestionTerms {
 
     /// For each slot, whether its token opens a piece of a compound or an identifier and every
     /// place of it in the question has the next token go on with the piece's letters
-    /// (`goesOnInPiece`): ".sw" of "vm" ".sw" "appiness", "-l" of "sable" "-l" "agoon".
+    /// (`goesOnInPiece`): ".sw" of "vm" ".sw" "appiness", "-l" of "sable" "-l" "agoon". A plain
+    /// word's piece going on otherwise is another ending of it ("nurserymen" holds " nursery" of
+    /// "nurseryman" whole), and a piece a new piece follows is whole ("pretty_print" holds
+    /// " pretty" of "pretty_flags").
     static func pieceContinuers(tokens: [UInt32], flags: [UInt8], slotOfToken: [UInt32: Int], slots: Int) -> [Bool] {
         var continued = [Bool](repeating: true, count: slots)
         for (k, id) in tokens.enumerated() {

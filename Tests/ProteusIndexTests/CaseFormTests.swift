@@ -46,6 +46,12 @@ import Testing
         // An identifier goes either way, its digits and "_" as they are.
         #expect(Self.forms(" kvm_max_vcpu_ids").contains(" KVM_MAX_VCPU_IDS"), "\(Self.forms(" kvm_max_vcpu_ids"))")
         #expect(Self.forms(" DRA7_CLK").contains(" dra7_clk"), "\(Self.forms(" DRA7_CLK"))")
+        // Typed in lowercase, its parts also each way, as code mixes them ("ret_ERRVAL").
+        #expect(Set(Self.forms(" ret_errval")) == [" RET_ERRVAL", "RET_ERRVAL", " ret_ERRVAL", "ret_ERRVAL", " RET_errval", "RET_errval"],
+                "\(Self.forms(" ret_errval"))")
+        #expect(Self.forms(" string_arch_unaligned").contains("STRING_ARCH_unaligned"), "\(Self.forms(" string_arch_unaligned"))")
+        #expect(!Self.forms(" a_b_c_d").contains(where: { $0.contains("A_b") }), "four parts: no mix")
+        #expect(!Self.forms(" RET_ERRVAL").contains(where: { $0.contains("ret_ERRVAL") }), "typed with capitals: no mix")
         // Too short, not letters, or no space before it: none.
         #expect(Self.forms(" us").isEmpty && Self.forms(" x86").isEmpty && Self.forms("numa").isEmpty)
         // Each form's tokens credit the question's token holding their last byte.
@@ -66,6 +72,17 @@ import Testing
         #expect(answers.first?.0.contains("NUMA balancing") == true, "\(answers)")
         // "NUMAX" is another word: it does not hold the form.
         #expect(answers.allSatisfy { !$0.0.contains("NUMAX") || $0.1 < answers[0].1 }, "\(answers)")
+    }
+
+    /// A word glued to "_" after another word's letters stands inside another identifier: it
+    /// is another word there, for half ("localentry" of "_dl_error_localentry"); in brackets,
+    /// "(localentry)", it is the word itself.
+    @Test func aWordInsideAnotherIdentifierIsAnotherWord() {
+        let question = Self.terms(" localentry", rare: { _ in true })
+        #expect(question.lineStartForms.indices.contains { question.formContinuesIdentifier[$0] }, "\(question.lineStartForms)")
+        let answers = Self.answers(question, in: "Defines dl_error_localentry here.\n\nUses (localentry) there.\n\nNothing else.\n")
+        #expect(answers.count == 2 && answers[0].0.contains("(localentry)"), "\(answers)")
+        #expect(answers.count == 2 && answers[1].0.contains("dl_error_localentry") && answers[1].1 < answers[0].1, "\(answers)")
     }
 
     /// A middling word (neither rare nor in most windows) meets its other case only where a

@@ -79,7 +79,7 @@ import Foundation
         let vocabulary = Int(full.identity.vocabularySize)
         let wholeShapes = TokenShapes(tokenizer: full, vocabularySize: vocabulary)
         let questions = ["how are interrupts handled", "what is numa balancing", "Which KASAN reports name kvm_max_vcpu_ids?",
-                         "the Televisions of old cathedrals stopped running", "KiCad eBPF SIGTERM queries"]
+                         "the Televisions of old cathedrals stopped running", "KiCad eBPF SIGTERM queries", "where is ret_errval removed for string_arch_unaligned"]
             + String(decoding: TokenizerFixtures.essays.prefix(3_000), as: UTF8.self).split(separator: "\n").prefix(12).map(String.init)
         var forms = 0
         for question in questions {

@@ -393,6 +393,14 @@ import Testing
         #expect(a.first?.text.hasPrefix("Costs rose by 3.5 percent, i.e. the budget") == true, "\(a)")
     }
 
+    @Test func aNegationAfterABracketDoesNotEndASentence() {
+        // A ChangeLog's conditions: "[! SHARED]" negates; the line is one answer, conditions and all.
+        let text = "Other entry here.\n\t[__ASSEMBLER__][! PROF][_CALL_ELF == 2][! SHARED](ret_ERRVAL): Remove.\nNext entry there.\n"
+        let a = Self.answers("When was ret_ERRVAL removed?", in: text)
+        #expect(a.first?.text.hasPrefix("[__ASSEMBLER__][! PROF]") == true, "\(a)")
+        #expect(a.first?.text.contains("(ret_ERRVAL): Remove.") == true, "\(a)")
+    }
+
     @Test func aLongLineIsCutAtWordBoundariesAroundTheMatch() {
         let words = (0..<200).map { "word\($0)" }
         let text = (words[0..<100] + ["zanzibar"] + words[100...]).joined(separator: " ")

@@ -51,7 +51,7 @@ extension PassageScorer {
     private func sentenceStart(before i: Int, lowest: Int, in buffer: UnsafeBufferPointer<UInt32>) -> (Int, cut: Bool) {
         var j = i - 1
         while j >= lowest {
-            if shapes.endsPassage(buffer[j], next: buffer[j + 1]) { return (j + 1, false) }
+            if shapes.endsPassage(buffer[j], previous: j > 0 ? buffer[j - 1] : nil, next: buffer[j + 1]) { return (j + 1, false) }
             j -= 1
         }
         return (lowest, lowest > 0)
@@ -61,7 +61,7 @@ extension PassageScorer {
     /// `highest` cut it (it goes on, and `highest` is not the buffer's end).
     private func sentenceEnd(from i: Int, highest: Int, in buffer: UnsafeBufferPointer<UInt32>) -> (Int, cut: Bool) {
         let n = buffer.count
-        for j in i..<highest where shapes.endsPassage(buffer[j], next: j + 1 < n ? buffer[j + 1] : nil) {
+        for j in i..<highest where shapes.endsPassage(buffer[j], previous: j > 0 ? buffer[j - 1] : nil, next: j + 1 < n ? buffer[j + 1] : nil) {
             return (j + 1, false)
         }
         return (highest, highest < n)

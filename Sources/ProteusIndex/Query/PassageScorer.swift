@@ -201,13 +201,15 @@ struct PassageScorer {
             }
             offsets.append(i - range.lowerBound)
             let weight = question.weights[slot]
-            // (A form-only id matched its whole form, the word itself.) A piece is another
-            // word's where the text's word ends after it and the question's goes on, or where a
-            // compound's piece goes on with letters that are not the question's ("alt.swedish"
-            // for "vm.swappiness").
-            let otherWord = !lookup.formOnly(buffer[i]) && i + 1 < buffer.count
-                && (question.opensWordOnly[slot] && !shapes.startsInWord(buffer[i + 1]) && !shapes.continuesIdentifier(buffer[i + 1])
-                    || question.goesOnInPiece[slot] && shapes.startsInWord(buffer[i + 1]) && !continuesAsAsked(slot, at: i + 1, in: buffer))
+            // A piece is another word's where the text's word ends after it and the question's
+            // goes on, or where a compound's piece goes on with letters that are not the
+            // question's ("alt.swedish" for "vm.swappiness"). A form-only id matched its whole
+            // form, the word itself, but inside another identifier ("STO_PPC64_LOCALENTRY").
+            let otherWord = lookup.formOnly(buffer[i])
+                ? question.formIsInsideIdentifier(at: i, in: buffer, endsInWord: shapes.endsInWord, startsInWord: shapes.startsInWord)
+                : i + 1 < buffer.count
+                    && (question.opensWordOnly[slot] && !shapes.startsInWord(buffer[i + 1]) && !shapes.continuesIdentifier(buffer[i + 1])
+                        || question.goesOnInPiece[slot] && shapes.startsInWord(buffer[i + 1]) && !continuesAsAsked(slot, at: i + 1, in: buffer))
             let inflected = lookup.inflected(buffer[i])
             let credit = inflected ? question.inflectionCredits[buffer[i]] ?? 0 : otherWord ? Self.otherWordShare * weight : weight
             if credited[slot] == 0 { matched += 1 }

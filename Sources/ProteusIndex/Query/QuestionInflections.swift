@@ -66,6 +66,7 @@ extension QuestionTerms {
                 }
                 lineStartForms.append((ids, [Int](repeating: heaviest, count: ids.count)))
                 formIsGlued.append(Self.isGlued(ids, lexicon))
+                formContinuesIdentifier.append(lexicon.continuesIdentifier(ids[0]))
                 formIsInflected.append(true)
             }
         }

@@ -85,6 +85,9 @@ public struct QuestionTerms {
     /// Whether each form opens with a character glued to the word (`TokenShapes.gluingCharacters`:
     /// ".adjust" "ed"), which stands after any token; a line-start form stands at a word start.
     public internal(set) var formIsGlued: [Bool] = []
+    /// Whether each form opens with "_" and a letter or a digit ("_LOC" "AL" "ENTRY"), so that
+    /// after a word it stands inside another identifier (`formIsInsideIdentifier`).
+    public internal(set) var formContinuesIdentifier: [Bool] = []
     /// Whether each form is inflected (`addInflectedWordForms`: it earns `inflectionShare`).
     public internal(set) var formIsInflected: [Bool] = []
     /// Whether each slot is a connector (`JoinedPairs.connector`: "-", ".", "::").
@@ -226,6 +229,7 @@ public struct QuestionTerms {
             for place in own { formPlaces[form.ids[place], default: []].append((lineStartForms.count, place)) }
             lineStartForms.append((form.ids, zip(form.ids, slots).map { id, slot in slotOf[id] ?? slot! }))
             formIsGlued.append(Self.isGlued(form.ids, lexicon))
+            formContinuesIdentifier.append(lexicon.continuesIdentifier(form.ids[0]))
             formIsInflected.append(false)
         }
         addInflectedWordForms(flags: flags, asking: asking, questionSlot: questionSlot, lexicon: lexicon)
@@ -348,15 +352,31 @@ public struct QuestionTerms {
     /// -1 where none does.
     func formSlot(at i: Int, in buffer: UnsafeBufferPointer<UInt32>, endsInWord: (UInt32) -> Bool,
                   startsInWord: (UInt32) -> Bool) -> Int {
-        guard let places = formPlaces[buffer[i]] else { return -1 }
+        guard let (f, position) = matchedForm(at: i, in: buffer, endsInWord: endsInWord, startsInWord: startsInWord) else { return -1 }
+        return lineStartForms[f].slots[position]
+    }
+
+    /// Whether the form-only id at `i` of `buffer` stands in a form opening with "_" after a
+    /// word's letter or digit: inside another identifier ("STO_PPC64_LOCALENTRY" for
+    /// "localentry"), where it earns `PassageScorer.otherWordShare`.
+    func formIsInsideIdentifier(at i: Int, in buffer: UnsafeBufferPointer<UInt32>, endsInWord: (UInt32) -> Bool,
+                                startsInWord: (UInt32) -> Bool) -> Bool {
+        guard let (f, position) = matchedForm(at: i, in: buffer, endsInWord: endsInWord, startsInWord: startsInWord) else { return false }
+        return formContinuesIdentifier[f] && i - position > 0 && endsInWord(buffer[i - position - 1])
+    }
+
+    /// The form the form-only id at `i` stands in (`formSlot`), and its place in it.
+    private func matchedForm(at i: Int, in buffer: UnsafeBufferPointer<UInt32>, endsInWord: (UInt32) -> Bool,
+                             startsInWord: (UInt32) -> Bool) -> (form: Int, position: Int)? {
+        guard let places = formPlaces[buffer[i]] else { return nil }
         for (f, position) in places {
             let ids = lineStartForms[f].ids, first = i - position, after = first + ids.count
             // A glued form's own first character bounds the word before it ("tmp" ".adjust").
             guard first >= 0, after <= buffer.count, first == 0 || formIsGlued[f] || !endsInWord(buffer[first - 1]),
                   after == buffer.count || !startsInWord(buffer[after]) else { continue }
-            if ids.indices.allSatisfy({ buffer[first + $0] == ids[$0] }) { return lineStartForms[f].slots[position] }
+            if ids.indices.allSatisfy({ buffer[first + $0] == ids[$0] }) { return (f, position) }
         }
-        return -1
+        return nil
     }
 
     /// Every form-only id with the heaviest slot it may credit.

@@ -3,7 +3,7 @@
 /// met (a query meets a few hundred ids, so no vocabulary-wide table is built).
 final class TokenShapes {
     private struct Shape: OptionSet {
-        let rawValue: UInt8
+        let rawValue: UInt16
         static let known = Shape(rawValue: 1)
         static let wordStart = Shape(rawValue: 2)
         /// Holds a line break.
@@ -18,9 +18,13 @@ final class TokenShapes {
         static let lowercaseStart = Shape(rawValue: 64)
         /// Nothing but whitespace.
         static let blank = Shape(rawValue: 128)
+        /// Starts with . ! or ?: after an opening bracket it ends no sentence ("[!" "SHARED]").
+        static let punctuationFirst = Shape(rawValue: 256)
+        /// Ends with an opening bracket.
+        static let bracketLast = Shape(rawValue: 512)
     }
-    /// Each id's join flags (`JoinedPairs.flags`), learned with the shape. Kept apart: the
-    /// shape's byte is full.
+    /// Each id's join flags (`JoinedPairs.flags`), learned with the shape. Kept apart: they
+    /// are the routing tier's flags.
     private let joinFlagBytes: UnsafeMutablePointer<UInt8>
 
     private let tokenizer: Tokenizer?
@@ -71,7 +75,9 @@ final class TokenShapes {
             // Sentence-final punctuation, possibly followed by whitespace, closing quotes or brackets.
             var j = bytes.count - 1
             while j > 0 && [0x20, 0x0A, 0x0D, 0x09, 0x22, 0x27, 0x29, 0x5D].contains(bytes[j]) { j -= 1 }
-            if bytes[j] == 0x2E || bytes[j] == 0x21 || bytes[j] == 0x3F { s.insert(.sentenceEnd) }
+            if Self.isSentencePunctuation(bytes[j]) && (j == 0 || !Self.isOpeningBracket(bytes[j - 1])) { s.insert(.sentenceEnd) }
+            if Self.isSentencePunctuation(first) { s.insert(.punctuationFirst) }
+            if Self.isOpeningBracket(bytes[bytes.count - 1]) { s.insert(.bracketLast) }
         } else if tokenizer == nil {
             s.insert(.wordStart)
         }
@@ -248,7 +254,25 @@ final class TokenShapes {
             ? ASCIICase.uppercased(typed) : []
         let lower: [UInt8] = capitals >= 2 && (identifier || Self.lowercasedLetters.contains(typed.count))
             ? ASCIICase.lowercased(typed) : []
-        return forms(spelling: word, as: [other, lower].filter { !$0.isEmpty }, bytes: bytes, ends: ends)
+        let mixed = identifier && capitals == 0 ? Self.partCaseSpellings(of: Array(typed)) : []
+        return forms(spelling: word, as: [other, lower].filter { !$0.isEmpty } + mixed, bytes: bytes, ends: ends)
+    }
+
+    /// Most parts of an identifier whose cases are mixed (`partCaseSpellings`): 2^parts spellings.
+    static let mixedCaseParts = 3
+
+    /// An identifier typed in lowercase with some of its "_" parts in capitals and the others
+    /// not, as code mixes them ("ret_ERRVAL", "STRING_ARCH_unaligned" of "ret_errval" and
+    /// "string_arch_unaligned"): every such mix, for at most `mixedCaseParts` parts.
+    static func partCaseSpellings(of typed: [UInt8]) -> [[UInt8]] {
+        let parts = typed.split(separator: 0x5F, omittingEmptySubsequences: false)
+        let lettered = parts.indices.filter { parts[$0].contains(where: ASCIICase.isLetter) }
+        guard lettered.count >= 2 && lettered.count <= mixedCaseParts else { return [] }
+        return (1..<((1 << lettered.count) - 1)).map { mask in
+            var spelled = parts.map(Array.init)
+            for (bit, part) in lettered.enumerated() where mask >> bit & 1 == 1 { spelled[part] = ASCIICase.uppercased(spelled[part]) }
+            return Array(spelled.joined(separator: [0x5F]))
+        }
     }
 
     /// Letters of a lowercase word looked for in mixed case (`mixedCaseForms`).
@@ -360,6 +384,9 @@ final class TokenShapes {
     /// "-": "amber-sable-lagoon-prime" must not hold the key "sable-lagoon-prime".
     static let gluingCharacters: [UInt8] = Array("._(/'\"[@#:=<*`$\\{&+~|%".utf8)
 
+    private static func isSentencePunctuation(_ b: UInt8) -> Bool { b == 0x2E || b == 0x21 || b == 0x3F }
+    private static func isOpeningBracket(_ b: UInt8) -> Bool { b == 0x28 || b == 0x5B || b == 0x7B }
+
     /// Whether the token is whitespace only (a passage does not begin or end with one).
     func isBlank(_ id: UInt32) -> Bool { shape(id).contains(.blank) }
 
@@ -385,12 +412,16 @@ final class TokenShapes {
     /// by a line break, or by a word that does not start in lowercase: "3.14", "example.com",
     /// "i.e. the" and "Corp. grew" end nothing. A single line break inside wrapped prose
     /// ends nothing either.
-    func endsPassage(_ id: UInt32, next: UInt32?) -> Bool {
+    /// Punctuation after an opening bracket ends nothing: "[! SHARED]" and "(!ptr)" negate
+    /// (`previous`, nil: unknown, is the token before `id`, which may hold the bracket).
+    @inline(__always)
+    func endsPassage(_ id: UInt32, previous: UInt32?, next: UInt32?) -> Bool {
         let s = shape(id)
         if s.contains(.paragraph) { return true }
         let n = next.map(shape)
         if s.contains(.newline) && n?.contains(.lineStart) ?? true { return true }
         guard s.contains(.sentenceEnd) else { return false }
+        if let previous, s.contains(.punctuationFirst) && shape(previous).contains(.bracketLast) { return false }
         if s.contains(.newline) { return true }
         guard let n else { return true }
         return n.contains(.wordStart) && !n.contains(.lowercaseStart)

@@ -401,6 +401,23 @@ import Testing
         #expect(a.first?.text.contains("(ret_ERRVAL): Remove.") == true, "\(a)")
     }
 
+    @Test func aNoBreakSpaceOrAGuillemetIsNoLetter() {
+        // French typography: "«\u{A0}utf8\u{A0}»" is "«" "\u{A0}" "utf" "8" "\u{A0}" "»", and the
+        // no-break space before and after the word is no letter that would make it another word's.
+        let text = "Les paramètres et les options de la commande.\nCliquez «\u{A0}Paramètres\u{A0}» et entrez «\u{A0}utf8\u{A0}» dans «\u{A0}Options\u{A0}».\n"
+        let a = Self.answers(" utf8 Options Paramètres", in: text)  // as a query reads it (`QueryEngine`)
+        #expect(a.first?.text.contains("utf8") == true, "\(a)")
+        func word(_ last: String, _ first: String) -> (Bool, Bool) {
+            let l = Array(last.utf8), f = Array(first.utf8)
+            return (l.withUnsafeBytes { TokenShapes.isWordCharacter(lastOf: $0) }, f.withUnsafeBytes { TokenShapes.isWordCharacter(firstOf: $0) })
+        }
+        #expect(word("\u{A0}", "\u{A0}") == (false, false) && word("»", "«") == (false, false) && word("l’", "’ét") == (false, false))
+        #expect(word("é", "ètres") == (true, true) && word("x2", "2x") == (true, true) && word("Ω", "日本") == (true, true))
+        // A character the token's end cuts counts as a letter, as the routing tier counts it.
+        #expect(Array("é".utf8).prefix(1).withUnsafeBytes { TokenShapes.isWordCharacter(lastOf: $0) })
+        #expect(Array("é".utf8).suffix(1).withUnsafeBytes { TokenShapes.isWordCharacter(firstOf: $0) })
+    }
+
     @Test func aLongLineIsCutAtWordBoundariesAroundTheMatch() {
         let words = (0..<200).map { "word\($0)" }
         let text = (words[0..<100] + ["zanzibar"] + words[100...]).joined(separator: " ")

@@ -22,6 +22,10 @@ final class TokenShapes {
         static let punctuationFirst = Shape(rawValue: 256)
         /// Ends with an opening bracket.
         static let bracketLast = Shape(rawValue: 512)
+        /// Its last character is a letter, a digit or a mark (`endsInWord`).
+        static let wordLast = Shape(rawValue: 1024)
+        /// Its first character is a letter, a digit or a mark (`startsInWord`).
+        static let wordFirst = Shape(rawValue: 2048)
     }
     /// Each id's join flags (`JoinedPairs.flags`), learned with the shape. Kept apart: they
     /// are the routing tier's flags.
@@ -65,6 +69,8 @@ final class TokenShapes {
         if let bytes = tokenizer?.ranks.bytes(ofRank: id), let first = bytes.first {
             if first == 0x20 || first == 0x0A || first == 0x09 || first == 0x0D { s.insert(.wordStart) }
             joinFlagBytes[i] = JoinedPairs.flags(ofTokenBytes: bytes)
+            if Self.isWordCharacter(lastOf: bytes) { s.insert(.wordLast) }
+            if Self.isWordCharacter(firstOf: bytes) { s.insert(.wordFirst) }
             if first == 0x0A || (first == 0x0D && bytes.count > 1 && bytes[1] == 0x0A) { s.insert(.lineStart) }
             if let letter = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }),
                ASCIICase.isLowercase(letter) { s.insert(.lowercaseStart) }
@@ -393,13 +399,48 @@ final class TokenShapes {
     /// Whether a word begins at this token (it starts with whitespace).
     func startsWord(_ id: UInt32) -> Bool { shape(id).contains(.wordStart) }
 
-    /// Whether the token ends inside a word (its last byte a letter or a digit), so a token
-    /// after it without leading space continues that word.
-    func endsInWord(_ id: UInt32) -> Bool { joinFlags(id) & JoinedPairs.canLead != 0 }
+    /// Whether the token ends inside a word (its last character a letter or a digit), so a
+    /// token after it without leading space continues that word.
+    func endsInWord(_ id: UInt32) -> Bool { shape(id).contains(.wordLast) }
 
-    /// Whether the token goes on a word when one ends before it: its first byte is a letter
-    /// or a digit ("ireland"'s "land"), no space nor punctuation.
-    func startsInWord(_ id: UInt32) -> Bool { joinFlags(id) & JoinedPairs.startsWithWord != 0 }
+    /// Whether the token goes on a word when one ends before it: its first character is a
+    /// letter or a digit ("ireland"'s "land"), no space nor punctuation.
+    func startsInWord(_ id: UInt32) -> Bool { shape(id).contains(.wordFirst) }
+
+    /// Whether the last character of a token's bytes is a letter, a digit or a mark. Unlike
+    /// `JoinedPairs.isWordByte` (the routing tier's rule, which the build and old indexes
+    /// share) a whole character beyond ASCII is decoded: French typography's no-break space
+    /// ("«\u{A0}Paramètres\u{A0}»" is "«" "\u{A0}" "Param" "ètres"), "»" and "’" end no word.
+    /// A character the token's end cuts counts as a letter.
+    static func isWordCharacter(lastOf bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let last = bytes.last else { return false }
+        guard last >= 0x80 else { return JoinedPairs.isWordByte(last) }
+        var start = bytes.count - 1
+        while start > 0 && bytes[start] & 0xC0 == 0x80 && bytes.count - start < 4 { start -= 1 }
+        return isWordCharacter(UnsafeRawBufferPointer(rebasing: bytes[start...]))
+    }
+
+    /// The same for the first character of a token's bytes.
+    static func isWordCharacter(firstOf bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let first = bytes.first else { return false }
+        guard first >= 0x80 else { return JoinedPairs.isWordByte(first) }
+        let length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1
+        return isWordCharacter(UnsafeRawBufferPointer(rebasing: bytes[0..<min(length, bytes.count)]))
+    }
+
+    /// Whether `bytes` are one whole character that is a letter, a digit or a mark, or not
+    /// one whole character (a piece of one, which counts as a letter).
+    private static func isWordCharacter(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let lead = bytes[0]
+        let length = lead >= 0xF8 ? 0 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : lead >= 0x80 ? 0 : 1
+        guard length == bytes.count, let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first,
+              scalar != "\u{FFFD}" || bytes.elementsEqual([0xEF, 0xBF, 0xBD]) else { return true }
+        let p = scalar.properties
+        switch p.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber: return true
+        default: return p.isAlphabetic
+        }
+    }
 
     /// Whether `id` holds a blank line: a passage never reaches across it.
     func endsParagraph(_ id: UInt32) -> Bool { shape(id).contains(.paragraph) }

@@ -50,7 +50,11 @@ import Testing
         #expect(Set(Self.forms(" ret_errval")) == [" RET_ERRVAL", "RET_ERRVAL", " ret_ERRVAL", "ret_ERRVAL", " RET_errval", "RET_errval"],
                 "\(Self.forms(" ret_errval"))")
         #expect(Self.forms(" string_arch_unaligned").contains("STRING_ARCH_unaligned"), "\(Self.forms(" string_arch_unaligned"))")
-        #expect(!Self.forms(" a_b_c_d").contains(where: { $0.contains("A_b") }), "four parts: no mix")
+        // Four parts or more: its first parts in capitals, or its last, and no other mix.
+        let four = Self.forms(" ssl_ctx_set_options")
+        #expect(four.contains(" SSL_CTX_set_options") && four.contains(" SSL_ctx_set_options")
+                && four.contains(" ssl_ctx_SET_OPTIONS") && !four.contains(" ssl_CTX_set_options"), "\(four)")
+        #expect(!Self.forms(" a_b_c_d_e_f_g").contains(where: { $0.contains("A_b") }), "seven parts: no mix")
         #expect(!Self.forms(" RET_ERRVAL").contains(where: { $0.contains("ret_ERRVAL") }), "typed with capitals: no mix")
         // Too short, not letters, or no space before it: none.
         #expect(Self.forms(" us").isEmpty && Self.forms(" x86").isEmpty && Self.forms("numa").isEmpty)
@@ -122,9 +126,12 @@ import Testing
         #expect(Self.mixedForms(" javascripts").allSatisfy { $0.uppercased() == $0 }, "\(Self.mixedForms(" javascripts"))")
         #expect(Self.mixedForms(" enumerated").contains(" ENUMERATED") && Self.mixedForms(" serializable").contains(" SERIALIZABLE"),
                 "\(Self.mixedForms(" enumerated")) \(Self.mixedForms(" serializable"))")
-        // An acronym's length is `caseForms`' (all capitals up to 8 letters), and 13 is too long.
+        // An acronym's length is `caseForms`' (all capitals up to 8 letters); longer, a constant's
+        // ("pfneglswapbufferswithdamageextproc"), up to `identifierBytes`.
         #expect(Self.mixedForms(" numa").isEmpty && Self.mixedForms(" balancing").contains(" BALANCING"))
-        #expect(Self.mixedForms(" interruptible").isEmpty)
+        #expect(Self.mixedForms(" interruptible").contains(" INTERRUPTIBLE") && Self.mixedForms(" interruptible").allSatisfy { $0.uppercased() == $0 })
+        #expect(Self.mixedForms(" pfneglswapbufferswithdamageextproc").contains(" PFNEGLSWAPBUFFERSWITHDAMAGEEXTPROC"))
+        #expect(Self.mixedForms(" " + String(repeating: "ab", count: 25)).isEmpty)
         #expect(Self.mixedForms("kicad").isEmpty && Self.mixedForms(" ki2cad").isEmpty)
     }
 

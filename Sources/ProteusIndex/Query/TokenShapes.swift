@@ -264,17 +264,23 @@ final class TokenShapes {
         return forms(spelling: word, as: [other, lower].filter { !$0.isEmpty } + mixed, bytes: bytes, ends: ends)
     }
 
-    /// Most parts of an identifier whose cases are mixed (`partCaseSpellings`): 2^parts spellings.
+    /// Most parts of an identifier with every mix of cases (`partCaseSpellings`): 2^parts
+    /// spellings; and most parts with its first or last parts in capitals.
     static let mixedCaseParts = 3
+    static let splitCaseParts = 6
 
     /// An identifier typed in lowercase with some of its "_" parts in capitals and the others
     /// not, as code mixes them ("ret_ERRVAL", "STRING_ARCH_unaligned" of "ret_errval" and
-    /// "string_arch_unaligned"): every such mix, for at most `mixedCaseParts` parts.
+    /// "string_arch_unaligned"): every such mix, for at most `mixedCaseParts` parts; up to
+    /// `splitCaseParts`, its first parts in capitals and the rest not ("SSL_CTX_set_options",
+    /// "DER_OID_V_c2pnb163v1"), or its last parts.
     static func partCaseSpellings(of typed: [UInt8]) -> [[UInt8]] {
         let parts = typed.split(separator: 0x5F, omittingEmptySubsequences: false)
         let lettered = parts.indices.filter { parts[$0].contains(where: ASCIICase.isLetter) }
-        guard lettered.count >= 2 && lettered.count <= mixedCaseParts else { return [] }
-        return (1..<((1 << lettered.count) - 1)).map { mask in
+        let n = lettered.count, all = (1 << n) - 1
+        guard n >= 2 && n <= splitCaseParts else { return [] }
+        let masks = n <= mixedCaseParts ? Array(1..<all) : (1..<n).flatMap { k in [(1 << k) - 1, all ^ ((1 << (n - k)) - 1)] }
+        return masks.map { mask in
             var spelled = parts.map(Array.init)
             for (bit, part) in lettered.enumerated() where mask >> bit & 1 == 1 { spelled[part] = ASCIICase.uppercased(spelled[part]) }
             return Array(spelled.joined(separator: [0x5F]))
@@ -291,8 +297,9 @@ final class TokenShapes {
     /// or ends in one the inner capital opens; a form is worth looking for only where it
     /// brings a rare piece (`QuestionTerms.wordForms`).
     ///
-    /// A lowercase word longer than `capitalizedLetters` is guessed in all capitals too, as a
-    /// language's keyword or a constant writes it ("enumerated" as "ENUMERATED"): too long to
+    /// A lowercase word longer than `capitalizedLetters` (up to `identifierBytes`) is guessed in
+    /// all capitals too, as a language's keyword or a constant writes it ("enumerated" as
+    /// "ENUMERATED", "pfneglswapbufferswithdamageextproc"): too long to
     /// be an acronym, so a guess like the mixed case, looked for only where it brings a rare piece.
     func mixedCaseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
         guard let (bytes, ends) = wordBytes(word), bytes.first == 0x20 else { return [] }
@@ -309,7 +316,7 @@ final class TokenShapes {
                 return last.count >= 3 && ASCIICase.isUppercase(first)
             }
         }
-        if typed.count > Self.capitalizedLetters.upperBound && Self.lowercasedLetters.contains(typed.count) {
+        if typed.count > Self.capitalizedLetters.upperBound && typed.count <= Self.identifierBytes {
             found += forms(spelling: word, as: [ASCIICase.uppercased(typed)], bytes: bytes, ends: ends)
         }
         return found

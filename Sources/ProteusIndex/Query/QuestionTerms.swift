@@ -323,12 +323,12 @@ public struct QuestionTerms {
                 && (rare || everywhere || form.ids.contains(where: lexicon.isRare)) {
                 found.append((start..<end, form, false, false))
             }
-            // The word in the other case ("NUMA" for "numa"), after a space or at a line start;
-            // for a middling word only where a piece of the form is rare, so that its windows
-            // are few: " connect" stands in half the windows, " CONNECT" of the proxy's method
-            // in a few, as a name's capitals mostly do.
-            for form in lexicon.caseForms(tokens[start..<end])
-            where form.ids.allSatisfy(lexicon.occurs) && (rare || everywhere || form.ids.contains(where: lexicon.isRare)) {
+            // The word in the other case ("NUMA" for "numa", " CONNECT" of a proxy's method
+            // for " connect", " CLAIM" of a licence's capitals for " claim"), after a space or
+            // at a line start, however common: a form of several tokens raises only the bounds
+            // of the windows whose pair filters may hold it, and keeping a middling word's form
+            // only where a piece was rare lost licences' capitals and read no fewer windows.
+            for form in lexicon.caseForms(tokens[start..<end]) where form.ids.allSatisfy(lexicon.occurs) {
                 found.append((start..<end, form, true, false))
             }
             // In mixed case ("KiCad" for "kicad") or a long word in capitals ("ENUMERATED"),

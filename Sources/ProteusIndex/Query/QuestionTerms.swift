@@ -331,11 +331,11 @@ public struct QuestionTerms {
             for form in lexicon.caseForms(tokens[start..<end]) where form.ids.allSatisfy(lexicon.occurs) {
                 found.append((start..<end, form, true, false))
             }
-            // In mixed case ("KiCad" for "kicad") or a long word in capitals ("ENUMERATED"),
-            // where a piece of the form is rare and neither the word nor its other forms hold it
-            // (" Gnu" of " Gnu" "Cash"): a guessed capital mostly gives common pieces, which would
-            // raise the bound of every window, or a rare piece the word's forms look for already,
-            // and only raised windows' bounds. The word itself may be common: " enumerated" is.
+            // In mixed case ("KiCad" for "kicad"), where a piece of the form is rare and neither
+            // the word nor its other forms hold it (" Gnu" of " Gnu" "Cash"): a guessed capital
+            // mostly gives common pieces, which would raise the bound of every window, or a rare
+            // piece the word's forms look for already, and only raised windows' bounds. The word
+            // itself may be common.
             let own = Set(tokens[start..<end].flatMap(lexicon.spellings) + found.filter { $0.range == start..<end }.flatMap(\.form.ids))
             for form in lexicon.mixedCaseForms(tokens[start..<end])
             where form.ids.allSatisfy(lexicon.occurs)

@@ -215,11 +215,13 @@ final class TokenShapes {
     }
 
     /// Letters of the words whose other case is looked for (`caseForms`): a word in capitals
-    /// ("KASAN", "SIGTERM") in lowercase, and a short one as an acronym ("numa" as "NUMA").
-    /// A longer word's capitals are a heading's. An identifier (with a "_": "kvm_max_vcpu_ids"
-    /// of "KVM_MAX_VCPU_IDS") goes either way up to `identifierBytes`.
+    /// ("KASAN", "SIGTERM") in lowercase up to 12 letters (a longer word's capitals are a
+    /// heading's), and a word with a lowercase letter in capitals from 3, as an acronym, a
+    /// keyword, a constant or a licence writes it ("numa" as "NUMA", "enumerated" as
+    /// "ENUMERATED", "disclaimed" as "DISCLAIMED"). An identifier (with a "_":
+    /// "kvm_max_vcpu_ids" of "KVM_MAX_VCPU_IDS") goes either way up to `identifierBytes`.
     static let lowercasedLetters = 3...12
-    static let capitalizedLetters = 3...8
+    static let fewestCapitalizedLetters = 3
     static let identifierBytes = 48
 
     /// A byte of a word or an identifier whose case is looked for: an ASCII letter, a digit, "_".
@@ -245,8 +247,8 @@ final class TokenShapes {
 
     /// The word (`word`: its tokens, the first led by a space) in the other case of all its
     /// letters, as a person types an acronym ("numa" of "NUMA", "KASAN" of "kasan"): all
-    /// capitals for a short word with a lowercase letter, all lowercase for one with two
-    /// capitals or more. Each after a space and at a line start, tokenized afresh (" numa" is one
+    /// capitals for a word with a lowercase letter, all lowercase for one with two capitals or
+    /// more (`lowercasedLetters`). Each after a space and at a line start, tokenized afresh (" numa" is one
     /// token, " NUMA" is " NUM" "A"), with `lineStartForms`' covering. Forms that are the
     /// word's own spellings are left out.
     func caseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
@@ -256,7 +258,7 @@ final class TokenShapes {
         let identifier = typed.contains(0x5F)
         guard identifier || typed.allSatisfy(ASCIICase.isLetter), typed.count <= Self.identifierBytes else { return [] }
         let letters = typed.filter(ASCIICase.isLetter).count, capitals = typed.filter(ASCIICase.isUppercase).count
-        let other: [UInt8] = capitals < letters && (identifier || Self.capitalizedLetters.contains(typed.count))
+        let other: [UInt8] = capitals < letters && (identifier || typed.count >= Self.fewestCapitalizedLetters)
             ? ASCIICase.uppercased(typed) : []
         let lower: [UInt8] = capitals >= 2 && (identifier || Self.lowercasedLetters.contains(typed.count))
             ? ASCIICase.lowercased(typed) : []
@@ -296,30 +298,18 @@ final class TokenShapes {
     /// met them; we did not). Tokenized afresh like `caseForms`, and kept where it is one token
     /// or ends in one the inner capital opens; a form is worth looking for only where it
     /// brings a rare piece (`QuestionTerms.wordForms`).
-    ///
-    /// A lowercase word longer than `capitalizedLetters` (up to `identifierBytes`) is guessed in
-    /// all capitals too, as a language's keyword or a constant writes it ("enumerated" as
-    /// "ENUMERATED", "pfneglswapbufferswithdamageextproc"): too long to
-    /// be an acronym, so a guess like the mixed case, looked for only where it brings a rare piece.
     func mixedCaseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
         guard let (bytes, ends) = wordBytes(word), bytes.first == 0x20 else { return [] }
         let typed = Array(bytes.dropFirst())
-        guard typed.allSatisfy(ASCIICase.isLowercase), let tokenizer else { return [] }
-        var found: [(ids: [UInt32], covering: [Int])] = []
-        if Self.mixedCaseLetters.contains(typed.count) {
-            // A name the tokenizer learned is one token (" McCarthy", " GitHub"), or ends in a token
-            // of three letters or more that its inner capital opens (" Ki" "Cad", " G" "nu" "Cash");
-            // a guess that is neither ("Sc" "Rub" "bing", "Pa" "R" "ables") is no name.
-            found = forms(spelling: word, as: Self.mixedCaseSpellings(of: typed), bytes: bytes, ends: ends).filter { form in
-                guard form.ids.count > 1 else { return true }
-                guard let last = tokenizer.ranks.bytes(ofRank: form.ids[form.ids.count - 1]), let first = last.first else { return false }
-                return last.count >= 3 && ASCIICase.isUppercase(first)
-            }
+        guard typed.allSatisfy(ASCIICase.isLowercase), Self.mixedCaseLetters.contains(typed.count), let tokenizer else { return [] }
+        // A name the tokenizer learned is one token (" McCarthy", " GitHub"), or ends in a token
+        // of three letters or more that its inner capital opens (" Ki" "Cad", " G" "nu" "Cash");
+        // a guess that is neither ("Sc" "Rub" "bing", "Pa" "R" "ables") is no name.
+        return forms(spelling: word, as: Self.mixedCaseSpellings(of: typed), bytes: bytes, ends: ends).filter { form in
+            guard form.ids.count > 1 else { return true }
+            guard let last = tokenizer.ranks.bytes(ofRank: form.ids[form.ids.count - 1]), let first = last.first else { return false }
+            return last.count >= 3 && ASCIICase.isUppercase(first)
         }
-        if typed.count > Self.capitalizedLetters.upperBound && typed.count <= Self.identifierBytes {
-            found += forms(spelling: word, as: [ASCIICase.uppercased(typed)], bytes: bytes, ends: ends)
-        }
-        return found
     }
 
     /// `mixedCaseForms`' spellings of a lowercase word: the first letter and one letter from the

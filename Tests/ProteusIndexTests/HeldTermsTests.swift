@@ -37,7 +37,7 @@ import Testing
             answers.offer(Passage(start: UInt64(range.lowerBound), tokens: Array(buffer[range]), score: s.score,
                                   matchedTokens: s.matched, matchedOffsets: s.offsets, source: .corpus, coverage: s.coverage,
                                   phraseCoverage: s.phraseCoverage, holdsAllButTheFrame: s.holdsAllButTheFrame,
-                                  scoreAsAsked: s.scoreAsAsked))
+                                  scoreAsAsked: s.scoreAsAsked, textKey: scorer.shapes.textKey(UnsafeBufferPointer(rebasing: buffer[range]))))
         }
         return answers
     }

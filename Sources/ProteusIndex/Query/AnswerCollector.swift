@@ -30,9 +30,13 @@ public struct Passage: Equatable {
     /// The score without what the question's keywords earn in other forms
     /// (`QuestionTerms.inflectedSlots`): whether the question's own text is found is told by it.
     public var scoreAsAsked: Float
+    /// The key of its text (`TokenShapes.textKey`): of passages with the same, only the best
+    /// is an answer. Nil: told apart by position only.
+    public var textKey: UInt64?
 
     public init(start: UInt64, tokens: [UInt32], score: Float, matchedTokens: Int, matchedOffsets: [Int], source: Source,
-                coverage: Float = 0, phraseCoverage: Float = 1, holdsAllButTheFrame: Bool = false, scoreAsAsked: Float? = nil) {
+                coverage: Float = 0, phraseCoverage: Float = 1, holdsAllButTheFrame: Bool = false, scoreAsAsked: Float? = nil,
+                textKey: UInt64? = nil) {
         self.start = start
         self.tokens = tokens
         self.score = score
@@ -43,6 +47,7 @@ public struct Passage: Equatable {
         self.phraseCoverage = phraseCoverage
         self.holdsAllButTheFrame = holdsAllButTheFrame
         self.scoreAsAsked = scoreAsAsked ?? score
+        self.textKey = textKey
     }
 
     /// One past the last position.
@@ -71,7 +76,9 @@ public struct Passage: Equatable {
 ///
 /// Passages around different anchors of one long sentence can overlap; the answers are the
 /// best passages that do not overlap a better one, chosen in answer order, so the result
-/// does not depend on the order in which windows were read.
+/// does not depend on the order in which windows were read. Of passages with the same text
+/// (`Passage.textKey`: a repeated licence, a header in every file) only the best is kept, so
+/// copies of one answer do not push a different one out of the `top`.
 struct AnswerCollector {
     let top: Int
     /// Passages scoring less than this share of the best are not worth looking for.
@@ -98,6 +105,11 @@ struct AnswerCollector {
         var i = kept.count
         while i > 0 && Passage.before(p, kept[i - 1]) { i -= 1 }
         if i > 0 && kept[i - 1].start == p.start && kept[i - 1].end == p.end { return }  // already held, better or equal
+        if let key = p.textKey {
+            // One passage per text: a better copy is kept already, or this one replaces it.
+            if kept[..<i].contains(where: { $0.textKey == key }) { return }
+            if let j = kept[i...].firstIndex(where: { $0.textKey == key }) { kept.remove(at: j) }
+        }
         if i < kept.count && kept[i].start == p.start && kept[i].end == p.end { kept.remove(at: i) }
         kept.insert(p, at: i)
         if kept.count > capacity { kept.removeLast() }

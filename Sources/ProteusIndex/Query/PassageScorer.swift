@@ -369,7 +369,8 @@ struct PassageScorer {
             guard answers.wouldKeep((score, source, start, start + UInt64(range.count)), matchedTokens: matched) else { continue }
             answers.offer(Passage(start: start, tokens: Array(buffer[range]), score: score,
                                   matchedTokens: matched, matchedOffsets: offsets, source: source, coverage: coverage,
-                                  phraseCoverage: phraseCoverage, holdsAllButTheFrame: allButFrame, scoreAsAsked: asAsked))
+                                  phraseCoverage: phraseCoverage, holdsAllButTheFrame: allButFrame, scoreAsAsked: asAsked,
+                                  textKey: shapes.textKey(UnsafeBufferPointer(rebasing: buffer[range]))))
         }
     }
 }

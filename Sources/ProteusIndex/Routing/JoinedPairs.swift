@@ -273,22 +273,33 @@ final class JoinedPairCollector {
 
     /// Appends the filter of the joined runs of `tokens` to `out`; returns its word count.
     func filter(of tokens: UnsafeBufferPointer<UInt32>, into out: inout [UInt64]) -> Int {
-        if tokens.count > capacity {
-            hashes.deallocate()
-            tokenFlags.deallocate()
-            capacity = tokens.count
-            hashes = .allocate(capacity: 3 * capacity)
-            tokenFlags = .allocate(capacity: JoinedPairs.tokenFlagsCapacity(capacity))
+        grow(to: tokens.count)
+        let room = tokenFlags
+        return flags.withUnsafeBufferPointer { f in
+            filter(of: tokens, tokenFlags: JoinedPairs.tokenFlags(of: tokens, flags: f, into: room), into: &out)
         }
-        let found = hashes, room = tokenFlags
+    }
+
+    /// `filter(of:into:)` with the tokens' flags already looked up (`JoinedPairs.tokenFlags`).
+    func filter(of tokens: UnsafeBufferPointer<UInt32>, tokenFlags own: UnsafePointer<UInt8>, into out: inout [UInt64]) -> Int {
+        grow(to: tokens.count)
+        let found = hashes
         var count = 0
-        flags.withUnsafeBufferPointer { f in
-            JoinedPairs.forEachRun(in: tokens, tokenFlags: JoinedPairs.tokenFlags(of: tokens, flags: f, into: room)) { _, _, h in
-                found[count] = h
-                count += 1
-            }
+        JoinedPairs.forEachRun(in: tokens, tokenFlags: own) { _, _, h in
+            found[count] = h
+            count += 1
         }
         return Self.append(UnsafeBufferPointer(start: found, count: count), seen: seen, into: &out)
+    }
+
+    /// Room for windows of `count` tokens.
+    private func grow(to count: Int) {
+        guard count > capacity else { return }
+        hashes.deallocate()
+        tokenFlags.deallocate()
+        capacity = count
+        hashes = .allocate(capacity: 3 * capacity)
+        tokenFlags = .allocate(capacity: JoinedPairs.tokenFlagsCapacity(capacity))
     }
 
     /// The filter of `hashes` (repeats allowed), appended to `out`.

@@ -59,32 +59,22 @@ final class ChunkScorer {
     let candidateLimit: Int
     let championLimit: Int
     let bonusMargin: Float
-    /// Tokens per routing window and the collector of their ids (nil: no routing tier).
+    /// Tokens per routing window and the collector of what the tier records of each (nil: no
+    /// routing tier).
     let routeWindow: Int
-    private let distinct: DistinctIDs?
-    /// Line breaks per id, to count each window's lines (nil: not counted), and a bit per id
-    /// that holds any: 12.5 KB that stay in L1, where a load per token from the 100 KB table
-    /// waited on L2 (few tokens hold a line break).
-    let lineBreaks: [UInt8]?
-    private let breakingIDs: [UInt64]
-    /// Makes each window's joined-pair filter (nil: no filters).
-    private let pairs: JoinedPairCollector?
+    private let windows: WindowCollector?
 
     /// `candidateLimit` positions at most per chunk; of them at most `championLimit` become
     /// champions, after gate bonuses of at most `bonusMargin` bits.
     init(tables: ScoreTables, candidateLimit: Int, championLimit: Int, bonusMargin: Float, routeWindow: Int = 0,
          lineBreaks: [UInt8]? = nil, pairFlags: [UInt8]? = nil) {
-        self.lineBreaks = lineBreaks
-        var breaking = [UInt64](repeating: 0, count: (lineBreaks?.count ?? 0) / 64 + 1)
-        for (id, n) in (lineBreaks ?? []).enumerated() where n > 0 { breaking[id >> 6] |= 1 << UInt64(id & 63) }
-        breakingIDs = breaking
-        pairs = routeWindow > 0 ? pairFlags.map(JoinedPairCollector.init(flags:)) : nil
         self.tables = tables
         self.candidateLimit = candidateLimit
         self.championLimit = championLimit
         self.bonusMargin = bonusMargin
         self.routeWindow = routeWindow
-        distinct = routeWindow > 0 ? DistinctIDs(vocabularySize: tables.vocabularySize) : nil
+        windows = routeWindow > 0
+            ? WindowCollector(vocabularySize: tables.vocabularySize, lineBreaks: lineBreaks, pairFlags: pairFlags) : nil
         counts = .allocate(capacity: tables.vocabularySize + 1)
         counts.initialize(repeating: 0, count: tables.vocabularySize + 1)
         selector = CandidateSelector(chunkLength: tables.chunkLength)
@@ -145,28 +135,17 @@ final class ChunkScorer {
         r.windowLineBreaks.removeAll(keepingCapacity: true)
         r.windowPairWords.removeAll(keepingCapacity: true)
         r.windowPairWordCounts.removeAll(keepingCapacity: true)
-        guard let distinct else { return }
+        guard let windows else { return }
         let reach = RoutingTierContents.windowReach
         var start = 0
         while start < window.count {
             let end = min(start + routeWindow, window.count)
-            let run = UnsafeBufferPointer(rebasing: window[max(0, start - reach)..<min(window.count, end + reach)])
-            r.windowIDCounts.append(distinct.collect(run, into: &r.windowIDs))
-            if let pairs { r.windowPairWordCounts.append(pairs.filter(of: run, into: &r.windowPairWords)) }
-            if let lineBreaks {
-                var n: UInt32 = 0
-                lineBreaks.withUnsafeBufferPointer { table in
-                    breakingIDs.withUnsafeBufferPointer { breaking in
-                        let size = UInt32(table.count)
-                        for i in start..<end {
-                            let t = window[i]
-                            guard t < size, breaking[Int(t >> 6)] >> UInt64(t & 63) & 1 != 0 else { continue }
-                            n &+= UInt32(table[Int(t)])
-                        }
-                    }
-                }
-                r.windowLineBreaks.append(n)
-            }
+            let from = max(0, start - reach)
+            let run = UnsafeBufferPointer(rebasing: window[from..<min(window.count, end + reach)])
+            let (n, breaks) = windows.collect(run, countingLinesIn: (start - from)..<(end - from), ids: &r.windowIDs,
+                                              filterWords: &r.windowPairWords, filterWordCounts: &r.windowPairWordCounts)
+            r.windowIDCounts.append(n)
+            if windows.lineBreaks != nil { r.windowLineBreaks.append(breaks) }
             start = end
         }
     }

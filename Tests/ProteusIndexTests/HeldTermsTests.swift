@@ -34,10 +34,12 @@ import Testing
         for a in scorer.anchorPositions(buffer, in: 0..<buffer.count) {
             let range = scorer.extent(around: a, in: buffer)
             let s = scorer.score(buffer, range)
-            answers.offer(Passage(start: UInt64(range.lowerBound), tokens: Array(buffer[range]), score: s.score,
-                                  matchedTokens: s.matched, matchedOffsets: s.offsets, source: .corpus, coverage: s.coverage,
-                                  phraseCoverage: s.phraseCoverage, holdsAllButTheFrame: s.holdsAllButTheFrame,
-                                  scoreAsAsked: s.scoreAsAsked, textKey: scorer.shapes.textKey(UnsafeBufferPointer(rebasing: buffer[range]))))
+            var p = Passage(start: UInt64(range.lowerBound), tokens: Array(buffer[range]), score: s.score,
+                            matchedTokens: s.matched, matchedOffsets: s.offsets, source: .corpus, coverage: s.coverage,
+                            phraseCoverage: s.phraseCoverage, holdsAllButTheFrame: s.holdsAllButTheFrame,
+                            scoreAsAsked: s.scoreAsAsked)
+            p.text = scorer.shapes.answerText(UnsafeBufferPointer(rebasing: buffer[range]))
+            answers.offer(p)
         }
         return answers
     }

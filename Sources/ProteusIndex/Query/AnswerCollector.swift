@@ -30,13 +30,12 @@ public struct Passage: Equatable {
     /// The score without what the question's keywords earn in other forms
     /// (`QuestionTerms.inflectedSlots`): whether the question's own text is found is told by it.
     public var scoreAsAsked: Float
-    /// The key of its text (`TokenShapes.textKey`): of passages with the same, only the best
-    /// is an answer. Nil: told apart by position only.
-    public var textKey: UInt64?
+    /// Its words (`TokenShapes.answerText`): a passage whose words stand in a better
+    /// answer's is no answer. Nil: told apart by position only.
+    var text: AnswerText?
 
     public init(start: UInt64, tokens: [UInt32], score: Float, matchedTokens: Int, matchedOffsets: [Int], source: Source,
-                coverage: Float = 0, phraseCoverage: Float = 1, holdsAllButTheFrame: Bool = false, scoreAsAsked: Float? = nil,
-                textKey: UInt64? = nil) {
+                coverage: Float = 0, phraseCoverage: Float = 1, holdsAllButTheFrame: Bool = false, scoreAsAsked: Float? = nil) {
         self.start = start
         self.tokens = tokens
         self.score = score
@@ -47,7 +46,6 @@ public struct Passage: Equatable {
         self.phraseCoverage = phraseCoverage
         self.holdsAllButTheFrame = holdsAllButTheFrame
         self.scoreAsAsked = scoreAsAsked ?? score
-        self.textKey = textKey
     }
 
     /// One past the last position.
@@ -76,9 +74,9 @@ public struct Passage: Equatable {
 ///
 /// Passages around different anchors of one long sentence can overlap; the answers are the
 /// best passages that do not overlap a better one, chosen in answer order, so the result
-/// does not depend on the order in which windows were read. Of passages with the same text
-/// (`Passage.textKey`: a repeated licence, a header in every file) only the best is kept, so
-/// copies of one answer do not push a different one out of the `top`.
+/// does not depend on the order in which windows were read. A passage whose words stand in a
+/// better one's (`AnswerText`: a copy of a repeated licence, cut or wrapped otherwise) is not
+/// kept, so copies of one answer do not push a different one out of the `top`.
 struct AnswerCollector {
     let top: Int
     /// Passages scoring less than this share of the best are not worth looking for.
@@ -105,16 +103,30 @@ struct AnswerCollector {
         var i = kept.count
         while i > 0 && Passage.before(p, kept[i - 1]) { i -= 1 }
         if i > 0 && kept[i - 1].start == p.start && kept[i - 1].end == p.end { return }  // already held, better or equal
-        if let key = p.textKey {
-            // One passage per text: a better copy is kept already, or this one replaces it.
-            if kept[..<i].contains(where: { $0.textKey == key }) { return }
-            if let j = kept[i...].firstIndex(where: { $0.textKey == key }) { kept.remove(at: j) }
+        if p.text != nil {
+            // A passage holding its words scores as well, or it holds the words of passages
+            // that score no better.
+            if kept.contains(where: { Self.repeats(p, in: $0) }) { return }
+            kept.removeAll { Self.repeats($0, in: p) }
+            i = kept.count
+            while i > 0 && Passage.before(p, kept[i - 1]) { i -= 1 }
         }
         if i < kept.count && kept[i].start == p.start && kept[i].end == p.end { kept.remove(at: i) }
         kept.insert(p, at: i)
         if kept.count > capacity { kept.removeLast() }
         lastAnswerScore = threshold ?? 0
         cutoff = max(lastAnswerScore, floor * (best ?? 0))
+    }
+
+    /// Whether `p` adds nothing to `q`: `q` holds its words and scores better, or has the same
+    /// words and comes first in answer order. (A longer passage scoring the same, say the
+    /// sentence and the one after it, does not replace the sentence alone.) The relation
+    /// chains (what holds a passage's holder holds the passage, and scores as well), so the
+    /// passages kept are those no other repeats, in whatever order they come.
+    static func repeats(_ p: Passage, in q: Passage) -> Bool {
+        guard let pText = p.text, let qText = q.text, q.score >= p.score else { return false }
+        if q.score > p.score { return qText.holds(pText) }
+        return pText == qText && Passage.before(q, p)
     }
 
     /// Whether `offer` would keep a passage with this order key: the exact pass asks before
@@ -128,11 +140,19 @@ struct AnswerCollector {
     /// The answers: the best `top` passages that overlap no better one.
     var answers: [Passage] {
         var chosen: [Passage] = []
-        for p in kept where !chosen.contains(where: { $0.overlaps(p) }) {
+        for p in kept where !chosen.contains(where: { $0.overlaps(p) || Self.copies(p, $0) }) {
             chosen.append(p)
             if chosen.count == top { break }
         }
         return chosen
+    }
+
+    /// Whether `p`, after the better answer `q`, is a copy of it cut elsewhere: its words
+    /// stand in `q`'s, or `q`'s in its own and the words it adds score nothing (a disclaimer
+    /// wrapped otherwise, whose sentence the reach cut a few words later).
+    static func copies(_ p: Passage, _ q: Passage) -> Bool {
+        guard let pText = p.text, let qText = q.text else { return false }
+        return qText.holds(pText) || (p.score == q.score && pText.holds(qText))
     }
 
     /// How many answers read from the corpus score at least `score` and pass `test`.

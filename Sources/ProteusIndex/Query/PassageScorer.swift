@@ -367,10 +367,11 @@ struct PassageScorer {
             let (score, matched, offsets, coverage, phraseCoverage, allButFrame, asAsked) = self.score(buffer, range)
             let start = base + UInt64(range.lowerBound)
             guard answers.wouldKeep((score, source, start, start + UInt64(range.count)), matchedTokens: matched) else { continue }
-            answers.offer(Passage(start: start, tokens: Array(buffer[range]), score: score,
+            var passage = Passage(start: start, tokens: Array(buffer[range]), score: score,
                                   matchedTokens: matched, matchedOffsets: offsets, source: source, coverage: coverage,
-                                  phraseCoverage: phraseCoverage, holdsAllButTheFrame: allButFrame, scoreAsAsked: asAsked,
-                                  textKey: shapes.textKey(UnsafeBufferPointer(rebasing: buffer[range]))))
+                                  phraseCoverage: phraseCoverage, holdsAllButTheFrame: allButFrame, scoreAsAsked: asAsked)
+            passage.text = shapes.answerText(UnsafeBufferPointer(rebasing: buffer[range]))
+            answers.offer(passage)
         }
     }
 }

@@ -1,40 +1,118 @@
-/// Answers with the same text: a corpus that repeats a passage (a licence in every package, a
-/// header in every file, a notice in every log) would fill the answers with copies of it, and
-/// a different answer just below them would never be shown. The collector keeps one passage
-/// per text (`AnswerCollector.offer`), told by this key.
-extension TokenShapes {
-    /// A hash of the passage's words in order: the same for two passages whose text differs
-    /// only in the whitespace between words or around them (a copy indented otherwise, or
-    /// starting on another line), different when a character differs. Without a tokenizer,
-    /// a hash of the ids.
-    func textKey(_ tokens: UnsafeBufferPointer<UInt32>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        func mix(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        guard let ranks = tokenizer?.ranks else {
-            for t in tokens { withUnsafeBytes(of: t.littleEndian) { for b in $0 { mix(b) } } }
-            return h
-        }
-        var wrote = false, space = false
-        for t in tokens {
-            guard let bytes = ranks.bytes(ofRank: t) else {
-                // An id beyond the tokenizer's table: itself, as a word of its own.
-                if wrote { mix(0x20) }
-                withUnsafeBytes(of: t.littleEndian) { for b in $0 { mix(b) } }
-                wrote = true
-                space = false
-                continue
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Answers that repeat another's text: a corpus that repeats a passage (a licence in every
+/// package, a header in every file, a notice in every log) would fill the answers with copies
+/// of it, and a different answer just below them would never be shown. Copies differ in their
+/// whitespace (indented otherwise, wrapped otherwise) and in where the passage was cut (a
+/// sentence longer than the reach ends at another word when its line breaks fall elsewhere),
+/// so a passage is compared by its words, and one whose words stand whole in a better answer's
+/// adds nothing to it (`AnswerCollector.offer`).
+struct AnswerText: Equatable {
+    /// The passage's words in order with one space between them; without a tokenizer, the
+    /// bytes of its ids.
+    let words: [UInt8]
+    /// A bit per word (a run of letters and digits), by its hash: the words of a text that
+    /// stands whole in another are among the other's, so a bit this one lacks rules it out in
+    /// one instruction (most passages compared hold none of each other).
+    let signature: UInt64
+
+    init(words: [UInt8]) {
+        self.words = words
+        signature = words.withUnsafeBufferPointer { Self.signature(of: $0) }
+    }
+
+    fileprivate init(words: [UInt8], signature: UInt64) {
+        self.words = words
+        self.signature = signature
+    }
+
+    static func signature(of words: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var signature: UInt64 = 0, h: UInt64 = 0, inWord = false
+        for b in words {
+            if JoinedPairs.isWordByte(b) {
+                h = ((inWord ? h : 0xcbf2_9ce4_8422_2325) ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+                inWord = true
+            } else if inWord {
+                signature |= 1 << (h >> 58)
+                inWord = false
             }
-            for b in bytes {
-                if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0B || b == 0x0C {
+        }
+        return inWord ? signature | 1 << (h >> 58) : signature
+    }
+
+    /// Whether `other`'s words stand in these, from a word's start to a word's end ("is 12"
+    /// does not stand in "is 123", nor "2003" in "12003").
+    func holds(_ other: AnswerText) -> Bool {
+        let n = other.words.count, m = words.count
+        guard n > 0, n <= m, other.signature & ~signature == 0 else { return false }
+        if n == m { return words == other.words }
+        return words.withUnsafeBytes { hay in
+            other.words.withUnsafeBytes { needle in
+                let opensWord = JoinedPairs.isWordByte(needle[0]), closesWord = JoinedPairs.isWordByte(needle[n - 1])
+                // Each place the first byte stands (memchr), compared whole (memcmp).
+                var from = 0
+                while from + n <= m,
+                      let hit = memchr(hay.baseAddress! + from, Int32(needle[0]), m - n + 1 - from) {
+                    let at = hay.baseAddress!.distance(to: UnsafeRawPointer(hit))
+                    let startsWhole = at == 0 || !opensWord || !JoinedPairs.isWordByte(hay[at - 1])
+                    let endsWhole = at + n == m || !closesWord || !JoinedPairs.isWordByte(hay[at + n])
+                    if startsWhole && endsWhole && memcmp(hay.baseAddress! + at, needle.baseAddress!, n) == 0 { return true }
+                    from = at + 1
+                }
+                return false
+            }
+        }
+    }
+}
+
+extension TokenShapes {
+    /// The words of `tokens`' text (`AnswerText`): whitespace between words becomes one space,
+    /// whitespace around them goes. Every passage offered as an answer makes one, so it is
+    /// written in place in one pass.
+    func answerText(_ tokens: UnsafeBufferPointer<UInt32>) -> AnswerText {
+        guard let ranks = tokenizer?.ranks else {
+            return AnswerText(words: tokens.flatMap { t in withUnsafeBytes(of: t.littleEndian) { Array($0) } })
+        }
+        var most = 0
+        for t in tokens { most += ranks.bytes(ofRank: t)?.count ?? 6 }
+        var signature: UInt64 = 0, h: UInt64 = 0, inWord = false  // as `AnswerText.signature(of:)`
+        let words = [UInt8](unsafeUninitializedCapacity: most) { out, count in
+            var n = 0, space = false
+            for t in tokens {
+                guard let bytes = ranks.bytes(ofRank: t) else {
+                    // An id without bytes (a special token): a word of its own, a zero byte
+                    // and its four bytes.
+                    if n > 0 { out[n] = 0x20; n += 1 }
+                    out[n] = 0
+                    withUnsafeBytes(of: t.littleEndian) { for (k, b) in $0.enumerated() { out[n + 1 + k] = b } }
+                    n += 5
                     space = true
                     continue
                 }
-                if space && wrote { mix(0x20) }
-                mix(b)
-                wrote = true
-                space = false
+                for b in bytes {
+                    if JoinedPairs.isWordByte(b) {
+                        h = ((inWord ? h : 0xcbf2_9ce4_8422_2325) ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+                        inWord = true
+                    } else if inWord {
+                        signature |= 1 << (h >> 58)
+                        inWord = false
+                    }
+                    if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0B || b == 0x0C {
+                        space = true
+                    } else {
+                        if space && n > 0 { out[n] = 0x20; n += 1 }
+                        out[n] = b
+                        n += 1
+                        space = false
+                    }
+                }
             }
+            count = n
         }
-        return h
+        return AnswerText(words: words, signature: inWord ? signature | 1 << (h >> 58) : signature)
     }
 }

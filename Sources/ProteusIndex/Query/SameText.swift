@@ -31,17 +31,28 @@ struct AnswerText: Equatable {
     }
 
     static func signature(of words: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var signature: UInt64 = 0, h: UInt64 = 0, inWord = false
-        for b in words {
+        var signature = Signature()
+        for b in words { signature.add(b) }
+        return signature.value
+    }
+
+    /// `signature` built a byte at a time: a word's FNV-1a hash sets one of 64 bits when the
+    /// word ends.
+    struct Signature {
+        private var bits: UInt64 = 0, hash: UInt64 = 0, inWord = false
+
+        @inline(__always)
+        mutating func add(_ b: UInt8) {
             if JoinedPairs.isWordByte(b) {
-                h = ((inWord ? h : 0xcbf2_9ce4_8422_2325) ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+                hash = ((inWord ? hash : 0xcbf2_9ce4_8422_2325) ^ UInt64(b)) &* 0x0000_0100_0000_01b3
                 inWord = true
             } else if inWord {
-                signature |= 1 << (h >> 58)
+                bits |= 1 << (hash >> 58)
                 inWord = false
             }
         }
-        return inWord ? signature | 1 << (h >> 58) : signature
+
+        var value: UInt64 { inWord ? bits | 1 << (hash >> 58) : bits }
     }
 
     /// Whether `other`'s words stand in these, from a word's start to a word's end ("is 12"
@@ -79,7 +90,7 @@ extension TokenShapes {
         }
         var most = 0
         for t in tokens { most += ranks.bytes(ofRank: t)?.count ?? 6 }
-        var signature: UInt64 = 0, h: UInt64 = 0, inWord = false  // as `AnswerText.signature(of:)`
+        var signature = AnswerText.Signature()
         let words = [UInt8](unsafeUninitializedCapacity: most) { out, count in
             var n = 0, space = false
             for t in tokens {
@@ -94,13 +105,7 @@ extension TokenShapes {
                     continue
                 }
                 for b in bytes {
-                    if JoinedPairs.isWordByte(b) {
-                        h = ((inWord ? h : 0xcbf2_9ce4_8422_2325) ^ UInt64(b)) &* 0x0000_0100_0000_01b3
-                        inWord = true
-                    } else if inWord {
-                        signature |= 1 << (h >> 58)
-                        inWord = false
-                    }
+                    signature.add(b)
                     if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D || b == 0x0B || b == 0x0C {
                         space = true
                     } else {
@@ -113,6 +118,6 @@ extension TokenShapes {
             }
             count = n
         }
-        return AnswerText(words: words, signature: inWord ? signature | 1 << (h >> 58) : signature)
+        return AnswerText(words: words, signature: signature.value)
     }
 }

@@ -193,7 +193,12 @@ struct PassageScorer {
         // The run pair that ended on the previous token, and its stretch's bonus so far.
         var stretch: (run: Int, position: Int, bonus: Float)?
         for i in range {
-            let slot = self.slot(at: i, in: buffer)
+            // A form-only id's form is matched once, for its slot (as `slot(at:in:)` finds it)
+            // and for where it stands.
+            let formOnly = lookup.slot(buffer[i]) >= 0 && lookup.formOnly(buffer[i])
+            let form = formOnly
+                ? question.formMatch(at: i, in: buffer, endsInWord: shapes.endsInWord, startsInWord: shapes.startsInWord) : nil
+            let slot = formOnly ? form?.slot ?? -1 : self.slot(at: i, in: buffer)
             guard slot >= 0 else {
                 previousSlot = -1
                 stretch = nil
@@ -205,11 +210,9 @@ struct PassageScorer {
             // goes on, or where a compound's piece goes on with letters that are not the
             // question's ("alt.swedish" for "vm.swappiness"). A form-only id matched its whole
             // form, the word itself, but inside another identifier ("STO_PPC64_LOCALENTRY").
-            let otherWord = lookup.formOnly(buffer[i])
-                ? question.formIsInsideIdentifier(at: i, in: buffer, endsInWord: shapes.endsInWord, startsInWord: shapes.startsInWord)
-                : i + 1 < buffer.count
+            let otherWord = form.map(\.insideIdentifier) ?? (i + 1 < buffer.count
                     && (question.opensWordOnly[slot] && !shapes.startsInWord(buffer[i + 1]) && !shapes.continuesIdentifier(buffer[i + 1])
-                        || question.goesOnInPiece[slot] && shapes.startsInWord(buffer[i + 1]) && !continuesAsAsked(slot, at: i + 1, in: buffer))
+                        || question.goesOnInPiece[slot] && shapes.startsInWord(buffer[i + 1]) && !continuesAsAsked(slot, at: i + 1, in: buffer)))
             let inflected = lookup.inflected(buffer[i])
             let credit = inflected ? question.inflectionCredits[buffer[i]] ?? 0 : otherWord ? Self.otherWordShare * weight : weight
             if credited[slot] == 0 { matched += 1 }

@@ -86,7 +86,7 @@ public struct QuestionTerms {
     /// ".adjust" "ed"), which stands after any token; a line-start form stands at a word start.
     public internal(set) var formIsGlued: [Bool] = []
     /// Whether each form opens with "_" and a letter or a digit ("_LOC" "AL" "ENTRY"), so that
-    /// after a word it stands inside another identifier (`formIsInsideIdentifier`).
+    /// after a word it stands inside another identifier (`formMatch`).
     public internal(set) var formContinuesIdentifier: [Bool] = []
     /// Whether each form is inflected (`addInflectedWordForms`: it earns `inflectionShare`).
     public internal(set) var formIsInflected: [Bool] = []

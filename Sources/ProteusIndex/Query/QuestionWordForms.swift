@@ -56,17 +56,16 @@ extension QuestionTerms {
     /// -1 where none does.
     func formSlot(at i: Int, in buffer: UnsafeBufferPointer<UInt32>, endsInWord: (UInt32) -> Bool,
                   startsInWord: (UInt32) -> Bool) -> Int {
-        guard let (f, position) = matchedForm(at: i, in: buffer, endsInWord: endsInWord, startsInWord: startsInWord) else { return -1 }
-        return lineStartForms[f].slots[position]
+        formMatch(at: i, in: buffer, endsInWord: endsInWord, startsInWord: startsInWord)?.slot ?? -1
     }
 
-    /// Whether the form-only id at `i` of `buffer` stands in a form opening with "_" after a
-    /// word's letter or digit: inside another identifier ("STO_PPC64_LOCALENTRY" for
-    /// "localentry"), where it earns `PassageScorer.otherWordShare`.
-    func formIsInsideIdentifier(at i: Int, in buffer: UnsafeBufferPointer<UInt32>, endsInWord: (UInt32) -> Bool,
-                                startsInWord: (UInt32) -> Bool) -> Bool {
-        guard let (f, position) = matchedForm(at: i, in: buffer, endsInWord: endsInWord, startsInWord: startsInWord) else { return false }
-        return formContinuesIdentifier[f] && i - position > 0 && endsInWord(buffer[i - position - 1])
+    /// `formSlot`'s slot, nil where it is -1, and whether the form stands inside another
+    /// identifier: it opens with "_" after a word's letter or digit ("STO_PPC64_LOCALENTRY"
+    /// for "localentry"), where it earns `PassageScorer.otherWordShare`.
+    func formMatch(at i: Int, in buffer: UnsafeBufferPointer<UInt32>, endsInWord: (UInt32) -> Bool,
+                   startsInWord: (UInt32) -> Bool) -> (slot: Int, insideIdentifier: Bool)? {
+        guard let (f, position) = matchedForm(at: i, in: buffer, endsInWord: endsInWord, startsInWord: startsInWord) else { return nil }
+        return (lineStartForms[f].slots[position], formContinuesIdentifier[f] && i - position > 0 && endsInWord(buffer[i - position - 1]))
     }
 
     /// The form the form-only id at `i` stands in (`formSlot`), and its place in it.

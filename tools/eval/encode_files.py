@@ -27,16 +27,26 @@ def main() -> int:
     ap.add_argument("--tokenizer", default=str(generate.DEFAULT_RANKS))
     args = ap.parse_args()
     enc = generate.load_encoding(args.tokenizer)
-    tokens: list[int] = []
-    for name in sorted(args.files):
-        try:
-            raw = (gzip.open(name) if name.endswith(".gz") else open(name, "rb")).read()
-        except OSError as e:
-            print(f"encode_files.py: {name}: {e.strerror or e}", file=sys.stderr)
-            return 1
-        tokens.extend(enc.encode_ordinary(raw.decode("utf-8", "replace") + "\n\n"))
-    np.asarray(tokens, dtype="<u4").tofile(args.out)
-    print(f"{args.out}: {len(tokens):,} tokens from {len(args.files)} files")
+    # Each file's tokens go out as they are encoded (memory holds one file, not the corpus),
+    # to a temporary file renamed at the end, so a failure leaves nothing behind.
+    out = Path(args.out)
+    partial = out.with_name(out.name + ".partial")
+    count = 0
+    try:
+        with open(partial, "wb") as f:
+            for name in sorted(args.files):
+                try:
+                    raw = (gzip.open(name) if name.endswith(".gz") else open(name, "rb")).read()
+                except OSError as e:
+                    print(f"encode_files.py: {name}: {e.strerror or e}", file=sys.stderr)
+                    return 1
+                ids = enc.encode_ordinary(raw.decode("utf-8", "replace") + "\n\n")
+                np.asarray(ids, dtype="<u4").tofile(f)
+                count += len(ids)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+    print(f"{args.out}: {count:,} tokens from {len(args.files)} files")
     return 0
 
 

@@ -33,3 +33,13 @@ def test_a_missing_file_is_named_and_nothing_is_written(tmp_path):
     assert r.returncode == 1
     assert r.stderr == f"encode_files.py: {tmp_path / 'absent.txt'}: No such file or directory\n"
     assert not out.exists()
+
+
+def test_a_file_missing_after_others_leaves_no_partial_output(tmp_path):
+    # The files before it were already written out as encoded: none of it stays.
+    (tmp_path / "a.txt").write_text("The first file is here.\n")
+    out = tmp_path / "out.u32"
+    r = run(out, tmp_path / "a.txt", tmp_path / "b-absent.txt")
+    assert r.returncode == 1
+    assert "b-absent.txt: No such file or directory" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]

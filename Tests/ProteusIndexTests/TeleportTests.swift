@@ -496,7 +496,10 @@ import Foundation
         }
     }
 
-    @Test func linesAndColumnsAreCountedInTheDecodedDocument() throws {
+    /// With pair filters, a window's line breaks are counted from its tokens' join flags
+    /// (`WindowCollector`), without them from a bit per id: the same lines either way.
+    @Test(arguments: [false, true])
+    func linesAndColumnsAreCountedInTheDecodedDocument(pairFilters: Bool) throws {
         // Two documents of numbered lines; windows of 512 tokens, so lines cross windows.
         let a = (1...400).map { "line \($0) of the first document, with some words" }.joined(separator: "\n")
         let b = (1...300).map { "second \($0): é, ü and more" }.joined(separator: "\n")
@@ -510,9 +513,11 @@ import Foundation
         p.routeWindow = 512
         let pipeline = try BuildPipeline(parameters: p)
         pipeline.lineBreaks = Self.tokenizer.lineBreakCounts()
+        if pairFilters { pipeline.pairFlags = Self.tokenizer.joinFlags() }
         var contents = try pipeline.run(source: source)
+        #expect((contents.routing?.pairFilters != nil) == pairFilters)
         contents.tokenizer = Self.tokenizer.identity
-        let folder = try IndexFileFixtures.temporaryFolder("lines")
+        let folder = try IndexFileFixtures.temporaryFolder("lines-\(pairFilters)")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try HeroIndexWriter.write(contents, to: folder + "/l.phb", inputs: [])
         let tier = try #require(try HeroIndex(path: folder + "/l.phb").routing())

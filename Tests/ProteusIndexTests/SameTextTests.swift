@@ -33,6 +33,10 @@ import Testing
         #expect(!long.holds(Self.text("CONNECTION WITH THE USE OR PERFORMANCE OF THE DATA FILES")))
         #expect(!Self.text("The special magic number is: 123.").holds(Self.text("The special magic number is: 12")))
         #expect(Self.text("Copyright 2003-2010 Foo").holds(Self.text("Copyright 2003")))
+        // A text of one repeated word is compared at a bounded number of places.
+        let zeros = AnswerText(words: Array(String(repeating: "0 ", count: 2_000).utf8) + Array("1".utf8))
+        #expect(!zeros.holds(AnswerText(words: Array(String(repeating: "0 ", count: 100).utf8) + Array("1".utf8))))
+        #expect(zeros.holds(AnswerText(words: Array(String(repeating: "0 ", count: 1_990).utf8) + Array("1".utf8))))
     }
 
     @Test func withoutATokenizerTheIdsAreTheText() {

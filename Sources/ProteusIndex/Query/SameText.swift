@@ -55,6 +55,9 @@ struct AnswerText: Equatable {
         var value: UInt64 { inWord ? bits | 1 << (hash >> 58) : bits }
     }
 
+    /// Places `holds` compares at most.
+    static let comparedPlaces = 64
+
     /// Whether `other`'s words stand in these, from a word's start to a word's end ("is 12"
     /// does not stand in "is 123", nor "2003" in "12003").
     func holds(_ other: AnswerText) -> Bool {
@@ -64,10 +67,13 @@ struct AnswerText: Equatable {
         return words.withUnsafeBytes { hay in
             other.words.withUnsafeBytes { needle in
                 let opensWord = JoinedPairs.isWordByte(needle[0]), closesWord = JoinedPairs.isWordByte(needle[n - 1])
-                // Each place the first byte stands (memchr), compared whole (memcmp).
-                var from = 0
-                while from + n <= m,
+                // Each place the first byte stands (memchr), compared whole (memcmp); past
+                // `comparedPlaces` the words count as another text (a line of one repeated
+                // word would cost a comparison at every byte).
+                var from = 0, places = 0
+                while from + n <= m, places < Self.comparedPlaces,
                       let hit = memchr(hay.baseAddress! + from, Int32(needle[0]), m - n + 1 - from) {
+                    places += 1
                     let at = hay.baseAddress!.distance(to: UnsafeRawPointer(hit))
                     let startsWhole = at == 0 || !opensWord || !JoinedPairs.isWordByte(hay[at - 1])
                     let endsWhole = at + n == m || !closesWord || !JoinedPairs.isWordByte(hay[at + n])

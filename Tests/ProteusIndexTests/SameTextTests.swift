@@ -44,6 +44,11 @@ import Testing
         let a: [UInt32] = [1, 2, 3], b: [UInt32] = [1, 2, 4]
         #expect(a.withUnsafeBufferPointer { bare.answerText($0) } == a.withUnsafeBufferPointer { bare.answerText($0) })
         #expect(a.withUnsafeBufferPointer { bare.answerText($0) } != b.withUnsafeBufferPointer { bare.answerText($0) })
+        // Ids hold only the same ids: the bytes of [0x100, 0] hold those of [1] a byte in,
+        // inside an id.
+        let shifted = [UInt32(0x100), 0].withUnsafeBufferPointer { bare.answerText($0) }
+        #expect(shifted.holds(shifted))
+        #expect(!shifted.holds([UInt32(1)].withUnsafeBufferPointer { bare.answerText($0) }))
     }
 
     @Test func copiesOfOnePassageLeaveRoomForTheNextAnswer() {

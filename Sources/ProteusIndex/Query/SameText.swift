@@ -15,6 +15,9 @@ struct AnswerText: Equatable {
     /// The passage's words in order with one space between them; without a tokenizer, the
     /// bytes of its ids.
     let words: [UInt8]
+    /// Made of ids, not words: it holds only the same ids (a match of their bytes may start
+    /// inside an id).
+    var isIDs = false
     /// A bit per word (a run of letters and digits), by its hash: the words of a text that
     /// stands whole in another are among the other's, so a bit this one lacks rules it out in
     /// one instruction (most passages compared hold none of each other).
@@ -63,7 +66,7 @@ struct AnswerText: Equatable {
     func holds(_ other: AnswerText) -> Bool {
         let n = other.words.count, m = words.count
         guard n > 0, n <= m, other.signature & ~signature == 0 else { return false }
-        if n == m { return words == other.words }
+        if n == m || isIDs || other.isIDs { return words == other.words }
         return words.withUnsafeBytes { hay in
             other.words.withUnsafeBytes { needle in
                 let opensWord = JoinedPairs.isWordByte(needle[0]), closesWord = JoinedPairs.isWordByte(needle[n - 1])
@@ -92,7 +95,9 @@ extension TokenShapes {
     /// written in place in one pass.
     func answerText(_ tokens: UnsafeBufferPointer<UInt32>) -> AnswerText {
         guard let ranks = tokenizer?.ranks else {
-            return AnswerText(words: tokens.flatMap { t in withUnsafeBytes(of: t.littleEndian) { Array($0) } })
+            var text = AnswerText(words: tokens.flatMap { t in withUnsafeBytes(of: t.littleEndian) { Array($0) } })
+            text.isIDs = true
+            return text
         }
         var most = 0
         for t in tokens { most += ranks.bytes(ofRank: t)?.count ?? 6 }

@@ -59,7 +59,7 @@ struct AnswerText: Equatable {
     }
 
     /// Places `holds` compares at most.
-    static let comparedPlaces = 64
+    static let comparedPlaces = 1_024
 
     /// Whether `other`'s words stand in these, from a word's start to a word's end ("is 12"
     /// does not stand in "is 123", nor "2003" in "12003").

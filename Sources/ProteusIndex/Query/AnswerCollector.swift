@@ -100,17 +100,15 @@ struct AnswerCollector {
 
     mutating func offer(_ p: Passage) {
         guard wouldKeep(p.orderKey, matchedTokens: p.matchedTokens) else { return }
+        if p.text != nil {
+            // A passage holding its words scores as well, or it holds the words of passages
+            // that score no better (none when the same range is held: it has the same words).
+            if kept.contains(where: { Self.repeats(p, in: $0) }) { return }
+            kept.removeAll { Self.repeats($0, in: p) }
+        }
         var i = kept.count
         while i > 0 && Passage.before(p, kept[i - 1]) { i -= 1 }
         if i > 0 && kept[i - 1].start == p.start && kept[i - 1].end == p.end { return }  // already held, better or equal
-        if p.text != nil {
-            // A passage holding its words scores as well, or it holds the words of passages
-            // that score no better.
-            if kept.contains(where: { Self.repeats(p, in: $0) }) { return }
-            kept.removeAll { Self.repeats($0, in: p) }
-            i = kept.count
-            while i > 0 && Passage.before(p, kept[i - 1]) { i -= 1 }
-        }
         if i < kept.count && kept[i].start == p.start && kept[i].end == p.end { kept.remove(at: i) }
         kept.insert(p, at: i)
         if kept.count > capacity { kept.removeLast() }

@@ -292,6 +292,13 @@ final class JoinedPairCollector {
         return Self.append(UnsafeBufferPointer(start: found, count: count), seen: seen, into: &out)
     }
 
+    /// Room for the flags of `count` tokens (`JoinedPairs.tokenFlagsCapacity`), for a caller
+    /// that looks them up itself and then asks `filter(of:tokenFlags:into:)`.
+    func flagsRoom(for count: Int) -> UnsafeMutablePointer<UInt8> {
+        grow(to: count)
+        return tokenFlags
+    }
+
     /// Room for windows of `count` tokens.
     private func grow(to count: Int) {
         guard count > capacity else { return }

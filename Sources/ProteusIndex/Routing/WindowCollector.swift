@@ -18,10 +18,8 @@ final class WindowCollector {
     /// A flag bit no pair rule reads (`JoinedPairs.joinedBit` reads bits 0, 1, 3 and 4, and
     /// `opensPiece` is bit 2): the token holds a line break.
     static let breaksLine: UInt8 = 0x20
-    /// Each token's flags for the window at hand (grown with the longest window seen).
-    private var tokenFlags: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    /// Without pair filters, a bit per id holding a line break (12.5 KB that stay in L1).
+    /// Without pair filters, a bit per id holding a line break (12.5 KB that stay in L1);
+    /// empty with them (the flags' `breaksLine` tells).
     private let breakingIDs: [UInt64]
 
     init(vocabularySize: Int, lineBreaks: [UInt8]?, pairFlags: [UInt8]?) {
@@ -31,14 +29,13 @@ final class WindowCollector {
         var flags = pairFlags ?? []
         for i in flags.indices where i < (lineBreaks?.count ?? 0) && lineBreaks![i] > 0 { flags[i] |= Self.breaksLine }
         self.flags = flags
-        var breaking = [UInt64](repeating: 0, count: (lineBreaks?.count ?? 0) / 64 + 1)
-        for (id, n) in (lineBreaks ?? []).enumerated() where n > 0 { breaking[id >> 6] |= 1 << UInt64(id & 63) }
+        var breaking: [UInt64] = []
+        if pairFlags == nil, let lineBreaks {
+            breaking = [UInt64](repeating: 0, count: lineBreaks.count / 64 + 1)
+            for (id, n) in lineBreaks.enumerated() where n > 0 { breaking[id >> 6] |= 1 << UInt64(id & 63) }
+        }
         breakingIDs = breaking
-        capacity = 1 << 15
-        tokenFlags = .allocate(capacity: JoinedPairs.tokenFlagsCapacity(capacity))
     }
-
-    deinit { tokenFlags.deallocate() }
 
     /// Records the window whose tokens are `run` (the window and its reach on either side):
     /// its ids go to `ids`, its filter to `filterWords` (with pair filters), and the line
@@ -49,21 +46,15 @@ final class WindowCollector {
             let n = distinct.collect(run, into: &ids)
             return (n, lineBreaks == nil ? 0 : countLineBreaks(run[counted]))
         }
-        if run.count > capacity {
-            tokenFlags.deallocate()
-            capacity = run.count
-            tokenFlags = .allocate(capacity: JoinedPairs.tokenFlagsCapacity(capacity))
-        }
-        let own = markingIDs(of: run)
+        let own = markingIDs(of: run, into: pairs.flagsRoom(for: run.count))
         filterWordCounts.append(pairs.filter(of: run, tokenFlags: own, into: &filterWords))
         let breaks = lineBreaks == nil ? 0 : countLineBreaks(flags: own, run, in: counted)
         return (distinct.drain(into: &ids), breaks)
     }
 
-    /// Marks each id of `run` and writes each token's flags between the zeros
+    /// Marks each id of `run` and writes each token's flags to `room` between the zeros
     /// `JoinedPairs.forEachRun` reads around them; returns where the first token's are.
-    private func markingIDs(of run: UnsafeBufferPointer<UInt32>) -> UnsafePointer<UInt8> {
-        let room = tokenFlags
+    private func markingIDs(of run: UnsafeBufferPointer<UInt32>, into room: UnsafeMutablePointer<UInt8>) -> UnsafePointer<UInt8> {
         room.initialize(repeating: 0, count: JoinedPairs.flagsBefore)
         let own = room + JoinedPairs.flagsBefore
         flags.withUnsafeBufferPointer { table in

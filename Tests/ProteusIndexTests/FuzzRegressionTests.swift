@@ -53,5 +53,19 @@ import Foundation
         let offset = try HeroIndex(path: path).entry(.spans).offset
         #expect(failure { try HeroIndex(path: path).verify() } == "\(path): section 'SPAN' at byte \(offset): \(message)")
         #expect(failure { _ = try QueryEngine(path: path) } == "\(path): section 'SPAN' at byte \(offset): \(message)")
+        // With a damaged tokenizer too, the tokenizer's error comes first, as when it was
+        // built before the spans were read (it is built on another thread now), for the
+        // engine and for a query session that would then look for the missing corpus.
+        c.embeddedRanks = Array(repeating: 7, count: 64)
+        try HeroIndexWriter.write(c, to: path, inputs: [], checkingConsistency: false)
+        let tokr = try HeroIndex(path: path).entry(.tokenizerRanks).offset
+        let refusal = "\(path): section 'TOKR' at byte \(tokr): not a compressed rank table of at most 67108864 bytes"
+        #expect(failure { _ = try QueryEngine(path: path) } == refusal)
+        c.spans[0].document = span.document
+        try HeroIndexWriter.write(c, to: path, inputs: [])
+        #expect(failure { _ = try QueryEngine(path: path) } == refusal)
+        var options = QuerySession.Options()
+        options.corpus = [dir + "/missing.tok"]
+        #expect(failure { _ = try QuerySession(index: path, tokenizer: nil, options: options) } == refusal)
     }
 }

@@ -50,43 +50,81 @@ public struct QueryAnswer {
 /// the number of heroes.
 public final class QueryEngine {
     public let index: HeroIndex
-    public let tokenizer: Tokenizer?
+    /// The index's tokenizer (given or embedded), nil without one; set when the opening is
+    /// finished (`finishOpening`).
+    public private(set) var tokenizer: Tokenizer?
     public let heroes: HeroView
     public let documents: IndexDocuments
     private let spans: HeroSpans
+    /// The embedded tokenizer being built on another thread, until `finishOpening`.
+    private var embedded: BackgroundResult<Tokenizer>?
 
     /// Opens `path`. `tokenizer` overrides the embedded one and must have the same SHA-256
     /// as the tokenizer the corpus was built with. `questions`, when known before any is
     /// asked, lets the embedded tokenizer hash only the ranks they can look up (a sixth of a
     /// one-question process was that table); another question builds the whole table.
-    public init(path: String, tokenizer explicit: Tokenizer? = nil, questions: [String] = []) throws {
+    public convenience init(path: String, tokenizer explicit: Tokenizer? = nil, questions: [String] = []) throws {
+        try self.init(opening: path, tokenizer: explicit, questions: questions)
+        try finishOpening()
+    }
+
+    /// Opens `path` as `init(path:tokenizer:questions:)` does, but the embedded tokenizer is
+    /// built on another thread until `finishOpening()`: a query process opens its corpus
+    /// meanwhile (the tokenizer was a tenth of a routed question's process, alone on one core).
+    init(opening path: String, tokenizer explicit: Tokenizer?, questions: [String]) throws {
         let index = try HeroIndex(path: path)
         self.index = index
         if let explicit {
             try TokenizerChoice.check(explicit.identity, against: index.tokenizer, recordedIn: path)
             tokenizer = explicit
         } else if !index.embeddedRanks.isEmpty, let identity = index.tokenizer {
-            func pattern(rankCount: Int) -> SplitPattern {
-                index.splitPattern.flatMap { SplitPattern(rawValue: $0) } ?? SplitPattern.inferred(rankCount: rankCount) ?? .cl100k
+            let frame = index.embeddedRanks, at = index.entry(.tokenizerRanks).offset
+            let recorded = index.splitPattern.flatMap { SplitPattern(rawValue: $0) }
+            let focus = Self.focusTexts(of: questions)
+            embedded = BackgroundResult {
+                try Self.embeddedTokenizer(frame, identity: identity, recorded: recorded, focus: focus, keeping: index) {
+                    ProteusError(.dataError, path: path, "section 'TOKR' at byte \(at): \($0)")
+                }
             }
-            let ranks = try EmbeddedRanks.decode(index.embeddedRanks, focus: .init(texts: Self.focusTexts(of: questions), pattern: pattern)) {
-                ProteusError(.dataError, path: path, "section 'TOKR' at byte \(index.entry(.tokenizerRanks).offset): \($0)")
-            }
-            // Encoding traps without every single-byte token; a corrupt or crafted index must
-            // be refused here as `Tokenizer.load` refuses such a rank file.
-            if let byte = ranks.firstByteWithoutToken() {
-                throw ProteusError(.dataError, path: path, "section 'TOKR' at byte \(index.entry(.tokenizerRanks).offset): the embedded tokenizer has no token for the single byte 0x\(String(format2: byte))")
-            }
-            tokenizer = Tokenizer(ranks: ranks, pattern: pattern(rankCount: ranks.count), identity: identity)
-        } else {
-            tokenizer = nil
         }
-        spans = try index.spans()
-        documents = try index.documents()
-        let dna = try index.dna()
-        let spanView = spans
-        heroes = HeroView(spanCount: spans.count, span: { spanView[$0] }, tokens: index.tokens, scores: index.scores,
-                          vocabularySize: dna.vocabularySize, surprisal: { dna.surprisal(of: $0) })
+        do {
+            spans = try index.spans()
+            documents = try index.documents()
+            let dna = try index.dna()
+            let spanView = spans
+            heroes = HeroView(spanCount: spans.count, span: { spanView[$0] }, tokens: index.tokens, scores: index.scores,
+                              vocabularySize: dna.vocabularySize, surprisal: { dna.surprisal(of: $0) })
+        } catch {
+            _ = try embedded?.value() // the tokenizer's error first, as when it was built first
+            throw error
+        }
+    }
+
+    /// Waits for the embedded tokenizer and throws what went wrong building it (once; then
+    /// nothing more to wait for).
+    public func finishOpening() throws {
+        guard let pending = embedded else { return }
+        embedded = nil
+        tokenizer = try pending.value()
+    }
+
+    /// The tokenizer embedded in `frame` (section TOKR, at byte `at` of the index) focused
+    /// on the texts `focus`; `keeping` is the index whose mapped memory `frame` is.
+    private static func embeddedTokenizer(_ frame: UnsafeRawBufferPointer, identity: TokenizerIdentity, recorded: SplitPattern?,
+                                          focus: [String], keeping index: HeroIndex,
+                                          fail: (String) -> ProteusError) throws -> Tokenizer {
+        func pattern(rankCount: Int) -> SplitPattern {
+            recorded ?? SplitPattern.inferred(rankCount: rankCount) ?? .cl100k
+        }
+        let ranks = try withExtendedLifetime(index) {
+            try EmbeddedRanks.decode(frame, focus: .init(texts: focus, pattern: pattern), fail: fail)
+        }
+        // Encoding traps without every single-byte token; a corrupt or crafted index must
+        // be refused here as `Tokenizer.load` refuses such a rank file.
+        if let byte = ranks.firstByteWithoutToken() {
+            throw fail("the embedded tokenizer has no token for the single byte 0x\(String(format2: byte))")
+        }
+        return Tokenizer(ranks: ranks, pattern: pattern(rankCount: ranks.count), identity: identity)
     }
 
     /// Tokens of `question` with the index's tokenizer; refuses an empty question and one

@@ -37,7 +37,32 @@ public final class QuerySession {
 
     public init(index path: String, tokenizer: Tokenizer?, options: Options) throws {
         self.options = options
-        engine = try QueryEngine(path: path, tokenizer: tokenizer, questions: options.questions)
+        // The corpus is found and checked while the embedded tokenizer is built.
+        engine = try QueryEngine(opening: path, tokenizer: tokenizer, questions: options.questions)
+        let corpus: TokenSource?
+        do {
+            corpus = try Self.corpus(for: engine, options: options, warnings: &warnings)
+            try engine.finishOpening()
+        } catch {
+            try engine.finishOpening() // the index's own error first, as when it was opened first
+            throw error
+        }
+        teleporter = try Teleporter(engine: engine, corpus: options.indexOnly ? nil : corpus)
+        let tokenizer = engine.tokenizer
+        widener = try options.context > 0 ? corpus.map { try ContextWidener(corpus: $0, tokenizer: tokenizer, context: options.context) } : nil
+        if let corpus, let tier = try engine.index.routing(), let tokenizer {
+            lines = try LineLocator(corpus: corpus, tier: tier, tokenizer: tokenizer)
+        } else {
+            lines = nil
+        }
+        if options.context > 0 && corpus == nil && !warnings.isEmpty {
+            warnings[warnings.count - 1] += "; --context ignored"
+        }
+    }
+
+    /// The corpus to read: `--rescan`'s, `--corpus`'s, or the recorded one (nil, with a
+    /// warning, when it is not there or cannot be routed).
+    private static func corpus(for engine: QueryEngine, options: Options, warnings: inout [String]) throws -> TokenSource? {
         var corpus: TokenSource?
         if let rescan = options.rescan {
             corpus = try CorpusLocator.explicit([rescan], for: engine.index, options: options.input)
@@ -61,17 +86,7 @@ public final class QuerySession {
                             + "and reading one window decompresses its whole frame; "
                             + "'proteus-index convert \(tok.name) -o NEW.tok --frame-tokens \(w)' rewrites it for fast routing")
         }
-        teleporter = try Teleporter(engine: engine, corpus: options.indexOnly ? nil : corpus)
-        let tokenizer = engine.tokenizer
-        widener = try options.context > 0 ? corpus.map { try ContextWidener(corpus: $0, tokenizer: tokenizer, context: options.context) } : nil
-        if let corpus, let tier = try engine.index.routing(), let tokenizer {
-            lines = try LineLocator(corpus: corpus, tier: tier, tokenizer: tokenizer)
-        } else {
-            lines = nil
-        }
-        if options.context > 0 && corpus == nil && !warnings.isEmpty {
-            warnings[warnings.count - 1] += "; --context ignored"
-        }
+        return corpus
     }
 
     /// Answers one question (given as text, or as token ids when `tokens` is set).

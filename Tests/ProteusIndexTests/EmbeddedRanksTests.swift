@@ -19,13 +19,16 @@ import Foundation
         #expect(a.count > 100_000)
     }
 
-    @Test(arguments: [SplitPattern.cl100k, .r50k])
-    func aTableFocusedOnAQuestionEncodesItAndItsSpellingsLikeTheWholeOne(pattern: SplitPattern) throws {
+    /// `early`: the pattern known before decoding (an index records it), so the keys are
+    /// hashed on another thread, before the longest token is known.
+    @Test(arguments: [SplitPattern.cl100k, .r50k], [false, true])
+    func aTableFocusedOnAQuestionEncodesItAndItsSpellingsLikeTheWholeOne(pattern: SplitPattern, early: Bool) throws {
         let full = TokenizerFixtures.cl100k
         let whole = Tokenizer(ranks: full.ranks, pattern: pattern, identity: full.identity)
         let blob = try EmbeddedRanks.encode(full.ranks)
         func focused(on texts: [String]) throws -> Tokenizer {
-            let ranks = try blob.withUnsafeBytes { try EmbeddedRanks.decode($0, focus: .init(texts: texts, pattern: { _ in pattern })) { ProteusError(.dataError, $0) } }
+            let focus = EmbeddedRanks.Focus(texts: texts, pattern: { _ in pattern }, known: early ? pattern : nil)
+            let ranks = try blob.withUnsafeBytes { try EmbeddedRanks.decode($0, focus: focus) { ProteusError(.dataError, $0) } }
             #expect(ranks.firstByteWithoutToken() == nil)  // as a query checks it
             return Tokenizer(ranks: ranks, pattern: pattern, identity: full.identity)
         }
@@ -68,6 +71,24 @@ import Foundation
         let long = " " + String(repeating: "lagoon", count: 2_000)
         let plain = try focused(on: [long])
         #expect(plain.ranks.coverage == nil && plain.encodeOrdinary(long) == whole.encodeOrdinary(long))
+    }
+
+    /// A focused table keeps its parts apart (the bytes where they were decompressed); its
+    /// serialized form is still one blob, which loads and encodes its texts the same.
+    @Test func aFocusedTableSerializesAsOneBlob() throws {
+        let full = TokenizerFixtures.cl100k
+        let blob = try EmbeddedRanks.encode(full.ranks)
+        let text = QueryEngine.encodedText("Which KASAN reports name kvm_max_vcpu_ids?")
+        let ranks = try blob.withUnsafeBytes {
+            try EmbeddedRanks.decode($0, focus: .init(texts: [text], pattern: { _ in .cl100k }, known: .cl100k)) { ProteusError(.dataError, $0) }
+        }
+        #expect(ranks.coverage != nil && ranks.tokenCount < 2_000)
+        let serialized = ranks.serialized()
+        let loaded = try serialized.withUnsafeBytes { try RankTable(serialized: $0, owner: nil) }
+        #expect(loaded.count == ranks.count && loaded.tokenCount == ranks.tokenCount)
+        let ids = Tokenizer(ranks: loaded, pattern: .cl100k, identity: full.identity).encodeOrdinary(text)
+        #expect(ids == full.encodeOrdinary(text))
+        for id in ids { #expect(loaded.bytes(ofRank: id).map(Array.init) == full.ranks.bytes(ofRank: id).map(Array.init)) }
     }
 
     /// A query tokenizes its words' other forms (`caseForms`, `inflectedForms`, `inflections`):

@@ -117,7 +117,7 @@ public final class QueryEngine {
             recorded ?? SplitPattern.inferred(rankCount: rankCount) ?? .cl100k
         }
         let ranks = try withExtendedLifetime(index) {
-            try EmbeddedRanks.decode(frame, focus: .init(texts: focus, pattern: pattern), fail: fail)
+            try EmbeddedRanks.decode(frame, focus: .init(texts: focus, pattern: pattern, known: recorded), fail: fail)
         }
         // Encoding traps without every single-byte token; a corrupt or crafted index must
         // be refused here as `Tokenizer.load` refuses such a rank file.

@@ -10,7 +10,8 @@ import Darwin
 /// back to back, `count + 1` offsets into them, and an open-addressing hash table whose
 /// slots hold each token's rank, length and first 8 bytes. The same blob is what `serialized()` returns and what
 /// `init(serialized:)` uses in place, so a table stored inside a memory-mapped index is
-/// ready after a header check: no parsing, no hashing, no allocation.
+/// ready after a header check: no parsing, no hashing, no allocation. (A table focused on a
+/// few texts keeps the same three parts in separate memory: `init(focusedOn:...)`.)
 ///
 /// Lookups never read outside the blob even when it is corrupt (offsets and slots are
 /// bounds-checked as they are used); a corrupt blob can only give wrong answers, which the
@@ -29,9 +30,10 @@ public final class RankTable: @unchecked Sendable {
     private let byteCount: UInt32
     private let slotMask: Int
     private let maxProbes: Int
-    private let blob: UnsafeRawBufferPointer
-    /// Keeps the memory of `blob` alive: an `OwnedBlob` or the caller's mapping.
-    private let owner: AnyObject?
+    /// The serialized table, nil for a focused table built in parts (`init(focusedOn:...)`).
+    private let blob: UnsafeRawBufferPointer?
+    /// Keep the memory alive: an `OwnedBlob` or the caller's mapping, or a focused table's parts.
+    private let owners: [AnyObject]
 
     /// Uses a serialized table in place. `owner` is retained for as long as the table lives
     /// (pass the `MappedFile` the blob points into). `path` names the file in errors.
@@ -53,7 +55,33 @@ public final class RankTable: @unchecked Sendable {
         self.slotMask = layout.slotCount - 1
         self.maxProbes = layout.maxProbes
         self.blob = blob
-        self.owner = owner
+        self.owners = owner.map { [$0] } ?? []
+    }
+
+    /// A table holding in its hash table only the ranks whose bytes are among `keys` (a
+    /// table focused on a few texts, `RankCoverage`), over `count + 1` `offsets` into
+    /// `bytes` (every rank's), which `owner` keeps alive. Nothing is copied, and the hash
+    /// table is sized for the ranks it holds. Throws when two of them have the same bytes.
+    init(focusedOn keys: RankKeySet, count: Int, offsets: OwnedBlob, bytes: UnsafeRawBufferPointer, owner: AnyObject,
+         coverage: RankCoverage) throws {
+        let offset = UnsafePointer(offsets.memory.bindMemory(to: UInt32.self).baseAddress!)
+        let tokenBytes = bytes.bindMemory(to: UInt8.self).baseAddress!
+        let held = RankTableLayout.ranks(among: keys, offsets: offset, bytes: tokenBytes, count: count)
+        let slotCount = RankTableLayout.slotCount(holding: held.count)
+        let slots = OwnedBlob(byteCount: MemoryLayout<RankSlot>.stride * slotCount)
+        let slot = slots.memory.bindMemory(to: RankSlot.self).baseAddress!
+        let (kept, maxProbes) = try RankTableLayout.fill(slot, slotCount: slotCount, with: held, offsets: offset, bytes: tokenBytes)
+        self.coverage = coverage
+        self.count = count
+        self.tokenCount = kept
+        self.offsets = offset
+        self.slots = UnsafePointer(slot)
+        self.bytes = tokenBytes
+        self.byteCount = UInt32(bytes.count)
+        self.slotMask = slotCount - 1
+        self.maxProbes = maxProbes
+        self.blob = nil
+        self.owners = [offsets, slots, owner]
     }
 
     /// Builds a table from token bytes indexed by rank; an empty entry is a gap. Throws
@@ -64,7 +92,20 @@ public final class RankTable: @unchecked Sendable {
     }
 
     /// The flat little-endian blob (`RankTableLayout`), suitable for `init(serialized:owner:)`.
-    public func serialized() -> [UInt8] { Array(blob) }
+    public func serialized() -> [UInt8] {
+        if let blob { return Array(blob) }
+        let layout = RankTableLayout(count: count, tokenCount: tokenCount, slotCount: slotMask + 1,
+                                     byteCount: Int(byteCount), maxProbes: maxProbes)
+        var out = [UInt8](repeating: 0, count: layout.totalSize)
+        out.withUnsafeMutableBytes { o in
+            let base = o.baseAddress!
+            layout.writeHeader(into: base)
+            (base + layout.offsetsStart).copyMemory(from: offsets, byteCount: 4 * (count + 1))
+            (base + layout.slotsStart).copyMemory(from: slots, byteCount: MemoryLayout<RankSlot>.stride * (slotMask + 1))
+            (base + layout.bytesStart).copyMemory(from: bytes, byteCount: Int(byteCount))
+        }
+        return out
+    }
 
     /// The first byte value that has no single-byte token, nil when every byte has one.
     /// Encoding needs all 256 (tiktoken panics otherwise), so rank tables from a file and
@@ -90,6 +131,20 @@ public final class RankTable: @unchecked Sendable {
         let start = offsets[Int(rank)], end = offsets[Int(rank) + 1]
         guard start < end, end <= byteCount else { return nil }
         return UnsafeRawBufferPointer(start: bytes + Int(start), count: Int(end - start))
+    }
+
+    /// Calls `body` with each rank of 1 to `longest` bytes and its bytes, in rank order: one
+    /// pass over the offsets (`bytes(ofRank:)` for each of cl100k's 100k ranks took a tenth of
+    /// a millisecond more of every query process).
+    func forEachRank(ofAtMost longest: Int, _ body: (UInt32, UnsafeRawBufferPointer) -> Void) {
+        var start = offsets[0]
+        for rank in 0..<count {
+            let end = offsets[rank + 1]
+            if start < end, Int(end - start) <= longest, end <= byteCount {
+                body(UInt32(rank), UnsafeRawBufferPointer(start: bytes + Int(start), count: Int(end - start)))
+            }
+            start = end
+        }
     }
 
     /// Calls `body` with the rank holding each occurrence of `byte` in the tokens' bytes (a
@@ -159,9 +214,9 @@ public enum RankTableBuildError: Error, Equatable {
     case tooLarge
 }
 
-/// Zeroed memory holding a built blob; freed with the last table that uses it. The embedded
-/// tokenizer's table (about 5 MB for cl100k) is built by every query process, so it starts
-/// on huge pages where the kernel offers them (`ZeroedMemory`).
+/// Zeroed memory holding a built blob or part of one; freed with the last table that uses
+/// it. A whole table (about 5 MB for cl100k) starts on huge pages where the kernel offers
+/// them (`ZeroedMemory`).
 final class OwnedBlob {
     private let storage: ZeroedMemory
     var memory: UnsafeMutableRawBufferPointer { storage.bytes }

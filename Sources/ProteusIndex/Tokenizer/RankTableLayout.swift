@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -73,71 +74,110 @@ struct RankTableLayout {
         }
     }
 
-    /// Lays out `tokens` (bytes by rank, empty = gap) into a new blob. The hash table is
-    /// kept at most half full: fast lookups while encoding, and few probes while building,
-    /// which every query does for the index's embedded tokenizer (a table three quarters
-    /// full took about twice as long to fill).
+    /// Lays out `tokens` (bytes by rank, empty = gap) into a new blob.
     static func build(_ tokens: [[UInt8]]) throws -> OwnedBlob {
+        guard tokens.count < 1 << 28, !tokens.isEmpty else { throw RankTableBuildError.tooLarge }
+        var offsets = [UInt32](repeating: 0, count: tokens.count + 1)
+        var at = 0
+        for (rank, token) in tokens.enumerated() {
+            guard at < Int(UInt32.max) - token.count else { throw RankTableBuildError.tooLarge }
+            offsets[rank] = UInt32(at)
+            at += token.count
+        }
+        offsets[tokens.count] = UInt32(at)
         let flat = tokens.flatMap { $0 }
-        return try flat.withUnsafeBytes { try build(bytes: $0, lengths: tokens.map(\.count)) }
+        return try flat.withUnsafeBytes { bytes in
+            try offsets.withUnsafeBufferPointer { try build(bytes: bytes, offsets: $0.baseAddress!, count: tokens.count) }
+        }
     }
 
-    /// The same from every rank's bytes back to back and each rank's length (0 = gap). With
-    /// `keeping`, the hash table holds only the ranks whose bytes are among its keys (a table
-    /// focused on a few texts, `RankCoverage`); offsets and bytes hold every rank.
-    static func build(bytes flat: UnsafeRawBufferPointer, lengths: [Int], keeping: RankKeySet? = nil) throws -> OwnedBlob {
+    /// The same from every rank's bytes back to back and where each rank's start in them
+    /// (`count + 1` offsets, the last the end; equal offsets: a gap).
+    static func build(bytes flat: UnsafeRawBufferPointer, offsets from: UnsafePointer<UInt32>, count: Int) throws -> OwnedBlob {
         let byteCount = flat.count
-        var tokenCount = lengths.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
-        guard byteCount < Int(UInt32.max), lengths.count < 1 << 28, !lengths.isEmpty,
-              lengths.reduce(0, +) == byteCount else { throw RankTableBuildError.tooLarge }
-        if let keeping { tokenCount = min(tokenCount, keeping.count) }
-        var slotCount = 16
-        while slotCount < 2 * tokenCount { slotCount <<= 1 }
-        var layout = RankTableLayout(count: lengths.count, tokenCount: tokenCount, slotCount: slotCount,
+        guard byteCount < Int(UInt32.max), count < 1 << 28, count > 0, Int(from[count]) == byteCount
+        else { throw RankTableBuildError.tooLarge }
+        let tokenCount = (0..<count).reduce(0) { $0 + (from[$1] < from[$1 + 1] ? 1 : 0) }
+        let slotCount = Self.slotCount(holding: tokenCount)
+        var layout = RankTableLayout(count: count, tokenCount: tokenCount, slotCount: slotCount,
                                      byteCount: byteCount, maxProbes: 1)
         let blob = OwnedBlob(byteCount: layout.totalSize)
         let base = blob.memory.baseAddress!
         let offsets = (base + layout.offsetsStart).assumingMemoryBound(to: UInt32.self)
         let slots = (base + layout.slotsStart).bindMemory(to: RankSlot.self, capacity: slotCount)
         let bytes = (base + layout.bytesStart).assumingMemoryBound(to: UInt8.self)
-        slots.initialize(repeating: RankSlot(prefix: 0, rank: .max, length: 0), count: slotCount)
+        offsets.update(from: from, count: count + 1)
         if byteCount > 0 { UnsafeMutableRawPointer(bytes).copyMemory(from: flat.baseAddress!, byteCount: byteCount) }
-        var at = 0
-        var maxProbes = 1
-        var kept = 0
-        for (rank, length) in lengths.enumerated() {
-            offsets[rank] = UInt32(at)
+        let (kept, maxProbes) = try fill(slots, slotCount: slotCount, with: 0..<count, offsets: offsets, bytes: bytes)
+        layout = RankTableLayout(count: count, tokenCount: kept, slotCount: slotCount, byteCount: byteCount, maxProbes: maxProbes)
+        layout.writeHeader(into: base)
+        return blob
+    }
+
+    /// The slots for `tokenCount` tokens: a power of two, the table at most half full (fast
+    /// lookups while encoding, and few probes while building; three quarters full took about
+    /// twice as long to fill).
+    static func slotCount(holding tokenCount: Int) -> Int {
+        var slotCount = 16
+        while slotCount < 2 * tokenCount { slotCount <<= 1 }
+        return slotCount
+    }
+
+    /// Writes the header fields of this layout at `base`.
+    func writeHeader(into base: UnsafeMutableRawPointer) {
+        base.copyMemory(from: Self.magic, byteCount: 8)
+        for (offset, value) in [(8, Int(Self.version)), (12, count), (16, tokenCount), (20, slotCount),
+                                (24, byteCount), (28, maxProbes)] {
+            base.storeBytes(of: UInt32(value).littleEndian, toByteOffset: offset, as: UInt32.self)
+        }
+    }
+
+    /// Empties `slots` and puts every rank of `ranks` that has bytes in them, in that order
+    /// (which decides each slot); returns how many were put and the longest probe sequence.
+    /// Two ranks with the same bytes are refused.
+    static func fill<S: Sequence<Int>>(_ slots: UnsafeMutablePointer<RankSlot>, slotCount: Int, with ranks: S,
+                                       offsets: UnsafePointer<UInt32>, bytes: UnsafePointer<UInt8>) throws -> (kept: Int, maxProbes: Int) {
+        slots.initialize(repeating: RankSlot(prefix: 0, rank: .max, length: 0), count: slotCount)
+        var kept = 0, maxProbes = 1
+        for rank in ranks {
+            let start = Int(offsets[rank]), length = Int(offsets[rank + 1]) - start
             guard length > 0 else { continue }
-            if let keeping, !keeping.holds(bytes + at, length) {
-                at += length
-                continue
-            }
-            let (prefix, hash) = key(UnsafeRawPointer(bytes + at), length)
-            kept += 1
+            let (prefix, hash) = key(UnsafeRawPointer(bytes + start), length)
             var i = Int(truncatingIfNeeded: hash) & (slotCount - 1)
             var probes = 1
             while slots[i].rank != .max {
                 let other = Int(slots[i].rank)
-                let start = Int(offsets[other]), end = Int(offsets[other + 1])
-                if end - start == length && memcmp(bytes + start, bytes + at, length) == 0 {
+                let from = Int(offsets[other]), to = Int(offsets[other + 1])
+                if to - from == length && memcmp(bytes + from, bytes + start, length) == 0 {
                     throw RankTableBuildError.duplicateBytes(rank: UInt32(rank), original: UInt32(other))
                 }
                 i = (i + 1) & (slotCount - 1)
                 probes += 1
             }
             slots[i] = RankSlot(prefix: prefix, rank: UInt32(rank), length: UInt32(length))
+            kept += 1
             maxProbes = max(maxProbes, probes)
-            at += length
         }
-        offsets[lengths.count] = UInt32(at)
-        layout = RankTableLayout(count: lengths.count, tokenCount: kept, slotCount: slotCount,
-                                 byteCount: byteCount, maxProbes: maxProbes)
-        base.copyMemory(from: magic, byteCount: 8)
-        for (offset, value) in [(8, Int(version)), (12, layout.count), (16, kept), (20, slotCount),
-                                (24, byteCount), (28, maxProbes)] {
-            base.storeBytes(of: UInt32(value).littleEndian, toByteOffset: offset, as: UInt32.self)
+        return (kept, maxProbes)
+    }
+
+    /// The ranks below `count` whose bytes are among `keys`, in rank order; two threads share
+    /// them when there are many (every rank of a focused table is tested).
+    static func ranks(among keys: RankKeySet, offsets: UnsafePointer<UInt32>, bytes: UnsafePointer<UInt8>, count: Int) -> [Int] {
+        let lanes = count >= 1 << 14 ? 2 : 1
+        var found = [[Int]](repeating: [], count: lanes)
+        found.withUnsafeMutableBufferPointer { found in
+            func scan(_ lane: Int) {
+                var mine: [Int] = []
+                for rank in (count * lane / lanes)..<(count * (lane + 1) / lanes) {
+                    let start = Int(offsets[rank]), length = Int(offsets[rank + 1]) - start
+                    if length > 0 && keys.holds(bytes + start, length) { mine.append(rank) }
+                }
+                found[lane] = mine
+            }
+            if lanes == 1 { scan(0) } else { DispatchQueue.concurrentPerform(iterations: lanes, execute: scan) }
         }
-        return blob
+        return found.flatMap { $0 }
     }
 
     /// The key of `n` bytes at `p` as version 1 defines it: `prefix` is the first min(n, 8)

@@ -48,13 +48,13 @@ public final class Tokenizer: @unchecked Sendable {
         self.pattern = pattern
         self.identity = identity
         var single = [UInt32](repeating: .max, count: 256)
-        twoByteRanks = .allocate(capacity: 65536)
-        twoByteRanks.initialize(repeating: .max, count: 65536)
-        for rank in 0..<UInt32(ranks.count) {
-            guard let b = ranks.bytes(ofRank: rank), b.count <= 2 else { continue }
+        let pairs = UnsafeMutablePointer<UInt32>.allocate(capacity: 65536)
+        pairs.initialize(repeating: .max, count: 65536)
+        ranks.forEachRank(ofAtMost: 2) { rank, b in
             // Ranks hold distinct bytes (duplicates are refused), so each entry is set once.
-            if b.count == 1 { single[Int(b[0])] = rank } else { twoByteRanks[Int(b[0]) << 8 | Int(b[1])] = rank }
+            if b.count == 1 { single[Int(b[0])] = rank } else { pairs[Int(b[0]) << 8 | Int(b[1])] = rank }
         }
+        twoByteRanks = pairs
         byteRanks = single
         var specials: [UInt32: [UInt8]] = [:]
         for (text, id) in pattern.specialTokens { specials[id] = Array(text.utf8) }

@@ -80,9 +80,8 @@ public final class QueryEngine {
         } else if !index.embeddedRanks.isEmpty, let identity = index.tokenizer {
             let frame = index.embeddedRanks, at = index.entry(.tokenizerRanks).offset
             let recorded = index.splitPattern.flatMap { SplitPattern(rawValue: $0) }
-            let focus = Self.focusTexts(of: questions)
             embedded = BackgroundResult {
-                try Self.embeddedTokenizer(frame, identity: identity, recorded: recorded, focus: focus, keeping: index) {
+                try Self.embeddedTokenizer(frame, identity: identity, recorded: recorded, focus: Self.focusTexts(of: questions), keeping: index) {
                     ProteusError(.dataError, path: path, "section 'TOKR' at byte \(at): \($0)")
                 }
             }
@@ -102,14 +101,14 @@ public final class QueryEngine {
 
     /// Waits for the embedded tokenizer and throws what went wrong building it (once; then
     /// nothing more to wait for).
-    public func finishOpening() throws {
+    func finishOpening() throws {
         guard let pending = embedded else { return }
         embedded = nil
         tokenizer = try pending.value()
     }
 
-    /// The tokenizer embedded in `frame` (section TOKR, at byte `at` of the index) focused
-    /// on the texts `focus`; `keeping` is the index whose mapped memory `frame` is.
+    /// The tokenizer embedded in `frame` (section TOKR, which `fail` names) focused on the
+    /// texts `focus`; `keeping` is the index whose mapped memory `frame` is.
     private static func embeddedTokenizer(_ frame: UnsafeRawBufferPointer, identity: TokenizerIdentity, recorded: SplitPattern?,
                                           focus: [String], keeping index: HeroIndex,
                                           fail: (String) -> ProteusError) throws -> Tokenizer {

@@ -3,11 +3,14 @@ import Foundation
 @testable import ProteusIndex
 
 @Suite struct EmbeddedRanksTests {
-    @Test func theEmbeddedTableEncodesLikeTheFullOneInAnEighthOfItsSize() throws {
+    /// Both forms encode as the whole table: the mapped one in a fifth of the hashed
+    /// layout's size, the compressed one (indexes built before it) in an eighth.
+    @Test(arguments: [false, true])
+    func theEmbeddedTableEncodesLikeTheFullOne(compressed: Bool) throws {
         let full = TokenizerFixtures.cl100k
-        let blob = try EmbeddedRanks.encode(full.ranks)
-        #expect(blob.count < 450_000)
-        #expect(blob.count * 6 < full.ranks.serialized().count)
+        let blob = compressed ? try EmbeddedRanks.encodeCompressed(full.ranks) : EmbeddedRanks.encode(full.ranks)
+        #expect(blob.count < (compressed ? 450_000 : 1_100_000))
+        #expect(blob.count * (compressed ? 8 : 4) < full.ranks.serialized().count)
         let ranks = try blob.withUnsafeBytes { try EmbeddedRanks.decode($0) { ProteusError(.dataError, $0) } }
         #expect(ranks.count == full.ranks.count && ranks.tokenCount == full.ranks.tokenCount)
         let embedded = Tokenizer(ranks: ranks, pattern: .cl100k, identity: full.identity)
@@ -19,13 +22,31 @@ import Foundation
         #expect(a.count > 100_000)
     }
 
-    /// `early`: the pattern known before decoding (an index records it), so the keys are
-    /// hashed on another thread, before the longest token is known.
-    @Test(arguments: [SplitPattern.cl100k, .r50k], [false, true])
-    func aTableFocusedOnAQuestionEncodesItAndItsSpellingsLikeTheWholeOne(pattern: SplitPattern, early: Bool) throws {
+    /// A mapped table whose memory has an owner (the mapped index) is used where it lies:
+    /// its ranks' bytes are the section's own.
+    @Test func aMappedTableWithAnOwnerIsUsedInPlace() throws {
+        let full = TokenizerFixtures.cl100k
+        let section = OwnedBlob(byteCount: EmbeddedRanks.encode(full.ranks).count)
+        EmbeddedRanks.encode(full.ranks).withUnsafeBytes { section.memory.copyMemory(from: $0) }
+        let focus = EmbeddedRanks.Focus(texts: [" where lighthouses stand"], pattern: { _ in .cl100k })
+        let ranks = try EmbeddedRanks.decode(section.bytes, owner: section, focus: focus) { ProteusError(.dataError, $0) }
+        let id = full.encodeOrdinary(" where")[0]
+        let start = section.bytes.baseAddress!, end = start + section.bytes.count
+        let bytes = try #require(ranks.bytes(ofRank: id))
+        #expect(bytes.baseAddress! >= start && bytes.baseAddress! + bytes.count <= end)
+        #expect(Tokenizer(ranks: ranks, pattern: .cl100k, identity: full.identity).encodeOrdinary(" where lighthouses stand")
+                == full.encodeOrdinary(" where lighthouses stand"))
+    }
+
+    /// `form`: the mapped table, the compressed one, and the compressed one with the pattern
+    /// known before decoding (an index records it), so that its keys are hashed on another
+    /// thread before the longest token is known.
+    @Test(arguments: [SplitPattern.cl100k, .r50k], ["mapped", "compressed", "compressed, keys early"])
+    func aTableFocusedOnAQuestionEncodesItAndItsSpellingsLikeTheWholeOne(pattern: SplitPattern, form: String) throws {
         let full = TokenizerFixtures.cl100k
         let whole = Tokenizer(ranks: full.ranks, pattern: pattern, identity: full.identity)
-        let blob = try EmbeddedRanks.encode(full.ranks)
+        let blob = form == "mapped" ? EmbeddedRanks.encode(full.ranks) : try EmbeddedRanks.encodeCompressed(full.ranks)
+        let early = form == "compressed, keys early"
         func focused(on texts: [String]) throws -> Tokenizer {
             let focus = EmbeddedRanks.Focus(texts: texts, pattern: { _ in pattern }, known: early ? pattern : nil)
             let ranks = try blob.withUnsafeBytes { try EmbeddedRanks.decode($0, focus: focus) { ProteusError(.dataError, $0) } }
@@ -77,7 +98,7 @@ import Foundation
     /// serialized form is still one blob, which loads and encodes its texts the same.
     @Test func aFocusedTableSerializesAsOneBlob() throws {
         let full = TokenizerFixtures.cl100k
-        let blob = try EmbeddedRanks.encode(full.ranks)
+        let blob = try EmbeddedRanks.encodeCompressed(full.ranks)
         let text = QueryEngine.encodedText("Which KASAN reports name kvm_max_vcpu_ids?")
         let ranks = try blob.withUnsafeBytes {
             try EmbeddedRanks.decode($0, focus: .init(texts: [text], pattern: { _ in .cl100k }, known: .cl100k)) { ProteusError(.dataError, $0) }
@@ -96,7 +117,7 @@ import Foundation
     /// the whole table is never built (it was, for every question, before the form texts).
     @Test func aTableFocusedAsAQueryFocusesItGivesEveryWordsFormsWithoutTheWholeTable() throws {
         let full = TokenizerFixtures.cl100k
-        let blob = try EmbeddedRanks.encode(full.ranks)
+        let blob = EmbeddedRanks.encode(full.ranks)
         let vocabulary = Int(full.identity.vocabularySize)
         let wholeShapes = TokenShapes(tokenizer: full, vocabularySize: vocabulary)
         let questions = ["how are interrupts handled", "what is numa balancing", "Which KASAN reports name kvm_max_vcpu_ids?",
@@ -130,8 +151,10 @@ import Foundation
 
     /// A table of gaps only (every length 0) focused on a question decodes, for the query to
     /// refuse it by its missing single bytes; hashing its keys trapped on the empty range.
-    @Test func aTableOfGapsFocusedOnAQuestionDecodesForTheQueryToRefuse() throws {
-        let gaps = try EmbeddedRanks.encode(RankTable(tokensByRank: [[], [], []]))
+    @Test(arguments: [false, true])
+    func aTableOfGapsFocusedOnAQuestionDecodesForTheQueryToRefuse(compressed: Bool) throws {
+        let table = try RankTable(tokensByRank: [[], [], []])
+        let gaps = compressed ? try EmbeddedRanks.encodeCompressed(table) : EmbeddedRanks.encode(table)
         let ranks = try gaps.withUnsafeBytes {
             try EmbeddedRanks.decode($0, focus: .init(texts: QueryEngine.focusTexts(of: ["kicad fonts"]), pattern: { _ in .cl100k })) { ProteusError(.dataError, $0) }
         }
@@ -140,10 +163,11 @@ import Foundation
 
     @Test func aDamagedTableIsRefusedWithWhatIsWrong() throws {
         let tiny = try RankTable(tokensByRank: (0..<256).map { [UInt8($0)] } + [Array("ab".utf8)])
-        let good = try EmbeddedRanks.encode(tiny)
         func error(_ bytes: [UInt8]) -> String? {
             failure { _ = try bytes.withUnsafeBytes { try EmbeddedRanks.decode($0) { ProteusError(.dataError, path: "i.phb", $0) } } }
         }
+        // The compressed form.
+        let good = try EmbeddedRanks.encodeCompressed(tiny)
         #expect(error(Array(good.prefix(5))) == "i.phb: not a compressed rank table of at most 67108864 bytes")
         var damaged = good
         damaged[damaged.count - 6] ^= 0xFF
@@ -154,5 +178,18 @@ import Foundation
         var frame = [UInt8](repeating: 0, count: compressor.bound(plain.count))
         let n = try plain.withUnsafeBytes { p in try frame.withUnsafeMutableBytes { try compressor.compress(p, into: $0) } }
         #expect(error(Array(frame[0..<n])) == "i.phb: rank table lengths add up to 6 bytes, but 2 follow them")
+        // The mapped form: its head, offsets that do not fit, go back or end elsewhere.
+        let mapped = EmbeddedRanks.encode(tiny)
+        #expect(try mapped.withUnsafeBytes { try EmbeddedRanks.decode($0) { ProteusError(.dataError, $0) } }.tokenCount == 257)
+        #expect(error(Array(mapped.prefix(10))) == "i.phb: mapped rank table of 10 bytes is too small for its head")
+        #expect(error(Array(mapped.prefix(1_000))) == "i.phb: mapped rank table of 257 ranks needs 1040 bytes of offsets, but the section holds 1000")
+        func offset(_ rank: Int, _ value: UInt32) -> [UInt8] {
+            var m = mapped
+            m.replaceSubrange((8 + 4 * rank)..<(12 + 4 * rank), with: littleEndianBytes(value))
+            return m
+        }
+        #expect(error(offset(0, 1)) == "i.phb: mapped rank table offsets start at 1, not 0")
+        #expect(error(offset(100, 7)) == "i.phb: mapped rank table offset of rank 100 goes back (99 to 7)")
+        #expect(error(offset(257, 300)) == "i.phb: mapped rank table offsets end at 300, but 258 bytes follow them")
     }
 }

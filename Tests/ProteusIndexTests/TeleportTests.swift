@@ -30,7 +30,7 @@ import Foundation
             var contents = try pipeline.run(source: source, threads: threads)
             contents.tokenizer = TeleportTests.tokenizer.identity
             contents.splitPattern = TeleportTests.tokenizer.pattern.rawValue
-            contents.embeddedRanks = try EmbeddedRanks.encode(TeleportTests.tokenizer.ranks)
+            contents.embeddedRanks = EmbeddedRanks.encode(TeleportTests.tokenizer.ranks)
             try HeroIndexWriter.write(contents, to: folder + "/i.phb", inputs: [])
             engine = try QueryEngine(path: folder + "/i.phb")
             teleporter = try Teleporter(engine: engine, corpus: source)

@@ -115,7 +115,13 @@ public struct IndexBuilder {
         if let t = options.tokenizer {
             contents.tokenizer = t.identity
             contents.splitPattern = t.pattern.rawValue
-            if options.embedTokenizer { contents.embeddedRanks = try EmbeddedRanks.encode(t.ranks) }
+            if let whole = after?.index, whole.tokenizer == t.identity, !whole.embeddedRanks.isEmpty, options.embedTokenizer {
+                // A part keeps the ranks as the index it grows holds them (built before the
+                // mapped form, they are compressed), so that the merge takes them as they are.
+                contents.embeddedRanks = Array(whole.embeddedRanks)
+            } else if options.embedTokenizer {
+                contents.embeddedRanks = EmbeddedRanks.encode(t.ranks)
+            }
         }
         let size = try HeroIndexWriter.write(contents, to: output, inputs: opened.identities)
         return Report(output: output, statistics: contents.statistics, seconds: watch.elapsed, indexBytes: size,

@@ -29,7 +29,8 @@
 public enum IndexFormat {
     /// The layout this library writes. Version 2 adds the optional routing tier sections,
     /// stores the DNA only for the ids the sample saw (DIDS, DRNK) and the tokenizer ranks
-    /// compressed (`EmbeddedRanks`), and appends fields to `META`; a version 1 reader would
+    /// compressed (`EmbeddedRanks`; since 2026-12-07 ready to map, which readers of before
+    /// refuse by its first bytes), and appends fields to `META`; a version 1 reader would
     /// misread it, so it is also the oldest reader version.
     public static let version: UInt32 = 2
     /// The layouts this library can read: `oldestReadable ... version`, plus any newer file
@@ -76,7 +77,7 @@ public enum SectionKind: String, CaseIterable, Sendable {
     case documentNameOffsets = "DNMO"
     /// UTF-8 document names, concatenated.
     case documentNames = "DNMS"
-    /// The embedded tokenizer ranks, opaque bytes (`RankTable`'s serialized form).
+    /// The embedded tokenizer ranks, ready to map or (older indexes) one zstd frame (`EmbeddedRanks`).
     case tokenizerRanks = "TOKR"
     /// The ids with a DNA row: one bit per vocabulary id, u64 words (`PresenceBits`).
     case dnaIDs = "DIDS"

@@ -108,16 +108,15 @@ public final class QueryEngine {
     }
 
     /// The tokenizer embedded in `frame` (section TOKR, which `fail` names) focused on the
-    /// texts `focus`; `keeping` is the index whose mapped memory `frame` is.
+    /// texts `focus`; `keeping` is the index whose mapped memory `frame` is (a mapped table
+    /// is used in place).
     private static func embeddedTokenizer(_ frame: UnsafeRawBufferPointer, identity: TokenizerIdentity, recorded: SplitPattern?,
                                           focus: [String], keeping index: HeroIndex,
                                           fail: (String) -> ProteusError) throws -> Tokenizer {
         func pattern(rankCount: Int) -> SplitPattern {
             recorded ?? SplitPattern.inferred(rankCount: rankCount) ?? .cl100k
         }
-        let ranks = try withExtendedLifetime(index) {
-            try EmbeddedRanks.decode(frame, focus: .init(texts: focus, pattern: pattern, known: recorded), fail: fail)
-        }
+        let ranks = try EmbeddedRanks.decode(frame, owner: index, focus: .init(texts: focus, pattern: pattern, known: recorded), fail: fail)
         // Encoding traps without every single-byte token; a corrupt or crafted index must
         // be refused here as `Tokenizer.load` refuses such a rank file.
         if let byte = ranks.firstByteWithoutToken() {

@@ -1,14 +1,36 @@
 /// The tokenizer ranks an index embeds (section TOKR), so that questions are tokenized and
-/// answers decoded with no other file: one zstd frame (level 9) holding "PRNK", the rank
-/// count (u32), each rank's byte length as a varint (0 for a gap), then every rank's bytes
-/// back to back. For cl100k that is about 0.4 MB, against 3.1 MB for the hashed layout a
-/// query uses; opening the index rebuilds that layout from it (a few milliseconds).
+/// answers decoded with no other file. Two forms, told apart by their first four bytes:
+///
+/// - **Ready to map** (`encode`; what `build` writes): "PRNM", the rank count (u32), then
+///   `count + 1` offsets (u32; rank r's bytes are `bytes[offsets[r] ..< offsets[r + 1]]`,
+///   equal offsets for a gap; from 0 to the bytes' length) and every rank's bytes back to
+///   back. 1.05 MB for cl100k. A query uses it where the index is mapped: it checks the
+///   offsets and hashes only the ranks its question can look up.
+/// - **One zstd frame** (level 9; indexes built before the mapped form): "PRNK", the count,
+///   each rank's length as a varint, then the bytes. 0.40 MB for cl100k, but every query
+///   decompressed it and rebuilt its offsets: about 3 ms of a routed question's process,
+///   where the mapped form takes a few tenths.
 enum EmbeddedRanks {
+    static let mappedMagic: [UInt8] = Array("PRNM".utf8)
     static let magic: [UInt8] = Array("PRNK".utf8)
     /// Largest decoded size accepted (a corrupt frame must not make us allocate gigabytes).
     static let maximumSize = 64 << 20
 
-    static func encode(_ ranks: RankTable) throws -> [UInt8] {
+    /// `ranks` ready to map.
+    static func encode(_ ranks: RankTable) -> [UInt8] {
+        var offsets: [UInt8] = [], bytes: [UInt8] = []
+        offsets.reserveCapacity(4 * (ranks.count + 1))
+        for rank in 0..<ranks.count {
+            offsets += littleEndianBytes(UInt32(bytes.count))
+            if let token = ranks.bytes(ofRank: UInt32(rank)) { bytes.append(contentsOf: token) }
+        }
+        offsets += littleEndianBytes(UInt32(bytes.count))
+        return mappedMagic + littleEndianBytes(UInt32(ranks.count)) + offsets + bytes
+    }
+
+    /// `ranks` in the compressed form of indexes built before the mapped one (their TOKR is
+    /// read as it was; tests make such indexes with it).
+    static func encodeCompressed(_ ranks: RankTable) throws -> [UInt8] {
         var plain = magic + littleEndianBytes(UInt32(ranks.count))
         var bytes: [UInt8] = []
         for rank in 0..<ranks.count {
@@ -17,7 +39,6 @@ enum EmbeddedRanks {
             if let token { bytes.append(contentsOf: token) }
         }
         plain += bytes
-        // Level 9: for cl100k 403,677 bytes in 0.03 s; level 19 saved 4% for 0.38 s of every build.
         let compressor = ZstdFrameCompressor(level: 9)
         var frame = [UInt8](repeating: 0, count: compressor.bound(plain.count))
         let n = try plain.withUnsafeBytes { p in try frame.withUnsafeMutableBytes { try compressor.compress(p, into: $0) } }
@@ -30,19 +51,67 @@ enum EmbeddedRanks {
         var texts: [String]
         var pattern: (Int) -> SplitPattern
         /// The pattern when it is known before the table is decoded (the index records it):
-        /// then the texts' keys are hashed on another thread while the frame is decompressed.
+        /// then a compressed table's keys are hashed on another thread while its frame is
+        /// decompressed.
         var known: SplitPattern? = nil
     }
 
-    /// The rank table in `frame`; `fail(what)` names the section in the error. With `focus`,
-    /// its hash table holds only what encoding the focus's texts looks up (`RankCoverage`);
-    /// the whole table is built if anything else is asked.
-    ///
-    /// Fresh memory is what a query process pays most for here (about 1.7 µs a page on the
-    /// development machine, more than the work on it): the frame is decompressed once and a
-    /// focused table keeps its bytes where they were decompressed, its offsets written as
-    /// the lengths are read, and a hash table sized for the ranks it holds.
-    static func decode(_ frame: UnsafeRawBufferPointer, focus: Focus? = nil, fail: (String) -> ProteusError) throws -> RankTable {
+    /// The rank table in `section` (either form); `fail(what)` names the section in the
+    /// error. `owner` keeps `section`'s memory alive (the mapped index): a mapped table is
+    /// then used in place, else copied. With `focus`, its hash table holds only what encoding
+    /// the focus's texts looks up (`RankCoverage`); the whole table is built if anything else
+    /// is asked.
+    static func decode(_ section: UnsafeRawBufferPointer, owner: AnyObject? = nil, focus: Focus? = nil,
+                       fail: (String) -> ProteusError) throws -> RankTable {
+        if section.starts(with: mappedMagic) {
+            return try decodeMapped(section, owner: owner, focus: focus, fail: fail)
+        }
+        return try decodeCompressed(section, focus: focus, fail: fail)
+    }
+
+    /// The mapped form, its offsets checked (from 0, never back, ending at the bytes' end)
+    /// before any is used.
+    private static func decodeMapped(_ section: UnsafeRawBufferPointer, owner: AnyObject?, focus: Focus?,
+                                     fail: (String) -> ProteusError) throws -> RankTable {
+        guard section.count >= 12 else { throw fail("mapped rank table of \(section.count) bytes is too small for its head") }
+        let count = Int(UInt32(littleEndian: section.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
+        let head = 8 + 4 * (count + 1)
+        guard count >= 1, head <= section.count else {
+            throw fail("mapped rank table of \(count) ranks needs \(head) bytes of offsets, but the section holds \(section.count)")
+        }
+        // In place where the memory stays and the offsets are aligned (a section starts on 64
+        // bytes), else in a copy.
+        var memory = section, owners: [AnyObject] = owner.map { [$0] } ?? []
+        if owner == nil || Int(bitPattern: section.baseAddress! + 8) & 3 != 0 {
+            let copy = OwnedBlob(byteCount: section.count)
+            copy.memory.copyMemory(from: section)
+            memory = copy.bytes
+            owners = [copy]
+        }
+        let offsets = (memory.baseAddress! + 8).assumingMemoryBound(to: UInt32.self)
+        let total = section.count - head
+        var longest = 0
+        guard offsets[0] == 0 else { throw fail("mapped rank table offsets start at \(offsets[0]), not 0") }
+        for rank in 0..<count {
+            let from = offsets[rank], to = offsets[rank + 1]
+            guard to >= from else { throw fail("mapped rank table offset of rank \(rank + 1) goes back (\(from) to \(to))") }
+            longest = max(longest, Int(to - from))
+        }
+        guard Int(offsets[count]) == total else {
+            throw fail("mapped rank table offsets end at \(offsets[count]), but \(total) bytes follow them")
+        }
+        let covered = Set((focus?.texts ?? []).map { Array($0.utf8) })
+        return try table(count: count, offsets: UnsafePointer(offsets), bytes: UnsafeRawBufferPointer(rebasing: memory[head...]),
+                         longest: longest, owners: owners, covered: covered, focus: focus, fail: fail) { focus, longest in
+            RankCoverage.keys(of: covered, pattern: focus.pattern(count), longest: longest)
+        }
+    }
+
+    /// The compressed form. Fresh memory is what a query process pays most for here (about
+    /// 1.7 µs a page on the development machine, more than the work on it): the frame is
+    /// decompressed once, and a focused table keeps its bytes where they were decompressed,
+    /// its offsets written as the lengths are read.
+    private static func decodeCompressed(_ frame: UnsafeRawBufferPointer, focus: Focus?, fail: (String) -> ProteusError) throws -> RankTable {
         let covered = Set((focus?.texts ?? []).map { Array($0.utf8) })
         let early = focus?.known.flatMap { pattern in
             covered.isEmpty ? nil : BackgroundResult { RankCoverage.keys(of: covered, pattern: pattern, longest: .max) }
@@ -70,21 +139,30 @@ enum EmbeddedRanks {
         guard total == size - at else {
             throw fail("rank table lengths add up to \(total) bytes, but \(size - at) follow them")
         }
-        let bytes = UnsafeRawBufferPointer(rebasing: plain.bytes[at...])
+        // (Early keys past the substring limit are tried again with the table's longest token.)
+        return try table(count: count, offsets: UnsafePointer(offset), bytes: UnsafeRawBufferPointer(rebasing: plain.bytes[at...]),
+                         longest: longest, owners: [offsets, plain], covered: covered, focus: focus, fail: fail) { focus, longest in
+            (try early?.value()) ?? RankCoverage.keys(of: covered, pattern: focus.pattern(count), longest: longest)
+        }
+    }
+
+    /// The table over `count + 1` checked `offsets` into `bytes` (which `owners` keep alive):
+    /// focused on `covered` when `keys` gives their keys, else whole.
+    private static func table(count: Int, offsets: UnsafePointer<UInt32>, bytes: UnsafeRawBufferPointer, longest: Int,
+                              owners: [AnyObject], covered: Set<[UInt8]>, focus: Focus?, fail: (String) -> ProteusError,
+                              keys: (Focus, Int) throws -> RankKeySet?) throws -> RankTable {
         func whole() throws -> RankTable {
-            let blob = try RankTableLayout.build(bytes: bytes, offsets: UnsafePointer(offset), count: count)
+            let blob = try RankTableLayout.build(bytes: bytes, offsets: offsets, count: count)
             return try RankTable(serialized: blob.bytes, owner: blob, coverage: nil)
         }
         do {
-            // (Early keys past the substring limit are tried again with the table's longest token.)
-            guard let focus, !covered.isEmpty, longest >= 1,
-                  let keys = (try early?.value()) ?? RankCoverage.keys(of: covered, pattern: focus.pattern(count), longest: longest) else {
+            guard let focus, !covered.isEmpty, longest >= 1, let keys = try keys(focus, longest) else {
                 return try whole()
             }
             // The whole table was checked for nothing but these ranks: one with the same bytes
             // as another elsewhere leaves it unbuilt (nil), and the focused table answers.
             let coverage = RankCoverage(texts: covered, pattern: focus.pattern(count), keys: keys) { try? whole() }
-            return try RankTable(focusedOn: keys, count: count, offsets: offsets, bytes: bytes, owner: plain, coverage: coverage)
+            return try RankTable(focusedOn: keys, count: count, offsets: offsets, bytes: bytes, owners: owners, coverage: coverage)
         } catch RankTableBuildError.duplicateBytes(let rank, let original) {
             throw fail("ranks \(original) and \(rank) have the same bytes")
         } catch is RankTableBuildError {

@@ -59,13 +59,12 @@ public final class RankTable: @unchecked Sendable {
     }
 
     /// A table holding in its hash table only the ranks whose bytes are among `keys` (a
-    /// table focused on a few texts, `RankCoverage`), over `count + 1` `offsets` into
-    /// `bytes` (every rank's), which `owner` keeps alive. Nothing is copied, and the hash
+    /// table focused on a few texts, `RankCoverage`), over `count + 1` checked `offsets` into
+    /// `bytes` (every rank's), which `owners` keep alive. Nothing is copied, and the hash
     /// table is sized for the ranks it holds. Throws when two of them have the same bytes.
-    init(focusedOn keys: RankKeySet, count: Int, offsets: OwnedBlob, bytes: UnsafeRawBufferPointer, owner: AnyObject,
-         coverage: RankCoverage) throws {
-        let offset = UnsafePointer(offsets.memory.bindMemory(to: UInt32.self).baseAddress!)
-        let tokenBytes = bytes.bindMemory(to: UInt8.self).baseAddress!
+    init(focusedOn keys: RankKeySet, count: Int, offsets offset: UnsafePointer<UInt32>, bytes: UnsafeRawBufferPointer,
+         owners: [AnyObject], coverage: RankCoverage) throws {
+        let tokenBytes = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let held = RankTableLayout.ranks(among: keys, offsets: offset, bytes: tokenBytes, count: count)
         let slotCount = RankTableLayout.slotCount(holding: held.count)
         let slots = OwnedBlob(byteCount: MemoryLayout<RankSlot>.stride * slotCount)
@@ -81,7 +80,7 @@ public final class RankTable: @unchecked Sendable {
         self.slotMask = slotCount - 1
         self.maxProbes = maxProbes
         self.blob = nil
-        self.owners = [offsets, slots, owner]
+        self.owners = owners + [slots]
     }
 
     /// Builds a table from token bytes indexed by rank; an empty entry is a gap. Throws

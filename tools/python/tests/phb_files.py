@@ -10,6 +10,8 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+import numpy as np
+import pyzstd
 import xxhash
 
 from proteus_index import _layout as L
@@ -80,3 +82,23 @@ def downgrade_to_version1(source: Path, target: Path) -> None:
             data, count = data[:keep], keep
         kept.append((code, element, count, data))
     write(target, kept, 1, 1)
+
+
+def with_older_ranks(source: Path, target: Path) -> None:
+    """A copy of `source` whose embedded ranks (TOKR, ready to map: "PRNM", count, offsets,
+    bytes) are in the form of indexes built before that one: one zstd frame of "PRNK", the
+    count, each rank's length as a LEB128 varint, then the bytes."""
+    header, sections = sections_of(source)
+    tokr = next(data for code, _, _, data in sections if code == b"TOKR")
+    assert tokr[:4] == b"PRNM"
+    count = int.from_bytes(tokr[4:8], "little")
+    offsets = np.frombuffer(tokr[8:8 + 4 * (count + 1)], dtype="<u4").astype(np.int64)
+    lengths = bytearray()
+    for n in np.diff(offsets).tolist():
+        while n >= 0x80:
+            lengths.append(n & 0x7F | 0x80)
+            n >>= 7
+        lengths.append(n)
+    frame = pyzstd.compress(b"PRNK" + tokr[4:8] + bytes(lengths) + tokr[8 + 4 * (count + 1):], 9)
+    write(target, [(code, element, len(frame), frame) if code == b"TOKR" else (code, element, n, data)
+                   for code, element, n, data in sections], header["format_version"], header["oldest_reader"])

@@ -114,6 +114,18 @@ def test_a_corrupt_small_section_is_caught_on_first_use(binary, indexes, tmp_pat
     assert not mapped(broken)  # ... until it is gone
 
 
+def test_a_damaged_rank_table_is_refused_with_the_cli_line(binary, indexes, tmp_path):
+    """The embedded ranks' offsets are checked before any is used, by the package as by a query."""
+    broken = tmp_path / "tokr.phb"
+    flip_byte(indexes["essays"].path, broken, "TOKR", at=8)  # the first offset: 0 becomes 255
+    status, line = cli_line(binary, "query", "--index-only", str(broken), "question")
+    assert line.endswith("mapped rank table offsets start at 255, not 0")
+    with proteus_index.open(broken) as index:
+        with pytest.raises(proteus_index.ProteusIndexError) as caught:
+            index.decode([9906])
+        assert str(caught.value) == line and caught.value.exit_status == status
+
+
 def test_close_releases_the_mapping(indexes):
     path = indexes["stdin"].path
     with proteus_index.open(path) as index:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import proteus_index
-from phb_files import downgrade_to_version1, meta_ending, set_versions, write
+from phb_files import downgrade_to_version1, meta_ending, sections_of, set_versions, with_older_ranks, write
 from support import TOKENIZER, run_cli
 
 QUESTIONS = ["What is the best thing to do in San Francisco?", "How do startups raise money from investors?",
@@ -142,6 +142,47 @@ def test_decode_equals_the_cli_and_handles_special_tokens(binary, indexes):
         with pytest.raises(proteus_index.ProteusIndexError) as caught:
             index.decode([9906, 100270])
         assert str(caught.value) == "proteus-index: token 100270 at position 1 is not in the vocabulary of cl100k_base"
+
+
+def test_an_index_with_the_older_compressed_ranks_decodes_and_answers_alike(binary, indexes, tmp_path):
+    """Indexes built before the mapped rank table carry it as one zstd frame: the package and
+    the tool read it, with the same text and answers."""
+    built = indexes["essays"]
+    older = tmp_path / "older.phb"
+    with_older_ranks(built.path, older)
+    ids = np.fromfile(built.corpus_u32, dtype="<u4")[1000:1400]
+    with proteus_index.open(built.path) as index, proteus_index.open(older) as old:
+        assert old.decode(ids) == index.decode(ids)
+    question = "what did the painters learn"
+    answers = [json.loads(run_cli(binary, "query", str(path), "--index-only", "--json", question).stdout)["results"]
+               for path in (built.path, older)]
+    assert answers[0] == answers[1] and answers[0]
+
+
+def test_an_older_appendable_index_grows_by_a_part_built_today(binary, indexes, tmp_path):
+    """A part built `--after` an index of before the mapped ranks keeps that index's form, so
+    the merge takes it (different ranks bytes are refused as another tokenizer)."""
+    ids = np.fromfile(indexes["essays"].corpus_u32, dtype="<u4")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    ids[: ids.size // 2].tofile(folder / "a.u32")
+    tok, dna = str(TOKENIZER), str(tmp_path / "c.dna")
+    # (The DNA of the whole corpus: one learned from the first half knows no id above its own.)
+    run_cli(binary, "learn", str(indexes["essays"].corpus_u32), "-o", dna, "--tokenizer", tok, "--quiet")
+    today, older = tmp_path / "today.phb", tmp_path / "older.phb"
+    run_cli(binary, "build", str(folder), "-o", str(today), "--tokenizer", tok, "--dna", dna, "--appendable", "--quiet")
+    with_older_ranks(today, older)
+    ids[ids.size // 2:].tofile(folder / "b.u32")
+    part, grown = tmp_path / "part.phb", tmp_path / "grown.phb"
+    run_cli(binary, "build", str(folder), "-o", str(part), "--tokenizer", tok, "--dna", dna, "--after", str(older), "--quiet")
+    run_cli(binary, "merge", str(older), str(part), "-o", str(grown))
+    _, kept = sections_of(grown)
+    _, was = sections_of(older)
+    assert next(d for c, _, _, d in kept if c == b"TOKR") == next(d for c, _, _, d in was if c == b"TOKR")
+    question = "what did the painters learn"
+    answer = json.loads(run_cli(binary, "query", str(grown), "--index-only", "--json", question).stdout)["results"]
+    with proteus_index.open(grown) as index, proteus_index.open(today) as mapped:
+        assert answer and index.decode(ids[:400]) == mapped.decode(ids[:400]) != ""
 
 
 def test_an_index_without_a_tokenizer_cannot_decode(indexes):

@@ -1,6 +1,18 @@
 """Token ids to bytes with the rank table an index embeds (section TOKR).
 
-The section is one zstd frame (`EmbeddedRanks.swift`) holding, little-endian:
+The section holds one of two forms (`EmbeddedRanks.swift`), little-endian, told apart by
+their first four bytes. Ready to map, as `build` writes it:
+
+====== ================ ===================================================
+offset size             field
+====== ================ ===================================================
+0      4                magic ``PRNM``
+4      4                count u32: highest rank + 1
+8      4 × (count + 1)  offsets u32: rank r's bytes are bytes[offsets[r]:offsets[r + 1]]
+...    offsets[count]   every rank's bytes, back to back
+====== ================ ===================================================
+
+or, in indexes built before that form, one zstd frame holding:
 
 ====== ================ ===================================================
 offset size             field
@@ -22,6 +34,7 @@ import pyzstd
 from ._errors import ProteusIndexError
 
 MAGIC = b"PRNK"
+MAPPED_MAGIC = b"PRNM"
 #: Largest decoded size accepted (`EmbeddedRanks.maximumSize`).
 MAXIMUM_SIZE = 64 << 20
 
@@ -43,7 +56,7 @@ def inferred_pattern(rank_count: int) -> str | None:
 
 
 class RankTable:
-    """The decoding half of an embedded rank table, decompressed from its section.
+    """The decoding half of an embedded rank table, read from its section (either form).
 
     Parameters
     ----------
@@ -117,6 +130,8 @@ def _decode(blob: np.ndarray, path: str, offset: int) -> tuple[np.ndarray, np.nd
     def bad(message: str) -> ProteusIndexError:
         return ProteusIndexError(f"section 'TOKR' at byte {offset}: {message}", path)
 
+    if blob[:4].tobytes() == MAPPED_MAGIC:
+        return _decode_mapped(blob, bad)
     frame = blob.tobytes()
     try:
         size = pyzstd.get_frame_info(frame).decompressed_size
@@ -145,3 +160,24 @@ def _decode(blob: np.ndarray, path: str, offset: int) -> tuple[np.ndarray, np.nd
     if int(lengths.sum()) != raw.size - stop:
         raise bad(f"rank table lengths add up to {int(lengths.sum())} bytes, but {raw.size - stop} follow them")
     return lengths, raw[stop:]
+
+
+def _decode_mapped(blob: np.ndarray, bad) -> tuple[np.ndarray, np.ndarray]:
+    """The mapped form's lengths and bytes, its offsets checked as `EmbeddedRanks.decodeMapped` checks them."""
+    if blob.size < 12:
+        raise bad(f"mapped rank table of {blob.size} bytes is too small for its head")
+    count = int(blob[4:8].view("<u4")[0])
+    head = 8 + 4 * (count + 1)
+    if count < 1 or head > blob.size:
+        raise bad(f"mapped rank table of {count} ranks needs {head} bytes of offsets, but the section holds {blob.size}")
+    offsets = blob[8:head].view("<u4").astype(np.int64)
+    total = blob.size - head
+    if offsets[0] != 0:
+        raise bad(f"mapped rank table offsets start at {int(offsets[0])}, not 0")
+    back = np.flatnonzero(offsets[1:] < offsets[:-1])
+    if back.size:
+        rank = int(back[0])
+        raise bad(f"mapped rank table offset of rank {rank + 1} goes back ({int(offsets[rank])} to {int(offsets[rank + 1])})")
+    if int(offsets[count]) != total:
+        raise bad(f"mapped rank table offsets end at {int(offsets[count])}, but {total} bytes follow them")
+    return np.diff(offsets), blob[head:]

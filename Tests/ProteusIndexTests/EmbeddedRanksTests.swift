@@ -38,17 +38,14 @@ import Foundation
                 == full.encodeOrdinary(" where lighthouses stand"))
     }
 
-    /// `form`: the mapped table, the compressed one, and the compressed one with the pattern
-    /// known before decoding (an index records it), so that its keys are hashed on another
-    /// thread before the longest token is known.
-    @Test(arguments: [SplitPattern.cl100k, .r50k], ["mapped", "compressed", "compressed, keys early"])
-    func aTableFocusedOnAQuestionEncodesItAndItsSpellingsLikeTheWholeOne(pattern: SplitPattern, form: String) throws {
+    /// `compressed`: the form of indexes built before the mapped one.
+    @Test(arguments: [SplitPattern.cl100k, .r50k], [false, true])
+    func aTableFocusedOnAQuestionEncodesItAndItsSpellingsLikeTheWholeOne(pattern: SplitPattern, compressed: Bool) throws {
         let full = TokenizerFixtures.cl100k
         let whole = Tokenizer(ranks: full.ranks, pattern: pattern, identity: full.identity)
-        let blob = form == "mapped" ? EmbeddedRanks.encode(full.ranks) : try EmbeddedRanks.encodeCompressed(full.ranks)
-        let early = form == "compressed, keys early"
+        let blob = compressed ? try EmbeddedRanks.encodeCompressed(full.ranks) : EmbeddedRanks.encode(full.ranks)
         func focused(on texts: [String]) throws -> Tokenizer {
-            let focus = EmbeddedRanks.Focus(texts: texts, pattern: { _ in pattern }, known: early ? pattern : nil)
+            let focus = EmbeddedRanks.Focus(texts: texts, pattern: { _ in pattern })
             let ranks = try blob.withUnsafeBytes { try EmbeddedRanks.decode($0, focus: focus) { ProteusError(.dataError, $0) } }
             #expect(ranks.firstByteWithoutToken() == nil)  // as a query checks it
             return Tokenizer(ranks: ranks, pattern: pattern, identity: full.identity)
@@ -101,7 +98,7 @@ import Foundation
         let blob = try EmbeddedRanks.encodeCompressed(full.ranks)
         let text = QueryEngine.encodedText("Which KASAN reports name kvm_max_vcpu_ids?")
         let ranks = try blob.withUnsafeBytes {
-            try EmbeddedRanks.decode($0, focus: .init(texts: [text], pattern: { _ in .cl100k }, known: .cl100k)) { ProteusError(.dataError, $0) }
+            try EmbeddedRanks.decode($0, focus: .init(texts: [text], pattern: { _ in .cl100k })) { ProteusError(.dataError, $0) }
         }
         #expect(ranks.coverage != nil && ranks.tokenCount < 2_000)
         let serialized = ranks.serialized()

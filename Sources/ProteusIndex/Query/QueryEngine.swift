@@ -116,7 +116,7 @@ public final class QueryEngine {
         func pattern(rankCount: Int) -> SplitPattern {
             recorded ?? SplitPattern.inferred(rankCount: rankCount) ?? .cl100k
         }
-        let ranks = try EmbeddedRanks.decode(frame, owner: index, focus: .init(texts: focus, pattern: pattern, known: recorded), fail: fail)
+        let ranks = try EmbeddedRanks.decode(frame, owner: index, focus: .init(texts: focus, pattern: pattern), fail: fail)
         // Encoding traps without every single-byte token; a corrupt or crafted index must
         // be refused here as `Tokenizer.load` refuses such a rank file.
         if let byte = ranks.firstByteWithoutToken() {

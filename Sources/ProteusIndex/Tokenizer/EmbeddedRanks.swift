@@ -50,10 +50,6 @@ enum EmbeddedRanks {
     struct Focus {
         var texts: [String]
         var pattern: (Int) -> SplitPattern
-        /// The pattern when it is known before the table is decoded (the index records it):
-        /// then a compressed table's keys are hashed on another thread while its frame is
-        /// decompressed.
-        var known: SplitPattern? = nil
     }
 
     /// The rank table in `section` (either form); `fail(what)` names the section in the
@@ -100,11 +96,8 @@ enum EmbeddedRanks {
         guard Int(offsets[count]) == total else {
             throw fail("mapped rank table offsets end at \(offsets[count]), but \(total) bytes follow them")
         }
-        let covered = Set((focus?.texts ?? []).map { Array($0.utf8) })
         return try table(count: count, offsets: UnsafePointer(offsets), bytes: UnsafeRawBufferPointer(rebasing: memory[head...]),
-                         longest: longest, owners: owners, covered: covered, focus: focus, fail: fail) { focus, longest in
-            RankCoverage.keys(of: covered, pattern: focus.pattern(count), longest: longest)
-        }
+                         longest: longest, owners: owners, focus: focus, fail: fail)
     }
 
     /// The compressed form. Fresh memory is what a query process pays most for here (about
@@ -112,11 +105,6 @@ enum EmbeddedRanks {
     /// decompressed once, and a focused table keeps its bytes where they were decompressed,
     /// its offsets written as the lengths are read.
     private static func decodeCompressed(_ frame: UnsafeRawBufferPointer, focus: Focus?, fail: (String) -> ProteusError) throws -> RankTable {
-        let covered = Set((focus?.texts ?? []).map { Array($0.utf8) })
-        let early = focus?.known.flatMap { pattern in
-            covered.isEmpty ? nil : BackgroundResult { RankCoverage.keys(of: covered, pattern: pattern, longest: .max) }
-        }
-        defer { _ = try? early?.value() } // not left running past a failure
         let decompressor = ZstdFrameDecompressor()
         guard let declared = decompressor.declaredContentSize(frame), declared >= 8, declared <= UInt64(maximumSize) else {
             throw fail("not a compressed rank table of at most \(maximumSize) bytes")
@@ -139,24 +127,22 @@ enum EmbeddedRanks {
         guard total == size - at else {
             throw fail("rank table lengths add up to \(total) bytes, but \(size - at) follow them")
         }
-        // (Early keys past the substring limit are tried again with the table's longest token.)
         return try table(count: count, offsets: UnsafePointer(offset), bytes: UnsafeRawBufferPointer(rebasing: plain.bytes[at...]),
-                         longest: longest, owners: [offsets, plain], covered: covered, focus: focus, fail: fail) { focus, longest in
-            (try early?.value()) ?? RankCoverage.keys(of: covered, pattern: focus.pattern(count), longest: longest)
-        }
+                         longest: longest, owners: [offsets, plain], focus: focus, fail: fail)
     }
 
-    /// The table over `count + 1` checked `offsets` into `bytes` (which `owners` keep alive):
-    /// focused on `covered` when `keys` gives their keys, else whole.
+    /// The table over `count + 1` checked `offsets` into `bytes` (which `owners` keep alive),
+    /// whose longest rank has `longest` bytes: focused on the focus's texts, else whole.
     private static func table(count: Int, offsets: UnsafePointer<UInt32>, bytes: UnsafeRawBufferPointer, longest: Int,
-                              owners: [AnyObject], covered: Set<[UInt8]>, focus: Focus?, fail: (String) -> ProteusError,
-                              keys: (Focus, Int) throws -> RankKeySet?) throws -> RankTable {
+                              owners: [AnyObject], focus: Focus?, fail: (String) -> ProteusError) throws -> RankTable {
+        let covered = Set((focus?.texts ?? []).map { Array($0.utf8) })
         func whole() throws -> RankTable {
             let blob = try RankTableLayout.build(bytes: bytes, offsets: offsets, count: count)
             return try RankTable(serialized: blob.bytes, owner: blob, coverage: nil)
         }
         do {
-            guard let focus, !covered.isEmpty, longest >= 1, let keys = try keys(focus, longest) else {
+            guard let focus, !covered.isEmpty, longest >= 1,
+                  let keys = RankCoverage.keys(of: covered, pattern: focus.pattern(count), longest: longest) else {
                 return try whole()
             }
             // The whole table was checked for nothing but these ranks: one with the same bytes

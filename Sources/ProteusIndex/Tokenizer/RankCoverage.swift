@@ -89,8 +89,7 @@ final class RankCoverage: @unchecked Sendable {
     /// spellings `TokenShapes.spellings` asks for (with and without a leading space, first
     /// letter in either case).
     /// Nil past `substringLimit` substrings (a long word pasted as a question): then hashing
-    /// every rank once is cheaper. `longest` may be `Int.max` (the table not decoded yet):
-    /// the keys are then a superset, whose extra keys no rank has.
+    /// every rank once is cheaper.
     static func keys(of texts: Set<[UInt8]>, pattern: SplitPattern, longest: Int) -> RankKeySet? {
         // Each distinct piece once: a question's forms (`QueryEngine.focusTexts`) repeat most of them.
         var pieces = Set<[UInt8]>()
@@ -107,7 +106,7 @@ final class RankCoverage: @unchecked Sendable {
         // Every spelling is written into one scratch buffer, its core at byte 1 and the byte
         // before it (a space, a gluing character) at byte 0: an array per spelling cost a
         // query process 2 ms.
-        var scratch = [UInt8](repeating: 0, count: min(longest, pieces.map(\.count).max() ?? 0) + 1)
+        var scratch = [UInt8](repeating: 0, count: longest + 1)
         scratch.withUnsafeMutableBufferPointer { buffer in
             let s = buffer.baseAddress!
             func add(_ p: UnsafePointer<UInt8>, _ n: Int) { keys.insert(UnsafeRawBufferPointer(start: p, count: n)) }
@@ -118,7 +117,7 @@ final class RankCoverage: @unchecked Sendable {
             for piece in pieces {
                 piece.withUnsafeBufferPointer { p in
                     for start in p.indices {
-                        for end in (start + 1)...(start + min(p.count - start, longest)) {
+                        for end in (start + 1)...min(p.count, start + longest) {
                             add(p.baseAddress! + start, end - start)
                             let coreStart = p[start] == 0x20 ? start + 1 : start, n = end - coreStart
                             guard n > 0, ASCIICase.isLetter(p[coreStart]) else { continue }

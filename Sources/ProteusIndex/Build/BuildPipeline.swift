@@ -9,6 +9,10 @@ public final class BuildPipeline {
     public let parameters: BuildParameters
     /// Ids must be below this (the tokenizer's vocabulary size); nil checks nothing.
     public var vocabularyLimit: UInt32?
+    /// The tokenizer given for a source that records none (raw ids): its vocabulary is the
+    /// DNA's least, so that ids the statistics sample missed (a rare id, a file appended
+    /// later) are still inside it. Nil: the source's own.
+    public var tokenizer: TokenizerIdentity?
     /// Line breaks per id (`Tokenizer.lineBreakCounts`), so the routing tier can say on
     /// which line of its document an answer starts; nil records no lines.
     public var lineBreaks: [UInt8]?
@@ -46,7 +50,7 @@ public final class BuildPipeline {
     /// Phase 1 alone: the frozen DNA of `source`.
     func learn(source: TokenSource, embeddings: TokenEmbeddings?, focusTokens: [UInt32] = [],
                threads: Int = 1) throws -> FrozenDNA {
-        try FrozenDNA.learn(source: source, parameters: parameters, tokenizer: source.tokenizer,
+        try FrozenDNA.learn(source: source, parameters: parameters, tokenizer: tokenizer ?? source.tokenizer,
                             embeddings: embeddings, focusTokens: focusTokens, threads: threads,
                             identifierShapes: identifierShapes)
     }

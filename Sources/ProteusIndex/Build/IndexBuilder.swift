@@ -98,7 +98,8 @@ public struct IndexBuilder {
         // A focus from a .dna file was tokenized when the DNA was learned.
         try parameters.validate(embeddings: options.embeddings, tokenizer: options.tokenizer?.identity ?? source.tokenizer,
                                 canTokenizeFocus: options.tokenizer != nil || dna != nil)
-        pipeline.vocabularyLimit = (options.tokenizer?.identity ?? source.tokenizer)?.vocabularySize
+        pipeline.tokenizer = options.tokenizer?.identity ?? source.tokenizer
+        pipeline.vocabularyLimit = pipeline.tokenizer?.vocabularySize
         pipeline.lineBreaks = options.tokenizer?.lineBreakCounts()
         pipeline.identifierShapes = options.tokenizer?.identifierShapes()
         pipeline.pairFlags = options.tokenizer?.joinFlags()

@@ -9,7 +9,7 @@ extension BuildPipeline {
             throw ProteusError(.usage, "kept position \(last) is past the end of \(source.name) (\(total) tokens)")
         }
         try parameters.validate(embeddings: embeddings, tokenizer: source.tokenizer)
-        let dna = try FrozenDNA.learn(source: source, parameters: parameters.without(.gates), tokenizer: source.tokenizer,
+        let dna = try FrozenDNA.learn(source: source, parameters: parameters.without(.gates), tokenizer: tokenizer ?? source.tokenizer,
                                       embeddings: embeddings, focusTokens: [], threads: 1)
         let statistics = dna.statistics, features = dna.features
         var heroes = AdmittedHeroes()

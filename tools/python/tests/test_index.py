@@ -167,8 +167,11 @@ def test_an_older_appendable_index_grows_by_a_part_built_today(binary, indexes, 
     folder.mkdir()
     ids[: ids.size // 2].tofile(folder / "a.u32")
     tok, dna = str(TOKENIZER), str(tmp_path / "c.dna")
-    # (The DNA of the whole corpus: one learned from the first half knows no id above its own.)
-    run_cli(binary, "learn", str(indexes["essays"].corpus_u32), "-o", dna, "--tokenizer", tok, "--quiet")
+    # The DNA of the first half: raw ids record no tokenizer, and the one given makes the
+    # DNA's vocabulary (it ended at the half's highest id, and the second half's rarer ids
+    # were refused when the part was written).
+    run_cli(binary, "learn", str(folder), "-o", dna, "--tokenizer", tok, "--quiet")
+    assert int(ids[: ids.size // 2].max()) < int(ids.max())
     today, older = tmp_path / "today.phb", tmp_path / "older.phb"
     run_cli(binary, "build", str(folder), "-o", str(today), "--tokenizer", tok, "--dna", dna, "--appendable", "--quiet")
     with_older_ranks(today, older)

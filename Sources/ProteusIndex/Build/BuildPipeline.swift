@@ -7,11 +7,8 @@
 public final class BuildPipeline {
     /// The validated options.
     public let parameters: BuildParameters
-    /// Ids must be below this (the tokenizer's vocabulary size); nil checks nothing.
-    public var vocabularyLimit: UInt32?
-    /// The tokenizer given for a source that records none (raw ids): its vocabulary is the
-    /// DNA's least, so that ids the statistics sample missed (a rare id, a file appended
-    /// later) are still inside it. Nil: the source's own.
+    /// The tokenizer given (`--tokenizer`), which a source of raw ids does not record; nil:
+    /// the source's own. See `tokenizer(of:)`.
     public var tokenizer: TokenizerIdentity?
     /// Line breaks per id (`Tokenizer.lineBreakCounts`), so the routing tier can say on
     /// which line of its document an answer starts; nil records no lines.
@@ -29,6 +26,13 @@ public final class BuildPipeline {
         self.parameters = parameters
     }
 
+    /// The tokenizer a build of `source` answers to: the one given, else the one the source
+    /// records. Its vocabulary is the DNA's least, so that ids the statistics sample missed (a
+    /// rare id, a file appended later) are inside it, and phase 2 checks every id against it.
+    func tokenizer(of source: TokenSource) -> TokenizerIdentity? {
+        tokenizer ?? source.tokenizer
+    }
+
     /// Runs both phases: learns the DNA from the sample (`FrozenDNA.learn`), then scores
     /// every chunk with it.
     /// - Parameters:
@@ -42,7 +46,7 @@ public final class BuildPipeline {
     ///     calling thread.
     public func run(source: TokenSource, embeddings: TokenEmbeddings? = nil, focusTokens: [UInt32] = [],
                     threads: Int = 1, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> HeroIndexContents {
-        try parameters.validate(embeddings: embeddings, tokenizer: source.tokenizer)
+        try parameters.validate(embeddings: embeddings, tokenizer: tokenizer(of: source))
         let dna = try learn(source: source, embeddings: embeddings, focusTokens: focusTokens, threads: threads)
         return try run(source: source, dna: dna, threads: threads, progress: progress)
     }
@@ -50,7 +54,7 @@ public final class BuildPipeline {
     /// Phase 1 alone: the frozen DNA of `source`.
     func learn(source: TokenSource, embeddings: TokenEmbeddings?, focusTokens: [UInt32] = [],
                threads: Int = 1) throws -> FrozenDNA {
-        try FrozenDNA.learn(source: source, parameters: parameters, tokenizer: tokenizer ?? source.tokenizer,
+        try FrozenDNA.learn(source: source, parameters: parameters, tokenizer: tokenizer(of: source),
                             embeddings: embeddings, focusTokens: focusTokens, threads: threads,
                             identifierShapes: identifierShapes)
     }
@@ -82,7 +86,7 @@ public final class BuildPipeline {
                                  candidateLimit: p.candidateLimit, championLimit: p.perChunk,
                                  bonusMargin: dna.gates?.maximumBonus ?? 0, tables: dna.scoreTables(p, identifierShapes: identifierShapes),
                                  makePicker: { ChampionPicker(parameters: p, features: dna.features, rows: rows, gates: dna.gates) })
-        driver.vocabularyLimit = vocabularyLimit
+        driver.vocabularyLimit = tokenizer(of: source)?.vocabularySize
         driver.routeWindow = p.routeWindow > 0 ? p.effectiveRouteWindow : 0
         driver.lineBreaks = lineBreaks
         driver.pairFlags = pairFlags

@@ -74,6 +74,7 @@ public struct IndexBuilder {
         // Refuse an output onto an input before spending time on the build.
         try OutputDestination.check(output, inputs: opened.identities)
         let source = opened.source
+        let identity = options.tokenizer?.identity ?? source.tokenizer
         var warnings: [String] = []
         if let t = options.tokenizer { try TokenizerChoice.check(t.identity, against: source.tokenizer, recordedIn: source.name) }
         if options.tokenizer == nil, let recorded = source.tokenizer {
@@ -84,22 +85,21 @@ public struct IndexBuilder {
         if let path = options.dnaPath {
             let loaded = try DNAFile.read(path: path)
             try DNACompatibility.check(loaded, path: path, parameters: parameters,
-                                       tokenizer: options.tokenizer?.identity ?? source.tokenizer)
+                                       tokenizer: identity)
             parameters.focus = loaded.parameters.focus
             dna = loaded
             if let after { try AppendCheck.check(dna: loaded, path: path, against: after) }
         }
         var plan: AppendPlan? = options.appendable ? AppendPlan() : nil
         if let after {
-            plan = try AppendCheck.plan(after, opened: opened, tokenizer: options.tokenizer?.identity ?? source.tokenizer,
+            plan = try AppendCheck.plan(after, opened: opened, tokenizer: identity,
                                         chunkLength: parameters.chunkLength)
         }
         let pipeline = try BuildPipeline(parameters: parameters)
         // A focus from a .dna file was tokenized when the DNA was learned.
-        try parameters.validate(embeddings: options.embeddings, tokenizer: options.tokenizer?.identity ?? source.tokenizer,
+        try parameters.validate(embeddings: options.embeddings, tokenizer: identity,
                                 canTokenizeFocus: options.tokenizer != nil || dna != nil)
-        pipeline.tokenizer = options.tokenizer?.identity ?? source.tokenizer
-        pipeline.vocabularyLimit = pipeline.tokenizer?.vocabularySize
+        pipeline.tokenizer = options.tokenizer?.identity
         pipeline.lineBreaks = options.tokenizer?.lineBreakCounts()
         pipeline.identifierShapes = options.tokenizer?.identifierShapes()
         pipeline.pairFlags = options.tokenizer?.joinFlags()

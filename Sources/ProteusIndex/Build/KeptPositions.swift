@@ -8,8 +8,8 @@ extension BuildPipeline {
         if let last = positions.last, last >= total {
             throw ProteusError(.usage, "kept position \(last) is past the end of \(source.name) (\(total) tokens)")
         }
-        try parameters.validate(embeddings: embeddings, tokenizer: source.tokenizer)
-        let dna = try FrozenDNA.learn(source: source, parameters: parameters.without(.gates), tokenizer: tokenizer ?? source.tokenizer,
+        try parameters.validate(embeddings: embeddings, tokenizer: tokenizer(of: source))
+        let dna = try FrozenDNA.learn(source: source, parameters: parameters.without(.gates), tokenizer: tokenizer(of: source),
                                       embeddings: embeddings, focusTokens: [], threads: 1)
         let statistics = dna.statistics, features = dna.features
         var heroes = AdmittedHeroes()

@@ -19,7 +19,7 @@ extension IndexBuilder {
         let identity = options.tokenizer?.identity ?? source.tokenizer
         if let t = options.tokenizer { try TokenizerChoice.check(t.identity, against: source.tokenizer, recordedIn: source.name) }
         let pipeline = try BuildPipeline(parameters: options.parameters)
-        pipeline.tokenizer = identity
+        pipeline.tokenizer = options.tokenizer?.identity
         pipeline.identifierShapes = options.tokenizer?.identifierShapes()
         try options.parameters.validate(embeddings: options.embeddings, tokenizer: identity,
                                         canTokenizeFocus: options.tokenizer != nil)

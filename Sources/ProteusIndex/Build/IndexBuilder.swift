@@ -116,11 +116,7 @@ public struct IndexBuilder {
         if let t = options.tokenizer {
             contents.tokenizer = t.identity
             contents.splitPattern = t.pattern.rawValue
-            if let whole = after?.index, whole.tokenizer == t.identity, !whole.embeddedRanks.isEmpty, options.embedTokenizer {
-                // A part keeps the ranks as the index it grows holds them (built before the
-                // mapped form, they are compressed), so that the merge takes them as they are.
-                contents.embeddedRanks = Array(whole.embeddedRanks)
-            } else if options.embedTokenizer {
+            if options.embedTokenizer {
                 contents.embeddedRanks = EmbeddedRanks.encode(t.ranks)
             }
         }

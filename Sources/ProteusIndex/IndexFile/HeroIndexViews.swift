@@ -28,6 +28,13 @@ extension HeroIndex {
     public var spanFeatures: UnsafeBufferPointer<Float> { view(.spanFeatures, as: Float.self) }
     /// The embedded tokenizer ranks, opaque bytes; empty when none were embedded (unverified view).
     public var embeddedRanks: UnsafeRawBufferPointer { rawBytes(.tokenizerRanks) }
+    /// The embedded ranks in the form `build` writes today (`EmbeddedRanks.mapped`), for an
+    /// index written from this one's; an older form is decoded (its errors name the section).
+    func mappedRanks() throws -> [UInt8] {
+        try EmbeddedRanks.mapped(embeddedRanks) {
+            ProteusError(.dataError, path: path, "section 'TOKR' at byte \(entry(.tokenizerRanks).offset): \($0)")
+        }
+    }
     /// The options the index was built with.
     public var parameters: BuildParameters { metadata.parameters }
     /// The build's deterministic counts.

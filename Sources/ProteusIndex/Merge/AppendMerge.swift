@@ -61,7 +61,7 @@ enum AppendMerge {
         contents.documents = try part.documents().table()
         contents.tokenizer = part.tokenizer
         contents.splitPattern = part.splitPattern
-        contents.embeddedRanks = Array(part.embeddedRanks)
+        contents.embeddedRanks = try part.mappedRanks()
         contents.fingerprint.inputs = part.fingerprint.inputs
         // Windows of a wider reach hold those of a narrower one: the least bounds them all.
         contents.windowReach = min(whole.metadata.windowReach, part.metadata.windowReach)
@@ -132,8 +132,9 @@ enum AppendMerge {
         for (name, value) in ShardChecks.parameterFields where value(part.parameters) != value(whole.parameters) {
             throw differs("parameter '\(name)' (\(value(part.parameters)) against \(value(whole.parameters)))")
         }
+        // As for shards (`ShardChecks`): the same identity, ranks embedded in both or neither.
         if part.tokenizer != whole.tokenizer || part.splitPattern != whole.splitPattern
-            || part.entry(.tokenizerRanks).checksum != whole.entry(.tokenizerRanks).checksum {
+            || part.embeddedRanks.isEmpty != whole.embeddedRanks.isEmpty {
             throw differs("tokenizer")
         }
         let old = whole.fingerprint.inputs

@@ -54,7 +54,7 @@ public enum IndexMerger {
         contents.documents = try first.index.documents().table()
         contents.tokenizer = first.index.tokenizer
         contents.splitPattern = first.index.splitPattern
-        contents.embeddedRanks = Array(first.index.embeddedRanks)
+        contents.embeddedRanks = try first.index.mappedRanks()
         contents.fingerprint.inputs = first.index.fingerprint.inputs
         // Windows of a wider reach hold those of a narrower one: the least bounds them all.
         contents.windowReach = parts.map(\.index.metadata.windowReach).min()!

@@ -45,6 +45,14 @@ enum EmbeddedRanks {
         return Array(frame[0..<n])
     }
 
+    /// `section` (either form) ready to map: as it is when it already is, else decoded and
+    /// encoded again. A merge writes what `build` writes today whatever binary built its
+    /// inputs, so that it equals a single build; `fail(what)` names the section.
+    static func mapped(_ section: UnsafeRawBufferPointer, fail: (String) -> ProteusError) throws -> [UInt8] {
+        if section.isEmpty || section.starts(with: mappedMagic) { return Array(section) }
+        return encode(try decode(section, fail: fail))
+    }
+
     /// Texts a table is made for, and the pattern that cuts them into pieces (given the number
     /// of ranks, for a pattern inferred from it).
     struct Focus {

@@ -160,8 +160,9 @@ def test_an_index_with_the_older_compressed_ranks_decodes_and_answers_alike(bina
 
 
 def test_an_older_appendable_index_grows_by_a_part_built_today(binary, indexes, tmp_path):
-    """A part built `--after` an index of before the mapped ranks keeps that index's form, so
-    the merge takes it (different ranks bytes are refused as another tokenizer)."""
+    """An appendable index built before the mapped ranks grows by a part built today: the
+    tokenizer is compared by its identity, not by its ranks' bytes, and the merge writes
+    today's form, so the grown index is a rebuild's bytes."""
     ids = np.fromfile(indexes["essays"].corpus_u32, dtype="<u4")
     folder = tmp_path / "corpus"
     folder.mkdir()
@@ -179,13 +180,33 @@ def test_an_older_appendable_index_grows_by_a_part_built_today(binary, indexes, 
     part, grown = tmp_path / "part.phb", tmp_path / "grown.phb"
     run_cli(binary, "build", str(folder), "-o", str(part), "--tokenizer", tok, "--dna", dna, "--after", str(older), "--quiet")
     run_cli(binary, "merge", str(older), str(part), "-o", str(grown))
-    _, kept = sections_of(grown)
-    _, was = sections_of(older)
-    assert next(d for c, _, _, d in kept if c == b"TOKR") == next(d for c, _, _, d in was if c == b"TOKR")
+    rebuilt = tmp_path / "rebuilt.phb"
+    run_cli(binary, "build", str(folder), "-o", str(rebuilt), "--tokenizer", tok, "--dna", dna, "--appendable", "--quiet")
+    assert grown.read_bytes() == rebuilt.read_bytes()
     question = "what did the painters learn"
     answer = json.loads(run_cli(binary, "query", str(grown), "--index-only", "--json", question).stdout)["results"]
     with proteus_index.open(grown) as index, proteus_index.open(today) as mapped:
         assert answer and index.decode(ids[:400]) == mapped.decode(ids[:400]) != ""
+
+
+def test_shards_with_either_form_of_ranks_merge_alike(binary, indexes, tmp_path):
+    """A shard whose ranks are in the older form (another binary's) merges with one of today's
+    into the bytes of today's shards merged; a shard that embeds no ranks is refused."""
+    corpus, tok, dna = str(indexes["essays"].corpus_u32), str(TOKENIZER), str(tmp_path / "c.dna")
+    run_cli(binary, "learn", corpus, "-o", dna, "--tokenizer", tok, "--quiet")
+    parts = [tmp_path / f"part-{i}.phb" for i in (1, 2)]
+    for i, part in enumerate(parts, 1):
+        run_cli(binary, "build", corpus, "--shard", f"{i}/2", "--dna", dna, "--tokenizer", tok, "-o", str(part), "--quiet")
+    older, bare = tmp_path / "older-1.phb", tmp_path / "bare-1.phb"
+    with_older_ranks(parts[0], older)
+    today, mixed = tmp_path / "today.phb", tmp_path / "mixed.phb"
+    run_cli(binary, "merge", *map(str, parts), "-o", str(today))
+    run_cli(binary, "merge", str(older), str(parts[1]), "-o", str(mixed))
+    assert mixed.read_bytes() == today.read_bytes()
+    run_cli(binary, "build", corpus, "--shard", "1/2", "--dna", dna, "--tokenizer", tok, "--no-embed-tokenizer", "-o", str(bare), "--quiet")
+    refused = run_cli(binary, "merge", str(bare), str(parts[1]), "-o", str(tmp_path / "no.phb"), check=False)
+    assert refused.returncode == 65 and not (tmp_path / "no.phb").exists()
+    assert refused.stderr.decode() == f"proteus-index: {parts[1]}: tokenizer differs from {bare}: not a shard of the same build\n"
 
 
 def test_an_index_without_a_tokenizer_cannot_decode(indexes):

@@ -10,7 +10,8 @@
 /// the pairs it alone completes. The pairs of a word of three or more pieces count only as
 /// one unbroken stretch (the passage's best), so those two lookalikes side by side do not
 /// add up to the key either. The first piece of a question's word of several pieces, met
-/// where the text's word ends after it, is another word and earns `otherWordShare` of it.
+/// where the text's word ends after it, is another word and earns `otherWordShare` of it; so
+/// is a later piece met where the text's word starts with it ("link" of "reflink" in "--link").
 ///
 /// A passage is the sentence or line holding the anchor, at most `sentenceBack` tokens before
 /// it and `sentenceForward` after, joined with the sentences of its paragraph that carry the
@@ -207,10 +208,13 @@ struct PassageScorer {
             offsets.append(i - range.lowerBound)
             let weight = question.weights[slot]
             // A piece is another word's where the text's word ends after it and the question's
-            // goes on, or where a compound's piece goes on with letters that are not the
+            // goes on, where the text's word starts with a piece the question's goes on with
+            // (" link" for "reflink"), or where a compound's piece goes on with letters that are not the
             // question's ("alt.swedish" for "vm.swappiness"). A form-only id matched its whole
             // form, the word itself, but inside another identifier ("STO_PPC64_LOCALENTRY").
-            let otherWord = form.map(\.insideIdentifier) ?? (i + 1 < buffer.count
+            let otherWord = form.map(\.insideIdentifier) ?? (question.goesOnWordOnly[slot] && i > 0
+                    && (!shapes.startsInWord(buffer[i]) && !shapes.continuesIdentifier(buffer[i]) || !shapes.endsInWord(buffer[i - 1]))
+                || i + 1 < buffer.count
                     && (question.opensWordOnly[slot] && !shapes.startsInWord(buffer[i + 1]) && !shapes.continuesIdentifier(buffer[i + 1])
                         || question.goesOnInPiece[slot] && shapes.startsInWord(buffer[i + 1]) && !continuesAsAsked(slot, at: i + 1, in: buffer)))
             let inflected = lookup.inflected(buffer[i])

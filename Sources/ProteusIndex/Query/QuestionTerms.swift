@@ -96,6 +96,10 @@ public struct QuestionTerms {
     /// several (" nursery" "man", " Ham" "let"): where the text's word ends after it, it is
     /// another word ("nursery school"), worth `PassageScorer.otherWordShare` of its weight.
     public private(set) var opensWordOnly: [Bool] = []
+    /// Whether each slot stands in the question only inside a plain word of several pieces,
+    /// after its first ("link" of "reflink", " ref" "link"): where the text's word starts with
+    /// it (" link", "--link"), it is another word, worth `otherWordShare` too.
+    public private(set) var goesOnWordOnly: [Bool] = []
     /// Whether each slot's token opens a compound's or an identifier's piece that goes on with
     /// more letters (".sw" "appiness"): where the text's piece goes on with other letters, it
     /// is another word (".sw" "ed" "ish" of "alt.swedish"), worth `otherWordShare` too.
@@ -191,6 +195,8 @@ public struct QuestionTerms {
         let plainWord = Self.plainWordPieces(flags: flags, identifierPieces: identifierPieces)
         opensWordOnly = Self.wordOpeners(tokens: tokens, flags: flags, identifierPieces: identifierPieces,
                                          plainWord: plainWord, slotOfToken: questionSlot, slots: weights.count)
+        goesOnWordOnly = Self.wordContinuers(tokens: tokens, flags: flags, identifierPieces: identifierPieces,
+                                             plainWord: plainWord, slotOfToken: questionSlot, slots: weights.count)
         goesOnInPiece = Self.pieceContinuers(tokens: tokens, flags: flags, slotOfToken: questionSlot, slots: weights.count)
         for i in tokens.indices.dropFirst() {
             let a = tokens[i - 1], b = tokens[i]

@@ -110,6 +110,20 @@ extension QuestionTerms {
         return continued
     }
 
+    /// For each slot, whether every place of its token in the question goes on a plain word of
+    /// several pieces after its first ("link" of "ref" "link"): where the text's word starts
+    /// with it (" link", "--link"), it is another word (`goesOnWordOnly`).
+    static func wordContinuers(tokens: [UInt32], flags: [UInt8], identifierPieces: [Bool], plainWord: [Bool],
+                               slotOfToken: [UInt32: Int], slots: Int) -> [Bool] {
+        var continues = [Bool](repeating: true, count: slots)
+        for (k, id) in tokens.enumerated() {
+            guard let s = slotOfToken[id] else { continue }
+            continues[s] = continues[s] && k > 0 && plainWord[k]
+                && continuesWord(flags[k - 1], flags[k], identifierPiece: identifierPieces[k])
+        }
+        return continues
+    }
+
     /// For each slot, whether every place of its token in the question opens a plain word of
     /// several pieces: it does not go on the word before it, and the next token goes on it
     /// (`opensWordOnly`). Every slot's token stands in the question.

@@ -82,6 +82,21 @@ import Testing
         #expect(answers.allSatisfy { !$0.0.contains("NUMAX") || $0.1 < answers[0].1 }, "\(answers)")
     }
 
+    /// A lowercase word ending in "s" is also an acronym's plural ("apis" for "APIs"), where the
+    /// tokenizer learned the plural as one token or it is the capitals and then "s".
+    @Test func anAcronymsPluralIsLookedForInItsCapitals() {
+        #expect(Self.forms(" apis").contains(" APIs") && Self.forms(" urls").contains(" URLs"), "\(Self.forms(" apis"))")
+        let pieces = Self.forms(" gpus").filter { $0.hasSuffix("Us") || $0.hasSuffix("s") && !$0.hasSuffix("S") }
+        #expect(pieces.allSatisfy { $0.hasSuffix("GPUs") }, "\(pieces)")
+        // Two letters, capitals, no "s" at the end: none.
+        #expect(TokenShapes.pluralAcronym(of: Array("us".utf8)) == nil && TokenShapes.pluralAcronym(of: Array("APIS".utf8)) == nil
+                && TokenShapes.pluralAcronym(of: Array("ids".utf8)) == Array("IDs".utf8))
+        // The text's "APIs" answers the word typed in lowercase (GNU's Info manuals: "apis
+        // future recommended" met only a listing of "Affected APIs").
+        let answers = Self.answers(Self.terms(" apis", rare: { _ in true }), in: "Nothing here.\nNever expose them in user-facing APIs.\n")
+        #expect(answers.count == 1 && answers[0].0.contains("user-facing APIs"), "\(answers)")
+    }
+
     /// A word glued to "_" after another word's letters stands inside another identifier: it
     /// is another word there, for half ("localentry" of "_dl_error_localentry"); in brackets,
     /// "(localentry)", it is the word itself.

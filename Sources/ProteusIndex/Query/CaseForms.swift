@@ -1,6 +1,6 @@
 /// A question's words in the other case of their letters, as a person types them: "numa" for
 /// the text's "NUMA", "KASAN" for its "kasan", an identifier's parts each way ("ret_ERRVAL"),
-/// a name in mixed case ("KiCad"). Each form tokenized afresh after a space and at a line
+/// a name in mixed case ("KiCad"), an acronym's plural ("APIs"). Each form tokenized afresh after a space and at a line
 /// start, with the question tokens it credits (`QuestionTerms.wordForms` chooses which count).
 extension TokenShapes {
     /// Letters of the words whose other case is looked for (`caseForms`): a word in capitals
@@ -12,6 +12,15 @@ extension TokenShapes {
     static let lowercasedLetters = 3...12
     static let fewestCapitalizedLetters = 3
     static let identifierBytes = 48
+    /// Letters of a lowercase word ending in "s" also looked for as an acronym's plural, its
+    /// capitals and the "s" ("apis" as "APIs", "urls" as "URLs", "ids" as "IDs").
+    static let pluralAcronymLetters = 3...7
+
+    /// `typed` (lowercase letters ending in "s") as an acronym's plural, else nil.
+    static func pluralAcronym<C: BidirectionalCollection>(of typed: C) -> [UInt8]? where C.Element == UInt8 {
+        guard pluralAcronymLetters.contains(typed.count), typed.allSatisfy(ASCIICase.isLowercase), typed.last == 0x73 else { return nil }
+        return ASCIICase.uppercased(typed.dropLast()) + [0x73]
+    }
 
     /// A byte of a word or an identifier whose case is looked for: an ASCII letter, a digit, "_".
     private static func isIdentifierByte(_ b: UInt8) -> Bool { ASCIICase.isLetter(b) || (b >= 0x30 && b <= 0x39) || b == 0x5F }
@@ -28,6 +37,7 @@ extension TokenShapes {
             forms.append(ASCIICase.uppercased(run))
             let lower = ASCIICase.lowercased(run)
             forms.append(lower)
+            if let plural = pluralAcronym(of: run) { forms.append(plural) }
             for form in Inflections.of(lower) { forms += [form, [form[0] & ~0x20] + form.dropFirst()] }
             if mixedCaseLetters.contains(run.count) && run.elementsEqual(lower) { forms += mixedCaseSpellings(of: lower) }
         }
@@ -53,6 +63,18 @@ extension TokenShapes {
             ? ASCIICase.lowercased(typed) : []
         let mixed = identifier && capitals == 0 ? Self.partCaseSpellings(of: Array(typed)) : []
         return forms(spelling: word, as: [other, lower].filter { !$0.isEmpty } + mixed, bytes: bytes, ends: ends)
+            + pluralAcronymForms(ofWord: word, typed: typed, bytes: bytes, ends: ends)
+    }
+
+    /// A lowercase word ending in "s" as an acronym's plural (`pluralAcronym`), where the
+    /// tokenizer learned it as one token (" APIs", " URLs") or it is its capitals and then "s"
+    /// (" PD" "Us" is no plural; " THI" "s" of "this" would be, but the corpus rarely holds it).
+    private func pluralAcronymForms(ofWord word: ArraySlice<UInt32>, typed: ArraySlice<UInt8>, bytes: [UInt8], ends: [Int])
+        -> [(ids: [UInt32], covering: [Int])] {
+        guard let plural = Self.pluralAcronym(of: typed), let tokenizer else { return [] }
+        return forms(spelling: word, as: [plural], bytes: bytes, ends: ends).filter { form in
+            form.ids.count == 1 || tokenizer.ranks.bytes(ofRank: form.ids[form.ids.count - 1]).map { $0.elementsEqual([0x73]) } == true
+        }
     }
 
     /// Most parts of an identifier with every mix of cases (`partCaseSpellings`): 2^parts
@@ -90,10 +112,11 @@ extension TokenShapes {
     func mixedCaseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
         guard let (bytes, ends) = wordBytes(word), bytes.first == 0x20 else { return [] }
         let typed = Array(bytes.dropFirst())
-        guard typed.allSatisfy(ASCIICase.isLowercase), Self.mixedCaseLetters.contains(typed.count), let tokenizer else { return [] }
+        guard typed.allSatisfy(ASCIICase.isLowercase), let tokenizer else { return [] }
         // A name the tokenizer learned is one token (" McCarthy", " GitHub"), or ends in a token
         // of three letters or more that its inner capital opens (" Ki" "Cad", " G" "nu" "Cash");
         // a guess that is neither ("Sc" "Rub" "bing", "Pa" "R" "ables") is no name.
+        guard Self.mixedCaseLetters.contains(typed.count) else { return [] }
         return forms(spelling: word, as: Self.mixedCaseSpellings(of: typed), bytes: bytes, ends: ends).filter { form in
             guard form.ids.count > 1 else { return true }
             guard let last = tokenizer.ranks.bytes(ofRank: form.ids[form.ids.count - 1]), let first = last.first else { return false }

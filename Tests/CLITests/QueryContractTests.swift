@@ -72,6 +72,9 @@ import Foundation
             (try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["question"] as! String
         }
         #expect(questions == ["first question", "second one"])
+        // "-" names standard input, as everywhere else.
+        let dash = try CLI.run(["query", Self.index, "--json", "--questions", "-"], stdin: Data("first question\n".utf8))
+        #expect(dash.status == 0 && dash.stdout.contains("\"question\":\"first question\""), "\(dash.stderr)")
     }
 
     @Test func queryIdsNeedKnownTokens() throws {

@@ -31,7 +31,7 @@ struct Query: ParsableCommand {
     @Option(help: "The corpus the index was built from (default: the recorded path, if unchanged). Repeat for several inputs.")
     var corpus: [String] = []
 
-    @Option(help: "A file of questions, one per line.")
+    @Option(help: "A file of questions, one per line ('-': standard input).")
     var questions: String?
 
     @Option(help: ArgumentHelp("The question as token ids (comma-separated), for indexes built without a tokenizer.", valueName: "ids"))

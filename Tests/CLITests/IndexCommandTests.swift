@@ -110,6 +110,24 @@ import Foundation
         }
     }
 
+    @Test func anIndexOrADNAFileOnStandardInputIsNoTokenStream() throws {
+        // Piped, an index was read as ids: `inspect -` described its bytes as 1.1M tokens.
+        let index = Self.corpus.dir.path("piped-in.phb"), dna = Self.corpus.dir.path("piped-in.dna")
+        #expect(try Self.build([], output: index).status == 0)
+        #expect(try CLI.run(["learn", Self.corpus.tok, "-o", dna, "--tokenizer", Self.tokenizer, "--quiet"]).status == 0)
+        for (file, what) in [(index, "a .phb index"), (dna, "a .dna file")] {
+            // Its first 4,096 bytes, written at once (PIPE_BUF): the tool refuses after 8 and
+            // exits, and a longer write into its closed pipe would kill this test process.
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: file)).prefix(4096)
+            let out = Self.corpus.dir.path("from-stdin.phb")
+            for arguments in [["inspect", "-"], ["build", "-", "-o", out, "--quiet"]] {
+                let r = try CLI.run(arguments, stdin: bytes)
+                #expect(r.status == 65 && r.stderr == "proteus-index: -: holds \(what), not tokens: give its path\n", "\(arguments): \(r.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: out))
+            }
+        }
+    }
+
     @Test func packPositionsFollowTheChosenMode() throws {
         let out = Self.corpus.dir.path("pack.phb")
         #expect(try Self.build([], output: out).status == 0)

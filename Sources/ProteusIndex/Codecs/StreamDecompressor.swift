@@ -75,6 +75,9 @@ public final class DecompressingByteStream {
                 }
                 continue
             }
+            if let file = Self.ownFile(startingWith: magic) {
+                throw CodecError("holds \(file), not tokens: give its path")
+            }
             if magic == FrameMagic.zstd {
                 kind = .zstd
                 zstd = ZSTD_createDStream()
@@ -84,6 +87,18 @@ public final class DecompressingByteStream {
                 _ = LZ4F_createDecompressionContext(&lz4, UInt32(LZ4F_VERSION))
             }
             return
+        }
+    }
+
+    /// What our own file `magic` (its first four bytes, little-endian) opens, if any: a piped
+    /// index was read as ids ("cat x.phb | proteus-index inspect -" described 1.1M "tokens").
+    /// As a raw stream's first id it would be above 2^30, far past any vocabulary.
+    static func ownFile(startingWith magic: UInt32) -> String? {
+        func head(_ bytes: [UInt8]) -> UInt32 { bytes[0..<4].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
+        switch magic {
+        case head(IndexFormat.magic): return "a .phb index"
+        case head(DNAFile.magic): return "a .dna file"
+        default: return nil
         }
     }
 

@@ -1,7 +1,8 @@
 /// A question's words in the other case of their letters, as a person types them: "numa" for
 /// the text's "NUMA", "KASAN" for its "kasan", an identifier's parts each way ("ret_ERRVAL"),
-/// a name in mixed case ("KiCad"), an acronym's plural ("APIs"). Each form tokenized afresh after a space and at a line
-/// start, with the question tokens it credits (`QuestionTerms.wordForms` chooses which count).
+/// a name in mixed case ("KiCad"), an acronym's plural ("APIs"). Each form tokenized afresh
+/// after a space and at a line start, with the question tokens it credits
+/// (`QuestionTerms.wordForms` chooses which count).
 extension TokenShapes {
     /// Letters of the words whose other case is looked for (`caseForms`): a word in capitals
     /// ("KASAN", "SIGTERM") in lowercase up to 12 letters (a longer word's capitals are a
@@ -112,11 +113,10 @@ extension TokenShapes {
     func mixedCaseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
         guard let (bytes, ends) = wordBytes(word), bytes.first == 0x20 else { return [] }
         let typed = Array(bytes.dropFirst())
-        guard typed.allSatisfy(ASCIICase.isLowercase), let tokenizer else { return [] }
+        guard typed.allSatisfy(ASCIICase.isLowercase), Self.mixedCaseLetters.contains(typed.count), let tokenizer else { return [] }
         // A name the tokenizer learned is one token (" McCarthy", " GitHub"), or ends in a token
         // of three letters or more that its inner capital opens (" Ki" "Cad", " G" "nu" "Cash");
         // a guess that is neither ("Sc" "Rub" "bing", "Pa" "R" "ables") is no name.
-        guard Self.mixedCaseLetters.contains(typed.count) else { return [] }
         return forms(spelling: word, as: Self.mixedCaseSpellings(of: typed), bytes: bytes, ends: ends).filter { form in
             guard form.ids.count > 1 else { return true }
             guard let last = tokenizer.ranks.bytes(ofRank: form.ids[form.ids.count - 1]), let first = last.first else { return false }

@@ -209,8 +209,8 @@ struct PassageScorer {
             let weight = question.weights[slot]
             // A piece is another word's where the text's word ends after it and the question's
             // goes on, where the text's word starts with a piece the question's goes on with
-            // (" link" for "reflink"), or where a compound's piece goes on with letters that are not the
-            // question's ("alt.swedish" for "vm.swappiness"). A form-only id matched its whole
+            // (" link" for "reflink"), or where a compound's piece goes on with letters that are
+            // not the question's ("alt.swedish" for "vm.swappiness"). A form-only id matched its whole
             // form, the word itself, but inside another identifier ("STO_PPC64_LOCALENTRY").
             let otherWord = form.map(\.insideIdentifier) ?? (question.goesOnWordOnly[slot] && i > 0
                     && (!shapes.startsInWord(buffer[i]) && !shapes.continuesIdentifier(buffer[i]) || !shapes.endsInWord(buffer[i - 1]))

@@ -21,8 +21,14 @@ enum CLI {
         return bundle.appendingPathComponent("proteus-index")
     }()
 
+    /// A tool that refuses its input early closes the pipe while the rest is still being
+    /// written, as `cat x.phb | proteus-index inspect -` does to `cat`: the write must fail
+    /// (EPIPE), not kill the test process with SIGPIPE.
+    private static let brokenPipesIgnored: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     @discardableResult
     static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> CLIResult {
+        _ = brokenPipesIgnored
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -39,7 +45,7 @@ enum CLI {
         let captured = Captured()
         DispatchQueue.global().async(group: group) { captured.out = out.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: group) { captured.err = err.fileHandleForReading.readDataToEndOfFile() }
-        if let stdin { input.fileHandleForWriting.write(stdin) }
+        if let stdin { try? input.fileHandleForWriting.write(contentsOf: stdin) }
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
         group.wait()

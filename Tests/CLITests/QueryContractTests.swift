@@ -75,6 +75,10 @@ import Foundation
         // "-" names standard input, as everywhere else.
         let dash = try CLI.run(["query", Self.index, "--json", "--questions", "-"], stdin: Data("first question\n".utf8))
         #expect(dash.status == 0 && dash.stdout.contains("\"question\":\"first question\""), "\(dash.stderr)")
+        // And as the question argument ("-" was asked as a question of its own).
+        let argument = try CLI.run(["query", Self.index, "--json", "-"], stdin: Data("first question\nsecond one\n".utf8))
+        #expect(argument.status == 0 && argument.stdout.split(separator: "\n").count == 2
+                && argument.stdout.contains("\"question\":\"second one\""), "\(argument.stderr)")
     }
 
     @Test func queryIdsNeedKnownTokens() throws {

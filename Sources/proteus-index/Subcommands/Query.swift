@@ -16,8 +16,11 @@ struct Query: ParsableCommand {
     @Argument(help: "The .phb index.")
     var index: String
 
-    @Argument(help: "The question (omit to read questions from --questions or standard input).")
+    @Argument(help: "The question (omit, or '-', to read questions from --questions or standard input).")
     var question: String?
+
+    /// The question given as the argument; "-", as for every other input, names standard input.
+    private var givenQuestion: String? { question == "-" ? nil : question }
 
     @Option(help: "Number of answers per question.")
     var top: Int = 5
@@ -76,7 +79,7 @@ struct Query: ParsableCommand {
             throw ValidationError("'--index-only' answers without the corpus; it cannot be combined with '--rescan' or '--corpus'")
         }
         if rescan != nil && !corpus.isEmpty { throw ValidationError("'--rescan' names the corpus; it cannot be combined with '--corpus'") }
-        if emit != nil && question == nil && queryIds == nil {
+        if emit != nil && givenQuestion == nil && queryIds == nil {
             throw ValidationError("'--emit' writes the pack of one question: give the question as an argument")
         }
     }
@@ -98,7 +101,7 @@ struct Query: ParsableCommand {
             options.indexOnly = indexOnly
             options.threads = Threads.count(threads)
             options.input = try input.options()
-            if queryIds == nil, let question { options.questions = [question] }
+            if queryIds == nil, let givenQuestion { options.questions = [givenQuestion] }
             let session = try QuerySession(index: index, tokenizer: try tokenizer.load(), options: options)
             let asked = try collectQuestions()
             for warning in session.warnings { printError("proteus-index: warning: \(warning)") }
@@ -126,9 +129,9 @@ struct Query: ParsableCommand {
                 return v
             }
             guard !ids.isEmpty else { throw ProteusError(.usage, "the question is empty") }
-            return [(question ?? queryIds, ids)]
+            return [(givenQuestion ?? queryIds, ids)]
         }
-        if let question { return [(question, nil)] }
+        if let givenQuestion { return [(givenQuestion, nil)] }
         let lines: [String]
         if let questions {
             lines = try TextLines.read(path: questions)

@@ -61,4 +61,19 @@ import Testing
         #expect(tight.positions == Array(47...53))
         #expect(tight.admittedChampions == 2)
     }
+
+    @Test func aCopyOfABetterChampionsWindowTakesNoSeat() {
+        // Text repeated in the corpus: 10 and 110 capture the same tokens (their windows are
+        // written alike), so the copy, ranked second, is skipped and 60 gets the seat.
+        let w = HeroWindows(capacity: 3, span: 2)
+        for (position, score, base) in [(UInt64(10), Float(9), UInt32(500)), (110, 8, 500), (60, 7, 700)] {
+            let s = w.append(position: position, score: score)
+            for j in -2...2 { w.set(slot: s, offset: j, token: base + UInt32(j + 2), score: j == 0 ? score : 1) }
+            w.left[s] = 2
+            w.right[s] = 2
+        }
+        let heroes = admitHeroes(from: w, ranked: w.ranked(), budget: 10, span: 2)
+        #expect(heroes.positions == Array(8...12) + Array(58...62))
+        #expect(heroes.admittedChampions == 2)
+    }
 }

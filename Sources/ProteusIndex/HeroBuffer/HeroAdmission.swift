@@ -15,6 +15,11 @@ struct AdmittedHeroes {
 /// when another surviving champion lies within `span` of it: a cluster of champions marks a
 /// passage (a needle sentence has several rare tokens close together, a haystack's rare words
 /// are mostly alone), and a passage deserves its whole sentence rather than a fragment.
+///
+/// A champion whose captured window holds the same tokens as a better-ranked one's is a copy
+/// of it (text repeated in the corpus) and takes no seat: the demo's haystack, the essays four
+/// times, kept every salient span four times, and 4,096 heroes had no seat left for its needle.
+/// The rule reads only the ranked pool, so a merge that admits from the merged pool keeps it.
 func admitHeroes(from windows: HeroWindows, ranked: [Int], budget: Int, span: Int) -> AdmittedHeroes {
     let sortedPositions = ranked.map { windows.positions[$0] }.sorted()
     func clustered(_ p: UInt64) -> Bool {
@@ -37,8 +42,11 @@ func admitHeroes(from windows: HeroWindows, ranked: [Int], budget: Int, span: In
     index.reserveCapacity(budget)
     var tokens: [UInt32] = [], scores: [Float] = [], positions: [UInt64] = []
     var admitted: UInt64 = 0
+    var captured = Set<[UInt32]>()
     for s in ranked {
         let p = windows.positions[s]
+        let window = (-Int(windows.left[s])...Int(windows.right[s])).map { windows.token(slot: s, offset: $0) }
+        guard captured.insert(window).inserted else { continue }
         if tokens.count == budget {
             // Full: the champion is kept only if an earlier window already covered it.
             if let k = index[p] {

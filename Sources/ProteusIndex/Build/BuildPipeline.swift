@@ -27,7 +27,8 @@ public final class BuildPipeline {
     }
 
     /// The tokenizer a build of `source` answers to: the one given, else the one the source
-    /// records. Its vocabulary is the DNA's least, so that ids the statistics sample missed (a
+    /// records (`TokenizerChoice.forBuild`, which the commands call first, checks the two
+    /// agree). Its vocabulary is the DNA's least, so that ids the statistics sample missed (a
     /// rare id, a file appended later) are inside it, and phase 2 checks every id against it.
     func tokenizer(of source: TokenSource) -> TokenizerIdentity? {
         tokenizer ?? source.tokenizer

@@ -74,9 +74,8 @@ public struct IndexBuilder {
         // Refuse an output onto an input before spending time on the build.
         try OutputDestination.check(output, inputs: opened.identities)
         let source = opened.source
-        let identity = options.tokenizer?.identity ?? source.tokenizer
+        let identity = try TokenizerChoice.forBuild(given: options.tokenizer?.identity, of: source)
         var warnings: [String] = []
-        if let t = options.tokenizer { try TokenizerChoice.check(t.identity, against: source.tokenizer, recordedIn: source.name) }
         if options.tokenizer == nil, let recorded = source.tokenizer {
             warnings.append("\(source.name) was made with \(recorded.name) but no --tokenizer was given: the index records its identity but cannot tokenize questions or print text by itself")
         }

@@ -16,8 +16,7 @@ extension IndexBuilder {
         let opened = try InputOpener.open(inputs, options: input)
         try OutputDestination.check(output, inputs: opened.identities)
         let source = opened.source
-        let identity = options.tokenizer?.identity ?? source.tokenizer
-        if let t = options.tokenizer { try TokenizerChoice.check(t.identity, against: source.tokenizer, recordedIn: source.name) }
+        let identity = try TokenizerChoice.forBuild(given: options.tokenizer?.identity, of: source)
         let pipeline = try BuildPipeline(parameters: options.parameters)
         pipeline.tokenizer = options.tokenizer?.identity
         pipeline.identifierShapes = options.tokenizer?.identifierShapes()

@@ -42,11 +42,16 @@ func admitHeroes(from windows: HeroWindows, ranked: [Int], budget: Int, span: In
     index.reserveCapacity(budget)
     var tokens: [UInt32] = [], scores: [Float] = [], positions: [UInt64] = []
     var admitted: UInt64 = 0
-    var captured = Set<[UInt32]>()
+    // The slots met so far by a hash of their captured tokens (compared in full where it
+    // matches): an array of tokens per champion was an allocation each.
+    var captured: [UInt64: [Int]] = [:]
+    captured.reserveCapacity(ranked.count)
     for s in ranked {
         let p = windows.positions[s]
-        let window = (-Int(windows.left[s])...Int(windows.right[s])).map { windows.token(slot: s, offset: $0) }
-        guard captured.insert(window).inserted else { continue }
+        let window = windows.captured(slot: s)
+        let key = XXH64.hash(UnsafeRawBufferPointer(window))
+        if let same = captured[key], same.contains(where: { windows.captured(slot: $0).elementsEqual(window) }) { continue }
+        captured[key, default: []].append(s)
         if tokens.count == budget {
             // Full: the champion is kept only if an earlier window already covered it.
             if let k = index[p] {

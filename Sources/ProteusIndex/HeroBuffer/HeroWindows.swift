@@ -61,6 +61,10 @@ final class HeroWindows {
 
     @inline(__always)
     func token(slot s: Int, offset j: Int) -> UInt32 { windowTokens[s * width + span + j] }
+    /// The tokens slot `s` captured, in place.
+    func captured(slot s: Int) -> UnsafeBufferPointer<UInt32> {
+        UnsafeBufferPointer(start: windowTokens + s * width + span - Int(left[s]), count: Int(left[s]) + Int(right[s]) + 1)
+    }
     @inline(__always)
     func score(slot s: Int, offset j: Int) -> Float { windowScores[s * width + span + j] }
 

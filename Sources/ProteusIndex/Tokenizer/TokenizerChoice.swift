@@ -14,6 +14,14 @@ public enum TokenizerChoice {
         return explicit
     }
 
+    /// The tokenizer a build (or `learn`) of `source` answers to: the one given, checked
+    /// against the one the source records, else the recorded one (nil: none at all).
+    public static func forBuild(given: TokenizerIdentity?, of source: TokenSource) throws -> TokenizerIdentity? {
+        guard let given else { return source.tokenizer }
+        try check(given, against: source.tokenizer, recordedIn: source.name)
+        return given
+    }
+
     /// Refuses `given` when `recorded` names a tokenizer with another SHA-256.
     public static func check(_ given: TokenizerIdentity, against recorded: TokenizerIdentity?, recordedIn file: String) throws {
         guard let recorded, recorded.sha256 != given.sha256 else { return }

@@ -139,7 +139,10 @@ import Testing
         // A guess whose inner capital opens no last token of three letters is no name.
         #expect(!Self.mixedForms(" scrubbing").contains { $0.hasSuffix("ScRubbing") }, "\(Self.mixedForms(" scrubbing"))")
         #expect(Self.mixedForms(" scrubbing").allSatisfy { !$0.hasSuffix("bing") }, "\(Self.mixedForms(" scrubbing"))")
-        #expect(TokenShapes.mixedCaseSpellings(of: Array("kicad".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["KiCad", "KicAd"])
+        #expect(TokenShapes.mixedCaseSpellings(of: Array("kicad".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["KIcad", "KiCad", "KicAd"])
+        // A capital run before a word: "XPath", "IIter" (" II" "ter": the last token follows the run).
+        #expect(Self.mixedForms(" xpath").contains(" XPath"), "\(Self.mixedForms(" xpath"))")
+        #expect(Self.mixedForms(" iiter").contains(" IIter"), "\(Self.mixedForms(" iiter"))")
         // Only a lowercase word of 5 to 10 letters after a space (its capitals are a case form).
         #expect(Self.mixedForms(" KiCad").isEmpty && Self.mixedForms(" nues").isEmpty)
         #expect(Self.mixedForms(" javascripts").isEmpty && Self.mixedForms(" numa").isEmpty, "\(Self.mixedForms(" javascripts"))")

@@ -106,29 +106,39 @@ extension TokenShapes {
 
     /// A word typed in lowercase letters (`word`: its tokens, the first led by a space) as a
     /// name writes it, capitalized with one more capital inside: "kicad" as "KiCad",
-    /// "mccarthy" as "McCarthy", "github" as "GitHub" (tantivy lowercases every word and
-    /// met them; we did not). Tokenized afresh like `caseForms`, and kept where it is one token
-    /// or ends in one the inner capital opens; a form is worth looking for only where it
-    /// brings a rare piece (`QuestionTerms.wordForms`).
+    /// "mccarthy" as "McCarthy", "github" as "GitHub", "xpath" as "XPath", "iiter" as "IIter"
+    /// (tantivy lowercases every word and met them; we did not). Tokenized afresh like
+    /// `caseForms`, and kept where it is one token or ends in one of three letters or more
+    /// that the inner capital opens or that follows it; a form is worth looking for only where
+    /// it brings a rare piece (`QuestionTerms.wordForms`).
     func mixedCaseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
         guard let (bytes, ends) = wordBytes(word), bytes.first == 0x20 else { return [] }
         let typed = Array(bytes.dropFirst())
         guard typed.allSatisfy(ASCIICase.isLowercase), Self.mixedCaseLetters.contains(typed.count), let tokenizer else { return [] }
         // A name the tokenizer learned is one token (" McCarthy", " GitHub"), or ends in a token
         // of three letters or more that its inner capital opens (" Ki" "Cad", " G" "nu" "Cash");
-        // a guess that is neither ("Sc" "Rub" "bing", "Pa" "R" "ables") is no name.
-        return forms(spelling: word, as: Self.mixedCaseSpellings(of: typed), bytes: bytes, ends: ends).filter { form in
-            guard form.ids.count > 1 else { return true }
-            guard let last = tokenizer.ranks.bytes(ofRank: form.ids[form.ids.count - 1]), let first = last.first else { return false }
-            return last.count >= 3 && ASCIICase.isUppercase(first)
+        // a guess that is neither ("Sc" "Rub" "bing", "Pa" "R" "ables") is no name. A letter
+        // before a capitalized word ("XPath", "IIter") is one where the tokenizer learned the
+        // word capitalized as one token ("Path", "Iter"), however BPE cuts the whole (" II"
+        // "ter"): "EXpend" of "expend" is none.
+        return zip(Self.mixedCaseSpellings(of: typed), 1...).flatMap { spelling, capital in
+            forms(spelling: word, as: [spelling], bytes: bytes, ends: ends).filter { form in
+                if capital == 1 {
+                    let rest = Array(spelling.dropFirst())
+                    return rest.count >= 3 && rest.withUnsafeBytes { tokenizer.ranks.rank(of: $0) } != nil
+                }
+                guard form.ids.count > 1 else { return true }
+                guard let last = tokenizer.ranks.bytes(ofRank: form.ids[form.ids.count - 1]), let first = last.first else { return false }
+                return last.count >= 3 && ASCIICase.isUppercase(first)
+            }
         }
     }
 
     /// `mixedCaseForms`' spellings of a lowercase word: the first letter and one letter from the
-    /// third to the last but one capitalized.
+    /// second to the last but one capitalized.
     static func mixedCaseSpellings(of typed: [UInt8]) -> [[UInt8]] {
         guard typed.count >= mixedCaseLetters.lowerBound else { return [] }
-        return (2...(typed.count - 2)).map { i in
+        return (1...(typed.count - 2)).map { i in
             var w = typed
             w[0] &= ~0x20
             w[i] &= ~0x20

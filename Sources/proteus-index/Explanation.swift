@@ -19,7 +19,9 @@ enum Explanation {
                              + t.inflectedForms.map { $0.map(quoted).joined(separator: " ") }).joined(separator: ", ")
             lines.append("  \(spelled)  weight \(String(format: "%.2f", t.weight))\(t.anchor ? " anchor" : "")\(t.frame ? " frame" : ""), \(windows)"
                          + (forms.isEmpty ? "" : "; at a line start in \(forms)") + (glued.isEmpty ? "" : "; glued in \(glued)")
-                         + (inflected.isEmpty ? "" : "; inflected \(inflected)"))
+                         + (inflected.isEmpty ? "" : "; inflected \(inflected)")
+                         + (t.namingDocuments == 0 ? "" : "; names \(t.namingDocuments == 1 ? "the document" : "\(t.namingDocuments) documents") "
+                            + t.namingExamples.joined(separator: ", ") + (t.namingDocuments > t.namingExamples.count ? ", …" : "")))
         }
         if let like = r.likeWindows {
             lines.append("  from the cap on, \(like.count) windows that may hold an answer like the best one "

@@ -17,7 +17,7 @@ import Testing
         let tokens = tokenizer.encodeOrdinary(text)
         var collector = AnswerCollector(top: 3)
         tokens.withUnsafeBufferPointer { b in
-            scorer.scan(b, base: 0, anchorsIn: 0..<b.count, source: .corpus, document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
+            scorer.scan(b, base: 0, anchorsIn: 0..<b.count, source: .corpus, document: { _ in (0..<UInt64(tokens.count), nil) }, into: &collector)
         }
         return collector.answers.map { (InflectionTests.text($0.tokens), $0.score) }
     }

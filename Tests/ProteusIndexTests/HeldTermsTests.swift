@@ -85,7 +85,7 @@ import Testing
                 var skipping = AnswerCollector(top: top)
                 tokens.withUnsafeBufferPointer { buffer in
                     scorer.scan(buffer, base: 0, anchorsIn: 0..<buffer.count, source: .corpus,
-                                document: { _ in 0..<UInt64(buffer.count) }, into: &skipping)
+                                document: { _ in (0..<UInt64(buffer.count), nil) }, into: &skipping)
                     let all = Self.everyPassage(scorer, buffer, top: top)
                     #expect(skipping.answers.map(\.orderKey.start) == all.answers.map(\.orderKey.start), "\(question), top \(top)")
                     #expect(skipping.answers.map(\.score) == all.answers.map(\.score), "\(question), top \(top)")

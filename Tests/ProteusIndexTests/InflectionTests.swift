@@ -62,7 +62,7 @@ import Testing
         var collector = AnswerCollector(top: 5)
         tokens.withUnsafeBufferPointer { buffer in
             scorer.scan(buffer, base: 0, anchorsIn: 0..<buffer.count, source: .corpus,
-                        document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
+                        document: { _ in (0..<UInt64(tokens.count), nil) }, into: &collector)
         }
         return (scorer.question, collector.answers.map { (Self.text($0.tokens), $0.score) })
     }

@@ -43,7 +43,7 @@ import Testing
         var collector = AnswerCollector(top: top)
         tokens.withUnsafeBufferPointer { buffer in
             scorer(question, reach: reach, rare: rare, everywhere: everywhere).scan(buffer, base: 0, anchorsIn: 0..<buffer.count, source: .corpus,
-                                  document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
+                                  document: { _ in (0..<UInt64(tokens.count), nil) }, into: &collector)
         }
         return collector.answers.map { p in
             (String(decoding: (try? p.tokens.withUnsafeBufferPointer { try tokenizer.decode($0) }) ?? [], as: UTF8.self), p.score)
@@ -146,7 +146,7 @@ import Testing
         let scorer = Self.scorer("What is the best thing to do in San Francisco?")
         tokens.withUnsafeBufferPointer { buffer in
             scorer.scan(buffer, base: 0, anchorsIn: 0..<buffer.count, source: .corpus,
-                        document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
+                        document: { _ in (0..<UInt64(tokens.count), nil) }, into: &collector)
         }
         let a = collector.answers
         #expect(a.count == 2, "\(a)")
@@ -229,7 +229,7 @@ import Testing
         var collector = AnswerCollector(top: 2)
         tokens.withUnsafeBufferPointer { buffer in
             Self.scorer(question).scan(buffer, base: 0, anchorsIn: 0..<buffer.count, source: .corpus,
-                                       document: { _ in 0..<UInt64(tokens.count) }, into: &collector)
+                                       document: { _ in (0..<UInt64(tokens.count), nil) }, into: &collector)
         }
         let a = collector.answers
         #expect(a.count == 2, "\(a)")
@@ -446,7 +446,7 @@ import Testing
         var collector = AnswerCollector(top: 1)
         tokens.withUnsafeBufferPointer { b in
             Self.scorer("zanzibar").scan(b, base: 0, anchorsIn: 0..<b.count, source: .corpus,
-                                         document: { $0 < split ? 0..<split : split..<UInt64(b.count) }, into: &collector)
+                                         document: { ($0 < split ? 0..<split : split..<UInt64(b.count), nil) }, into: &collector)
         }
         #expect(collector.answers.first?.end == split)
     }

@@ -17,7 +17,11 @@ range, and turned into two kinds of question:
     holds as a word ("handled" for "handling", "interrupt" for "interrupts"), as a person
     asks in their own grammar (answered as terms: the line's three words as it spells them);
   - lowercase: the terms of the lines where one is an acronym or in capitals (two capital
-    letters or more: "NUMA", "SIGTERM"), typed in lowercase, as a person types them.
+    letters or more: "NUMA", "SIGTERM"), typed in lowercase, as a person types them;
+  - named (a corpus of documents, a `.tok` made by `encode`): the same three words after a
+    word of the line's file name that the line does not hold ("grep count matching lines" of
+    grep's manual), as a person names the program or the topic they ask about (answered as
+    terms: the line's three words).
 A top-k answer succeeds for a phrase when its text holds the phrase (whitespace aside: any line
 that says it will do), and for the other kinds when its text holds the line's three words, as
 words, in any case. Three ways of answering, over the same tokens:
@@ -70,7 +74,10 @@ def draw_lines(tokens: np.ndarray, enc, count: int, seed: int, span: int = 400) 
     while len(out) < count:
         at = rng.randrange(0, max(1, len(tokens) - span))
         ids = np.asarray(tokens[at:at + span]).tolist()
-        text, offsets = enc.decode_with_offsets(ids)
+        try:
+            text, offsets = enc.decode_with_offsets(ids)
+        except UnicodeDecodeError:  # the span starts or ends inside a character: draw another
+            continue
         lines, char = [], 0
         for piece in text.split("\n"):
             lines.append((char, piece))
@@ -167,6 +174,22 @@ def inflected_question(terms: str, known: set[str], rng: random.Random) -> str |
     return " ".join(out) if changed else None
 
 
+def name_words(name: str) -> list[str]:
+    """The words of a document's file name a question may name it by, as the query reads them
+    (`DocumentNames`): its last path component up to the first dot, in runs of ASCII letters and
+    digits of 3 or more, lowercased."""
+    stem = name.rsplit("/", 1)[-1].split(".", 1)[0]
+    return [w.lower() for w in re.findall(r"[A-Za-z0-9]{3,}", stem)]
+
+
+def named_question(terms: str, line: Line, name: str) -> str | None:
+    """`terms` after the first word of the line's file name (`name_words`) that neither the
+    line nor the terms hold, None when there is none."""
+    held = {w.lower() for w in words_of(line.text)} | {t.lower() for t in terms.split()}
+    word = next((w for w in name_words(name) if w not in held), None)
+    return f"{word} {terms}" if word else None
+
+
 def lowercase_question(terms: str) -> str | None:
     """`terms` in lowercase when one of them has two capital letters or more ("NUMA", "eBPF"),
     None otherwise: a first letter's case is a spelling the query meets already."""
@@ -201,7 +224,8 @@ def first_success(results: list[dict], target: str, kind: str) -> int | None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("corpus", help="raw little-endian u32 tokens (cl100k_base) of real text")
+    ap.add_argument("corpus", help="raw little-endian u32 tokens (cl100k_base) of real text, or a .tok of documents "
+                    "(`proteus-index encode DIR`), which adds the named kind")
     ap.add_argument("--questions", type=int, default=200, help="questions of each kind")
     ap.add_argument("--seed", type=int, default=10)
     ap.add_argument("--top", type=int, default=5)
@@ -210,12 +234,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scratch", help="folder for the indexes (default: a temporary one)")
     ap.add_argument("--no-tantivy", action="store_true")
     ap.add_argument("--out", help="RESULTS markdown (a .json beside it)")
-    ap.add_argument("--kinds", default="phrase,terms,mixed,question,inflected,lowercase", help="the kinds of question asked")
+    ap.add_argument("--kinds", default="phrase,terms,mixed,question,inflected,lowercase,named",
+                    help="the kinds of question asked (named only for a .tok of documents)")
     args = ap.parse_args(argv)
 
     binary = cli.locate(args.binary, build_if_missing=False)
     enc = generate.load_encoding(args.tokenizer)
-    tokens = np.memmap(args.corpus, dtype="<u4", mode="r")
+    with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
+        return run(args, binary, enc, scratch)
+
+
+def run(args, binary: str, enc, scratch: str) -> int:
+    documents = None
+    tokens_path = args.corpus
+    if args.corpus.endswith(".tok"):
+        # The lines are drawn from the same tokens as raw u32; the index and the queries read the .tok.
+        tokens_path = f"{scratch}/corpus.u32"
+        cli.run([binary, "convert", args.corpus, "-o", tokens_path, "--quiet"])
+        table = json.loads(cli.run([binary, "inspect", args.corpus, "--json"]).stdout)["document_table"]
+        documents = (np.array([d["start"] for d in table], dtype=np.int64), [d["name"] for d in table])
+    tokens = np.memmap(tokens_path, dtype="<u4", mode="r")
     counts = np.bincount(np.asarray(tokens[:COUNT_SAMPLE]), minlength=enc.n_vocab)
 
     def rarity(word: str) -> int:  # the count of the word's rarest token, spelled after a space
@@ -225,53 +263,56 @@ def main(argv: list[str] | None = None) -> int:
     lines = draw_lines(tokens, enc, 2 * args.questions, args.seed)
     # Each kind's (question, target): what is asked, and what an answer must hold.
     asked = {"phrase": [(q, q) for q in (phrase_question(l, rng) for l in lines[:args.questions])]}
-    keyed = [(t, other) for t, other in ((terms_question(l, rarity), o) for l, o in zip(lines[args.questions:], lines)) if t]
-    asked["terms"] = [(t, t) for t, _ in keyed]
-    asked["mixed"] = [(q, t) for q, t in ((mixed_question(t, other, rarity), t) for t, other in keyed) if q]
-    asked["question"] = [(sentence_question(t, rng), t) for t, _ in keyed]
+    keyed = [(t, other, l) for t, other, l in ((terms_question(l, rarity), o, l) for l, o in zip(lines[args.questions:], lines)) if t]
+    asked["terms"] = [(t, t) for t, _, _ in keyed]
+    asked["mixed"] = [(q, t) for q, t in ((mixed_question(t, other, rarity), t) for t, other, _ in keyed) if q]
+    asked["question"] = [(sentence_question(t, rng), t) for t, _, _ in keyed]
     # The corpus's words, from the text of the tokens counted for rarity.
     known = {w.lower() for w in re.findall(r"[A-Za-z]+", enc.decode(np.asarray(tokens[:COUNT_SAMPLE]).tolist()))}
-    asked["inflected"] = [(q, t) for q, t in ((inflected_question(t, known, rng), t) for t, _ in keyed) if q]
-    asked["lowercase"] = [(q, t) for q, t in ((lowercase_question(t), t) for t, _ in keyed) if q]
-    asked = {kind: asked[kind] for kind in args.kinds.split(",")}
+    asked["inflected"] = [(q, t) for q, t in ((inflected_question(t, known, rng), t) for t, _, _ in keyed) if q]
+    asked["lowercase"] = [(q, t) for q, t in ((lowercase_question(t), t) for t, _, _ in keyed) if q]
+    if documents is not None:
+        starts, names = documents
+        asked["named"] = [(q, t) for q, t in ((named_question(t, l, names[int(np.searchsorted(starts, l.start, "right")) - 1]), t)
+                                              for t, _, l in keyed) if q]
+    asked = {kind: asked[kind] for kind in args.kinds.split(",") if kind in asked}
 
-    with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
-        index = f"{scratch}/natural.phb"
-        built = cli.build(binary, args.corpus, index, tokenizer=args.tokenizer, buffer=32768, chunk_len=65536,
-                          per_chunk=4096, span=8, threads=2)
-        inspect = json.loads(cli.run([binary, "inspect", index, "--json"]).stdout)
-        routing = inspect["routing"]
-        tier_bytes = routing["directory_bytes"] + routing["list_bytes"] + routing["pair_filter_bytes"]
-        ix = None
-        if not args.no_tantivy:
-            if why := tantivy_baseline.available():
-                sys.exit(f"natural.py: {why} (or --no-tantivy)")
-            ix = tantivy_baseline.TantivyIndex(tokens, enc, f"{scratch}/tantivy")
-        rows = []
-        for kind, pairs in asked.items():
-            questions, targets = [q for q, _ in pairs], [t for _, t in pairs]
-            qfile = f"{scratch}/{kind}.txt"
-            routed, _ = cli.query(binary, index, questions, qfile, args.top, True, ("--corpus", args.corpus))
-            rescan, _ = cli.query(binary, index, questions, qfile, args.top, True, ("--rescan", args.corpus))
-            methods = {"routed": [a["results"] for a in routed], "rescan": [a["results"] for a in rescan]}
-            ms = {"routed": statistics.median(a["elapsed_ms"] for a in routed),
-                  "rescan": statistics.median(a["elapsed_ms"] for a in rescan)}
-            if ix is not None:
-                methods["tantivy"] = [ix.search(q, args.top) for q in questions]
-                ms["tantivy"] = 1000 * statistics.median(ix.latency(q, args.top, repeats=5) for q in questions)
-            row = {"kind": kind, "questions": len(questions),
-                   "windows_read_median": statistics.median(a["windows_read"] for a in routed),
-                   "median_ms": ms}
-            for name, results in methods.items():
-                row[name] = {f"top{k}": sum(success_at(r, t, kind, k) for r, t in zip(results, targets)) / len(questions)
-                             for k in (1, args.top)}
-                row[name]["first_success"] = [first_success(r, t, kind) for r, t in zip(results, targets)]
-            rows.append(row)
-        summary = {"corpus": str(Path(args.corpus).name), "tokens": int(len(tokens)), "seed": args.seed, "top": args.top,
-                   "binary": Path(binary).name, "commit": commit(), "index_bytes": built.get("index_bytes"), "tier_bytes": tier_bytes,
-                   "tantivy_bytes": ix.nbytes if ix else None, "tantivy_build_seconds": ix.build_seconds if ix else None,
-                   "build_seconds": built["wall_seconds"], "rows": rows,
-                   "questions": asked}
+    index = f"{scratch}/natural.phb"
+    built = cli.build(binary, args.corpus, index, tokenizer=args.tokenizer, buffer=32768, chunk_len=65536,
+                      per_chunk=4096, span=8, threads=2)
+    inspect = json.loads(cli.run([binary, "inspect", index, "--json"]).stdout)
+    routing = inspect["routing"]
+    tier_bytes = routing["directory_bytes"] + routing["list_bytes"] + routing["pair_filter_bytes"]
+    ix = None
+    if not args.no_tantivy:
+        if why := tantivy_baseline.available():
+            sys.exit(f"natural.py: {why} (or --no-tantivy)")
+        ix = tantivy_baseline.TantivyIndex(tokens, enc, f"{scratch}/tantivy")
+    rows = []
+    for kind, pairs in asked.items():
+        questions, targets = [q for q, _ in pairs], [t for _, t in pairs]
+        qfile = f"{scratch}/{kind}.txt"
+        routed, _ = cli.query(binary, index, questions, qfile, args.top, True, ("--corpus", args.corpus))
+        rescan, _ = cli.query(binary, index, questions, qfile, args.top, True, ("--rescan", args.corpus))
+        methods = {"routed": [a["results"] for a in routed], "rescan": [a["results"] for a in rescan]}
+        ms = {"routed": statistics.median(a["elapsed_ms"] for a in routed),
+              "rescan": statistics.median(a["elapsed_ms"] for a in rescan)}
+        if ix is not None:
+            methods["tantivy"] = [ix.search(q, args.top) for q in questions]
+            ms["tantivy"] = 1000 * statistics.median(ix.latency(q, args.top, repeats=5) for q in questions)
+        row = {"kind": kind, "questions": len(questions),
+               "windows_read_median": statistics.median(a["windows_read"] for a in routed),
+               "median_ms": ms}
+        for name, results in methods.items():
+            row[name] = {f"top{k}": sum(success_at(r, t, kind, k) for r, t in zip(results, targets)) / len(questions)
+                         for k in (1, args.top)}
+            row[name]["first_success"] = [first_success(r, t, kind) for r, t in zip(results, targets)]
+        rows.append(row)
+    summary = {"corpus": str(Path(args.corpus).name), "tokens": int(len(tokens)), "seed": args.seed, "top": args.top,
+               "binary": Path(binary).name, "commit": commit(), "index_bytes": built.get("index_bytes"), "tier_bytes": tier_bytes,
+               "tantivy_bytes": ix.nbytes if ix else None, "tantivy_build_seconds": ix.build_seconds if ix else None,
+               "build_seconds": built["wall_seconds"], "rows": rows,
+               "questions": asked}
     text = report(summary)
     print(text)
     if args.out:
@@ -298,7 +339,8 @@ def report(s: dict) -> str:
            f"answer's text holds it; a terms question is the {TERMS} rarest words of another, answered when an "
            f"answer holds all {TERMS} as words; mixed puts two rare words of a third line among them, question "
            f"puts them in a question's sentence, inflected in other forms of the words, lowercase types those holding "
-           f"a word of two capitals or more in lowercase (all answered as terms). routed: `query --corpus`; rescan: `query --rescan` (every window); "
+           f"a word of two capitals or more in lowercase, named puts a word of the line's file name the line lacks before them "
+           f"(all answered as terms; tantivy's passages carry no file name). routed: `query --corpus`; rescan: `query --rescan` (every window); "
            f"tantivy: BM25 over 128-token passages every 64. Latency in-process, medians. "
            f"Index {s['index_bytes']:,} bytes, its routing tier {s['tier_bytes']:,}"
            + (f"; tantivy {s['tantivy_bytes']:,} bytes (no stored text), built in {s['tantivy_build_seconds']:.1f} s"

@@ -38,6 +38,9 @@ struct PassageScorer {
     static let boundMargin: Float = 1e-4
 
     let question: QuestionTerms
+    /// The documents the question's words name, whose passages hold those words by the name
+    /// (`DocumentNames`): none unless the teleporter sets them.
+    var names = DocumentNames.none
     /// Learns token shapes as ids are met: one per thread (`forAnotherThread`).
     private(set) var shapes: TokenShapes
     let anchorBits: [UInt64]
@@ -160,8 +163,9 @@ struct PassageScorer {
     }
 
     /// Score of the passage `range` of `buffer`, and the offsets (from `range.lowerBound`)
-    /// of the tokens that match the question.
-    func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>)
+    /// of the tokens that match the question. `named`: the slots its document's name holds
+    /// (`DocumentNames`), each held at `otherWordShare` where the text does not hold it better.
+    func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>, named: [Int] = [])
         -> (score: Float, matched: Int, offsets: [Int], coverage: Float, phraseCoverage: Float, holdsAllButTheFrame: Bool,
             scoreAsAsked: Float) {
         // The tallies below live on the stack: this runs for every passage routing reads, and
@@ -170,7 +174,7 @@ struct PassageScorer {
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, 2 * slots + 2 * pairs + runs)) { tallies in
             tallies.initialize(repeating: 0)
             let base = tallies.baseAddress!
-            return score(buffer, range, credited: base, creditedAsAsked: base + slots, pairCredit: base + 2 * slots,
+            return score(buffer, range, named: named, credited: base, creditedAsAsked: base + slots, pairCredit: base + 2 * slots,
                          pairAsAsked: base + 2 * slots + pairs, bestStretch: UnsafeMutableBufferPointer(start: base + 2 * slots + 2 * pairs, count: runs))
         }
     }
@@ -179,7 +183,7 @@ struct PassageScorer {
     /// share where it stands as another word or in another form) and the same without the
     /// inflected forms (`asAsked`); each pair's credit and whether it was met as asked (1);
     /// each run's best stretch.
-    private func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>,
+    private func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>, named: [Int],
                        credited: UnsafeMutablePointer<Float>, creditedAsAsked: UnsafeMutablePointer<Float>,
                        pairCredit: UnsafeMutablePointer<Float>, pairAsAsked: UnsafeMutablePointer<Float>,
                        bestStretch: UnsafeMutableBufferPointer<Float>)
@@ -258,6 +262,10 @@ struct PassageScorer {
             previousInflected = inflected
         }
         for b in bestStretch { total += b; asAsked += b }  // (the pieces of one word, never inflected)
+        // Held by the document's name: to the score only, never to what the text holds.
+        for slot in named where Self.otherWordShare * question.weights[slot] > credited[slot] {
+            total += Self.otherWordShare * question.weights[slot] - credited[slot]
+        }
         let weight = question.totalWeight
         // `held` sums the same weights as `totalWeight` in another order: at most 1 but for rounding.
         let phrase = question.phrasePairWeight
@@ -320,11 +328,16 @@ struct PassageScorer {
         return question.totalWeight > 0 ? total / question.totalWeight : 0
     }
 
+    /// The document holding an absolute position: its absolute range and its number (nil
+    /// where none is known, as for a position past the corpus).
+    typealias DocumentAt = (UInt64) -> (range: Range<UInt64>, id: Int?)
+
     /// Scores the passage around every anchor in `anchorRange` of `buffer`, whose first
-    /// token sits at absolute position `base`, into `answers`. `document` gives the absolute
-    /// range of the document holding a position: passages never cross documents.
+    /// token sits at absolute position `base`, into `answers`. `document` gives the document
+    /// holding a position: passages never cross documents, and its name may hold words of the
+    /// question (`names`).
     func scan(_ buffer: UnsafeBufferPointer<UInt32>, base: UInt64, anchorsIn anchorRange: Range<Int>,
-              source: Passage.Source, document: (UInt64) -> Range<UInt64>, into answers: inout AnswerCollector) {
+              source: Passage.Source, document: DocumentAt, into answers: inout AnswerCollector) {
         scan(buffer, base: base, anchors: anchorPositions(buffer, in: anchorRange), source: source,
              document: document, into: &answers)
     }
@@ -340,7 +353,7 @@ struct PassageScorer {
     /// `terms`, when given, are `buffer`'s (`termPositions`), else they are found here once
     /// skipping is possible.
     func scan(_ buffer: UnsafeBufferPointer<UInt32>, base: UInt64, anchors: [Int], terms: [(position: Int, code: UInt16)]? = nil,
-              source: Passage.Source, document: (UInt64) -> Range<UInt64>, into answers: inout AnswerCollector) {
+              source: Passage.Source, document: DocumentAt, into answers: inout AnswerCollector) {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: lookup.codeCount) { counts in
             counts.initialize(repeating: 0)
             var held = terms.map { HeldTerms($0, counts: counts.baseAddress!, table: heldTable) }
@@ -350,28 +363,33 @@ struct PassageScorer {
     }
 
     private func scan(_ buffer: UnsafeBufferPointer<UInt32>, base: UInt64, anchors: [Int], source: Passage.Source,
-                      document: (UInt64) -> Range<UInt64>, held: inout HeldTerms?, counts: UnsafeMutablePointer<Int32>,
+                      document: DocumentAt, held: inout HeldTerms?, counts: UnsafeMutablePointer<Int32>,
                       into answers: inout AnswerCollector) {
         var last: Range<Int>?
         var documentRange: Range<Int> = 0..<0
+        // The slots the anchor's document holds by its name, and the most they add to a score.
+        var named: [Int] = [], namedBound: Float = 0
         for a in anchors {
-            if answers.lastAnswerScore > 0 {
-                if held == nil { held = HeldTerms(termPositions(buffer).terms, counts: counts, table: heldTable) }
-                held!.cover(max(0, a - reach)..<min(buffer.count, a + reach + 1), table: heldTable)
-                if heldBound(held!) < answers.lastAnswerScore { continue }
-            }
             if !documentRange.contains(a) {
-                let d = document(base + UInt64(a))
+                let (d, id) = document(base + UInt64(a))
                 let lo = d.lowerBound > base ? Int(d.lowerBound - base) : 0
                 let hi = d.upperBound > base ? min(buffer.count, Int(d.upperBound - base)) : 0
                 documentRange = lo..<max(lo, hi)
+                named = names.slots(ofDocument: id)
+                namedBound = named.isEmpty || question.totalWeight <= 0 ? 0
+                    : named.reduce(0) { $0 + Self.otherWordShare * question.weights[$1] } / question.totalWeight
+            }
+            if answers.lastAnswerScore > 0 {
+                if held == nil { held = HeldTerms(termPositions(buffer).terms, counts: counts, table: heldTable) }
+                held!.cover(max(0, a - reach)..<min(buffer.count, a + reach + 1), table: heldTable)
+                if heldBound(held!) + namedBound < answers.lastAnswerScore { continue }
             }
             let inDocument = UnsafeBufferPointer(rebasing: buffer[documentRange])
             let local = extent(around: a - documentRange.lowerBound, in: inDocument)
             let range = (local.lowerBound + documentRange.lowerBound)..<(local.upperBound + documentRange.lowerBound)
             if range == last { continue }
             last = range
-            let (score, matched, offsets, coverage, phraseCoverage, allButFrame, asAsked) = self.score(buffer, range)
+            let (score, matched, offsets, coverage, phraseCoverage, allButFrame, asAsked) = self.score(buffer, range, named: named)
             let start = base + UInt64(range.lowerBound)
             guard answers.wouldKeep((score, source, start, start + UInt64(range.count)), matchedTokens: matched) else { continue }
             var passage = Passage(start: start, tokens: Array(buffer[range]), score: score,

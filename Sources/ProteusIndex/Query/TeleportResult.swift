@@ -50,4 +50,8 @@ public struct TermReport {
     public var inflections: [(id: UInt32, credit: Float)] = []
     /// The inflected forms of its word of several tokens (`QuestionTerms.formIsInflected`).
     public var inflectedForms: [[UInt32]] = []
+    /// The documents whose file names hold its word (`DocumentNames`): how many, and the
+    /// first few names.
+    public var namingDocuments = 0
+    public var namingExamples: [String] = []
 }

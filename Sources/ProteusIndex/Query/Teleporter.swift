@@ -152,12 +152,16 @@ public final class Teleporter {
             note = "the question has no rare token to look for; answered from the heroes"
             question = QuestionTerms(allAnchors: question)
         }
-        let scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: engine.heroes.vocabularySize,
+        var scorer = PassageScorer(question: question, shapes: shapes, vocabularySize: engine.heroes.vocabularySize,
                                    reach: passageReach)
+        if let tokenizer = engine.tokenizer {
+            scorer.names = DocumentNames(documents: engine.documents, slotsOfWord: DocumentNames.slotsOfWords(
+                question: tokens, terms: question, bytes: { tokenizer.ranks.bytes(ofRank: $0) }))
+        }
         var answers = AnswerCollector(top: top, floor: exhaustive ? 0 : floor)
         scanHeroes(scorer, into: &answers)
         var result = TeleportResult(passages: [], mode: .heroes, note: note)
-        result.terms = report(question)
+        result.terms = report(question, names: scorer.names)
         if note == nil, let corpus, let cursor {
             let windowTokens = tier?.shape.windowTokens ?? engine.index.parameters.chunkLength
             if exhaustive {
@@ -319,20 +323,25 @@ public final class Teleporter {
         return made
     }
 
-    private func report(_ q: QuestionTerms) -> [TermReport] {
-        (0..<q.count).map { slot in
+    private func report(_ q: QuestionTerms, names: DocumentNames) -> [TermReport] {
+        let naming = names.named.keys.sorted()
+        return (0..<q.count).map { slot in
             var windows: Int? = nil
             if let tier, !tier.mayBeAnywhere(q.spellings[slot]) {
                 windows = q.spellings[slot].reduce(0) { $0 + (tier.entry(of: $1)?.windowCount ?? 0) }
             }
             let all = q.lineStartForms.indices.filter { q.lineStartForms[$0].slots.contains(slot) }
             let forms = all.filter { !q.formIsInflected[$0] }
-            return TermReport(ids: q.spellings[slot], weight: q.weights[slot], anchor: q.anchors[slot],
+            var term = TermReport(ids: q.spellings[slot], weight: q.weights[slot], anchor: q.anchors[slot],
                               frame: q.framed && !q.required[slot], windows: windows,
                               lineStartForms: forms.filter { !q.formIsGlued[$0] }.map { q.lineStartForms[$0].ids },
                               gluedForms: forms.filter { q.formIsGlued[$0] }.map { q.lineStartForms[$0].ids },
                               inflections: q.inflectedSlots.filter { $0.value == slot }.keys.sorted().map { ($0, q.inflectionCredits[$0]!) },
                               inflectedForms: all.filter { q.formIsInflected[$0] }.map { q.lineStartForms[$0].ids })
+            let documents = naming.filter { names.named[$0]!.slots.contains(slot) }
+            term.namingDocuments = documents.count
+            term.namingExamples = documents.prefix(3).map { engine.documents.name($0) }
+            return term
         }
     }
 
@@ -374,7 +383,7 @@ public final class Teleporter {
             let tokens = UnsafeBufferPointer(rebasing: heroes.tokens[first..<(first + Int(span.length))])
             let range = span.start..<(span.start + UInt64(span.length))
             scorer.scan(tokens, base: span.start, anchorsIn: 0..<tokens.count, source: .heroes,
-                        document: { _ in range }, into: &answers)
+                        document: { _ in (range, Int(span.document)) }, into: &answers)
         }
     }
 }

@@ -25,10 +25,10 @@ struct WindowScan {
         Int((source.tokenCount + UInt64(windowTokens) - 1) / UInt64(windowTokens))
     }
 
-    /// The absolute range of the document holding `position`.
-    private func document(_ position: UInt64) -> Range<UInt64> {
-        guard let d = documents.document(containing: position) else { return position..<(position + 1) }
-        return documents.starts[d]..<(documents.starts[d] + documents.lengths[d])
+    /// The absolute range of the document holding `position`, and its number.
+    private func document(_ position: UInt64) -> (range: Range<UInt64>, id: Int?) {
+        guard let d = documents.document(containing: position) else { return (position..<(position + 1), nil) }
+        return (documents.starts[d]..<(documents.starts[d] + documents.lengths[d]), d)
     }
 
     /// Scans window `w`. The window itself is read first and the passages of its inner

@@ -115,6 +115,12 @@ struct WindowRouter {
                 if let bits = formBits[f] { for i in 0..<words { anchorWindows[i] |= bits[i] } } else { anchorEverywhere = true }
             }
         }
+        // A document whose name holds a word of the question holds it in every window it
+        // overlaps (`DocumentNames`), not as an anchor: added once the anchors' windows are.
+        scorer.names.forEachNamedSlot(windowTokens: tier.shape.windowTokens) { slot, windows in
+            guard presence[slot] != nil else { return }
+            for w in windows where w < tier.shape.windowCount { presence[slot]![w >> 6] |= 1 << UInt64(w & 63) }
+        }
         self.presence = presence
         self.anchorWindows = anchorWindows
         self.anchorEverywhere = anchorEverywhere

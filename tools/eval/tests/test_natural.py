@@ -83,3 +83,14 @@ def test_a_lowercase_question_is_asked_only_of_terms_with_an_acronym():
     assert natural.lowercase_question("NUMA balancing scans") == "numa balancing scans"
     assert natural.lowercase_question("KVM_MAX_VCPU_IDS EFAULT Invalid") == "kvm_max_vcpu_ids efault invalid"
     assert natural.lowercase_question("Numa balancing scans") is None
+
+
+def test_a_named_question_puts_a_word_of_the_file_name_the_line_lacks_before_the_keywords():
+    assert natural.name_words("/usr/share/info/grep.info-2.txt") == ["grep"]
+    assert natural.name_words("Documentation/networking/ip-sysctl.rst") == ["sysctl"]  # "ip" is too short
+    assert natural.name_words("src/ZSTD_inBuffer2.h") == ["zstd", "inbuffer2"]
+    line = natural.Line(0, 1, "Suppress normal output; instead print a count of matching lines")
+    assert natural.named_question("count matching lines", line, "info/grep.info.txt") == "grep count matching lines"
+    # A name the line says, or no word of three letters, names nothing new.
+    assert natural.named_question("count matching lines", line, "info/output.txt") is None
+    assert natural.named_question("count matching lines", line, "a/ip.rst") is None

@@ -98,6 +98,12 @@ import ProteusIndex
         let lines = f.stderr.components(separatedBy: "\n")
         #expect(lines.contains { $0.hasPrefix("  ' me'|") && $0.contains(" frame, most windows") }, "\(f.stderr)")
         #expect(lines.contains { $0.hasPrefix("  ' procrast'  weight ") && !$0.contains("frame") }, "\(f.stderr)")
+        // A word that names documents (founders.txt of each round) says which.
+        let n = try CLI.run(["query", Self.index, "What did founders learn about addiction?", "--explain", "--top", "1"])
+        let files = (1...3).map { Self.corpus.dir.path("text/round\($0)/founders.txt") }
+        #expect(n.stderr.components(separatedBy: "\n").contains { $0.hasPrefix("  ' founders'") && $0.hasSuffix("; names 3 documents " + files.joined(separator: ", ")) },
+                "\(n.stderr)")
+        #expect(n.stderr.contains("; names 3 documents " + (1...3).map { Self.corpus.dir.path("text/round\($0)/addiction.txt") }.joined(separator: ", ")))
     }
 
     @Test func conflictingModesAreUsageErrors() throws {

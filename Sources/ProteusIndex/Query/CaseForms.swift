@@ -24,7 +24,7 @@ extension TokenShapes {
     }
 
     /// A byte of a word or an identifier whose case is looked for: an ASCII letter, a digit, "_".
-    private static func isIdentifierByte(_ b: UInt8) -> Bool { ASCIICase.isLetter(b) || (b >= 0x30 && b <= 0x39) || b == 0x5F }
+    private static func isIdentifierByte(_ b: UInt8) -> Bool { ASCIICase.isAlphanumeric(b) || b == 0x5F }
 
     /// Texts holding every form `caseForms`, `mixedCaseForms`, `inflectedForms` and
     /// `inflections` may tokenize for the words of `question`: each run of letters, digits and
@@ -121,9 +121,9 @@ extension TokenShapes {
         // before a capitalized word ("XPath", "IIter") is one where the tokenizer learned the
         // word capitalized as one token ("Path", "Iter"), however BPE cuts the whole (" II"
         // "ter"): "EXpend" of "expend" is none.
-        return zip(Self.mixedCaseSpellings(of: typed), 1...).flatMap { spelling, capital in
+        return Self.mixedCaseSpellings(of: typed).flatMap { spelling in
             forms(spelling: word, as: [spelling], bytes: bytes, ends: ends).filter { form in
-                if capital == 1 {
+                if ASCIICase.isUppercase(spelling[1]) {
                     let rest = Array(spelling.dropFirst())
                     return rest.count >= 3 && rest.withUnsafeBytes { tokenizer.ranks.rank(of: $0) } != nil
                 }

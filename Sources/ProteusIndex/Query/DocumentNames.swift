@@ -15,8 +15,6 @@ struct DocumentNames {
 
     static let none = DocumentNames(named: [:])
 
-    var isEmpty: Bool { named.isEmpty }
-
     /// Most documents whose names are read for each question: past this (a dataset of
     /// millions of one-line documents) the names are not read at all, so a question's process
     /// stays as quick as the index is large.
@@ -34,11 +32,15 @@ struct DocumentNames {
         }
         var found: [Int: [Int]] = [:]
         var documentsOfSlot: [Int: Int] = [:]
+        // The lengths of the question's words, a bit each: most words of names are looked up
+        // no further (this runs for every document of the index, for every question).
+        let lengths = slotsOfWord.keys.reduce(UInt64(0)) { $0 | 1 << UInt64(min($1.count, 63)) }
+        var scratch: [UInt8] = []
         for d in 0..<documents.count {
             let from = Int(documents.nameOffsets[d]), to = Int(documents.nameOffsets[d + 1])
             var slots: [Int] = []
-            Self.forEachWord(ofName: UnsafeRawBufferPointer(rebasing: documents.namePool[from..<to])) { word in
-                guard let s = slotsOfWord[word] else { return }
+            Self.forEachWord(ofName: UnsafeRawBufferPointer(rebasing: documents.namePool[from..<to]), in: &scratch) { word in
+                guard lengths >> UInt64(min(word.count, 63)) & 1 != 0, let s = slotsOfWord[word] else { return }
                 for slot in s where !slots.contains(slot) { slots.append(slot) }
             }
             guard !slots.isEmpty else { continue }
@@ -61,19 +63,26 @@ struct DocumentNames {
     /// Calls `body` with each word of the name's file stem, lowercased: runs of ASCII letters
     /// and digits of at least `shortestWord`, from after the last "/" to the first "." after it.
     static func forEachWord(ofName name: UnsafeRawBufferPointer, _ body: ([UInt8]) -> Void) {
+        var scratch: [UInt8] = []
+        forEachWord(ofName: name, in: &scratch, body)
+    }
+
+    /// The same, each word built in `word` (reused from name to name).
+    private static func forEachWord(ofName name: UnsafeRawBufferPointer, in word: inout [UInt8], _ body: ([UInt8]) -> Void) {
         var start = 0
         for (i, b) in name.enumerated() where b == 0x2F { start = i + 1 }
         var end = start
         while end < name.count && name[end] != 0x2E { end += 1 }
-        var word: [UInt8] = []
-        func flush() {
+        word.removeAll(keepingCapacity: true)
+        for b in name[start..<end] {
+            if ASCIICase.isAlphanumeric(b) {
+                word.append(ASCIICase.lowercased(byte: b))
+                continue
+            }
             if word.count >= shortestWord { body(word) }
             word.removeAll(keepingCapacity: true)
         }
-        for b in name[start..<end] {
-            if ASCIICase.isLetter(b) || (b >= 0x30 && b <= 0x39) { word.append(b | (ASCIICase.isLetter(b) ? 0x20 : 0)) } else { flush() }
-        }
-        flush()
+        if word.count >= shortestWord { body(word) }
     }
 
     /// The question's words of ASCII letters and digits, lowercased, with the slots of the
@@ -89,8 +98,8 @@ struct DocumentNames {
         for id in tokens {
             guard let b = bytes(id) else { flush(); continue }
             for byte in b {
-                if ASCIICase.isLetter(byte) || (byte >= 0x30 && byte <= 0x39) {
-                    word.append(byte | (ASCIICase.isLetter(byte) ? 0x20 : 0))
+                if ASCIICase.isAlphanumeric(byte) {
+                    word.append(ASCIICase.lowercased(byte: byte))
                     if let s = terms.slot(of: id), terms.weights[s] > 0, !slots.contains(s) { slots.append(s) }
                 } else {
                     flush()

@@ -108,13 +108,11 @@ public final class Tokenizer: @unchecked Sendable {
     /// piece of a compound key). Split patterns like cl100k's keep letters and digits apart,
     /// so a mixed piece never occurs and is not looked for.
     public func identifierShapes() -> [Bool] {
-        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-        func isAlnum(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
         return (0..<Int(identity.vocabularySize)).map { id in
             guard let raw = ranks.bytes(ofRank: UInt32(id)) else { return false }
             let b = raw.first == 0x20 ? Array(raw.dropFirst()) : Array(raw)
             guard b.count >= 2 else { return false }
-            return b.allSatisfy(isDigit) || (b[0] == 0x2D && b.dropFirst().allSatisfy(isAlnum))
+            return b.allSatisfy(ASCIICase.isDigit) || (b[0] == 0x2D && b.dropFirst().allSatisfy(ASCIICase.isAlphanumeric))
         }
     }
 

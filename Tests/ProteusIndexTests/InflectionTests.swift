@@ -67,6 +67,23 @@ import Testing
         return (scorer.question, collector.answers.map { (Self.text($0.tokens), $0.score) })
     }
 
+    /// " counted" opens a line as "count" "ed". "count" alone is its inflection ("*count* is
+    /// set", as a header's comment has it); a middling word's form with it would have made it
+    /// count only inside the form, so that form is left out, and the others stay.
+    @Test func aMiddlingWordsFormLeavesItsInflectionOfOneTokenAlone() {
+        let shapes = Self.shapes
+        var lexicon = Self.lexicon()
+        lexicon.lineStartForms = { shapes.lineStartForms(ofWord: $0) }
+        let terms = QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(" counted"), lexicon: lexicon)
+        let count = Self.tokenizer.encodeOrdinary("count")
+        #expect(count.count == 1 && terms.inflectedSlots[count[0]] == 0)
+        let forms = terms.lineStartForms.indices.filter { !terms.formIsInflected[$0] }.map { Self.text(terms.lineStartForms[$0].ids) }
+        #expect(!forms.contains("count" + "ed") && !forms.contains("Counted") && forms.contains("_counted"), "\(forms)")
+        let scorer = PassageScorer(question: terms, shapes: shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
+        let line = Self.tokenizer.encodeOrdinary("If an error is returned, *count* is set.")
+        #expect(line.withUnsafeBufferPointer { b in b.indices.contains { scorer.slot(at: $0, in: b) == 0 } })
+    }
+
     @Test func aKeywordInAnotherFormEarnsAShareBelowTheWordAsAsked() {
         let text = """
         Uninterruptible sleep is handled elsewhere.

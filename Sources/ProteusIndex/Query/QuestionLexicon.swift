@@ -25,11 +25,13 @@ extension QuestionTerms {
         /// The inflected forms of several tokens of a word (`TokenShapes.inflectedForms`).
         public var inflectedForms: (ArraySlice<UInt32>) -> [[UInt32]]
         /// Whether the id stands in few places of the corpus (`rareWindowShareDivisor`): a
-        /// word of one token is looked for in its line-start pieces only then...
+        /// word of one token then keeps every form, even one holding its own inflection
+        /// (`QuestionTerms.wordForms`), and a guessed mixed-case form needs such a piece.
         public var isRare: (UInt32) -> Bool
-        /// ...or when the routing tier keeps no list of it or of another of its spellings (it
-        /// stands in most windows), so its line-start forms cannot raise a window's bound
-        /// ("Typically" opening a line is "Typ" "ically"; " Typically" is one token).
+        /// Whether the routing tier keeps no list of the id or of another of its spellings (it
+        /// stands in most windows): its line-start forms cannot raise a window's bound
+        /// ("Typically" opening a line is "Typ" "ically"; " Typically" is one token), and it
+        /// keeps no glued form ("(the" is one token, in code everywhere).
         public var routesEverywhere: (UInt32) -> Bool
         /// Whether the id goes on an identifier after a word ("_CREATE" of "SQLITE_CREATE").
         public var continuesIdentifier: (UInt32) -> Bool

@@ -252,11 +252,11 @@ public struct QuestionTerms {
         lexicon.joinFlags(form[0]) & JoinedPairs.startsWithWord == 0
     }
 
-    /// A word of one token is also looked for in the pieces it takes where no space leads it
-    /// when it stands in at most one window in this many: a commoner one's pieces raise the
-    /// bounds of many windows that lack it (phrase questions at 100M tokens read a median of
-    /// 110 windows with no such forms, 129 with them from about 16 bits of surprisal, 116
-    /// from this share).
+    /// A word of one token in at most one window in this many is rare: it keeps every form
+    /// where no space leads it (`wordForms`). A commoner one keeps them but those holding its
+    /// own inflection. (The share was chosen when a commoner word kept no such form: phrase
+    /// questions at 100M tokens read a median of 110 windows with none, 129 with them from
+    /// about 16 bits of surprisal, 116 from this share; with every form since, 129.5.)
     public static let rareWindowShareDivisor = 16
     /// The same without a routing tier, by surprisal (bits): about once in 262,144 tokens,
     /// one window of 16,384 tokens in 16.

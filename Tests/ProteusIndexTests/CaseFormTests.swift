@@ -7,9 +7,21 @@ import Testing
     static let tokenizer = PassageScorerTests.tokenizer
     static let shapes = InflectionTests.shapes
 
+    /// The case forms of `word` after a space and at a line start...
     static func forms(_ word: String) -> [String] {
+        allForms(word).filter { !gluing($0) }
+    }
+
+    /// ...and glued to a character before it.
+    static func gluedForms(_ word: String) -> [String] {
+        allForms(word).filter(gluing)
+    }
+
+    static func allForms(_ word: String) -> [String] {
         Self.shapes.caseForms(ofWord: Self.tokenizer.encodeOrdinary(word)[...]).map { InflectionTests.text($0.ids) }
     }
+
+    static func gluing(_ form: String) -> Bool { form.utf8.first.map(TokenShapes.gluingCharacters.contains) ?? false }
 
     /// The best 3 passages of `text` for `question`, with their scores.
     static func answers(_ question: QuestionTerms, in text: String) -> [(String, Float)] {
@@ -33,6 +45,20 @@ import Testing
                                             isRare: rare, continuesIdentifier: { shapes.continuesIdentifier($0) },
                                             caseForms: { shapes.caseForms(ofWord: $0) }, mixedCaseForms: { shapes.mixedCaseForms(ofWord: $0) })
         return QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(question), lexicon: lexicon)
+    }
+
+    @Test func aWordInTheOtherCaseIsLookedForGluedToACharacter() {
+        // Perl's documentation writes "C<TARG>": " C" "<T" "ARG" ">", and "targ" typed in
+        // lowercase meets it; "(NULL" is one token. "$TARG" is "$" "T" "ARG": the "$" splits
+        // off, and the rest is the line-start form.
+        let targ = Self.gluedForms(" targ")
+        #expect(targ.contains("<TARG") && targ.contains(".TARG") && !targ.contains("$TARG") && Self.forms(" targ").contains("TARG"), "\(targ)")
+        #expect(Self.gluedForms(" null").contains("(NULL"), "\(Self.allForms(" null"))")
+        // Not after "_": "SPKI_WEB" is a longer name, no "web" (C headers lost answers to it).
+        #expect(!Self.gluedForms(" web").contains("_WEB") && Self.gluedForms(" web").contains(".WEB"), "\(Self.allForms(" web"))")
+        let terms = Self.terms(" targ len", rare: { _ in true })
+        let a = Self.answers(terms, in: "The TARGET len is set.\nThe C<len> indicates the length.  Does not use C<TARG>.\n")
+        #expect(a.first?.0.contains("C<TARG>") == true && a.first.map { $0.1 > 0.99 } == true, "\(a)")
     }
 
     @Test func anAcronymIsLookedForInTheOtherCaseAfterASpaceAndAtALineStart() {

@@ -37,8 +37,10 @@ extension QuestionTerms {
             // for " connect", " CLAIM" of a licence's capitals for " claim"), after a space or
             // at a line start, however common: a form of several tokens raises only the bounds
             // of the windows whose pair filters may hold it, and keeping a middling word's form
-            // only where a piece was rare lost licences' capitals and read no fewer windows.
-            for form in lexicon.caseForms(tokens[start..<end]) where form.ids.allSatisfy(lexicon.occurs) {
+            // only where a piece was rare lost licences' capitals and read no fewer windows. Glued
+            // to a character too ("C<TARG>" for "targ"), but for a word in most windows.
+            for form in lexicon.caseForms(tokens[start..<end]) where form.ids.allSatisfy(lexicon.occurs)
+                && !(everywhere && isGlued(form.ids, lexicon) && !lexicon.startsWord(form.ids[0])) {
                 found.append((start..<end, form, true, false))
             }
             // In mixed case ("KiCad" for "kicad"), where a piece of the form is rare and neither

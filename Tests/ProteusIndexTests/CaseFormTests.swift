@@ -47,6 +47,14 @@ import Testing
         return QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(question), lexicon: lexicon)
     }
 
+    @Test func aWordOfLettersAndDigitsIsLookedForInTheOtherCase() {
+        // Perl's "VS2015" typed "vs2015" (" vs" "201" "5", then " VS" "201" "5"), "SHA256" as
+        // "sha256"; a word of one letter and digits ("x86", "v2") is left as typed.
+        #expect(Self.forms(" vs2015").contains(" VS2015") && Self.forms(" SHA256").contains(" sha256"),
+                "\(Self.forms(" vs2015")) \(Self.forms(" SHA256"))")
+        #expect(Self.allForms(" x86").isEmpty && Self.allForms(" v2").isEmpty)
+    }
+
     @Test func aWordInTheOtherCaseIsLookedForGluedToACharacter() {
         // Perl's documentation writes "C<TARG>": " C" "<T" "ARG" ">", and "targ" typed in
         // lowercase meets it; "(NULL" is one token. "$TARG" is "$" "T" "ARG": the "$" splits

@@ -57,8 +57,9 @@ extension TokenShapes {
         let typed = bytes.dropFirst()
         guard bytes.first == 0x20, let first = typed.first, ASCIICase.isLetter(first), typed.allSatisfy(Self.isIdentifierByte) else { return [] }
         let identifier = typed.contains(0x5F)
-        guard identifier || typed.allSatisfy(ASCIICase.isLetter), typed.count <= Self.identifierBytes else { return [] }
         let letters = typed.filter(ASCIICase.isLetter).count, capitals = typed.filter(ASCIICase.isUppercase).count
+        // Letters, or letters and digits ("vs2015" of "VS2015", "sha256" of "SHA256").
+        guard identifier || typed.allSatisfy(ASCIICase.isAlphanumeric) && letters >= 2, typed.count <= Self.identifierBytes else { return [] }
         let other: [UInt8] = capitals < letters && (identifier || typed.count >= Self.fewestCapitalizedLetters)
             ? ASCIICase.uppercased(typed) : []
         let lower: [UInt8] = capitals >= 2 && (identifier || Self.lowercasedLetters.contains(typed.count))

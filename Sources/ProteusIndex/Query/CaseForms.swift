@@ -49,7 +49,7 @@ extension TokenShapes {
     /// letters, as a person types an acronym ("numa" of "NUMA", "KASAN" of "kasan"): all
     /// capitals for a word with a lowercase letter, all lowercase for one with two capitals or
     /// more (`lowercasedLetters`). Each after a space, at a line start and glued to a character
-    /// (`TokenShapes.gluingCharacters`: "C<TARG>" for "targ"), tokenized afresh (" numa" is one
+    /// (`caseGluingCharacters`: "C<TARG>" for "targ"), tokenized afresh (" numa" is one
     /// token, " NUMA" is " NUM" "A"), with `lineStartForms`' covering. Forms that are the
     /// word's own spellings are left out.
     func caseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
@@ -148,27 +148,27 @@ extension TokenShapes {
         }
     }
 
-    /// Each of `cores` (a word's letters in another case) tokenized after a space and at a line
-    /// start, with `lineStartForms`' covering of `word`'s tokens (`bytes`, ending at `ends`);
-    /// forms that are the word's own spellings are left out.
     /// The characters a word in the other case is looked for glued to: not "_", after which it
     /// is mostly a part of a longer name ("SPKI_WEB" holds no "web").
     static let caseGluingCharacters = TokenShapes.gluingCharacters.filter { $0 != 0x5F }
 
+    /// Each of `cores` (a word's letters in another case) tokenized after a space, at a line
+    /// start and (`glued`) after each of `caseGluingCharacters`, with `lineStartForms`' covering
+    /// of `word`'s tokens (`bytes`, ending at `ends`); forms that are the word's own spellings
+    /// are left out.
     private func forms(spelling word: ArraySlice<UInt32>, as cores: [[UInt8]], bytes: [UInt8], ends: [Int],
                        glued: Bool = false) -> [(ids: [UInt32], covering: [Int])] {
         guard let tokenizer else { return [] }
         var forms: [(ids: [UInt32], covering: [Int])] = []
         for core in cores {
-            // After a space, at a line start, and (`glued`) glued to a character as code and
-            // markup hold it ("C<TARG>" is " C" "<T" "ARG" ">"), where the character does not
-            // split off alone (then the rest is the line-start form).
+            // Glued as code and markup hold it ("C<TARG>" is " C" "<T" "ARG" ">"), where the
+            // character does not split off alone (then the rest is the line-start form).
             let leads: [UInt8?] = [0x20, nil] + (glued ? Self.caseGluingCharacters : [])
             for lead in leads {
                 var ids: [UInt32] = []
                 let text = lead.map { [$0] + core } ?? core
                 guard (try? text.withUnsafeBytes({ try tokenizer.encodeOrdinary($0, into: &ids) })) != nil, !ids.isEmpty else { continue }
-                if let lead, lead != 0x20, tokenizer.ranks.bytes(ofRank: ids[0]).map({ $0.count == 1 }) ?? true { continue }
+                if let lead, lead != 0x20, splitsOffAlone(ids) { continue }
                 let covering = self.covering(ids, from: lead == nil ? 1 : 0, ends: ends)
                 let own = ids.count == 1 && word.count == 1 && spellings(of: word.first!).contains(ids[0])
                 if !own && !forms.contains(where: { $0.ids == ids }) { forms.append((ids, covering)) }

@@ -244,12 +244,18 @@ final class TokenShapes {
                 && zip(ids.dropFirst(), word.dropFirst()).allSatisfy { $0 == $1 }
                 && spellings(of: word.first!).contains(ids[0])
             // A character split off its own leaves the word as it stands at a line start.
-            let splitOff = glued && tokenizer.ranks.bytes(ofRank: ids[0]).map { $0.count == 1 } ?? true
+            let splitOff = glued && splitsOffAlone(ids)
             if !ownPieces && !splitOff && !forms.contains(where: { $0.ids == ids }) { forms.append((ids, covering)) }
         }
         for core in cores { add(core, glued: false) }
         for c in Self.gluingCharacters { add([c] + typed, glued: true) }
         return forms
+    }
+
+    /// Whether a form glued to a character opens with the character alone ("$" "T" "ARG" of
+    /// "$TARG"): then it is no glued form, and the rest is the word's line-start form.
+    func splitsOffAlone(_ ids: [UInt32]) -> Bool {
+        tokenizer?.ranks.bytes(ofRank: ids[0]).map { $0.count == 1 } ?? true
     }
 
     /// Characters that the split pattern glues to the letters after them ("tmp.adjusted()"

@@ -252,6 +252,13 @@ public struct QuestionTerms {
         lexicon.joinFlags(form[0]) & JoinedPairs.startsWithWord == 0
     }
 
+    /// Whether a form opens with a gluing character (".adjust" "ed", "<T" "ARG"), not with a
+    /// space: `isGlued` holds for a case form after a space too (" LOCK"), which stands after
+    /// any token as a glued one does, but is no glued form to leave out of a common word.
+    static func opensWithGluingCharacter(_ form: [UInt32], _ lexicon: Lexicon) -> Bool {
+        isGlued(form, lexicon) && !lexicon.startsWord(form[0])
+    }
+
     /// A word of one token in at most one window in this many is rare: it keeps every form
     /// where no space leads it (`wordForms`). A commoner one keeps them but those holding its
     /// own inflection. (The share was chosen when a commoner word kept no such form: phrase

@@ -28,7 +28,7 @@ extension QuestionTerms {
             let middling = !rare && !everywhere
             let inflections = middling ? Set(lexicon.inflections(tokens[start])) : []
             for form in lexicon.lineStartForms(tokens[start..<end]) where form.ids.allSatisfy(lexicon.occurs) {
-                let glued = isGlued(form.ids, lexicon)
+                let glued = opensWithGluingCharacter(form.ids, lexicon)
                 let kept = rare || (everywhere && !glued)
                     || (middling && (!form.ids.contains(where: inflections.contains) || (!glued && form.ids.contains(where: lexicon.isRare))))
                 if kept { found.append((start..<end, form, false, false)) }
@@ -40,7 +40,7 @@ extension QuestionTerms {
             // only where a piece was rare lost licences' capitals and read no fewer windows. Glued
             // to a character too ("C<TARG>" for "targ"), but for a word in most windows.
             for form in lexicon.caseForms(tokens[start..<end]) where form.ids.allSatisfy(lexicon.occurs)
-                && !(everywhere && isGlued(form.ids, lexicon) && !lexicon.startsWord(form.ids[0])) {
+                && !(everywhere && opensWithGluingCharacter(form.ids, lexicon)) {
                 found.append((start..<end, form, true, false))
             }
             // In mixed case ("KiCad" for "kicad"), where a piece of the form is rare and neither

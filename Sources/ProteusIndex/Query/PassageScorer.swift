@@ -50,6 +50,9 @@ struct PassageScorer {
     let lookup: Lookup
     /// The most an inflected form of each slot earns (0: the slot has none).
     let bestInflection: [Float]
+    /// Form-only ids that are also a keyword's inflection of one token, with its slot
+    /// (`inflectionOutsideItsForm`).
+    let inflectionsWithForms: [UInt32: Int]
     /// What each slot adds to the skip bound of `scan` (`HeldTerms`).
     let heldTable: HeldTerms.Table
 
@@ -100,8 +103,10 @@ struct PassageScorer {
             // (An id of inflected forms only earns their share: `QuestionTerms.isInflectedFormID`.)
             lookup.code[Int(id)] = UInt16(slot + 1) | Lookup.formBit | (question.isInflectedFormID(id) ? Lookup.inflectionBit : 0)
             // A form crediting any anchor slot anchors (`slot(at:)` tells which it credits).
+            // (An id that is also an inflection of its slot anchors as one outside its forms.)
             let anchors = question.isInflectedFormID(id) ? question.inflectionAnchors(id)
                 : question.formPlaces[id]!.contains(where: { question.anchors[question.lineStartForms[$0.form].slots[$0.position]] })
+                    || (question.inflectedSlots[id] == slot && question.inflectionAnchors(id))
             if anchors {
                 anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63)
             }
@@ -111,6 +116,12 @@ struct PassageScorer {
             if question.inflectionAnchors(id) { anchor[Int(id) >> 6] |= 1 << (UInt64(id) & 63) }
         }
         anchorBits = anchor
+        // (Only where the inflection credits the slot the form does: the skip bound counts an
+        // id for the slot of its lookup code.)
+        let codes = lookup
+        inflectionsWithForms = question.inflectedSlots.filter { id, slot in
+            Int(id) < vocabularySize && codes.formOnly(id) && !codes.inflected(id) && codes.slot(id) == slot
+        }
         // The ids the skip bound tracks: those of anchor slots, and the form-only ids that
         // anchor (the others credit only slots the bound counts as held anywhere).
         var tracked = anchor
@@ -145,11 +156,26 @@ struct PassageScorer {
         let id = buffer[i]
         let s = lookup.slot(id)
         guard s >= 0 else { return s }
-        if lookup.formOnly(id) { return question.formSlot(at: i, in: buffer, endsInWord: shapes.endsInWord, startsInWord: shapes.startsInWord) }
+        if lookup.formOnly(id) {
+            let f = question.formSlot(at: i, in: buffer, endsInWord: shapes.endsInWord, startsInWord: shapes.startsInWord)
+            return f >= 0 ? f : inflectionOutsideItsForm(at: i, in: buffer)
+        }
         if lookup.wordStartOnly(id), i > 0, shapes.endsInWord(buffer[i - 1]) { return -1 }
-        // An inflected form counts as a whole word only: " interrupt" of " interruptible" is none.
-        if lookup.inflected(id), (i > 0 && !shapes.startsWord(id) && shapes.endsInWord(buffer[i - 1]))
-            || (i + 1 < buffer.count && (shapes.startsInWord(buffer[i + 1]) || shapes.continuesIdentifier(buffer[i + 1]))) { return -1 }
+        if lookup.inflected(id), !standsAsWord(at: i, in: buffer) { return -1 }
+        return s
+    }
+
+    /// An inflected form counts as a whole word only: " interrupt" of " interruptible" is none.
+    @inline(__always) private func standsAsWord(at i: Int, in buffer: UnsafeBufferPointer<UInt32>) -> Bool {
+        !((i > 0 && !shapes.startsWord(buffer[i]) && shapes.endsInWord(buffer[i - 1]))
+            || (i + 1 < buffer.count && (shapes.startsInWord(buffer[i + 1]) || shapes.continuesIdentifier(buffer[i + 1]))))
+    }
+
+    /// The slot a form-only id that is also one of a keyword's inflections credits as that
+    /// inflection, where none of its forms stands at `i` (-1 where it is no whole word there):
+    /// "count" is a piece of " counted" opening a line ("count" "ed") and, alone, "*count*".
+    @inline(__always) private func inflectionOutsideItsForm(at i: Int, in buffer: UnsafeBufferPointer<UInt32>) -> Int {
+        guard !inflectionsWithForms.isEmpty, let s = inflectionsWithForms[buffer[i]], standsAsWord(at: i, in: buffer) else { return -1 }
         return s
     }
 
@@ -203,7 +229,8 @@ struct PassageScorer {
             let formOnly = lookup.slot(buffer[i]) >= 0 && lookup.formOnly(buffer[i])
             let form = formOnly
                 ? question.formMatch(at: i, in: buffer, endsInWord: shapes.endsInWord, startsInWord: shapes.startsInWord) : nil
-            let slot = formOnly ? form?.slot ?? -1 : self.slot(at: i, in: buffer)
+            let inflectionOutsideForm = formOnly && form == nil ? inflectionOutsideItsForm(at: i, in: buffer) : -1
+            let slot = formOnly ? form?.slot ?? inflectionOutsideForm : self.slot(at: i, in: buffer)
             guard slot >= 0 else {
                 previousSlot = -1
                 stretch = nil
@@ -221,7 +248,7 @@ struct PassageScorer {
                 || i + 1 < buffer.count
                     && (question.opensWordOnly[slot] && !shapes.startsInWord(buffer[i + 1]) && !shapes.continuesIdentifier(buffer[i + 1])
                         || question.goesOnInPiece[slot] && shapes.startsInWord(buffer[i + 1]) && !continuesAsAsked(slot, at: i + 1, in: buffer)))
-            let inflected = lookup.inflected(buffer[i])
+            let inflected = lookup.inflected(buffer[i]) || inflectionOutsideForm >= 0
             let credit = inflected ? question.inflectionCredits[buffer[i]] ?? 0 : otherWord ? Self.otherWordShare * weight : weight
             if credited[slot] == 0 { matched += 1 }
             if credit > credited[slot] {

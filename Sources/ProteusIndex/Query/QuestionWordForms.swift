@@ -18,20 +18,16 @@ extension QuestionTerms {
             // Every form of a rare word, and of a middling one: its pieces (" mice" opens a line
             // as "M" "ice") raise only the bounds of the windows whose pair filters may hold
             // them joined, and a form of one token ("<len" of Perl's "C<len>") only of those
-            // holding it. A middling word's form with a piece that is one of the word's
-            // inflections is kept only where another piece is rare, as before: the piece alone
-            // would then count only inside the form ("count" "ed" would take "*count*" from
-            // " counted"). A word in most windows raises none, and keeps its line-start forms,
-            // not its glued ones ("(the" is one token, in code everywhere).
+            // holding it. A piece that is one of the word's inflections ("count" of " counted"
+            // opening a line as "count" "ed") still counts as the inflection where it stands
+            // alone ("*count*": `PassageScorer.inflectionOutsideItsForm`). A word in most
+            // windows raises none, and keeps its line-start forms, not its glued ones ("(the"
+            // is one token, in code everywhere).
             let rare = end - start >= 2 || lexicon.isRare(tokens[start])
             let everywhere = !rare && lexicon.routesEverywhere(tokens[start])
-            let middling = !rare && !everywhere
-            let inflections = middling ? Set(lexicon.inflections(tokens[start])) : []
-            for form in lexicon.lineStartForms(tokens[start..<end]) where form.ids.allSatisfy(lexicon.occurs) {
-                let glued = opensWithGluingCharacter(form.ids, lexicon)
-                let kept = rare || (everywhere && !glued)
-                    || (middling && (!form.ids.contains(where: inflections.contains) || (!glued && form.ids.contains(where: lexicon.isRare))))
-                if kept { found.append((start..<end, form, false, false)) }
+            for form in lexicon.lineStartForms(tokens[start..<end])
+            where form.ids.allSatisfy(lexicon.occurs) && !(everywhere && opensWithGluingCharacter(form.ids, lexicon)) {
+                found.append((start..<end, form, false, false))
             }
             // The word in the other case ("NUMA" for "numa", " CONNECT" of a proxy's method
             // for " connect", " CLAIM" of a licence's capitals for " claim"), after a space or

@@ -62,6 +62,18 @@ import Testing
         #expect(a.count >= 2 && a[0].score > a[1].score)
     }
 
+    @Test func aWordAfterATabIsTheWord() {
+        // The split pattern glues a tab to the letters after it: a tab-indented line of a
+        // kernel document opens with "\tSet", one token, where " Set" stands after a space.
+        let shapes = TokenShapes(tokenizer: Self.tokenizer, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
+        let tabbed = Self.tokenizer.encodeOrdinary("\tSet")
+        #expect(tabbed.count == 1 && shapes.spellings(of: Self.tokenizer.encodeOrdinary(" set")[0]).contains(tabbed[0]))
+        let text = "registers\n\tSet of registers values. Each entry is on its own line enclosed\n\tby brackets.\n"
+            + "Each entry in arrays with multiple cells shall be enclosed in brackets.\n"
+        let a = Self.answers(" enclosed Set Each", in: text)
+        #expect(a.first.map { $0.text.contains("Set of registers") && $0.score > a[1].score } == true, "\(a)")
+    }
+
     @Test func aCommonWordOpeningALineIsTheWord() {
         // " Typically" is one token, "Typically" opening a line "Typ" "ically". A word in most
         // windows keeps its line-start forms (they raise no window's bound), not its glued ones;

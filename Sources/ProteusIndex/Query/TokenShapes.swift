@@ -125,18 +125,21 @@ final class TokenShapes {
     }
 
     /// The token and its other single-token spellings: with and without a leading space,
-    /// first letter in either case.
+    /// first letter in either case, and for a word's first token after a tab too (the split
+    /// pattern glues a tab to the letters after it: "\tSet" of a tab-indented line is one
+    /// token, where " Set" stands after a space).
     func spellings(of id: UInt32) -> [UInt32] {
         guard let tokenizer, let bytes = tokenizer.ranks.bytes(ofRank: id), !bytes.isEmpty else { return [id] }
         var core = Array(bytes)
-        if core.first == 0x20 { core.removeFirst() }
+        let startsWord = core.first == 0x20 || core.first == 0x09
+        if startsWord { core.removeFirst() }
         guard let first = core.first, ASCIICase.isLetter(first) else { return [id] }
         var forms = [id]
-        for spaced in [true, false] {
+        for lead in startsWord ? [0x20, nil, 0x09] : [0x20, nil] as [UInt8?] {
             for flip in [false, true] {
                 var b = core
                 if flip { b[0] ^= 0x20 }
-                if spaced { b.insert(0x20, at: 0) }
+                if let lead { b.insert(lead, at: 0) }
                 if let r = b.withUnsafeBytes({ tokenizer.ranks.rank(of: $0) }), !forms.contains(r) { forms.append(r) }
             }
         }

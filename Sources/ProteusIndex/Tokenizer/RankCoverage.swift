@@ -87,7 +87,7 @@ final class RankCoverage: @unchecked Sendable {
     /// check that each has a token), every substring of a piece `pattern` cuts, up to
     /// `longest` bytes (what BPE looks up: it never crosses a piece), and for each the other
     /// spellings `TokenShapes.spellings` asks for (with and without a leading space, first
-    /// letter in either case).
+    /// letter in either case, after a tab for a word's first token).
     /// Nil past `substringLimit` substrings (a long word pasted as a question): then hashing
     /// every rank once is cheaper.
     static func keys(of texts: Set<[UInt8]>, pattern: SplitPattern, longest: Int) -> RankKeySet? {
@@ -119,7 +119,8 @@ final class RankCoverage: @unchecked Sendable {
                     for start in p.indices {
                         for end in (start + 1)...min(p.count, start + longest) {
                             add(p.baseAddress! + start, end - start)
-                            let coreStart = p[start] == 0x20 ? start + 1 : start, n = end - coreStart
+                            let led = p[start] == 0x20 || p[start] == 0x09
+                            let coreStart = led ? start + 1 : start, n = end - coreStart
                             guard n > 0, ASCIICase.isLetter(p[coreStart]) else { continue }
                             (s + 1).update(from: p.baseAddress! + coreStart, count: n)
                             // The piece's start glued to a character (`covers`).
@@ -132,6 +133,13 @@ final class RankCoverage: @unchecked Sendable {
                             s[0] = 0x20
                             for _ in 0..<2 {
                                 add(s + 1, n)
+                                add(s, n + 1)
+                                s[1] ^= 0x20
+                            }
+                            // A word's first token after a tab (`TokenShapes.spellings`).
+                            guard led else { continue }
+                            s[0] = 0x09
+                            for _ in 0..<2 {
                                 add(s, n + 1)
                                 s[1] ^= 0x20
                             }

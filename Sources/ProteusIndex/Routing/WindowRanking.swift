@@ -24,15 +24,30 @@ extension WindowRouter {
         private var beyond: [Candidate] = []
         /// Windows that are candidates (hold an anchor).
         var count: Int { byLists.count }
+        /// List bounds and likelihoods by what they read of a window (`listKey`,
+        /// `likelihoodKey`): each is a pass over the question's slots, pairs and runs, the
+        /// same for every window with the same key.
+        private var listBounds: [UInt64: Float] = [:]
+        private var likelihoods: [UInt64: Float] = [:]
 
         init(_ router: WindowRouter) {
             self.router = router
             // Reading order as one integer per window (bound descending, then window), sorted
             // without a comparator: sorting the candidates by `readingOrder` cost a process 0.8 ms.
             for w in 0..<router.tier.shape.windowCount where router.isCandidate(w) {
-                byLists.append(WindowRouter.readingKey(bound: router.listBound(window: w), window: w))
+                byLists.append(WindowRouter.readingKey(bound: Self.memo(&listBounds, router.listKey(window: w)) { router.listBound(window: w) },
+                                                       window: w))
             }
             byLists.sort()
+        }
+
+        /// `compute()`, once for each `key` (every time without one).
+        private static func memo(_ table: inout [UInt64: Float], _ key: UInt64?, _ compute: () -> Float) -> Float {
+            guard let key else { return compute() }
+            if let known = table[key] { return known }
+            let value = compute()
+            table[key] = value
+            return value
         }
 
         /// The first `limit` candidates in reading order (all of them when fewer).
@@ -61,7 +76,8 @@ extension WindowRouter {
                 if settled.count >= limit, listBound < settled[limit - 1].bound { break }
                 tied = byLists[nextGroup..<end].map { key in
                     let w = WindowRouter.candidate(readingKey: key).window
-                    return WindowRouter.readingKey(bound: router.likelihood(window: w), window: w)
+                    let likelihood = Self.memo(&likelihoods, router.likelihoodKey(window: w)) { router.likelihood(window: w) }
+                    return WindowRouter.readingKey(bound: likelihood, window: w)
                 }.sorted()
                 nextTied = 0
                 tiedBound = listBound

@@ -37,6 +37,12 @@ struct WindowRouter {
     private let formsOfSlot: [[Int]]
     /// The same for the inflected forms of a word of several tokens (`QuestionTerms.formIsInflected`).
     private let inflectedFormsOfSlot: [[Int]]
+    /// For each slot, the windows of its forms' rarest ids together (nil: some form may be
+    /// anywhere), and the same for its inflected forms: what `listPresent` reads of them, a bit
+    /// test a window where a slot's forms one by one (a rare word has dozens, glued to each
+    /// character) were most of the ranking's time.
+    private let formWindows: [[UInt64]?]
+    private let inflectedFormWindows: [[UInt64]?]
 
     /// Reads the lists of the question's terms from the tier.
     init(scorer: PassageScorer, tier: RoutingTier) throws {
@@ -109,6 +115,16 @@ struct WindowRouter {
         self.formPairs = formPairs
         self.formsOfSlot = formsOfSlot
         self.inflectedFormsOfSlot = inflectedFormsOfSlot
+        func union(_ forms: [Int]) -> [UInt64]? {
+            var bits = [UInt64](repeating: 0, count: words)
+            for f in forms {
+                guard let b = formBits[f] else { return nil }
+                for i in 0..<words { bits[i] |= b[i] }
+            }
+            return bits
+        }
+        formWindows = formsOfSlot.map(union)
+        inflectedFormWindows = inflectedFormsOfSlot.map(union)
         for slot in presence.indices where question.anchors[slot] {
             if let bits = presence[slot] { for i in 0..<words { anchorWindows[i] |= bits[i] } } else { anchorEverywhere = true }
             for f in formsOfSlot[slot] + inflectedFormsOfSlot[slot] {
@@ -202,13 +218,37 @@ struct WindowRouter {
         scorer.bound(presence: { listPresent($0, w) })
     }
 
+    /// What `listBound(window:)` reads of window `w`, as a key (two bits a slot: absent,
+    /// inflected, present), nil for a question of more than 32 slots. Windows share a few
+    /// keys (3^n at most for n slots), so their bounds are computed once a key (`Ranking`).
+    func listKey(window w: Int) -> UInt64? {
+        guard scorer.question.count <= 32 else { return nil }
+        var key: UInt64 = 0
+        for slot in 0..<scorer.question.count {
+            switch listPresent(slot, w) {
+            case .absent: break
+            case .inflected: key |= 1 << UInt64(2 * slot)
+            case .present: key |= 2 << UInt64(2 * slot)
+            }
+        }
+        return key
+    }
+
+    /// What `likelihood(window:)` reads of window `w`, as a key (a bit a slot), nil for a
+    /// question of more than 64 slots.
+    func likelihoodKey(window w: Int) -> UInt64? {
+        guard scorer.question.count <= 64 else { return nil }
+        var key: UInt64 = 0
+        for slot in 0..<scorer.question.count where presence[slot].map({ Self.holds($0, w) }) ?? true { key |= 1 << UInt64(slot) }
+        return key
+    }
+
     /// Whether the slot may be in window `w` by the lists alone: a spelling's, or the rarest
     /// id's of a line-start form crediting it.
     private func listPresent(_ slot: Int, _ w: Int) -> PassageScorer.SlotPresence {
         if presence[slot].map({ Self.holds($0, w) }) ?? true { return .present }
-        func listed(_ forms: [Int]) -> Bool { forms.contains { f in formBits[f].map { Self.holds($0, w) } ?? true } }
-        if listed(formsOfSlot[slot]) { return .present }
-        return inflectionMayStand(slot, w) || listed(inflectedFormsOfSlot[slot]) ? .inflected : .absent
+        if formWindows[slot].map({ Self.holds($0, w) }) ?? true { return .present }
+        return inflectionMayStand(slot, w) || inflectedFormWindows[slot].map({ Self.holds($0, w) }) ?? true ? .inflected : .absent
     }
 
     /// Whether an inflected form of the slot may be in window `w`.

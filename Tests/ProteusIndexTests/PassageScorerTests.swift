@@ -62,6 +62,45 @@ import Testing
         #expect(a.count >= 2 && a[0].score > a[1].score)
     }
 
+    @Test func passagesHoldingTheSameTermsScoreTheSameWhateverTheirOrder() {
+        // Weights that float sums round differently in different orders: a passage's score is
+        // summed in slot order, so equal holdings tie to the bit and position tells them apart
+        // (a header's "class _Key, class _HF" lost its first place to a later line by a rounding).
+        let shapes = TokenShapes(tokenizer: Self.tokenizer, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
+        let bits: [String: Float] = ["marble": 23.1, "lantern": 19.7, "violin": 27.3, "copper": 21.9, "walnut": 17.7]
+        let lexicon = QuestionTerms.Lexicon(surprisal: { id in
+                                                let text = String(decoding: (try? Self.tokenizer.decode([id].withUnsafeBufferPointer { $0 })) ?? [], as: UTF8.self)
+                                                return bits[String(text.lowercased().drop { $0 == " " })] ?? 5 },
+                                            occurs: { _ in true }, spellings: { shapes.spellings(of: $0) }, isContent: { shapes.isContent($0) },
+                                            startsWord: { shapes.startsWord($0) }, endsInWord: { shapes.endsInWord($0) }, joinFlags: { shapes.joinFlags($0) },
+                                            lineStartForms: { _ in [] }, isRare: { _ in false },
+                                            routesEverywhere: { _ in false }, continuesIdentifier: { shapes.continuesIdentifier($0) })
+        let terms = QuestionTerms(tokens: Self.tokenizer.encodeOrdinary(" marble lantern violin copper walnut"), lexicon: lexicon)
+        let scorer = PassageScorer(question: terms, shapes: shapes, vocabularySize: Int(Self.tokenizer.identity.vocabularySize))
+        let words = ["marble", "lantern", "violin", "copper", "walnut"]
+        var scores = Set<Float>()
+        func orders(_ rest: [Int]) -> [[Int]] {
+            rest.isEmpty ? [[]] : rest.flatMap { first in orders(rest.filter { $0 != first }).map { [first] + $0 } }
+        }
+        for order in orders(Array(words.indices)) {
+            let text = "A " + order.map { words[$0] }.joined(separator: " and a ") + "."
+            let tokens = Self.tokenizer.encodeOrdinary(text)
+            scores.insert(tokens.withUnsafeBufferPointer { scorer.score($0, 0..<$0.count).score })
+        }
+        let best: Float = scores.max() ?? 0
+        #expect(scores.count == 1, "\(scores)")
+        #expect(best > 0.9)
+    }
+
+    @Test func ofPassagesScoringTheSameTheOneHoldingTheQuestionInARowComesFirst() {
+        // Both lines hold the three words and both of the question's pairs; only the second
+        // holds them as one run, as the question has them.
+        let text = "Here the red green light and the green blue sea.\nThere the red green blue flag flies.\n"
+        let a = Self.answers(" red green blue", in: text)
+        #expect(a.count == 2 && a[0].score == a[1].score, "\(a)")
+        #expect(a.first?.text.contains("red green blue") == true, "\(a)")
+    }
+
     @Test func aWordAfterATabIsTheWord() {
         // The split pattern glues a tab to the letters after it: a tab-indented line of a
         // kernel document opens with "\tSet", one token, where " Set" stands after a space.

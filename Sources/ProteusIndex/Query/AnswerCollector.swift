@@ -30,12 +30,16 @@ public struct Passage: Equatable {
     /// The score without what the question's keywords earn in other forms
     /// (`QuestionTerms.inflectedSlots`): whether the question's own text is found is told by it.
     public var scoreAsAsked: Float
+    /// The most tokens in a row the question has in a row (`PassageScorer.Scored`): of two
+    /// passages scoring the same, the one holding more of the question as asked comes first.
+    public var questionRun: Int
     /// Its words (`TokenShapes.answerText`): a passage whose words stand in a better
     /// answer's is no answer. Nil: told apart by position only.
     var text: AnswerText?
 
     public init(start: UInt64, tokens: [UInt32], score: Float, matchedTokens: Int, matchedOffsets: [Int], source: Source,
-                coverage: Float = 0, phraseCoverage: Float = 1, holdsAllButTheFrame: Bool = false, scoreAsAsked: Float? = nil) {
+                coverage: Float = 0, phraseCoverage: Float = 1, holdsAllButTheFrame: Bool = false, scoreAsAsked: Float? = nil,
+                questionRun: Int = 0) {
         self.start = start
         self.tokens = tokens
         self.score = score
@@ -46,6 +50,7 @@ public struct Passage: Equatable {
         self.phraseCoverage = phraseCoverage
         self.holdsAllButTheFrame = holdsAllButTheFrame
         self.scoreAsAsked = scoreAsAsked ?? score
+        self.questionRun = questionRun
     }
 
     /// One past the last position.
@@ -53,17 +58,19 @@ public struct Passage: Equatable {
 
     func overlaps(_ other: Passage) -> Bool { start < other.end && other.start < end }
 
-    /// Answer order: score descending (as `RankOrder`), then the corpus before the heroes (a
-    /// hero span that scores as well as the corpus text around it is that text cut at the
-    /// span's edges), then position, then the shorter passage.
+    /// Answer order: score descending (as `RankOrder`), then the longer run of the question
+    /// as asked (`questionRun`), then the corpus before the heroes (a hero span that scores as
+    /// well as the corpus text around it is that text cut at the span's edges), then position,
+    /// then the shorter passage.
     static func before(_ a: Passage, _ b: Passage) -> Bool { before(a.orderKey, b.orderKey) }
 
     /// What answer order reads of a passage, known before its tokens are copied.
-    typealias OrderKey = (score: Float, source: Source, start: UInt64, end: UInt64)
-    var orderKey: OrderKey { (score, source, start, end) }
+    typealias OrderKey = (score: Float, questionRun: Int, source: Source, start: UInt64, end: UInt64)
+    var orderKey: OrderKey { (score, questionRun, source, start, end) }
 
     static func before(_ a: OrderKey, _ b: OrderKey) -> Bool {
         if a.score != b.score { return a.score > b.score }
+        if a.questionRun != b.questionRun { return a.questionRun > b.questionRun }
         if a.source != b.source { return a.source == .corpus }
         if a.start != b.start { return a.start < b.start }
         return a.end < b.end

@@ -62,12 +62,14 @@ extension PassageScorer {
             let range = (local.lowerBound + documentRange.lowerBound)..<(local.upperBound + documentRange.lowerBound)
             if range == last { continue }
             last = range
-            let (score, matched, offsets, coverage, phraseCoverage, allButFrame, asAsked) = self.score(buffer, range, named: named)
+            let scored = self.score(buffer, range, named: named)
             let start = base + UInt64(range.lowerBound)
-            guard answers.wouldKeep((score, source, start, start + UInt64(range.count)), matchedTokens: matched) else { continue }
-            var passage = Passage(start: start, tokens: Array(buffer[range]), score: score,
-                                  matchedTokens: matched, matchedOffsets: offsets, source: source, coverage: coverage,
-                                  phraseCoverage: phraseCoverage, holdsAllButTheFrame: allButFrame, scoreAsAsked: asAsked)
+            guard answers.wouldKeep((scored.score, scored.questionRun, source, start, start + UInt64(range.count)),
+                                    matchedTokens: scored.matched) else { continue }
+            var passage = Passage(start: start, tokens: Array(buffer[range]), score: scored.score,
+                                  matchedTokens: scored.matched, matchedOffsets: scored.offsets, source: source, coverage: scored.coverage,
+                                  phraseCoverage: scored.phraseCoverage, holdsAllButTheFrame: scored.holdsAllButTheFrame,
+                                  scoreAsAsked: scored.scoreAsAsked, questionRun: scored.questionRun)
             passage.text = shapes.answerText(UnsafeBufferPointer(rebasing: buffer[range]))
             answers.offer(passage)
         }

@@ -188,12 +188,18 @@ struct PassageScorer {
         return held
     }
 
+    /// What `score` tells of a passage. `questionRun`: the most tokens in a row that the
+    /// question has in a row (its pairs one after another), which orders passages of equal
+    /// score: "class _Key, class _HF," quoted from a header holds the same terms and pairs as
+    /// the next line of it, and only this tells the line quoted.
+    typealias Scored = (score: Float, matched: Int, offsets: [Int], coverage: Float, phraseCoverage: Float,
+                        holdsAllButTheFrame: Bool, scoreAsAsked: Float, questionRun: Int)
+
     /// Score of the passage `range` of `buffer`, and the offsets (from `range.lowerBound`)
     /// of the tokens that match the question. `named`: the slots its document's name holds
     /// (`DocumentNames`), each held at `otherWordShare` where the text does not hold it better.
     func score(_ buffer: UnsafeBufferPointer<UInt32>, _ range: Range<Int>, named: [Int] = [])
-        -> (score: Float, matched: Int, offsets: [Int], coverage: Float, phraseCoverage: Float, holdsAllButTheFrame: Bool,
-            scoreAsAsked: Float) {
+        -> Scored {
         // The tallies below live on the stack: this runs for every passage routing reads, and
         // five arrays a call (allocation, metadata, release) were a sixth of the exact pass.
         let slots = question.count, pairs = question.pairs.count, runs = question.runs.count
@@ -213,14 +219,15 @@ struct PassageScorer {
                        credited: UnsafeMutablePointer<Float>, creditedAsAsked: UnsafeMutablePointer<Float>,
                        pairCredit: UnsafeMutablePointer<Float>, pairAsAsked: UnsafeMutablePointer<Float>,
                        bestStretch: UnsafeMutableBufferPointer<Float>)
-        -> (score: Float, matched: Int, offsets: [Int], coverage: Float, phraseCoverage: Float, holdsAllButTheFrame: Bool,
-            scoreAsAsked: Float) {
+        -> Scored {
         var requiredHeld = 0
-        var total: Float = 0, matched = 0, held: Float = 0, phraseHeld: Float = 0, asAsked: Float = 0
+        let slots = question.count, pairs = question.pairs.count
+        var matched = 0
         var offsets: [Int] = []
         // Room for a passage's usual matches at once, not grown one doubling at a time.
         offsets.reserveCapacity(min(range.count, 32))
         var previousSlot = -1, previousInflected = false
+        var run = 1, longestRun = 0  // tokens in a row that the question has in a row
         // The run pair that ended on the previous token, and its stretch's bonus so far.
         var stretch: (run: Int, position: Int, bonus: Float)?
         for i in range {
@@ -237,6 +244,7 @@ struct PassageScorer {
                 continue
             }
             offsets.append(i - range.lowerBound)
+            longestRun = max(longestRun, 1)
             let weight = question.weights[slot]
             // A piece is another word's where the text's word ends after it and the question's
             // goes on, where the text's word starts with a piece the question's goes on with
@@ -253,16 +261,11 @@ struct PassageScorer {
             if credited[slot] == 0 { matched += 1 }
             if credit > credited[slot] {
                 if credit == weight && question.required[slot] { requiredHeld += 1 }
-                total += credit - credited[slot]
                 credited[slot] = credit
             }
             // How much of the question a passage holds is counted as asked: "examples" for
             // "example" is no quote found.
-            if !inflected && credit > creditedAsAsked[slot] {
-                held += credit - creditedAsAsked[slot]
-                asAsked += credit - creditedAsAsked[slot]
-                creditedAsAsked[slot] = credit
-            }
+            if !inflected && credit > creditedAsAsked[slot] { creditedAsAsked[slot] = credit }
             var continued: (run: Int, position: Int, bonus: Float)?
             if previousSlot >= 0, let p = pairIndex[previousSlot << 20 | slot],
                !question.pairJoined[p] || JoinedPairs.joined(at: i, in: buffer, within: range, flags: shapes.joinFlags) {
@@ -275,30 +278,42 @@ struct PassageScorer {
                     bestStretch[run] = max(bestStretch[run], before + bonus)
                 } else if bonus > pairCredit[p] {
                     // (Met as inflected forms first, the pair as asked still adds the rest.)
-                    total += bonus - pairCredit[p]
                     pairCredit[p] = bonus
                 }
-                if !shared && question.runOfPair[p] == nil && pairAsAsked[p] == 0 {
-                    pairAsAsked[p] = 1
-                    asAsked += bonus
-                    if question.pairInPhrase[p] { phraseHeld += bonus }
-                }
+                if !shared && question.runOfPair[p] == nil { pairAsAsked[p] = 1 }
+                run += 1
+                longestRun = max(longestRun, run)
+            } else {
+                run = 1
             }
             stretch = continued
             previousSlot = slot
             previousInflected = inflected
         }
-        for b in bestStretch { total += b; asAsked += b }  // (the pieces of one word, never inflected)
-        // Held by the document's name: to the score only, never to what the text holds.
-        for slot in named where Self.otherWordShare * question.weights[slot] > credited[slot] {
-            total += Self.otherWordShare * question.weights[slot] - credited[slot]
+        // The sums in slot, pair and run order, not in the order the tokens came: two passages
+        // holding the same get the same score to the bit, and position tells them apart.
+        var total: Float = 0, held: Float = 0, phraseHeld: Float = 0, asAsked: Float = 0
+        for slot in 0..<slots {
+            // Held by the document's name: to the score only, never to what the text holds.
+            let byName = named.contains(slot) ? Self.otherWordShare * question.weights[slot] : 0
+            total += max(credited[slot], byName)
+            held += creditedAsAsked[slot]
         }
+        asAsked = held
+        for p in 0..<pairs {
+            total += pairCredit[p]
+            guard pairAsAsked[p] != 0 else { continue }
+            let bonus = Self.pairBonus * question.pairWeights[p]
+            asAsked += bonus
+            if question.pairInPhrase[p] { phraseHeld += bonus }
+        }
+        for b in bestStretch { total += b; asAsked += b }  // (the pieces of one word, never inflected)
         let weight = question.totalWeight
         // `held` sums the same weights as `totalWeight` in another order: at most 1 but for rounding.
         let phrase = question.phrasePairWeight
         return (weight > 0 ? total / weight : 0, matched, offsets, weight > 0 ? min(1, held / weight) : 0,
                 phrase > 0 ? min(1, phraseHeld / (Self.pairBonus * phrase)) : 1,
-                question.framed && requiredHeld == question.requiredCount, weight > 0 ? asAsked / weight : 0)
+                question.framed && requiredHeld == question.requiredCount, weight > 0 ? asAsked / weight : 0, longestRun)
     }
 
     /// Whether the token at `j` is one the question has right after `slot` (its pair).

@@ -55,6 +55,19 @@ import Testing
         #expect(Self.allForms(" x86").isEmpty && Self.allForms(" v2").isEmpty)
     }
 
+    @Test func aCompoundIsLookedForInTheOtherCase() {
+        // "pa-risc" for Perl's "PA-RISC", "msi-x" for a header's "MSI-X", "sub-numa" for
+        // "Sub-NUMA"'s capitals; a word ending in "-" is no compound.
+        #expect(Self.forms(" pa-risc").contains(" PA-RISC") && Self.forms(" MSI-X").contains(" msi-x"),
+                "\(Self.forms(" pa-risc")) \(Self.forms(" MSI-X"))")
+        #expect(Self.allForms(" pa-").isEmpty)
+        let terms = Self.terms(" itanium pa-risc loaded", rare: { _ in true })
+        let a = Self.answers(terms, in: "Itanium and pa-dev loaded risc code.\nBuilt for Itanium, PA-RISC and others; loaded late.\n")
+        #expect(a.first?.0.contains("PA-RISC") == true, "\(a)")
+        // The focused tokenizer holds the compound's keys: its forms are the whole table's.
+        #expect(TokenShapes.formTexts(ofQuestion: "itanium pa-risc").first?.contains(" PA-RISC") == true)
+    }
+
     @Test func aWordInTheOtherCaseIsLookedForGluedToACharacter() {
         // Perl's documentation writes "C<TARG>": " C" "<T" "ARG" ">", and "targ" typed in
         // lowercase meets it; "(NULL" is one token. "$TARG" is "$" "T" "ARG": the "$" splits

@@ -23,8 +23,9 @@ extension TokenShapes {
         return ASCIICase.uppercased(typed.dropLast()) + [0x73]
     }
 
-    /// A byte of a word or an identifier whose case is looked for: an ASCII letter, a digit, "_".
-    private static func isIdentifierByte(_ b: UInt8) -> Bool { ASCIICase.isAlphanumeric(b) || b == 0x5F }
+    /// A byte of a word or an identifier whose case is looked for: an ASCII letter, a digit, "_",
+    /// and "-" inside a compound ("pa-risc" of "PA-RISC", "msi-x" of "MSI-X").
+    private static func isIdentifierByte(_ b: UInt8) -> Bool { ASCIICase.isAlphanumeric(b) || b == 0x5F || b == 0x2D }
 
     /// Texts holding every form `caseForms`, `mixedCaseForms`, `inflectedForms` and
     /// `inflections` may tokenize for the words of `question`: each run of letters, digits and
@@ -34,7 +35,12 @@ extension TokenShapes {
     /// table, 10 ms of a question's process. A superset is harmless, a miss only slower.
     static func formTexts(ofQuestion question: String) -> [String] {
         var forms: [[UInt8]] = []
-        for run in Array(question.utf8).split(whereSeparator: { !Self.isIdentifierByte($0) }) where run.count <= identifierBytes {
+        // A compound's other case whole ("PA-RISC"), and its words each as below.
+        for run in Array(question.utf8).split(whereSeparator: { !Self.isIdentifierByte($0) })
+        where run.count <= identifierBytes && run.contains(0x2D) {
+            forms += [ASCIICase.uppercased(run), ASCIICase.lowercased(run)]
+        }
+        for run in Array(question.utf8).split(whereSeparator: { !Self.isIdentifierByte($0) || $0 == 0x2D }) where run.count <= identifierBytes {
             forms.append(ASCIICase.uppercased(run))
             let lower = ASCIICase.lowercased(run)
             forms.append(lower)
@@ -55,11 +61,14 @@ extension TokenShapes {
     func caseForms(ofWord word: ArraySlice<UInt32>) -> [(ids: [UInt32], covering: [Int])] {
         guard let (bytes, ends) = wordBytes(word) else { return [] }
         let typed = bytes.dropFirst()
-        guard bytes.first == 0x20, let first = typed.first, ASCIICase.isLetter(first), typed.allSatisfy(Self.isIdentifierByte) else { return [] }
+        guard bytes.first == 0x20, let first = typed.first, ASCIICase.isLetter(first), typed.allSatisfy(Self.isIdentifierByte),
+              typed.last != 0x2D else { return [] }
         let identifier = typed.contains(0x5F)
         let letters = typed.filter(ASCIICase.isLetter).count, capitals = typed.filter(ASCIICase.isUppercase).count
-        // Letters, or letters and digits ("vs2015" of "VS2015", "sha256" of "SHA256").
-        guard identifier || typed.allSatisfy(ASCIICase.isAlphanumeric) && letters >= 2, typed.count <= Self.identifierBytes else { return [] }
+        // Letters, or letters and digits ("vs2015" of "VS2015", "sha256" of "SHA256"), maybe
+        // joined by "-" ("dvb-s" of "DVB-S").
+        guard identifier || typed.allSatisfy({ ASCIICase.isAlphanumeric($0) || $0 == 0x2D }) && letters >= 2,
+              typed.count <= Self.identifierBytes else { return [] }
         let other: [UInt8] = capitals < letters && (identifier || typed.count >= Self.fewestCapitalizedLetters)
             ? ASCIICase.uppercased(typed) : []
         let lower: [UInt8] = capitals >= 2 && (identifier || Self.lowercasedLetters.contains(typed.count))

@@ -227,7 +227,7 @@ struct PassageScorer {
         // Room for a passage's usual matches at once, not grown one doubling at a time.
         offsets.reserveCapacity(min(range.count, 32))
         var previousSlot = -1, previousInflected = false
-        var run = 1, longestRun = 0  // tokens in a row that the question has in a row
+        var inARow = 1, mostInARow = 0  // tokens in a row that the question has in a row
         // The run pair that ended on the previous token, and its stretch's bonus so far.
         var stretch: (run: Int, position: Int, bonus: Float)?
         for i in range {
@@ -244,7 +244,7 @@ struct PassageScorer {
                 continue
             }
             offsets.append(i - range.lowerBound)
-            longestRun = max(longestRun, 1)
+            mostInARow = max(mostInARow, 1)
             let weight = question.weights[slot]
             // A piece is another word's where the text's word ends after it and the question's
             // goes on, where the text's word starts with a piece the question's goes on with
@@ -281,10 +281,10 @@ struct PassageScorer {
                     pairCredit[p] = bonus
                 }
                 if !shared && question.runOfPair[p] == nil { pairAsAsked[p] = 1 }
-                run += 1
-                longestRun = max(longestRun, run)
+                inARow += 1
+                mostInARow = max(mostInARow, inARow)
             } else {
-                run = 1
+                inARow = 1
             }
             stretch = continued
             previousSlot = slot
@@ -313,7 +313,7 @@ struct PassageScorer {
         let phrase = question.phrasePairWeight
         return (weight > 0 ? total / weight : 0, matched, offsets, weight > 0 ? min(1, held / weight) : 0,
                 phrase > 0 ? min(1, phraseHeld / (Self.pairBonus * phrase)) : 1,
-                question.framed && requiredHeld == question.requiredCount, weight > 0 ? asAsked / weight : 0, longestRun)
+                question.framed && requiredHeld == question.requiredCount, weight > 0 ? asAsked / weight : 0, mostInARow)
     }
 
     /// Whether the token at `j` is one the question has right after `slot` (its pair).

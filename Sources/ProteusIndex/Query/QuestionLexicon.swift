@@ -25,8 +25,9 @@ extension QuestionTerms {
         /// The inflected forms of several tokens of a word (`TokenShapes.inflectedForms`).
         public var inflectedForms: (ArraySlice<UInt32>) -> [[UInt32]]
         /// Whether the id stands in few places of the corpus (`rareWindowShareDivisor`): a
-        /// word of one token then keeps every form, even one holding its own inflection
-        /// (`QuestionTerms.wordForms`), and a guessed mixed-case form needs such a piece.
+        /// word of one token then keeps every form, glued ones too, whatever its spellings
+        /// (`QuestionTerms.wordForms`), and a guessed mixed-case form or an inflected form of
+        /// several tokens needs such a piece.
         public var isRare: (UInt32) -> Bool
         /// Whether the routing tier keeps no list of the id or of another of its spellings (it
         /// stands in most windows): its line-start forms cannot raise a window's bound

@@ -260,8 +260,8 @@ public struct QuestionTerms {
     }
 
     /// A word of one token in at most one window in this many is rare: it keeps every form
-    /// where no space leads it (`wordForms`). A commoner one keeps them but those holding its
-    /// own inflection. (The share was chosen when a commoner word kept no such form: phrase
+    /// where no space leads it (`wordForms`), as a commoner one does unless it stands in most
+    /// windows. (The share was chosen when a commoner word kept no such form: phrase
     /// questions at 100M tokens read a median of 110 windows with none, 129 with them from
     /// about 16 bits of surprisal, 116 from this share; with every form since, 129.5.)
     public static let rareWindowShareDivisor = 16
